@@ -1,0 +1,1 @@
+"""Pure-Python clients of the remote APIs (no Odoo import)."""

@@ -1,0 +1,327 @@
+"""Shared HTTP core of every client: session, timeouts, retries, rate limit, typed errors,
+logging with secrets masked. Pure Python: no Odoo import."""
+
+import json
+import logging
+import re
+import threading
+import time
+from collections import deque
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+_logger = logging.getLogger(__name__)
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = (502, 503, 504)
+EXCERPT_BYTES = 200
+MASK = "***"
+
+# Names whose values are secrets wherever they appear: headers, query strings, bodies.
+SECRET_NAMES = (
+    "password", "passwd", "secret", "client_secret", "token", "access_token",
+    "refresh_token", "id_token", "apikey", "api_key", "api-key", "x-apikey", "x-api-key",
+    "initialapikey", "authorization", "passcode", "cookie", "set-cookie",
+)
+_NAMES = "|".join(re.escape(name) for name in sorted(SECRET_NAMES, key=len, reverse=True))
+_SECRET_PATTERNS = (
+    # "password": "value"  (JSON)
+    re.compile(r'("(?:%s)"\s*:\s*")((?:[^"\\]|\\.)*)(")' % _NAMES, re.I),
+    # password=value  (query strings, form bodies)
+    re.compile(r"((?<![\w-])(?:%s)=)([^&\s\"']+)()" % _NAMES, re.I),
+    # Authorization: Bearer value / Basic value
+    re.compile(r"((?:Bearer|Basic)\s+)([A-Za-z0-9._~+/=-]+)()", re.I),
+)
+
+
+def mask(text):
+    """Return ``text`` with every secret value replaced by ``***``."""
+    if not text:
+        return text
+    text = str(text)
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    return text
+
+
+def mask_headers(headers):
+    return {
+        key: MASK if key.lower() in SECRET_NAMES else value
+        for key, value in (headers or {}).items()
+    }
+
+
+class ApiError(Exception):
+    """A remote call failed. ``message`` is safe to show to a user (secrets masked)."""
+
+    def __init__(self, message, status=None, excerpt=None):
+        self.message = mask(message)
+        self.status = status
+        self.excerpt = mask(excerpt)
+        super().__init__(self.message)
+
+
+class AuthError(ApiError):
+    """The remote refused the credentials (401/403, or a failed login)."""
+
+
+class NotFound(ApiError):
+    """The remote does not know the requested object (404)."""
+
+
+class RateLimited(ApiError):
+    """Too many calls: wait ``retry_after`` seconds (a 429, or our own budget spent)."""
+
+    def __init__(self, message, retry_after=None, status=429, excerpt=None):
+        super().__init__(message, status=status, excerpt=excerpt)
+        self.retry_after = retry_after
+
+
+class TransientError(ApiError):
+    """The remote or the network failed in a way that may pass: try again later."""
+
+
+class RemoteDataError(ApiError):
+    """The remote answered something we cannot use: HTML, malformed JSON, a wrong shape,
+    a missing field, an oversized or empty file."""
+
+
+def excerpt(response, size=EXCERPT_BYTES):
+    """The first bytes of a body, as text, for messages and logs."""
+    raw = response.content[:size] if response is not None else b""
+    return raw.decode("utf-8", "replace").strip()
+
+
+def remote_message(response):
+    """The remote's own complaint: a JSON message field, else the first bytes of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        for key in ("msg", "message", "error_description", "error", "detail", "title"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+            if isinstance(value, dict) and isinstance(value.get("message"), str):
+                return value["message"]
+    text = excerpt(response)
+    if "<html" in text.lower() or "<!doctype" in text.lower():
+        return "HTML error page: %s" % re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+    return text or response.reason or "no message"
+
+
+class RateLimiter:
+    """Calls per minute and per day, counted in this process (thread-safe).
+
+    ``acquire()`` waits for a free slot in the minute window (at most ``max_wait`` seconds)
+    and raises ``RateLimited`` when the day's budget is spent or the wait would be longer.
+    The Odoo side offers the same interface with the counts kept in the database."""
+
+    def __init__(self, per_minute=None, per_day=None, max_wait=60, clock=time.monotonic,
+                 sleep=time.sleep):
+        self.per_minute = per_minute
+        self.per_day = per_day
+        self.max_wait = max_wait
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._minute = deque()
+        self._day = deque()
+
+    def _wait_needed(self, now):
+        for window, limit, span in ((self._day, self.per_day, 86400),
+                                    (self._minute, self.per_minute, 60)):
+            while window and window[0] <= now - span:
+                window.popleft()
+            if limit and len(window) >= limit:
+                return window[0] + span - now, span
+        return 0, None
+
+    def acquire(self):
+        while True:
+            with self._lock:
+                now = self._clock()
+                wait, span = self._wait_needed(now)
+                if not wait:
+                    self._minute.append(now)
+                    self._day.append(now)
+                    return
+            if span == 86400 or wait > self.max_wait:
+                raise RateLimited(
+                    "Call budget spent (%s calls a %s): next call possible in %d s"
+                    % (self.per_day if span == 86400 else self.per_minute,
+                       "day" if span == 86400 else "minute", wait),
+                    retry_after=int(wait) + 1, status=None)
+            self._sleep(wait)
+
+
+class CallStats:
+    """What a run cost: HTTP attempts made and 429 answers met."""
+
+    def __init__(self):
+        self.calls = 0
+        self.rate_limited = 0
+
+
+class BaseClient:
+    """One remote API: a base URL, a ``requests`` session and the rules of this module.
+
+    Idempotent calls are retried with backoff by urllib3 on connection errors and
+    502/503/504. A 429 is waited out when its ``Retry-After`` is at most
+    ``max_retry_after`` seconds (``max_429_retries`` times), otherwise ``RateLimited``."""
+
+    def __init__(self, base_url, timeout=30.0, retries=3, backoff=0.5, max_retry_after=30,
+                 max_429_retries=2, limiter=None, stats=None, sleep=time.sleep):
+        if not base_url or not re.match(r"^https?://", base_url):
+            raise ValueError("The API base URL must start with http:// or https:// (got %r)"
+                             % (base_url,))
+        self.base_url = base_url.rstrip("/")
+        self.timeout = (min(10.0, float(timeout)), float(timeout))
+        self.max_retry_after = max_retry_after
+        self.max_429_retries = max_429_retries
+        self.limiter = limiter
+        self.stats = stats or CallStats()
+        self._sleep = sleep
+        self.session = requests.Session()
+        retry = Retry(
+            total=retries, connect=retries, read=retries, status=retries, other=0,
+            backoff_factor=backoff, status_forcelist=RETRY_STATUSES,
+            allowed_methods=IDEMPOTENT_METHODS, respect_retry_after_header=False,
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def url(self, path):
+        return "%s/%s" % (self.base_url, path.lstrip("/"))
+
+    def auth_headers(self):
+        """Headers that authenticate a call; overridden by each client."""
+        return {}
+
+    def request(self, method, path, *, auth=True, expected=(200,), stream=False, **kwargs):
+        """Send one call and return the response whose status is in ``expected``;
+        any other outcome raises a typed ``ApiError``."""
+        url = self.url(path)
+        headers = dict(kwargs.pop("headers", None) or {})
+        if auth:
+            headers.update(self.auth_headers())
+        attempt = 0
+        while True:
+            response = self._send(method, url, headers, stream, kwargs)
+            if response.status_code != 429:
+                break
+            self.stats.rate_limited += 1
+            retry_after = _retry_after(response)
+            if (attempt >= self.max_429_retries or retry_after is None
+                    or retry_after > self.max_retry_after):
+                raise RateLimited(
+                    "%s answered 429 Too Many Requests (Retry-After: %s)"
+                    % (self._where(method, url), retry_after if retry_after is not None else "none"),
+                    retry_after=retry_after, excerpt=excerpt(response))
+            attempt += 1
+            _logger.info("429 from %s: waiting %s s as Retry-After asks", self._where(method, url),
+                         retry_after)
+            self._sleep(retry_after)
+        if response.status_code in expected:
+            return response
+        raise self._error(method, url, response)
+
+    def _send(self, method, url, headers, stream, kwargs):
+        if self.limiter:
+            self.limiter.acquire()
+        started = time.monotonic()
+        try:
+            response = self.session.request(method, url, headers=headers, timeout=self.timeout,
+                                            stream=stream, **kwargs)
+        except requests.exceptions.RetryError as exc:
+            self.stats.calls += 1 + _retries_made(exc)
+            raise TransientError("%s still failed after retries" % self._where(method, url)) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            self.stats.calls += 1
+            _logger.warning("%s %s failed after %.0f ms: %s", method, mask(url),
+                            (time.monotonic() - started) * 1000, type(exc).__name__)
+            raise TransientError("%s could not be reached: %s"
+                                 % (self._where(method, url), _reason(exc))) from None
+        history = getattr(getattr(response.raw, "retries", None), "history", ()) or ()
+        self.stats.calls += 1 + len(history)
+        _logger.info("%s %s -> %s in %.0f ms%s", method, mask(url), response.status_code,
+                     (time.monotonic() - started) * 1000,
+                     " (%d retries)" % len(history) if history else "")
+        return response
+
+    def _where(self, method, url):
+        return "%s %s" % (method, mask(url.split("?", 1)[0]))
+
+    def _error(self, method, url, response):
+        status = response.status_code
+        text = "%s answered %s: %s" % (self._where(method, url), status, remote_message(response))
+        cls = ApiError
+        if status in (401, 403):
+            cls = AuthError
+        elif status == 404:
+            cls = NotFound
+        elif status >= 500:
+            cls = TransientError
+        return cls(text, status=status, excerpt=excerpt(response))
+
+    def get_json(self, path, **kwargs):
+        return self.parse_json(self.request("GET", path, **kwargs))
+
+    @staticmethod
+    def parse_json(response):
+        """The JSON body of ``response``; HTML or malformed JSON raises ``RemoteDataError``
+        naming the status and the first bytes."""
+        ctype = response.headers.get("Content-Type", "")
+        try:
+            if "html" in ctype.lower():
+                raise ValueError("HTML instead of JSON")
+            return json.loads(response.content)
+        except ValueError as exc:
+            raise RemoteDataError(
+                "Expected JSON from %s (status %s, %s) but could not read it (%s): %r"
+                % (mask(response.url.split("?", 1)[0]), response.status_code,
+                   ctype or "no content type", exc, excerpt(response)),
+                status=response.status_code, excerpt=excerpt(response)) from None
+
+    @staticmethod
+    def read_limited(response, max_bytes):
+        """The body of a streamed response, refusing more than ``max_bytes``."""
+        declared = response.headers.get("Content-Length")
+        if max_bytes and declared and declared.isdigit() and int(declared) > max_bytes:
+            response.close()
+            raise RemoteDataError("File of %s bytes is over the size cap of %s bytes"
+                                  % (declared, max_bytes))
+        chunks, size = [], 0
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if max_bytes and size > max_bytes:
+                response.close()
+                raise RemoteDataError("File is over the size cap of %s bytes" % max_bytes)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _retry_after(response):
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return int(value)
+    return None
+
+
+def _retries_made(exc):
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    retries = getattr(exc.args[0], "retries", None) if exc.args else None
+    history = getattr(retries, "history", ()) or ()
+    return len(history) if history else (1 if reason else 0)
+
+
+def _reason(exc):
+    text = str(exc.args[0] if exc.args else exc)
+    match = re.search(r"\[Errno[^\]]*\][^')]*|timed out|Connection refused|Read timed out|"
+                      r"RemoteDisconnected[^')]*|Connection aborted", text)
+    return mask(match.group(0) if match else type(exc).__name__)

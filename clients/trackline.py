@@ -1,0 +1,168 @@
+"""Trackline (Code Contract platform): login, process metadata, attachment download."""
+
+import logging
+import mimetypes
+import threading
+import time
+
+import jwt
+
+from .base import AuthError, BaseClient, RemoteDataError
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.codecontractplattform.com/api"
+# Log in again this many seconds before the token's "exp" passes.
+RENEW_MARGIN = 30
+# A token without a readable "exp" is used for this long at most.
+DEFAULT_TOKEN_LIFETIME = 300
+
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF8", "image/gif"),
+    (b"<?xml", "application/xml"),
+)
+
+
+def token_expiry(token):
+    """The ``exp`` claim of a JWT as a Unix time, read without verifying the signature
+    (we do not hold the key), or None when it has none or cannot be read."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False, "verify_exp": False})
+    except jwt.PyJWTError:
+        return None
+    exp = claims.get("exp")
+    return float(exp) if isinstance(exp, (int, float)) else None
+
+
+def guess_mimetype(name, content, header=None):
+    """The response's Content-Type if it gave one, else a guess from the bytes, else from
+    the name."""
+    if header:
+        value = header.split(";", 1)[0].strip().lower()
+        if value and value != "application/octet-stream":
+            return value
+    for magic, mimetype in _MAGIC:
+        if content.startswith(magic):
+            return mimetype
+    return mimetypes.guess_type(name or "")[0] or "application/octet-stream"
+
+
+class TracklineClient(BaseClient):
+    """Logs in with email and password, keeps the JWT until shortly before its ``exp``,
+    and on a 401 logs in once more and retries the call once."""
+
+    def __init__(self, base_url, email, password, token=None, token_expiry_ts=None,
+                 on_token=None, clock=time.time, **kwargs):
+        super().__init__(base_url, **kwargs)
+        self.email = email
+        self._password = password
+        self._token = token
+        self._token_expiry = token_expiry_ts
+        self._on_token = on_token
+        self._clock = clock
+        self._margin = self._renew_margin(token_expiry_ts)
+        self._token_lock = threading.Lock()
+
+    # -- authentication -------------------------------------------------------------------
+
+    def login(self):
+        """Ask for a new token; return it. A refused login raises ``AuthError``."""
+        if not self.email or not self._password:
+            raise AuthError("Trackline login and password are required.")
+        try:
+            response = self.request("POST", "login", auth=False,
+                                    json={"email": self.email, "password": self._password})
+        except AuthError as exc:
+            raise AuthError("Trackline login failed for %s: %s" % (self.email, exc.message),
+                            status=exc.status) from None
+        body = self.parse_json(response)
+        token = body.get("token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise RemoteDataError("Trackline login answered without a token.")
+        expiry = token_expiry(token) or self._clock() + DEFAULT_TOKEN_LIFETIME
+        self._token, self._token_expiry = token, expiry
+        self._margin = self._renew_margin(expiry)
+        if self._on_token:
+            self._on_token(token, expiry)
+        return token
+
+    def _renew_margin(self, expiry):
+        """Renew RENEW_MARGIN seconds before expiry, or a quarter of the token's remaining
+        life when that is shorter (a token of minutes is not renewed at every call)."""
+        if not expiry:
+            return RENEW_MARGIN
+        return max(0.0, min(RENEW_MARGIN, (expiry - self._clock()) / 4))
+
+    def _valid_token(self):
+        with self._token_lock:
+            if (not self._token or not self._token_expiry
+                    or self._token_expiry - self._margin <= self._clock()):
+                self.login()
+            return self._token
+
+    def auth_headers(self):
+        return {"Authorization": "Bearer %s" % self._valid_token()}
+
+    def authed(self, method, path, **kwargs):
+        """A call with the token; on a 401, one new login and one retry, never a loop."""
+        try:
+            return self.request(method, path, **kwargs)
+        except AuthError as exc:
+            if exc.status != 401:
+                raise
+            _logger.info("Trackline answered 401 (%s): logging in again once", exc.message)
+            with self._token_lock:
+                self._token = None
+            return self.request(method, path, **kwargs)
+
+    # -- API --------------------------------------------------------------------------------
+
+    def process_metadata(self, process_id=None, process_name=None):
+        """The process with its documents, validated: ``process_id`` and each document's
+        ``doc_id`` are strings; a document without an id is dropped with a warning."""
+        if not process_id and not process_name:
+            raise ValueError("A process id or a process name is required.")
+        params = {"process_id": process_id} if process_id else {"process_name": process_name}
+        body = self.parse_json(self.authed("GET", "track-line/ext/track-path/metadata",
+                                           params=params))
+        return parse_process(body)
+
+    def download(self, doc_id, max_bytes=None):
+        """(content bytes, Content-Type header or None) of one attachment, streamed and
+        refused when over ``max_bytes``."""
+        response = self.authed("GET", "track-line/ext/attachment/file",
+                               params={"attachment_id": doc_id}, stream=True)
+        with response:
+            content = self.read_limited(response, max_bytes)
+            return content, response.headers.get("Content-Type")
+
+
+def parse_process(body):
+    """Turn a metadata answer into a clean dict or raise ``RemoteDataError``."""
+    if not isinstance(body, dict) or body.get("process_id") in (None, ""):
+        raise RemoteDataError("Trackline metadata has no process_id: %r" % (str(body)[:200],))
+    documents, skipped = [], []
+    for doc in body.get("documents") or []:
+        if not isinstance(doc, dict) or doc.get("doc_id") in (None, ""):
+            skipped.append(doc)
+            continue
+        documents.append({
+            "doc_id": str(doc["doc_id"]),
+            "doc_name": str(doc.get("doc_name") or doc["doc_id"]),
+            "doc_type": doc.get("doc_type") or False,
+        })
+    if skipped:
+        _logger.warning("Trackline process %s: %d documents without doc_id skipped",
+                        body["process_id"], len(skipped))
+    return {
+        "process_id": str(body["process_id"]),
+        "name": body.get("name") or str(body["process_id"]),
+        "status": body.get("status") or False,
+        "created_at": body.get("created_at") or False,
+        "documents": documents,
+        "skipped_documents": len(skipped),
+    }

@@ -1,0 +1,63 @@
+from odoo import api, fields, models
+
+
+class TrackingBindingMixin(models.AbstractModel):
+    """A record mirrored from a remote system, keyed by its backend and its remote id.
+
+    The concrete model defines ``backend_id`` (a Many2one to its backend); this mixin gives
+    the remote id, the unique key and ``_upsert``: one search for a page of keys, one
+    ``create()`` for the new ones, a ``write()`` only for records whose values changed."""
+
+    _name = "tracking.binding.mixin"
+    _description = "Tracking Mirrored Record (shared)"
+
+    remote_id = fields.Char(string="Remote ID", required=True, index=True, readonly=True,
+                            copy=False)
+
+    _sql_constraints = [
+        ("remote_unique", "unique(backend_id, remote_id)",
+         "This remote record is already mirrored for this backend."),
+    ]
+
+    @api.model
+    def _upsert(self, backend, values_list):
+        """Create or update one page of records given as dicts with a ``remote_id``.
+
+        Returns ``(records, created, updated)`` where ``records`` follows the order of
+        ``values_list`` (a remote id given twice keeps its last values)."""
+        by_key = {}
+        for values in values_list:
+            by_key[str(values["remote_id"])] = dict(values, remote_id=str(values["remote_id"]),
+                                                    backend_id=backend.id)
+        existing = self.with_context(active_test=False).search(
+            [("backend_id", "=", backend.id), ("remote_id", "in", list(by_key))])
+        found = {record.remote_id: record for record in existing}
+        updated = 0
+        for key, record in found.items():
+            changes = record._changed_values(by_key[key])
+            if changes:
+                record.write(changes)
+                updated += 1
+        new = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
+            [values for key, values in by_key.items() if key not in found])
+        found.update((record.remote_id, record) for record in new)
+        records = self.browse([found[str(values["remote_id"])].id for values in values_list])
+        return records, len(new), updated
+
+    def _changed_values(self, values):
+        """The part of ``values`` that differs from what the record holds."""
+        self.ensure_one()
+        changes = {}
+        for name, value in values.items():
+            field = self._fields[name]
+            if field.type in ("one2many", "many2many"):
+                changes[name] = value
+                continue
+            current = self[name]
+            if field.type == "many2one":
+                current, value = current.id, value or False
+            else:
+                value = field.convert_to_record(field.convert_to_cache(value, self), self)
+            if current != value and (current or value):
+                changes[name] = values[name]
+        return changes

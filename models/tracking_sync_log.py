@@ -1,0 +1,161 @@
+import logging
+import traceback
+from contextlib import contextmanager
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..clients.base import ApiError, CallStats, NotFound, RemoteDataError, mask
+
+_logger = logging.getLogger(__name__)
+
+# Errors that concern one record: logged, counted as failed, and the run goes on.
+RECORD_ERRORS = (RemoteDataError, NotFound, UserError, ValidationError, psycopg2.IntegrityError)
+MAX_ERROR_LINES = 200
+
+
+class TrackingSyncLog(models.Model):
+    _name = "tracking.sync.log"
+    _description = "Tracking Sync Run"
+    _order = "started_at desc, id desc"
+    _rec_name = "operation"
+
+    backend_model = fields.Char(required=True, index=True, readonly=True)
+    backend_id = fields.Many2oneReference(string="Backend ID", model_field="backend_model",
+                                          required=True, index=True, readonly=True)
+    backend_name = fields.Char(string="Backend", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Started by", readonly=True)
+    operation = fields.Char(required=True, readonly=True)
+    started_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    ended_at = fields.Datetime(readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, aggregator="sum")
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("warning", "Done with errors"),
+         ("failed", "Failed")],
+        default="running", required=True, readonly=True, index=True)
+    created_count = fields.Integer(string="Created", readonly=True)
+    updated_count = fields.Integer(string="Updated", readonly=True)
+    skipped_count = fields.Integer(string="Skipped", readonly=True)
+    failed_count = fields.Integer(string="Failed", readonly=True)
+    api_calls = fields.Integer(string="API calls", readonly=True)
+    rate_limited_count = fields.Integer(string="429s met", readonly=True)
+    message = fields.Char(string="Summary", readonly=True)
+    error_details = fields.Text(readonly=True)
+
+    @api.depends("backend_name", "operation", "started_at")
+    def _compute_display_name(self):
+        for log in self:
+            log.display_name = "%s: %s (%s)" % (log.backend_name or "", log.operation or "",
+                                                fields.Datetime.to_string(log.started_at) or "")
+
+    def action_open_backend(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.backend_model,
+            "res_id": self.backend_id,
+            "view_mode": "form",
+        }
+
+
+class SyncRun:
+    """What one run did, written to its ``tracking.sync.log`` when it ends.
+
+    All writes of a run happen inside ``step()``: one unit (a page, a process, a document)
+    in a savepoint, committed when it succeeds. A record error rolls back that unit only,
+    is logged with its reason and the run goes on; any other error rolls back the unit and
+    ends the run."""
+
+    def __init__(self, backend, operation):
+        self.backend = backend
+        self.env = backend.env
+        self.stats = CallStats()
+        self.created = self.updated = self.skipped = self.failed = 0
+        self.errors = []
+        self.fatal = None
+        self.message = None
+        self.log = self.env["tracking.sync.log"].sudo().create({
+            "backend_model": backend._name,
+            "backend_id": backend.id,
+            "backend_name": backend.display_name,
+            "company_id": backend.company_id.id,
+            "user_id": self.env.uid,
+            "operation": operation,
+        })
+        commit(self.env)
+
+    def count(self, created=0, updated=0, skipped=0, failed=0):
+        self.created += created
+        self.updated += updated
+        self.skipped += skipped
+        self.failed += failed
+
+    def error(self, text):
+        """Keep one error line (secrets masked) for the log."""
+        text = mask(text)
+        _logger.warning("%s %s: %s", self.backend.display_name, self.log.operation, text)
+        if len(self.errors) < MAX_ERROR_LINES:
+            self.errors.append(text)
+
+    @contextmanager
+    def step(self, label, fatal=False):
+        """One unit of work, all or nothing, committed on success. With ``fatal`` (a page
+        whose cursor must not move past it) every error ends the run."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except RECORD_ERRORS as exc:
+            if fatal:
+                raise
+            self.failed += 1
+            self.error("%s: %s" % (label, error_text(exc)))
+        else:
+            commit(self.env)
+
+    def fail(self, exc):
+        self.fatal = error_text(exc)
+        detail = getattr(exc, "excerpt", None)
+        if not isinstance(exc, (ApiError, UserError, ValidationError)):
+            _logger.exception("%s %s failed", self.backend.display_name, self.log.operation)
+            detail = mask("".join(traceback.format_exception(exc)))
+        self.error(self.fatal + ("\n%s" % detail if detail else ""))
+
+    def close(self):
+        end = fields.Datetime.now()
+        state = "failed" if self.fatal else ("warning" if self.failed else "done")
+        summary = self.fatal or self.message or (
+            "%d created, %d updated, %d skipped, %d failed"
+            % (self.created, self.updated, self.skipped, self.failed))
+        self.log.write({
+            "ended_at": end,
+            "duration": (end - self.log.started_at).total_seconds(),
+            "state": state,
+            "created_count": self.created,
+            "updated_count": self.updated,
+            "skipped_count": self.skipped,
+            "failed_count": self.failed,
+            "api_calls": self.stats.calls,
+            "rate_limited_count": self.stats.rate_limited,
+            "message": mask(summary)[:500],
+            "error_details": "\n".join(self.errors) or False,
+        })
+        commit(self.env)
+
+
+def error_text(exc):
+    if isinstance(exc, ApiError):
+        return exc.message
+    if isinstance(exc, (UserError, ValidationError)):
+        return mask(exc.args[0] if exc.args else str(exc))
+    return mask("%s: %s" % (type(exc).__name__, exc))
+
+
+def commit(env):
+    """Commit the run's progress; inside Odoo's tests the savepoints stand in for it."""
+    from odoo.modules import module
+
+    if not module.current_test:
+        env.cr.commit()

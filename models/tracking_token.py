@@ -1,0 +1,60 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.modules import module
+
+_logger = logging.getLogger(__name__)
+
+
+class TrackingToken(models.Model):
+    """A token or key a remote system gave us, per backend: readable by managers only.
+
+    Saved on its own cursor under a row lock and committed at once, so that a rollback of
+    the run that obtained it can never lose a credential the remote side already holds."""
+
+    _name = "tracking.token"
+    _description = "Tracking Token"
+
+    backend_model = fields.Char(required=True, readonly=True)
+    backend_id = fields.Many2oneReference(model_field="backend_model", required=True,
+                                          readonly=True)
+    name = fields.Char(required=True, readonly=True)
+    value = fields.Char(readonly=True, copy=False)
+    expires_at = fields.Float(string="Expires (Unix time)", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("name_unique", "unique(backend_model, backend_id, name)",
+         "A backend keeps one value per token name."),
+    ]
+
+    @api.model
+    def _get(self, backend, name):
+        """(value, expires_at) or (False, False)."""
+        token = self.sudo().search([("backend_model", "=", backend._name),
+                                    ("backend_id", "=", backend.id), ("name", "=", name)])
+        return token.value or False, token.expires_at or False
+
+    @api.model
+    def _store(self, backend, name, value, expires_at=False):
+        """Save and commit at once on a cursor of its own (in tests: the test cursor)."""
+        if module.current_test:
+            self._store_in(self.env, backend, name, value, expires_at)
+            return
+        with self.env.registry.cursor() as cr:
+            self._store_in(self.env(cr=cr), backend, name, value, expires_at)
+
+    @api.model
+    def _store_in(self, env, backend, name, value, expires_at):
+        env.cr.execute(
+            "INSERT INTO tracking_token (backend_model, backend_id, name, create_uid, "
+            "create_date, write_uid, write_date) VALUES (%s, %s, %s, %s, now() at time zone "
+            "'utc', %s, now() at time zone 'utc') ON CONFLICT (backend_model, backend_id, name) "
+            "DO NOTHING",
+            (backend._name, backend.id, name, env.uid, env.uid))
+        env.cr.execute(
+            "SELECT id FROM tracking_token WHERE backend_model = %s AND backend_id = %s "
+            "AND name = %s FOR UPDATE",
+            (backend._name, backend.id, name))
+        token = env["tracking.token"].sudo().browse(env.cr.fetchone()[0])
+        token.write({"value": value, "expires_at": expires_at or 0.0})
+        token.flush_recordset()

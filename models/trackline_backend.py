@@ -1,0 +1,163 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..clients.base import NotFound
+from ..clients.trackline import DEFAULT_BASE_URL, TracklineClient
+from .tracking_backend_mixin import MANAGER_GROUP
+
+TOKEN_NAME = "jwt"
+WIZARD_MODEL = "trackline.import.wizard"
+
+
+class TracklineBackend(models.Model):
+    _name = "trackline.backend"
+    _description = "Trackline Backend"
+    _inherit = ["tracking.backend.mixin"]
+
+    base_url = fields.Char(default=DEFAULT_BASE_URL)
+    login = fields.Char(string="Login (email)", groups=MANAGER_GROUP, copy=False)
+    password = fields.Char(groups=MANAGER_GROUP, copy=False)
+    max_file_size = fields.Integer(
+        string="Largest document (MB)", default=25, required=True,
+        help="Documents larger than this are not downloaded; they are marked with the reason.")
+    final_statuses = fields.Char(
+        default="Completed,Cancelled,Closed,Finished", required=True,
+        help="Comma-separated process statuses after which the scheduled refresh stops "
+             "looking at a process.")
+    linked_model_ids = fields.Many2many(
+        "ir.model", string="Import from records of",
+        domain=[("transient", "=", False), ("model", "not like", "trackline.%")],
+        help="Models whose Action menu offers \"Import from Trackline\": the process is "
+             "linked to the record and its documents are attached to it as well.")
+    process_ids = fields.One2many("trackline.process", "backend_id")
+    process_count = fields.Integer(compute="_compute_process_count")
+
+    _sql_constraints = [
+        ("max_file_size_positive", "CHECK(max_file_size > 0)",
+         "The largest document size must be positive."),
+    ]
+
+    def _compute_process_count(self):
+        counts = dict(self.env["trackline.process"]._read_group(
+            [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
+        for backend in self:
+            backend.process_count = counts.get(backend, 0)
+
+    def _final_status_set(self):
+        return {status.strip().lower() for status in (self.final_statuses or "").split(",")
+                if status.strip()}
+
+    # -- client ----------------------------------------------------------------------------
+
+    def _make_client(self, stats=None):
+        self.ensure_one()
+        backend = self.sudo()
+        token, expiry = self.env["tracking.token"]._get(self, TOKEN_NAME)
+
+        def save_token(value, expires_at):
+            self.env["tracking.token"]._store(self, TOKEN_NAME, value, expires_at)
+
+        return TracklineClient(
+            backend.base_url, backend.login, backend.password, token=token,
+            token_expiry_ts=expiry, on_token=save_token, **self._client_options(stats))
+
+    def _check_connection(self, client):
+        client.login()
+        return self.env._("Logged in to Trackline as %(login)s.", login=client.email)
+
+    # -- import ----------------------------------------------------------------------------
+
+    def _import_process(self, run, client, process_id=None, process_name=None, record=None):
+        """Read one process, mirror it and its documents, download what is new. Returns the
+        ``trackline.process``; an unknown id or name raises ``UserError`` naming it."""
+        self.ensure_one()
+        try:
+            meta = client.process_metadata(process_id=process_id, process_name=process_name)
+        except NotFound as exc:
+            raise UserError(self.env._(
+                "Trackline has no process with %(what)s \"%(value)s\" (backend %(backend)s): "
+                "%(remote)s", what=self.env._("ID") if process_id else self.env._("name"),
+                value=process_id or process_name, backend=self.display_name,
+                remote=exc.message)) from None
+        with run.step(self.env._("process %s", meta["process_id"]), fatal=True):
+            process = self.env["trackline.process"]._save_metadata(self, run, meta, record)
+        process._download_documents(run, client)
+        return process
+
+    # -- Action menu bindings ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        backends = super().create(vals_list)
+        self._sync_action_bindings()
+        return backends
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"linked_model_ids", "active"} & set(vals):
+            self._sync_action_bindings()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._sync_action_bindings()
+        return result
+
+    @api.model
+    def _sync_action_bindings(self):
+        """One "Import from Trackline" entry in the Action menu of each model that an
+        active backend enables, and none elsewhere."""
+        wanted = self.sudo().search([]).linked_model_ids
+        actions = self.env["ir.actions.act_window"].sudo()
+        bound = actions.search([("res_model", "=", WIZARD_MODEL),
+                                ("binding_model_id", "!=", False)])
+        bound.filtered(lambda action: action.binding_model_id not in wanted).unlink()
+        for model in wanted - bound.binding_model_id:
+            actions.create({
+                "name": self.env._("Import from Trackline"),
+                "res_model": WIZARD_MODEL,
+                "view_mode": "form",
+                "target": "new",
+                "binding_model_id": model.id,
+                "binding_view_types": "form,list",
+                "groups_id": [(6, 0, [self.env.ref("tracking_connector.group_tracking_user").id])],
+            })
+
+    # -- buttons -----------------------------------------------------------------------------
+
+    def action_view_processes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_trackline_process")
+        action["domain"] = [("backend_id", "=", self.id)]
+        action["context"] = {"default_backend_id": self.id}
+        return action
+
+    def action_open_import_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_trackline_import_wizard")
+        action["context"] = {"default_backend_id": self.id}
+        return action
+
+    @api.model
+    def _cron_refresh_open_processes(self, batch_size=50, min_age_minutes=30):
+        """Refresh processes whose status is not final and that were not refreshed in the
+        last ``min_age_minutes``, oldest first, and download their new documents: a bounded
+        batch per backend and per call, progress reported to the cron."""
+        since = fields.Datetime.subtract(fields.Datetime.now(), minutes=min_age_minutes)
+        done = remaining = 0
+        processes = self.env["trackline.process"]
+        for backend in self.search([]):
+            domain = [("backend_id", "=", backend.id),
+                      ("status_key", "not in", list(backend._final_status_set())),
+                      "|", ("last_refresh_at", "=", False), ("last_refresh_at", "<=", since)]
+            stale = processes.search_count(domain)
+            if not stale:
+                continue
+            batch = processes.search(domain, limit=batch_size,
+                                     order="last_refresh_at asc nulls first, id")
+            batch._refresh(backend)
+            done += len(batch)
+            remaining += stale - len(batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -1,0 +1,101 @@
+import hashlib
+import re
+import unicodedata
+
+from odoo import fields, models
+
+from ..clients.base import RemoteDataError
+from ..clients.trackline import guess_mimetype
+
+MAX_NAME_LENGTH = 200
+
+
+class TracklineDocument(models.Model):
+    _name = "trackline.document"
+    _description = "Trackline Document"
+    _inherit = ["tracking.binding.mixin"]
+    _order = "process_id, name, id"
+
+    process_id = fields.Many2one("trackline.process", required=True, index=True,
+                                 ondelete="cascade", readonly=True)
+    backend_id = fields.Many2one(related="process_id.backend_id", store=True, index=True)
+    company_id = fields.Many2one(related="process_id.company_id", store=True, index=True)
+    name = fields.Char(required=True, readonly=True)
+    doc_type = fields.Char(string="Type", readonly=True)
+    size = fields.Integer(string="Size (bytes)", readonly=True, copy=False)
+    checksum = fields.Char(string="SHA-256", readonly=True, copy=False)
+    mimetype = fields.Char(readonly=True, copy=False)
+    state = fields.Selection(
+        [("pending", "To download"), ("downloaded", "Downloaded"), ("error", "Error")],
+        default="pending", required=True, readonly=True, index=True, copy=False)
+    state_message = fields.Char(string="Reason", readonly=True, copy=False)
+    downloaded_at = fields.Datetime(readonly=True, copy=False)
+    attachment_id = fields.Many2one("ir.attachment", readonly=True, copy=False,
+                                    ondelete="set null")
+
+    def _download(self, run, client):
+        """Fetch each document and attach it to its process (and to the process's linked
+        record). An empty file, one over the size cap or a refused download marks that
+        document with the reason; the others go on."""
+        max_bytes = {}
+        for document in self:
+            backend = document.backend_id
+            if backend not in max_bytes:
+                max_bytes[backend] = backend.max_file_size * 1024 * 1024
+            with run.step(self.env._("document %s", document.remote_id)):
+                try:
+                    content, content_type = client.download(document.remote_id,
+                                                            max_bytes[backend])
+                    if not content:
+                        raise RemoteDataError(self.env._("The file is empty."))
+                except RemoteDataError as exc:
+                    document.write({"state": "error", "state_message": exc.message[:250]})
+                    run.count(failed=1)
+                    run.error(self.env._("document %(id)s (%(name)s): %(reason)s",
+                                         id=document.remote_id, name=document.name,
+                                         reason=exc.message))
+                    continue
+                document._store(run, content, content_type)
+
+    def _store(self, run, content, content_type):
+        self.ensure_one()
+        checksum = hashlib.sha256(content).hexdigest()
+        if checksum == self.checksum and self.attachment_id:
+            self.write({"state": "downloaded", "state_message": False})
+            run.count(skipped=1)
+            return
+        mimetype = guess_mimetype(self.name, content, content_type)
+        process = self.process_id
+        values = {"name": safe_filename(self.name), "raw": content, "mimetype": mimetype,
+                  "description": self.env._("Trackline document %s", self.remote_id)}
+        attachments = self.env["ir.attachment"]
+        records = [process]
+        linked = process._linked_record()
+        if linked:
+            records.append(linked)
+        attachment = attachments.create([dict(values, res_model=record._name, res_id=record.id)
+                                         for record in records])[0]
+        self.write({
+            "state": "downloaded",
+            "state_message": False,
+            "size": len(content),
+            "checksum": checksum,
+            "mimetype": mimetype,
+            "downloaded_at": fields.Datetime.now(),
+            "attachment_id": attachment.id,
+        })
+        run.count(updated=1)
+
+    def action_download(self):
+        return self.process_id.action_download_documents()
+
+
+def safe_filename(name):
+    """A file name with no path, no control characters and a sane length."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]+", "_", name).strip(" .")
+    if len(name) > MAX_NAME_LENGTH:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[:MAX_NAME_LENGTH - len(ext) - 1] + dot + ext) if dot and len(ext) < 10 \
+            else name[:MAX_NAME_LENGTH]
+    return name or "document"

@@ -1,0 +1,74 @@
+# Shared set-up for scripts/test.sh, scripts/demo.sh, scripts/lint.sh and scripts/bench.sh.
+# Sourced, not run. Every step is idempotent: a second run reuses what the first built.
+set -euo pipefail
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Odoo 18.0 source tree (the folder holding odoo-bin); see README.rst "Installation".
+ODOO_SRC=${ODOO_SRC:-/opt/odoo18}
+CACHE_DIR=${TC_CACHE_DIR:-$HOME/.cache/tracking_connector}
+# PostgreSQL role used by Odoo (Odoo refuses the "postgres" superuser).
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+TC_DB_USER=${TC_DB_USER:-tracking}
+TC_DB_PASSWORD=${TC_DB_PASSWORD:-tracking}
+export PGHOST PGPORT
+
+log() { printf '[tracking_connector] %s\n' "$*" >&2; }
+
+have_odoo() { [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/odoo/addons/base" ]; }
+
+# A virtualenv with the pinned requirements, rebuilt only when scripts/requirements.txt changes.
+ensure_venv() {
+    local req="$REPO_DIR/scripts/requirements.txt" sum
+    sum=$(sha1sum "$req" | cut -c1-12)
+    VENV="$CACHE_DIR/venv-$sum"
+    if [ ! -x "$VENV/bin/python" ] || [ ! -f "$VENV/.complete" ]; then
+        log "building the virtualenv $VENV (pinned requirements, once)"
+        rm -rf "$VENV"
+        mkdir -p "$CACHE_DIR"
+        python3 -m venv "$VENV"
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+        touch "$VENV/.complete"
+    fi
+    PY="$VENV/bin/python"
+}
+
+# Debian's PostgreSQL 15 cluster, started if down, with our own role.
+ensure_postgres() {
+    if ! command -v pg_lsclusters >/dev/null 2>&1; then
+        log "installing PostgreSQL 15 from Debian's packages"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+    fi
+    if ! pg_lsclusters -h | grep -q '^15 *main'; then
+        pg_createcluster 15 main >/dev/null
+    fi
+    if ! pg_lsclusters -h | grep -q '^15 *main .* online'; then
+        log "starting PostgreSQL 15"
+        pg_ctlcluster 15 main start
+    fi
+    local i
+    for i in $(seq 1 30); do
+        pg_isready -q -h "$PGHOST" -p "$PGPORT" && break
+        sleep 1
+    done
+    runuser -u postgres -- psql -q -h /var/run/postgresql -p "$PGPORT" -tAc \
+        "SELECT 1 FROM pg_roles WHERE rolname='$TC_DB_USER'" | grep -q 1 ||
+        runuser -u postgres -- psql -q -h /var/run/postgresql -p "$PGPORT" -c \
+            "CREATE ROLE \"$TC_DB_USER\" LOGIN CREATEDB PASSWORD '$TC_DB_PASSWORD'"
+}
+
+# An addons folder whose entry tracking_connector points at this checkout, whatever its name.
+ensure_addons_link() {
+    ADDONS_DIR="$CACHE_DIR/addons"
+    mkdir -p "$ADDONS_DIR"
+    ln -sfn "$REPO_DIR" "$ADDONS_DIR/tracking_connector"
+}
+
+# odoo-bin with the database settings; extra arguments follow.
+odoo_bin() {
+    "$PY" "$ODOO_SRC/odoo-bin" \
+        --addons-path="$ODOO_SRC/odoo/addons,$ADDONS_DIR" \
+        --db_host="$PGHOST" --db_port="$PGPORT" \
+        --db_user="$TC_DB_USER" --db_password="$TC_DB_PASSWORD" \
+        --data-dir="$CACHE_DIR/filestore" "$@"
+}

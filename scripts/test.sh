@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The test command (see README.rst): the tests that need no Odoo with pytest, then, when an
+# Odoo 18.0 source tree is found, the addon installed in a fresh database with its Odoo
+# tests run by Odoo's test runner, and an uninstall. Exit status non-zero on any failure.
+#   ODOO_SRC=/path/to/odoo-18.0 scripts/test.sh          # all
+#   TEST_TAGS=/tracking_connector:TestTracklineImport scripts/test.sh   # some Odoo tests
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_DIR"
+
+ensure_venv
+RESULTS="$CACHE_DIR/results"
+mkdir -p "$RESULTS"
+rc=0
+
+log "tests that need no Odoo (pytest tests/nodoo)"
+set +e
+"$PY" -m pytest -q -p no:cacheprovider tests/nodoo 2>&1 | tee "$RESULTS/pytest.log"
+pytest_rc=${PIPESTATUS[0]}
+set -e
+[ "$pytest_rc" -eq 0 ] || rc=1
+pure_passed=$(tail -1 "$RESULTS/pytest.log" | grep -oE '[0-9]+ passed' | awk '{n += $1} END {print n + 0}')
+pure_failed=$(tail -1 "$RESULTS/pytest.log" | grep -oE '[0-9]+ (failed|errors?)' \
+    | awk '{n += $1} END {print n + 0}')
+
+odoo_passed=0
+odoo_failed=0
+if ! have_odoo; then
+    echo "Odoo suite skipped: no Odoo 18.0 source tree at $ODOO_SRC (set ODOO_SRC to the folder holding odoo-bin to run it)."
+else
+    ensure_postgres
+    ensure_addons_link
+    DB="tc_test_$$"
+    ODOO_LOG="$RESULTS/odoo-test.log"
+    log "Odoo suite: installing tracking_connector in the fresh database $DB and running its tests"
+    set +e
+    odoo_bin -d "$DB" -i tracking_connector --test-enable \
+        --test-tags "${TEST_TAGS:-/tracking_connector}" --stop-after-init \
+        --log-level=test --http-port="${TC_TEST_HTTP_PORT:-8169}" >"$ODOO_LOG" 2>&1
+    odoo_rc=$?
+    set -e
+    grep -E ' (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback' "$ODOO_LOG" | head -60 || true
+    stats=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$ODOO_LOG" | tail -1)
+    if [ -n "$stats" ]; then
+        read -r failed _ errors _ _ total _ <<<"$stats"
+        odoo_failed=$((failed + errors))
+        odoo_passed=$((total - odoo_failed))
+        log "Odoo suite: $stats"
+    else
+        log "Odoo suite: no test statistics in the log (install failed?)"
+        odoo_failed=1
+    fi
+    install_noise=$(sed -n '1,/Starting post tests/p' "$ODOO_LOG" | grep -E ' (WARNING|ERROR) ' \
+        | grep -E 'tracking_connector' || true)
+    if [ -n "$install_noise" ]; then
+        log "install logged warnings or errors of its own:"
+        echo "$install_noise"
+        odoo_failed=$((odoo_failed + 1))
+    fi
+    if [ "$odoo_rc" -ne 0 ] || [ "$odoo_failed" -ne 0 ]; then
+        rc=1
+    fi
+    log "uninstalling tracking_connector from $DB"
+    set +e
+    echo "env['ir.module.module'].search([('name', '=', 'tracking_connector')]).button_immediate_uninstall(); env.cr.commit()" \
+        | odoo_bin shell -d "$DB" --log-level=warn --no-http >"$RESULTS/uninstall.log" 2>&1
+    uninstall_rc=$?
+    set -e
+    if [ "$uninstall_rc" -ne 0 ] || grep -qE ' (ERROR|CRITICAL) |Traceback' "$RESULTS/uninstall.log"; then
+        log "uninstall failed:"
+        cat "$RESULTS/uninstall.log"
+        odoo_failed=$((odoo_failed + 1))
+        rc=1
+    else
+        odoo_passed=$((odoo_passed + 1))
+    fi
+    runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB" >/dev/null 2>&1 || true
+    rm -rf "$CACHE_DIR/filestore/filestore/$DB"
+fi
+
+echo "tracking_connector: $((pure_passed + odoo_passed)) passed, $((pure_failed + odoo_failed)) failed"
+exit $rc

@@ -1,0 +1,41 @@
+from odoo.tests import TransactionCase
+
+from ..sandbox.server import Sandbox
+from ..sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+
+
+class SandboxCase(TransactionCase):
+    """Odoo tests that talk to a real sandbox over HTTP on 127.0.0.1, one per class."""
+
+    sandbox_size = 12
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = Sandbox(seed=7, size=cls.sandbox_size)
+        cls.sandbox.start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        cls.backend = cls.env["trackline.backend"].create({
+            "name": "Trackline test",
+            "base_url": "%s/trackline/api" % cls.sandbox.url,
+            "login": TRACKLINE_EMAIL,
+            "password": TRACKLINE_PASSWORD,
+            "timeout": 10,
+        })
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.clear_faults()
+        self.sandbox.reset_calls()
+
+    def last_log(self, backend=None):
+        backend = backend or self.backend
+        return self.env["tracking.sync.log"].search(
+            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)],
+            order="id desc", limit=1)
+
+    def import_process(self, reference, lookup="id", **context):
+        wizard = self.env["trackline.import.wizard"].with_context(**context).create({
+            "backend_id": self.backend.id, "lookup": lookup, "process_ref": reference})
+        action = wizard.action_import()
+        return self.env["trackline.process"].browse(action["res_id"])

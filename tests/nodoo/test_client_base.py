@@ -1,0 +1,183 @@
+"""clients/base.py against the sandbox over real HTTP: retries, Retry-After, typed errors,
+masking."""
+
+import logging
+
+import pytest
+
+from clients.base import (
+    ApiError, AuthError, BaseClient, NotFound, RateLimited, RateLimiter, RemoteDataError,
+    TransientError, mask,
+)
+
+PATH = "/trackline/api/login"
+
+
+def client(sandbox, **kwargs):
+    kwargs.setdefault("backoff", 0.01)
+    return BaseClient(sandbox.url, timeout=5, **kwargs)
+
+
+def test_base_url_must_be_http():
+    with pytest.raises(ValueError, match="http"):
+        BaseClient("ftp://example.com")
+
+
+def test_idempotent_call_is_retried_until_it_succeeds(sandbox):
+    sandbox.add_fault("/_missing", status=502, times=2)
+    api = client(sandbox)
+    with pytest.raises(NotFound):
+        api.request("GET", "/_missing")
+    assert api.stats.calls == 3
+    assert sandbox.calls("GET", "/_missing") == 3
+
+
+def test_post_is_not_retried(sandbox):
+    sandbox.add_fault(PATH, status=503, times=5)
+    api = client(sandbox)
+    with pytest.raises(TransientError, match="503"):
+        api.request("POST", PATH, auth=False, json={})
+    assert sandbox.calls("POST", PATH) == 1
+
+
+def test_retries_give_up_with_transient_error(sandbox):
+    sandbox.add_fault("/_missing", status=503, times=10)
+    api = client(sandbox, retries=2)
+    with pytest.raises(TransientError, match="HTML error page"):
+        api.request("GET", "/_missing")
+    assert sandbox.calls("GET", "/_missing") == 3
+
+
+def test_connection_reset_is_retried(sandbox):
+    sandbox.add_fault("/_missing", close_connection=True, times=1)
+    api = client(sandbox)
+    with pytest.raises(NotFound):
+        api.request("GET", "/_missing")
+    assert sandbox.calls("GET", "/_missing") == 2
+
+
+def test_unreachable_host_is_a_transient_error():
+    api = BaseClient("http://127.0.0.1:9", timeout=2, retries=1, backoff=0.01)
+    with pytest.raises(TransientError, match="could not be reached"):
+        api.request("GET", "/x")
+
+
+def test_timeout_is_explicit(sandbox):
+    sandbox.add_fault("/_missing", delay=1.5, times=5)
+    api = BaseClient(sandbox.url, timeout=0.5, retries=0)
+    with pytest.raises(TransientError):
+        api.request("GET", "/_missing")
+
+
+def test_429_retry_after_is_honoured(sandbox):
+    sleeps = []
+    sandbox.add_fault(PATH, status=429, retry_after=2, times=1)
+    api = client(sandbox, sleep=sleeps.append)
+    response = api.request("POST", PATH, auth=False, expected=(400, 401), json={})
+    assert response.status_code in (400, 401)
+    assert sleeps == [2]
+    assert api.stats.rate_limited == 1
+    assert api.stats.calls == 2
+
+
+def test_429_beyond_the_bound_raises_rate_limited(sandbox):
+    sandbox.add_fault(PATH, status=429, retry_after=120, times=1)
+    api = client(sandbox, sleep=lambda s: pytest.fail("must not wait 120 s"))
+    with pytest.raises(RateLimited) as info:
+        api.request("POST", PATH, auth=False, json={})
+    assert info.value.retry_after == 120
+
+
+def test_429_without_retry_after_raises_rate_limited(sandbox):
+    sandbox.add_fault(PATH, status=429, times=1)
+    api = client(sandbox)
+    with pytest.raises(RateLimited) as info:
+        api.request("POST", PATH, auth=False, json={})
+    assert info.value.retry_after is None
+
+
+def test_429_keeps_coming_then_gives_up(sandbox):
+    sleeps = []
+    sandbox.add_fault(PATH, status=429, retry_after=1, times=10)
+    api = client(sandbox, sleep=sleeps.append, max_429_retries=2)
+    with pytest.raises(RateLimited):
+        api.request("POST", PATH, auth=False, json={})
+    assert sleeps == [1, 1]
+    assert api.stats.rate_limited == 3
+
+
+def test_typed_errors_carry_the_remote_message(sandbox):
+    api = client(sandbox)
+    with pytest.raises(AuthError, match="Bad email or password") as info:
+        api.request("POST", PATH, auth=False, json={"email": "a", "password": "b"})
+    assert info.value.status == 401
+    with pytest.raises(ApiError) as info:
+        api.request("POST", PATH, auth=False, data=b"not json",
+                    headers={"Content-Type": "application/json"})
+    assert info.value.status == 400
+
+
+def test_malformed_json_names_status_and_first_bytes(sandbox):
+    sandbox.add_fault(PATH, malformed_json=True)
+    api = client(sandbox)
+    from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+    response = api.request("POST", PATH, auth=False,
+                           json={"email": TRACKLINE_EMAIL, "password": TRACKLINE_PASSWORD})
+    with pytest.raises(RemoteDataError, match="status 200") as info:
+        api.parse_json(response)
+    assert '{"token"' in info.value.message
+    assert "eyJ" not in info.value.message, "a token in the first bytes is masked"
+
+
+def test_rate_limiter_waits_within_the_minute_and_stops_for_the_day():
+    now = [0.0]
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    limiter = RateLimiter(per_minute=2, per_day=3, clock=lambda: now[0], sleep=sleep)
+    limiter.acquire()
+    limiter.acquire()
+    limiter.acquire()  # third call of the minute waits for the window
+    assert sleeps == [60.0]
+    with pytest.raises(RateLimited, match="day"):
+        limiter.acquire()
+
+
+def test_limiter_is_used_by_the_client(sandbox):
+    limiter = RateLimiter(per_minute=1, max_wait=0, sleep=lambda s: None)
+    api = client(sandbox, limiter=limiter)
+    with pytest.raises(NotFound):
+        api.request("GET", "/_missing")
+    with pytest.raises(RateLimited, match="minute"):
+        api.request("GET", "/_missing")
+    assert sandbox.calls("GET", "/_missing") == 1
+
+
+@pytest.mark.parametrize("text, secret", [
+    ('{"email": "a", "password": "hunter2"}', "hunter2"),
+    ("https://x/api?apikey=K3Y&page=2", "K3Y"),
+    ("grant_type=password&username=u&password=pw1&scope=openid", "pw1"),
+    ("Authorization: Bearer eyJ0eXAi.eyJmcmV.sig", "eyJ0eXAi.eyJmcmV.sig"),
+    ("Authorization: Basic Y2xpZW50OnNlY3JldA==", "Y2xpZW50OnNlY3JldA=="),
+    ('{"initialApikey": "old", "secret": "s"}', "old"),
+    ('{"access_token": "abc.def", "expires_in": 300}', "abc.def"),
+    ("X-ApiKey=topsecret", "topsecret"),
+])
+def test_mask_hides_secrets(text, secret):
+    masked = mask(text)
+    assert secret not in masked
+    assert "***" in masked
+
+
+def test_request_log_masks_query_secrets(sandbox, caplog):
+    api = client(sandbox)
+    with caplog.at_level(logging.INFO, logger="clients.base"):
+        with pytest.raises(NotFound):
+            api.request("GET", "/_missing", params={"apikey": "K3Y-secret", "page": 1})
+    text = caplog.text
+    assert "K3Y-secret" not in text
+    assert "apikey=***" in text
+    assert "404" in text and "ms" in text

@@ -1,0 +1,125 @@
+"""clients/trackline.py against the sandbox over real HTTP."""
+
+import time
+
+import jwt
+import pytest
+
+from clients.base import AuthError, NotFound, RemoteDataError
+from clients.trackline import TracklineClient, guess_mimetype, parse_process, token_expiry
+from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+
+LOGIN = "/trackline/api/login"
+
+
+def make(sandbox, **kwargs):
+    kwargs.setdefault("password", TRACKLINE_PASSWORD)
+    return TracklineClient("%s/trackline/api" % sandbox.url, TRACKLINE_EMAIL, timeout=5,
+                           backoff=0.01, **kwargs)
+
+
+def test_metadata_by_id_and_name(sandbox):
+    client = make(sandbox)
+    remote = sandbox.trackline.processes["10000"]
+    by_id = client.process_metadata(process_id="10000")
+    by_name = client.process_metadata(process_name=remote["name"])
+    assert by_id == by_name
+    assert by_id["process_id"] == "10000"
+    assert [d["doc_id"] for d in by_id["documents"]] == [d["doc_id"] for d in remote["documents"]]
+    assert sandbox.calls("POST", LOGIN) == 1, "one login serves many calls"
+
+
+def test_unknown_process_is_not_found(sandbox):
+    with pytest.raises(NotFound, match="Process not found"):
+        make(sandbox).process_metadata(process_id="424242")
+
+
+def test_download_is_byte_identical(sandbox):
+    client = make(sandbox)
+    for doc in sandbox.trackline.processes["10000"]["documents"]:
+        content, content_type = client.download(doc["doc_id"])
+        assert content == sandbox.trackline.files[doc["doc_id"]]
+        assert (content_type or None) == sandbox.trackline.content_type_sent(doc["doc_id"])
+
+
+def test_download_size_cap(sandbox):
+    large = max(sandbox.trackline.files, key=lambda k: len(sandbox.trackline.files[k]))
+    with pytest.raises(RemoteDataError, match="size cap"):
+        make(sandbox).download(large, max_bytes=1024 * 1024)
+
+
+def test_wrong_password_fails_without_echo(sandbox):
+    client = make(sandbox, password="wrong-password-123")
+    with pytest.raises(AuthError) as info:
+        client.login()
+    assert "login failed" in info.value.message
+    assert "Bad email or password" in info.value.message
+    assert "wrong-password-123" not in str(info.value)
+
+
+def test_token_is_renewed_before_it_expires(sandbox):
+    sandbox.trackline.token_ttl = 2
+    try:
+        tokens = []
+        client = make(sandbox, on_token=lambda token, expiry: tokens.append(expiry))
+        client.process_metadata(process_id="10000")
+        time.sleep(2.1)
+        client.process_metadata(process_id="10000")
+    finally:
+        sandbox.trackline.token_ttl = 300
+    assert len(tokens) == 2
+    assert sandbox.calls("POST", LOGIN) == 2
+    assert sandbox.calls("GET", "/trackline/api/track-line/ext/track-path/metadata") == 2
+
+
+def test_401_relogs_once_and_retries_once(sandbox):
+    client = make(sandbox)
+    client.login()
+    sandbox.add_fault("/trackline/api/track-line", status=401,
+                      body='{"msg": "Token has expired"}', content_type="application/json")
+    assert client.process_metadata(process_id="10000")["process_id"] == "10000"
+    assert sandbox.calls("POST", LOGIN) == 2
+    sandbox.add_fault("/trackline/api/track-line", status=401, times=10,
+                      body='{"msg": "Token has expired"}', content_type="application/json")
+    with pytest.raises(AuthError, match="Token has expired"):
+        client.process_metadata(process_id="10000")
+    assert sandbox.calls("POST", LOGIN) == 3, "one re-login per 401, never a loop"
+
+
+def test_token_expiry_read_without_key():
+    token = jwt.encode({"exp": 2000000000, "fresh": True}, "not-our-key", algorithm="HS256")
+    assert token_expiry(token) == 2000000000
+    assert token_expiry("not a token") is None
+
+
+def test_saved_token_is_reused(sandbox):
+    first = make(sandbox)
+    token = first.login()
+    second = make(sandbox, token=token, token_expiry_ts=token_expiry(token))
+    second.process_metadata(process_id="10000")
+    assert sandbox.calls("POST", LOGIN) == 1
+
+
+def test_parse_process_validates():
+    with pytest.raises(RemoteDataError, match="process_id"):
+        parse_process({"name": "no id"})
+    with pytest.raises(RemoteDataError):
+        parse_process(["not", "a", "dict"])
+    parsed = parse_process({"process_id": 7, "documents": [{"doc_id": 1}, {"doc_name": "x"}]})
+    assert parsed["process_id"] == "7"
+    assert parsed["documents"] == [{"doc_id": "1", "doc_name": "1", "doc_type": False}]
+    assert parsed["skipped_documents"] == 1
+
+
+@pytest.mark.parametrize("name, content, header, expected", [
+    ("a.pdf", b"%PDF-1.4", "application/pdf; charset=binary", "application/pdf"),
+    ("a.bin", b"%PDF-1.4", None, "application/pdf"),
+    ("a.bin", b"%PDF-1.4", "application/octet-stream", "application/pdf"),
+    ("x", b"PK\x03\x04rest", None, "application/zip"),
+    ("Lieferschein März.xml", b"<?xml version='1.0'?>", None, "application/xml"),
+    ("photo 3.jpg", b"\xff\xd8\xff\xe0", None, "image/jpeg"),
+    ("notes.txt", b"hello", None, "text/plain"),
+    ("unknown", b"\x00\x01", None, "application/octet-stream"),
+])
+def test_guess_mimetype(name, content, header, expected):
+    assert guess_mimetype(name, content, header) == expected

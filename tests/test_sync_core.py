@@ -1,0 +1,149 @@
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from ..clients.base import RemoteDataError
+
+
+@tagged("post_install", "-at_install")
+class TestSyncCore(TransactionCase):
+    """The shared core every integration uses: keyed upsert, sync runs and their logs,
+    cursors that never pass unsaved data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backend = cls.env["trackline.backend"].create({
+            "name": "Core test", "base_url": "http://127.0.0.1:9/trackline/api"})
+        cls.Process = cls.env["trackline.process"]
+
+    def page(self, *names):
+        return [{"remote_id": str(index), "name": name, "status": "Open"}
+                for index, name in enumerate(names, start=1)]
+
+    def test_upsert_same_page_twice_creates_nothing_new(self):
+        records, created, updated = self.Process._upsert(self.backend, self.page("a", "b", "c"))
+        self.assertEqual((len(records), created, updated), (3, 3, 0))
+        again, created, updated = self.Process._upsert(self.backend, self.page("a", "b", "c"))
+        self.assertEqual((created, updated), (0, 0))
+        self.assertEqual(again, records, "the same records come back, in the page's order")
+        self.assertEqual(self.Process.search_count([("backend_id", "=", self.backend.id)]), 3)
+
+    def test_upsert_updates_only_changed_records(self):
+        records, _, _ = self.Process._upsert(self.backend, self.page("a", "b", "c"))
+        records.flush_recordset()
+        write_dates = records.mapped("write_date")
+        self.env.cr.execute("UPDATE trackline_process SET write_date = '2000-01-01' "
+                            "WHERE id IN %s", [tuple(records.ids)])
+        records.invalidate_recordset()
+        _, created, updated = self.Process._upsert(self.backend, self.page("a", "B!", "c"))
+        self.assertEqual((created, updated), (0, 1))
+        self.assertEqual(records.mapped("name"), ["a", "B!", "c"])
+        records.flush_recordset()
+        records.invalidate_recordset()
+        untouched = records.filtered(lambda r: r.name != "B!")
+        self.assertEqual({str(r.write_date.year) for r in untouched}, {"2000"},
+                         "records whose values did not change are not written")
+        self.assertTrue(write_dates)
+
+    def test_upsert_is_keyed_per_backend(self):
+        other = self.backend.copy({"name": "Other"})
+        self.Process._upsert(self.backend, self.page("a"))
+        self.Process._upsert(other, self.page("a"))
+        self.assertEqual(self.Process.search_count([("remote_id", "=", "1")]), 2)
+        self.assertFalse(other.login, "credentials are not copied")
+
+    def test_upsert_queries_do_not_grow_with_the_page(self):
+        def queries(first, count):
+            page = [{"remote_id": str(n), "name": "p%d" % n} for n in range(first, first + count)]
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            self.Process._upsert(self.backend, page)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        small, large = queries(0, 5), queries(1000, 200)
+        self.assertEqual(small, large, "one search and one create per page, whatever its size")
+        self.assertLess(large, 20)
+
+    def test_run_log_counts_and_state(self):
+        with self.backend._sync_run("core test") as run:
+            with run.step("page 1"):
+                _, created, updated = self.Process._upsert(self.backend, self.page("a", "b"))
+                run.count(created=created, updated=updated)
+            with run.step("bad record"):
+                raise RemoteDataError("record 3 has no id")
+            run.count(skipped=1)
+        log = run.log
+        self.assertEqual(log.state, "warning")
+        self.assertEqual((log.created_count, log.updated_count, log.skipped_count,
+                          log.failed_count), (2, 0, 1, 1))
+        self.assertIn("record 3 has no id", log.error_details)
+        self.assertTrue(log.ended_at)
+        self.assertEqual(self.backend.sync_log_count, 1)
+        self.assertEqual(self.backend.last_sync_at, log.started_at)
+
+    @mute_logger("odoo.addons.tracking_connector.models.tracking_sync_log")
+    def test_run_that_crashes_is_logged_not_raised(self):
+        with self.backend._sync_run("crash") as run:
+            raise ZeroDivisionError("boom")
+        self.assertEqual(run.log.state, "failed")
+        self.assertIn("ZeroDivisionError: boom", run.log.message)
+        self.assertIn("Traceback", run.log.error_details)
+
+    def test_failed_step_leaves_nothing_half_written(self):
+        with self.backend._sync_run("half") as run:
+            with run.step("process 1"):
+                self.Process._upsert(self.backend, self.page("a"))
+                raise UserError("remote said no")
+        self.assertFalse(self.Process.search([("backend_id", "=", self.backend.id)]))
+        self.assertEqual(run.log.failed_count, 1)
+
+    def test_cursor_advances_page_by_page(self):
+        pages = [(self.page("a", "b"), "2024-01-01"), (self.page("c"), "2024-01-02")]
+        with self.backend._sync_run("pages") as run:
+            finished = self.backend._sync_pages(run, pages, "test", self.save_page(run))
+        self.assertTrue(finished)
+        self.assertEqual(self.backend._get_cursor("test"), "2024-01-02")
+        self.assertEqual(run.log.state, "done")
+
+    def test_cursor_does_not_advance_when_a_page_fails(self):
+        def pages():
+            yield [{"remote_id": "1", "name": "a"}], "cursor-1"
+            yield [{"remote_id": "2", "name": "b"}, {"remote_id": "3"}], "cursor-2"  # no name
+            yield [{"remote_id": "4", "name": "d"}], "cursor-3"
+
+        with self.backend._sync_run("pages") as run:
+            self.backend._sync_pages(run, pages(), "test", self.save_page(run))
+        self.assertEqual(self.backend._get_cursor("test"), "cursor-1",
+                         "the cursor stays after the last saved page")
+        self.assertEqual(run.log.state, "failed")
+        saved = self.Process.search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(saved.mapped("remote_id"), ["1"], "the failed page left nothing")
+
+    def test_cursor_stops_after_max_pages(self):
+        pages = iter([(self.page("a"), "c1"), (self.page("b"), "c2"), (self.page("c"), "c3")])
+        with self.backend._sync_run("pages") as run:
+            finished = self.backend._sync_pages(run, pages, "test", self.save_page(run),
+                                                max_pages=2)
+        self.assertFalse(finished)
+        self.assertEqual(self.backend._get_cursor("test"), "c2")
+        self.assertEqual(next(pages)[1], "c3", "the third page was not read")
+
+    def save_page(self, run):
+        def save(items):
+            if not all(item.get("name") for item in items):
+                raise RemoteDataError("a record of this page has no name")
+            _, created, updated = self.Process._upsert(self.backend, items)
+            run.count(created=created, updated=updated)
+        return save
+
+    def test_cron_progress_is_reported(self):
+        cron = self.env.ref("tracking_connector.cron_trackline_refresh")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0,
+                                                        "done": 0})
+        pages = [(self.page("a"), "c1"), (self.page("b"), "c2")]
+        backend = self.backend.with_context(ir_cron_progress_id=progress.id)
+        with backend._sync_run("pages") as run:
+            backend._sync_pages(run, pages, "test", self.save_page(run), max_pages=1)
+        self.assertEqual((progress.done, progress.remaining), (1, 1))

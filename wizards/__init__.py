@@ -1,0 +1,1 @@
+from . import trackline_import_wizard
