@@ -221,7 +221,7 @@ class BaseClient:
                     or retry_after > self.max_retry_after):
                 raise RateLimited(
                     "%s answered 429 Too Many Requests (Retry-After: %s)"
-                    % (self._where(method, url), retry_after if retry_after is not None else "none"),
+                    % (self._where(method, url), "none" if retry_after is None else retry_after),
                     retry_after=retry_after, excerpt=excerpt(response))
             attempt += 1
             _logger.info("429 from %s: waiting %s s as Retry-After asks", self._where(method, url),
@@ -238,10 +238,7 @@ class BaseClient:
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout,
                                             stream=stream, **kwargs)
-        except requests.exceptions.RetryError as exc:
-            self.stats.calls += 1 + _retries_made(exc)
-            raise TransientError("%s still failed after retries" % self._where(method, url)) from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+        except requests.exceptions.RequestException as exc:
             self.stats.calls += 1
             _logger.warning("%s %s failed after %.0f ms: %s", method, mask(url),
                             (time.monotonic() - started) * 1000, type(exc).__name__)
@@ -311,13 +308,6 @@ def _retry_after(response):
     if value.isdigit():
         return int(value)
     return None
-
-
-def _retries_made(exc):
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    retries = getattr(exc.args[0], "retries", None) if exc.args else None
-    history = getattr(retries, "history", ()) or ()
-    return len(history) if history else (1 if reason else 0)
 
 
 def _reason(exc):

@@ -1,8 +1,10 @@
-from . import tracking_sync_log
-from . import tracking_cursor
-from . import tracking_token
-from . import tracking_backend_mixin
-from . import tracking_binding_mixin
-from . import trackline_backend
-from . import trackline_process
-from . import trackline_document
+from . import (
+    tracking_backend_mixin,
+    tracking_binding_mixin,
+    tracking_cursor,
+    tracking_sync_log,
+    tracking_token,
+    trackline_backend,
+    trackline_document,
+    trackline_process,
+)

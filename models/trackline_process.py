@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -109,9 +109,8 @@ class TracklineProcess(models.Model):
     # -- buttons ---------------------------------------------------------------------------------
 
     def _run_per_backend(self, title, method):
-        runs = []
-        for backend in self.backend_id:
-            runs.append(method(self.filtered(lambda p: p.backend_id == backend), backend))
+        runs = [method(self.filtered(lambda p, b=backend: p.backend_id == b), backend)
+                for backend in self.backend_id]
         logs = self.env["tracking.sync.log"].browse([run.log.id for run in runs])
         return self.backend_id[:1]._notify_logs(title, logs)
 
@@ -153,5 +152,5 @@ def _parse_datetime(value):
     except ValueError:
         return False
     if moment.tzinfo:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment

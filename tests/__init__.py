@@ -1,3 +1,1 @@
-from . import test_sync_core
-from . import test_security
-from . import test_trackline
+from . import test_security, test_sync_core, test_trackline

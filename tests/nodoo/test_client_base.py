@@ -6,8 +6,15 @@ import logging
 import pytest
 
 from clients.base import (
-    ApiError, AuthError, BaseClient, NotFound, RateLimited, RateLimiter, RemoteDataError,
-    TransientError, mask,
+    ApiError,
+    AuthError,
+    BaseClient,
+    NotFound,
+    RateLimited,
+    RateLimiter,
+    RemoteDataError,
+    TransientError,
+    mask,
 )
 
 PATH = "/trackline/api/login"

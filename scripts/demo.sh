@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The demo command (see README.rst): PostgreSQL, the sandbox on 127.0.0.1, and Odoo on
+# http://localhost:8069 with the addon installed in the database "tracking_demo" whose
+# backends point at the sandbox. Ctrl-C stops everything.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_DIR"
+DEMO_DB=${DEMO_DB:-tracking_demo}
+HTTP_PORT=${HTTP_PORT:-8069}
+SANDBOX_PORT=${SANDBOX_PORT:-8900}
+
+if ! have_odoo; then
+    echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC to the folder holding odoo-bin." >&2
+    exit 1
+fi
+ensure_venv
+ensure_postgres
+ensure_addons_link
+
+"$PY" -m sandbox --port "$SANDBOX_PORT" &
+SANDBOX_PID=$!
+trap 'kill $SANDBOX_PID 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT"
+
+if ! PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname='$DEMO_DB'" | grep -q 1; then
+    log "creating the demo database $DEMO_DB (a minute, once)"
+    odoo_bin -d "$DEMO_DB" -i tracking_connector --stop-after-init --log-level=warn
+else
+    odoo_bin -d "$DEMO_DB" -u tracking_connector --stop-after-init --log-level=warn
+fi
+echo "env['trackline.backend'].search([]).write({'base_url': '$SANDBOX_URL/trackline/api'}); env.cr.commit()" \
+    | odoo_bin shell -d "$DEMO_DB" --log-level=warn --no-http >/dev/null
+
+cat <<MSG
+
+  Tracking Connector demo
+  Odoo:     http://localhost:$HTTP_PORT   (database $DEMO_DB, login admin, password admin)
+  Sandbox:  $SANDBOX_URL   (Trackline user odoo@example.com)
+  Try:      Tracking > Trackline > Import from Trackline, process ID 10000
+  Ctrl-C stops Odoo and the sandbox.
+
+MSG
+odoo_bin -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$HTTP_PORT" --log-level=info
