@@ -28,7 +28,7 @@ SECRET_NAMES = (
 _NAMES = "|".join(re.escape(name) for name in sorted(SECRET_NAMES, key=len, reverse=True))
 _SECRET_PATTERNS = (
     # "password": "value"  (JSON)
-    re.compile(r'("(?:%s)"\s*:\s*")((?:[^"\\]|\\.)*)(")' % _NAMES, re.I),
+    re.compile(r'("(?:%s)"\s*:\s*")((?:[^"\\]|\\.)*)("?)' % _NAMES, re.I),
     # password=value  (query strings, form bodies)
     re.compile(r"((?<![\w-])(?:%s)=)([^&\s\"']+)()" % _NAMES, re.I),
     # Authorization: Bearer value / Basic value
@@ -246,7 +246,7 @@ class BaseClient:
                                  % (self._where(method, url), _reason(exc))) from None
         history = getattr(getattr(response.raw, "retries", None), "history", ()) or ()
         self.stats.calls += 1 + len(history)
-        _logger.info("%s %s -> %s in %.0f ms%s", method, mask(url), response.status_code,
+        _logger.info("%s %s -> %s in %.0f ms%s", method, mask(response.url), response.status_code,
                      (time.monotonic() - started) * 1000,
                      " (%d retries)" % len(history) if history else "")
         return response

@@ -1,0 +1,230 @@
+"""The sandbox frame: a threaded HTTP server on 127.0.0.1 that hands each request to the API
+emulator whose prefix it starts with, counts calls and injects faults."""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from .responses import HttpError, Request, bytes_response, json_response
+from .trackline import TracklineApi
+
+_logger = logging.getLogger(__name__)
+
+CONTROL_PREFIX = "/_sandbox/"
+HTML_ERROR = "<html><head><title>%(code)s</title></head><body><h1>%(code)s %(reason)s</h1>" \
+             "<p>The upstream server did not answer.</p></body></html>"
+REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+           503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+@dataclass
+class Fault:
+    path_prefix: str
+    status: int = None
+    body: str = None
+    content_type: str = "text/html"
+    headers: dict = None
+    delay: float = 0.0
+    times: int = 1
+    method: str = None
+    retry_after: int = None
+    malformed_json: bool = False
+    close_connection: bool = False
+
+    def matches(self, method, path):
+        return (self.times > 0 and path.startswith(self.path_prefix)
+                and (not self.method or self.method.upper() == method))
+
+
+class Sandbox:
+    """Start with ``start()`` (or as a context manager); ``url`` is where it listens."""
+
+    def __init__(self, seed=1, size=20, token_ttl=300, port=0):
+        self.seed = seed
+        self.size = size
+        self.port = port
+        self.trackline = TracklineApi(seed, size, token_ttl)
+        self.apis = [self.trackline]
+        self._lock = threading.Lock()
+        self._calls = {}
+        self._faults = []
+        self._server = None
+        self._thread = None
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    def start(self):
+        handler = type("Handler", (_Handler,), {"sandbox": self})
+        self._server = _Server(("127.0.0.1", self.port), handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        name="sandbox-%d" % self.port)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(5)
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    # -- calls and faults -------------------------------------------------------------------
+
+    def calls(self, method=None, path_prefix=None):
+        """How many requests were made, optionally of one method and under one path."""
+        with self._lock:
+            return sum(count for (m, path), count in self._calls.items()
+                       if (not method or m == method.upper())
+                       and (not path_prefix or path.startswith(path_prefix)))
+
+    def calls_by_path(self):
+        with self._lock:
+            return {"%s %s" % key: count for key, count in sorted(self._calls.items())}
+
+    def reset_calls(self):
+        with self._lock:
+            self._calls.clear()
+
+    def add_fault(self, path_prefix, **options):
+        """Queue a fault for the next ``times`` requests whose path starts with
+        ``path_prefix`` (see ``Fault`` for the options)."""
+        fault = Fault(path_prefix, **options)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear_faults(self):
+        with self._lock:
+            self._faults.clear()
+
+    def reset(self):
+        """Calls, faults and data back to what the seed gives."""
+        self.reset_calls()
+        self.clear_faults()
+        for api in self.apis:
+            api.reset()
+
+    def _take_fault(self, method, path):
+        with self._lock:
+            self._calls[(method, path)] = self._calls.get((method, path), 0) + 1
+            for fault in self._faults:
+                if fault.matches(method, path):
+                    fault.times -= 1
+                    return fault
+        return None
+
+    # -- dispatch ------------------------------------------------------------------------------
+
+    def dispatch(self, request):
+        if request.path.startswith(CONTROL_PREFIX):
+            return self._control(request)
+        for api in self.apis:
+            if request.path.startswith(api.prefix + "/"):
+                sub = Request(request.method, request.path[len(api.prefix):], request.query,
+                              request.headers, request.body)
+                return api.handle(sub)
+        raise HttpError(404, {"error": "not found"})
+
+    def _control(self, request):
+        route = (request.method, request.path[len(CONTROL_PREFIX):].rstrip("/"))
+        if route == ("POST", "faults"):
+            options = request.json() or {}
+            self.add_fault(options.pop("path_prefix"), **options)
+            return json_response({"ok": True})
+        if route == ("DELETE", "faults"):
+            self.clear_faults()
+            return json_response({"ok": True})
+        if route == ("GET", "calls"):
+            return json_response({"total": self.calls(), "by_path": self.calls_by_path()})
+        if route == ("POST", "reset"):
+            self.reset()
+            return json_response({"ok": True})
+        for api in self.apis:
+            name = api.prefix.strip("/").split("/")[0]
+            if route[1].startswith(name + "/"):
+                return api.control(request.method, route[1][len(name) + 1:], request.json())
+        raise HttpError(404, {"error": "unknown control route"})
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A connection closed on purpose (fault injection) or by the client: not news.
+        _logger.debug("sandbox connection from %s ended with an error", client_address,
+                      exc_info=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    sandbox = None  # set on the subclass made by Sandbox.start()
+
+    def log_message(self, fmt, *args):
+        _logger.debug("%s " + fmt, self.address_string(), *args)
+
+    def _handle(self):
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        request = Request(self.command, parts.path, dict(parse_qsl(parts.query)),
+                          {key.lower(): value for key, value in self.headers.items()}, body)
+        control = request.path.startswith(CONTROL_PREFIX)
+        fault = None if control else self.sandbox._take_fault(request.method, request.path)
+        if fault and fault.delay:
+            time.sleep(fault.delay)
+        if fault and fault.close_connection:
+            self.close_connection = True
+            self.connection.close()
+            return
+        if fault and fault.status:
+            response = _fault_response(fault)
+        else:
+            response = self._answer(request)
+            if fault and fault.malformed_json:
+                response.body = response.body[: max(1, len(response.body) // 2)]
+        self._send(response)
+
+    def _answer(self, request):
+        try:
+            return self.sandbox.dispatch(request)
+        except HttpError as exc:
+            return json_response(exc.body, exc.status)
+        except Exception as exc:  # noqa: BLE001 - the emulator answers 500 like a server
+            _logger.exception("sandbox handler failed")
+            return json_response({"error": "%s: %s" % (type(exc).__name__, exc)}, 500)
+
+    def _send(self, response):
+        self.send_response(response.status)
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
+
+
+def _fault_response(fault):
+    headers = dict(fault.headers or {})
+    if fault.retry_after is not None:
+        headers["Retry-After"] = str(fault.retry_after)
+    if fault.body is not None:
+        return bytes_response(fault.body.encode(), fault.content_type, fault.status, headers)
+    if fault.status == 429:
+        return json_response({"error": "Too Many Requests"}, 429, headers)
+    page = HTML_ERROR % {"code": fault.status, "reason": REASONS.get(fault.status, "Error")}
+    return bytes_response(page.encode(), "text/html; charset=utf-8", fault.status, headers)
