@@ -21,6 +21,7 @@
     ],
     "demo": ["demo/trackline_backend_demo.xml"],
     "images": ["static/description/icon.png"],
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

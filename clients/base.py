@@ -179,7 +179,7 @@ class BaseClient:
             raise ValueError("The API base URL must start with http:// or https:// (got %r)"
                              % (base_url,))
         self.base_url = base_url.rstrip("/")
-        self.timeout = (min(10.0, float(timeout)), float(timeout))
+        self.timeout = float(timeout)
         self.max_retry_after = max_retry_after
         self.max_429_retries = max_429_retries
         self.limiter = limiter

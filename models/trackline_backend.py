@@ -111,8 +111,10 @@ class TracklineBackend(models.Model):
         actions = self.env["ir.actions.act_window"].sudo()
         bound = actions.search([("res_model", "=", WIZARD_MODEL),
                                 ("binding_model_id", "!=", False)])
-        bound.filtered(lambda action: action.binding_model_id not in wanted).unlink()
-        for model in wanted - bound.binding_model_id:
+        unwanted = bound.filtered(lambda action: action.binding_model_id not in wanted)
+        present = (bound - unwanted).binding_model_id
+        unwanted.unlink()
+        for model in wanted - present:
             actions.create({
                 "name": self.env._("Import from Trackline"),
                 "res_model": WIZARD_MODEL,

@@ -67,11 +67,11 @@ class TracklineProcess(models.Model):
             "name": meta["name"],
             "status": meta["status"],
             "created_at": _parse_datetime(meta["created_at"]),
-            "last_refresh_at": fields.Datetime.now(),
         }
         if record:
             values.update(res_model=record._name, res_id=record.id)
         process, created, updated = self._upsert(backend, [values])
+        process.last_refresh_at = fields.Datetime.now()  # not a change of the process itself
         run.count(created=created, updated=updated)
         if meta["skipped_documents"]:
             run.count(skipped=meta["skipped_documents"])

@@ -61,9 +61,9 @@ class TracklineApi:
         self.processes[process_id]["status"] = status
 
     def token(self, ttl=None):
-        now = int(time.time())
-        return jwt.encode({"fresh": True, "iat": now, "nbf": now, "jti": str(uuid.uuid4()),
-                           "type": "access", "sub": TRACKLINE_EMAIL,
+        now = time.time()  # NumericDate may be fractional (RFC 7519): lifetimes are exact
+        return jwt.encode({"fresh": True, "iat": int(now), "nbf": int(now),
+                           "jti": str(uuid.uuid4()), "type": "access", "sub": TRACKLINE_EMAIL,
                            "exp": now + (self.token_ttl if ttl is None else ttl)},
                           SIGNING_KEY, algorithm="HS256")
 

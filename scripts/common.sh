@@ -27,7 +27,8 @@ ensure_venv() {
         rm -rf "$VENV"
         mkdir -p "$CACHE_DIR"
         python3 -m venv "$VENV"
-        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req" \
+            >"$CACHE_DIR/pip.log" 2>&1 || { cat "$CACHE_DIR/pip.log" >&2; return 1; }
         touch "$VENV/.complete"
     fi
     PY="$VENV/bin/python"
@@ -64,9 +65,11 @@ ensure_addons_link() {
     ln -sfn "$REPO_DIR" "$ADDONS_DIR/tracking_connector"
 }
 
-# odoo-bin with the database settings; extra arguments follow.
+# odoo-bin with the database settings: odoo_bin [shell] OPTIONS...
 odoo_bin() {
-    "$PY" "$ODOO_SRC/odoo-bin" \
+    local command=()
+    if [ "${1:-}" = shell ]; then command=(shell); shift; fi
+    "$PY" "$ODOO_SRC/odoo-bin" "${command[@]}" \
         --addons-path="$ODOO_SRC/odoo/addons,$ADDONS_DIR" \
         --db_host="$PGHOST" --db_port="$PGPORT" \
         --db_user="$TC_DB_USER" --db_password="$TC_DB_PASSWORD" \

@@ -18,9 +18,11 @@ set +e
 pytest_rc=${PIPESTATUS[0]}
 set -e
 [ "$pytest_rc" -eq 0 ] || rc=1
-pure_passed=$(tail -1 "$RESULTS/pytest.log" | grep -oE '[0-9]+ passed' | awk '{n += $1} END {print n + 0}')
-pure_failed=$(tail -1 "$RESULTS/pytest.log" | grep -oE '[0-9]+ (failed|errors?)' \
-    | awk '{n += $1} END {print n + 0}')
+count() {  # count WORDS: the sum of "<n> WORD" on pytest's last line
+    tail -1 "$RESULTS/pytest.log" | { grep -oE "[0-9]+ ($1)" || true; } | awk '{n += $1} END {print n + 0}'
+}
+pure_passed=$(count passed)
+pure_failed=$(count 'failed|errors?')
 
 odoo_passed=0
 odoo_failed=0
@@ -65,7 +67,13 @@ else
         | odoo_bin shell -d "$DB" --log-level=warn --no-http >"$RESULTS/uninstall.log" 2>&1
     uninstall_rc=$?
     set -e
-    if [ "$uninstall_rc" -ne 0 ] || grep -qE ' (ERROR|CRITICAL) |Traceback' "$RESULTS/uninstall.log"; then
+    leftovers=$(PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d "$DB" -tAc \
+        "SELECT (SELECT state FROM ir_module_module WHERE name = 'tracking_connector')
+                || ' ' || (SELECT count(*) FROM ir_act_window WHERE res_model LIKE 'trackline.%')
+                || ' ' || (SELECT count(*) FROM pg_tables WHERE tablename LIKE 'track%')")
+    if [ "$uninstall_rc" -ne 0 ] || [ "$leftovers" != "uninstalled 0 0" ] \
+            || grep -qE ' (ERROR|CRITICAL) |Traceback' "$RESULTS/uninstall.log"; then
+        log "uninstall left: state, actions, tables = $leftovers"
         log "uninstall failed:"
         cat "$RESULTS/uninstall.log"
         odoo_failed=$((odoo_failed + 1))

@@ -16,7 +16,7 @@ class TestSecurity(SandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.user = new_test_user(cls.env, "tracking_user",
-                                 groups="tracking_connector.group_tracking_user")
+                                 groups="tracking_connector.group_tracking_user,base.group_allow_export")
         cls.manager = new_test_user(cls.env, "tracking_manager",
                                     groups="tracking_connector.group_tracking_manager")
 

@@ -186,7 +186,7 @@ class TestTracklineImport(SandboxCase):
         self.assertTrue(downloaded)
         self.assertEqual(sorted(attachments.mapped("checksum")),
                          sorted(downloaded.attachment_id.mapped("checksum")))
-        self.backend.linked_model_ids = [(5, 0, 0)]
+        self.env["trackline.backend"].search([]).linked_model_ids = [(5, 0, 0)]
         self.assertFalse(binding.exists(), "the entry goes when no backend enables it")
 
     def test_refresh_buttons_and_server_action(self):
