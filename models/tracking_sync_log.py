@@ -1,4 +1,5 @@
 import logging
+import threading
 import traceback
 from contextlib import contextmanager
 
@@ -153,9 +154,12 @@ def error_text(exc):
     return mask("%s: %s" % (type(exc).__name__, exc))
 
 
-def commit(env):
-    """Commit the run's progress; inside Odoo's tests the savepoints stand in for it."""
-    from odoo.modules import module
+def testing():
+    """True inside Odoo's test runner or pytest-odoo, where a commit is forbidden."""
+    return getattr(threading.current_thread(), "testing", False)
 
-    if not module.current_test:
+
+def commit(env):
+    """Commit the run's progress; inside tests the savepoints stand in for it."""
+    if not testing():
         env.cr.commit()

@@ -1,9 +1,6 @@
-import logging
-
 from odoo import api, fields, models
-from odoo.modules import module
 
-_logger = logging.getLogger(__name__)
+from .tracking_sync_log import testing
 
 
 class TrackingToken(models.Model):
@@ -37,7 +34,7 @@ class TrackingToken(models.Model):
     @api.model
     def _store(self, backend, name, value, expires_at=False):
         """Save and commit at once on a cursor of its own (in tests: the test cursor)."""
-        if module.current_test:
+        if testing():
             self._store_in(self.env, backend, name, value, expires_at)
             return
         with self.env.registry.cursor() as cr:

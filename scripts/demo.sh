@@ -18,7 +18,8 @@ ensure_addons_link
 
 "$PY" -m sandbox --port "$SANDBOX_PORT" &
 SANDBOX_PID=$!
-trap 'kill $SANDBOX_PID 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+PIDS="$SANDBOX_PID"
+trap 'kill $PIDS 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT"
 
 if ! PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d postgres -tAc \
@@ -40,4 +41,6 @@ cat <<MSG
   Ctrl-C stops Odoo and the sandbox.
 
 MSG
-odoo_bin -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$HTTP_PORT" --log-level=info
+odoo_bin -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$HTTP_PORT" --log-level=info &
+PIDS="$PIDS $!"
+wait

@@ -8,6 +8,9 @@ from .common import SandboxCase
 class TestTracklineImport(SandboxCase):
     """Trackline processes and their documents, against the sandbox over real HTTP."""
 
+    def processes(self):
+        return self.env["trackline.process"].search([("backend_id", "=", self.backend.id)])
+
     def first_process(self):
         return self.sandbox.trackline.processes["10000"]
 
@@ -76,7 +79,7 @@ class TestTracklineImport(SandboxCase):
             self.import_process("99999999")
         with self.assertRaisesRegex(UserError, 'no process with name "No such process"'):
             self.import_process("No such process", lookup="name")
-        self.assertFalse(self.env["trackline.process"].search([]))
+        self.assertFalse(self.processes())
 
     def test_token_expiring_mid_run_is_renewed(self):
         self.sandbox.trackline.token_ttl = 2
@@ -131,7 +134,7 @@ class TestTracklineImport(SandboxCase):
         self.assertEqual(log.state, "failed")
         self.assertIn("HTML error page", log.message)
         self.assertIn("Bad Gateway", log.message)
-        self.assertFalse(self.env["trackline.process"].search([]))
+        self.assertFalse(self.processes())
 
     def test_malformed_json_is_logged_and_nothing_written(self):
         self.sandbox.add_fault("/trackline/api/track-line/ext/track-path", malformed_json=True)
@@ -140,7 +143,7 @@ class TestTracklineImport(SandboxCase):
         log = self.last_log()
         self.assertIn("status 200", log.message)
         self.assertIn("process_id", log.message, "the first bytes are shown")
-        self.assertFalse(self.env["trackline.process"].search([]))
+        self.assertFalse(self.processes())
 
     def test_429_with_retry_after_is_waited_out(self):
         self.sandbox.add_fault("/trackline/api/track-line/ext/track-path", status=429,
@@ -211,12 +214,14 @@ class TestTracklineImport(SandboxCase):
         final = self.import_process("10001")
         self.sandbox.trackline.set_status("10001", "Completed")
         final.status = "Completed"
+        self.env["trackline.backend"].search([("id", "!=", self.backend.id)]).active = False
         self.env["trackline.backend"]._cron_refresh_open_processes(min_age_minutes=0)
         new = process.document_ids.filtered(lambda d: d.remote_id == doc_id)
         self.assertEqual(new.state, "downloaded")
         self.assertEqual(new.attachment_id.raw, b"%PDF-1.4 new\n%%EOF")
         self.assertEqual(new.name, "Nueva factura nº 9.pdf")
-        refreshed = self.env["tracking.sync.log"].search([("operation", "=", "refresh processes")])
+        refreshed = self.env["tracking.sync.log"].search([("operation", "=", "refresh processes"),
+                                                          ("backend_id", "=", self.backend.id)])
         self.assertEqual(len(refreshed), 1)
         self.assertEqual(refreshed.created_count, 1)
         self.assertEqual(self.sandbox.calls(

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Run Odoo test files with pytest-odoo while developing, against a database where the addon
+# is installed (default: the demo database):  scripts/pytest_odoo.sh tests/test_trackline.py
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+DB=${PYTEST_DB:-tracking_demo}
+have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
+ensure_venv
+ensure_postgres
+ensure_addons_link
+CONFIG="$CACHE_DIR/pytest-odoo.conf"
+printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\ndb_password = %s\ndata_dir = %s\n' \
+    "$ODOO_SRC/odoo/addons,$ADDONS_DIR" "$PGHOST" "$PGPORT" "$TC_DB_USER" "$TC_DB_PASSWORD" \
+    "$CACHE_DIR/filestore" >"$CONFIG"
+# pytest-odoo names the module after the folder: give the paths through the symlink, from
+# outside it.
+paths=()
+for path in "${@:-tests}"; do
+    paths+=("$ADDONS_DIR/tracking_connector/${path#./}")
+done
+cd "$CACHE_DIR"
+PYTHONPATH="$ODOO_SRC" exec "$PY" -m pytest -q -p no:cacheprovider --odoo-database="$DB" \
+    --odoo-config="$CONFIG" "${paths[@]}"
