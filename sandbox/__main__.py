@@ -7,6 +7,7 @@ import threading
 
 from .server import Sandbox
 from .trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+from .trackonline import TRACKONLINE_API_KEY
 
 
 def main():
@@ -15,12 +16,18 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--size", type=int, default=50, help="Trackline processes")
     parser.add_argument("--token-ttl", type=int, default=300, help="seconds")
+    parser.add_argument("--transactions", type=int, default=200, help="TrackOnline")
+    parser.add_argument("--per-minute", type=int, default=None,
+                        help="TrackOnline calls a minute before 429 (default: no limit)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
-    sandbox = Sandbox(seed=args.seed, size=args.size, token_ttl=args.token_ttl, port=args.port)
+    sandbox = Sandbox(seed=args.seed, size=args.size, token_ttl=args.token_ttl, port=args.port,
+                      transactions=args.transactions, per_minute=args.per_minute)
     sandbox.start()
-    print("Sandbox on %s  (Trackline: %s/trackline/api, login %s / %s)"
-          % (sandbox.url, sandbox.url, TRACKLINE_EMAIL, TRACKLINE_PASSWORD), flush=True)
+    print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
+          "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s"
+          % (sandbox.url, sandbox.url, TRACKLINE_EMAIL, TRACKLINE_PASSWORD, sandbox.url,
+             TRACKONLINE_API_KEY), flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

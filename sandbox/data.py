@@ -82,3 +82,104 @@ def _add_edge_documents(processes, files, size, doc_number):
         doc_id = str(doc_number + offset)
         process["documents"].append({"doc_id": doc_id, "doc_name": name, "doc_type": "Scan"})
         files[doc_id] = content
+
+
+# -- TrackOnline ---------------------------------------------------------------------------
+
+TRACKONLINE_EPOCH = datetime(2026, 1, 5, 8, 0)
+LOCATION_TYPES = (1, 2, 4, 5, 11, 12)
+ITEM_TYPES = (1, 2, 6, 7, 11)
+CITIES = ("Rotterdam", "Almería", "Düsseldorf", "Göteborg", "Lyon", "Málaga", "Utrecht")
+
+
+def _guid(rng):
+    return "%08x-%04x-4%03x-a%03x-%012x" % (rng.getrandbits(32), rng.getrandbits(16),
+                                           rng.getrandbits(12), rng.getrandbits(12),
+                                           rng.getrandbits(48))
+
+
+def iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def trackonline_data(seed, locations=12, item_definitions=6, transactions=40):
+    """(locations, item definitions, transactions) as TrackOnline returns them, sorted by
+    creation. Transactions are created one every 10 minutes from TRACKONLINE_EPOCH, with
+    3 item lines each."""
+    rng = random.Random(seed * 7919 + 1)
+    locs = []
+    for index in range(locations):
+        city = CITIES[index % len(CITIES)]
+        locs.append({
+            "id": _guid(rng), "number": "L%04d" % (index + 1),
+            "name": "%s depot %d" % (city, index + 1), "nameShort": "D%d" % (index + 1),
+            "type": LOCATION_TYPES[index % len(LOCATION_TYPES)], "hierarchyLevel": 3,
+            "parentNumber": None, "parentName": None,
+            "addressLine": "Havenweg %d" % (index + 10), "postalCode": "30%02d AB" % index,
+            "city": city, "stateOrProvince": None, "country": "Netherlands",
+            "telephone": "+31 10 555 %04d" % index, "mobile": None,
+            "emailAddress": "depot%d@example.com" % (index + 1),
+            "globalLocationNumber": "87%011d" % (index + 1),
+            "chamberOfCommerceNumber": None, "vatNumber": "NL%09dB01" % (index + 1),
+            "legalEntityIdentifier": None,
+            "gps": {"latitude": 51.9 + index / 100, "longitude": 4.4 + index / 100,
+                    "radius": 100},
+            "languageId": 1 + index % 8, "geofence": 200, "balanceOperationMode": 0,
+            "isEnabled": True, "createdOn": iso(TRACKONLINE_EPOCH - timedelta(days=30 - index)),
+            "modifiedOn": iso(TRACKONLINE_EPOCH - timedelta(days=20 - index)),
+            "tags": ["depot", city], "websiteUrl": None, "externalNumbers": [],
+        })
+    items = []
+    for index in range(item_definitions):
+        items.append({
+            "id": _guid(rng), "number": "CC TAG%d" % (index + 1),
+            "name": "CC TAG %d" % (index + 1), "code": "TAG%d" % (index + 1),
+            "type": ITEM_TYPES[index % len(ITEM_TYPES)], "gS1Code": None,
+            "basePrice": 10.0 + index * 5, "length": 1.35, "width": 0.56, "height": 1.9,
+            "weight": 35.5, "volume": 1.4, "numberOfTruckSpaces": 1, "maxStackHeight": 3,
+            "maxTruckLoad": 40, "standardOrderQuantity": 5, "isEnabled": True,
+            "createdOn": iso(TRACKONLINE_EPOCH - timedelta(days=60)),
+            "modifiedOn": iso(TRACKONLINE_EPOCH - timedelta(days=40)), "externalNumbers": [],
+        })
+    txs = [make_transaction(rng, index, locs, items) for index in range(transactions)]
+    return locs, items, txs
+
+
+def location_ref(location):
+    return {key: location[key] for key in ("id", "number", "name", "type")}
+
+
+def item_ref(item):
+    return {key: item[key] for key in ("id", "number", "name", "code", "type")}
+
+
+def make_transaction(rng, index, locs, items):
+    created = TRACKONLINE_EPOCH + timedelta(minutes=10 * index)
+    source, target = rng.sample(locs, 2)
+    lines = []
+    for item in rng.sample(items, 3):
+        planned = rng.randint(1, 60)
+        lines.append({"itemDefinition": item_ref(item), "quantity": planned - rng.randint(0, 2),
+                      "quantityPlanned": planned, "itemConditionType": rng.choice((1, 1, 2, 4))})
+    status = rng.choice((0, 5, 30, 35))
+    return {
+        "id": _guid(rng), "statusCode": status, "status": TX_STATUS[status],
+        "typeCode": rng.choice((15, 50, 55, 60, 65)), "type": None,
+        "transactionNumber": "T%07d" % (index + 1), "documentNumber": "CMR-%06d" % index,
+        "referenceNumber": "REF%d" % index, "fromLocation": location_ref(source),
+        "toLocation": location_ref(target), "contractor": None,
+        "carrier": location_ref(locs[index % len(locs)]) if index % 3 == 0 else None,
+        "dateTransaction": iso(created + timedelta(hours=2)),
+        "dateTransactionCounterpart": iso(created + timedelta(hours=20)),
+        "licensePlate": "%02d-ABC-%d" % (index % 100, index % 10), "trailerNumber": None,
+        "transactionTripNumber": None, "dockNumber": None, "area": None,
+        "notes": "Transaction %d" % index, "internalNotes": None,
+        "transactionItems": lines, "transactionDocuments": [],
+        "createdOn": iso(created), "modifiedOn": iso(created + timedelta(minutes=5)),
+        "processedOn": iso(created + timedelta(days=1)) if status == 35 else None,
+        "isDeleted": False,
+    }
+
+
+TX_STATUS = {0: "New", 5: "Planned", 10: "Declined", 11: "Shipped", 16: "Confirmed",
+             20: "Cancelled", 30: "In progress", 33: "Executed", 35: "Processed"}

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .responses import HttpError, Request, bytes_response, json_response
 from .trackline import TracklineApi
+from .trackonline import TrackOnlineApi
 
 _logger = logging.getLogger(__name__)
 
@@ -42,12 +43,14 @@ class Fault:
 class Sandbox:
     """Start with ``start()`` (or as a context manager); ``url`` is where it listens."""
 
-    def __init__(self, seed=1, size=20, token_ttl=300, port=0):
+    def __init__(self, seed=1, size=20, token_ttl=300, port=0, transactions=40,
+                 per_minute=None):
         self.seed = seed
         self.size = size
         self.port = port
         self.trackline = TracklineApi(seed, size, token_ttl)
-        self.apis = [self.trackline]
+        self.trackonline = TrackOnlineApi(seed, transactions, per_minute)
+        self.apis = [self.trackline, self.trackonline]
         self._lock = threading.Lock()
         self._calls = {}
         self._faults = []
@@ -136,7 +139,7 @@ class Sandbox:
         for api in self.apis:
             if request.path.startswith(api.prefix + "/"):
                 sub = Request(request.method, request.path[len(api.prefix):], request.query,
-                              request.headers, request.body)
+                              request.headers, request.body, request.pairs)
                 return api.handle(sub)
         raise HttpError(404, {"error": "not found"})
 
@@ -180,8 +183,10 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        request = Request(self.command, parts.path, dict(parse_qsl(parts.query)),
-                          {key.lower(): value for key, value in self.headers.items()}, body)
+        pairs = parse_qsl(parts.query)
+        request = Request(self.command, parts.path, dict(pairs),
+                          {key.lower(): value for key, value in self.headers.items()}, body,
+                          pairs)
         control = request.path.startswith(CONTROL_PREFIX)
         fault = None if control else self.sandbox._take_fault(request.method, request.path)
         if fault and fault.delay:
@@ -202,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             return self.sandbox.dispatch(request)
         except HttpError as exc:
-            return json_response(exc.body, exc.status)
+            return json_response(exc.body, exc.status, exc.headers)
         except Exception as exc:  # noqa: BLE001 - the emulator answers 500 like a server
             _logger.exception("sandbox handler failed")
             return json_response({"error": "%s: %s" % (type(exc).__name__, exc)}, 500)

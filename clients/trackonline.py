@@ -1,0 +1,152 @@
+"""TrackOnline external REST API: API key in ``X-ApiKey``, lists of 50 a page (204 = none),
+POST batches of at most 50 with a message ID to poll for the save result."""
+
+import logging
+
+from .base import BaseClient, NotFound, RemoteDataError
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.trackonline.com/api/v1"
+DEFAULT_RESULT_PATH = "{resource}/result"
+DEFAULT_TRIP_PATH = "transactiontrip/nextstatus"
+PAGE_SIZE = 50
+MAX_BATCH = 50
+# (calls per minute, calls per day) per licence tier, per administration.
+LICENCE_LIMITS = {
+    "start_pro": (60, 1000),
+    "pro_plus": (60, 5000),
+    "enterprise": (1000, 10000),
+}
+ENVELOPES = ("items", "data", "results")
+
+
+class TrackOnlineClient(BaseClient):
+    def __init__(self, base_url, api_key, result_path=DEFAULT_RESULT_PATH,
+                 trip_path=DEFAULT_TRIP_PATH, **kwargs):
+        super().__init__(base_url, **kwargs)
+        self._api_key = api_key
+        self.result_path = result_path or DEFAULT_RESULT_PATH
+        self.trip_path = trip_path or DEFAULT_TRIP_PATH
+
+    def auth_headers(self):
+        return {"X-ApiKey": self._api_key or "", "Accept": "application/json"}
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def page(self, resource, params=None, page=1):
+        """One page of a list: a list of dicts, empty on 204."""
+        response = self.request("GET", resource, params=dict(params or {}, page=page),
+                                expected=(200, 204))
+        if response.status_code == 204 or not response.content.strip():
+            return []
+        return parse_list(self.parse_json(response), resource)
+
+    def pages(self, resource, params=None, first_page=1):
+        """Yield ``(page_number, items)`` until a page is empty (204) or shorter than 50:
+        one call a page, memory of one page at a time."""
+        number = first_page
+        while True:
+            items = self.page(resource, params, number)
+            if items:
+                yield number, items
+            if len(items) < PAGE_SIZE:
+                return
+            number += 1
+
+    def get_list(self, resource, params=None):
+        """A small unpaged list (balances)."""
+        response = self.request("GET", resource, params=params, expected=(200, 204))
+        if response.status_code == 204:
+            return []
+        return parse_list(self.parse_json(response), resource)
+
+    def download(self, resource, params, max_bytes=None):
+        response = self.request("GET", resource, params=params, stream=True)
+        with response:
+            return self.read_limited(response, max_bytes), response.headers.get("Content-Type")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def save(self, resource, records):
+        """POST ``records`` in batches of at most 50; return one message ID per batch."""
+        message_ids = []
+        for start in range(0, len(records), MAX_BATCH):
+            batch = records[start:start + MAX_BATCH]
+            body = self.parse_json(self.request("POST", resource, json=batch))
+            message_ids.append(parse_message_id(body, resource))
+        return message_ids
+
+    def save_result(self, resource, message_id):
+        """The per-record results of a saved batch, or None while TrackOnline is still
+        saving it (202). An unknown (404) or outdated (410) message ID raises
+        ``RemoteDataError`` saying so."""
+        path = self.result_path.format(resource=resource)
+        try:
+            response = self.request("GET", path, params={"messageId": message_id},
+                                    expected=(200, 202, 410))
+        except NotFound:
+            raise RemoteDataError("TrackOnline does not know the save message %s (404): the "
+                                  "batch must be sent again." % message_id, status=404) from None
+        if response.status_code == 202:
+            return None
+        if response.status_code == 410:
+            raise RemoteDataError("The save message %s is outdated (410): its result is no "
+                                  "longer kept; send the batch again." % message_id,
+                                  status=410)
+        return parse_results(self.parse_json(response), resource)
+
+    def next_trip_status(self, trip_ids):
+        body = [{"id": trip_id} for trip_id in trip_ids]
+        response = self.request("POST", self.trip_path, json=body)
+        return self.parse_json(response) if response.content.strip() else None
+
+
+def parse_list(body, resource):
+    """A list answer is a JSON array; an object with a common envelope is accepted."""
+    if isinstance(body, list):
+        items = body
+    elif isinstance(body, dict) and any(isinstance(body.get(key), list) for key in ENVELOPES):
+        key = next(key for key in ENVELOPES if isinstance(body.get(key), list))
+        _logger.info("TrackOnline %s: list came in an object under %r", resource, key)
+        items = body[key]
+    else:
+        raise RemoteDataError("TrackOnline %s: expected a list, got %s: %r"
+                              % (resource, type(body).__name__, str(body)[:200]))
+    bad = [item for item in items if not isinstance(item, dict)]
+    if bad:
+        raise RemoteDataError("TrackOnline %s: the page holds %d entries that are not objects"
+                              % (resource, len(bad)))
+    return items
+
+
+def parse_message_id(body, resource):
+    if isinstance(body, str) and body:
+        return body
+    if isinstance(body, dict):
+        for key in ("messageId", "messageID", "MessageId", "id"):
+            if body.get(key):
+                return str(body[key])
+    raise RemoteDataError("TrackOnline %s: the save answer has no message ID: %r"
+                          % (resource, str(body)[:200]))
+
+
+def parse_results(body, resource):
+    """Per-record results in the order of the batch: dicts with ``id``, ``number``,
+    ``success`` and ``message``."""
+    if isinstance(body, dict):
+        body = next((body[key] for key in ("results",) + ENVELOPES if isinstance(body.get(key),
+                                                                                 list)), body)
+    if not isinstance(body, list):
+        raise RemoteDataError("TrackOnline %s: unreadable save result: %r"
+                              % (resource, str(body)[:200]))
+    results = []
+    for entry in body:
+        entry = entry if isinstance(entry, dict) else {}
+        success = entry.get("success")
+        if success is None:
+            success = str(entry.get("status", "")).lower() in ("saved", "ok", "success")
+        results.append({"id": entry.get("id") or False, "number": entry.get("number") or False,
+                        "success": bool(success),
+                        "message": entry.get("message") or entry.get("error") or ""})
+    return results

@@ -1,0 +1,260 @@
+"""TrackOnline external REST API as its document describes it, under ``/trackonline/api/v1``:
+``X-ApiKey`` (or ``apikey``), lists of 50 a page with 204 for none, POST batches of at most
+50 answered with a message ID whose result is 202 first and 200 then, a per-minute budget
+answered with 429 and ``Retry-After``."""
+
+import itertools
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from .data import TX_STATUS, iso, item_ref, location_ref, trackonline_data
+from .responses import HttpError, empty_response, json_response
+
+TRACKONLINE_API_KEY = "to-sandbox.key.0001"
+PAGE_SIZE = 50
+MAX_BATCH = 50
+REQUIRED = {
+    "location": ("number", "name", "type"),
+    "itemdefinition": ("number", "name", "code", "type"),
+}
+LOCATION_TYPES = {"Unknown": 0, "Customer": 1, "Supplier": 2, "Auction": 3, "Carrier": 4,
+                  "CompanyLocation": 5, "Manufacturer": 6, "ServiceCenter": 7, "Retail": 8,
+                  "RollingStock": 9, "Administrative": 10, "CrossDock": 11, "Storage": 12}
+
+
+def _parse_date(text):
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class TrackOnlineApi:
+    prefix = "/trackonline/api/v1"
+
+    def __init__(self, seed, transactions=40, per_minute=None):
+        self.seed = seed
+        self.transaction_count = transactions
+        self.per_minute = per_minute
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self, transactions=None):
+        if transactions is not None:
+            self.transaction_count = transactions
+        locations, items, txs = trackonline_data(self.seed, transactions=self.transaction_count)
+        self.resources = {"location": locations, "itemdefinition": items, "transaction": txs}
+        self.messages = {}  # message id -> {"polls": n, "results": [...], "outdated": bool}
+        self._ids = itertools.count(1)
+        self._minute = (0, 0)  # (minute number, calls in it)
+        self.trips = {}
+
+    # -- HTTP --
+
+    def handle(self, request):
+        key = request.headers.get("x-apikey") or request.arg("apikey")
+        if key != TRACKONLINE_API_KEY:
+            raise HttpError(401, {"message": "Unauthorized: invalid API key"})
+        self._count_call()
+        path = request.path.strip("/").lower()
+        if path == "status" and request.method == "GET":
+            return json_response({"status": "Online"})
+        if path.endswith("/result") and request.method == "GET":
+            return self._result(request.arg("messageId"))
+        if path == "transactiontrip/nextstatus" and request.method == "POST":
+            return json_response(self._next_trip(request.json()))
+        if path in ("balance", "balance/counterpart") and request.method == "GET":
+            return self._balances(request, path.endswith("counterpart"))
+        if path in self.resources and request.method == "GET":
+            return self._list(path, request)
+        if path in self.resources and request.method == "POST":
+            return self._save(path, request.json())
+        raise HttpError(404, {"message": "Not found"})
+
+    def _count_call(self):
+        if not self.per_minute:
+            return
+        now = time.time()
+        minute = int(now // 60)
+        with self._lock:
+            current, count = self._minute
+            count = count + 1 if current == minute else 1
+            self._minute = (minute, count)
+        if count > self.per_minute:
+            retry_after = int(60 - now % 60) + 1
+            raise HttpError(429, {"message": "API calls quota exceeded! maximum admitted %d per "
+                                             "Minute." % self.per_minute},
+                            headers={"Retry-After": str(retry_after)})
+
+    def _list(self, resource, request):
+        rows = self._filter(resource, request)
+        page = int(request.arg("page", "1"))
+        chunk = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        if not chunk:
+            return empty_response(204)
+        return json_response(chunk)
+
+    def _filter(self, resource, request):
+        rows = self.resources[resource]
+        if request.arg("Id"):
+            rows = [row for row in rows if row["id"] == request.arg("Id")]
+        if request.arg("Number"):
+            rows = [row for row in rows if row["number" if resource != "transaction"
+                                                else "transactionNumber"] == request.arg("Number")]
+        if resource in ("location", "itemdefinition"):
+            if request.arg("Enabled", "true").lower() == "true":
+                rows = [row for row in rows if row.get("isEnabled", True)]
+            codes = {int(code) for code in request.args("TypeCodes")}
+            if codes:
+                rows = [row for row in rows if row["type"] in codes]
+            return rows
+        return self._filter_transactions(rows, request)
+
+    def _filter_transactions(self, rows, request):
+        created_from, created_to = request.arg("CreatedDateFrom"), request.arg("CreatedDateTo")
+        date_from, date_to = request.arg("TransactionDateFrom"), request.arg("TransactionDateTo")
+        if not any((created_from, created_to, date_from, date_to)):
+            # The documented default: the last 7 days only.
+            date_from = iso(datetime.now(UTC) - timedelta(days=7))
+        for field, low, high in (("createdOn", created_from, created_to),
+                                 ("dateTransaction", date_from, date_to)):
+            if low:
+                rows = [row for row in rows if _parse_date(row[field]) >= _parse_date(low)]
+            if high:
+                rows = [row for row in rows if _parse_date(row[field]) < _parse_date(high)]
+        statuses = {int(code) for code in request.args("StatusCode")}
+        if statuses:
+            rows = [row for row in rows if row["statusCode"] in statuses]
+        for param, field in (("FromLocations", "fromLocation"), ("ToLocations", "toLocation"),
+                             ("Carriers", "carrier")):
+            numbers = set(request.args(param))
+            if numbers:
+                rows = [row for row in rows if (row[field] or {}).get("number") in numbers]
+        return rows
+
+    # -- saving --
+
+    def _save(self, resource, batch):
+        if not isinstance(batch, list):
+            raise HttpError(400, {"message": "The body must be a JSON array."})
+        if len(batch) > MAX_BATCH:
+            raise HttpError(400, {"message": "At most %d records per batch." % MAX_BATCH})
+        results = [self._save_one(resource, record) for record in batch]
+        message_id = "msg-%06d" % next(self._ids)
+        self.messages[message_id] = {"polls": 0, "results": results, "outdated": False}
+        return json_response({"messageId": message_id})
+
+    def _save_one(self, resource, record):
+        number_key = "transactionNumber" if resource == "transaction" else "number"
+        if not isinstance(record, dict):
+            return {"id": None, "number": None, "success": False, "message": "Not an object"}
+        missing = [key for key in REQUIRED.get(resource, ()) if record.get(key) in (None, "")]
+        if missing:
+            return {"id": None, "number": record.get(number_key), "success": False,
+                    "message": "Required field(s) missing: %s" % ", ".join(missing)}
+        if resource == "transaction":
+            problem = self._check_transaction(record)
+            if problem:
+                return {"id": None, "number": record.get(number_key), "success": False,
+                        "message": problem}
+        stored = self._store(resource, record, number_key)
+        return {"id": stored["id"], "number": stored[number_key], "success": True,
+                "message": "Saved"}
+
+    def _check_transaction(self, record):
+        if record.get("typeCode") == 80:
+            return "Transaction type Exchange (80) is not allowed for POST."
+        numbers = {loc["number"] for loc in self.resources["location"]}
+        for side in ("fromLocation", "toLocation"):
+            number = (record.get(side) or {}).get("number")
+            if number not in numbers:
+                return "%s %r is not a known location." % (side, number)
+        counterpart = record.get("dateTransactionCounterpart")
+        if counterpart and record.get("dateTransaction") and \
+                _parse_date(counterpart) < _parse_date(record["dateTransaction"]):
+            return "The delivery date is before the transaction date."
+        return None
+
+    def _store(self, resource, record, number_key):
+        rows = self.resources[resource]
+        now = iso(datetime.now(UTC))
+        existing = next((row for row in rows if record.get("id") and row["id"] == record["id"]
+                         or record.get(number_key) and row[number_key] == record[number_key]),
+                        None)
+        stored = dict(existing or {}, **record)
+        stored.setdefault("id", "00000000-0000-4000-8000-%012d" % next(self._ids))
+        if not stored.get(number_key):
+            stored[number_key] = "T-AUTO-%d" % next(self._ids)
+        if isinstance(stored.get("type"), str):
+            stored["type"] = LOCATION_TYPES.get(stored["type"], 0)
+        stored["modifiedOn"] = now
+        stored.setdefault("createdOn", now)
+        if resource == "transaction":
+            stored.setdefault("statusCode", 0)
+            stored["status"] = TX_STATUS.get(stored["statusCode"], "Unknown")
+            stored.setdefault("isDeleted", False)
+        if existing:
+            rows[rows.index(existing)] = stored
+        else:
+            rows.append(stored)
+        return stored
+
+    def _result(self, message_id):
+        message = self.messages.get(message_id)
+        if not message:
+            raise HttpError(404, {"message": "Message ID not found"})
+        if message["outdated"]:
+            raise HttpError(410, {"message": "Message ID is outdated"})
+        message["polls"] += 1
+        if message["polls"] == 1:
+            return json_response(None, 202)
+        return json_response(message["results"])
+
+    def _next_trip(self, body):
+        answer = []
+        for entry in body or []:
+            state = {"new": "in progress", "in progress": "processed"}.get(
+                self.trips.get(entry.get("id"), "new"), "processed")
+            self.trips[entry.get("id")] = state
+            answer.append({"id": entry.get("id"), "status": state})
+        return answer
+
+    # -- balances --
+
+    def _balances(self, request, counterpart):
+        locations = set(request.args("locations") or request.args("location"))
+        counterparts = set(request.args("counterparts")) if counterpart else set()
+        only_processed = request.arg("onlyProcessed", "false").lower() == "true"
+        totals = {}
+        for tx in self.resources["transaction"]:
+            if only_processed and tx["statusCode"] != 35:
+                continue
+            for side, sign, other in (("toLocation", 1, "fromLocation"),
+                                      ("fromLocation", -1, "toLocation")):
+                number = tx[side]["number"]
+                if locations and number not in locations:
+                    continue
+                if counterparts and tx[other]["number"] not in counterparts:
+                    continue
+                for line in tx["transactionItems"]:
+                    key = (number, line["itemDefinition"]["number"])
+                    totals[key] = totals.get(key, 0) + sign * int(line["quantity"] or 0)
+        if request.arg("excludeZeroBalance", "false").lower() == "true":
+            totals = {key: value for key, value in totals.items() if value}
+        by_number = {loc["number"]: loc for loc in self.resources["location"]}
+        items = {item["number"]: item for item in self.resources["itemdefinition"]}
+        rows = [{"location": location_ref(by_number[loc]) if loc in by_number else {"number": loc},
+                 "itemDefinition": item_ref(items[item]) if item in items else {"number": item},
+                 "balance": value} for (loc, item), value in sorted(totals.items())]
+        return json_response(rows) if rows else empty_response(204)
+
+    # -- control --
+
+    def control(self, method, path, body):
+        body = body or {}
+        if (method, path) == ("POST", "reset"):
+            self.reset(body.get("transactions"))
+            return json_response({"ok": True})
+        if (method, path) == ("POST", "per_minute"):
+            self.per_minute = body.get("per_minute")
+            return json_response({"ok": True})
+        raise HttpError(404, {"error": "unknown control route"})

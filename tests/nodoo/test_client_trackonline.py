@@ -1,0 +1,132 @@
+"""clients/trackonline.py against the sandbox over real HTTP."""
+
+import pytest
+
+from clients.base import AuthError, RateLimited, RemoteDataError
+from clients.trackonline import TrackOnlineClient, parse_list, parse_results
+from sandbox.server import Sandbox
+from sandbox.trackonline import TRACKONLINE_API_KEY
+
+WINDOW = {"CreatedDateFrom": "2026-01-01T00:00:00.000Z",
+          "CreatedDateTo": "2027-01-01T00:00:00.000Z"}
+
+
+@pytest.fixture(scope="module")
+def box():
+    sandbox = Sandbox(seed=4, size=2, transactions=120)
+    sandbox.start()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean(box):
+    box.clear_faults()
+    box.reset_calls()
+    box.trackonline.per_minute = None
+
+
+def make(box, key=TRACKONLINE_API_KEY, **kwargs):
+    return TrackOnlineClient("%s/trackonline/api/v1" % box.url, key, timeout=5, backoff=0.01,
+                             **kwargs)
+
+
+def test_pages_until_short_page_one_call_each(box):
+    pages = list(make(box).pages("transaction", WINDOW))
+    assert [number for number, _ in pages] == [1, 2, 3]
+    assert sum(len(items) for _, items in pages) == 120
+    assert box.calls("GET", "/trackonline/api/v1/transaction") == 3
+
+
+def test_204_ends_paging(box):
+    window = {"CreatedDateFrom": "2030-01-01T00:00:00.000Z"}
+    assert list(make(box).pages("transaction", window)) == []
+    assert box.calls() == 1
+
+
+def test_full_last_page_needs_one_more_call(box):
+    box.trackonline.reset(transactions=100)
+    try:
+        pages = list(make(box).pages("transaction", WINDOW))
+    finally:
+        box.trackonline.reset(transactions=120)
+    assert len(pages) == 2
+    assert box.calls() == 3, "two full pages and the 204 that ends them"
+
+
+def test_no_date_filter_means_last_7_days_only(box):
+    assert list(make(box).pages("transaction", {})) == [], "the generated data is older"
+
+
+def test_wrong_key_is_an_auth_error(box):
+    with pytest.raises(AuthError, match="invalid API key"):
+        make(box, key="nope").page("location")
+
+
+def test_filters_reach_the_api(box):
+    client = make(box)
+    one = client.page("location", {"Number": "L0002"})
+    assert [row["number"] for row in one] == ["L0002"]
+    carriers = client.page("transaction", dict(WINDOW, Carriers=["L0001", "L0004"]))
+    assert carriers and {row["carrier"]["number"] for row in carriers} <= {"L0001", "L0004"}
+
+
+def test_save_in_batches_and_poll(box):
+    client = make(box)
+    records = [{"number": "N%03d" % n, "name": "New %d" % n, "type": "Customer"}
+               for n in range(120)]
+    records[5]["name"] = ""
+    message_ids = client.save("location", records)
+    assert len(message_ids) == 3
+    assert box.calls("POST", "/trackonline/api/v1/location") == 3
+    assert client.save_result("location", message_ids[0]) is None, "202 first"
+    results = client.save_result("location", message_ids[0])
+    assert len(results) == 50
+    assert results[5]["success"] is False and "name" in results[5]["message"]
+    assert all(r["success"] and r["id"] for i, r in enumerate(results) if i != 5)
+
+
+def test_unknown_and_outdated_message_ids(box):
+    client = make(box)
+    with pytest.raises(RemoteDataError, match="404"):
+        client.save_result("location", "msg-nope")
+    message_id = client.save("location", [{"number": "X1", "name": "X", "type": 1}])[0]
+    box.trackonline.messages[message_id]["outdated"] = True
+    with pytest.raises(RemoteDataError, match="outdated"):
+        client.save_result("location", message_id)
+
+
+def test_per_minute_budget_gives_429_with_retry_after(box):
+    box.trackonline.per_minute = 2
+    client = make(box, max_retry_after=0)
+    client.page("location")
+    client.page("location")
+    with pytest.raises(RateLimited) as info:
+        client.page("location")
+    assert 0 < info.value.retry_after <= 61
+
+
+def test_trip_moves_to_next_status(box):
+    client = make(box)
+    assert client.next_trip_status(["trip-1"]) == [{"id": "trip-1", "status": "in progress"}]
+    assert client.next_trip_status(["trip-1"]) == [{"id": "trip-1", "status": "processed"}]
+
+
+def test_balances(box):
+    rows = make(box).get_list("balance", {"locations": ["L0001"], "excludeZeroBalance": True})
+    assert rows and all(row["location"]["number"] == "L0001" and row["balance"] for row in rows)
+
+
+def test_envelopes_and_bad_shapes():
+    assert parse_list({"items": [{"a": 1}]}, "x") == [{"a": 1}]
+    with pytest.raises(RemoteDataError, match="expected a list"):
+        parse_list({"unexpected": 1}, "x")
+    with pytest.raises(RemoteDataError, match="not objects"):
+        parse_list([1, 2], "x")
+    assert parse_results({"results": [{"status": "saved", "id": "g"}]}, "x")[0]["success"]
+
+
+def test_malformed_page_is_remote_data_error(box):
+    box.add_fault("/trackonline/api/v1/location", malformed_json=True)
+    with pytest.raises(RemoteDataError, match="Expected JSON"):
+        make(box).page("location")
