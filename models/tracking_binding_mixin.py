@@ -11,8 +11,8 @@ class TrackingBindingMixin(models.AbstractModel):
     _name = "tracking.binding.mixin"
     _description = "Tracking Mirrored Record (shared)"
 
-    remote_id = fields.Char(string="Remote ID", required=True, index=True, readonly=True,
-                            copy=False)
+    # Empty only on a record drafted in Odoo and not yet saved remotely.
+    remote_id = fields.Char(string="Remote ID", index=True, readonly=True, copy=False)
 
     _sql_constraints = [
         ("remote_unique", "unique(backend_id, remote_id)",
@@ -43,6 +43,21 @@ class TrackingBindingMixin(models.AbstractModel):
         found.update((record.remote_id, record) for record in new)
         records = self.browse([found[str(values["remote_id"])].id for values in values_list])
         return records, len(new), updated
+
+    @api.model
+    def _resolve_refs(self, backend, refs, stub):
+        """Map the ``number`` of objects embedded in other records (a transaction's
+        locations, a line's item definition) to record ids, with one search; those not
+        mirrored yet are created from the embedded object (``stub(ref)`` gives the values)."""
+        refs = {ref["number"]: ref for ref in refs if ref and ref.get("number")}
+        found = self.with_context(active_test=False).search_read(
+            [("backend_id", "=", backend.id), ("number", "in", list(refs))], ["number"])
+        ids = {row["number"]: row["id"] for row in found}
+        missing = [ref for number, ref in refs.items() if number not in ids and ref.get("id")]
+        if missing:
+            stubs, _created, _updated = self._upsert(backend, [stub(ref) for ref in missing])
+            ids.update((stub_record.number, stub_record.id) for stub_record in stubs)
+        return ids
 
     def _changed_values(self, values):
         """The part of ``values`` that differs from what the record holds."""

@@ -153,8 +153,8 @@ def item_ref(item):
     return {key: item[key] for key in ("id", "number", "name", "code", "type")}
 
 
-def make_transaction(rng, index, locs, items):
-    created = TRACKONLINE_EPOCH + timedelta(minutes=10 * index)
+def make_transaction(rng, index, locs, items, created=None):
+    created = created or TRACKONLINE_EPOCH + timedelta(minutes=10 * index)
     source, target = rng.sample(locs, 2)
     lines = []
     for item in rng.sample(items, 3):

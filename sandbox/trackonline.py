@@ -4,11 +4,12 @@
 answered with 429 and ``Retry-After``."""
 
 import itertools
+import random
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from .data import TX_STATUS, iso, item_ref, location_ref, trackonline_data
+from .data import TX_STATUS, iso, item_ref, location_ref, make_transaction, trackonline_data
 from .responses import HttpError, empty_response, json_response
 
 TRACKONLINE_API_KEY = "to-sandbox.key.0001"
@@ -47,6 +48,16 @@ class TrackOnlineApi:
         self._ids = itertools.count(1)
         self._minute = (0, 0)  # (minute number, calls in it)
         self.trips = {}
+
+    def add_transactions(self, count, created=None):
+        """New transactions (created now unless told), as if users had just made them."""
+        rows = self.resources["transaction"]
+        rng = random.Random(len(rows))
+        created = created or datetime.now(timezone.utc).replace(tzinfo=None)
+        new = [make_transaction(rng, len(rows) + n, self.resources["location"],
+                                self.resources["itemdefinition"], created) for n in range(count)]
+        rows.extend(new)
+        return new
 
     # -- HTTP --
 

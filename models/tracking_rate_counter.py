@@ -1,0 +1,91 @@
+import time
+
+from odoo import fields, models
+
+from ..clients.base import RateLimited
+from .tracking_sync_log import testing
+
+PERIODS = {"minute": 60, "day": 86400}
+
+
+class TrackingRateCounter(models.Model):
+    """API calls made per backend, per minute and per day, kept in the database so that
+    every Odoo worker and every restart shares one budget."""
+
+    _name = "tracking.rate.counter"
+    _description = "Tracking API Call Counter"
+    _log_access = False
+
+    backend_model = fields.Char(required=True, readonly=True)
+    backend_id = fields.Many2oneReference(model_field="backend_model", required=True,
+                                          readonly=True)
+    period = fields.Selection([("minute", "Minute"), ("day", "Day")], required=True,
+                              readonly=True)
+    period_start = fields.Integer(required=True, readonly=True,
+                                  help="Unix time divided by the period's length.")
+    calls = fields.Integer(default=0, readonly=True)
+
+    _sql_constraints = [
+        ("period_unique", "unique(backend_model, backend_id, period, period_start)",
+         "One counter per backend and period."),
+    ]
+
+    def _take(self, backend, limits, now):
+        """Count one call if every period has room: return None, or the name of the first
+        period whose budget is spent. Runs on its own cursor (committed at once) outside
+        tests, under a row lock, so that concurrent workers never overspend."""
+        if testing():
+            return self._take_in(self.env.cr, backend, limits, now)
+        with self.env.registry.cursor() as cr:
+            return self._take_in(cr, backend, limits, now)
+
+    def _take_in(self, cr, backend, limits, now):
+        starts = {period: int(now // PERIODS[period]) for period in limits}
+        for period, start in starts.items():
+            cr.execute(
+                "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, "
+                "period_start, calls) VALUES (%s, %s, %s, %s, 0) ON CONFLICT DO NOTHING",
+                (backend._name, backend.id, period, start))
+        cr.execute(
+            "SELECT id, period, calls FROM tracking_rate_counter WHERE backend_model = %s "
+            "AND backend_id = %s AND (period, period_start) IN %s ORDER BY id FOR UPDATE",
+            (backend._name, backend.id, tuple(starts.items())))
+        rows = cr.fetchall()
+        for _id, period, calls in sorted(rows, key=lambda row: -PERIODS[row[1]]):
+            if calls >= limits[period]:
+                return period
+        cr.execute("UPDATE tracking_rate_counter SET calls = calls + 1 WHERE id IN %s",
+                   (tuple(row[0] for row in rows),))
+        cr.execute("DELETE FROM tracking_rate_counter WHERE backend_model = %s AND backend_id = %s "
+                   "AND period = 'minute' AND period_start < %s",
+                   (backend._name, backend.id, starts.get("minute", 0) - 60))
+        return None
+
+
+class DatabaseRateLimiter:
+    """The client's limiter interface (``acquire()``) over ``tracking.rate.counter``: waits
+    for the next minute when that is at most ``max_wait`` seconds away, otherwise raises
+    ``RateLimited`` with the wait."""
+
+    def __init__(self, backend, per_minute, per_day, max_wait=60, sleep=time.sleep,
+                 clock=time.time):
+        self.backend = backend
+        self.limits = {"minute": per_minute, "day": per_day}
+        self.max_wait = max_wait
+        self._sleep = sleep
+        self._clock = clock
+
+    def acquire(self):
+        counter = self.backend.env["tracking.rate.counter"]
+        while True:
+            now = self._clock()
+            spent = counter._take(self.backend, self.limits, now)
+            if not spent:
+                return
+            wait = PERIODS[spent] - now % PERIODS[spent]
+            if spent == "day" or wait > self.max_wait:
+                raise RateLimited(
+                    "The %s's budget of %d TrackOnline calls is spent: the sync stops here "
+                    "and goes on in %d s." % (spent, self.limits[spent], wait),
+                    retry_after=int(wait) + 1, status=None)
+            self._sleep(wait)

@@ -1,0 +1,261 @@
+import json
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..clients.base import RemoteDataError
+from ..clients.trackonline import (
+    DEFAULT_BASE_URL,
+    DEFAULT_RESULT_PATH,
+    DEFAULT_TRIP_PATH,
+    LICENCE_LIMITS,
+    TrackOnlineClient,
+)
+from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_rate_counter import DatabaseRateLimiter
+
+TX_CURSOR = "transactions"
+ISO = "%Y-%m-%dT%H:%M:%S.000Z"
+
+
+class TrackOnlineBackend(models.Model):
+    _name = "trackonline.backend"
+    _description = "TrackOnline Backend"
+    _inherit = ["tracking.backend.mixin"]
+
+    base_url = fields.Char(default=DEFAULT_BASE_URL)
+    api_key = fields.Char(string="API key", groups=MANAGER_GROUP, copy=False)
+    licence_tier = fields.Selection(
+        [("start_pro", "START / PRO (60 a minute, 1,000 a day)"),
+         ("pro_plus", "PRO PLUS (60 a minute, 5,000 a day)"),
+         ("enterprise", "ENTERPRISE (1,000 a minute, 10,000 a day)")],
+        default="start_pro", required=True,
+        help="Sets the call budget the connector keeps to on its own, across all workers.")
+    start_date = fields.Date(
+        required=True, default=lambda self: fields.Date.subtract(fields.Date.today(), days=30),
+        help="Transactions created from this day on are synchronised.")
+    window_days = fields.Integer(
+        string="Window (days)", default=7, required=True,
+        help="Each request for transactions covers at most this many days of creation dates.")
+    overlap_minutes = fields.Integer(
+        default=60, required=True,
+        help="The last window is read again from this many minutes before its end, so that "
+             "a transaction stored late is not missed.")
+    max_pages = fields.Integer(
+        string="Pages per run", default=200, required=True,
+        help="A scheduled run stops after this many pages and goes on at its next call.")
+    create_partners = fields.Boolean(
+        help="Create a contact for a location that matches none by number, GLN or VAT.")
+    result_path = fields.Char(string="Save result path", default=DEFAULT_RESULT_PATH,
+                              required=True)
+    trip_path = fields.Char(string="Trip next-status path", default=DEFAULT_TRIP_PATH,
+                            required=True)
+    location_count = fields.Integer(compute="_compute_counts")
+    item_definition_count = fields.Integer(compute="_compute_counts")
+    transaction_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("window_positive", "CHECK(window_days > 0)", "The window must be at least one day."),
+        ("max_pages_positive", "CHECK(max_pages > 0)", "Pages per run must be positive."),
+    ]
+
+    def _compute_counts(self):
+        for field, model in (("location_count", "trackonline.location"),
+                             ("item_definition_count", "trackonline.item.definition"),
+                             ("transaction_count", "trackonline.transaction")):
+            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
+                                                      ["backend_id"], ["__count"]))
+            for backend in self:
+                backend[field] = counts.get(backend, 0)
+
+    # -- client ------------------------------------------------------------------------------
+
+    def _make_client(self, stats=None):
+        self.ensure_one()
+        per_minute, per_day = LICENCE_LIMITS[self.licence_tier]
+        backend = self.sudo()
+        return TrackOnlineClient(
+            backend.base_url, backend.api_key, result_path=self.result_path,
+            trip_path=self.trip_path, limiter=DatabaseRateLimiter(self, per_minute, per_day),
+            **self._client_options(stats))
+
+    def _check_connection(self, client):
+        client.page("location", {"Enabled": "true"})
+        return self.env._("TrackOnline answered with the API key of %(name)s.", name=self.name)
+
+    # -- syncs ---------------------------------------------------------------------------------
+
+    def _sync(self, resource, max_pages=None):
+        """One run of one resource: "locations", "item_definitions", "transactions" or
+        "balances"."""
+        self.ensure_one()
+        with self._sync_run(self.env._("sync %s", resource.replace("_", " "))) as run:
+            client = self._make_client(run.stats)
+            method = getattr(self, "_sync_%s" % resource)
+            method(run, client, max_pages or self.max_pages)
+        return run
+
+    def _sync_locations(self, run, client, max_pages):
+        self._sync_list(run, client, "location", "trackonline.location", max_pages)
+
+    def _sync_item_definitions(self, run, client, max_pages):
+        self._sync_list(run, client, "itemdefinition", "trackonline.item.definition", max_pages)
+
+    def _sync_list(self, run, client, resource, model, max_pages):
+        """A full read of a list the API cannot filter by date; the cursor is the next page,
+        so a run stopped by its budget goes on where it stopped."""
+        key = resource
+        first = int(self._get_cursor(key) or 1)
+
+        def pages():
+            for number, items in client.pages(resource, {}, first_page=first):
+                yield items, str(number + 1)
+            yield [], "1"  # done: the next run starts again from page 1
+
+        self._sync_pages(run, pages(), key,
+                         lambda items: self.env[model]._save_page(self, run, items), max_pages)
+
+    def _sync_transactions(self, run, client, max_pages):
+        """Transactions by creation date, window after window, from the start date to now;
+        the cursor is the window's start and the next page to read in it."""
+        now = datetime.utcnow()
+
+        def pages():
+            start, page = self._transaction_cursor()
+            while start < now:
+                end = min(start + timedelta(days=self.window_days), now)
+                params = {"CreatedDateFrom": start.strftime(ISO),
+                          "CreatedDateTo": end.strftime(ISO)}
+                for number, items in client.pages("transaction", params, first_page=page):
+                    yield items, _cursor(start, number + 1)
+                if end >= now:
+                    start = max(end - timedelta(minutes=self.overlap_minutes), start)
+                    yield [], _cursor(start, 1)
+                    return
+                start, page = end, 1
+                yield [], _cursor(start, 1)
+
+        self._sync_pages(run, pages(), TX_CURSOR,
+                         lambda items: self.env["trackonline.transaction"]._save_page(
+                             self, run, items), max_pages)
+
+    def _transaction_cursor(self):
+        value = self._get_cursor(TX_CURSOR)
+        if value:
+            data = json.loads(value)
+            return datetime.strptime(data["from"], ISO), data["page"]
+        return datetime.combine(self.start_date, time.min), 1
+
+    def _sync_balances(self, run, client, max_pages):
+        rows = client.get_list("balance", {"excludeZeroBalance": "false"})
+        with run.step(self.env._("balances"), fatal=True):
+            self.env["trackonline.balance"]._replace_all(self, run, rows)
+
+    # -- buttons and crons -------------------------------------------------------------------------
+
+    def _run_button(self, resource):
+        run = self._sync(resource)
+        return self._notify_logs(self.env._("TrackOnline %s", resource.replace("_", " ")),
+                                 run.log)
+
+    def action_sync_locations(self):
+        return self._run_button("locations")
+
+    def action_sync_item_definitions(self):
+        return self._run_button("item_definitions")
+
+    def action_sync_transactions(self):
+        return self._run_button("transactions")
+
+    def action_sync_balances(self):
+        return self._run_button("balances")
+
+    def action_poll_results(self):
+        run = self._poll_results()
+        return self._notify_logs(self.env._("TrackOnline save results"), run.log)
+
+    def _view(self, xmlid):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("backend_id", "=", self.id)]
+        action["context"] = {"default_backend_id": self.id}
+        return action
+
+    def action_view_locations(self):
+        return self._view("tracking_connector.action_trackonline_location")
+
+    def action_view_item_definitions(self):
+        return self._view("tracking_connector.action_trackonline_item_definition")
+
+    def action_view_transactions(self):
+        return self._view("tracking_connector.action_trackonline_transaction")
+
+    @api.model
+    def _cron_sync(self, resource):
+        for backend in self.search([]):
+            backend._sync(resource)
+
+    @api.model
+    def _cron_poll_results(self):
+        for backend in self.search([]):
+            backend._poll_results()
+
+    # -- write back --------------------------------------------------------------------------------
+
+    def _send(self, records, resource):
+        """Send Odoo-drafted ``records`` (locations or transactions) in batches of 50 and
+        note each record's message ID and place in its batch."""
+        self.ensure_one()
+        with self._sync_run(self.env._("send %s", resource)) as run:
+            client = self._make_client(run.stats)
+            for start in range(0, len(records), 50):
+                batch = records[start:start + 50]
+                with run.step(self.env._("batch %s", start // 50 + 1), fatal=True):
+                    message_id = client.save(resource, [r._to_payload() for r in batch])[0]
+                    for position, record in enumerate(batch):
+                        record.write({"send_state": "sent", "message_id": message_id,
+                                      "batch_position": position, "send_message": False})
+                    run.count(updated=len(batch))
+        return run
+
+    @api.model
+    def _send_partners(self, partners):
+        """Server action on contacts: create or update their TrackOnline locations."""
+        backend = self.search([("company_id", "=", self.env.company.id)], limit=1)
+        if not backend:
+            raise UserError(self.env._("No active TrackOnline backend for %s.",
+                                       self.env.company.name))
+        locations = self.env["trackonline.location"]._from_partners(backend, partners)
+        run = backend._send(locations, "location")
+        return backend._notify_logs(self.env._("Contacts sent to TrackOnline"), run.log)
+
+    def _poll_results(self):
+        """Ask TrackOnline for the result of every batch still waiting, and put each
+        record's result on it (saved with its remote id, or rejected with the message)."""
+        self.ensure_one()
+        with self._sync_run(self.env._("save results")) as run:
+            client = self._make_client(run.stats)
+            for model, resource in (("trackonline.location", "location"),
+                                    ("trackonline.transaction", "transaction")):
+                waiting = self.env[model].search([("backend_id", "=", self.id),
+                                                  ("send_state", "=", "sent")])
+                for message_id in sorted(set(waiting.mapped("message_id"))):
+                    records = waiting.filtered(lambda r, m=message_id: r.message_id == m)
+                    with run.step(self.env._("message %s", message_id)):
+                        try:
+                            results = client.save_result(resource, message_id)
+                        except RemoteDataError as exc:
+                            records.write({"send_state": "error", "send_message": exc.message})
+                            run.count(failed=len(records))
+                            run.error(exc.message)
+                            continue
+                        if results is None:
+                            run.count(skipped=len(records))
+                            continue
+                        records._apply_results(run, results)
+        return run
+
+
+def _cursor(start, page):
+    return json.dumps({"from": start.strftime(ISO), "page": page})

@@ -1,0 +1,54 @@
+"""TrackOnline enumerations as Odoo selections: the numeric code (as text) is the key.
+A code the document does not list is kept as "unknown" with a warning in the run log."""
+
+UNKNOWN = ("unknown", "Unknown code")
+
+LOCATION_TYPES = [("0", "Unknown"), ("1", "Customer"), ("2", "Supplier"), ("3", "Auction"),
+                  ("4", "Carrier"), ("5", "Company location"), ("6", "Manufacturer"),
+                  ("7", "Service center"), ("8", "Retail"), ("9", "Rolling stock"),
+                  ("10", "Administrative"), ("11", "Cross dock"), ("12", "Storage"), UNKNOWN]
+HIERARCHY_LEVELS = [("1", "Head office"), ("2", "Branch office"), ("3", "Location"),
+                    ("4", "Sub-location"), UNKNOWN]
+LANGUAGES = [("0", "Unknown"), ("1", "Dutch"), ("2", "English"), ("3", "German"),
+             ("4", "Swedish"), ("5", "Spanish"), ("6", "French"), ("7", "Norwegian"),
+             ("8", "Russian"), UNKNOWN]
+BALANCE_MODES = [("0", "No restriction"), ("10", "Exchange only"),
+                 ("20", "Balance restriction"), UNKNOWN]
+ITEM_TYPES = [("0", "Unknown"), ("1", "Tray"), ("2", "Box"), ("3", "Interior"),
+              ("4", "Container"), ("5", "Load carrier"), ("6", "Crate"), ("7", "Pallet"),
+              ("8", "Locking plate"), ("9", "Lid"), ("10", "Bulk"), ("11", "Tote"),
+              ("99", "Other"), UNKNOWN]
+TRANSACTION_STATUSES = [("0", "New"), ("5", "Planned"), ("10", "Declined"), ("11", "Shipped"),
+                        ("16", "Confirmed"), ("20", "Cancelled"), ("30", "In progress"),
+                        ("33", "Executed"), ("35", "Processed"), UNKNOWN]
+TRANSACTION_TYPES = [("0", "Start balance"), ("1", "External start balance"),
+                     ("5", "Correction"), ("10", "Audit"), ("15", "Transfer"),
+                     ("16", "Agreement"), ("20", "Scraps"), ("25", "Damaged"), ("30", "Lost"),
+                     ("35", "Found"), ("50", "Order"), ("55", "Collection"), ("60", "Declare"),
+                     ("65", "Return"), ("67", "Return delivered"),
+                     ("70", "Inter depot transfer"), ("75", "Intra depot transfer"),
+                     ("80", "Exchange"), ("85", "Cross dock"), ("90", "Purchase"),
+                     ("95", "Sale"), ("99", "Unknown"), UNKNOWN]
+CONDITIONS = [("0", "Unknown"), ("1", "Clean"), ("2", "Dirty"), ("3", "Polluted"),
+              ("4", "Damaged"), ("5", "Scrap"), UNKNOWN]
+
+PROCESSED = "35"
+
+
+def code(selection, value, warn=None, what=""):
+    """The selection key for a remote code: its number as text, "unknown" (with a warning
+    through ``warn``) when the document does not list it, False when absent. Names such as
+    "Customer" (the document's POST examples) are accepted too."""
+    if value is None or value == "":
+        return False
+    keys = {key for key, _label in selection}
+    text = str(value).strip()
+    if text in keys:
+        return text
+    by_label = {label.replace(" ", "").lower(): key for key, label in selection}
+    key = by_label.get(text.replace(" ", "").lower())
+    if key:
+        return key
+    if warn:
+        warn("unknown %s code %r kept as unknown" % (what, value))
+    return "unknown"

@@ -1,0 +1,203 @@
+from odoo import api, fields, models
+
+from . import trackonline_codes as codes
+from .trackline_process import _parse_datetime
+
+
+class TrackOnlineLocation(models.Model):
+    _name = "trackonline.location"
+    _description = "TrackOnline Location"
+    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
+    _order = "number, id"
+    _trackonline_resource = "location"
+
+    backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
+                                 ondelete="cascade")
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Contact", index=True,
+                                 ondelete="set null", tracking=True)
+    number = fields.Char(required=True, index=True, tracking=True)
+    name = fields.Char(required=True, tracking=True)
+    name_short = fields.Char(string="Short name")
+    type = fields.Selection(codes.LOCATION_TYPES, default="1", required=True)
+    hierarchy_level = fields.Selection(codes.HIERARCHY_LEVELS, readonly=True)
+    parent_number = fields.Char(readonly=True)
+    parent_name = fields.Char(readonly=True)
+    address_line = fields.Char()
+    postal_code = fields.Char()
+    city = fields.Char()
+    state_or_province = fields.Char()
+    country = fields.Char()
+    telephone = fields.Char()
+    mobile = fields.Char()
+    email = fields.Char()
+    gln = fields.Char(string="Global location number")
+    coc_number = fields.Char(string="Chamber of commerce number")
+    vat = fields.Char(string="VAT number")
+    lei = fields.Char(string="Legal entity identifier")
+    latitude = fields.Float(digits=(10, 7))
+    longitude = fields.Float(digits=(10, 7))
+    gps_radius = fields.Integer(string="GPS radius (m)")
+    language = fields.Selection(codes.LANGUAGES)
+    geofence = fields.Integer(string="Geofence (m)")
+    balance_operation_mode = fields.Selection(codes.BALANCE_MODES)
+    is_enabled = fields.Boolean(string="Enabled", default=True)
+    tags = fields.Char()
+    website_url = fields.Char(string="Website")
+    created_on = fields.Datetime(readonly=True)
+    modified_on = fields.Datetime(readonly=True)
+
+    @api.depends("number", "name")
+    def _compute_display_name(self):
+        for location in self:
+            location.display_name = "[%s] %s" % (location.number, location.name)
+
+    # -- from TrackOnline ----------------------------------------------------------------------
+
+    @api.model
+    def _values(self, row, warn):
+        gps = row.get("gps") or {}
+        return {
+            "remote_id": row["id"],
+            "number": row["number"],
+            "name": row.get("name") or row["number"],
+            "name_short": row.get("nameShort") or False,
+            "type": codes.code(codes.LOCATION_TYPES, row.get("type"), warn, "location type")
+                    or "0",
+            "hierarchy_level": codes.code(codes.HIERARCHY_LEVELS, row.get("hierarchyLevel"), warn,
+                                          "hierarchy level"),
+            "parent_number": row.get("parentNumber") or False,
+            "parent_name": row.get("parentName") or False,
+            "address_line": row.get("addressLine") or False,
+            "postal_code": row.get("postalCode") or False,
+            "city": row.get("city") or False,
+            "state_or_province": row.get("stateOrProvince") or False,
+            "country": row.get("country") or False,
+            "telephone": row.get("telephone") or False,
+            "mobile": row.get("mobile") or False,
+            "email": row.get("emailAddress") or False,
+            "gln": row.get("globalLocationNumber") or False,
+            "coc_number": row.get("chamberOfCommerceNumber") or False,
+            "vat": row.get("vatNumber") or False,
+            "lei": row.get("legalEntityIdentifier") or False,
+            "latitude": gps.get("latitude") or 0.0,
+            "longitude": gps.get("longitude") or 0.0,
+            "gps_radius": gps.get("radius") or 0,
+            "language": codes.code(codes.LANGUAGES, row.get("languageId"), warn, "language"),
+            "geofence": row.get("geofence") or 0,
+            "balance_operation_mode": codes.code(codes.BALANCE_MODES,
+                                                 row.get("balanceOperationMode"), warn,
+                                                 "balance operation mode"),
+            "is_enabled": row.get("isEnabled", True) is not False,
+            "tags": ", ".join(row.get("tags") or []) or False,
+            "website_url": row.get("websiteUrl") or False,
+            "created_on": _parse_datetime(row.get("createdOn")),
+            "modified_on": _parse_datetime(row.get("modifiedOn")),
+        }
+
+    @api.model
+    def _save_page(self, backend, run, rows):
+        """Upsert one page of locations; a row without id or number is skipped and logged."""
+        values = []
+        for row in rows:
+            if not row.get("id") or not row.get("number"):
+                run.count(skipped=1)
+                run.error(self.env._("location without id or number skipped: %s",
+                                     str(row)[:200]))
+                continue
+            values.append(self._values(row, run.error))
+        records, created, updated = self._upsert(backend, values)
+        run.count(created=created, updated=updated)
+        records.filtered(lambda r: not r.partner_id)._match_partners(backend)
+        return records
+
+    @api.model
+    def _stub(self, ref):
+        """Values for a record known only from an object embedded in another one."""
+        return {
+            "remote_id": ref["id"], "number": ref["number"],
+            "name": ref.get("name") or ref["number"],
+            "type": codes.code(codes.LOCATION_TYPES, ref.get("type")) or "0",
+        }
+
+    def _match_partners(self, backend):
+        """Link each location to a contact with the same number (reference), GLN or VAT
+        number; create one when the backend says so."""
+        if not self:
+            return
+        keys = set(self.mapped("number")) | set(filter(None, self.mapped("gln")))
+        vats = set(filter(None, self.mapped("vat")))
+        partners = self.env["res.partner"].with_context(active_test=False).search(
+            ["|", ("ref", "in", list(keys)), ("vat", "in", list(vats))])
+        by_ref = {p.ref: p for p in partners if p.ref}
+        by_vat = {p.vat: p for p in partners if p.vat}
+        to_create = self.browse()
+        for location in self:
+            partner = (by_ref.get(location.number) or by_ref.get(location.gln)
+                       or by_vat.get(location.vat))
+            if partner:
+                location.partner_id = partner
+            elif backend.create_partners:
+                to_create |= location
+        if to_create:
+            new = self.env["res.partner"].create([location._partner_values()
+                                                  for location in to_create])
+            for location, partner in zip(to_create, new, strict=True):
+                location.partner_id = partner
+
+    def _partner_values(self):
+        return {"name": self.name, "ref": self.number, "street": self.address_line,
+                "zip": self.postal_code, "city": self.city, "phone": self.telephone,
+                "mobile": self.mobile, "email": self.email, "vat": self.vat,
+                "is_company": True, "company_id": self.company_id.id}
+
+    # -- to TrackOnline -------------------------------------------------------------------------
+
+    def _to_payload(self):
+        self.ensure_one()
+        payload = {
+            "number": self.number, "name": self.name, "nameShort": self.name_short or None,
+            "type": int(self.type) if self.type.isdigit() else 0,
+            "addressLine": self.address_line or None, "postalCode": self.postal_code or None,
+            "city": self.city or None, "country": self.country or None,
+            "telephone": self.telephone or None, "mobile": self.mobile or None,
+            "emailAddress": self.email or None, "vatNumber": self.vat or None,
+            "globalLocationNumber": self.gln or None, "isEnabled": self.is_enabled,
+        }
+        if self.remote_id:
+            payload["id"] = self.remote_id
+        return payload
+
+    @api.model
+    def _from_partners(self, backend, partners):
+        """Draft locations for contacts (existing ones are updated and sent again)."""
+        existing = self.search([("backend_id", "=", backend.id),
+                                ("partner_id", "in", partners.ids)])
+        by_partner = {location.partner_id: location for location in existing}
+        records = self.browse()
+        for partner in partners:
+            values = {
+                "name": partner.name[:50], "number": (partner.ref or "ODOO-%d" % partner.id)[:25],
+                "type": "1",
+                "address_line": partner.street or False, "postal_code": partner.zip or False,
+                "city": partner.city or False, "country": partner.country_id.name or False,
+                "telephone": partner.phone or False, "mobile": partner.mobile or False,
+                "email": partner.email or False, "vat": partner.vat or False,
+                "send_state": "draft",
+            }
+            location = by_partner.get(partner)
+            if location:
+                location.write(values)
+            else:
+                location = self.create(dict(values, backend_id=backend.id,
+                                            partner_id=partner.id))
+            records |= location
+        return records
+
+    def action_view_transactions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_trackonline_transaction")
+        action["domain"] = ["|", ("from_location_id", "=", self.id),
+                            ("to_location_id", "=", self.id)]
+        return action
