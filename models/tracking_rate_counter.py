@@ -35,7 +35,10 @@ class TrackingRateCounter(models.Model):
         period whose budget is spent. Runs on its own cursor (committed at once) outside
         tests, under a row lock, so that concurrent workers never overspend."""
         if testing():
-            return self._take_in(self.env.cr, backend, limits, now)
+            self.flush_model()
+            spent = self._take_in(self.env.cr, backend, limits, now)
+            self.invalidate_model()
+            return spent
         with self.env.registry.cursor() as cr:
             return self._take_in(cr, backend, limits, now)
 

@@ -16,7 +16,7 @@ from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_rate_counter import DatabaseRateLimiter
 
 TX_CURSOR = "transactions"
-ISO = "%Y-%m-%dT%H:%M:%S.000Z"
+ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 class TrackOnlineBackend(models.Model):
@@ -125,8 +125,7 @@ class TrackOnlineBackend(models.Model):
             start, page = self._transaction_cursor()
             while start < now:
                 end = min(start + timedelta(days=self.window_days), now)
-                params = {"CreatedDateFrom": start.strftime(ISO),
-                          "CreatedDateTo": end.strftime(ISO)}
+                params = {"CreatedDateFrom": _iso(start), "CreatedDateTo": _iso(end)}
                 for number, items in client.pages("transaction", params, first_page=page):
                     yield items, _cursor(start, number + 1)
                 if end >= now:
@@ -255,6 +254,11 @@ class TrackOnlineBackend(models.Model):
                             continue
                         records._apply_results(run, results)
         return run
+
+
+def _iso(moment):
+    """TrackOnline's date syntax, to the millisecond: 2026-05-01T00:00:00.000Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _cursor(start, page):

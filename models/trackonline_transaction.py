@@ -129,9 +129,9 @@ class TrackOnlineTransaction(models.Model):
             "transactionNumber": self.transaction_number or None,
             "documentNumber": self.document_number or None,
             "referenceNumber": self.reference_number or None,
-            "fromLocation": self.from_location_id and {"number": self.from_location_id.number},
-            "toLocation": self.to_location_id and {"number": self.to_location_id.number},
-            "carrier": self.carrier_id and {"number": self.carrier_id.number} or None,
+            "fromLocation": _ref(self.from_location_id),
+            "toLocation": _ref(self.to_location_id),
+            "carrier": _ref(self.carrier_id),
             "dateTransaction": _iso(self.date_transaction),
             "dateTransactionCounterpart": _iso(self.date_counterpart),
             "licensePlate": self.license_plate or None,
@@ -160,6 +160,10 @@ class TrackOnlineTransaction(models.Model):
             backend._make_client(run.stats).next_trip_status(trips)
             run.message = self.env._("%s trips moved to their next status", len(trips))
         return backend._notify_logs(self.env._("TrackOnline trips"), run.log)
+
+
+def _ref(location):
+    return {"number": location.number} if location else None
 
 
 def _iso(moment):

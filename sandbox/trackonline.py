@@ -48,12 +48,13 @@ class TrackOnlineApi:
         self._ids = itertools.count(1)
         self._minute = (0, 0)  # (minute number, calls in it)
         self.trips = {}
+        self.requests_seen = []  # the query of every transaction list request, for tests
 
     def add_transactions(self, count, created=None):
         """New transactions (created now unless told), as if users had just made them."""
         rows = self.resources["transaction"]
         rng = random.Random(len(rows))
-        created = created or datetime.now(timezone.utc).replace(tzinfo=None)
+        created = created or datetime.now(UTC).replace(tzinfo=None)
         new = [make_transaction(rng, len(rows) + n, self.resources["location"],
                                 self.resources["itemdefinition"], created) for n in range(count)]
         rows.extend(new)
@@ -97,6 +98,8 @@ class TrackOnlineApi:
                             headers={"Retry-After": str(retry_after)})
 
     def _list(self, resource, request):
+        if resource == "transaction":
+            self.requests_seen.append(dict(request.pairs))
         rows = self._filter(resource, request)
         page = int(request.arg("page", "1"))
         chunk = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]

@@ -1,1 +1,2 @@
 from . import test_security, test_sync_core, test_trackline
+from . import test_trackonline

@@ -8,11 +8,13 @@ class SandboxCase(TransactionCase):
     """Odoo tests that talk to a real sandbox over HTTP on 127.0.0.1, one per class."""
 
     sandbox_size = 12
+    sandbox_transactions = 40
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sandbox = Sandbox(seed=7, size=cls.sandbox_size)
+        cls.sandbox = Sandbox(seed=7, size=cls.sandbox_size,
+                              transactions=cls.sandbox_transactions)
         cls.sandbox.start()
         cls.addClassCleanup(cls.sandbox.stop)
         cls.backend = cls.env["trackline.backend"].create({

@@ -1,0 +1,236 @@
+import json
+import time
+from datetime import datetime, timedelta
+
+from odoo.tests import tagged
+
+from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from .common import SandboxCase
+
+
+@tagged("post_install", "-at_install")
+class TestTrackOnline(SandboxCase):
+    """TrackOnline against the sandbox over real HTTP: syncs, budget, write-back."""
+
+    sandbox_transactions = 130
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.to = cls.env["trackonline.backend"].create({
+            "name": "TrackOnline test",
+            "base_url": "%s/trackonline/api/v1" % cls.sandbox.url,
+            "api_key": TRACKONLINE_API_KEY,
+            "licence_tier": "enterprise",
+            "start_date": "2026-01-01",
+            "window_days": 60,
+            "timeout": 10,
+        })
+        # The demo data's backend points at a sandbox that is not running here.
+        cls.env["trackonline.backend"].search([("id", "!=", cls.to.id)]).active = False
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
+
+    def transactions(self):
+        return self.env["trackonline.transaction"].search([("backend_id", "=", self.to.id)])
+
+    def last_to_log(self):
+        return self.last_log(self.to)
+
+    def cursor(self):
+        value = self.to._get_cursor("transactions")
+        return json.loads(value) if value else None
+
+    def test_test_connection(self):
+        self.to.action_test_connection()
+        self.assertEqual(self.to.connection_state, "ok", self.to.connection_message)
+        self.to.sudo().api_key = "wrong"
+        self.to.action_test_connection()
+        self.assertEqual(self.to.connection_state, "error")
+        self.assertIn("invalid API key", self.to.connection_message)
+
+    def test_locations_and_item_definitions_full_sync_and_resync(self):
+        partner = self.env["res.partner"].create({"name": "Depot 2 customer", "ref": "L0002"})
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        locations = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        remote = self.sandbox.trackonline.resources["location"]
+        self.assertEqual(sorted(locations.mapped("number")), sorted(r["number"] for r in remote))
+        depot = locations.filtered(lambda loc: loc.number == "L0002")
+        self.assertEqual(depot.partner_id, partner, "matched by number")
+        self.assertEqual(depot.city, remote[1]["city"])
+        self.assertEqual(depot.type, str(remote[1]["type"]))
+        self.assertAlmostEqual(depot.latitude, remote[1]["gps"]["latitude"], places=5)
+        items = self.env["trackonline.item.definition"].search([("backend_id", "=", self.to.id)])
+        self.assertEqual(len(items), len(self.sandbox.trackonline.resources["itemdefinition"]))
+        self.to._sync("locations")
+        self.assertEqual(self.last_to_log().created_count, 0)
+        self.assertEqual(self.last_to_log().updated_count, 0, "unchanged rows are not written")
+        self.assertEqual(self.env["trackonline.location"].search_count(
+            [("backend_id", "=", self.to.id)]), len(remote))
+
+    def test_transactions_full_then_incremental(self):
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        transactions = self.transactions()
+        self.assertEqual(len(transactions), 130)
+        self.assertEqual(len(transactions.line_ids), 390, "3 item lines each")
+        remote = self.sandbox.trackonline.resources["transaction"][0]
+        first = transactions.filtered(lambda t: t.remote_id == remote["id"])
+        self.assertEqual(first.from_location_id.number, remote["fromLocation"]["number"])
+        self.assertEqual(sorted(first.line_ids.mapped("quantity")),
+                         sorted(line["quantity"] for line in remote["transactionItems"]))
+        self.assertTrue(self.cursor())
+        # Incremental: only the new window is read, new transactions come in, none twice.
+        self.sandbox.reset_calls()
+        self.sandbox.trackonline.add_transactions(
+            3, created=datetime.utcnow() - timedelta(seconds=5))
+        self.to._sync("transactions")
+        self.assertEqual(len(self.transactions()), 133)
+        self.assertLessEqual(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), 2)
+        self.to._sync("transactions")
+        self.assertEqual(len(self.transactions()), 133, "a re-sync creates nothing")
+        for call in self.sandbox.trackonline.requests_seen:
+            self.assertTrue(call.get("CreatedDateFrom") and call.get("CreatedDateTo"),
+                            "every transaction request sends an explicit window")
+
+    def test_changed_transaction_updates_lines(self):
+        self.to._sync("transactions")
+        remote = self.sandbox.trackonline.resources["transaction"][5]
+        remote["statusCode"] = 35
+        remote["transactionItems"][0]["quantity"] = 999
+        self.env["tracking.cursor"].search([]).unlink()
+        self.to._sync("transactions")
+        record = self.transactions().filtered(lambda t: t.remote_id == remote["id"])
+        self.assertTrue(record.is_processed)
+        self.assertIn(999, record.line_ids.mapped("quantity"))
+        self.assertEqual(len(record.line_ids), 3)
+        self.assertEqual(self.last_to_log().updated_count, 1)
+
+    def test_429_with_short_retry_after_is_waited_out(self):
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", status=429, retry_after=1)
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        self.assertEqual(run.log.rate_limited_count, 1)
+        self.assertEqual(len(self.transactions()), 130)
+
+    def test_429_with_long_retry_after_stops_then_resumes(self):
+        self.to._sync("transactions", max_pages=1)
+        self.assertEqual(len(self.transactions()), 50)
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", status=429, retry_after=600)
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "failed")
+        self.assertIn("429", run.log.message)
+        self.assertEqual(self.cursor()["page"], 2, "the cursor stays after the saved page")
+        self.to._sync("transactions")
+        self.assertEqual(len(self.transactions()), 130)
+
+    def test_daily_budget_stops_and_next_run_resumes(self):
+        self.to.licence_tier = "start_pro"
+        now = time.time()
+        self.env["tracking.rate.counter"].create({
+            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "period": "day", "period_start": int(now // 86400), "calls": 998})
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "failed")
+        self.assertIn("budget of 1000", run.log.message)
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), 2)
+        self.assertEqual(len(self.transactions()), 100)
+        self.assertEqual(self.cursor()["page"], 3)
+        # The next day: the budget is new and the run goes on from page 3.
+        self.env["tracking.rate.counter"].search([]).unlink()
+        self.sandbox.trackonline.requests_seen.clear()
+        self.to._sync("transactions")
+        self.assertEqual(len(self.transactions()), 130)
+        self.assertEqual(self.sandbox.trackonline.requests_seen[0]["page"], "3")
+
+    def test_malformed_page_stops_without_moving_the_cursor(self):
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", malformed_json=True)
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "failed")
+        self.assertIn("Expected JSON", run.log.message)
+        self.assertFalse(self.transactions())
+        self.assertFalse(self.cursor())
+
+    def test_bad_rows_are_skipped_unknown_codes_kept(self):
+        rows = self.sandbox.trackonline.resources["transaction"]
+        rows[1] = dict(rows[1], id=None)
+        rows[2] = dict(rows[2], statusCode=77)
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.skipped_count, 1)
+        self.assertEqual(len(self.transactions()), 129)
+        odd = self.transactions().filtered(lambda t: t.remote_id == rows[2]["id"])
+        self.assertEqual(odd.status_code, "unknown")
+        self.assertIn("unknown transaction status code 77", run.log.error_details)
+        self.assertIn("without id skipped", run.log.error_details)
+
+    def test_write_back_120_transactions_in_3_batches(self):
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        locations = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        stranger = self.env["trackonline.location"].create({
+            "backend_id": self.to.id, "number": "NOT-THERE", "name": "Unknown remotely"})
+        item = self.env["trackonline.item.definition"].search(
+            [("backend_id", "=", self.to.id)], limit=1)
+        drafts = self.env["trackonline.transaction"].create([{
+            "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+            "transaction_number": "ODOO-%03d" % n,
+            "from_location_id": (stranger if n == 7 else locations[0]).id,
+            "to_location_id": locations[1].id,
+            "date_transaction": "2026-11-01 10:00:00",
+            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": n + 1})],
+        } for n in range(120)])
+        self.sandbox.reset_calls()
+        drafts.action_send()
+        self.assertEqual(self.sandbox.calls("POST", "/trackonline/api/v1/transaction"), 3)
+        self.assertEqual(set(drafts.mapped("send_state")), {"sent"})
+        self.assertEqual(len(set(drafts.mapped("message_id"))), 3)
+        self.to._poll_results()  # TrackOnline is still saving: 202
+        self.assertEqual(set(drafts.mapped("send_state")), {"sent"})
+        self.to._poll_results()
+        rejected = drafts.filtered(lambda t: t.send_state == "rejected")
+        self.assertEqual(rejected.mapped("transaction_number"), ["ODOO-007"])
+        self.assertIn("not a known location", rejected.send_message)
+        saved = drafts - rejected
+        self.assertEqual(set(saved.mapped("send_state")), {"saved"})
+        self.assertTrue(all(saved.mapped("remote_id")))
+        remote_numbers = {row["transactionNumber"]
+                          for row in self.sandbox.trackonline.resources["transaction"]}
+        self.assertTrue(set(saved.mapped("transaction_number")) <= remote_numbers)
+        self.assertNotIn("ODOO-007", remote_numbers)
+
+    def test_partners_become_locations(self):
+        partners = self.env["res.partner"].create([
+            {"name": "Greenhouse Almería", "ref": "GH-1", "city": "Almería"},
+            {"name": "Kwekerij Westland", "city": "Naaldwijk"}])
+        self.env.ref("tracking_connector.action_server_partner_to_trackonline").with_context(
+            active_model="res.partner", active_ids=partners.ids).run()
+        locations = self.env["trackonline.location"].search([("partner_id", "in", partners.ids)])
+        self.assertEqual(len(locations), 2)
+        self.to._poll_results()
+        self.to._poll_results()
+        self.assertEqual(set(locations.mapped("send_state")), {"saved"})
+        remote = {row["number"]: row for row in self.sandbox.trackonline.resources["location"]}
+        self.assertEqual(remote["GH-1"]["city"], "Almería")
+        self.assertEqual(locations.filtered(lambda loc: loc.number == "GH-1").remote_id,
+                         remote["GH-1"]["id"])
+
+    def test_balances(self):
+        self.to._sync("balances")
+        balances = self.env["trackonline.balance"].search([("backend_id", "=", self.to.id)])
+        self.assertTrue(balances)
+        total = sum(balances.mapped("balance"))
+        self.assertEqual(total, 0, "every item leaves one location and reaches another")
+        self.to._sync("balances")
+        self.assertEqual(self.env["trackonline.balance"].search_count(
+            [("backend_id", "=", self.to.id)]), len(balances))
+
+    def test_user_cannot_read_the_api_key(self):
+        from odoo.exceptions import AccessError
+        from odoo.tests import new_test_user
+
+        user = new_test_user(self.env, "to_user", groups="tracking_connector.group_tracking_user")
+        with self.assertRaises(AccessError):
+            self.to.with_user(user).read(["api_key"])
