@@ -19,9 +19,9 @@ class TrackOnlineItemDefinition(models.Model):
     type = fields.Selection(codes.ITEM_TYPES, default="0")
     gs1_code = fields.Char(string="GS1 code")
     base_price = fields.Float()
-    length = fields.Float()
-    width = fields.Float()
-    height = fields.Float()
+    dim_length = fields.Float(string="Length")
+    dim_width = fields.Float(string="Width")
+    dim_height = fields.Float(string="Height")
     weight = fields.Float()
     volume = fields.Float()
     truck_spaces = fields.Integer(string="Truck floor spaces")
@@ -44,8 +44,8 @@ class TrackOnlineItemDefinition(models.Model):
             "name": row.get("name") or row["number"], "code": row.get("code") or False,
             "type": codes.code(codes.ITEM_TYPES, row.get("type"), warn, "item type") or "0",
             "gs1_code": row.get("gS1Code") or False,
-            "base_price": row.get("basePrice") or 0.0, "length": row.get("length") or 0.0,
-            "width": row.get("width") or 0.0, "height": row.get("height") or 0.0,
+            "base_price": row.get("basePrice") or 0.0, "dim_length": row.get("length") or 0.0,
+            "dim_width": row.get("width") or 0.0, "dim_height": row.get("height") or 0.0,
             "weight": row.get("weight") or 0.0, "volume": row.get("volume") or 0.0,
             "truck_spaces": row.get("numberOfTruckSpaces") or 0,
             "max_stack_height": row.get("maxStackHeight") or 0,
