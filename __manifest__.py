@@ -19,6 +19,7 @@
         "views/trackonline_item_definition_views.xml",
         "views/trackonline_transaction_views.xml",
         "views/trackonline_balance_views.xml",
+        "views/trackonline_batch_calculation_views.xml",
         "wizards/trackline_import_wizard_views.xml",
         "views/menus.xml",
         "data/ir_cron.xml",

@@ -10,6 +10,15 @@ _logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.trackonline.com/api/v1"
 DEFAULT_RESULT_PATH = "{resource}/result"
 DEFAULT_TRIP_PATH = "transactiontrip/nextstatus"
+# Batch calculation paths: not in the public document; these are the sandbox's.
+CALCULATIONS = "batchcalculation"
+CALCULATION_RESULT = "batchcalculation/download"
+CALCULATION_DOCUMENTS = "batchcalculation/document"
+CALCULATION_DOCUMENT_FILE = "batchcalculation/document/download"
+# outputType -> (label, file extension)
+OUTPUT_TYPES = {0: ("JSON", "json"), 1: ("XML", "xml"),
+                2: ("EOL financial logistic export", "csv"),
+                3: ("EOL logistic invoice export", "csv")}
 PAGE_SIZE = 50
 MAX_BATCH = 50
 # (calls per minute, calls per day) per licence tier, per administration.

@@ -15,3 +15,4 @@ from . import trackonline_item_definition
 from . import trackonline_transaction
 from . import trackonline_transaction_line
 from . import trackonline_balance
+from . import trackonline_batch_calculation

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 from ..clients.base import RemoteDataError
 from ..clients.trackonline import (
+    CALCULATIONS,
     DEFAULT_BASE_URL,
     DEFAULT_RESULT_PATH,
     DEFAULT_TRIP_PATH,
@@ -102,6 +103,16 @@ class TrackOnlineBackend(models.Model):
     def _sync_item_definitions(self, run, client, max_pages):
         self._sync_list(run, client, "itemdefinition", "trackonline.item.definition", max_pages)
 
+    def _sync_batch_calculations(self, run, client, max_pages):
+        """The batch calculations, then the result files and documents of those not
+        downloaded yet."""
+        done = self._sync_list(run, client, CALCULATIONS, "trackonline.batch.calculation",
+                               max_pages)
+        if done:
+            self.env["trackonline.batch.calculation"].search(
+                [("backend_id", "=", self.id), ("files_downloaded", "=", False)]
+            )._download_files(run, client)
+
     def _sync_list(self, run, client, resource, model, max_pages):
         """A full read of a list the API cannot filter by date; the cursor is the next page,
         so a run stopped by its budget goes on where it stopped."""
@@ -113,8 +124,9 @@ class TrackOnlineBackend(models.Model):
                 yield items, str(number + 1)
             yield [], "1"  # done: the next run starts again from page 1
 
-        self._sync_pages(run, pages(), key,
-                         lambda items: self.env[model]._save_page(self, run, items), max_pages)
+        return self._sync_pages(run, pages(), key,
+                                lambda items: self.env[model]._save_page(self, run, items),
+                                max_pages)
 
     def _sync_transactions(self, run, client, max_pages):
         """Transactions by creation date, window after window, from the start date to now;
@@ -170,6 +182,9 @@ class TrackOnlineBackend(models.Model):
     def action_sync_balances(self):
         return self._run_button("balances")
 
+    def action_sync_batch_calculations(self):
+        return self._run_button("batch_calculations")
+
     def action_poll_results(self):
         run = self._poll_results()
         return self._notify_logs(self.env._("TrackOnline save results"), run.log)
@@ -189,6 +204,9 @@ class TrackOnlineBackend(models.Model):
 
     def action_view_transactions(self):
         return self._view("tracking_connector.action_trackonline_transaction")
+
+    def action_view_batch_calculations(self):
+        return self._view("tracking_connector.action_trackonline_batch_calculation")
 
     @api.model
     def _cron_sync(self, resource):

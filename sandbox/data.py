@@ -183,3 +183,21 @@ def make_transaction(rng, index, locs, items, created=None):
 
 TX_STATUS = {0: "New", 5: "Planned", 10: "Declined", 11: "Shipped", 16: "Confirmed",
              20: "Cancelled", 30: "In progress", 33: "Executed", 35: "Processed"}
+
+
+def batch_calculations(seed, locations, count=3):
+    """Batch calculations (invoicing runs over a period) with one or two documents each."""
+    rng = random.Random(seed * 31 + 7)
+    calculations, documents = [], {}
+    for index in range(count):
+        calc_id = _guid(rng)
+        start = TRACKONLINE_EPOCH + timedelta(days=30 * index)
+        calculations.append({"id": calc_id, "number": "BC%04d" % (index + 1),
+                             "description": "Rental %s" % start.strftime("%B %Y"),
+                             "periodFrom": iso(start), "periodTo": iso(start + timedelta(days=30)),
+                             "createdOn": iso(start + timedelta(days=31)), "status": "Finished"})
+        documents[calc_id] = [{"id": _guid(rng), "batchCalculationId": calc_id,
+                               "name": "Rental statement %s %s.pdf" % (loc["number"], index + 1),
+                               "locationNumber": loc["number"]}
+                              for loc in locations[: 1 + index % 2]]
+    return calculations, documents

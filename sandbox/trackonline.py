@@ -4,13 +4,22 @@
 answered with 429 and ``Retry-After``."""
 
 import itertools
+import json
 import random
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from .data import TX_STATUS, iso, item_ref, location_ref, make_transaction, trackonline_data
-from .responses import HttpError, empty_response, json_response
+from .data import (
+    TX_STATUS,
+    batch_calculations,
+    iso,
+    item_ref,
+    location_ref,
+    make_transaction,
+    trackonline_data,
+)
+from .responses import HttpError, bytes_response, empty_response, json_response
 
 TRACKONLINE_API_KEY = "to-sandbox.key.0001"
 PAGE_SIZE = 50
@@ -49,6 +58,8 @@ class TrackOnlineApi:
         self._minute = (0, 0)  # (minute number, calls in it)
         self.trips = {}
         self.requests_seen = []  # the query of every transaction list request, for tests
+        self.calculations, self.calculation_documents = batch_calculations(self.seed,
+                                                                            locations)
 
     def add_transactions(self, count, created=None):
         """New transactions (created now unless told), as if users had just made them."""
@@ -76,6 +87,8 @@ class TrackOnlineApi:
             return json_response(self._next_trip(request.json()))
         if path in ("balance", "balance/counterpart") and request.method == "GET":
             return self._balances(request, path.endswith("counterpart"))
+        if path.startswith("batchcalculation") and request.method == "GET":
+            return self._batch_calculation(path, request)
         if path in self.resources and request.method == "GET":
             return self._list(path, request)
         if path in self.resources and request.method == "POST":
@@ -100,12 +113,7 @@ class TrackOnlineApi:
     def _list(self, resource, request):
         if resource == "transaction":
             self.requests_seen.append(dict(request.pairs))
-        rows = self._filter(resource, request)
-        page = int(request.arg("page", "1"))
-        chunk = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-        if not chunk:
-            return empty_response(204)
-        return json_response(chunk)
+        return self._page(self._filter(resource, request), request)
 
     def _filter(self, resource, request):
         rows = self.resources[resource]
@@ -231,6 +239,57 @@ class TrackOnlineApi:
             self.trips[entry.get("id")] = state
             answer.append({"id": entry.get("id"), "status": state})
         return answer
+
+    # -- batch calculations --
+
+    def _batch_calculation(self, path, request):
+        if path == "batchcalculation":
+            ids, numbers = set(request.args("id")), set(request.args("number"))
+            rows = [row for row in self.calculations if (not ids or row["id"] in ids)
+                    and (not numbers or row["number"] in numbers)]
+            return self._page(rows, request)
+        if path == "batchcalculation/download":
+            calc = next((c for c in self.calculations if c["id"] == request.arg("id")), None)
+            if not calc:
+                raise HttpError(404, {"message": "Batch calculation not found"})
+            return self._calculation_file(calc, request.arg("outputType", "0"))
+        if path == "batchcalculation/document":
+            ids = set(request.args("id"))
+            rows = [doc for calc_id, docs in self.calculation_documents.items()
+                    if not ids or calc_id in ids for doc in docs]
+            return self._page(rows, request)
+        if path == "batchcalculation/document/download":
+            for docs in self.calculation_documents.values():
+                for doc in docs:
+                    if doc["id"] == request.arg("id"):
+                        content = b"%PDF-1.4\n% " + doc["name"].encode() + b"\n%%EOF\n"
+                        return bytes_response(content, "application/pdf")
+            raise HttpError(404, {"message": "Document not found"})
+        raise HttpError(404, {"message": "Not found"})
+
+    def _calculation_file(self, calc, output_type):
+        lines = [(tx["fromLocation"]["number"], line["itemDefinition"]["number"],
+                  line["quantity"]) for tx in self.resources["transaction"][:20]
+                 for line in tx["transactionItems"]]
+        if output_type == "0":
+            body = json.dumps({"batchCalculation": calc["number"], "lines": [
+                {"location": loc, "item": item, "quantity": qty} for loc, item, qty in lines]})
+            return bytes_response(body.encode(), "application/json")
+        if output_type == "1":
+            rows = "".join('<line location="%s" item="%s" quantity="%d"/>' % row for row in lines)
+            body = '<?xml version="1.0"?><batchCalculation number="%s">%s</batchCalculation>' % (
+                calc["number"], rows)
+            return bytes_response(body.encode(), "application/xml")
+        if output_type in ("2", "3"):
+            header = "location;item;quantity\n" if output_type == "2" else "debtor;article;qty\n"
+            body = header + "".join("%s;%s;%d\n" % row for row in lines)
+            return bytes_response(body.encode(), "text/csv")
+        raise HttpError(400, {"message": "Unknown outputType %s" % output_type})
+
+    def _page(self, rows, request):
+        page = int(request.arg("page", "1"))
+        chunk = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        return json_response(chunk) if chunk else empty_response(204)
 
     # -- balances --
 

@@ -234,3 +234,37 @@ class TestTrackOnline(SandboxCase):
         user = new_test_user(self.env, "to_user", groups="tracking_connector.group_tracking_user")
         with self.assertRaises(AccessError):
             self.to.with_user(user).read(["api_key"])
+
+    def test_batch_calculations_with_every_output_and_documents(self):
+        run = self.to._sync("batch_calculations")
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        calculations = self.env["trackonline.batch.calculation"].search(
+            [("backend_id", "=", self.to.id)])
+        self.assertEqual(len(calculations), len(self.sandbox.trackonline.calculations))
+        first = calculations.filtered(lambda c: c.number == "BC0001")
+        files = self.env["ir.attachment"].search([("res_model", "=", first._name),
+                                                  ("res_id", "=", first.id)])
+        documents = self.sandbox.trackonline.calculation_documents[first.remote_id]
+        self.assertEqual(len(files), 4 + len(documents), "4 output types and the documents")
+        self.assertTrue(any(f.name.endswith(".xml") for f in files))
+        self.assertIn(b"location;item;quantity", files.filtered(
+            lambda f: "financial" in f.name).raw)
+        self.assertTrue(first.files_downloaded)
+        self.sandbox.reset_calls()
+        self.to._sync("batch_calculations")
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/batchcalculation/down"),
+                         0, "files are downloaded once")
+
+    def test_400_shows_the_remote_message_and_keeps_drafts(self):
+        self.to._sync("locations")
+        location = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)],
+                                                           limit=1)
+        location.send_state = "draft"
+        self.sandbox.add_fault("/trackonline/api/v1/location", method="POST", status=400,
+                               body='{"message": "Name is too long"}',
+                               content_type="application/json")
+        location.action_send()
+        log = self.last_to_log()
+        self.assertEqual(log.state, "failed")
+        self.assertIn("Name is too long", log.message)
+        self.assertEqual(location.send_state, "draft")

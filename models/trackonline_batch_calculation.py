@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+
+from ..clients.trackonline import (
+    CALCULATION_DOCUMENT_FILE,
+    CALCULATION_DOCUMENTS,
+    CALCULATION_RESULT,
+    OUTPUT_TYPES,
+)
+from .trackline_document import safe_filename
+from .trackline_process import _parse_datetime
+
+
+class TrackOnlineBatchCalculation(models.Model):
+    """A TrackOnline batch calculation (a rental or invoicing run) with its result in each
+    output type and its documents, all as attachments."""
+
+    _name = "trackonline.batch.calculation"
+    _description = "TrackOnline Batch Calculation"
+    _inherit = ["tracking.binding.mixin", "mail.thread"]
+    _order = "created_on desc, id desc"
+    _rec_name = "number"
+
+    backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
+                                 ondelete="cascade")
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    number = fields.Char(required=True, index=True)
+    description = fields.Char()
+    period_from = fields.Datetime()
+    period_to = fields.Datetime()
+    status = fields.Char()
+    created_on = fields.Datetime(readonly=True)
+    files_downloaded = fields.Boolean(readonly=True, copy=False)
+
+    @api.model
+    def _save_page(self, backend, run, rows):
+        values = []
+        for row in rows:
+            if not row.get("id") or not row.get("number"):
+                run.count(skipped=1)
+                run.error(self.env._("batch calculation without id or number skipped: %s",
+                                     str(row)[:200]))
+                continue
+            values.append({
+                "remote_id": row["id"], "number": row["number"],
+                "description": row.get("description") or row.get("name") or False,
+                "period_from": _parse_datetime(row.get("periodFrom")),
+                "period_to": _parse_datetime(row.get("periodTo")),
+                "status": row.get("status") or False,
+                "created_on": _parse_datetime(row.get("createdOn")),
+            })
+        records, created, updated = self._upsert(backend, values)
+        run.count(created=created, updated=updated)
+        return records
+
+    def _download_files(self, run, client):
+        """Each output type of the result, and every document, as attachments; once."""
+        for calculation in self.filtered(lambda c: not c.files_downloaded):
+            with run.step(self.env._("batch calculation %s", calculation.number)):
+                files = []
+                for output_type, (label, extension) in OUTPUT_TYPES.items():
+                    content, mimetype = client.download(
+                        CALCULATION_RESULT, {"id": calculation.remote_id,
+                                             "outputType": output_type})
+                    files.append(("%s %s.%s" % (calculation.number, label, extension),
+                                  content, mimetype))
+                for _number, documents in client.pages(CALCULATION_DOCUMENTS,
+                                                       {"id": calculation.remote_id}):
+                    for document in documents:
+                        content, mimetype = client.download(CALCULATION_DOCUMENT_FILE,
+                                                            {"id": document["id"]})
+                        files.append((document.get("name") or document["id"], content,
+                                      mimetype))
+                self.env["ir.attachment"].create([{
+                    "name": safe_filename(name), "raw": content,
+                    "mimetype": (mimetype or "").split(";")[0] or False,
+                    "res_model": self._name, "res_id": calculation.id,
+                } for name, content, mimetype in files])
+                calculation.files_downloaded = True
+                run.count(updated=1)
+
+    def action_view_attachments(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "name": self.number,
+            "res_model": "ir.attachment", "view_mode": "list,form",
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
+        }
+
