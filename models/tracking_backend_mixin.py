@@ -85,8 +85,8 @@ class TrackingBackendMixin(models.AbstractModel):
     def _notify_logs(self, title, logs):
         """A notification that says what runs did, with a link to each run log."""
         states = set(logs.mapped("state"))
-        kind = ("danger" if "failed" in states else "warning" if "warning" in states
-                else "success")
+        kind = ("danger" if "failed" in states
+                else "warning" if states & {"warning", "stopped"} else "success")
         lines = ["%s %%s" % log.message.replace("%", "%%") for log in logs]
         links = [{"label": self.env._("(run log)"), "url": "/odoo/tracking.sync.log/%d" % log.id}
                  for log in logs]

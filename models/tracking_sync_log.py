@@ -8,7 +8,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..clients.base import ApiError, CallStats, NotFound, RemoteDataError, mask
+from ..clients.base import ApiError, CallStats, NotFound, RateLimited, RemoteDataError, mask
 
 _logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class TrackingSyncLog(models.Model):
     duration = fields.Float(string="Duration (s)", readonly=True, aggregator="sum")
     state = fields.Selection(
         [("running", "Running"), ("done", "Done"), ("warning", "Done with errors"),
-         ("failed", "Failed")],
+         ("stopped", "Stopped: call budget spent"), ("failed", "Failed")],
         default="running", required=True, readonly=True, index=True)
     created_count = fields.Integer(string="Created", readonly=True)
     updated_count = fields.Integer(string="Updated", readonly=True)
@@ -77,6 +77,7 @@ class SyncRun:
         self.created = self.updated = self.skipped = self.failed = 0
         self.errors = []
         self.fatal = None
+        self.rate_limited = False
         self.message = None
         self.log = self.env["tracking.sync.log"].sudo().create({
             "backend_model": backend._name,
@@ -118,6 +119,7 @@ class SyncRun:
 
     def fail(self, exc):
         self.fatal = error_text(exc)
+        self.rate_limited = isinstance(exc, RateLimited)
         detail = getattr(exc, "excerpt", None)
         if not isinstance(exc, (ApiError, UserError, ValidationError)):
             _logger.exception("%s %s failed", self.backend.display_name, self.log.operation)
@@ -126,7 +128,8 @@ class SyncRun:
 
     def close(self):
         end = fields.Datetime.now()
-        state = "failed" if self.fatal else ("warning" if self.failed else "done")
+        state = ("stopped" if self.rate_limited else "failed" if self.fatal
+                 else "warning" if self.failed else "done")
         summary = self.fatal or self.message or (
             "%d created, %d updated, %d skipped, %d failed"
             % (self.created, self.updated, self.skipped, self.failed))

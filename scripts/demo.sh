@@ -38,6 +38,7 @@ cat <<MSG
   Odoo:     http://localhost:$HTTP_PORT   (database $DEMO_DB, login admin, password admin)
   Sandbox:  $SANDBOX_URL   (Trackline user odoo@example.com)
   Try:      Tracking > Trackline > Import from Trackline, process ID 10000
+            Tracking > Configuration > TrackOnline Backends: Sync locations, Sync transactions
   Ctrl-C stops Odoo and the sandbox.
 
 MSG

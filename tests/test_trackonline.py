@@ -121,7 +121,7 @@ class TestTrackOnline(SandboxCase):
         self.assertEqual(len(self.transactions()), 50)
         self.sandbox.add_fault("/trackonline/api/v1/transaction", status=429, retry_after=600)
         run = self.to._sync("transactions")
-        self.assertEqual(run.log.state, "failed")
+        self.assertEqual(run.log.state, "stopped")
         self.assertIn("429", run.log.message)
         self.assertEqual(self.cursor()["page"], 2, "the cursor stays after the saved page")
         self.to._sync("transactions")
@@ -134,7 +134,7 @@ class TestTrackOnline(SandboxCase):
             "backend_model": "trackonline.backend", "backend_id": self.to.id,
             "period": "day", "period_start": int(now // 86400), "calls": 998})
         run = self.to._sync("transactions")
-        self.assertEqual(run.log.state, "failed")
+        self.assertEqual(run.log.state, "stopped")
         self.assertIn("budget of 1000", run.log.message)
         self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), 2)
         self.assertEqual(len(self.transactions()), 100)
