@@ -303,6 +303,65 @@ class BaseClient:
         return b"".join(chunks)
 
 
+class BearerTokenClient(BaseClient):
+    """A client whose calls carry ``Authorization: Bearer <token>``: the token is kept until
+    shortly before it expires, then fetched again; a 401 fetches a new one once and retries
+    the call once, never more. Subclasses implement ``fetch_token()``."""
+
+    # Renew this many seconds before expiry (or a quarter of the remaining life if shorter).
+    renew_margin = 30
+
+    def __init__(self, base_url, token=None, token_expiry_ts=None, on_token=None,
+                 clock=time.time, **kwargs):
+        super().__init__(base_url, **kwargs)
+        self._token = token
+        self._token_expiry = token_expiry_ts
+        self._on_token = on_token
+        self._clock = clock
+        self._margin = self._renew_margin(token_expiry_ts)
+        self._token_lock = threading.Lock()
+
+    def fetch_token(self):
+        """Ask the remote for a token; return ``(token, expiry as Unix time)``."""
+        raise NotImplementedError
+
+    def new_token(self):
+        token, expiry = self.fetch_token()
+        self._token, self._token_expiry = token, expiry
+        self._margin = self._renew_margin(expiry)
+        if self._on_token:
+            self._on_token(token, expiry)
+        return token
+
+    def _renew_margin(self, expiry):
+        if not expiry:
+            return self.renew_margin
+        return max(0.0, min(self.renew_margin, (expiry - self._clock()) / 4))
+
+    def _valid_token(self):
+        with self._token_lock:
+            if (not self._token or not self._token_expiry
+                    or self._token_expiry - self._margin <= self._clock()):
+                self.new_token()
+            return self._token
+
+    def auth_headers(self):
+        return {"Authorization": "Bearer %s" % self._valid_token()}
+
+    def authed(self, method, path, **kwargs):
+        """A call with the token; on a 401, one new token and one retry, never a loop."""
+        try:
+            return self.request(method, path, **kwargs)
+        except AuthError as exc:
+            if exc.status != 401:
+                raise
+            _logger.info("%s answered 401 (%s): asking for a new token once",
+                         self.base_url, exc.message)
+            with self._token_lock:
+                self._token = None
+            return self.request(method, path, **kwargs)
+
+
 def _retry_after(response):
     value = response.headers.get("Retry-After", "").strip()
     if value.isdigit():

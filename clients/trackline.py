@@ -2,18 +2,14 @@
 
 import logging
 import mimetypes
-import threading
-import time
 
 import jwt
 
-from .base import AuthError, BaseClient, RemoteDataError
+from .base import AuthError, BearerTokenClient, RemoteDataError
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.codecontractplattform.com/api"
-# Log in again this many seconds before the token's "exp" passes.
-RENEW_MARGIN = 30
 # A token without a readable "exp" is used for this long at most.
 DEFAULT_TOKEN_LIFETIME = 300
 
@@ -51,26 +47,19 @@ def guess_mimetype(name, content, header=None):
     return mimetypes.guess_type(name or "")[0] or "application/octet-stream"
 
 
-class TracklineClient(BaseClient):
-    """Logs in with email and password, keeps the JWT until shortly before its ``exp``,
-    and on a 401 logs in once more and retries the call once."""
+class TracklineClient(BearerTokenClient):
+    """Logs in with email and password; the JWT's ``exp`` says when to log in again."""
 
-    def __init__(self, base_url, email, password, token=None, token_expiry_ts=None,
-                 on_token=None, clock=time.time, **kwargs):
+    def __init__(self, base_url, email, password, **kwargs):
         super().__init__(base_url, **kwargs)
         self.email = email
         self._password = password
-        self._token = token
-        self._token_expiry = token_expiry_ts
-        self._on_token = on_token
-        self._clock = clock
-        self._margin = self._renew_margin(token_expiry_ts)
-        self._token_lock = threading.Lock()
-
-    # -- authentication -------------------------------------------------------------------
 
     def login(self):
-        """Ask for a new token; return it. A refused login raises ``AuthError``."""
+        """Log in now; return the token. A refused login raises ``AuthError``."""
+        return self.new_token()
+
+    def fetch_token(self):
         if not self.email or not self._password:
             raise AuthError("Trackline login and password are required.")
         try:
@@ -83,41 +72,7 @@ class TracklineClient(BaseClient):
         token = body.get("token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise RemoteDataError("Trackline login answered without a token.")
-        expiry = token_expiry(token) or self._clock() + DEFAULT_TOKEN_LIFETIME
-        self._token, self._token_expiry = token, expiry
-        self._margin = self._renew_margin(expiry)
-        if self._on_token:
-            self._on_token(token, expiry)
-        return token
-
-    def _renew_margin(self, expiry):
-        """Renew RENEW_MARGIN seconds before expiry, or a quarter of the token's remaining
-        life when that is shorter (a token of minutes is not renewed at every call)."""
-        if not expiry:
-            return RENEW_MARGIN
-        return max(0.0, min(RENEW_MARGIN, (expiry - self._clock()) / 4))
-
-    def _valid_token(self):
-        with self._token_lock:
-            if (not self._token or not self._token_expiry
-                    or self._token_expiry - self._margin <= self._clock()):
-                self.login()
-            return self._token
-
-    def auth_headers(self):
-        return {"Authorization": "Bearer %s" % self._valid_token()}
-
-    def authed(self, method, path, **kwargs):
-        """A call with the token; on a 401, one new login and one retry, never a loop."""
-        try:
-            return self.request(method, path, **kwargs)
-        except AuthError as exc:
-            if exc.status != 401:
-                raise
-            _logger.info("Trackline answered 401 (%s): logging in again once", exc.message)
-            with self._token_lock:
-                self._token = None
-            return self.request(method, path, **kwargs)
+        return token, token_expiry(token) or self._clock() + DEFAULT_TOKEN_LIFETIME
 
     # -- API --------------------------------------------------------------------------------
 

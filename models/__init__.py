@@ -16,3 +16,5 @@ from . import trackonline_transaction
 from . import trackonline_transaction_line
 from . import trackonline_balance
 from . import trackonline_batch_calculation
+from . import opuscapita_backend
+from . import opuscapita_event

@@ -1,10 +1,18 @@
+import json
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from odoo import fields, models
 
 from .tracking_sync_log import SyncRun
 
 MANAGER_GROUP = "tracking_connector.group_tracking_manager"
+CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def api_datetime(moment):
+    """A UTC time as the APIs write it, to the millisecond: 2026-05-01T00:00:00.000Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 class TrackingBackendMixin(models.AbstractModel):
@@ -105,17 +113,48 @@ class TrackingBackendMixin(models.AbstractModel):
     def _get_cursor(self, key):
         return self.env["tracking.cursor"]._get(self, key)
 
+    def _window_pages(self, cursor_key, start, fetch, window_days, overlap_minutes,
+                      until=None):
+        """Pages of a list read window after window of dates, from the cursor (or from
+        ``start`` when there is none) to now, as ``_sync_pages`` wants them: each page comes
+        with the cursor after it (the window's start and the next page). When the last window
+        is done the cursor goes back ``overlap_minutes``, so that a record stored late is
+        read at the next run. Without ``cursor_key`` it reads from ``start`` to ``until``
+        once. ``fetch(date_from, date_to, first_page)`` yields
+        ``(page_number, items)``."""
+        value = cursor_key and self._get_cursor(cursor_key)
+        page = 1
+        if value:
+            data = json.loads(value)
+            start, page = datetime.strptime(data["from"], CURSOR_FORMAT), data["page"]
+        now = until or datetime.utcnow()
+
+        def cursor(moment, number):
+            return json.dumps({"from": moment.strftime(CURSOR_FORMAT), "page": number})
+
+        while start < now:
+            end = min(start + timedelta(days=window_days), now)
+            for number, items in fetch(start, end, page):
+                yield items, cursor(start, number + 1)
+            if end >= now:
+                yield [], cursor(max(end - timedelta(minutes=overlap_minutes), start), 1)
+                return
+            start, page = end, 1
+            yield [], cursor(start, 1)
+
     def _sync_pages(self, run, pages, cursor_key, save_page, max_pages=None):
         """Save ``pages`` (an iterable of ``(items, cursor_after)``) one at a time: each page
         and the cursor that covers it are written in one step and committed together, so
         the cursor never moves past data that is not saved. A failing page ends the run
         with the cursor after the last saved page. Stops after ``max_pages`` pages and
-        reports progress to the cron; returns True when the pages ran out."""
+        reports progress to the cron; returns True when the pages ran out. Without
+        ``cursor_key`` (a one-off read of a period) no cursor is kept."""
         done = 0
         for items, cursor in pages:
             with run.step(self.env._("page %(page)s", page=done + 1), fatal=True):
                 save_page(items)
-                self.env["tracking.cursor"]._set(self, cursor_key, cursor)
+                if cursor_key:
+                    self.env["tracking.cursor"]._set(self, cursor_key, cursor)
             done += 1
             # remaining=1: maybe more pages; a cron that stops on it is called again soon.
             self.env["ir.cron"]._notify_progress(done=done, remaining=1)

@@ -1,5 +1,4 @@
-import json
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -13,11 +12,10 @@ from ..clients.trackonline import (
     LICENCE_LIMITS,
     TrackOnlineClient,
 )
-from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_backend_mixin import MANAGER_GROUP, api_datetime
 from .tracking_rate_counter import DatabaseRateLimiter
 
 TX_CURSOR = "transactions"
-ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 class TrackOnlineBackend(models.Model):
@@ -131,32 +129,16 @@ class TrackOnlineBackend(models.Model):
     def _sync_transactions(self, run, client, max_pages):
         """Transactions by creation date, window after window, from the start date to now;
         the cursor is the window's start and the next page to read in it."""
-        now = datetime.utcnow()
+        def fetch(date_from, date_to, first_page):
+            params = {"CreatedDateFrom": api_datetime(date_from),
+                      "CreatedDateTo": api_datetime(date_to)}
+            return client.pages("transaction", params, first_page=first_page)
 
-        def pages():
-            start, page = self._transaction_cursor()
-            while start < now:
-                end = min(start + timedelta(days=self.window_days), now)
-                params = {"CreatedDateFrom": _iso(start), "CreatedDateTo": _iso(end)}
-                for number, items in client.pages("transaction", params, first_page=page):
-                    yield items, _cursor(start, number + 1)
-                if end >= now:
-                    start = max(end - timedelta(minutes=self.overlap_minutes), start)
-                    yield [], _cursor(start, 1)
-                    return
-                start, page = end, 1
-                yield [], _cursor(start, 1)
-
-        self._sync_pages(run, pages(), TX_CURSOR,
+        pages = self._window_pages(TX_CURSOR, datetime.combine(self.start_date, time.min),
+                                   fetch, self.window_days, self.overlap_minutes)
+        self._sync_pages(run, pages, TX_CURSOR,
                          lambda items: self.env["trackonline.transaction"]._save_page(
                              self, run, items), max_pages)
-
-    def _transaction_cursor(self):
-        value = self._get_cursor(TX_CURSOR)
-        if value:
-            data = json.loads(value)
-            return datetime.strptime(data["from"], ISO), data["page"]
-        return datetime.combine(self.start_date, time.min), 1
 
     def _sync_balances(self, run, client, max_pages):
         rows = client.get_list("balance", {"excludeZeroBalance": "false"})
@@ -272,12 +254,3 @@ class TrackOnlineBackend(models.Model):
                             continue
                         records._apply_results(run, results)
         return run
-
-
-def _iso(moment):
-    """TrackOnline's date syntax, to the millisecond: 2026-05-01T00:00:00.000Z."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def _cursor(start, page):
-    return json.dumps({"from": start.strftime(ISO), "page": page})

@@ -5,6 +5,7 @@ import logging
 import signal
 import threading
 
+from .opuscapita import OPUSCAPITA_CLIENT_ID, OPUSCAPITA_USERNAME
 from .server import Sandbox
 from .trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 from .trackonline import TRACKONLINE_API_KEY
@@ -25,9 +26,11 @@ def main():
                       transactions=args.transactions, per_minute=args.per_minute)
     sandbox.start()
     print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
-          "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s"
+          "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s\n"
+          "  OpusCapita:  %s/opuscapita  client %s, user %s"
           % (sandbox.url, sandbox.url, TRACKLINE_EMAIL, TRACKLINE_PASSWORD, sandbox.url,
-             TRACKONLINE_API_KEY), flush=True)
+             TRACKONLINE_API_KEY, sandbox.url, OPUSCAPITA_CLIENT_ID, OPUSCAPITA_USERNAME),
+          flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

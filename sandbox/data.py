@@ -201,3 +201,39 @@ def batch_calculations(seed, locations, count=3):
                                "locationNumber": loc["number"]}
                               for loc in locations[: 1 + index % 2]]
     return calculations, documents
+
+
+# -- OpusCapita ----------------------------------------------------------------------------
+
+OPUSCAPITA_EPOCH = datetime(2026, 3, 2, 6, 0)
+DOCUMENT_TYPES = ("Invoice", "Order", "OrderResponse", "DespatchAdvice", "CreditNote")
+EVENT_STATUSES = ("Received", "Processing", "Delivered", "Delivered", "Delivered", "Error",
+                  "Rejected")
+PARTIES = (("FI01234567", "Oy Nordic Pallets Ab"), ("NL123456789B01", "Westland Kwekers BV"),
+           ("ES-B12345678", "Almería Frutas SL"), ("DE811234567", "Düsseldorf Logistik GmbH"))
+
+
+def opuscapita_events(seed, count=60):
+    """Transaction events, two or three per transaction, one every 15 minutes."""
+    rng = random.Random(seed * 104729 + 3)
+    events, transaction = [], 0
+    while len(events) < count:
+        transaction += 1
+        sender, receiver = rng.sample(PARTIES, 2)
+        doc_type = rng.choice(DOCUMENT_TYPES)
+        for step in range(rng.randint(2, 3)):
+            index = len(events)
+            moment = OPUSCAPITA_EPOCH + timedelta(minutes=15 * index)
+            status = ("Received", "Processing")[step] if step < 2 else rng.choice(EVENT_STATUSES)
+            events.append({
+                "id": "evt-%06d" % (index + 1), "transactionId": "TX-%05d" % transaction,
+                "documentType": doc_type, "documentNumber": "%s-%05d" % (doc_type[:3].upper(),
+                                                                         transaction),
+                "status": status, "sender": {"id": sender[0], "name": sender[1]},
+                "receiver": {"id": receiver[0], "name": receiver[1]},
+                "eventTime": iso(moment), "createdAt": iso(moment - timedelta(minutes=1)),
+                "message": "Schema validation failed" if status in ("Error", "Rejected")
+                else None,
+                "channel": rng.choice(("PEPPOL", "EDI", "Email")),
+            })
+    return events[:count]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from .opuscapita import OpusCapitaApi
 from .responses import HttpError, Request, bytes_response, json_response
 from .trackline import TracklineApi
 from .trackonline import TrackOnlineApi
@@ -44,13 +45,14 @@ class Sandbox:
     """Start with ``start()`` (or as a context manager); ``url`` is where it listens."""
 
     def __init__(self, seed=1, size=20, token_ttl=300, port=0, transactions=40,
-                 per_minute=None):
+                 per_minute=None, events=60):
         self.seed = seed
         self.size = size
         self.port = port
         self.trackline = TracklineApi(seed, size, token_ttl)
         self.trackonline = TrackOnlineApi(seed, transactions, per_minute)
-        self.apis = [self.trackline, self.trackonline]
+        self.opuscapita = OpusCapitaApi(seed, events, token_ttl)
+        self.apis = [self.trackline, self.trackonline, self.opuscapita]
         self._lock = threading.Lock()
         self._calls = {}
         self._faults = []

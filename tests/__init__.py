@@ -1,2 +1,3 @@
 from . import test_security, test_sync_core, test_trackline
 from . import test_trackonline
+from . import test_opuscapita

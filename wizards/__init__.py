@@ -1,1 +1,1 @@
-from . import trackline_import_wizard
+from . import opuscapita_fetch_wizard, trackline_import_wizard

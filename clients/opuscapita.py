@@ -1,0 +1,93 @@
+"""OpusCapita Business Network Track API: OAuth 2.0 password grant at ``/auth/token``, then
+``POST /track/api/transactions`` with a JSON filter, paged until exhausted."""
+
+import base64
+import logging
+
+from .base import ApiError, AuthError, BearerTokenClient, RemoteDataError
+
+_logger = logging.getLogger(__name__)
+
+HOSTS = {
+    "production": "https://businessnetwork.opuscapita.com",
+    "stage": "https://stage.businessnetwork.opuscapita.com",
+}
+SCOPE = "openid email userInfo roles"
+PAGE_SIZE = 100
+LIST_KEYS = ("transactions", "items", "data", "content", "results", "events")
+
+
+class OpusCapitaClient(BearerTokenClient):
+    """The token comes from the password grant (basic auth with the client id and secret),
+    and is asked for again a few seconds before ``expires_in`` passes, as OpusCapita's own
+    code does, rather than refreshed."""
+
+    def __init__(self, base_url, client_id, client_secret, username, password, **kwargs):
+        super().__init__(base_url, **kwargs)
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.username = username
+        self._password = password
+
+    def fetch_token(self):
+        if not all((self.client_id, self._client_secret, self.username, self._password)):
+            raise AuthError("OpusCapita needs a client id, a client secret, a username and a "
+                            "password.")
+        try:
+            basic = base64.b64encode(
+                ("%s:%s" % (self.client_id, self._client_secret)).encode()).decode()
+            response = self.request(
+                "POST", "auth/token", auth=False, headers={"Authorization": "Basic " + basic},
+                data={"grant_type": "password", "username": self.username,
+                      "password": self._password, "scope": SCOPE})
+        except ApiError as exc:
+            raise type(exc)("Token request failed: %s" % exc.message, status=exc.status,
+                            excerpt=exc.excerpt) from None
+        body = self.parse_json(response)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise RemoteDataError("Token request failed: the answer has no access_token.")
+        expires_in = body.get("expires_in")
+        lifetime = float(expires_in) if isinstance(expires_in, (int, float)) else 300.0
+        return token, self._clock() + lifetime
+
+    def transactions(self, filters, first_page=1, page_size=PAGE_SIZE):
+        """Yield ``(page_number, events)`` until a page is empty, shorter than the page size
+        or marked as the last one."""
+        number = first_page
+        while True:
+            try:
+                response = self.authed("POST", "track/api/transactions",
+                                       json={"filter": filters, "page": number,
+                                             "pageSize": page_size})
+            except ApiError as exc:
+                raise type(exc)("Data call failed: %s" % exc.message, status=exc.status,
+                                excerpt=exc.excerpt) from None
+            events, last = parse_page(self.parse_json(response))
+            if events:
+                yield number, events
+            if last or len(events) < page_size:
+                return
+            number += 1
+
+
+def parse_page(body):
+    """(events, is the last page) from an answer whose exact schema is not public: a list,
+    or an object holding the list under a common key with optional paging flags."""
+    if isinstance(body, list):
+        events, last = body, None
+    elif isinstance(body, dict):
+        key = next((key for key in LIST_KEYS if isinstance(body.get(key), list)), None)
+        if key is None:
+            raise RemoteDataError("OpusCapita transactions: no list in the answer: %r"
+                                  % str(body)[:200])
+        events = body[key]
+        last = body.get("last")
+        if last is None and body.get("totalPages") and body.get("page"):
+            last = body["page"] >= body["totalPages"]
+    else:
+        raise RemoteDataError("OpusCapita transactions: unreadable answer: %r" % str(body)[:200])
+    if any(not isinstance(event, dict) for event in events):
+        raise RemoteDataError("OpusCapita transactions: the page holds entries that are not "
+                              "objects")
+    return events, bool(last)

@@ -1,0 +1,142 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+
+from ..clients.opuscapita import HOSTS, OpusCapitaClient
+from .tracking_backend_mixin import MANAGER_GROUP, api_datetime
+
+TOKEN_NAME = "access_token"
+EVENT_CURSOR = "events"
+
+
+class OpusCapitaBackend(models.Model):
+    _name = "opuscapita.backend"
+    _description = "OpusCapita Track API Backend"
+    _inherit = ["tracking.backend.mixin"]
+
+    environment = fields.Selection(
+        [("production", "Production"), ("stage", "Test (stage)"), ("custom", "Custom URL")],
+        default="production", required=True)
+    base_url = fields.Char(string="Host", default=HOSTS["production"])
+    client_id = fields.Char(string="Client ID", groups=MANAGER_GROUP, copy=False)
+    client_secret = fields.Char(groups=MANAGER_GROUP, copy=False)
+    username = fields.Char(groups=MANAGER_GROUP, copy=False)
+    password = fields.Char(groups=MANAGER_GROUP, copy=False)
+    start_date = fields.Date(
+        required=True, default=lambda self: fields.Date.subtract(fields.Date.today(), days=30),
+        help="Events from this day on are synchronised (OpusCapita keeps them 90 days).")
+    window_days = fields.Integer(string="Window (days)", default=7, required=True)
+    overlap_minutes = fields.Integer(default=60, required=True)
+    max_pages = fields.Integer(string="Pages per run", default=100, required=True)
+    document_types = fields.Char(help="Comma-separated document types to fetch; all if empty.")
+    statuses = fields.Char(help="Comma-separated statuses to fetch; all if empty.")
+    sender_ids = fields.Char(string="Sender IDs", help="Comma-separated; all if empty.")
+    receiver_ids = fields.Char(string="Receiver IDs", help="Comma-separated; all if empty.")
+    error_statuses = fields.Char(
+        default="Error,Rejected,Failed", required=True,
+        help="Events in these statuses raise one activity per transaction.")
+    responsible_id = fields.Many2one("res.users", string="Responsible",
+                                     default=lambda self: self.env.user,
+                                     help="Gets the activities raised by events in error.")
+    event_count = fields.Integer(compute="_compute_event_count")
+
+    _sql_constraints = [
+        ("window_positive", "CHECK(window_days > 0)", "The window must be at least one day."),
+    ]
+
+    @api.onchange("environment")
+    def _onchange_environment(self):
+        if self.environment in HOSTS:
+            self.base_url = HOSTS[self.environment]
+
+    def _compute_event_count(self):
+        counts = dict(self.env["opuscapita.event"]._read_group(
+            [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
+        for backend in self:
+            backend.event_count = counts.get(backend, 0)
+
+    def _error_status_set(self):
+        return {s.strip().lower() for s in (self.error_statuses or "").split(",") if s.strip()}
+
+    # -- client ------------------------------------------------------------------------------
+
+    def _make_client(self, stats=None):
+        self.ensure_one()
+        backend = self.sudo()
+        token, expiry = self.env["tracking.token"]._get(self, TOKEN_NAME)
+
+        def save_token(value, expires_at):
+            self.env["tracking.token"]._store(self, TOKEN_NAME, value, expires_at)
+
+        return OpusCapitaClient(
+            backend.base_url, backend.client_id, backend.client_secret, backend.username,
+            backend.password, token=token, token_expiry_ts=expiry, on_token=save_token,
+            **self._client_options(stats))
+
+    def _check_connection(self, client):
+        client.new_token()
+        next(client.transactions(self._filters(datetime.utcnow() - timedelta(hours=1),
+                                               datetime.utcnow()), page_size=1), None)
+        return self.env._("Token and data call work for %(user)s.", user=client.username)
+
+    def _filters(self, date_from, date_to, **overrides):
+        """The request filter: the date window and the backend's filter settings."""
+        def split(text):
+            return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+        filters = {"eventTimeFrom": api_datetime(date_from), "eventTimeTo": api_datetime(date_to)}
+        for key, value in (("documentTypes", split(self.document_types)),
+                           ("statuses", split(self.statuses)),
+                           ("senderIds", split(self.sender_ids)),
+                           ("receiverIds", split(self.receiver_ids))):
+            if value:
+                filters[key] = value
+        filters.update({key: value for key, value in overrides.items() if value})
+        return filters
+
+    # -- sync ------------------------------------------------------------------------------------
+
+    def _sync_events(self, max_pages=None, date_from=None, date_to=None, overrides=None):
+        """Events window after window from the cursor, each page committed with its cursor;
+        or, for the fetch wizard, one period with its own filters, leaving the cursor alone."""
+        self.ensure_one()
+        once = bool(date_from)
+        with self._sync_run(self.env._("fetch events") if once
+                            else self.env._("sync events")) as run:
+            client = self._make_client(run.stats)
+
+            def fetch(start, end, first_page):
+                return client.transactions(self._filters(start, end, **(overrides or {})),
+                                           first_page=first_page)
+
+            key = None if once else EVENT_CURSOR
+            pages = self._window_pages(
+                key, date_from or datetime.combine(self.start_date, time.min), fetch,
+                self.window_days, 0 if once else self.overlap_minutes, until=date_to)
+            events = self.env["opuscapita.event"]
+            self._sync_pages(run, pages, key, lambda rows: events._save_page(self, run, rows),
+                             max_pages or self.max_pages)
+        return run
+
+    def action_sync_events(self):
+        run = self._sync_events()
+        return self._notify_logs(self.env._("OpusCapita events"), run.log)
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_opuscapita_event")
+        action["domain"] = [("backend_id", "=", self.id)]
+        return action
+
+    def action_open_fetch_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_opuscapita_fetch_wizard")
+        action["context"] = {"default_backend_id": self.id}
+        return action
+
+    @api.model
+    def _cron_sync_events(self):
+        for backend in self.search([]):
+            backend._sync_events()

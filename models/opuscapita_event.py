@@ -1,0 +1,138 @@
+import json
+
+from odoo import api, fields, models
+
+from .trackline_process import _parse_datetime
+
+
+class OpusCapitaEvent(models.Model):
+    """One transaction event of the Business Network, keyed by its id. The whole event is
+    kept as it came (the schema is not public); the fields that exist are lifted into
+    columns."""
+
+    _name = "opuscapita.event"
+    _description = "OpusCapita Transaction Event"
+    _inherit = ["tracking.binding.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "event_time desc, id desc"
+    _rec_name = "document_number"
+
+    backend_id = fields.Many2one("opuscapita.backend", required=True, index=True,
+                                 ondelete="cascade")
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    transaction_id = fields.Char(string="Transaction", index=True)
+    document_type = fields.Char(index=True)
+    document_number = fields.Char(index=True)
+    status = fields.Char(index=True, tracking=True,
+                         help="As OpusCapita gives it; a status we do not know is kept as is.")
+    status_message = fields.Char(string="Message")
+    channel = fields.Char()
+    sender_ref = fields.Char(string="Sender ID", index=True)
+    sender_name = fields.Char()
+    receiver_ref = fields.Char(string="Receiver ID", index=True)
+    receiver_name = fields.Char()
+    sender_partner_id = fields.Many2one("res.partner", string="Sender", index=True,
+                                        ondelete="set null")
+    receiver_partner_id = fields.Many2one("res.partner", string="Receiver", index=True,
+                                          ondelete="set null")
+    event_time = fields.Datetime(index=True)
+    created_at = fields.Datetime(string="Created in OpusCapita")
+    is_error = fields.Boolean(string="In error", index=True, readonly=True)
+    error_notified = fields.Boolean(readonly=True, copy=False,
+                                    help="An activity was raised for this event's transaction.")
+    raw = fields.Text(string="Event as received", readonly=True)
+
+    # -- from OpusCapita --------------------------------------------------------------------
+
+    @api.model
+    def _values(self, backend, row, error_statuses):
+        def pick(*keys):
+            for key in keys:
+                value = row.get(key)
+                if value not in (None, ""):
+                    return value
+            return False
+
+        def party(key):
+            value = row.get(key)
+            if isinstance(value, dict):
+                return value.get("id") or False, value.get("name") or False
+            return (value or row.get(key + "Id") or False), row.get(key + "Name") or False
+
+        sender, sender_name = party("sender")
+        receiver, receiver_name = party("receiver")
+        status = pick("status", "state", "eventStatus")
+        return {
+            "remote_id": str(pick("id", "eventId")),
+            "transaction_id": pick("transactionId", "transactionID"),
+            "document_type": pick("documentType", "docType"),
+            "document_number": pick("documentNumber", "documentId", "docNumber"),
+            "status": status,
+            "status_message": pick("message", "statusMessage", "errorMessage"),
+            "channel": pick("channel"),
+            "sender_ref": sender, "sender_name": sender_name,
+            "receiver_ref": receiver, "receiver_name": receiver_name,
+            "event_time": _parse_datetime(pick("eventTime", "timestamp", "time")),
+            "created_at": _parse_datetime(pick("createdAt", "created")),
+            "is_error": str(status).lower() in error_statuses,
+            "raw": json.dumps(row, ensure_ascii=False, sort_keys=True),
+        }
+
+    @api.model
+    def _save_page(self, backend, run, rows):
+        """Upsert one page of events; an event without id is logged and skipped; events in
+        error raise one activity per transaction."""
+        error_statuses = backend._error_status_set()
+        values = []
+        for row in rows:
+            if not row.get("id") and not row.get("eventId"):
+                run.count(skipped=1)
+                run.error(self.env._("event without id skipped: %s", str(row)[:200]))
+                continue
+            values.append(self._values(backend, row, error_statuses))
+        records, created, updated = self._upsert(backend, values)
+        run.count(created=created, updated=updated)
+        records._link_partners()
+        records.filtered("is_error")._raise_activities(backend)
+        return records
+
+    def _link_partners(self):
+        refs = set(filter(None, self.mapped("sender_ref") + self.mapped("receiver_ref")))
+        if not refs:
+            return
+        partners = self.env["res.partner"].search(["|", ("vat", "in", list(refs)),
+                                                   ("ref", "in", list(refs))])
+        by_ref = {p.vat: p for p in partners if p.vat}
+        by_ref.update({p.ref: p for p in partners if p.ref})
+        for event in self:
+            sender = by_ref.get(event.sender_ref, self.env["res.partner"])
+            receiver = by_ref.get(event.receiver_ref, self.env["res.partner"])
+            if event.sender_partner_id != sender or event.receiver_partner_id != receiver:
+                event.write({"sender_partner_id": sender.id, "receiver_partner_id": receiver.id})
+
+    def _raise_activities(self, backend):
+        """One activity per transaction in error, whatever the number of events and syncs."""
+        pending = self.filtered(lambda e: not e.error_notified)
+        if not pending:
+            return
+        notified = set(self.search([
+            ("backend_id", "=", backend.id), ("error_notified", "=", True),
+            ("transaction_id", "in", list(set(pending.mapped("transaction_id"))))
+        ]).mapped("transaction_id"))
+        user = backend.responsible_id or self.env.user
+        for event in pending:
+            key = event.transaction_id or event.remote_id
+            if key in notified:
+                continue
+            notified.add(key)
+            event.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=user.id,
+                summary=self.env._("%(type)s %(number)s: %(status)s",
+                                   type=event.document_type or "",
+                                   number=event.document_number or key, status=event.status),
+                note=event.status_message or False)
+            event.error_notified = True
+
+    def action_open_raw(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "view_mode": "form"}

@@ -1,0 +1,32 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class OpusCapitaFetchWizard(models.TransientModel):
+    """Fetch the events of one period (and optional filters) once, without touching the
+    scheduled sync's cursor."""
+
+    _name = "opuscapita.fetch.wizard"
+    _description = "Fetch OpusCapita events"
+
+    backend_id = fields.Many2one("opuscapita.backend", required=True)
+    date_from = fields.Datetime(required=True,
+                                default=lambda self: fields.Datetime.subtract(
+                                    fields.Datetime.now(), days=1))
+    date_to = fields.Datetime(required=True, default=fields.Datetime.now)
+    document_types = fields.Char(help="Comma-separated; the backend's setting if empty.")
+    statuses = fields.Char(help="Comma-separated; the backend's setting if empty.")
+
+    def action_fetch(self):
+        self.ensure_one()
+        if self.date_from >= self.date_to:
+            raise UserError(self.env._("The period must end after it starts."))
+
+        def split(text):
+            return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+        run = self.backend_id._sync_events(
+            date_from=self.date_from, date_to=self.date_to,
+            overrides={"documentTypes": split(self.document_types),
+                       "statuses": split(self.statuses)})
+        return self.backend_id._notify_logs(self.env._("OpusCapita events"), run.log)
