@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .opuscapita import OpusCapitaApi
 from .responses import HttpError, Request, bytes_response, json_response
+from .sage50 import Sage50Api
 from .trackline import TracklineApi
 from .trackonline import TrackOnlineApi
 
@@ -52,7 +53,8 @@ class Sandbox:
         self.trackline = TracklineApi(seed, size, token_ttl)
         self.trackonline = TrackOnlineApi(seed, transactions, per_minute)
         self.opuscapita = OpusCapitaApi(seed, events, token_ttl)
-        self.apis = [self.trackline, self.trackonline, self.opuscapita]
+        self.sage50 = Sage50Api(seed)
+        self.apis = [self.trackline, self.trackonline, self.opuscapita, self.sage50]
         self._lock = threading.Lock()
         self._calls = {}
         self._faults = []
@@ -66,6 +68,7 @@ class Sandbox:
         self._server = _Server(("127.0.0.1", self.port), handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
+        self.sage50.base_url = self.url
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
                                         name="sandbox-%d" % self.port)
         self._thread.start()
