@@ -18,3 +18,7 @@ from . import trackonline_balance
 from . import trackonline_batch_calculation
 from . import opuscapita_backend
 from . import opuscapita_event
+from . import sage50_backend
+from . import sage50_upload
+from . import sage50_download
+from . import sage50_partner

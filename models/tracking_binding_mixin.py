@@ -61,18 +61,24 @@ class TrackingBindingMixin(models.AbstractModel):
 
     def _changed_values(self, values):
         """The part of ``values`` that differs from what the record holds."""
-        self.ensure_one()
-        changes = {}
-        for name, value in values.items():
-            field = self._fields[name]
-            if field.type in ("one2many", "many2many"):
-                changes[name] = value
-                continue
-            current = self[name]
-            if field.type == "many2one":
-                current, value = current.id, value or False
-            else:
-                value = field.convert_to_record(field.convert_to_cache(value, self), self)
-            if current != value and (current or value):
-                changes[name] = values[name]
-        return changes
+        return changed_values(self, values)
+
+
+def changed_values(record, values):
+    """The part of ``values`` (as given to ``write``) that differs from what ``record``
+    holds; x2many commands always count as changes."""
+    record.ensure_one()
+    changes = {}
+    for name, value in values.items():
+        field = record._fields[name]
+        if field.type in ("one2many", "many2many"):
+            changes[name] = value
+            continue
+        current = record[name]
+        if field.type == "many2one":
+            current, value = current.id, value or False
+        else:
+            value = field.convert_to_record(field.convert_to_cache(value, record), record)
+        if current != value and (current or value):
+            changes[name] = values[name]
+    return changes

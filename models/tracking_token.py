@@ -18,6 +18,7 @@ class TrackingToken(models.Model):
     name = fields.Char(required=True, readonly=True)
     value = fields.Char(readonly=True, copy=False)
     expires_at = fields.Float(string="Expires (Unix time)", readonly=True, copy=False)
+    note = fields.Char(readonly=True, copy=False, help="What happened at the last renewal.")
 
     _sql_constraints = [
         ("name_unique", "unique(backend_model, backend_id, name)",
@@ -41,7 +42,9 @@ class TrackingToken(models.Model):
             self._store_in(self.env(cr=cr), backend, name, value, expires_at)
 
     @api.model
-    def _store_in(self, env, backend, name, value, expires_at):
+    def _lock_in(self, env, backend, name):
+        """Make sure the row exists and lock it for the rest of ``env``'s transaction;
+        return its id. A second worker waits here until the first commits."""
         env.cr.execute(
             "INSERT INTO tracking_token (backend_model, backend_id, name, create_uid, "
             "create_date, write_uid, write_date) VALUES (%s, %s, %s, %s, now() at time zone "
@@ -52,6 +55,10 @@ class TrackingToken(models.Model):
             "SELECT id FROM tracking_token WHERE backend_model = %s AND backend_id = %s "
             "AND name = %s FOR UPDATE",
             (backend._name, backend.id, name))
-        token = env["tracking.token"].sudo().browse(env.cr.fetchone()[0])
+        return env.cr.fetchone()[0]
+
+    @api.model
+    def _store_in(self, env, backend, name, value, expires_at):
+        token = env["tracking.token"].sudo().browse(self._lock_in(env, backend, name))
         token.write({"value": value, "expires_at": expires_at or 0.0})
         token.flush_recordset()

@@ -126,6 +126,9 @@ class TracklineProcess(models.Model):
 
         return self._run_per_backend(self.env._("Trackline documents"), download)
 
+    def action_send_to_sage(self):
+        return self.env["sage50.backend"]._send_processes(self)
+
     def action_view_documents(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

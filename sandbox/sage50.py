@@ -43,7 +43,7 @@ class Sage50Api:
         """The person opened registrationUrl and solved the captcha: ids are 'mailed'."""
         details = self.developers[token]
         developer_id = details["developerId"]
-        application_id = self._new_application(developer_id, details.get("application") or {})
+        application_id = self._new_application(developer_id, details)
         return developer_id, application_id
 
     def consent(self, passcode):
@@ -51,10 +51,16 @@ class Sage50Api:
         application_id, expiry = self.passcodes.pop(passcode, (None, 0))
         if not application_id or expiry < time.time():
             raise HttpError(400, {"message": "Passcode unknown or expired"})
+        key = self.issue_key(application_id)
+        app = self.applications[application_id]
+        response = requests.post(app["approvalUrl"], json={"apikey": key}, timeout=10)
+        return response.status_code
+
+    def issue_key(self, application_id):
+        """A key for the application, as consent gives one (without calling approvalUrl)."""
         app = self.applications[application_id]
         app["key"], app["key_expiry"] = secrets.token_urlsafe(24), time.time() + self.key_ttl
-        response = requests.post(app["approvalUrl"], json={"apikey": app["key"]}, timeout=10)
-        return response.status_code
+        return app["key"]
 
     def publish_scope(self, scope, content, application_id=None):
         """Sage 50 uploaded a new file for ``scope`` and notifies the application."""

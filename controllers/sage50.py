@@ -1,0 +1,63 @@
+import hmac
+import json
+import logging
+
+from odoo import http
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024
+
+
+class Sage50Controller(http.Controller):
+    """What Sage 50 calls: the approval URL (with the new API key) and the notification URL
+    (a new scope file). Both carry the backend's unguessable token in their path."""
+
+    @http.route("/tracking_connector/sage50/<int:backend_id>/<string:token>/approval",
+                type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
+    def approval(self, backend_id, token):
+        backend, body, error = self._checked(backend_id, token)
+        if error:
+            return error
+        key = body.get("apikey") or body.get("apiKey")
+        if not isinstance(key, str) or not key:
+            return self._answer(400, "apikey is missing")
+        backend._approve(key)
+        return self._answer(200, "ok")
+
+    @http.route("/tracking_connector/sage50/<int:backend_id>/<string:token>/notify",
+                type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
+    def notify(self, backend_id, token):
+        backend, body, error = self._checked(backend_id, token)
+        if error:
+            return error
+        scope = body.get("scope")
+        if not isinstance(scope, str) or not scope:
+            return self._answer(400, "scope is missing")
+        request.env["sage50.download"].sudo()._notify(backend, scope, body.get("url"))
+        return self._answer(200, "ok")
+
+    def _checked(self, backend_id, token):
+        """(backend, JSON body, None), or (None, None, an error answer): 403 for a missing or
+        wrong token (compared in constant time, the same answer for an unknown backend), 413
+        for a body over 64 KB, 400 for a body that is not a JSON object."""
+        backend = request.env["sage50.backend"].sudo().browse(backend_id).exists()
+        expected = (backend.endpoint_token if backend else "") or ""
+        if not hmac.compare_digest(expected.encode(), (token or "").encode()) or not expected:
+            _logger.warning("Sage 50 endpoint: refused a call with a wrong token for backend "
+                            "%s from %s", backend_id, request.httprequest.remote_addr)
+            return None, None, self._answer(403, "forbidden")
+        length = request.httprequest.content_length
+        if length is None or length > MAX_BODY:
+            return None, None, self._answer(413, "body too large or without length")
+        try:
+            body = json.loads(request.httprequest.get_data(cache=False) or b"null")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return None, None, self._answer(400, "a JSON object is expected")
+        return backend, body, None
+
+    def _answer(self, status, message):
+        return request.make_json_response({"message": message}, status=status)

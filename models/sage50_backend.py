@@ -1,0 +1,303 @@
+import logging
+import secrets
+import time
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..clients.base import ApiError
+from ..clients.sage50 import DEFAULT_KEY_HEADER, Sage50Client
+from .sage50_upload import customer_record, process_record
+from .tracking_backend_mixin import MANAGER_GROUP
+
+_logger = logging.getLogger(__name__)
+
+KEY_NAME = "apikey"
+
+
+def _new_token(_records=None):
+    """An unguessable token (used as a field default too, hence the ignored argument)."""
+    return secrets.token_urlsafe(32)
+
+
+class Sage50Backend(models.Model):
+    _name = "sage50.backend"
+    _description = "Sage 50 Cloud Backend"
+    _inherit = ["tracking.backend.mixin"]
+
+    key_header = fields.Char(string="API key header", default=DEFAULT_KEY_HEADER, required=True)
+    developer_id = fields.Char(string="Developer ID", groups=MANAGER_GROUP, copy=False)
+    application_id = fields.Char(string="Application ID", groups=MANAGER_GROUP, copy=False)
+    secret = fields.Char(groups=MANAGER_GROUP, copy=False, default=_new_token,
+                         help="Given with each passcode request; needed to rotate the key.")
+    endpoint_token = fields.Char(groups=MANAGER_GROUP, copy=False, default=_new_token,
+                                 help="Part of the approval and notification URLs given to "
+                                      "Sage: whoever lacks it is refused.")
+    onboarding_state = fields.Selection(
+        [("new", "Not registered"), ("registering", "Registration started"),
+         ("registered", "Registered"), ("passcode", "Waiting for consent"),
+         ("approved", "API key received")],
+        default="new", required=True, readonly=True, copy=False, tracking=True)
+    registration_url = fields.Char(readonly=True, copy=False)
+    passcode = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
+    passcode_expires = fields.Char(readonly=True, copy=False)
+    key_lifetime_days = fields.Integer(
+        string="Key lifetime (days)", default=30, required=True,
+        help="How long Sage keeps a key valid (not public: ask Sage); the key is rotated "
+             "'Rotate before (days)' earlier.")
+    rotate_before_days = fields.Integer(string="Rotate before (days)", default=5, required=True)
+    key_expires_at = fields.Datetime(compute="_compute_key_state")
+    key_message = fields.Char(string="Last rotation", compute="_compute_key_state")
+    approval_url = fields.Char(compute="_compute_urls", groups=MANAGER_GROUP)
+    notification_url = fields.Char(compute="_compute_urls", groups=MANAGER_GROUP)
+    max_file_size = fields.Integer(string="Largest file (MB)", default=50, required=True)
+    upload_count = fields.Integer(compute="_compute_counts")
+    download_count = fields.Integer(compute="_compute_counts")
+
+    def _compute_key_state(self):
+        for backend in self:
+            _key, expires, note = backend._key_row()
+            backend.key_expires_at = (fields.Datetime.to_datetime(
+                time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(expires))) if expires else False)
+            backend.key_message = note
+
+    def _compute_urls(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for backend in self:
+            path = "%s/tracking_connector/sage50/%s/%s" % (base, backend.id,
+                                                           backend.sudo().endpoint_token)
+            backend.approval_url = path + "/approval"
+            backend.notification_url = path + "/notify"
+
+    def _compute_counts(self):
+        for field, model in (("upload_count", "sage50.upload"),
+                             ("download_count", "sage50.download")):
+            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
+                                                      ["backend_id"], ["__count"]))
+            for backend in self:
+                backend[field] = counts.get(backend, 0)
+
+    # -- the API key: always read and written on a cursor of its own --------------------------
+
+    def _key_row(self):
+        """(key, expiry as Unix time, note) as last committed: another worker may have
+        rotated the key meanwhile."""
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT value, expires_at, note FROM tracking_token WHERE "
+                       "backend_model = %s AND backend_id = %s AND name = %s",
+                       (self._name, self.id, KEY_NAME))
+            row = cr.fetchone()
+        return tuple(row) if row else (False, False, False)
+
+    def _current_key(self):
+        return self._key_row()[:2]
+
+    def _store_key(self, key):
+        """Save a key Sage gave us (approval) at once, on its own cursor."""
+        expires = time.time() + self.key_lifetime_days * 86400
+        with self.env.registry.cursor() as cr:
+            self.env["tracking.token"]._store_in(self.env(cr=cr), self, KEY_NAME, key, expires)
+
+    def _rotate_key(self, known_key=None):
+        """Rotate the key and return the new one. Under a row lock on a cursor of its own,
+        committed the moment Sage answers: a rollback or a crash afterwards cannot lose it, and
+        a second worker waiting on the lock sees the new key and does not rotate again. A
+        refusal keeps the old key and is noted on the backend."""
+        backend = self.sudo()
+        if not backend.developer_id or not backend.application_id or not backend.secret:
+            raise UserError(self.env._("Sage 50 backend %s: finish the onboarding first.",
+                                       self.name))
+        client = Sage50Client(backend.base_url, key_header=self.key_header,
+                              **self._client_options())
+        for attempt in range(3):
+            try:
+                return self._rotate_key_once(client, backend, known_key)
+            except psycopg2.errors.SerializationFailure:
+                # Another worker changed the key row meanwhile: look again with a fresh
+                # snapshot (it has probably rotated the key already).
+                if attempt == 2:
+                    raise
+                _logger.info("Sage 50 key row changed by another worker: reading it again")
+        return None
+
+    def _rotate_key_once(self, client, backend, known_key):
+        refused = None
+        with self.env.registry.cursor() as cr:
+            token_model = self.env["tracking.token"]
+            token_model._lock_in(self.env(cr=cr), self, KEY_NAME)
+            cr.execute("SELECT value FROM tracking_token WHERE backend_model = %s AND "
+                       "backend_id = %s AND name = %s", (self._name, self.id, KEY_NAME))
+            current = cr.fetchone()[0]
+            if current and known_key and current != known_key:
+                return current  # rotated by someone else meanwhile
+            try:
+                new_key = client.rotate_key(backend.developer_id, backend.application_id,
+                                            current or known_key, backend.secret)
+            except ApiError as exc:
+                refused = exc
+                note = self.env._("Refused by Sage 50, the old key is kept: %s", exc.message)
+            else:
+                token_model._store_in(self.env(cr=cr), self, KEY_NAME, new_key,
+                                      time.time() + self.key_lifetime_days * 86400)
+                note = self.env._("Rotated on %s", fields.Datetime.now())
+            self._note_rotation(cr, note)
+        if refused:
+            raise refused
+        return new_key
+
+    def _note_rotation(self, cr, text):
+        """Note the outcome next to the key, on the key's own (locked) cursor."""
+        cr.execute("UPDATE tracking_token SET note = %s WHERE backend_model = %s AND "
+                   "backend_id = %s AND name = %s", (text[:250], self._name, self.id, KEY_NAME))
+        self.invalidate_recordset(["key_message"])
+
+    # -- client ------------------------------------------------------------------------------
+
+    def _make_client(self, stats=None):
+        self.ensure_one()
+        key, _expires = self._current_key()
+        return Sage50Client(self.sudo().base_url, api_key=key, key_header=self.key_header,
+                            rotate=self._rotate_key, **self._client_options(stats))
+
+    def _check_connection(self, client):
+        if not client.api_key:
+            raise UserError(self.env._("No API key yet: finish the onboarding (passcode and "
+                                       "consent in Sage 50)."))
+        client.authed("GET", "api/downloads/Customers", expected=(200, 404))
+        return self.env._("Sage 50 accepts the API key.")
+
+    # -- onboarding ----------------------------------------------------------------------------
+
+    def _register_developer(self, name, email, company):
+        self.ensure_one()
+        with self._sync_run(self.env._("register developer")) as run:
+            client = self._make_client(run.stats)
+            url = client.register_developer({"name": name, "email": email,
+                                             "company": company,
+                                             "approvalUrl": self.approval_url,
+                                             "notificationUrl": self.notification_url})
+            self.sudo().write({"registration_url": url, "onboarding_state": "registering"})
+            run.message = self.env._("Open the registration URL and complete it.")
+        return run
+
+    def _register_application(self, name):
+        self.ensure_one()
+        with self._sync_run(self.env._("register application")) as run:
+            client = self._make_client(run.stats)
+            application_id = client.register_application(self.sudo().developer_id, {
+                "name": name, "approvalUrl": self.approval_url,
+                "notificationUrl": self.notification_url})
+            self.sudo().write({"application_id": application_id,
+                               "onboarding_state": "registered"})
+        return run
+
+    def _generate_passcode(self):
+        self.ensure_one()
+        backend = self.sudo()
+        with self._sync_run(self.env._("generate passcode")) as run:
+            client = self._make_client(run.stats)
+            passcode, expires = client.passcode(backend.developer_id, backend.application_id,
+                                                backend.secret)
+            backend.write({"passcode": passcode, "passcode_expires": expires or False,
+                           "onboarding_state": "passcode"})
+        return run
+
+    def _approve(self, key):
+        """Sage called the approval URL with the key."""
+        self._store_key(key)
+        self.sudo().write({"onboarding_state": "approved", "passcode": False})
+        self.message_post(body=self.env._("Sage 50 approved the integration: API key received "
+                                          "and stored."))
+
+    def action_open_onboarding(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "sage50.onboarding.wizard",
+                "view_mode": "form", "target": "new",
+                "context": {"default_backend_id": self.id}}
+
+    def action_rotate_key(self):
+        self.ensure_one()
+        with self._sync_run(self.env._("rotate API key")) as run:
+            self._rotate_key(self._current_key()[0])
+            run.message = self.env._("API key rotated.")
+        return self._notify_logs(self.env._("Sage 50 API key"), run.log)
+
+    def action_view_uploads(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "sage50.upload",
+                "name": self.env._("Sage 50 uploads"), "view_mode": "list,form",
+                "domain": [("backend_id", "=", self.id)]}
+
+    def action_view_downloads(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "sage50.download",
+                "name": self.env._("Sage 50 downloads"), "view_mode": "list,form",
+                "domain": [("backend_id", "=", self.id)]}
+
+    def action_new_endpoint_token(self):
+        self.sudo().endpoint_token = _new_token()
+
+    # -- sending -------------------------------------------------------------------------------
+
+    @api.model
+    def _for_company(self):
+        backend = self.search([("company_id", "=", self.env.company.id)], limit=1)
+        if not backend:
+            raise UserError(self.env._("No active Sage 50 backend for %s.",
+                                       self.env.company.name))
+        return backend
+
+    @api.model
+    def _send_partners(self, partners):
+        """Contacts as Sage 50 Customers (their Sage id when they came from Sage)."""
+        backend = self._for_company()
+        sage_ids = {binding.partner_id.id: binding.remote_id for binding in
+                    self.env["sage50.partner"].search([("backend_id", "=", backend.id),
+                                                       ("partner_id", "in", partners.ids)])}
+        payload = {"records": [customer_record(partner, sage_ids.get(partner.id))
+                               for partner in partners]}
+        upload = self.env["sage50.upload"]._send(
+            backend, "Customers", partners, payload,
+            self.env._("%s contacts", len(partners)))
+        return upload._open()
+
+    @api.model
+    def _send_processes(self, processes):
+        """Trackline processes with their metadata and documents (the vendor's Trackline ->
+        SAGE flow, with Odoo in the middle)."""
+        backend = self._for_company()
+        payload = {"records": [process_record(process) for process in processes]}
+        upload = self.env["sage50.upload"]._send(
+            backend, "TracklineProcesses", processes, payload,
+            self.env._("Trackline %s", ", ".join(processes.mapped("remote_id"))[:100]))
+        return upload._open()
+
+    # -- crons --
+
+    @api.model
+    def _cron_rotate_keys(self):
+        """Rotate every key that expires within its backend's "rotate before" days."""
+        for backend in self.search([("onboarding_state", "=", "approved")]):
+            key, expires = backend._current_key()
+            if key and expires and expires - time.time() < backend.rotate_before_days * 86400:
+                with backend._sync_run(self.env._("scheduled key rotation")) as run:
+                    backend._rotate_key(key)
+                    run.message = self.env._("API key rotated before it expires.")
+
+    @api.model
+    def _cron_poll_uploads(self):
+        for backend in self.search([]):
+            uploads = self.env["sage50.upload"].search([("backend_id", "=", backend.id),
+                                                        ("state", "in", ("sent", "running"))])
+            if uploads:
+                uploads._poll(backend)
+
+    @api.model
+    def _cron_downloads(self):
+        for backend in self.search([]):
+            pending = self.env["sage50.download"].search([("backend_id", "=", backend.id),
+                                                          ("state", "=", "pending")])
+            if pending:
+                pending._fetch(backend)

@@ -1,0 +1,111 @@
+import base64
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..clients.sage50 import FINAL_STATUSES
+
+
+class Sage50Upload(models.Model):
+    """One file sent to Sage 50, followed through its tracking URL to accepted, failed or
+    badRequest, with the result file attached."""
+
+    _name = "sage50.upload"
+    _description = "Sage 50 Upload"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(required=True, readonly=True)
+    backend_id = fields.Many2one("sage50.backend", required=True, index=True,
+                                 ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    scope = fields.Char(required=True, readonly=True)
+    res_model = fields.Char(string="Source model", readonly=True)
+    res_ids = fields.Char(string="Source records", readonly=True)
+    record_count = fields.Integer(readonly=True)
+    state = fields.Selection(
+        [("sent", "Sent"), ("running", "In progress"), ("accepted", "Accepted"),
+         ("failed", "Failed"), ("badRequest", "Bad request"), ("error", "Error")],
+        default="sent", required=True, readonly=True, index=True, tracking=True)
+    remote_status = fields.Char(readonly=True)
+    progress = fields.Integer(readonly=True)
+    tracking_url = fields.Char(readonly=True)
+    message = fields.Char(readonly=True)
+    result_attachment_id = fields.Many2one("ir.attachment", readonly=True, ondelete="set null")
+
+    @api.model
+    def _send(self, backend, scope, records, payload, label):
+        """Upload ``payload`` and keep an upload record to follow it."""
+        with backend._sync_run(self.env._("upload %s", scope)) as run:
+            tracking_url = backend._make_client(run.stats).upload(scope, payload)
+            with run.step(label, fatal=True):
+                upload = self.create({
+                    "name": label, "backend_id": backend.id, "scope": scope,
+                    "res_model": records._name, "res_ids": ",".join(map(str, records.ids)),
+                    "record_count": len(payload.get("records") or []),
+                    "tracking_url": tracking_url})
+                run.count(created=1)
+        if run.fatal:
+            raise UserError(run.fatal)
+        return upload
+
+    def _poll(self, backend):
+        """Ask Sage how each upload is doing; at a final state, keep the result file."""
+        with backend._sync_run(self.env._("follow uploads")) as run:
+            client = backend._make_client(run.stats)
+            for upload in self:
+                with run.step(upload.name):
+                    tracking = client.tracking(upload.tracking_url)
+                    status = tracking["status"]
+                    values = {"remote_status": status, "progress": tracking["progress"],
+                              "message": tracking["message"] or False,
+                              "state": status if status in FINAL_STATUSES else "running"}
+                    if status in FINAL_STATUSES and tracking["downloadResultUrl"]:
+                        content = client.download(tracking["downloadResultUrl"],
+                                                  backend.max_file_size * 1024 * 1024)
+                        values["result_attachment_id"] = self.env["ir.attachment"].create({
+                            "name": "%s result.json" % upload.name, "raw": content,
+                            "res_model": self._name, "res_id": upload.id}).id
+                    upload.write(values)
+                    run.count(updated=1)
+        return run
+
+    def _open(self):
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "view_mode": "form"}
+
+    def action_poll(self):
+        run = self._poll(self.backend_id[:1])
+        return self.backend_id[:1]._notify_logs(self.env._("Sage 50 uploads"), run.log)
+
+
+def customer_record(partner, sage_id=None):
+    """A contact as Sage 50's Customer data contract."""
+    first, _space, last = (partner.name or "").partition(" ")
+    address = {"id": "ADDR-%d" % partner.id, "contactName": partner.name,
+               "address1": partner.street or "", "address2": partner.street2 or "",
+               "city": partner.city or "", "country": partner.country_id.code or "",
+               "state": partner.state_id.name or "", "region": "",
+               "postCode": partner.zip or "", "telephone1": partner.phone or "",
+               "telephone2": partner.mobile or "",
+               "timestamp": fields.Datetime.to_string(partner.write_date)}
+    return {"id": sage_id or partner.ref or "ODOO-%d" % partner.id,
+            "idNumber": partner.vat or "", "firstName": first, "lastName": last,
+            "email": partner.email or "", "addresses": [address],
+            "type": "company" if partner.is_company else "person",
+            "currency": partner.company_id.currency_id.name or "", "tax": "",
+            "timestamp": fields.Datetime.to_string(partner.write_date)}
+
+
+def process_record(process):
+    """A Trackline process with its metadata and documents, as the vendor's Trackline ->
+    SAGE flow hands them on."""
+    documents = []
+    for document in process.document_ids.filtered(lambda d: d.state == "downloaded"):
+        documents.append({"id": document.remote_id, "name": document.name,
+                          "type": document.doc_type or "", "mimetype": document.mimetype,
+                          "size": document.size, "sha256": document.checksum,
+                          "content": base64.b64encode(document.attachment_id.raw).decode()})
+    return {"id": process.remote_id, "name": process.name, "status": process.status or "",
+            "createdAt": fields.Datetime.to_string(process.created_at) or "",
+            "documents": documents}

@@ -1,0 +1,258 @@
+import json
+import threading
+import time
+
+from odoo.tests import HttpCase, tagged
+
+from ..sandbox.server import Sandbox
+from .common import SandboxCase
+
+SECRET = "app-secret-for-tests"
+
+
+class Sage50Mixin:
+    """A Sage 50 backend registered with the sandbox, with an application and its secret."""
+
+    @classmethod
+    def make_backend(cls, env, sandbox):
+        client_backend = env["sage50.backend"].create({
+            "name": "Sage 50 test", "base_url": "%s/sage50" % sandbox.url, "secret": SECRET,
+            "timeout": 10})
+        client = client_backend._make_client()
+        url = client.register_developer({"name": "Odoo", "email": "dev@example.com"})
+        developer_id, application_id = sandbox.sage50.complete_registration(
+            url.rsplit("/", 1)[1])
+        client.passcode(developer_id, application_id, SECRET)  # gives the app its secret
+        client_backend.write({"developer_id": developer_id, "application_id": application_id})
+        return client_backend, application_id
+
+
+@tagged("post_install", "-at_install")
+class TestSage50(Sage50Mixin, SandboxCase):
+    """Keys live on cursors of their own (committed at once): these tests read them back
+    with fresh cursors and remove them when done."""
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.sage50.reset()
+        self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
+        self.addCleanup(self.drop_keys, self.sage.id)
+        key = self.sandbox.sage50.issue_key(self.app_id)
+        self.sage._store_key(key)
+        self.sage.onboarding_state = "approved"
+        self.first_key = key
+
+    def drop_keys(self, backend_id):
+        with self.env.registry.cursor() as cr:
+            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
+                       "AND backend_id = %s", (backend_id,))
+
+    def committed_key(self):
+        return self.sage._current_key()[0]
+
+    def test_scheduled_rotation(self):
+        self.sage.rotate_before_days = 40  # the 30-day key is due now
+        self.env["sage50.backend"]._cron_rotate_keys()
+        self.assertEqual(self.sandbox.sage50.rotations, 1)
+        self.assertNotEqual(self.committed_key(), self.first_key)
+        self.sage.rotate_before_days = 5
+        self.env["sage50.backend"]._cron_rotate_keys()
+        self.assertEqual(self.sandbox.sage50.rotations, 1, "not due: no rotation")
+
+    def test_401_rotates_once_then_retries(self):
+        self.sandbox.sage50.expire_keys()
+        partner = self.env["res.partner"].create({"name": "Ana López", "email": "a@example.com"})
+        action = self.env["sage50.backend"]._send_partners(partner)
+        upload = self.env["sage50.upload"].browse(action["res_id"])
+        self.assertEqual(upload.state, "sent")
+        self.assertEqual(self.sandbox.sage50.rotations, 1)
+        self.assertNotEqual(self.committed_key(), self.first_key)
+
+    def test_crash_right_after_rotation_keeps_the_new_key(self):
+        class Crash(Exception):
+            pass
+
+        with self.assertRaises(Crash), self.env.cr.savepoint():
+            new_key = self.sage._rotate_key(self.first_key)
+            raise Crash()
+        self.assertEqual(self.committed_key(), new_key, "the key Sage now holds is stored")
+        self.assertEqual(self.sandbox.sage50.applications[self.app_id]["key"], new_key)
+
+    def test_refused_rotation_keeps_the_old_key(self):
+        self.sage.sudo().secret = "not-the-secret"
+        from odoo.addons.tracking_connector.clients.base import AuthError
+
+        with self.assertRaises(AuthError):
+            self.sage._rotate_key(self.first_key)
+        self.assertEqual(self.committed_key(), self.first_key)
+        self.sage.invalidate_recordset(["key_message"])
+        self.assertIn("secret does not match", self.sage.key_message)
+        self.assertIn("old key is kept", self.sage.key_message)
+
+    def test_two_workers_rotating_at_once_rotate_once(self):
+        """Another worker holds the key's row lock and rotates; this one waits on the lock,
+        then finds the key already new and does not rotate again."""
+        registry, backend_id = self.env.registry, self.sage.id
+        sage = self.sage.sudo()
+        client = sage._make_client()
+        locked, keys, errors = threading.Event(), [], []
+
+        def other_worker():
+            try:
+                with registry.cursor() as cr:
+                    cr.execute("SELECT id FROM tracking_token WHERE backend_model = "
+                               "'sage50.backend' AND backend_id = %s AND name = 'apikey' "
+                               "FOR UPDATE", (backend_id,))
+                    locked.set()
+                    time.sleep(0.5)  # meanwhile this worker reaches the lock and waits
+                    keys.append(client.rotate_key(sage.developer_id, sage.application_id,
+                                                  self.first_key, SECRET))
+                    cr.execute("UPDATE tracking_token SET value = %s WHERE backend_model = "
+                               "'sage50.backend' AND backend_id = %s AND name = 'apikey'",
+                               (keys[0], backend_id))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        self.assertTrue(locked.wait(5))
+        key = self.sage._rotate_key(self.first_key)
+        thread.join(10)
+        self.assertFalse(errors, errors)
+        self.assertEqual(self.sandbox.sage50.rotations, 1, "one rotation, not two")
+        self.assertEqual(key, keys[0], "this worker ends with the other's new key")
+        self.assertEqual(self.committed_key(), key)
+
+    def test_upload_followed_to_each_final_state(self):
+        partners = self.env["res.partner"].create([{"name": "Greta Berg"},
+                                                   {"name": "Jan de Vries"}])
+        accepted = self.env["sage50.upload"].browse(
+            self.env["sage50.backend"]._send_partners(partners)["res_id"])
+        upload_model = self.env["sage50.upload"]
+        bad = upload_model._send(self.sage, "Customers", partners,
+                                 {"records": [{"name": "no id"}]}, "bad")
+        failed = upload_model._send(self.sage, "Customers", partners,
+                                    {"records": [], "simulate": "failed"}, "failed")
+        uploads = accepted | bad | failed
+        states = []
+        for _ in range(4):
+            uploads._poll(self.sage)
+            states.append(accepted.state)
+        self.assertEqual(states, ["running", "running", "running", "accepted"])
+        self.assertEqual(accepted.progress, 100)
+        self.assertEqual(bad.state, "badRequest")
+        self.assertIn("without id", bad.message)
+        self.assertEqual(json.loads(bad.result_attachment_id.raw)["status"], "badRequest")
+        self.assertEqual(failed.state, "failed")
+        sent = self.sandbox.sage50.uploads
+        payload = next(u["payload"] for u in sent.values() if u["final"] == "accepted")
+        self.assertEqual({r["firstName"] for r in payload["records"]}, {"Greta", "Jan"})
+
+    def test_trackline_process_goes_to_sage_with_its_documents(self):
+        process = self.import_process("10000")
+        action = process.action_send_to_sage()
+        upload = self.env["sage50.upload"].browse(action["res_id"])
+        payload = next(iter(self.sandbox.sage50.uploads.values()))["payload"]
+        record = payload["records"][0]
+        self.assertEqual(record["id"], "10000")
+        downloaded = process.document_ids.filtered(lambda d: d.state == "downloaded")
+        self.assertEqual(len(record["documents"]), len(downloaded))
+        self.assertEqual(upload.scope, "TracklineProcesses")
+
+    def test_customers_scope_creates_then_updates_partners(self):
+        content = {"records": [
+            {"id": "C-1", "firstName": "Lucía", "lastName": "Martín", "email": "lucia@example.es",
+             "idNumber": "ESX1234567", "addresses": [{"address1": "Calle Mayor 1",
+                                                      "city": "Almería", "postCode": "04001"}]},
+            {"id": "C-2", "firstName": "Pieter", "lastName": "Bakker", "addresses": []},
+        ]}
+        self.sandbox.sage50.publish_scope("Customers", json.dumps(content).encode())
+        downloads = self.env["sage50.download"]
+        downloads._notify(self.sage, "Customers", None)
+        self.env["sage50.backend"]._cron_downloads()
+        bindings = self.env["sage50.partner"].search([("backend_id", "=", self.sage.id)])
+        self.assertEqual(sorted(bindings.mapped("remote_id")), ["C-1", "C-2"])
+        lucia = bindings.filtered(lambda b: b.remote_id == "C-1").partner_id
+        self.assertEqual((lucia.name, lucia.city, lucia.zip), ("Lucía Martín", "Almería", "04001"))
+        content["records"][0]["email"] = "lucia.martin@example.es"
+        self.sandbox.sage50.publish_scope("Customers", json.dumps(content).encode())
+        downloads._notify(self.sage, "Customers", None)
+        run = downloads.search([("backend_id", "=", self.sage.id)])._fetch(self.sage)
+        self.assertEqual((run.log.created_count, run.log.updated_count), (0, 1))
+        self.assertEqual(lucia.email, "lucia.martin@example.es")
+        self.assertEqual(self.env["sage50.partner"].search_count(
+            [("backend_id", "=", self.sage.id)]), 2, "no duplicates")
+        self.assertEqual(downloads.search([("backend_id", "=", self.sage.id)]).record_count, 2)
+
+    def test_malformed_scope_file_is_kept_and_touches_nothing(self):
+        self.sandbox.sage50.publish_scope("Customers", b'{"records": [{"id": "C-9",')
+        download = self.env["sage50.download"]._notify(self.sage, "Customers", None)
+        partners = self.env["res.partner"].search_count([])
+        run = download._fetch(self.sage)
+        self.assertEqual(download.state, "failed")
+        self.assertIn("not valid JSON", download.message)
+        self.assertEqual(download.attachment_id.raw, b'{"records": [{"id": "C-9",')
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
+        self.assertEqual(run.log.state, "warning")
+
+
+@tagged("post_install", "-at_install")
+class TestSage50Endpoints(Sage50Mixin, HttpCase):
+    """The approval and notification URLs over real HTTP, with Sage (the sandbox) calling."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = Sandbox(seed=7, size=2)
+        cls.sandbox.start()
+        cls.addClassCleanup(cls.sandbox.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
+        self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
+        app = self.sandbox.sage50.applications[self.app_id]
+        app["approvalUrl"], app["notificationUrl"] = (self.sage.approval_url,
+                                                      self.sage.notification_url)
+
+    def test_onboarding_to_an_approved_key(self):
+        wizard = self.env["sage50.onboarding.wizard"].create({
+            "backend_id": self.sage.id, "mode": "existing"})
+        wizard.action_passcode()
+        self.assertTrue(wizard.passcode)
+        self.assertEqual(self.sage.onboarding_state, "passcode")
+        self.env.flush_all()  # what the wizard's request commits before Sage calls back
+        self.assertEqual(self.sandbox.sage50.consent(wizard.passcode), 200)
+        self.sage.invalidate_recordset()
+        self.assertEqual(self.sage.onboarding_state, "approved")
+        key = self.sandbox.sage50.applications[self.app_id]["key"]
+        self.assertEqual(self.sage._current_key()[0], key)
+        bodies = " ".join(str(message.body) for message in self.sage.message_ids)
+        self.assertIn("API key received", bodies)
+        self.assertNotIn(key, bodies, "the key itself is never in the chatter")
+        self.sage.action_test_connection()
+        self.assertEqual(self.sage.connection_state, "ok", self.sage.connection_message)
+
+    def test_wrong_or_missing_token_is_refused_and_stores_nothing(self):
+        base = "/tracking_connector/sage50/%d/" % self.sage.id
+        for token in ("wrong-token", self.sage.endpoint_token[:-1] + "x"):
+            response = self.url_open(base + token + "/approval",
+                                     data=json.dumps({"apikey": "stolen"}),
+                                     headers={"Content-Type": "application/json"})
+            self.assertEqual(response.status_code, 403)
+        response = self.url_open("/tracking_connector/sage50/%d/approval" % self.sage.id,
+                                 data="{}", headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 404, "no token, no route")
+        self.assertFalse(self.sage._current_key()[0])
+        self.assertEqual(self.sage.onboarding_state, "new")
+
+    def test_oversized_body_is_refused(self):
+        response = self.url_open(self.sage.approval_url, data="x" * (65 * 1024),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 413)
+
+    def test_notification_records_the_scope(self):
+        codes = self.sandbox.sage50.publish_scope("Products", b'{"records": []}', self.app_id)
+        self.assertEqual(codes, [200])
+        download = self.env["sage50.download"].search([("backend_id", "=", self.sage.id)])
+        self.assertEqual((download.scope, download.state), ("Products", "pending"))
