@@ -35,6 +35,7 @@
         "demo/trackline_backend_demo.xml",
         "demo/trackonline_backend_demo.xml",
         "demo/opuscapita_backend_demo.xml",
+        "demo/sage50_backend_demo.xml",
     ],
     "images": ["static/description/icon.png"],
     "uninstall_hook": "uninstall_hook",

@@ -29,7 +29,7 @@ if ! PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d postgres -tAc \
 else
     odoo_bin -d "$DEMO_DB" -u tracking_connector --stop-after-init --log-level=warn
 fi
-echo "env['trackline.backend'].search([]).write({'base_url': '$SANDBOX_URL/trackline/api'}); env['trackonline.backend'].search([]).write({'base_url': '$SANDBOX_URL/trackonline/api/v1'}); env['opuscapita.backend'].search([]).write({'base_url': '$SANDBOX_URL/opuscapita'}); env.cr.commit()" \
+echo "env['trackline.backend'].search([]).write({'base_url': '$SANDBOX_URL/trackline/api'}); env['trackonline.backend'].search([]).write({'base_url': '$SANDBOX_URL/trackonline/api/v1'}); env['opuscapita.backend'].search([]).write({'base_url': '$SANDBOX_URL/opuscapita'}); env['sage50.backend'].search([]).write({'base_url': '$SANDBOX_URL/sage50'}); env.cr.commit()" \
     | odoo_bin shell -d "$DEMO_DB" --log-level=warn --no-http >/dev/null
 
 cat <<MSG
