@@ -123,18 +123,11 @@ class OpusCapitaBackend(models.Model):
         return self._notify_logs(self.env._("OpusCapita events"), run.log)
 
     def action_view_events(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "tracking_connector.action_opuscapita_event")
-        action["domain"] = [("backend_id", "=", self.id)]
-        return action
+        return self._open_action("tracking_connector.action_opuscapita_event")
 
     def action_open_fetch_wizard(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "tracking_connector.action_opuscapita_fetch_wizard")
-        action["context"] = {"default_backend_id": self.id}
-        return action
+        return self._open_action("tracking_connector.action_opuscapita_fetch_wizard",
+                                 of_backend=False)
 
     @api.model
     def _cron_sync_events(self):

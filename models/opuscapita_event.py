@@ -62,7 +62,7 @@ class OpusCapitaEvent(models.Model):
         receiver, receiver_name = party("receiver")
         status = pick("status", "state", "eventStatus")
         return {
-            "remote_id": str(pick("id", "eventId")),
+            "remote_id": str(row["id"]),
             "transaction_id": pick("transactionId", "transactionID"),
             "document_type": pick("documentType", "docType"),
             "document_number": pick("documentNumber", "documentId", "docNumber"),
@@ -82,15 +82,10 @@ class OpusCapitaEvent(models.Model):
         """Upsert one page of events; an event without id is logged and skipped; events in
         error raise one activity per transaction."""
         error_statuses = backend._error_status_set()
-        values = []
-        for row in rows:
-            if not row.get("id") and not row.get("eventId"):
-                run.count(skipped=1)
-                run.error(self.env._("event without id skipped: %s", str(row)[:200]))
-                continue
-            values.append(self._values(backend, row, error_statuses))
-        records, created, updated = self._upsert(backend, values)
-        run.count(created=created, updated=updated)
+        rows = [dict(row, id=row.get("id") or row.get("eventId")) for row in rows]
+        records = self._save_rows(backend, run, rows,
+                                  lambda row: self._values(backend, row, error_statuses),
+                                  required=("id",))
         records._link_partners()
         records.filtered("is_error")._raise_activities(backend)
         return records

@@ -243,10 +243,12 @@ class Sage50Backend(models.Model):
 
     @api.model
     def _for_company(self):
-        backend = self.search([("company_id", "=", self.env.company.id)], limit=1)
+        """The current company's Sage 50 backend that has its API key."""
+        backend = self.search([("company_id", "=", self.env.company.id),
+                               ("onboarding_state", "=", "approved")], limit=1)
         if not backend:
-            raise UserError(self.env._("No active Sage 50 backend for %s.",
-                                       self.env.company.name))
+            raise UserError(self.env._("No Sage 50 backend of %s has its API key yet: finish "
+                                       "the onboarding.", self.env.company.name))
         return backend
 
     @api.model

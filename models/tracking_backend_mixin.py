@@ -102,6 +102,16 @@ class TrackingBackendMixin(models.AbstractModel):
                   "type": kind, "sticky": kind != "success"}
         return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 
+    def _open_action(self, xmlid, of_backend=True):
+        """A window action of this module, showing this backend's records and creating new
+        ones for it."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        if of_backend:
+            action["domain"] = [("backend_id", "=", self.id)]
+        action["context"] = {"default_backend_id": self.id}
+        return action
+
     def action_view_sync_logs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

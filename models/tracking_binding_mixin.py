@@ -45,6 +45,23 @@ class TrackingBindingMixin(models.AbstractModel):
         return records, len(new), updated
 
     @api.model
+    def _save_rows(self, backend, run, rows, values, required=("id", "number")):
+        """Upsert one page of remote rows: a row missing one of ``required`` is skipped and
+        logged, the others go through ``values(row)`` into one ``_upsert``."""
+        good = []
+        for row in rows:
+            if any(not row.get(key) for key in required):
+                run.count(skipped=1)
+                run.error(self.env._("%(what)s without %(keys)s skipped: %(row)s",
+                                     what=self._description, keys=" or ".join(required),
+                                     row=str(row)[:200]))
+                continue
+            good.append(values(row))
+        records, created, updated = self._upsert(backend, good)
+        run.count(created=created, updated=updated)
+        return records
+
+    @api.model
     def _resolve_refs(self, backend, refs, stub):
         """Map the ``number`` of objects embedded in other records (a transaction's
         locations, a line's item definition) to record ids, with one search; those not

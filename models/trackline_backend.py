@@ -128,19 +128,11 @@ class TracklineBackend(models.Model):
     # -- buttons -----------------------------------------------------------------------------
 
     def action_view_processes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "tracking_connector.action_trackline_process")
-        action["domain"] = [("backend_id", "=", self.id)]
-        action["context"] = {"default_backend_id": self.id}
-        return action
+        return self._open_action("tracking_connector.action_trackline_process")
 
     def action_open_import_wizard(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "tracking_connector.action_trackline_import_wizard")
-        action["context"] = {"default_backend_id": self.id}
-        return action
+        return self._open_action("tracking_connector.action_trackline_import_wizard",
+                                 of_backend=False)
 
     @api.model
     def _cron_refresh_open_processes(self, batch_size=50, min_age_minutes=30):

@@ -171,24 +171,17 @@ class TrackOnlineBackend(models.Model):
         run = self._poll_results()
         return self._notify_logs(self.env._("TrackOnline save results"), run.log)
 
-    def _view(self, xmlid):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = [("backend_id", "=", self.id)]
-        action["context"] = {"default_backend_id": self.id}
-        return action
-
     def action_view_locations(self):
-        return self._view("tracking_connector.action_trackonline_location")
+        return self._open_action("tracking_connector.action_trackonline_location")
 
     def action_view_item_definitions(self):
-        return self._view("tracking_connector.action_trackonline_item_definition")
+        return self._open_action("tracking_connector.action_trackonline_item_definition")
 
     def action_view_transactions(self):
-        return self._view("tracking_connector.action_trackonline_transaction")
+        return self._open_action("tracking_connector.action_trackonline_transaction")
 
     def action_view_batch_calculations(self):
-        return self._view("tracking_connector.action_trackonline_batch_calculation")
+        return self._open_action("tracking_connector.action_trackonline_batch_calculation")
 
     @api.model
     def _cron_sync(self, resource):

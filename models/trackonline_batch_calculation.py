@@ -33,24 +33,14 @@ class TrackOnlineBatchCalculation(models.Model):
 
     @api.model
     def _save_page(self, backend, run, rows):
-        values = []
-        for row in rows:
-            if not row.get("id") or not row.get("number"):
-                run.count(skipped=1)
-                run.error(self.env._("batch calculation without id or number skipped: %s",
-                                     str(row)[:200]))
-                continue
-            values.append({
-                "remote_id": row["id"], "number": row["number"],
-                "description": row.get("description") or row.get("name") or False,
-                "period_from": _parse_datetime(row.get("periodFrom")),
-                "period_to": _parse_datetime(row.get("periodTo")),
-                "status": row.get("status") or False,
-                "created_on": _parse_datetime(row.get("createdOn")),
-            })
-        records, created, updated = self._upsert(backend, values)
-        run.count(created=created, updated=updated)
-        return records
+        return self._save_rows(backend, run, rows, lambda row: {
+            "remote_id": row["id"], "number": row["number"],
+            "description": row.get("description") or row.get("name") or False,
+            "period_from": _parse_datetime(row.get("periodFrom")),
+            "period_to": _parse_datetime(row.get("periodTo")),
+            "status": row.get("status") or False,
+            "created_on": _parse_datetime(row.get("createdOn")),
+        })
 
     def _download_files(self, run, client):
         """Each output type of the result, and every document, as attachments; once."""

@@ -58,17 +58,7 @@ class TrackOnlineItemDefinition(models.Model):
 
     @api.model
     def _save_page(self, backend, run, rows):
-        values = []
-        for row in rows:
-            if not row.get("id") or not row.get("number"):
-                run.count(skipped=1)
-                run.error(self.env._("item definition without id or number skipped: %s",
-                                     str(row)[:200]))
-                continue
-            values.append(self._values(row, run.error))
-        records, created, updated = self._upsert(backend, values)
-        run.count(created=created, updated=updated)
-        return records
+        return self._save_rows(backend, run, rows, lambda row: self._values(row, run.error))
 
     @api.model
     def _stub(self, ref):

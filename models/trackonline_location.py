@@ -97,17 +97,8 @@ class TrackOnlineLocation(models.Model):
 
     @api.model
     def _save_page(self, backend, run, rows):
-        """Upsert one page of locations; a row without id or number is skipped and logged."""
-        values = []
-        for row in rows:
-            if not row.get("id") or not row.get("number"):
-                run.count(skipped=1)
-                run.error(self.env._("location without id or number skipped: %s",
-                                     str(row)[:200]))
-                continue
-            values.append(self._values(row, run.error))
-        records, created, updated = self._upsert(backend, values)
-        run.count(created=created, updated=updated)
+        """Upsert one page of locations and link them to contacts."""
+        records = self._save_rows(backend, run, rows, lambda row: self._values(row, run.error))
         records.filtered(lambda r: not r.partner_id)._match_partners(backend)
         return records
 

@@ -65,13 +65,7 @@ class TrackOnlineTransaction(models.Model):
         """Upsert one page of transactions with their item lines: the locations and item
         definitions they name are resolved with one search each (stubs created for the new
         ones), the transactions with one search and one create, the lines with one create."""
-        valid = []
-        for row in rows:
-            if not row.get("id"):
-                run.count(skipped=1)
-                run.error(self.env._("transaction without id skipped: %s", str(row)[:200]))
-            else:
-                valid.append(row)
+        valid = [row for row in rows if row.get("id")]
         locations = self.env["trackonline.location"]
         location_ids = locations._resolve_refs(
             backend, [row.get(key) for row in valid for _field, key in LOCATION_ROLES],
@@ -80,9 +74,9 @@ class TrackOnlineTransaction(models.Model):
         item_ids = items._resolve_refs(
             backend, [line.get("itemDefinition") for row in valid
                       for line in row.get("transactionItems") or []], items._stub)
-        values = [self._values(row, location_ids, run.error) for row in valid]
-        records, created, updated = self._upsert(backend, values)
-        run.count(created=created, updated=updated)
+        records = self._save_rows(backend, run, rows,
+                                  lambda row: self._values(row, location_ids, run.error),
+                                  required=("id",))
         self.env["trackonline.transaction.line"]._replace_lines(
             records, [row.get("transactionItems") or [] for row in valid], item_ids, run.error)
         return records
