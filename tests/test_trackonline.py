@@ -268,3 +268,22 @@ class TestTrackOnline(SandboxCase):
         self.assertEqual(log.state, "failed")
         self.assertIn("Name is too long", log.message)
         self.assertEqual(location.send_state, "draft")
+
+    def test_unmatched_locations_create_contacts_when_asked(self):
+        self.to.create_partners = True
+        self.to._sync("locations")
+        locations = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        self.assertTrue(all(locations.mapped("partner_id")))
+        depot = locations.filtered(lambda loc: loc.number == "L0003")
+        self.assertEqual((depot.partner_id.ref, depot.partner_id.city),
+                         ("L0003", depot.city))
+        self.to._sync("locations")
+        self.assertEqual(self.env["res.partner"].search_count([("ref", "=", "L0003")]), 1)
+
+    def test_trip_moves_to_its_next_status(self):
+        self.to._sync("transactions", max_pages=1)
+        transaction = self.transactions()[:1]
+        transaction.trip_number = "TRIP-1"
+        transaction.action_next_trip_status()
+        self.assertEqual(self.sandbox.trackonline.trips["TRIP-1"], "in progress")
+        self.assertEqual(self.last_to_log().state, "done")
