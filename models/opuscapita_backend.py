@@ -103,6 +103,8 @@ class OpusCapitaBackend(models.Model):
         once = bool(date_from)
         with self._sync_run(self.env._("fetch events") if once
                             else self.env._("sync events")) as run:
+            if not once:
+                run.exclusive(EVENT_CURSOR)
             client = self._make_client(run.stats)
 
             def fetch(start, end, first_page):

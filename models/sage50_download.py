@@ -47,6 +47,7 @@ class Sage50Download(models.Model):
         """Download each pending file, keep it as an attachment, and import Customers into
         contacts; a file that cannot be read is kept, marked failed, and touches nothing."""
         with backend._sync_run(self.env._("download scope files")) as run:
+            run.exclusive("downloads")
             client = backend._make_client(run.stats)
             for download in self:
                 content = client.download(download.url, backend.max_file_size * 1024 * 1024)

@@ -52,6 +52,7 @@ class Sage50Upload(models.Model):
     def _poll(self, backend):
         """Ask Sage how each upload is doing; at a final state, keep the result file."""
         with backend._sync_run(self.env._("follow uploads")) as run:
+            run.exclusive("uploads")
             client = backend._make_client(run.stats)
             for upload in self:
                 with run.step(upload.name):

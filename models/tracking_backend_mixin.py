@@ -94,7 +94,7 @@ class TrackingBackendMixin(models.AbstractModel):
         """A notification that says what runs did, with a link to each run log."""
         states = set(logs.mapped("state"))
         kind = ("danger" if "failed" in states
-                else "warning" if states & {"warning", "stopped"} else "success")
+                else "warning" if states & {"warning", "stopped", "busy"} else "success")
         lines = ["%s %%s" % log.message.replace("%", "%%") for log in logs]
         links = [{"label": self.env._("(run log)"), "url": "/odoo/tracking.sync.log/%d" % log.id}
                  for log in logs]

@@ -1,6 +1,7 @@
 import logging
 import threading
 import traceback
+import zlib
 from contextlib import contextmanager
 
 import psycopg2
@@ -35,7 +36,8 @@ class TrackingSyncLog(models.Model):
     duration = fields.Float(string="Duration (s)", readonly=True, aggregator="sum")
     state = fields.Selection(
         [("running", "Running"), ("done", "Done"), ("warning", "Done with errors"),
-         ("stopped", "Stopped: call budget spent"), ("failed", "Failed")],
+         ("stopped", "Stopped: call budget spent"),
+         ("busy", "Skipped: the same sync was running"), ("failed", "Failed")],
         default="running", required=True, readonly=True, index=True)
     created_count = fields.Integer(string="Created", readonly=True)
     updated_count = fields.Integer(string="Updated", readonly=True)
@@ -62,6 +64,10 @@ class TrackingSyncLog(models.Model):
         }
 
 
+class RunBusy(Exception):
+    """The same sync of the same backend is running elsewhere (another worker, the cron)."""
+
+
 class SyncRun:
     """What one run did, written to its ``tracking.sync.log`` when it ends.
 
@@ -78,6 +84,8 @@ class SyncRun:
         self.errors = []
         self.fatal = None
         self.rate_limited = False
+        self.busy = False
+        self._lock_key = None
         self.message = None
         self.log = self.env["tracking.sync.log"].sudo().create({
             "backend_model": backend._name,
@@ -88,6 +96,18 @@ class SyncRun:
             "operation": operation,
         })
         commit(self.env)
+
+    def exclusive(self, name):
+        """Make sure no other run of sync ``name`` of this backend is under way: a
+        PostgreSQL advisory lock held by this connection until the run ends (released by
+        itself if the process dies). If another holds it, raise ``RunBusy``."""
+        key = (self.backend.id, zlib.crc32(("%s:%s" % (self.backend._name, name)).encode())
+               - 2**31)
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        if not self.env.cr.fetchone()[0]:
+            raise RunBusy(self.env._("Another run of \"%s\" is under way for this backend: "
+                                     "this one did nothing.", name))
+        self._lock_key = key
 
     def count(self, created=0, updated=0, skipped=0, failed=0):
         self.created += created
@@ -120,16 +140,17 @@ class SyncRun:
     def fail(self, exc):
         self.fatal = error_text(exc)
         self.rate_limited = isinstance(exc, RateLimited)
+        self.busy = isinstance(exc, RunBusy)
         detail = getattr(exc, "excerpt", None)
-        if not isinstance(exc, (ApiError, UserError, ValidationError)):
+        if not isinstance(exc, (ApiError, UserError, ValidationError, RunBusy)):
             _logger.exception("%s %s failed", self.backend.display_name, self.log.operation)
             detail = mask("".join(traceback.format_exception(exc)))
         self.error(self.fatal + ("\n%s" % detail if detail else ""))
 
     def close(self):
         end = fields.Datetime.now()
-        state = ("stopped" if self.rate_limited else "failed" if self.fatal
-                 else "warning" if self.failed else "done")
+        state = ("busy" if self.busy else "stopped" if self.rate_limited
+                 else "failed" if self.fatal else "warning" if self.failed else "done")
         summary = self.fatal or self.message or (
             "%d created, %d updated, %d skipped, %d failed"
             % (self.created, self.updated, self.skipped, self.failed))
@@ -146,12 +167,16 @@ class SyncRun:
             "message": mask(summary)[:500],
             "error_details": "\n".join(self.errors) or False,
         })
+        if self._lock_key:
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", self._lock_key)
         commit(self.env)
 
 
 def error_text(exc):
     if isinstance(exc, ApiError):
         return exc.message
+    if isinstance(exc, RunBusy):
+        return str(exc)
     if isinstance(exc, (UserError, ValidationError)):
         return mask(exc.args[0] if exc.args else str(exc))
     return mask("%s: %s" % (type(exc).__name__, exc))

@@ -89,6 +89,7 @@ class TracklineProcess(models.Model):
     def _refresh(self, backend):
         """Read these processes again and download their new documents, in one run."""
         with backend._sync_run(self.env._("refresh processes")) as run:
+            run.exclusive("refresh")
             client = backend._make_client(run.stats)
             for process in self:
                 with run.step(self.env._("process %s", process.remote_id)):

@@ -90,6 +90,7 @@ class TrackOnlineBackend(models.Model):
         "balances"."""
         self.ensure_one()
         with self._sync_run(self.env._("sync %s", resource.replace("_", " "))) as run:
+            run.exclusive(resource)
             client = self._make_client(run.stats)
             method = getattr(self, "_sync_%s" % resource)
             method(run, client, max_pages or self.max_pages)

@@ -287,3 +287,19 @@ class TestTrackOnline(SandboxCase):
         transaction.action_next_trip_status()
         self.assertEqual(self.sandbox.trackonline.trips["TRIP-1"], "in progress")
         self.assertEqual(self.last_to_log().state, "done")
+
+    def test_same_sync_twice_at_once_runs_once(self):
+        """A worker (another connection) is syncing transactions: this run does nothing."""
+        import zlib
+
+        key = (self.to.id, zlib.crc32(b"trackonline.backend:transactions") - 2**31)
+        with self.env.registry.cursor() as other:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            run = self.to._sync("transactions")
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        self.assertEqual(run.log.state, "busy")
+        self.assertFalse(self.transactions())
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), 0)
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "done", "the lock is free again after a run")
+        self.assertEqual(len(self.transactions()), 130)
