@@ -46,13 +46,6 @@ def mask(text):
     return text
 
 
-def mask_headers(headers):
-    return {
-        key: MASK if key.lower() in SECRET_NAMES else value
-        for key, value in (headers or {}).items()
-    }
-
-
 class ApiError(Exception):
     """A remote call failed. ``message`` is safe to show to a user (secrets masked)."""
 

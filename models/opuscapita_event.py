@@ -126,8 +126,3 @@ class OpusCapitaEvent(models.Model):
                                    number=event.document_number or key, status=event.status),
                 note=event.status_message or False)
             event.error_notified = True
-
-    def action_open_raw(self):
-        self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form"}
