@@ -22,3 +22,7 @@ from . import sage50_backend
 from . import sage50_upload
 from . import sage50_download
 from . import sage50_partner
+from . import trackonline_item_configuration
+from . import trackonline_unique_item
+from . import trackonline_packaging_label
+from . import trackonline_iot

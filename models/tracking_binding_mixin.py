@@ -83,13 +83,15 @@ class TrackingBindingMixin(models.AbstractModel):
 
 def changed_values(record, values):
     """The part of ``values`` (as given to ``write``) that differs from what ``record``
-    holds; x2many commands always count as changes."""
+    holds. Lines given as "clear, then create these" count as a change only when they differ
+    from the current lines; other x2many commands always count."""
     record.ensure_one()
     changes = {}
     for name, value in values.items():
         field = record._fields[name]
         if field.type in ("one2many", "many2many"):
-            changes[name] = value
+            if not _same_lines(record[name], value):
+                changes[name] = value
             continue
         current = record[name]
         if field.type == "many2one":
@@ -99,3 +101,15 @@ def changed_values(record, values):
         if current != value and (current or value):
             changes[name] = values[name]
     return changes
+
+
+def _same_lines(lines, commands):
+    """Whether ``[(5,), (0, 0, values)...]`` or ``[(6, 0, ids)]`` would give back ``lines``
+    as they are."""
+    if len(commands) == 1 and commands[0][0] == 6:
+        return set(commands[0][2]) == set(lines.ids)
+    if not all(command[0] in (0, 5) for command in commands):
+        return False
+    wanted = [command[2] for command in commands if command[0] == 0]
+    return len(wanted) == len(lines) and not any(
+        changed_values(line, line_values) for line, line_values in zip(lines, wanted, strict=False))

@@ -16,6 +16,10 @@ from .tracking_backend_mixin import MANAGER_GROUP, api_datetime
 from .tracking_rate_counter import DatabaseRateLimiter
 
 TX_CURSOR = "transactions"
+# Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
+OUTGOING_MODELS = ("trackonline.location", "trackonline.unique.item",
+                   "trackonline.item.configuration", "trackonline.packaging.label",
+                   "trackonline.transaction")
 
 
 class TrackOnlineBackend(models.Model):
@@ -102,6 +106,39 @@ class TrackOnlineBackend(models.Model):
     def _sync_item_definitions(self, run, client, max_pages):
         self._sync_list(run, client, "itemdefinition", "trackonline.item.definition", max_pages)
 
+    def _sync_item_configurations(self, run, client, max_pages):
+        self._sync_list(run, client, "itemconfiguration", "trackonline.item.configuration",
+                        max_pages)
+
+    def _sync_unique_items(self, run, client, max_pages):
+        self._sync_list(run, client, "uniqueitem", "trackonline.unique.item", max_pages)
+
+    def _sync_iot_devices(self, run, client, max_pages):
+        self._sync_list(run, client, "iot/item", "trackonline.iot.device", max_pages)
+
+    def _sync_iot_measurements(self, run, client, max_pages):
+        """Each device's measurement history, window after window (at most 14 days each,
+        always with explicit dates: the API's default is the last 14 days), from the start
+        date or the device's cursor."""
+        measurements = self.env["trackonline.iot.measurement"]
+        devices = self.env["trackonline.iot.device"].search([("backend_id", "=", self.id)])
+        for device in devices:
+            def fetch(date_from, date_to, first_page, device=device):
+                rows = client.get_list("iot/item/measurement", {
+                    "deviceId": device.remote_id, "dateFrom": api_datetime(date_from),
+                    "dateTo": api_datetime(date_to)})
+                return [(1, rows)] if rows else []
+
+            key = "iot:%s" % device.remote_id
+            pages = self._window_pages(key, datetime.combine(self.start_date, time.min), fetch,
+                                       min(self.window_days, 14), self.overlap_minutes)
+            self._sync_pages(run, pages, key,
+                             lambda rows, device=device: measurements._save_page(
+                                 self, run, device, rows), max_pages)
+
+    def _sync_packaging_labels(self, run, client, max_pages):
+        self._sync_list(run, client, "packaginglabel", "trackonline.packaging.label", max_pages)
+
     def _sync_batch_calculations(self, run, client, max_pages):
         """The batch calculations, then the result files and documents of those not
         downloaded yet."""
@@ -168,6 +205,19 @@ class TrackOnlineBackend(models.Model):
     def action_sync_batch_calculations(self):
         return self._run_button("batch_calculations")
 
+    def action_sync_item_configurations(self):
+        return self._run_button("item_configurations")
+
+    def action_sync_unique_items(self):
+        return self._run_button("unique_items")
+
+    def action_sync_packaging_labels(self):
+        return self._run_button("packaging_labels")
+
+    def action_sync_iot(self):
+        self._sync("iot_devices")
+        return self._run_button("iot_measurements")
+
     def action_poll_results(self):
         run = self._poll_results()
         return self._notify_logs(self.env._("TrackOnline save results"), run.log)
@@ -229,8 +279,8 @@ class TrackOnlineBackend(models.Model):
         self.ensure_one()
         with self._sync_run(self.env._("save results")) as run:
             client = self._make_client(run.stats)
-            for model, resource in (("trackonline.location", "location"),
-                                    ("trackonline.transaction", "transaction")):
+            for model in OUTGOING_MODELS:
+                resource = self.env[model]._trackonline_resource
                 waiting = self.env[model].search([("backend_id", "=", self.id),
                                                   ("send_state", "=", "sent")])
                 for message_id in sorted(set(waiting.mapped("message_id"))):

@@ -31,6 +31,22 @@ class TrackOnlineItemDefinition(models.Model):
     is_enabled = fields.Boolean(string="Enabled", default=True)
     created_on = fields.Datetime(readonly=True)
     modified_on = fields.Datetime(readonly=True)
+    unique_item_count = fields.Integer(compute="_compute_unique_item_count")
+
+    def _compute_unique_item_count(self):
+        counts = dict(self.env["trackonline.unique.item"]._read_group(
+            [("item_definition_id", "in", self.ids)], ["item_definition_id"], ["__count"]))
+        for record in self:
+            record.unique_item_count = counts.get(record, 0)
+
+    def action_view_unique_items(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_trackonline_unique_item")
+        action["domain"] = [("item_definition_id", "=", self.id)]
+        action["context"] = {"default_item_definition_id": self.id,
+                             "default_backend_id": self.backend_id.id}
+        return action
 
     @api.depends("number", "name")
     def _compute_display_name(self):

@@ -45,6 +45,11 @@ class TrackOnlineTransaction(models.Model):
     processed_on = fields.Datetime(readonly=True)
     is_deleted = fields.Boolean(string="Deleted in TrackOnline", readonly=True)
     line_ids = fields.One2many("trackonline.transaction.line", "transaction_id", string="Items")
+    scan_ids = fields.One2many("trackonline.transaction.scan", "transaction_id",
+                               string="Scanned codes",
+                               help="Barcodes or EPC codes TrackOnline turns into items.")
+    packaging_label_numbers = fields.Char(
+        help="Comma-separated packaging label numbers TrackOnline turns into items.")
     quantity_total = fields.Integer(compute="_compute_quantity_total", store=True)
     is_processed = fields.Boolean(compute="_compute_is_processed", store=True)
 
@@ -132,6 +137,12 @@ class TrackOnlineTransaction(models.Model):
             "notes": self.notes or None,
             "transactionItems": [line._to_payload() for line in self.line_ids],
         }
+        if self.scan_ids:
+            payload["scannedItems"] = [{"type": int(scan.code_type), "code": scan.code}
+                                       for scan in self.scan_ids]
+        labels = [n.strip() for n in (self.packaging_label_numbers or "").split(",") if n.strip()]
+        if labels:
+            payload["packagingLabelNumbers"] = [{"number": number} for number in labels]
         if self.remote_id:
             payload["id"] = self.remote_id
         return payload
@@ -162,3 +173,15 @@ def _ref(location):
 
 def _iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z") if moment else None
+
+
+class TrackOnlineTransactionScan(models.Model):
+    _name = "trackonline.transaction.scan"
+    _description = "TrackOnline Scanned Code"
+
+    transaction_id = fields.Many2one("trackonline.transaction", required=True, index=True,
+                                     ondelete="cascade")
+    company_id = fields.Many2one(related="transaction_id.company_id", store=True)
+    code_type = fields.Selection([("0", "Unknown"), ("10", "Barcode"), ("20", "EPC code")],
+                                 string="Type", default="10", required=True)
+    code = fields.Char(required=True)

@@ -237,3 +237,54 @@ def opuscapita_events(seed, count=60):
                 "channel": rng.choice(("PEPPOL", "EDI", "Email")),
             })
     return events[:count]
+
+
+def trackonline_extras(seed, locations, items, count=8):
+    """Item configurations, unique items and packaging labels built on the generated
+    locations and item definitions."""
+    rng = random.Random(seed * 13 + 5)
+    configurations = [{
+        "id": _guid(rng), "name": "Config %s" % location["number"],
+        "members": [{"itemDefinitionId": item["id"], "name": item["name"],
+                     "number": item["number"], "type": item["type"], "position": position + 1,
+                     "maximumBalance": 60, "minimumBalance": 10 + position,
+                     "minimumStockCollection": 5, "maximumFlowIn": 30, "minimumFlowIn": 1,
+                     "maximumFlowOut": 50, "minimumFlowOut": 2, "contractCycleTime": 3,
+                     "leadTime": 2, "activeFrom": iso(TRACKONLINE_EPOCH),
+                     "activeTo": iso(TRACKONLINE_EPOCH + timedelta(days=365))}
+                    for position, item in enumerate(items[:2])],
+    } for location in locations[:3]]
+    unique = []
+    for index in range(count):
+        item, location = items[index % len(items)], locations[index % len(locations)]
+        unique.append({
+            "id": _guid(rng), "number": "UI%05d" % (index + 1),
+            "barCode": "87%010d" % index, "epcCode": "3034%020X" % index,
+            "bleCode": None if index % 2 else "BLE-%04d" % index,
+            "itemDefinition": item_ref(item), "deviceIds": [{"deviceId": "DEV%04d" % index}],
+            "lastKnownPosition": {"latitude": 51.9 + index / 50, "longitude": 4.4 + index / 50},
+            "lastKnownLocation": location_ref(location),
+            "lastKnownTemperature": round(3.5 + index / 3, 2),
+            "lastKnownTransactionId": None, "firstSeen": iso(TRACKONLINE_EPOCH),
+            "lastSeen": iso(TRACKONLINE_EPOCH + timedelta(days=index)),
+            "createdOn": iso(TRACKONLINE_EPOCH), "notes": None, "isDeleted": False,
+        })
+    labels = [{
+        "id": _guid(rng), "number": "PL%010d" % (index + 1),
+        "expirationOn": iso(TRACKONLINE_EPOCH + timedelta(days=400 if index else -10)),
+        "type": 1, "isEnabled": True, "createdOn": iso(TRACKONLINE_EPOCH),
+        "modifiedOn": iso(TRACKONLINE_EPOCH),
+        "packagingNonSerializedItems": [{"itemDefinition": item_ref(items[index % len(items)]),
+                                         "quantity": 25}],
+        "packagingSerializedItems": [{"uniqueItem": {"number": unique[index]["number"]}}],
+    } for index in range(3)]
+    return configurations, unique, labels
+
+
+def iot_measurements(device_id, index, start=None, hours=72):
+    """Hourly measurements of one device from TRACKONLINE_EPOCH."""
+    start = start or TRACKONLINE_EPOCH
+    return [{"deviceId": device_id, "timestamp": iso(start + timedelta(hours=hour)),
+             "temperature": round(4.0 + index / 4 + (hour % 24) / 10, 2),
+             "latitude": 51.9 + index / 50 + hour / 10000,
+             "longitude": 4.4 + index / 50 + hour / 10000} for hour in range(hours)]

@@ -13,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 from .data import (
     TX_STATUS,
     batch_calculations,
+    iot_measurements,
     iso,
     item_ref,
     location_ref,
     make_transaction,
     trackonline_data,
+    trackonline_extras,
 )
 from .responses import HttpError, bytes_response, empty_response, json_response
 
@@ -27,7 +29,11 @@ MAX_BATCH = 50
 REQUIRED = {
     "location": ("number", "name", "type"),
     "itemdefinition": ("number", "name", "code", "type"),
+    "itemconfiguration": ("name", "members"),
+    "uniqueitem": ("number", "itemDefinition"),
+    "packaginglabel": ("number", "expirationOn"),
 }
+NUMBER_KEYS = {"transaction": "transactionNumber", "itemconfiguration": "name"}
 LOCATION_TYPES = {"Unknown": 0, "Customer": 1, "Supplier": 2, "Auction": 3, "Carrier": 4,
                   "CompanyLocation": 5, "Manufacturer": 6, "ServiceCenter": 7, "Retail": 8,
                   "RollingStock": 9, "Administrative": 10, "CrossDock": 11, "Storage": 12}
@@ -52,7 +58,10 @@ class TrackOnlineApi:
         if transactions is not None:
             self.transaction_count = transactions
         locations, items, txs = trackonline_data(self.seed, transactions=self.transaction_count)
-        self.resources = {"location": locations, "itemdefinition": items, "transaction": txs}
+        configurations, unique, labels = trackonline_extras(self.seed, locations, items)
+        self.resources = {"location": locations, "itemdefinition": items, "transaction": txs,
+                          "itemconfiguration": configurations, "uniqueitem": unique,
+                          "packaginglabel": labels}
         self.messages = {}  # message id -> {"polls": n, "results": [...], "outdated": bool}
         self._ids = itertools.count(1)
         self._minute = (0, 0)  # (minute number, calls in it)
@@ -87,6 +96,10 @@ class TrackOnlineApi:
             return json_response(self._next_trip(request.json()))
         if path in ("balance", "balance/counterpart") and request.method == "GET":
             return self._balances(request, path.endswith("counterpart"))
+        if path == "iot/item" and request.method == "GET":
+            return self._page(self._devices(request), request)
+        if path == "iot/item/measurement" and request.method == "GET":
+            return self._measurements(request)
         if path.startswith("batchcalculation") and request.method == "GET":
             return self._batch_calculation(path, request)
         if path in self.resources and request.method == "GET":
@@ -120,8 +133,21 @@ class TrackOnlineApi:
         if request.arg("Id"):
             rows = [row for row in rows if row["id"] == request.arg("Id")]
         if request.arg("Number"):
-            rows = [row for row in rows if row["number" if resource != "transaction"
-                                                else "transactionNumber"] == request.arg("Number")]
+            key = NUMBER_KEYS.get(resource, "number")
+            rows = [row for row in rows if row[key] == request.arg("Number")]
+        if resource == "uniqueitem":
+            numbers = set(request.args("ItemNumber"))
+            if numbers:
+                rows = [row for row in rows if row["number"] in numbers]
+            if request.arg("IncludeDeleted", "false").lower() != "true":
+                rows = [row for row in rows if not row.get("isDeleted")]
+            return rows
+        if resource == "packaginglabel":
+            if request.arg("IncludeInactive", "false").lower() != "true":
+                rows = [row for row in rows if row.get("isEnabled", True)]
+            return rows
+        if resource == "itemconfiguration":
+            return [row for row in rows if request.arg("Name", "") in row["name"]]
         if resource in ("location", "itemdefinition"):
             if request.arg("Enabled", "true").lower() == "true":
                 rows = [row for row in rows if row.get("isEnabled", True)]
@@ -166,7 +192,7 @@ class TrackOnlineApi:
         return json_response({"messageId": message_id})
 
     def _save_one(self, resource, record):
-        number_key = "transactionNumber" if resource == "transaction" else "number"
+        number_key = NUMBER_KEYS.get(resource, "number")
         if not isinstance(record, dict):
             return {"id": None, "number": None, "success": False, "message": "Not an object"}
         missing = [key for key in REQUIRED.get(resource, ()) if record.get(key) in (None, "")]
@@ -178,9 +204,38 @@ class TrackOnlineApi:
             if problem:
                 return {"id": None, "number": record.get(number_key), "success": False,
                         "message": problem}
+        if resource == "transaction":
+            record = self._translate_scans(record)
         stored = self._store(resource, record, number_key)
         return {"id": stored["id"], "number": stored[number_key], "success": True,
                 "message": "Saved"}
+
+    def _translate_scans(self, record):
+        """Scanned barcodes/EPC codes and packaging label numbers become item lines."""
+        counts = {}
+        by_code = {}
+        for item in self.resources["uniqueitem"]:
+            by_code[("10", item.get("barCode"))] = item["itemDefinition"]
+            by_code[("20", item.get("epcCode"))] = item["itemDefinition"]
+        for scan in record.get("scannedItems") or []:
+            kind = {"BarCode": "10", "EpcCode": "20"}.get(scan.get("type"), str(scan.get("type")))
+            definition = by_code.get((kind, scan.get("code")))
+            if definition:
+                counts[definition["number"]] = counts.get(definition["number"], 0) + 1
+        labels = {label["number"]: label for label in self.resources["packaginglabel"]}
+        for entry in record.get("packagingLabelNumbers") or []:
+            label = labels.get(entry.get("number") or entry.get("Number"))
+            for line in (label or {}).get("packagingNonSerializedItems") or []:
+                number = line["itemDefinition"]["number"]
+                counts[number] = counts.get(number, 0) + int(line["quantity"])
+        if not counts:
+            return record
+        items = {item["number"]: item for item in self.resources["itemdefinition"]}
+        lines = list(record.get("transactionItems") or []) + [
+            {"itemDefinition": item_ref(items[number]), "quantity": quantity,
+             "quantityPlanned": quantity, "itemConditionType": 0}
+            for number, quantity in sorted(counts.items()) if number in items]
+        return dict(record, transactionItems=lines)
 
     def _check_transaction(self, record):
         if record.get("typeCode") == 80:
@@ -239,6 +294,37 @@ class TrackOnlineApi:
             self.trips[entry.get("id")] = state
             answer.append({"id": entry.get("id"), "status": state})
         return answer
+
+    # -- IoT --
+
+    def _devices(self, request):
+        rows = []
+        for item in self.resources["uniqueitem"]:
+            for device in item.get("deviceIds") or []:
+                rows.append({"deviceId": device["deviceId"], "itemNumber": item["number"],
+                             "itemDefinitionId": item["itemDefinition"]["id"],
+                             "locationId": (item.get("lastKnownLocation") or {}).get("id"),
+                             "lastKnownPosition": item.get("lastKnownPosition"),
+                             "lastKnownTemperature": item.get("lastKnownTemperature"),
+                             "lastSeen": item.get("lastSeen")})
+        for param, key in (("itemNumber", "itemNumber"), ("itemDefinitionId", "itemDefinitionId"),
+                           ("locationId", "locationId")):
+            wanted = set(request.args(param))
+            if wanted:
+                rows = [row for row in rows if row[key] in wanted]
+        return rows
+
+    def _measurements(self, request):
+        device = request.arg("deviceId")
+        devices = [row["deviceId"] for row in self._devices(request)]
+        if device not in devices:
+            return empty_response(204)
+        now = datetime.now(UTC)
+        low = _parse_date(request.arg("dateFrom") or iso(now - timedelta(days=14)))
+        high = _parse_date(request.arg("dateTo") or iso(now))
+        rows = [row for row in iot_measurements(device, devices.index(device))
+                if low <= _parse_date(row["timestamp"]) < high]
+        return json_response(rows) if rows else empty_response(204)
 
     # -- batch calculations --
 

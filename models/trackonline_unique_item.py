@@ -1,0 +1,92 @@
+from odoo import api, fields, models
+
+from .trackline_process import _parse_datetime
+
+
+class TrackOnlineUniqueItem(models.Model):
+    """One physical item (crate, pallet...) with its codes, devices and last known place."""
+
+    _name = "trackonline.unique.item"
+    _description = "TrackOnline Unique Item"
+    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin"]
+    _order = "number, id"
+    _rec_name = "number"
+    _trackonline_resource = "uniqueitem"
+
+    backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
+                                 ondelete="cascade")
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    number = fields.Char(required=True, index=True)
+    barcode = fields.Char(index=True)
+    epc_code = fields.Char(string="EPC code", index=True)
+    ble_code = fields.Char(string="BLE code")
+    item_definition_id = fields.Many2one("trackonline.item.definition", required=True,
+                                         index=True, ondelete="restrict")
+    device_ids_text = fields.Char(string="Device IDs", help="Comma-separated IoT device ids.")
+    location_id = fields.Many2one("trackonline.location", string="Last known location",
+                                  index=True, ondelete="set null")
+    latitude = fields.Float(digits=(10, 7), readonly=True)
+    longitude = fields.Float(digits=(10, 7), readonly=True)
+    temperature = fields.Float(string="Last known temperature", readonly=True)
+    last_transaction_remote_id = fields.Char(string="Last transaction", readonly=True)
+    first_seen = fields.Datetime()
+    last_seen = fields.Datetime()
+    created_on = fields.Datetime(readonly=True)
+    notes = fields.Text()
+    is_deleted = fields.Boolean(string="Deleted in TrackOnline", readonly=True)
+
+    @api.model
+    def _save_page(self, backend, run, rows):
+        items = self.env["trackonline.item.definition"]
+        item_ids = items._resolve_refs(backend, [row.get("itemDefinition") for row in rows],
+                                       items._stub)
+        locations = self.env["trackonline.location"]
+        location_ids = locations._resolve_refs(
+            backend, [row.get("lastKnownLocation") for row in rows], locations._stub)
+
+        def values(row):
+            position = row.get("lastKnownPosition") or {}
+            devices = [d.get("deviceId") for d in _as_list(row.get("deviceIds")) if d]
+            return {
+                "remote_id": row["id"], "number": row["number"],
+                "barcode": row.get("barCode") or row.get("barcode") or False,
+                "epc_code": row.get("epcCode") or False, "ble_code": row.get("bleCode") or False,
+                "item_definition_id": item_ids.get((row.get("itemDefinition") or {})
+                                                   .get("number"), False),
+                "device_ids_text": ", ".join(filter(None, devices)) or False,
+                "location_id": location_ids.get((row.get("lastKnownLocation") or {})
+                                                .get("number"), False),
+                "latitude": position.get("latitude") or 0.0,
+                "longitude": position.get("longitude") or 0.0,
+                "temperature": row.get("lastKnownTemperature") or 0.0,
+                "last_transaction_remote_id": row.get("lastKnownTransactionId") or False,
+                "first_seen": _parse_datetime(row.get("firstSeen")),
+                "last_seen": _parse_datetime(row.get("lastSeen")),
+                "created_on": _parse_datetime(row.get("createdOn")),
+                "notes": row.get("notes") or False,
+                "is_deleted": bool(row.get("isDeleted")),
+            }
+
+        return self._save_rows(backend, run, rows, values,
+                               required=("id", "number", "itemDefinition"))
+
+    def _to_payload(self):
+        self.ensure_one()
+        devices = [d.strip() for d in (self.device_ids_text or "").split(",") if d.strip()]
+        payload = {"number": self.number, "barcode": self.barcode or None,
+                   "epcCode": self.epc_code or None, "bleCode": self.ble_code or None,
+                   "itemDefinition": {"number": self.item_definition_id.number},
+                   "deviceIds": [{"deviceId": device} for device in devices],
+                   "notes": self.notes or None}
+        if self.location_id:
+            payload["lastKnownLocation"] = {"number": self.location_id.number}
+        if self.remote_id:
+            payload["id"] = self.remote_id
+        return payload
+
+
+def _as_list(value):
+    """The document shows ``deviceIds`` both as an object and as a list of objects."""
+    if isinstance(value, dict):
+        return [value]
+    return [v for v in value or [] if isinstance(v, dict)]
