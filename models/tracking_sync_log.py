@@ -108,6 +108,16 @@ class SyncRun:
             raise RunBusy(self.env._("Another run of \"%s\" is under way for this backend: "
                                      "this one did nothing.", name))
         self._lock_key = key
+        # Holding the lock, any other log of this run still "running" belongs to a run whose
+        # process died (the lock went with its connection): say so.
+        self.env["tracking.sync.log"].sudo().search([
+            ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id),
+            ("operation", "=", self.log.operation), ("state", "=", "running"),
+            ("id", "!=", self.log.id),
+        ]).write({"state": "failed", "ended_at": fields.Datetime.now(),
+                  "message": self.env._("Interrupted: the run stopped without finishing (its "
+                                        "process ended). Its saved pages and cursor stand; "
+                                        "this run goes on from there.")})
 
     def count(self, created=0, updated=0, skipped=0, failed=0):
         self.created += created

@@ -303,3 +303,11 @@ class TestTrackOnline(SandboxCase):
         run = self.to._sync("transactions")
         self.assertEqual(run.log.state, "done", "the lock is free again after a run")
         self.assertEqual(len(self.transactions()), 130)
+
+    def test_log_of_a_killed_run_is_closed_by_the_next_run(self):
+        dead = self.env["tracking.sync.log"].create({
+            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "operation": "sync transactions", "state": "running"})
+        self.to._sync("transactions")
+        self.assertEqual(dead.state, "failed")
+        self.assertIn("Interrupted", dead.message)
