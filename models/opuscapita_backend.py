@@ -63,15 +63,9 @@ class OpusCapitaBackend(models.Model):
     def _make_client(self, stats=None):
         self.ensure_one()
         backend = self.sudo()
-        token, expiry = self.env["tracking.token"]._get(self, TOKEN_NAME)
-
-        def save_token(value, expires_at):
-            self.env["tracking.token"]._store(self, TOKEN_NAME, value, expires_at)
-
         return OpusCapitaClient(
             backend.base_url, backend.client_id, backend.client_secret, backend.username,
-            backend.password, token=token, token_expiry_ts=expiry, on_token=save_token,
-            **self._client_options(stats))
+            backend.password, **self._token_options(TOKEN_NAME), **self._client_options(stats))
 
     def _check_connection(self, client):
         client.new_token()

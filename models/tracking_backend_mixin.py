@@ -62,6 +62,15 @@ class TrackingBackendMixin(models.AbstractModel):
     def _client_options(self, stats=None):
         return {"timeout": self.timeout, "stats": stats}
 
+    def _token_options(self, name):
+        """For a ``BearerTokenClient``: the stored token, and the way to store a new one."""
+        token, expiry = self.env["tracking.token"]._get(self, name)
+
+        def save_token(value, expires_at):
+            self.env["tracking.token"]._store(self, name, value, expires_at)
+
+        return {"token": token, "token_expiry_ts": expiry, "on_token": save_token}
+
     # -- runs ------------------------------------------------------------------------------
 
     @contextmanager

@@ -52,14 +52,8 @@ class TracklineBackend(models.Model):
     def _make_client(self, stats=None):
         self.ensure_one()
         backend = self.sudo()
-        token, expiry = self.env["tracking.token"]._get(self, TOKEN_NAME)
-
-        def save_token(value, expires_at):
-            self.env["tracking.token"]._store(self, TOKEN_NAME, value, expires_at)
-
-        return TracklineClient(
-            backend.base_url, backend.login, backend.password, token=token,
-            token_expiry_ts=expiry, on_token=save_token, **self._client_options(stats))
+        return TracklineClient(backend.base_url, backend.login, backend.password,
+                               **self._token_options(TOKEN_NAME), **self._client_options(stats))
 
     def _check_connection(self, client):
         client.login()

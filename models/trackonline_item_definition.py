@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 from . import trackonline_codes as codes
 from .trackline_process import _parse_datetime
+from .trackonline_unique_item import count_unique_items, open_unique_items
 
 
 class TrackOnlineItemDefinition(models.Model):
@@ -34,19 +35,10 @@ class TrackOnlineItemDefinition(models.Model):
     unique_item_count = fields.Integer(compute="_compute_unique_item_count")
 
     def _compute_unique_item_count(self):
-        counts = dict(self.env["trackonline.unique.item"]._read_group(
-            [("item_definition_id", "in", self.ids)], ["item_definition_id"], ["__count"]))
-        for record in self:
-            record.unique_item_count = counts.get(record, 0)
+        count_unique_items(self, "item_definition_id")
 
     def action_view_unique_items(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "tracking_connector.action_trackonline_unique_item")
-        action["domain"] = [("item_definition_id", "=", self.id)]
-        action["context"] = {"default_item_definition_id": self.id,
-                             "default_backend_id": self.backend_id.id}
-        return action
+        return open_unique_items(self, "item_definition_id")
 
     @api.depends("number", "name")
     def _compute_display_name(self):

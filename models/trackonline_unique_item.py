@@ -85,6 +85,25 @@ class TrackOnlineUniqueItem(models.Model):
         return payload
 
 
+def count_unique_items(records, field):
+    """Set ``unique_item_count`` on item definitions or locations (``field`` links them)."""
+    counts = dict(records.env["trackonline.unique.item"]._read_group(
+        [(field, "in", records.ids)], [field], ["__count"]))
+    for record in records:
+        record.unique_item_count = counts.get(record, 0)
+
+
+def open_unique_items(record, field):
+    """The unique items of one item definition or location."""
+    record.ensure_one()
+    action = record.env["ir.actions.act_window"]._for_xml_id(
+        "tracking_connector.action_trackonline_unique_item")
+    action["domain"] = [(field, "=", record.id)]
+    action["context"] = {"default_%s" % field: record.id,
+                         "default_backend_id": record.backend_id.id}
+    return action
+
+
 def _as_list(value):
     """The document shows ``deviceIds`` both as an object and as a list of objects."""
     if isinstance(value, dict):
