@@ -35,7 +35,7 @@ for _ in $(seq 1 600); do
     [ "${done_so_far:-0}" -ge $((N / 3)) ] && break
     sleep 0.05
 done
-kill -9 "$victim"
+kill -9 "$victim" 2>/dev/null || true
 wait "$victim" 2>/dev/null || true
 killed_at=$(count crashed)
 log "killed with SIGKILL after $killed_at of $N transactions"
