@@ -111,7 +111,8 @@ class RateLimiter:
 
     ``acquire()`` waits for a free slot in the minute window (at most ``max_wait`` seconds)
     and raises ``RateLimited`` when the day's budget is spent or the wait would be longer.
-    The Odoo side offers the same interface with the counts kept in the database."""
+    ``charge(n)`` counts calls already made (retries) without waiting. The Odoo side
+    offers the same interface with the counts kept in the database."""
 
     def __init__(self, per_minute=None, per_day=None, max_wait=60, clock=time.monotonic,
                  sleep=time.sleep):
@@ -149,6 +150,13 @@ class RateLimiter:
                        "day" if span == 86400 else "minute", wait),
                     retry_after=int(wait) + 1, status=None)
             self._sleep(wait)
+
+    def charge(self, calls):
+        """Count calls already made (urllib3's own retries) without waiting."""
+        with self._lock:
+            now = self._clock()
+            self._minute.extend([now] * calls)
+            self._day.extend([now] * calls)
 
 
 class CallStats:
@@ -239,6 +247,8 @@ class BaseClient:
                                  % (self._where(method, url), _reason(exc))) from None
         history = getattr(getattr(response.raw, "retries", None), "history", ()) or ()
         self.stats.calls += 1 + len(history)
+        if history and self.limiter:
+            self.limiter.charge(len(history))
         _logger.info("%s %s -> %s in %.0f ms%s", method, mask(response.url), response.status_code,
                      (time.monotonic() - started) * 1000,
                      " (%d retries)" % len(history) if history else "")

@@ -42,6 +42,27 @@ class TrackingRateCounter(models.Model):
         with self.env.registry.cursor() as cr:
             return self._take_in(cr, backend, limits, now)
 
+    def _charge(self, backend, limits, now, calls):
+        """Count ``calls`` already made (retries) in every period, without any check."""
+        starts = {period: int(now // PERIODS[period]) for period in limits}
+
+        def charge_in(cr):
+            for period, start in starts.items():
+                cr.execute(
+                    "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, "
+                    "period_start, calls) VALUES (%s, %s, %s, %s, %s) ON CONFLICT "
+                    "(backend_model, backend_id, period, period_start) DO UPDATE SET calls = "
+                    "tracking_rate_counter.calls + EXCLUDED.calls",
+                    (backend._name, backend.id, period, start, calls))
+
+        if testing():
+            self.flush_model()
+            charge_in(self.env.cr)
+            self.invalidate_model()
+            return
+        with self.env.registry.cursor() as cr:
+            charge_in(cr)
+
     def _take_in(self, cr, backend, limits, now):
         starts = {period: int(now // PERIODS[period]) for period in limits}
         for period, start in starts.items():
@@ -92,3 +113,7 @@ class DatabaseRateLimiter:
                     "and goes on in %d s." % (spent, self.limits[spent], wait),
                     retry_after=int(wait) + 1, status=None)
             self._sleep(wait)
+
+    def charge(self, calls):
+        self.backend.env["tracking.rate.counter"]._charge(self.backend, self.limits,
+                                                          self._clock(), calls)

@@ -311,3 +311,11 @@ class TestTrackOnline(SandboxCase):
         self.to._sync("transactions")
         self.assertEqual(dead.state, "failed")
         self.assertIn("Interrupted", dead.message)
+
+    def test_retries_count_against_the_budget(self):
+        self.sandbox.add_fault("/trackonline/api/v1/location", status=503, times=2)
+        self.to._sync("locations")
+        day = self.env["tracking.rate.counter"].search([
+            ("backend_model", "=", "trackonline.backend"), ("backend_id", "=", self.to.id),
+            ("period", "=", "day")])
+        self.assertEqual(day.calls, 3, "one page read, after two retries")

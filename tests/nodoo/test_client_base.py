@@ -188,3 +188,12 @@ def test_request_log_masks_query_secrets(sandbox, caplog):
     assert "K3Y-secret" not in text
     assert "apikey=***" in text
     assert "404" in text and "ms" in text
+
+
+def test_retries_are_charged_to_the_limiter(sandbox):
+    limiter = RateLimiter(per_minute=100, per_day=100)
+    sandbox.add_fault("/_missing", status=503, times=2)
+    api = client(sandbox, limiter=limiter)
+    with pytest.raises(NotFound):
+        api.request("GET", "/_missing")
+    assert len(limiter._day) == 3, "the call and its two retries"
