@@ -31,6 +31,8 @@ class TrackingSyncLog(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     user_id = fields.Many2one("res.users", string="Started by", readonly=True)
     operation = fields.Char(required=True, readonly=True)
+    run_key = fields.Char(readonly=True, index=True,
+                          help="The sync this run belongs to (one at a time per backend).")
     started_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     ended_at = fields.Datetime(readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, aggregator="sum")
@@ -108,12 +110,12 @@ class SyncRun:
             raise RunBusy(self.env._("Another run of \"%s\" is under way for this backend: "
                                      "this one did nothing.", name))
         self._lock_key = key
-        # Holding the lock, any other log of this run still "running" belongs to a run whose
+        self.log.run_key = name
+        # Holding the lock, any other log of this sync still "running" belongs to a run whose
         # process died (the lock went with its connection): say so.
         self.env["tracking.sync.log"].sudo().search([
             ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id),
-            ("operation", "=", self.log.operation), ("state", "=", "running"),
-            ("id", "!=", self.log.id),
+            ("run_key", "=", name), ("state", "=", "running"), ("id", "!=", self.log.id),
         ]).write({"state": "failed", "ended_at": fields.Datetime.now(),
                   "message": self.env._("Interrupted: the run stopped without finishing (its "
                                         "process ended). Its saved pages and cursor stand; "

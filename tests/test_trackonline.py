@@ -307,7 +307,7 @@ class TestTrackOnline(SandboxCase):
     def test_log_of_a_killed_run_is_closed_by_the_next_run(self):
         dead = self.env["tracking.sync.log"].create({
             "backend_model": "trackonline.backend", "backend_id": self.to.id,
-            "operation": "sync transactions", "state": "running"})
+            "operation": "sync transactions", "run_key": "transactions", "state": "running"})
         self.to._sync("transactions")
         self.assertEqual(dead.state, "failed")
         self.assertIn("Interrupted", dead.message)
