@@ -27,7 +27,7 @@ REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gat
 class Fault:
     path_prefix: str
     status: int = None
-    body: str = None
+    body: str = None  # or bytes
     content_type: str = "text/html"
     headers: dict = None
     delay: float = 0.0
@@ -69,8 +69,8 @@ class Sandbox:
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.sage50.base_url = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="sandbox-%d" % self.port)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True, name="sandbox-%d" % self.port)
         self._thread.start()
         return self
 
@@ -149,9 +149,15 @@ class Sandbox:
         raise HttpError(404, {"error": "not found"})
 
     def _control(self, request):
+        try:
+            return self._control_route(request)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise HttpError(400, {"error": "bad control request: %r" % exc}) from None
+
+    def _control_route(self, request):
         route = (request.method, request.path[len(CONTROL_PREFIX):].rstrip("/"))
         if route == ("POST", "faults"):
-            options = request.json() or {}
+            options = dict(request.json())
             self.add_fault(options.pop("path_prefix"), **options)
             return json_response({"ok": True})
         if route == ("DELETE", "faults"):
@@ -234,7 +240,8 @@ def _fault_response(fault):
     if fault.retry_after is not None:
         headers["Retry-After"] = str(fault.retry_after)
     if fault.body is not None:
-        return bytes_response(fault.body.encode(), fault.content_type, fault.status, headers)
+        body = fault.body if isinstance(fault.body, bytes) else fault.body.encode()
+        return bytes_response(body, fault.content_type, fault.status, headers)
     if fault.status == 429:
         return json_response({"error": "Too Many Requests"}, 429, headers)
     page = HTML_ERROR % {"code": fault.status, "reason": REASONS.get(fault.status, "Error")}

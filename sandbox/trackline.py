@@ -29,6 +29,7 @@ class TracklineApi:
     def reset(self):
         self.processes, self.files, self._no_content_type = trackline_processes(
             self.seed, self.size)
+        self._content_types = {}  # doc id -> the type given to add_document()
         self._next_doc = 900000
 
     # -- what tests use ------------------------------------------------------------------------
@@ -37,6 +38,8 @@ class TracklineApi:
         """The Content-Type the file is served with, or None when it is sent without one."""
         if doc_id in self._no_content_type:
             return None
+        if doc_id in self._content_types:
+            return self._content_types[doc_id]
         name = self._document(doc_id)["doc_name"].lower()
         for extension, content_type in ((".pdf", "application/pdf"),
                                         (".xml", "application/xml"),
@@ -47,18 +50,23 @@ class TracklineApi:
         return "application/octet-stream"
 
     def add_document(self, process_id, name, doc_type, content, content_type=None):
+        """Add a document and return its id. ``content_type``: None to derive it from the
+        name, False to send none."""
+        process = self._process(process_id)
         with self._lock:
             self._next_doc += 1
             doc_id = str(self._next_doc)
-            self.processes[process_id]["documents"].append(
+            process["documents"].append(
                 {"doc_id": doc_id, "doc_name": name, "doc_type": doc_type})
             self.files[doc_id] = content
             if content_type is False:
                 self._no_content_type.add(doc_id)
+            elif content_type:
+                self._content_types[doc_id] = content_type
         return doc_id
 
     def set_status(self, process_id, status):
-        self.processes[process_id]["status"] = status
+        self._process(process_id)["status"] = status
 
     def token(self, ttl=None):
         now = time.time()  # NumericDate may be fractional (RFC 7519): lifetimes are exact
@@ -84,6 +92,7 @@ class TracklineApi:
         raise HttpError(404, {"msg": "Not found"})
 
     def control(self, method, path, body):
+        """The /_sandbox/trackline/... routes: documents, status, token_ttl."""
         body = body or {}
         if (method, path) == ("POST", "documents"):
             doc_id = self.add_document(body["process_id"], body["name"], body.get("doc_type"),
@@ -126,6 +135,11 @@ class TracklineApi:
         if not process:
             raise HttpError(404, {"msg": "Process not found"})
         return process
+
+    def _process(self, process_id):
+        if process_id not in self.processes:
+            raise HttpError(404, {"msg": "Process not found"})
+        return self.processes[process_id]
 
     def _document(self, doc_id):
         for process in self.processes.values():

@@ -60,7 +60,8 @@ ensure_postgres() {
 
 # An addons folder whose entry tracking_connector points at this checkout, whatever its name.
 ensure_addons_link() {
-    ADDONS_DIR="$CACHE_DIR/addons"
+    # One folder per checkout, so that two checkouts (git worktrees) can run side by side.
+    ADDONS_DIR="$CACHE_DIR/addons-$(printf %s "$REPO_DIR" | sha1sum | cut -c1-8)"
     mkdir -p "$ADDONS_DIR"
     ln -sfn "$REPO_DIR" "$ADDONS_DIR/tracking_connector"
 }

@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 
 ensure_venv
-RESULTS="$CACHE_DIR/results"
+RESULTS="$CACHE_DIR/results-$(printf %s "$REPO_DIR" | sha1sum | cut -c1-8)"
 mkdir -p "$RESULTS"
 rc=0
 
