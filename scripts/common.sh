@@ -76,3 +76,13 @@ odoo_bin() {
         --db_user="$TC_DB_USER" --db_password="$TC_DB_PASSWORD" \
         --data-dir="$CACHE_DIR/filestore" "$@"
 }
+
+# Debian's chromium (browser tests, tours) and wkhtmltopdf (PDF reports), installed if missing.
+ensure_browser_and_pdf() {
+    local missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    log "installing ${missing[*]} from Debian's packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}

@@ -30,6 +30,7 @@ if ! have_odoo; then
     echo "Odoo suite skipped: no Odoo 18.0 source tree at $ODOO_SRC (set ODOO_SRC to the folder holding odoo-bin to run it)."
 else
     ensure_postgres
+    ensure_browser_and_pdf
     ensure_addons_link
     DB="tc_test_$$"
     ODOO_LOG="$RESULTS/odoo-test.log"
