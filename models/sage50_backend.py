@@ -40,7 +40,7 @@ class Sage50Backend(models.Model):
          ("registered", "Registered"), ("passcode", "Waiting for consent"),
          ("approved", "API key received")],
         default="new", required=True, readonly=True, copy=False, tracking=True)
-    registration_url = fields.Char(readonly=True, copy=False)
+    registration_url = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
     passcode = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
     passcode_expires = fields.Char(readonly=True, copy=False)
     key_lifetime_days = fields.Integer(
