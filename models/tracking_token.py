@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .tracking_sync_log import testing
+from .tracking_sync_log import read_committed, testing
 
 
 class TrackingToken(models.Model):
@@ -41,6 +41,7 @@ class TrackingToken(models.Model):
             self._store_in(self.env, backend, name, value, expires_at)
             return
         with self.env.registry.cursor() as cr:
+            read_committed(cr)
             self._store_in(self.env(cr=cr), backend, name, value, expires_at)
 
     @api.model
