@@ -9,6 +9,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.sql_db import Cursor
 
 from ..clients.base import ApiError, CallStats, NotFound, RateLimited, RemoteDataError, mask
 
@@ -232,8 +233,10 @@ def read_committed(cr):
     """Run the fresh transaction of ``cr`` at READ COMMITTED: for a shared counter or a
     token row updated under a row lock, a worker that waited for the lock then reads the
     other's committed row, where Odoo's REPEATABLE READ would fail with "could not
-    serialize access due to concurrent update". First statement of the transaction only."""
-    cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    serialize access due to concurrent update". First statement of a real transaction
+    only: a test cursor is a savepoint of the test's transaction and is left as it is."""
+    if isinstance(cr, Cursor):
+        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
 
 
 def commit(env):

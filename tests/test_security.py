@@ -76,7 +76,7 @@ class TestSecurity(SecurityMixin, SandboxCase):
                 self.assertFalse(field.copy, "%s.%s" % (model, name))
         for model in self.env.registry.descendants(
                 ["tracking.backend.mixin"], "_inherit"):
-            for name, field in self.env[model]._fields.items():
+            for name in self.env[model]._fields:
                 if CREDENTIAL_NAME.search(name) and name not in NOT_CREDENTIALS:
                     self.assertIn(name, SECRET_FIELDS.get(model, ()),
                                   "%s.%s looks like a credential: restrict it" % (model, name))
@@ -88,19 +88,20 @@ class TestSecurity(SecurityMixin, SandboxCase):
             for backend in self.backends:
                 names = SECRET_FIELDS[backend._name]
                 records = backend.with_user(user)
-                domain = [("id", "=", backend.id)]
                 for name in names:
                     label = "%s %s.%s" % (user.login, backend._name, name)
                     calls = {
                         "read": lambda r, n: r.read([n]),
-                        "search_read": lambda r, n: r.search_read(domain, [n]),
+                        "search_read": lambda r, n: r.search_read([("id", "=", r.id)], [n]),
                         "export_data": lambda r, n: r.export_data([n]),
                         "web_read": lambda r, n: r.web_read({n: {}}),
-                        "web_search_read": lambda r, n: r.web_search_read(domain, {n: {}}),
+                        "web_search_read": lambda r, n: r.web_search_read([("id", "=", r.id)],
+                                                                          {n: {}}),
                     }
                     if backend._fields[name].store:
                         calls.update({
-                            "read_group": lambda r, n: r.read_group(domain, ["__count"], [n]),
+                            "read_group": lambda r, n: r.read_group([("id", "=", r.id)],
+                                                                    ["__count"], [n]),
                             "search on it": lambda r, n: r.search([(n, "=", "x")]),
                             "order by it": lambda r, n: r.search([], order=n),
                         })
@@ -178,7 +179,8 @@ class TestSecurity(SecurityMixin, SandboxCase):
     def test_trackline_document_with_an_odd_name(self):
         process_id = next(iter(self.sandbox.trackline.processes))
         self.sandbox.trackline.add_document(
-            process_id, "../..\\evil\x00\u202e" + "n" * 300 + "\udc80.pdf", "Invoice", b"%PDF-1.4 x")
+            process_id, "../..\\evil\x00\u202e" + "n" * 300 + "\udc80.pdf", "Invoice",
+            b"%PDF-1.4 x")
         process = self.import_process(process_id)
         document = process.document_ids.filtered(lambda d: d.name.startswith("../"))
         self.assertEqual(document.state, "downloaded", document.state_message)
@@ -326,9 +328,9 @@ class TestCompanies(SecurityMixin, SandboxCase):
         own = self.env["res.partner"].create({"name": "A's depot", "ref": "L0003",
                                               "company_id": self.company_a.id})
         self.to.create_partners = True
-        self.env["trackonline.location"].search([("backend_id", "=", self.to.id)]).partner_id = False
-        self.to._sync("locations")
         locations = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        locations.partner_id = False
+        self.to._sync("locations")
         self.assertEqual(locations.filtered(lambda loc: loc.number == "L0003").partner_id, own)
         depot_partner = locations.filtered(lambda loc: loc.number == "L0002").partner_id
         self.assertTrue(depot_partner)

@@ -210,7 +210,8 @@ def test_secrets_sent_are_masked_even_without_a_name(sandbox):
             return {"X-Key": key}
 
     sandbox.add_fault("/_missing", status=401, content_type="text/plain",
-                      body="bad key %s; X-Key: %s; /x?k=k3y%%2Fwith%%2Bodd%%3Dchars-0042" % (key, key))
+                      body="bad key %s; X-Key: %s; /x?k=k3y%%2Fwith%%2Bodd%%3Dchars-0042"
+                      % (key, key))
     client(sandbox, secrets=("pa55word-1",))  # a client registers its credentials
     with pytest.raises(AuthError) as error:
         KeyClient(sandbox.url, timeout=5).request("GET", "/_missing")
