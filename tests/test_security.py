@@ -15,6 +15,7 @@ from ..sandbox.opuscapita import (
 )
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
 from .common import SandboxCase
+from .test_sage50 import Sage50Mixin
 
 SECRET = "s3cret-Trackline!"
 MANAGER = "tracking_connector.group_tracking_manager"
@@ -189,12 +190,31 @@ class TestSecurity(SecurityMixin, SandboxCase):
         self.assertFalse(set(name) & set("/\\\x00\u202e\udc80"), name)
         self.assertLessEqual(len(name), 200)
 
+    def test_sage50_scope_file_with_an_odd_name(self):
+        """The scope comes from Sage's notification: it names the attachment only once
+        sanitised."""
+        self.sandbox.sage50.reset()
+        sage, app_id = Sage50Mixin.make_backend(self.env, self.sandbox)
+        sage._store_key(self.sandbox.sage50.issue_key(app_id))
+        sage.onboarding_state = "approved"
+        self.addCleanup(self.drop_tokens, sage)
+        self.sandbox.sage50.publish_scope("Products", b'{"records": []}')
+        scope = "../..\\Pro:ducts*\x07\u202e" + "p" * 400
+        download = self.env["sage50.download"]._notify(
+            sage, scope, "%s/sage50/api/downloads/Products" % self.sandbox.url)
+        run = download._fetch(sage)
+        self.assertEqual(download.state, "done", run.log.error_details)
+        name = download.attachment_id.name
+        self.assertTrue(name.startswith("Pro_ducts_") and name.endswith(".json"), name)
+        self.assertFalse(set(name) & set("/\\:*\x07\u202e"), name)
+        self.assertLessEqual(len(name), 200)
+
     def test_secrets_never_reach_logs_messages_or_errors(self):
         """Faults that echo the credentials (wrong password, 401, 500 pages that echo the
         request, URLs with keys), with Python logging captured from the root down."""
         key = TRACKONLINE_API_KEY
         self.sage._store_key("sage-live-key-123456")
-        self.addCleanup(self.drop_tokens)
+        self.addCleanup(self.drop_tokens, self.sage)
 
         def echo(*values):
             """A 500 page echoing what was sent: named, in a header, a URL, bare."""
@@ -265,10 +285,10 @@ class TestSecurity(SecurityMixin, SandboxCase):
         for secret in secrets:
             self.assertNotIn(secret, everything)
 
-    def drop_tokens(self):
+    def drop_tokens(self, sage):
         with self.env.registry.cursor() as cr:
             cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
-                       "AND backend_id = %s", (self.sage.id,))
+                       "AND backend_id = %s", (sage.id,))
 
 
 @tagged("post_install", "-at_install")
