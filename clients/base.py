@@ -256,9 +256,7 @@ class BaseClient:
         url = self.url(path)
         headers = dict(kwargs.pop("headers", None) or {})
         if auth:
-            auth_headers = self.auth_headers()
-            hide(*auth_headers.values())
-            headers.update(auth_headers)
+            headers.update(self.auth_headers())
         attempt = 0
         while True:
             response = self._send(method, url, headers, stream, kwargs)

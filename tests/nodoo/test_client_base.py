@@ -207,17 +207,18 @@ def test_secrets_sent_are_masked_even_without_a_name(sandbox):
 
     class KeyClient(BaseClient):
         def auth_headers(self):
-            return {"X-Key": key}
+            return {"X-Key": key, "Accept": "application/json"}
 
     sandbox.add_fault("/_missing", status=401, content_type="text/plain",
-                      body="bad key %s; X-Key: %s; /x?k=k3y%%2Fwith%%2Bodd%%3Dchars-0042"
-                      % (key, key))
+                      body="bad key %s; X-Key: %s; /x?k=k3y%%2Fwith%%2Bodd%%3Dchars-0042; "
+                           "Accept: application/json" % (key, key))
     client(sandbox, secrets=("pa55word-1",))  # a client registers its credentials
     with pytest.raises(AuthError) as error:
-        KeyClient(sandbox.url, timeout=5).request("GET", "/_missing")
+        KeyClient(sandbox.url, timeout=5, secrets=(key,)).request("GET", "/_missing")
     text = "%s %s" % (error.value.message, error.value.excerpt)
     assert "bad key ***" in text
     assert key not in text and "k3y%2Fwith" not in text
+    assert "Accept: application/json" in text, "only secrets are masked"
     assert mask("the pa55word-1 echoed") == "the *** echoed"
     hide("short", None, "")
     assert mask("short stays") == "short stays", "too short to be a secret worth masking"
