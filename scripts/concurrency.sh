@@ -4,7 +4,8 @@
 #   1. the same sync twice at once (two workers);
 #   2. the transactions cron against a user pressing "Sync now";
 #   3. two different syncs (locations, transactions) writing the same location rows, held
-#      back by a table lock so that both insert the same rows at once.
+#      back by a table lock so that both insert the same rows at once;
+#   4. two workers rotating the Sage 50 API key at once.
 # Each is compared with a reference backend synced once, alone.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
@@ -99,6 +100,21 @@ check "mixed: locations read as in one run (no lost update)" "$(locations refere
 check "mixed: every transaction once" "$N/$N" "$(rows mixed trackonline_transaction)"
 check "mixed: the race happened and a page was redone" "yes" \
     "$(grep -q 'written by another worker' "$OUT/mixed.err" && echo yes || echo no)"
+log "4. two workers rotating the Sage 50 API key at once"
+driver sage sage-setup
+patches() { curl -s "http://127.0.0.1:$PORT/_sandbox/calls" | python3 -c \
+    "import json, sys; print(sum(n for k, n in json.load(sys.stdin)['by_path'].items() if k.startswith('PATCH ')))"; }
+before=$(patches)
+at=$(soon 6)
+driver sage sage-rotate "$at" & a=$!
+driver sage sage-rotate "$at" & b=$!
+wait $a $b
+check "Sage 50 key: one rotation for two workers" "1" "$(( $(patches) - before ))"
+check "Sage 50 key: both workers end with the same new key" "1" \
+    "$(grep -o '"key": "[0-9a-f]*"' "$OUT/sage.out" | sort -u | wc -l)"
+stored=$(sql "SELECT encode(sha256(value::bytea), 'hex') FROM tracking_token t JOIN sage50_backend b
+    ON b.id = t.backend_id AND t.backend_model = 'sage50.backend' WHERE b.name = 'sage'")
+check "Sage 50 key: the stored key is the one both got" "$(grep -o '"key": "[0-9a-f]*"' "$OUT/sage.out" | head -1 | cut -d'"' -f4)" "${stored:0:12}"
 check "no contact created twice" "0" "$(sql "SELECT count(*) FROM (SELECT ref FROM res_partner
     WHERE ref IS NOT NULL GROUP BY ref, company_id HAVING count(*) > 1) dup")"
 check "no run failed" "0" "$(sql "SELECT count(*) FROM tracking_sync_log WHERE state = 'failed'")"
