@@ -6,7 +6,8 @@ import logging
 import re
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -36,11 +37,38 @@ _SECRET_PATTERNS = (
 )
 
 
+# Secret values this process has sent or received (credentials, tokens, keys): masked
+# wherever they appear, even with no name next to them (a 500 page echoing the request).
+MIN_SECRET_LENGTH = 6
+MAX_KNOWN_SECRETS = 512
+_known_secrets = OrderedDict()
+_known_lock = threading.Lock()
+
+
+def hide(*values):
+    """Remember secret values so that ``mask()`` removes them from any text."""
+    with _known_lock:
+        for value in values:
+            if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
+                continue
+            for form in {value, quote(value, safe="")}:
+                _known_secrets[form] = True
+                _known_secrets.move_to_end(form)
+        while len(_known_secrets) > MAX_KNOWN_SECRETS:
+            _known_secrets.popitem(last=False)
+
+
 def mask(text):
-    """Return ``text`` with every secret value replaced by ``***``."""
+    """Return ``text`` with every secret value replaced by ``***``: values next to a
+    secret's name, and every value given to ``hide()``."""
     if not text:
         return text
     text = str(text)
+    with _known_lock:
+        known = sorted(_known_secrets, key=len, reverse=True)
+    for value in known:
+        if value in text:
+            text = text.replace(value, MASK)
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + MASK + m.group(3), text)
     return text
@@ -79,6 +107,23 @@ class TransientError(ApiError):
 class RemoteDataError(ApiError):
     """The remote answered something we cannot use: HTML, malformed JSON, a wrong shape,
     a missing field, an oversized or empty file."""
+
+
+# JSON may carry "\udc80" (a lone surrogate) or "\u0000": characters that PostgreSQL and
+# file names refuse. They become U+FFFD, so that one odd name cannot fail a whole page.
+UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value):
+    """``value`` (parsed JSON) with every NUL and lone surrogate replaced by U+FFFD."""
+    if isinstance(value, str):
+        return UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    return value
 
 
 def excerpt(response, size=EXCERPT_BYTES):
@@ -175,7 +220,8 @@ class BaseClient:
     ``max_retry_after`` seconds (``max_429_retries`` times), otherwise ``RateLimited``."""
 
     def __init__(self, base_url, timeout=30.0, retries=3, backoff=0.5, max_retry_after=30,
-                 max_429_retries=2, limiter=None, stats=None, sleep=time.sleep):
+                 max_429_retries=2, limiter=None, stats=None, sleep=time.sleep, secrets=()):
+        hide(*secrets)
         if not base_url or not re.match(r"^https?://", base_url):
             raise ValueError("The API base URL must start with http:// or https:// (got %r)"
                              % (base_url,))
@@ -280,13 +326,16 @@ class BaseClient:
         try:
             if "html" in ctype.lower():
                 raise ValueError("HTML instead of JSON")
-            return json.loads(response.content)
+            body = json.loads(response.content)
         except ValueError as exc:
             raise RemoteDataError(
                 "Expected JSON from %s (status %s, %s) but could not read it (%s): %r"
                 % (mask(response.url.split("?", 1)[0]), response.status_code,
                    ctype or "no content type", exc, excerpt(response)),
                 status=response.status_code, excerpt=excerpt(response)) from None
+        if UNSTORABLE_ESCAPE.search(response.content):
+            body = storable(body)
+        return body
 
     @staticmethod
     def read_limited(response, max_bytes):
@@ -317,6 +366,7 @@ class BearerTokenClient(BaseClient):
     def __init__(self, base_url, token=None, token_expiry_ts=None, on_token=None,
                  clock=time.time, **kwargs):
         super().__init__(base_url, **kwargs)
+        hide(token)
         self._token = token
         self._token_expiry = token_expiry_ts
         self._on_token = on_token
@@ -330,6 +380,7 @@ class BearerTokenClient(BaseClient):
 
     def new_token(self):
         token, expiry = self.fetch_token()
+        hide(token)
         self._token, self._token_expiry = token, expiry
         self._margin = self._renew_margin(expiry)
         if self._on_token:

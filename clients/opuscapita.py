@@ -23,7 +23,7 @@ class OpusCapitaClient(BearerTokenClient):
     code does, rather than refreshed."""
 
     def __init__(self, base_url, client_id, client_secret, username, password, **kwargs):
-        super().__init__(base_url, **kwargs)
+        super().__init__(base_url, secrets=(client_secret, password), **kwargs)
         self.client_id = client_id
         self._client_secret = client_secret
         self.username = username

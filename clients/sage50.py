@@ -5,7 +5,7 @@ The production host, the key header and some paths are not public: all are setti
 import logging
 from urllib.parse import urlsplit
 
-from .base import AuthError, BaseClient, RemoteDataError
+from .base import AuthError, BaseClient, RemoteDataError, hide
 
 _logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ class Sage50Client(BaseClient):
 
     def __init__(self, base_url, api_key=None, key_header=DEFAULT_KEY_HEADER, rotate=None,
                  **kwargs):
-        super().__init__(base_url, **kwargs)
+        super().__init__(base_url, secrets=(api_key,), **kwargs)
         self.api_key = api_key
         self.key_header = key_header or DEFAULT_KEY_HEADER
         self._rotate = rotate
@@ -52,6 +52,7 @@ class Sage50Client(BaseClient):
         return _field(body, "applicationId")
 
     def passcode(self, developer_id, application_id, secret):
+        hide(secret)
         body = self.parse_json(self.request(
             "POST", "api/developers/%s/applications/%s/passcodes" % (developer_id,
                                                                      application_id),
@@ -60,10 +61,13 @@ class Sage50Client(BaseClient):
 
     def rotate_key(self, developer_id, application_id, initial_key, secret):
         """PATCH the key: works with an expired key too. Returns the new key."""
+        hide(initial_key, secret)
         body = self.parse_json(self.request(
             "PATCH", "api/developers/%s/applications/%s/apikey" % (developer_id, application_id),
             auth=False, json={"initialApikey": initial_key, "secret": secret}))
-        return _field(body, "apikey")
+        key = _field(body, "apikey")
+        hide(key)
+        return key
 
     # -- data ---------------------------------------------------------------------------------
 

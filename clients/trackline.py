@@ -51,7 +51,7 @@ class TracklineClient(BearerTokenClient):
     """Logs in with email and password; the JWT's ``exp`` says when to log in again."""
 
     def __init__(self, base_url, email, password, **kwargs):
-        super().__init__(base_url, **kwargs)
+        super().__init__(base_url, secrets=(password,), **kwargs)
         self.email = email
         self._password = password
 

@@ -33,7 +33,7 @@ ENVELOPES = ("items", "data", "results")
 class TrackOnlineClient(BaseClient):
     def __init__(self, base_url, api_key, result_path=DEFAULT_RESULT_PATH,
                  trip_path=DEFAULT_TRIP_PATH, **kwargs):
-        super().__init__(base_url, **kwargs)
+        super().__init__(base_url, secrets=(api_key,), **kwargs)
         self._api_key = api_key
         self.result_path = result_path or DEFAULT_RESULT_PATH
         self.trip_path = trip_path or DEFAULT_TRIP_PATH

@@ -1,13 +1,41 @@
 import hmac
 import json
 import logging
+import re
 
 from odoo import http
 from odoo.http import request
 
+from ..clients.base import MASK, hide
+
 _logger = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
+TOKEN_IN_PATH = re.compile(r"(/tracking_connector/sage50/[^/\s]*/)[^/\s]+")
+
+
+class EndpointTokenFilter(logging.Filter):
+    """Masks the endpoint token in the path of our routes wherever a request line is logged
+    (werkzeug's access log names every path it serves)."""
+
+    def filter(self, record):
+        if isinstance(record.args, tuple) and any(
+                isinstance(arg, str) and "/tracking_connector/sage50/" in arg
+                for arg in record.args):
+            record.args = tuple(TOKEN_IN_PATH.sub(r"\1" + MASK, arg) if isinstance(arg, str)
+                                else arg for arg in record.args)
+        if isinstance(record.msg, str) and "/tracking_connector/sage50/" in record.msg:
+            record.msg = TOKEN_IN_PATH.sub(r"\1" + MASK, record.msg)
+        return True
+
+
+def _install_log_filter():
+    access_log = logging.getLogger("werkzeug")
+    if not any(type(f).__name__ == EndpointTokenFilter.__name__ for f in access_log.filters):
+        access_log.addFilter(EndpointTokenFilter())
+
+
+_install_log_filter()
 
 
 class Sage50Controller(http.Controller):
@@ -23,6 +51,7 @@ class Sage50Controller(http.Controller):
         key = body.get("apikey") or body.get("apiKey")
         if not isinstance(key, str) or not key:
             return self._answer(400, "apikey is missing")
+        hide(key)
         backend._approve(key)
         return self._answer(200, "ok")
 

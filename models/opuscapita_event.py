@@ -86,16 +86,19 @@ class OpusCapitaEvent(models.Model):
         records = self._save_rows(backend, run, rows,
                                   lambda row: self._values(backend, row, error_statuses),
                                   required=("id",))
-        records._link_partners()
+        records._link_partners(backend)
         records.filtered("is_error")._raise_activities(backend)
         return records
 
-    def _link_partners(self):
+    def _link_partners(self, backend):
+        """Sender and receiver by VAT number or reference, among the contacts of the
+        backend's company and the shared ones only."""
         refs = set(filter(None, self.mapped("sender_ref") + self.mapped("receiver_ref")))
         if not refs:
             return
-        partners = self.env["res.partner"].search(["|", ("vat", "in", list(refs)),
-                                                   ("ref", "in", list(refs))])
+        partners = self.env["res.partner"].search([
+            ("company_id", "in", [backend.company_id.id, False]),
+            "|", ("vat", "in", list(refs)), ("ref", "in", list(refs))])
         by_ref = {p.vat: p for p in partners if p.vat}
         by_ref.update({p.ref: p for p in partners if p.ref})
         for event in self:

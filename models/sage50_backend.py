@@ -11,6 +11,7 @@ from ..clients.base import ApiError
 from ..clients.sage50 import DEFAULT_KEY_HEADER, Sage50Client
 from .sage50_upload import customer_record, process_record
 from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_sync_log import read_committed
 
 _logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class Sage50Backend(models.Model):
          ("registered", "Registered"), ("passcode", "Waiting for consent"),
          ("approved", "API key received")],
         default="new", required=True, readonly=True, copy=False, tracking=True)
-    registration_url = fields.Char(readonly=True, copy=False)
+    registration_url = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
     passcode = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
     passcode_expires = fields.Char(readonly=True, copy=False)
     key_lifetime_days = fields.Integer(
@@ -98,6 +99,7 @@ class Sage50Backend(models.Model):
         """Save a key Sage gave us (approval) at once, on its own cursor."""
         expires = time.time() + self.key_lifetime_days * 86400
         with self.env.registry.cursor() as cr:
+            read_committed(cr)
             self.env["tracking.token"]._store_in(self.env(cr=cr), self, KEY_NAME, key, expires)
 
     def _rotate_key(self, known_key=None):
@@ -125,6 +127,7 @@ class Sage50Backend(models.Model):
     def _rotate_key_once(self, client, backend, known_key):
         refused = None
         with self.env.registry.cursor() as cr:
+            read_committed(cr)
             token_model = self.env["tracking.token"]
             token_model._lock_in(self.env(cr=cr), self, KEY_NAME)
             cr.execute("SELECT value FROM tracking_token WHERE backend_model = %s AND "

@@ -3,6 +3,7 @@ import json
 from odoo import fields, models
 
 from ..clients.base import RemoteDataError
+from .trackline_document import safe_filename
 
 CUSTOMERS = "Customers"
 
@@ -53,7 +54,7 @@ class Sage50Download(models.Model):
                 content = client.download(download.url, backend.max_file_size * 1024 * 1024)
                 with run.step(download.scope):
                     attachment = self.env["ir.attachment"].create({
-                        "name": "%s.json" % download.scope, "raw": content,
+                        "name": safe_filename("%s.json" % download.scope), "raw": content,
                         "res_model": self._name, "res_id": download.id})
                     download.attachment_id.unlink()
                     download.write({"attachment_id": attachment.id,

@@ -50,7 +50,8 @@ class Sage50Partner(models.Model):
                 if changes:
                     binding.partner_id.write(changes)
                     updated += 1
-        partners = self.env["res.partner"].create([self._partner_values(c) for c in new])
+        partners = self.env["res.partner"].create([
+            dict(self._partner_values(c), company_id=backend.company_id.id) for c in new])
         self.create([{"backend_id": backend.id, "remote_id": str(c["id"]), "partner_id": p.id}
                      for c, p in zip(new, partners, strict=True)])
         run.count(created=len(new), updated=updated)

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..clients.sage50 import FINAL_STATUSES
+from .trackline_document import safe_filename
 
 
 class Sage50Upload(models.Model):
@@ -65,7 +66,7 @@ class Sage50Upload(models.Model):
                         content = client.download(tracking["downloadResultUrl"],
                                                   backend.max_file_size * 1024 * 1024)
                         values["result_attachment_id"] = self.env["ir.attachment"].create({
-                            "name": "%s result.json" % upload.name, "raw": content,
+                            "name": safe_filename("%s result.json" % upload.name), "raw": content,
                             "res_model": self._name, "res_id": upload.id}).id
                     upload.write(values)
                     run.count(updated=1)

@@ -170,10 +170,12 @@ class TrackingBackendMixin(models.AbstractModel):
         ``cursor_key`` (a one-off read of a period) no cursor is kept."""
         done = 0
         for items, cursor in pages:
-            with run.step(self.env._("page %(page)s", page=done + 1), fatal=True):
+            def save(items=items, cursor=cursor):
                 save_page(items)
                 if cursor_key:
                     self.env["tracking.cursor"]._set(self, cursor_key, cursor)
+
+            run.page(self.env._("page %(page)s", page=done + 1), save)
             done += 1
             # remaining=1: maybe more pages; a cron that stops on it is called again soon.
             self.env["ir.cron"]._notify_progress(done=done, remaining=1)

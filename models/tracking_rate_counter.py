@@ -3,7 +3,7 @@ import time
 from odoo import fields, models
 
 from ..clients.base import RateLimited
-from .tracking_sync_log import testing
+from .tracking_sync_log import read_committed, testing
 
 PERIODS = {"minute": 60, "day": 86400}
 
@@ -40,6 +40,7 @@ class TrackingRateCounter(models.Model):
             self.invalidate_model()
             return spent
         with self.env.registry.cursor() as cr:
+            read_committed(cr)
             return self._take_in(cr, backend, limits, now)
 
     def _charge(self, backend, limits, now, calls):
@@ -61,6 +62,7 @@ class TrackingRateCounter(models.Model):
             self.invalidate_model()
             return
         with self.env.registry.cursor() as cr:
+            read_committed(cr)
             charge_in(cr)
 
     def _take_in(self, cr, backend, limits, now):

@@ -1,5 +1,6 @@
 import logging
 import threading
+import time
 import traceback
 import zlib
 from contextlib import contextmanager
@@ -8,6 +9,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.sql_db import Cursor
 
 from ..clients.base import ApiError, CallStats, NotFound, RateLimited, RemoteDataError, mask
 
@@ -16,6 +18,10 @@ _logger = logging.getLogger(__name__)
 # Errors that concern one record: logged, counted as failed, and the run goes on.
 RECORD_ERRORS = (RemoteDataError, NotFound, UserError, ValidationError, psycopg2.IntegrityError)
 MAX_ERROR_LINES = 200
+# Another worker wrote the same rows at the same moment: a unique key both inserted, a row
+# both updated (REPEATABLE READ), a deadlock. The page is done again on fresh data.
+CLASH_PGCODES = ("23505", "40001", "40P01")
+PAGE_ATTEMPTS = 3
 
 
 class TrackingSyncLog(models.Model):
@@ -105,12 +111,12 @@ class SyncRun:
         itself if the process dies). If another holds it, raise ``RunBusy``."""
         key = (self.backend.id, zlib.crc32(("%s:%s" % (self.backend._name, name)).encode())
                - 2**31)
+        self.log.run_key = name
         self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
         if not self.env.cr.fetchone()[0]:
             raise RunBusy(self.env._("Another run of \"%s\" is under way for this backend: "
                                      "this one did nothing.", name))
         self._lock_key = key
-        self.log.run_key = name
         # Holding the lock, any other log of this sync still "running" belongs to a run whose
         # process died (the lock went with its connection): say so.
         self.env["tracking.sync.log"].sudo().search([
@@ -120,6 +126,7 @@ class SyncRun:
                   "message": self.env._("Interrupted: the run stopped without finishing (its "
                                         "process ended). Its saved pages and cursor stand; "
                                         "this run goes on from there.")})
+        commit(self.env)
 
     def count(self, created=0, updated=0, skipped=0, failed=0):
         self.created += created
@@ -148,6 +155,29 @@ class SyncRun:
             self.error("%s: %s" % (label, error_text(exc)))
         else:
             commit(self.env)
+
+    def page(self, label, save):
+        """``save()`` as one fatal step (a page and the cursor after it). When it clashed
+        with another worker writing the same rows at the same moment (see
+        ``CLASH_PGCODES``), the transaction is rolled back, the counts of that attempt
+        dropped, and the page saved again on fresh data, at most ``PAGE_ATTEMPTS`` times.
+        Everything before it is committed already: only this page is redone."""
+        for attempt in range(1, PAGE_ATTEMPTS + 1):
+            counts = (self.created, self.updated, self.skipped, self.failed, len(self.errors))
+            try:
+                with self.step(label, fatal=True):
+                    save()
+                return
+            except psycopg2.Error as exc:
+                if exc.pgcode not in CLASH_PGCODES or attempt == PAGE_ATTEMPTS or testing():
+                    raise
+                self.created, self.updated, self.skipped, self.failed, kept = counts
+                del self.errors[kept:]
+                _logger.warning("%s %s, %s: rows written by another worker at the same time "
+                                "(%s); doing the page again", self.backend.display_name,
+                                self.log.operation, label, type(exc).__name__)
+                self.env.cr.rollback()
+                time.sleep(0.2 * attempt)
 
     def fail(self, exc):
         self.fatal = error_text(exc)
@@ -197,6 +227,16 @@ def error_text(exc):
 def testing():
     """True inside Odoo's test runner or pytest-odoo, where a commit is forbidden."""
     return getattr(threading.current_thread(), "testing", False)
+
+
+def read_committed(cr):
+    """Run the fresh transaction of ``cr`` at READ COMMITTED: for a shared counter or a
+    token row updated under a row lock, a worker that waited for the lock then reads the
+    other's committed row, where Odoo's REPEATABLE READ would fail with "could not
+    serialize access due to concurrent update". First statement of a real transaction
+    only: a test cursor is a savepoint of the test's transaction and is left as it is."""
+    if isinstance(cr, Cursor):
+        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
 
 
 def commit(env):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .tracking_sync_log import testing
+from .tracking_sync_log import read_committed, testing
 
 
 class TrackingToken(models.Model):
@@ -16,6 +16,8 @@ class TrackingToken(models.Model):
     backend_id = fields.Many2oneReference(model_field="backend_model", required=True,
                                           readonly=True)
     name = fields.Char(required=True, readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True,
+                                 help="The backend's company: only its managers see the row.")
     value = fields.Char(readonly=True, copy=False)
     expires_at = fields.Float(string="Expires (Unix time)", readonly=True, copy=False)
     note = fields.Char(readonly=True, copy=False, help="What happened at the last renewal.")
@@ -39,6 +41,7 @@ class TrackingToken(models.Model):
             self._store_in(self.env, backend, name, value, expires_at)
             return
         with self.env.registry.cursor() as cr:
+            read_committed(cr)
             self._store_in(self.env(cr=cr), backend, name, value, expires_at)
 
     @api.model
@@ -46,11 +49,14 @@ class TrackingToken(models.Model):
         """Make sure the row exists and lock it for the rest of ``env``'s transaction;
         return its id. A second worker waits here until the first commits."""
         env.cr.execute(
-            "INSERT INTO tracking_token (backend_model, backend_id, name, create_uid, "
-            "create_date, write_uid, write_date) VALUES (%s, %s, %s, %s, now() at time zone "
-            "'utc', %s, now() at time zone 'utc') ON CONFLICT (backend_model, backend_id, name) "
-            "DO NOTHING",
-            (backend._name, backend.id, name, env.uid, env.uid))
+            "INSERT INTO tracking_token (backend_model, backend_id, name, company_id, "
+            "create_uid, create_date, write_uid, write_date) VALUES (%s, %s, %s, %s, %s, "
+            "now() at time zone 'utc', %s, now() at time zone 'utc') "
+            "ON CONFLICT (backend_model, backend_id, name) DO UPDATE SET company_id = "
+            "EXCLUDED.company_id WHERE tracking_token.company_id IS DISTINCT FROM "
+            "EXCLUDED.company_id",
+            (backend._name, backend.id, name, backend.sudo().company_id.id or None, env.uid,
+             env.uid))
         env.cr.execute(
             "SELECT id FROM tracking_token WHERE backend_model = %s AND backend_id = %s "
             "AND name = %s FOR UPDATE",

@@ -8,6 +8,11 @@ from ..clients.base import RemoteDataError
 from ..clients.trackline import guess_mimetype
 
 MAX_NAME_LENGTH = 200
+MAX_NAME_BYTES = 240
+UNSAFE_CHARACTERS = frozenset('/\\:*?"<>|')
+# Control, format (invisible, bidi overrides), surrogate, private-use, unassigned characters
+# and line/paragraph separators.
+UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
 
 
 class TracklineDocument(models.Model):
@@ -90,12 +95,21 @@ class TracklineDocument(models.Model):
         return self.process_id.action_download_documents()
 
 
-def safe_filename(name):
-    """A file name with no path, no control characters and a sane length."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]+", "_", name).strip(" .")
-    if len(name) > MAX_NAME_LENGTH:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[:MAX_NAME_LENGTH - len(ext) - 1] + dot + ext) if dot and len(ext) < 10 \
-            else name[:MAX_NAME_LENGTH]
-    return name or "document"
+def safe_filename(name, default="document"):
+    """A file name to show and download safely: no path separators or characters that
+    file systems refuse, no control, invisible or direction-changing characters (U+202E),
+    no lone surrogates (bytes that were not UTF-8), no leading or trailing dots (``..``),
+    at most 200 characters and 240 bytes in UTF-8, the extension kept."""
+    name = unicodedata.normalize("NFC", name if isinstance(name, str) else "")
+    name = "".join("\x00" if ch in UNSAFE_CHARACTERS
+                   or unicodedata.category(ch) in UNSAFE_CATEGORIES else ch for ch in name)
+    name = re.sub(r"\x00+", "_", name).strip(" ._")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 10:
+        stem, dot, ext = name, "", ""
+    stem = stem[:MAX_NAME_LENGTH]
+    while stem and (len(stem + dot + ext) > MAX_NAME_LENGTH
+                    or len((stem + dot + ext).encode()) > MAX_NAME_BYTES):
+        stem = stem[:-1]
+    name = (stem + dot + ext).strip(" .") if stem else ""
+    return name or default

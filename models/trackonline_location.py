@@ -127,7 +127,8 @@ class TrackOnlineLocation(models.Model):
         keys = set(self.mapped("number")) | set(filter(None, self.mapped("gln")))
         vats = set(filter(None, self.mapped("vat")))
         partners = self.env["res.partner"].with_context(active_test=False).search(
-            ["|", ("ref", "in", list(keys)), ("vat", "in", list(vats))])
+            [("company_id", "in", [backend.company_id.id, False]),
+             "|", ("ref", "in", list(keys)), ("vat", "in", list(vats))])
         by_ref = {p.ref: p for p in partners if p.ref}
         by_vat = {p.vat: p for p in partners if p.vat}
         to_create = self.browse()
@@ -139,8 +140,9 @@ class TrackOnlineLocation(models.Model):
             elif backend.create_partners:
                 to_create |= location
         if to_create:
-            new = self.env["res.partner"].create([location._partner_values()
-                                                  for location in to_create])
+            new = self.env["res.partner"].create([
+                dict(location._partner_values(), company_id=backend.company_id.id)
+                for location in to_create])
             for location, partner in zip(to_create, new, strict=True):
                 location.partner_id = partner
 

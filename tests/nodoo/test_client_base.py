@@ -14,7 +14,9 @@ from clients.base import (
     RateLimiter,
     RemoteDataError,
     TransientError,
+    hide,
     mask,
+    storable,
 )
 
 PATH = "/trackline/api/login"
@@ -197,3 +199,35 @@ def test_retries_are_charged_to_the_limiter(sandbox):
     with pytest.raises(NotFound):
         api.request("GET", "/_missing")
     assert len(limiter._day) == 3, "the call and its two retries"
+
+
+def test_secrets_sent_are_masked_even_without_a_name(sandbox):
+    """A 401 page echoing the key bare, in a header line and URL-encoded."""
+    key = "k3y/with+odd=chars-0042"
+
+    class KeyClient(BaseClient):
+        def auth_headers(self):
+            return {"X-Key": key, "Accept": "application/json"}
+
+    sandbox.add_fault("/_missing", status=401, content_type="text/plain",
+                      body="bad key %s; X-Key: %s; /x?k=k3y%%2Fwith%%2Bodd%%3Dchars-0042; "
+                           "Accept: application/json" % (key, key))
+    client(sandbox, secrets=("pa55word-1",))  # a client registers its credentials
+    with pytest.raises(AuthError) as error:
+        KeyClient(sandbox.url, timeout=5, secrets=(key,)).request("GET", "/_missing")
+    text = "%s %s" % (error.value.message, error.value.excerpt)
+    assert "bad key ***" in text
+    assert key not in text and "k3y%2Fwith" not in text
+    assert "Accept: application/json" in text, "only secrets are masked"
+    assert mask("the pa55word-1 echoed") == "the *** echoed"
+    hide("short", None, "")
+    assert mask("short stays") == "short stays", "too short to be a secret worth masking"
+
+
+def test_json_with_nul_and_lone_surrogates_is_made_storable(sandbox):
+    sandbox.add_fault("/_missing", status=200, content_type="application/json",
+                      body='{"name": "a\\u0000b\\udc80.pdf", "ok": ["\\ud83d\\ude00"]}')
+    api = client(sandbox)
+    body = api.parse_json(api.request("GET", "/_missing"))
+    assert body == {"name": "a\ufffdb\ufffd.pdf", "ok": ["\U0001F600"]}
+    assert storable({"k\x00": ["\udc80", 1]}) == {"k\ufffd": ["\ufffd", 1]}
