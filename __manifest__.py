@@ -36,7 +36,7 @@
         "data/ir_cron.xml",
         "data/ir_actions_server.xml",
         "data/ir_filters.xml",
-        "report/tracking_paperformat.xml",
+        "report/tracking_report_layout.xml",
         "report/trackonline_balance_statement.xml",
         "report/trackline_process_dossier.xml",
     ],

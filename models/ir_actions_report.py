@@ -1,4 +1,5 @@
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from odoo import models
 
@@ -7,6 +8,18 @@ REPORT_PREFIX = "tracking_connector."
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        """Our reports make one PDF per record, merged afterwards: Debian's wkhtmltopdf
+        (Qt without wkhtmltopdf's patches) refuses more than one input document a call."""
+        report = self._get_report(report_ref)
+        if not (report.report_name or "").startswith(REPORT_PREFIX) or len(res_ids or []) < 2:
+            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+        streams = {}
+        for res_id in dict.fromkeys(res_ids):
+            streams.update(super()._render_qweb_pdf_prepare_streams(
+                report_ref, dict(data or {}), res_ids=[res_id]))
+        return streams
 
     def _prepare_html(self, html, report_model=False):
         """Our reports print the company header and footer of ``web.external_layout`` inside
