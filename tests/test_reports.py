@@ -185,7 +185,8 @@ class TestReports(SandboxCase, HttpCase):
         return model.read_group(domain, measures, context["group_by"], lazy=False)
 
     def test_views_load(self):
-        for action in ("action_trackonline_transaction_line", "action_trackonline_balance",
+        for action in ("action_trackline_document_analysis",
+                       "action_trackonline_transaction_line", "action_trackonline_balance",
                        "action_opuscapita_event_analysis", "action_tracking_sync_log_analysis"):
             action = self.env.ref("tracking_connector.%s" % action)
             modes = action.view_mode.split(",")
