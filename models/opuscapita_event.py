@@ -36,15 +36,26 @@ class OpusCapitaEvent(models.Model):
                                           ondelete="set null")
     event_time = fields.Datetime(index=True)
     created_at = fields.Datetime(string="Created in OpusCapita")
-    is_error = fields.Boolean(string="In error", index=True, readonly=True)
+    is_error = fields.Boolean(string="In error", index=True, compute="_compute_is_error",
+                              store=True, help="The status is one of the backend's error statuses.")
+    error_rate = fields.Float(string="Error rate (%)", compute="_compute_is_error", store=True,
+                              aggregator="avg", digits=(5, 1),
+                              help="100 for an event in error, 0 otherwise: its average over "
+                                   "a group of events is the group's error rate.")
     error_notified = fields.Boolean(readonly=True, copy=False,
                                     help="An activity was raised for this event's transaction.")
     raw = fields.Text(string="Event as received", readonly=True)
 
+    @api.depends("status", "backend_id.error_statuses")
+    def _compute_is_error(self):
+        for event in self:
+            event.is_error = (event.status or "").lower() in event.backend_id._error_status_set()
+            event.error_rate = 100.0 if event.is_error else 0.0
+
     # -- from OpusCapita --------------------------------------------------------------------
 
     @api.model
-    def _values(self, backend, row, error_statuses):
+    def _values(self, row):
         def pick(*keys):
             for key in keys:
                 value = row.get(key)
@@ -73,7 +84,6 @@ class OpusCapitaEvent(models.Model):
             "receiver_ref": receiver, "receiver_name": receiver_name,
             "event_time": _parse_datetime(pick("eventTime", "timestamp", "time")),
             "created_at": _parse_datetime(pick("createdAt", "created")),
-            "is_error": str(status).lower() in error_statuses,
             "raw": json.dumps(row, ensure_ascii=False, sort_keys=True),
         }
 
@@ -81,11 +91,8 @@ class OpusCapitaEvent(models.Model):
     def _save_page(self, backend, run, rows):
         """Upsert one page of events; an event without id is logged and skipped; events in
         error raise one activity per transaction."""
-        error_statuses = backend._error_status_set()
         rows = [dict(row, id=row.get("id") or row.get("eventId")) for row in rows]
-        records = self._save_rows(backend, run, rows,
-                                  lambda row: self._values(backend, row, error_statuses),
-                                  required=("id",))
+        records = self._save_rows(backend, run, rows, self._values, required=("id",))
         records._link_partners(backend)
         records.filtered("is_error")._raise_activities(backend)
         return records

@@ -54,7 +54,15 @@ class TrackingSyncLog(models.Model):
     api_calls = fields.Integer(string="API calls", readonly=True)
     rate_limited_count = fields.Integer(string="429s met", readonly=True)
     message = fields.Char(string="Summary", readonly=True)
+    failed_run_count = fields.Integer(string="Failed runs", compute="_compute_failed_run_count",
+                                      store=True, help="1 for a failed run: sums to the "
+                                                       "number of failed runs of a group.")
     error_details = fields.Text(readonly=True)
+
+    @api.depends("state")
+    def _compute_failed_run_count(self):
+        for log in self:
+            log.failed_run_count = 1 if log.state == "failed" else 0
 
     @api.depends("backend_name", "operation", "started_at")
     def _compute_display_name(self):

@@ -20,6 +20,11 @@ class TrackOnlineBalance(models.Model):
     balance = fields.Integer(aggregator="sum")
     synced_at = fields.Datetime(readonly=True)
 
+    def action_print_statement(self):
+        """The balance statement of the locations of these balances."""
+        return self.env.ref("tracking_connector.action_report_balance_statement").report_action(
+            self.location_id)
+
     @api.model
     def _replace_all(self, backend, run, rows):
         locations = self.env["trackonline.location"]

@@ -48,6 +48,8 @@ class TrackOnlineLocation(models.Model):
     created_on = fields.Datetime(readonly=True)
     modified_on = fields.Datetime(readonly=True)
     unique_item_count = fields.Integer(compute="_compute_unique_item_count")
+    balance_ids = fields.One2many("trackonline.balance", "location_id", string="Balances",
+                                  readonly=True)
 
     def _compute_unique_item_count(self):
         count_unique_items(self, "location_id")

@@ -22,6 +22,10 @@ class TrackOnlineTransactionLine(models.Model):
     date_transaction = fields.Datetime(related="transaction_id.date_transaction", store=True)
     type_code = fields.Selection(related="transaction_id.type_code", store=True)
     status_code = fields.Selection(related="transaction_id.status_code", store=True)
+    from_location_id = fields.Many2one(related="transaction_id.from_location_id", store=True,
+                                       index=True)
+    to_location_id = fields.Many2one(related="transaction_id.to_location_id", store=True,
+                                     index=True)
 
     @api.model
     def _replace_lines(self, transactions, rows_per_transaction, item_ids, warn):

@@ -69,6 +69,11 @@ ensure_addons_link() {
 # odoo-bin with the database settings: odoo_bin [shell] OPTIONS...
 odoo_bin() {
     local command=()
+    # wkhtmltopdf (Qt) complains on stderr, and Odoo logs it as a warning, when this is unset.
+    if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
+        export XDG_RUNTIME_DIR="$CACHE_DIR/runtime"
+        mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+    fi
     if [ "${1:-}" = shell ]; then command=(shell); shift; fi
     "$PY" "$ODOO_SRC/odoo-bin" "${command[@]}" \
         --addons-path="$ODOO_SRC/odoo/addons,$ADDONS_DIR" \

@@ -1,0 +1,281 @@
+import io
+from collections import defaultdict
+from datetime import datetime
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import format_date
+from odoo.tools.pdf import PdfReader
+
+from ..sandbox.opuscapita import (
+    OPUSCAPITA_CLIENT_ID,
+    OPUSCAPITA_CLIENT_SECRET,
+    OPUSCAPITA_PASSWORD,
+    OPUSCAPITA_USERNAME,
+)
+from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from .common import SandboxCase
+
+
+def pdf_text(pdf):
+    """The PDF's text, one line per text run, tabs (Debian's wkhtmltopdf spaces) and
+    zero-width spaces (after a minus sign) made plain."""
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return text.replace("\t", " ").replace("\u200b", "")
+
+
+def sandbox_time(value):
+    return datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+
+
+@tagged("post_install", "-at_install")
+class TestReports(SandboxCase, HttpCase):
+    """Reports on data synced from the sandbox: the two PDFs rendered by wkhtmltopdf, the
+    analysis views and the saved filters. An HttpCase: wkhtmltopdf loads the report's style
+    sheets from this Odoo, which must serve them from the test's own transaction."""
+
+    sandbox_transactions = 130
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.external_report_layout_id = cls.env.ref("web.external_layout_standard")
+        for model in ("trackonline.backend", "opuscapita.backend"):
+            cls.env[model].search([]).active = False  # demo backends: no sandbox behind them
+        cls.to = cls.env["trackonline.backend"].create({
+            "name": "TrackOnline reports", "base_url": "%s/trackonline/api/v1" % cls.sandbox.url,
+            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
+            "start_date": "2026-01-01", "window_days": 60, "timeout": 10,
+        })
+        cls.oc = cls.env["opuscapita.backend"].create({
+            "name": "Business Network reports", "environment": "custom",
+            "base_url": "%s/opuscapita" % cls.sandbox.url,
+            "client_id": OPUSCAPITA_CLIENT_ID, "client_secret": OPUSCAPITA_CLIENT_SECRET,
+            "username": OPUSCAPITA_USERNAME, "password": OPUSCAPITA_PASSWORD,
+            "start_date": "2026-03-01", "window_days": 30, "timeout": 10,
+        })
+        cls.sandbox.trackonline.reset(transactions=cls.sandbox_transactions)
+        cls.sandbox.opuscapita.reset()
+        for resource in ("locations", "item_definitions", "transactions", "balances"):
+            run = cls.to._sync(resource)
+            assert run.log.state == "done", run.log.error_details
+        run = cls.oc._sync_events()
+        assert run.log.state == "done", run.log.error_details
+
+    def render(self, xmlid, records):
+        """The PDF of ``records`` made by wkhtmltopdf (not the HTML of test mode), checking
+        that rendering logs no warning (Debian's wkhtmltopdf complains of header pages)."""
+        with self.assertNoLogs("odoo", level="WARNING"):
+            pdf, kind = self.env["ir.actions.report"].with_context(
+                force_report_rendering=True)._render_qweb_pdf(xmlid, records.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF-"))
+        return pdf_text(pdf)
+
+    def remote_balances(self, number):
+        """What TrackOnline's balance of location ``number`` is, from the sandbox's own
+        transactions: received minus sent, per item definition number."""
+        totals = defaultdict(int)
+        for tx in self.sandbox.trackonline.resources["transaction"]:
+            for side, sign in (("toLocation", 1), ("fromLocation", -1)):
+                if tx[side]["number"] == number:
+                    for line in tx["transactionItems"]:
+                        totals[line["itemDefinition"]["number"]] += sign * line["quantity"]
+        return totals
+
+    # -- Balance statement -----------------------------------------------------------------
+
+    def test_balance_statement_pdf(self):
+        location = self.env["trackonline.location"].search(
+            [("backend_id", "=", self.to.id), ("balance_ids", "!=", False)], limit=1)
+        expected = self.remote_balances(location.number)
+        self.assertEqual({b.item_definition_id.number: b.balance for b in location.balance_ids},
+                         dict(expected), "the balances are the sandbox's")
+        location.partner_id = self.env["res.partner"].create({
+            "name": "Kwekerij De Vries BV", "street": "Middel Broekweg 12", "zip": "2675 KB",
+            "city": "Honselersdijk"})
+        text = self.render("tracking_connector.action_report_balance_statement", location)
+        self.assertIn("Balance statement", text)
+        self.assertIn(self.env.company.name, text, "the company header is printed")
+        self.assertIn(location.name, text)
+        self.assertIn(location.number, text)
+        self.assertIn("Kwekerij De Vries BV", text)
+        self.assertIn("Honselersdijk", text)
+        flat = " ".join(line.strip() for line in text.splitlines())
+        for balance in location.balance_ids:
+            item = balance.item_definition_id
+            row = "%s %s %s %s %s" % (
+                item.number, item.name, "{:,}".format(expected[item.number]),
+                "{:,.2f}".format(item.base_price),
+                "{:,.2f}".format(expected[item.number] * item.base_price))
+            self.assertIn(row, flat, "one row per item definition with the sandbox's balance")
+        value = sum(expected[b.item_definition_id.number] * b.item_definition_id.base_price
+                    for b in location.balance_ids)
+        self.assertIn("Total {:,} {:,.2f}".format(sum(expected.values()), value), flat)
+
+    def test_balance_statement_from_balances_and_print_menu(self):
+        balances = self.env["trackonline.balance"].search([("backend_id", "=", self.to.id)])
+        action = balances[:3].action_print_statement()
+        self.assertEqual(action["report_name"], "tracking_connector.report_balance_statement")
+        self.assertEqual(action["context"]["active_ids"], balances[:3].location_id.ids)
+        prints = self.env["trackonline.location"].get_views(
+            [(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]["print"]
+        self.assertIn("Balance statement", [p["name"] for p in prints])
+        prints = self.env["trackline.process"].get_views(
+            [(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]["print"]
+        self.assertIn("Process dossier", [p["name"] for p in prints])
+
+    def test_balance_statement_of_two_locations_without_balance(self):
+        empty = self.env["trackonline.location"].create({
+            "backend_id": self.to.id, "number": "EMPTY-1", "name": "Empty depot Göteborg",
+            "city": "Göteborg"})
+        location = self.env["trackonline.location"].search(
+            [("backend_id", "=", self.to.id), ("balance_ids", "!=", False)], limit=1)
+        text = self.render("tracking_connector.action_report_balance_statement",
+                           location | empty)
+        self.assertIn(location.name, text)
+        self.assertIn("Empty depot Göteborg", text, "the location's own address is used")
+        self.assertIn("No balance", text)
+        self.assertEqual(text.count("Balance statement"), 2, "one statement each")
+
+    # -- Process dossier -------------------------------------------------------------------
+
+    def test_process_dossier_pdf(self):
+        process = self.import_process("10000")
+        remote = self.sandbox.trackline.processes["10000"]
+        self.assertEqual(len(process.document_ids), len(remote["documents"]))
+        self.assertTrue(all(doc.state == "downloaded" for doc in process.document_ids))
+        text = self.render("tracking_connector.action_report_process_dossier", process)
+        self.assertIn("Process dossier", text)
+        self.assertIn(self.env.company.name, text)
+        for value in (remote["name"], remote["process_id"], remote["status"],
+                      self.backend.name):
+            self.assertIn(value, text)
+        self.assertIn(format_date(self.env, process.created_at), text, "creation date")
+        flat = " ".join(text.split())
+        for doc, remote_doc in zip(process.document_ids.sorted("remote_id"),
+                                   sorted(remote["documents"], key=lambda d: d["doc_id"]),
+                                   strict=True):
+            self.assertIn(remote_doc["doc_name"], flat)
+            self.assertIn(remote_doc["doc_type"], flat)
+            self.assertIn(doc.mimetype, flat)
+            self.assertIn("{:,}".format(len(self.sandbox.trackline.files[doc.remote_id])), flat)
+        self.assertIn("Downloaded", flat)
+
+    def test_process_dossier_shows_documents_in_error(self):
+        self.backend.max_file_size = 1
+        process = self.import_process("10001")
+        failed = process.document_ids.filtered(lambda d: d.state == "error")
+        self.assertTrue(failed)
+        flat = " ".join(self.render("tracking_connector.action_report_process_dossier",
+                                    process).split())
+        for doc in failed:
+            self.assertIn(doc.name, flat)
+            self.assertIn(doc.state_message, flat)
+
+    # -- Analysis views and saved filters --------------------------------------------------
+
+    def read_filter(self, xmlid, measures):
+        saved = self.env.ref("tracking_connector.%s" % xmlid)
+        context = eval(saved.context)  # noqa: S307 pylint: disable=eval-used
+        domain = eval(saved.domain)  # noqa: S307 pylint: disable=eval-used
+        model = self.env[saved.model_id]
+        action = self.env[saved.action_id.type].browse(saved.action_id.id)
+        self.assertEqual(action.res_model, saved.model_id)
+        self.assertFalse(saved.user_id, "shared with every user")
+        return model.read_group(domain, measures, context["group_by"], lazy=False)
+
+    def test_views_load(self):
+        for action in ("action_trackline_document_analysis",
+                       "action_trackonline_transaction_line", "action_trackonline_balance",
+                       "action_opuscapita_event_analysis", "action_tracking_sync_log_analysis"):
+            action = self.env.ref("tracking_connector.%s" % action)
+            modes = action.view_mode.split(",")
+            views = self.env[action.res_model].get_views([(False, m) for m in modes]
+                                                         + [(False, "search")])["views"]
+            for mode in ("pivot", "graph"):
+                self.assertIn(mode, modes)
+                self.assertIn("<%s" % mode, views[mode]["arch"])
+        action = self.env.ref("tracking_connector.action_opuscapita_event_analysis")
+        filters = self.env["ir.filters"].get_filters("opuscapita.event", action.id)
+        self.assertIn("Volume and error rate by day", [f["name"] for f in filters])
+
+    def test_transaction_item_filters(self):
+        remote = self.sandbox.trackonline.resources["transaction"]
+        groups = self.read_filter("filter_trackonline_line_month_type", ["quantity:sum"])
+        self.assertGreater(len(groups), 1)
+        for group in groups:
+            bounds = group["__range"]["date_transaction:month"]
+            start, end = (datetime.strptime(bounds[k], "%Y-%m-%d %H:%M:%S") for k in ("from", "to"))
+            expected = sum(line["quantity"] for tx in remote
+                           if str(tx["typeCode"]) == group["type_code"]
+                           and start <= sandbox_time(tx["dateTransaction"]) < end
+                           for line in tx["transactionItems"])
+            self.assertEqual(group["quantity"], expected, group)
+        self.assertEqual(sum(g["quantity"] for g in groups),
+                         sum(line["quantity"] for tx in remote for line in tx["transactionItems"]))
+        groups = self.read_filter("filter_trackonline_line_location_item", ["quantity:sum"])
+        received = defaultdict(int)
+        for tx in remote:
+            for line in tx["transactionItems"]:
+                received[tx["toLocation"]["number"], line["itemDefinition"]["number"]] += \
+                    line["quantity"]
+        locations = self.env["trackonline.location"]
+        items = self.env["trackonline.item.definition"]
+        self.assertEqual({(locations.browse(g["to_location_id"][0]).number,
+                           items.browse(g["item_definition_id"][0]).number): g["quantity"]
+                          for g in groups}, dict(received))
+        groups = self.read_filter("filter_trackonline_line_processed_item", ["quantity:sum"])
+        self.assertEqual(sum(g["quantity"] for g in groups),
+                         sum(line["quantity"] for tx in remote if tx["statusCode"] == 35
+                             for line in tx["transactionItems"]))
+
+    def test_balance_filters(self):
+        groups = self.read_filter("filter_trackonline_balance_location_item", ["balance:sum"])
+        location = self.env["trackonline.location"].browse(groups[0]["location_id"][0])
+        item = self.env["trackonline.item.definition"].browse(groups[0]["item_definition_id"][0])
+        self.assertEqual(groups[0]["balance"], self.remote_balances(location.number)[item.number])
+        self.assertEqual(sum(g["balance"] for g in groups), 0,
+                         "what one location sends another receives")
+        negative = self.read_filter("filter_trackonline_balance_negative", ["balance:sum"])
+        self.assertTrue(negative)
+        self.assertTrue(all(g["balance"] < 0 for g in negative))
+
+    def test_event_filters_error_rate(self):
+        remote = self.sandbox.opuscapita.events
+        errors = {"error", "rejected", "failed"}
+        groups = self.read_filter("filter_opuscapita_event_document_type", ["error_rate:avg"])
+        self.assertEqual(len(groups), len({e["documentType"] for e in remote}))
+        for group in groups:
+            events = [e for e in remote if e["documentType"] == group["document_type"]]
+            self.assertEqual(group["__count"], len(events))
+            rate = 100.0 * sum(e["status"].lower() in errors for e in events) / len(events)
+            self.assertAlmostEqual(group["error_rate"], rate, places=4)
+        day = self.read_filter("filter_opuscapita_event_day", ["error_rate:avg"])
+        self.assertEqual(sum(g["__count"] for g in day), len(remote))
+        in_error = self.read_filter("filter_opuscapita_event_sender_errors", [])
+        self.assertEqual(sum(g["__count"] for g in in_error),
+                         sum(e["status"].lower() in errors for e in remote))
+        # The rate follows the backend's error statuses.
+        self.oc.error_statuses = "Rejected"
+        groups = self.read_filter("filter_opuscapita_event_document_type", ["error_rate:avg"])
+        rejected = 100.0 * sum(e["status"] == "Rejected" for e in remote) / len(remote)
+        total = sum(g["error_rate"] * g["__count"] for g in groups) / len(remote)
+        self.assertAlmostEqual(total, rejected, places=4)
+
+    def test_sync_health_filters(self):
+        logs = self.env["tracking.sync.log"].search([])
+        groups = self.read_filter("filter_sync_log_day_backend",
+                                  ["failed_run_count:sum", "api_calls:sum",
+                                   "rate_limited_count:sum"])
+        self.assertEqual(sum(g["__count"] for g in groups), len(logs))
+        self.assertEqual(sum(g["api_calls"] for g in groups), sum(logs.mapped("api_calls")))
+        self.assertGreater(sum(g["api_calls"] for g in groups), 5)
+        self.assertEqual(sum(g["failed_run_count"] for g in groups), 0)
+        self.sandbox.add_fault("/opuscapita/track/api/transactions", malformed_json=True)
+        self.oc._sync_events()
+        self.assertEqual(self.last_log(self.oc).state, "failed")
+        groups = self.read_filter("filter_sync_log_failures_operation", ["failed_count:sum"])
+        self.assertEqual(sum(g["__count"] for g in groups), 1)
+        self.assertEqual(groups[0]["backend_name"], self.oc.display_name)
+        day = self.read_filter("filter_sync_log_day_backend", ["failed_run_count:sum"])
+        self.assertEqual(sum(g["failed_run_count"] for g in day), 1)
