@@ -31,6 +31,7 @@
         "wizards/trackline_import_wizard_views.xml",
         "wizards/sage50_onboarding_wizard_views.xml",
         "wizards/opuscapita_fetch_wizard_views.xml",
+        "views/tracking_dashboard_views.xml",
         "views/menus.xml",
         "data/ir_cron.xml",
         "data/ir_actions_server.xml",

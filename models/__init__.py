@@ -26,3 +26,4 @@ from . import trackonline_item_configuration
 from . import trackonline_unique_item
 from . import trackonline_packaging_label
 from . import trackonline_iot
+from . import tracking_dashboard
