@@ -42,6 +42,9 @@
         "demo/opuscapita_backend_demo.xml",
         "demo/sage50_backend_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["tracking_connector/static/tests/tours/*.js"],
+    },
     "images": ["static/description/icon.png"],
     "uninstall_hook": "uninstall_hook",
     "application": True,

@@ -2,6 +2,7 @@ import time
 
 from odoo import fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..clients.trackonline import LICENCE_LIMITS
 
@@ -9,7 +10,7 @@ from ..clients.trackonline import LICENCE_LIMITS
 BACKEND_MODELS = ("trackline.backend", "trackonline.backend", "opuscapita.backend",
                   "sage50.backend")
 # Values of a record's state that mean "this record needs someone".
-ERROR_STATES = {"send_state": ("error",), "state": ("error", "failed", "badRequest")}
+ERROR_STATES = {"send_state": ("error", "rejected"), "state": ("error", "failed", "badRequest")}
 # The sync buttons of a card: name -> the backend model that has the action.
 CARD_ACTIONS = {
     "action_test_connection": BACKEND_MODELS,
@@ -66,16 +67,15 @@ class TrackingDashboard(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        selects = []
-        for number, model in enumerate(BACKEND_MODELS):
-            table = self.env[model]._table
-            selects.append(
-                "SELECT %(id)s * 100000000 + b.id AS id, '%(model)s'::varchar AS backend_model,"
-                " b.id AS backend_id, %(number)s AS sequence, b.name, b.company_id,"
-                " b.active, b.connection_state FROM %(table)s b"
-                % {"id": number + 1, "model": model, "number": number, "table": table})
-        self.env.cr.execute("CREATE OR REPLACE VIEW %s AS (%s)"
-                            % (self._table, " UNION ALL ".join(selects)))
+        selects = [
+            SQL("SELECT %(offset)s + b.id AS id, %(model)s::varchar AS backend_model, "
+                "b.id AS backend_id, %(number)s AS sequence, b.name, b.company_id, b.active, "
+                "b.connection_state FROM %(table)s b",
+                offset=(number + 1) * 100000000, model=model, number=number,
+                table=SQL.identifier(self.env[model]._table))
+            for number, model in enumerate(BACKEND_MODELS)]
+        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)",
+                                SQL.identifier(self._table), SQL(" UNION ALL ").join(selects)))
 
     # -- figures -------------------------------------------------------------------------------
 
