@@ -102,7 +102,7 @@ registry.category("web_tour.tours").add("tracking_connector_backend_setup", {
             run: "click",
         },
         {
-            trigger: ".o_graph_renderer canvas",
+            trigger: ".o_graph_view .o_graph_renderer",
         },
     ],
 });
