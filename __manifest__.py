@@ -32,6 +32,7 @@
         "wizards/sage50_onboarding_wizard_views.xml",
         "wizards/opuscapita_fetch_wizard_views.xml",
         "views/trackonline_transaction_line_views.xml",
+        "views/tracking_dashboard_views.xml",
         "views/menus.xml",
         "data/ir_cron.xml",
         "data/ir_actions_server.xml",
@@ -46,6 +47,9 @@
         "demo/opuscapita_backend_demo.xml",
         "demo/sage50_backend_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["tracking_connector/static/tests/tours/*.js"],
+    },
     "images": ["static/description/icon.png"],
     "uninstall_hook": "uninstall_hook",
     "application": True,

@@ -27,3 +27,4 @@ from . import trackonline_unique_item
 from . import trackonline_packaging_label
 from . import trackonline_iot
 from . import ir_actions_report
+from . import tracking_dashboard

@@ -59,7 +59,9 @@ class Sage50Backend(models.Model):
 
     def _compute_key_state(self):
         for backend in self:
-            _key, expires, note = backend._key_row()
+            # Display only: a read-only cursor (a replica's may lag; a read-only request,
+            # like a list's, may open no other kind).
+            _key, expires, note = backend._key_row(readonly=True)
             backend.key_expires_at = (fields.Datetime.to_datetime(
                 time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(expires))) if expires else False)
             backend.key_message = note
@@ -82,10 +84,10 @@ class Sage50Backend(models.Model):
 
     # -- the API key: always read and written on a cursor of its own --------------------------
 
-    def _key_row(self):
+    def _key_row(self, readonly=False):
         """(key, expiry as Unix time, note) as last committed: another worker may have
         rotated the key meanwhile."""
-        with self.env.registry.cursor() as cr:
+        with self.env.registry.cursor(readonly=readonly) as cr:
             cr.execute("SELECT value, expires_at, note FROM tracking_token WHERE "
                        "backend_model = %s AND backend_id = %s AND name = %s",
                        (self._name, self.id, KEY_NAME))

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from odoo import fields, models
 
-from .tracking_sync_log import SyncRun
+from .tracking_sync_log import COUNTS_FORMAT, SyncRun
 
 MANAGER_GROUP = "tracking_connector.group_tracking_manager"
 CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -13,6 +13,17 @@ CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 def api_datetime(moment):
     """A UTC time as the APIs write it, to the millisecond: 2026-05-01T00:00:00.000Z."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def log_summary(log):
+    """A run's message with what it created, updated and failed, when it did anything."""
+    counts = COUNTS_FORMAT % (
+        log.created_count, log.updated_count, log.skipped_count, log.failed_count)
+    message = log.message or ""
+    if counts in message or not any((log.created_count, log.updated_count,
+                                      log.skipped_count, log.failed_count)):
+        return message
+    return "%s (%s)" % (message, counts)
 
 
 class TrackingBackendMixin(models.AbstractModel):
@@ -104,7 +115,7 @@ class TrackingBackendMixin(models.AbstractModel):
         states = set(logs.mapped("state"))
         kind = ("danger" if "failed" in states
                 else "warning" if states & {"warning", "stopped", "busy"} else "success")
-        lines = ["%s %%s" % log.message.replace("%", "%%") for log in logs]
+        lines = ["%s %%s" % log_summary(log).replace("%", "%%") for log in logs]
         links = [{"label": self.env._("(run log)"), "url": "/odoo/tracking.sync.log/%d" % log.id}
                  for log in logs]
         params = {"title": title, "message": "\n".join(lines), "links": links,

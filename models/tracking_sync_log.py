@@ -22,6 +22,7 @@ MAX_ERROR_LINES = 200
 # both updated (REPEATABLE READ), a deadlock. The page is done again on fresh data.
 CLASH_PGCODES = ("23505", "40001", "40P01")
 PAGE_ATTEMPTS = 3
+COUNTS_FORMAT = "%d created, %d updated, %d skipped, %d failed"
 
 
 class TrackingSyncLog(models.Model):
@@ -92,6 +93,9 @@ class SyncRun:
     is logged with its reason and the run goes on; any other error rolls back the unit and
     ends the run."""
 
+    # A run started by a user (not by a cron) tells them how far it got at most this often.
+    PROGRESS_INTERVAL = 3.0
+
     def __init__(self, backend, operation):
         self.backend = backend
         self.env = backend.env
@@ -103,6 +107,9 @@ class SyncRun:
         self.busy = False
         self._lock_key = None
         self.message = None
+        self._progress_at = time.monotonic()
+        self._progress_to = (None if backend.env.context.get("ir_cron_progress_id")
+                             else backend.env.user)
         self.log = self.env["tracking.sync.log"].sudo().create({
             "backend_model": backend._name,
             "backend_id": backend.id,
@@ -162,6 +169,7 @@ class SyncRun:
             self.failed += 1
             self.error("%s: %s" % (label, error_text(exc)))
         else:
+            self._progress()
             commit(self.env)
 
     def page(self, label, save):
@@ -187,6 +195,22 @@ class SyncRun:
                 self.env.cr.rollback()
                 time.sleep(0.2 * attempt)
 
+    def _progress(self):
+        """Tell the user who started the run how many records it has done so far: a bus
+        notification sent with the step's commit, at most every ``PROGRESS_INTERVAL``
+        seconds. Crons run unseen."""
+        now = time.monotonic()
+        if not self._progress_to or now - self._progress_at < self.PROGRESS_INTERVAL:
+            return
+        self._progress_at = now
+        done = self.created + self.updated + self.skipped + self.failed
+        self._progress_to._bus_send("simple_notification", {
+            "type": "info",
+            "title": self.backend.display_name,
+            "message": self.env._("%(operation)s: %(count)s records so far",
+                                  operation=self.log.operation, count="{:,}".format(done)),
+        })
+
     def fail(self, exc):
         self.fatal = error_text(exc)
         self.rate_limited = isinstance(exc, RateLimited)
@@ -202,8 +226,7 @@ class SyncRun:
         state = ("busy" if self.busy else "stopped" if self.rate_limited
                  else "failed" if self.fatal else "warning" if self.failed else "done")
         summary = self.fatal or self.message or (
-            "%d created, %d updated, %d skipped, %d failed"
-            % (self.created, self.updated, self.skipped, self.failed))
+            COUNTS_FORMAT % (self.created, self.updated, self.skipped, self.failed))
         self.log.write({
             "ended_at": end,
             "duration": (end - self.log.started_at).total_seconds(),

@@ -9,7 +9,7 @@ class TrackOnlineItemConfiguration(models.Model):
 
     _name = "trackonline.item.configuration"
     _description = "TrackOnline Item Configuration"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin"]
+    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
     _order = "name, id"
     _trackonline_resource = "itemconfiguration"
 

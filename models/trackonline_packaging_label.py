@@ -9,7 +9,7 @@ class TrackOnlinePackagingLabel(models.Model):
 
     _name = "trackonline.packaging.label"
     _description = "TrackOnline Packaging Label"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin"]
+    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
     _order = "number, id"
     _rec_name = "number"
     _trackonline_resource = "packaginglabel"

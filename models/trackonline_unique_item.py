@@ -8,7 +8,7 @@ class TrackOnlineUniqueItem(models.Model):
 
     _name = "trackonline.unique.item"
     _description = "TrackOnline Unique Item"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin"]
+    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
     _order = "number, id"
     _rec_name = "number"
     _trackonline_resource = "uniqueitem"

@@ -5,3 +5,5 @@ from . import test_sage50
 from . import test_trackonline_more
 from . import test_security_http
 from . import test_reports
+from . import test_dashboard
+from . import test_ui

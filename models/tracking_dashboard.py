@@ -1,0 +1,230 @@
+import time
+
+from odoo import fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..clients.trackonline import LICENCE_LIMITS
+
+# The backends shown on the dashboard, in the order of their cards.
+BACKEND_MODELS = ("trackline.backend", "trackonline.backend", "opuscapita.backend",
+                  "sage50.backend")
+# Values of a record's state that mean "this record needs someone".
+ERROR_STATES = {"send_state": ("error", "rejected"), "state": ("error", "failed", "badRequest")}
+# The sync buttons of a card: name -> the backend model that has the action.
+CARD_ACTIONS = {
+    "action_test_connection": BACKEND_MODELS,
+    "action_sync_transactions": ("trackonline.backend",),
+    "action_sync_locations": ("trackonline.backend",),
+    "action_sync_item_definitions": ("trackonline.backend",),
+    "action_sync_balances": ("trackonline.backend",),
+    "action_poll_results": ("trackonline.backend",),
+    "action_sync_events": ("opuscapita.backend",),
+    "action_open_import_wizard": ("trackline.backend",),
+    "action_rotate_key": ("sage50.backend",),
+    "action_view_sync_logs": BACKEND_MODELS,
+}
+
+
+class TrackingDashboard(models.Model):
+    """One read-only card per backend of the four systems (a SQL view over their tables):
+    its connection, last run, records mirrored, API calls of today, open errors, and the
+    buttons that run its syncs. The figures are computed for all cards with a few grouped
+    queries."""
+
+    _name = "tracking.dashboard"
+    _description = "Tracking Dashboard Card"
+    _auto = False
+    _order = "sequence, name, id"
+    # Searching the view first writes what is pending on the backends it reads.
+    _depends = {model: ["name", "company_id", "active", "connection_state"]
+                for model in BACKEND_MODELS}
+
+    backend_model = fields.Selection(
+        [("trackline.backend", "Trackline"), ("trackonline.backend", "TrackOnline"),
+         ("opuscapita.backend", "OpusCapita"), ("sage50.backend", "Sage 50")],
+        string="System", readonly=True)
+    backend_id = fields.Many2oneReference(string="Backend ID", model_field="backend_model",
+                                          readonly=True)
+    sequence = fields.Integer(readonly=True)
+    name = fields.Char(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    active = fields.Boolean(readonly=True)
+    connection_state = fields.Selection(
+        [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")], readonly=True)
+    last_sync_at = fields.Datetime(compute="_compute_figures")
+    last_sync_state = fields.Selection(
+        lambda self: self.env["tracking.sync.log"]._fields["state"].selection,
+        compute="_compute_figures")
+    last_sync_message = fields.Char(compute="_compute_figures")
+    record_count = fields.Integer(string="Records mirrored", compute="_compute_figures")
+    calls_today = fields.Integer(string="API calls today", compute="_compute_figures")
+    calls_budget = fields.Integer(string="Daily call budget", compute="_compute_figures",
+                                  help="0: the API sets no budget the connector knows of.")
+    error_count = fields.Integer(string="Open errors", compute="_compute_figures",
+                                 help="Failed runs of the last 24 hours, records in error and "
+                                      "open activities.")
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        selects = [
+            SQL("SELECT %(offset)s + b.id AS id, %(model)s::varchar AS backend_model, "
+                "b.id AS backend_id, %(number)s AS sequence, b.name, b.company_id, b.active, "
+                "b.connection_state FROM %(table)s b",
+                offset=(number + 1) * 100000000, model=model, number=number,
+                table=SQL.identifier(self.env[model]._table))
+            for number, model in enumerate(BACKEND_MODELS)]
+        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)",
+                                SQL.identifier(self._table), SQL(" UNION ALL ").join(selects)))
+
+    # -- figures -------------------------------------------------------------------------------
+
+    def _compute_figures(self):
+        keys = {(card.backend_model, card.backend_id) for card in self}
+        last = self._last_runs(keys)
+        recent_failures = self._recent_failures(keys)
+        records, errors = self._record_counts(keys)
+        calls = self._calls_today(keys)
+        budgets = self._budgets(keys)
+        for card in self:
+            key = (card.backend_model, card.backend_id)
+            started, state, message = last.get(key, (False, False, False))
+            card.last_sync_at = started
+            card.last_sync_state = state
+            card.last_sync_message = message
+            card.record_count = records.get(key, 0)
+            card.calls_today = calls.get(key, 0)
+            card.calls_budget = budgets.get(key, 0)
+            card.error_count = errors.get(key, 0) + recent_failures.get(key, 0)
+
+    def _last_runs(self, keys):
+        """The last run of each backend: one query for all cards."""
+        if not keys:
+            return {}
+        self.env["tracking.sync.log"].flush_model()
+        self.env.cr.execute("""
+            SELECT DISTINCT ON (backend_model, backend_id)
+                   backend_model, backend_id, started_at, state, message
+              FROM tracking_sync_log
+             WHERE (backend_model, backend_id) IN %s
+          ORDER BY backend_model, backend_id, started_at DESC, id DESC
+        """, (tuple(keys),))
+        return {(model, bid): (started, state, message)
+                for model, bid, started, state, message in self.env.cr.fetchall()}
+
+    def _recent_failures(self, keys):
+        since = fields.Datetime.subtract(fields.Datetime.now(), hours=24)
+        result = {}
+        for model in {model for model, _bid in keys}:
+            groups = self.env["tracking.sync.log"].sudo()._read_group(
+                [("backend_model", "=", model),
+                 ("backend_id", "in", [bid for m, bid in keys if m == model]),
+                 ("state", "=", "failed"), ("started_at", ">=", since)],
+                ["backend_id"], ["__count"])
+            result.update({(model, bid): count for bid, count in groups})
+        return result
+
+    def _backend_record_models(self, backend_model):
+        """Models whose records belong to a backend of ``backend_model`` (stored
+        ``backend_id``), mirrored or sent."""
+        for name, model in self.env.registry.items():
+            field = model._fields.get("backend_id")
+            if (not model._abstract and not model._transient and model._auto
+                    and field is not None and field.type == "many2one"
+                    and field.comodel_name == backend_model and field.store):
+                yield self.env[name]
+
+    def _record_counts(self, keys):
+        """Records mirrored (bindings) and records in error or with an open activity, per
+        backend: one grouped query per model."""
+        records, errors = {}, {}
+        binding = self.env.registry["tracking.binding.mixin"]
+        for backend_model in {model for model, _bid in keys}:
+            ids = [bid for model, bid in keys if model == backend_model]
+            for model in self._backend_record_models(backend_model):
+                base = [("backend_id", "in", ids)]
+                if isinstance(model, binding):
+                    for backend, count in model._read_group(base, ["backend_id"], ["__count"]):
+                        key = (backend_model, backend.id)
+                        records[key] = records.get(key, 0) + count
+                domains = [[(field, "in", values)] for field, values in ERROR_STATES.items()
+                           if field in model._fields
+                           and model._fields[field].type == "selection"]
+                if "activity_ids" in model._fields:
+                    domains.append([("activity_ids", "!=", False)])
+                for domain in domains:
+                    for backend, count in model._read_group(base + domain, ["backend_id"],
+                                                            ["__count"]):
+                        key = (backend_model, backend.id)
+                        errors[key] = errors.get(key, 0) + count
+        return records, errors
+
+    def _calls_today(self, keys):
+        if not keys:
+            return {}
+        self.env["tracking.rate.counter"].flush_model()
+        self.env.cr.execute("""
+            SELECT backend_model, backend_id, calls FROM tracking_rate_counter
+             WHERE period = 'day' AND period_start = %s AND (backend_model, backend_id) IN %s
+        """, (int(time.time() // 86400), tuple(keys)))
+        return {(model, bid): calls for model, bid, calls in self.env.cr.fetchall()}
+
+    def _budgets(self, keys):
+        ids = [bid for model, bid in keys if model == "trackonline.backend"]
+        backends = self.env["trackonline.backend"].sudo().browse(ids)
+        return {("trackonline.backend", backend.id): LICENCE_LIMITS[backend.licence_tier][1]
+                for backend in backends.exists()}
+
+    # -- buttons ---------------------------------------------------------------------------------
+
+    def _backend(self):
+        """The backend behind this card, read with the user's rights (its company rule
+        applies)."""
+        self.ensure_one()
+        backend = self.env[self.backend_model].browse(self.backend_id).exists()
+        if not backend:
+            raise UserError(self.env._("This backend no longer exists."))
+        backend.check_access("read")
+        return backend
+
+    def action_open_backend(self):
+        backend = self._backend()
+        return {"type": "ir.actions.act_window", "res_model": backend._name,
+                "res_id": backend.id, "view_mode": "form", "views": [(False, "form")]}
+
+    def _run_action(self, name):
+        backend = self._backend()
+        if backend._name not in CARD_ACTIONS.get(name, ()):
+            raise UserError(self.env._("%(backend)s has no button \"%(name)s\".",
+                                       backend=backend.display_name, name=name))
+        return getattr(backend, name)()
+
+    def action_test_connection(self):
+        return self._run_action("action_test_connection")
+
+    def action_sync_transactions(self):
+        return self._run_action("action_sync_transactions")
+
+    def action_sync_locations(self):
+        return self._run_action("action_sync_locations")
+
+    def action_sync_item_definitions(self):
+        return self._run_action("action_sync_item_definitions")
+
+    def action_sync_balances(self):
+        return self._run_action("action_sync_balances")
+
+    def action_poll_results(self):
+        return self._run_action("action_poll_results")
+
+    def action_sync_events(self):
+        return self._run_action("action_sync_events")
+
+    def action_open_import_wizard(self):
+        return self._run_action("action_open_import_wizard")
+
+    def action_rotate_key(self):
+        return self._run_action("action_rotate_key")
+
+    def action_view_sync_logs(self):
+        return self._run_action("action_view_sync_logs")
