@@ -42,7 +42,8 @@ sync() {  # sync SYSTEM BACKEND
         --sandbox "http://127.0.0.1:$PORT" --system "$1" --backend "$2" \
         --processes "$PROCESS_IDS" --scopes "$SCOPES" --sage50 "$SAGE50"
 }
-crash() {  # crash SYSTEM THRESHOLD COUNT_FUNCTION: kill the crashed run once that many are saved
+crash() {  # crash SYSTEM THRESHOLD COUNT_FUNCTION [STATE_FUNCTION]: kill the crashed run once
+           # that many are saved (STATE_FUNCTION describes what was half done then)
     sync "$1" crashed >/dev/null &
     local victim=$! done_so_far  # the Odoo process itself (exec)
     for _ in $(seq 1 1200); do
@@ -53,7 +54,7 @@ crash() {  # crash SYSTEM THRESHOLD COUNT_FUNCTION: kill the crashed run once th
     kill -9 "$victim" 2>/dev/null || true
     wait "$victim" 2>/dev/null || true
     killed_at=$($3 crashed)
-    log "$1: killed with SIGKILL after $killed_at saved"
+    log "$1: killed with SIGKILL after $killed_at saved${4:+, $($4)}"
     (sync "$1" crashed) >/dev/null
     (sync "$1" reference) >/dev/null
 }
@@ -102,7 +103,8 @@ tl_count() { sql "SELECT count(*) FROM trackline_process p JOIN trackline_backen
 tl_attachments() { sql "SELECT count(*) || '/' || count(DISTINCT a.checksum) FROM ir_attachment a
     JOIN trackline_process p ON a.res_model = 'trackline.process' AND a.res_id = p.id
     JOIN trackline_backend b ON b.id = p.backend_id WHERE b.name = '$1'"; }
-crash trackline $((PROCESSES / 3)) tl_count
+tl_pending() { echo "$(sql "SELECT count(*) FROM ($(printf "$tl_docs" crashed)) x WHERE state = 'pending'") documents to download"; }
+crash trackline $((PROCESSES / 3)) tl_count tl_pending
 check "Trackline: the kill happened mid-way" yes "$(mid_way "$PROCESSES")"
 check "Trackline: all processes after resuming, none twice" "$PROCESSES/$PROCESSES" "$(sql "
     SELECT count(*) || '/' || count(DISTINCT remote_id) FROM trackline_process p
@@ -110,6 +112,7 @@ check "Trackline: all processes after resuming, none twice" "$PROCESSES/$PROCESS
 check "Trackline: no document left half-imported (to download)" 0 "$(sql "SELECT count(*)
     FROM ($(printf "$tl_docs" crashed)) x WHERE state = 'pending'")"
 check "Trackline: same documents, states and checksums as the uninterrupted run" 0 "$(same_rows "$tl_docs")"
+check "Trackline: the killed run's log is marked interrupted" 1 "$(interrupted trackline.backend)"
 check "Trackline: one attachment per downloaded document, no duplicate" "$(tl_attachments reference)" "$(tl_attachments crashed)"
 # The sandbox's files (SHA-1, as ir.attachment keeps it) against the attachments of the
 # crashed backend.
@@ -148,7 +151,8 @@ sg_files="SELECT d.scope, d.state, d.record_count, a.checksum FROM sage50_downlo
           LEFT JOIN ir_attachment a ON a.id = d.attachment_id WHERE b.name = '%s'"
 # Killed once the first file (Customers) is kept: during its import or after it.
 sg_kept() { sql "SELECT count(*) FROM ($(printf "$sg_files" "$1")) x WHERE checksum IS NOT NULL"; }
-crash sage50 1 sg_kept
+sg_contacts() { echo "$(sql "SELECT count(*) FROM ($(printf "$sg_partners" crashed)) x") contacts"; }
+crash sage50 1 sg_kept sg_contacts
 check "Sage 50: the kill happened mid-way" yes "$(mid_way 4)"
 check "Sage 50: one contact per customer after resuming" "$RECORDS/$RECORDS/$RECORDS" "$(sql "
     SELECT count(*) || '/' || count(DISTINCT s.remote_id) || '/' || count(DISTINCT s.partner_id)
