@@ -23,6 +23,7 @@ MAX_ERROR_LINES = 200
 CLASH_PGCODES = ("23505", "40001", "40P01")
 PAGE_ATTEMPTS = 3
 COUNTS_FORMAT = "%d created, %d updated, %d skipped, %d failed"
+LOG_LOCK = zlib.crc32(b"tracking.sync.log") - 2**31  # with the log id: the run is alive
 
 
 class TrackingSyncLog(models.Model):
@@ -118,7 +119,27 @@ class SyncRun:
             "user_id": self.env.uid,
             "operation": operation,
         })
+        # Held by this connection while the run lasts, released by PostgreSQL if the
+        # process dies: a "running" log whose lock is free belongs to a dead run.
+        self.env.cr.execute("SELECT pg_advisory_lock(%s, %s)", (LOG_LOCK, self.log.id))
+        self._close_dead_logs()
         commit(self.env)
+
+    def _close_dead_logs(self):
+        """Mark the logs of this backend still "running" whose run died (SIGKILL, OOM,
+        container stop) as interrupted."""
+        cr = self.env.cr
+        for log in self.env["tracking.sync.log"].sudo().search([
+                ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id),
+                ("state", "=", "running"), ("id", "!=", self.log.id)]):
+            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOG_LOCK, log.id))
+            if not cr.fetchone()[0]:
+                continue  # its run is alive
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, log.id))
+            log.write({"state": "failed", "ended_at": fields.Datetime.now(),
+                       "message": self.env._("Interrupted: the run stopped without finishing "
+                                             "(its process ended). What it saved stands; the "
+                                             "next run goes on from there.")})
 
     def exclusive(self, name):
         """Make sure no other run of sync ``name`` of this backend is under way: a
@@ -132,16 +153,6 @@ class SyncRun:
             raise RunBusy(self.env._("Another run of \"%s\" is under way for this backend: "
                                      "this one did nothing.", name))
         self._lock_key = key
-        # Holding the lock, any other log of this sync still "running" belongs to a run whose
-        # process died (the lock went with its connection): say so.
-        self.env["tracking.sync.log"].sudo().search([
-            ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id),
-            ("run_key", "=", name), ("state", "=", "running"), ("id", "!=", self.log.id),
-        ]).write({"state": "failed", "ended_at": fields.Datetime.now(),
-                  "message": self.env._("Interrupted: the run stopped without finishing (its "
-                                        "process ended). Its saved pages and cursor stand; "
-                                        "this run goes on from there.")})
-        commit(self.env)
 
     def count(self, created=0, updated=0, skipped=0, failed=0):
         self.created += created
@@ -242,6 +253,7 @@ class SyncRun:
         })
         if self._lock_key:
             self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", self._lock_key)
+        self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, self.log.id))
         commit(self.env)
 
 

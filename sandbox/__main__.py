@@ -1,14 +1,18 @@
 """Run the sandbox in the foreground: ``python -m sandbox --port 8900``."""
 
 import argparse
+import json
 import logging
 import signal
 import threading
 
+from .data import sage50_scope
 from .opuscapita import OPUSCAPITA_CLIENT_ID, OPUSCAPITA_USERNAME
 from .server import Sandbox
 from .trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 from .trackonline import TRACKONLINE_API_KEY
+
+SAGE50_SCOPES = ("Customers", "Invoices", "Items", "Suppliers")
 
 
 def main():
@@ -20,10 +24,17 @@ def main():
     parser.add_argument("--transactions", type=int, default=200, help="TrackOnline")
     parser.add_argument("--per-minute", type=int, default=None,
                         help="TrackOnline calls a minute before 429 (default: no limit)")
+    parser.add_argument("--events", type=int, default=60, help="OpusCapita")
+    parser.add_argument("--sage50-records", type=int, default=0,
+                        help="Sage 50: onboard an application (secret --sage50-secret) and "
+                             "publish the scopes %s with this many records each"
+                             % ", ".join(SAGE50_SCOPES))
+    parser.add_argument("--sage50-secret", default="sandbox-secret")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     sandbox = Sandbox(seed=args.seed, size=args.size, token_ttl=args.token_ttl, port=args.port,
-                      transactions=args.transactions, per_minute=args.per_minute)
+                      transactions=args.transactions, per_minute=args.per_minute,
+                      events=args.events)
     sandbox.start()
     print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
           "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s\n"
@@ -31,6 +42,14 @@ def main():
           % (sandbox.url, sandbox.url, TRACKLINE_EMAIL, TRACKLINE_PASSWORD, sandbox.url,
              TRACKONLINE_API_KEY, sandbox.url, OPUSCAPITA_CLIENT_ID, OPUSCAPITA_USERNAME),
           flush=True)
+    if args.sage50_records:
+        developer, application, key = sandbox.sage50.ready_application(args.sage50_secret)
+        for scope in SAGE50_SCOPES:
+            sandbox.sage50.publish_scope(scope, json.dumps(
+                sage50_scope(args.seed, scope, args.sage50_records)).encode())
+        print("  Sage 50:     %s/sage50 %s" % (sandbox.url, json.dumps(
+            {"developer_id": developer, "application_id": application, "key": key})),
+              flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -239,6 +239,24 @@ def opuscapita_events(seed, count=60):
     return events[:count]
 
 
+def sage50_scope(seed, scope, count):
+    """A Sage 50 scope file of ``count`` records (Customers look like Sage customers)."""
+    rng = random.Random("%s:%s" % (seed, scope))
+    records = []
+    for index in range(count):
+        party = PARTIES[index % len(PARTIES)]
+        records.append({
+            "id": "%s-%05d" % (scope[:4].upper(), index + 1),
+            "firstName": rng.choice(("Ana", "Jürgen", "Søren", "Élodie", "Noor")),
+            "lastName": "%s %d" % (party[1].split()[0], index + 1),
+            "email": "%s%d@example.com" % (scope.lower(), index + 1),
+            "idNumber": "%s%d" % (party[0][:2], 100000 + index),
+            "addresses": [{"address1": "Calle %d" % (index + 1), "city": "Almería",
+                           "postCode": "%05d" % (4000 + index % 100)}],
+        })
+    return {"records": records}
+
+
 def trackonline_extras(seed, locations, items, count=8):
     """Item configurations, unique items and packaging labels built on the generated
     locations and item definitions."""

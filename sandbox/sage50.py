@@ -77,6 +77,14 @@ class Sage50Api:
                 codes.append(None)  # that application is gone: Sage goes on with the others
         return codes
 
+    def ready_application(self, secret):
+        """An application that went through onboarding (for scripts): developer id,
+        application id and its key."""
+        token = self._register({"email": "crash@example.com"})["registrationUrl"]
+        developer_id, application_id = self.complete_registration(token.rsplit("/", 1)[1])
+        self.applications[application_id]["secret"] = secret
+        return developer_id, application_id, self.issue_key(application_id)
+
     def expire_keys(self):
         for app in self.applications.values():
             app["key_expiry"] = 0

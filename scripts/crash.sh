@@ -1,46 +1,63 @@
 #!/usr/bin/env bash
-# Crash and resume (a long test, not in CI yet): sync N TrackOnline transactions, kill the
-# Odoo process with SIGKILL in the middle, sync again, and compare the database with an
-# uninterrupted sync of the same data: no missing record, no duplicate, same lines.
+# Crash and resume, for each system: start its large operation, kill the Odoo process with
+# SIGKILL once part of the data is committed and more is to come, run it again, and compare
+# with an uninterrupted run of the same data by a second backend ("reference"):
+# - TrackOnline: the sync of N transactions;
+# - Trackline: the import of many processes with their documents;
+# - OpusCapita: the sync of thousands of events over many pages and windows;
+# - Sage 50: the download of four scope files, Customers imported into contacts.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
-N=${CRASH_SIZE:-4000}
+N=${CRASH_SIZE:-4000}                  # TrackOnline transactions
+PROCESSES=${CRASH_PROCESSES:-150}      # Trackline processes
+EVENTS=${CRASH_EVENTS:-3000}           # OpusCapita events
+RECORDS=${CRASH_RECORDS:-3000}         # Sage 50 records per scope file
+SCOPES=Customers,Invoices,Items,Suppliers
 DB=tc_crash
 PORT=${CRASH_SANDBOX_PORT:-8951}
 have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
 ensure_venv
 ensure_postgres
 ensure_addons_link
-CONFIG="$CACHE_DIR/crash.conf"
+CONFIG="$CACHE_DIR/crash-$PORT.conf"
 printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\ndb_password = %s\ndata_dir = %s\n' \
     "$ODOO_SRC/odoo/addons,$ADDONS_DIR" "$PGHOST" "$PGPORT" "$TC_DB_USER" "$TC_DB_PASSWORD" \
     "$CACHE_DIR/filestore" >"$CONFIG"
 sql() { PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d "$DB" -tAc "$1"; }
-sync() { PYTHONPATH="$ODOO_SRC" exec "$PY" scripts/crash_resume.py --db "$DB" \
-    --config "$CONFIG" --sandbox "http://127.0.0.1:$PORT" --backend "$1"; }
-count() { sql "SELECT count(*) FROM trackonline_transaction t JOIN trackonline_backend b
-               ON b.id = t.backend_id WHERE b.name = '$1'"; }
 
 runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB"
 odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --log-level=warn
-"$PY" -m sandbox --port "$PORT" --transactions "$N" --size 2 >/dev/null 2>&1 &
+SANDBOX_OUT="$CACHE_DIR/crash-sandbox-$PORT.out"
+"$PY" -m sandbox --port "$PORT" --transactions "$N" --size "$PROCESSES" --events "$EVENTS" \
+    --sage50-records "$RECORDS" --sage50-secret crash-secret >"$SANDBOX_OUT" 2>/dev/null &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null' EXIT
-sleep 2
+for _ in $(seq 1 100); do grep -q 'Sage 50:' "$SANDBOX_OUT" 2>/dev/null && break; sleep 0.1; done
+SAGE50=$(sed -n 's/^  Sage 50: *[^ ]* //p' "$SANDBOX_OUT" | "$PY" -c \
+    'import json, sys; print(json.dumps(dict(json.load(sys.stdin), secret="crash-secret")))')
+PROCESS_IDS=$(seq -s, 10000 $((10000 + PROCESSES - 1)))
 
-sync crashed >/dev/null &
-victim=$!  # the Odoo process itself (exec)
-for _ in $(seq 1 600); do
-    done_so_far=$(count crashed 2>/dev/null || echo 0)
-    [ "${done_so_far:-0}" -ge $((N / 3)) ] && break
-    sleep 0.05
-done
-kill -9 "$victim" 2>/dev/null || true
-wait "$victim" 2>/dev/null || true
-killed_at=$(count crashed)
-log "killed with SIGKILL after $killed_at of $N transactions"
-(sync crashed)
-(sync reference)
+sync() {  # sync SYSTEM BACKEND
+    PYTHONPATH="$ODOO_SRC" exec "$PY" scripts/crash_resume.py --db "$DB" --config "$CONFIG" \
+        --sandbox "http://127.0.0.1:$PORT" --system "$1" --backend "$2" \
+        --processes "$PROCESS_IDS" --scopes "$SCOPES" --sage50 "$SAGE50"
+}
+crash() {  # crash SYSTEM THRESHOLD COUNT_FUNCTION [STATE_FUNCTION]: kill the crashed run once
+           # that many are saved (STATE_FUNCTION describes what was half done then)
+    sync "$1" crashed >/dev/null &
+    local victim=$! done_so_far  # the Odoo process itself (exec)
+    for _ in $(seq 1 1200); do
+        done_so_far=$($3 crashed 2>/dev/null || echo 0)
+        [ "${done_so_far:-0}" -ge "$2" ] && break
+        sleep 0.05
+    done
+    kill -9 "$victim" 2>/dev/null || true
+    wait "$victim" 2>/dev/null || true
+    killed_at=$($3 crashed)
+    log "$1: killed with SIGKILL after $killed_at saved${4:+, $($4)}"
+    (sync "$1" crashed) >/dev/null
+    (sync "$1" reference) >/dev/null
+}
 
 passed=0
 failed=0
@@ -48,19 +65,108 @@ check() {  # check NAME EXPECTED ACTUAL
     if [ "$2" = "$3" ]; then passed=$((passed + 1)); log "ok: $1"
     else failed=$((failed + 1)); log "FAILED: $1 (expected $2, got $3)"; fi
 }
-check "the kill happened mid-way" "yes" "$([ "$killed_at" -gt 0 ] && [ "$killed_at" -lt "$N" ] && echo yes)"
-check "all transactions after resuming" "$N" "$(count crashed)"
-check "same transactions as the uninterrupted run" "0" "$(sql "
-    (SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b ON b.id = t.backend_id WHERE b.name = 'reference'
-     EXCEPT SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b ON b.id = t.backend_id WHERE b.name = 'crashed')
-    UNION ALL
-    (SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b ON b.id = t.backend_id WHERE b.name = 'crashed'
-     EXCEPT SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b ON b.id = t.backend_id WHERE b.name = 'reference')" | wc -l)"
-check "no duplicate" "$N" "$(sql "SELECT count(DISTINCT remote_id) FROM trackonline_transaction t JOIN trackonline_backend b ON b.id = t.backend_id WHERE b.name = 'crashed'")"
-line_sum() { sql "SELECT count(*) || '/' || sum(quantity) FROM trackonline_transaction_line l JOIN trackonline_backend b ON b.id = l.backend_id WHERE b.name = '$1'"; }
-check "same item lines and quantities" "$(line_sum reference)" "$(line_sum crashed)"
-check "the killed run's log is marked interrupted" "1" "$(sql "SELECT count(*) FROM tracking_sync_log WHERE backend_name = 'crashed' AND message LIKE 'Interrupted%'")"
-check "same cursor" "$(sql "SELECT c.value FROM tracking_cursor c JOIN trackonline_backend b ON b.id = c.backend_id AND c.backend_model = 'trackonline.backend' WHERE b.name = 'reference'" | sed 's/\"from\": \"[^\"]*\"//')" \
-      "$(sql "SELECT c.value FROM tracking_cursor c JOIN trackonline_backend b ON b.id = c.backend_id AND c.backend_model = 'trackonline.backend' WHERE b.name = 'crashed'" | sed 's/\"from\": \"[^\"]*\"//')"
+mid_way() { [ "$killed_at" -gt 0 ] && [ "$killed_at" -lt "$1" ] && echo yes; }
+same_rows() {  # same_rows QUERY_WITH_%s_FOR_THE_BACKEND_NAME: rows in one run and not the other
+    sql "($(printf "$1" reference) EXCEPT $(printf "$1" crashed))
+         UNION ALL ($(printf "$1" crashed) EXCEPT $(printf "$1" reference))" | wc -l
+}
+interrupted() {  # interrupted MODEL: the killed run's log is marked interrupted
+    sql "SELECT count(*) FROM tracking_sync_log WHERE backend_model = '$1'
+         AND backend_name = 'crashed' AND message LIKE 'Interrupted%'"
+}
+cursor() {  # cursor MODEL NAME, its time of writing left out
+    sql "SELECT c.value FROM tracking_cursor c JOIN ${1//./_} b ON b.id = c.backend_id
+         AND c.backend_model = '$1' WHERE b.name = '$2'" | sed 's/\"from\": \"[^\"]*\"//'
+}
+
+# -- TrackOnline ----------------------------------------------------------------------------
+to_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b
+       ON b.id = t.backend_id WHERE b.name = '%s'"
+to_count() { sql "SELECT count(*) FROM ($(printf "$to_tx" "$1")) x"; }
+crash trackonline $((N / 3)) to_count
+check "TrackOnline: the kill happened mid-way" yes "$(mid_way "$N")"
+check "TrackOnline: all transactions after resuming" "$N" "$(to_count crashed)"
+check "TrackOnline: same transactions as the uninterrupted run" 0 "$(same_rows "$to_tx")"
+check "TrackOnline: no duplicate" "$N" "$(sql "SELECT count(DISTINCT remote_id) FROM ($(printf "$to_tx" crashed)) x")"
+line_sum() { sql "SELECT count(*) || '/' || sum(quantity) FROM trackonline_transaction_line l
+                  JOIN trackonline_backend b ON b.id = l.backend_id WHERE b.name = '$1'"; }
+check "TrackOnline: same item lines and quantities" "$(line_sum reference)" "$(line_sum crashed)"
+check "TrackOnline: the killed run's log is marked interrupted" 1 "$(interrupted trackonline.backend)"
+check "TrackOnline: same cursor" "$(cursor trackonline.backend reference)" "$(cursor trackonline.backend crashed)"
+
+# -- Trackline ------------------------------------------------------------------------------
+tl_docs="SELECT d.remote_id, d.state, d.size, d.checksum, a.checksum FROM trackline_document d
+         JOIN trackline_backend b ON b.id = d.backend_id
+         LEFT JOIN ir_attachment a ON a.id = d.attachment_id WHERE b.name = '%s'"
+tl_count() { sql "SELECT count(*) FROM trackline_process p JOIN trackline_backend b
+                  ON b.id = p.backend_id WHERE b.name = '$1'"; }
+tl_attachments() { sql "SELECT count(*) || '/' || count(DISTINCT a.checksum) FROM ir_attachment a
+    JOIN trackline_process p ON a.res_model = 'trackline.process' AND a.res_id = p.id
+    JOIN trackline_backend b ON b.id = p.backend_id WHERE b.name = '$1'"; }
+tl_pending() { echo "$(sql "SELECT count(*) FROM ($(printf "$tl_docs" crashed)) x WHERE state = 'pending'") documents to download"; }
+crash trackline $((PROCESSES / 3)) tl_count tl_pending
+check "Trackline: the kill happened mid-way" yes "$(mid_way "$PROCESSES")"
+check "Trackline: all processes after resuming, none twice" "$PROCESSES/$PROCESSES" "$(sql "
+    SELECT count(*) || '/' || count(DISTINCT remote_id) FROM trackline_process p
+    JOIN trackline_backend b ON b.id = p.backend_id WHERE b.name = 'crashed'")"
+check "Trackline: no document left half-imported (to download)" 0 "$(sql "SELECT count(*)
+    FROM ($(printf "$tl_docs" crashed)) x WHERE state = 'pending'")"
+check "Trackline: same documents, states and checksums as the uninterrupted run" 0 "$(same_rows "$tl_docs")"
+check "Trackline: the killed run's log is marked interrupted" 1 "$(interrupted trackline.backend)"
+check "Trackline: one attachment per downloaded document, no duplicate" "$(tl_attachments reference)" "$(tl_attachments crashed)"
+# The sandbox's files (SHA-1, as ir.attachment keeps it) against the attachments of the
+# crashed backend.
+sandbox_files=$("$PY" -c "
+import hashlib, sys
+from sandbox.data import trackline_processes
+files = trackline_processes(1, $PROCESSES)[1]
+print('\n'.join(sorted('%s:%s' % (doc, hashlib.sha1(raw).hexdigest()) for doc, raw in files.items() if raw)))" | sha1sum)
+check "Trackline: attachments byte-identical to the sandbox's files" "$sandbox_files" "$(sql "
+    SELECT d.remote_id || ':' || a.checksum FROM trackline_document d
+    JOIN ir_attachment a ON a.id = d.attachment_id JOIN trackline_backend b ON b.id = d.backend_id
+    WHERE b.name = 'crashed' ORDER BY 1" | LC_ALL=C sort | sha1sum)"
+
+# -- OpusCapita -----------------------------------------------------------------------------
+oc_events="SELECT e.remote_id, e.status, e.error_notified FROM opuscapita_event e
+           JOIN opuscapita_backend b ON b.id = e.backend_id WHERE b.name = '%s'"
+oc_count() { sql "SELECT count(*) FROM ($(printf "$oc_events" "$1")) x"; }
+oc_activities() { sql "SELECT count(*) || '/' || count(DISTINCT e.transaction_id) FROM mail_activity a
+    JOIN opuscapita_event e ON a.res_model = 'opuscapita.event' AND a.res_id = e.id
+    JOIN opuscapita_backend b ON b.id = e.backend_id WHERE b.name = '$1'"; }
+crash opuscapita $((EVENTS / 3)) oc_count
+check "OpusCapita: the kill happened mid-way" yes "$(mid_way "$EVENTS")"
+check "OpusCapita: all events after resuming, none twice" "$EVENTS/$EVENTS" "$(sql "
+    SELECT count(*) || '/' || count(DISTINCT remote_id) FROM ($(printf "$oc_events" crashed)) x")"
+check "OpusCapita: same events as the uninterrupted run" 0 "$(same_rows "$oc_events")"
+check "OpusCapita: one activity per transaction in error, as uninterrupted" "$(oc_activities reference)" "$(oc_activities crashed)"
+check "OpusCapita: the killed run's log is marked interrupted" 1 "$(interrupted opuscapita.backend)"
+check "OpusCapita: same cursor" "$(cursor opuscapita.backend reference)" "$(cursor opuscapita.backend crashed)"
+
+# -- Sage 50 --------------------------------------------------------------------------------
+sg_partners="SELECT s.remote_id, p.name, p.email, p.vat, p.city FROM sage50_partner s
+             JOIN res_partner p ON p.id = s.partner_id
+             JOIN sage50_backend b ON b.id = s.backend_id WHERE b.name = '%s'"
+sg_files="SELECT d.scope, d.state, d.record_count, a.checksum FROM sage50_download d
+          JOIN sage50_backend b ON b.id = d.backend_id
+          LEFT JOIN ir_attachment a ON a.id = d.attachment_id WHERE b.name = '%s'"
+# Killed once the first file (Customers) is kept: during its import or after it.
+sg_kept() { sql "SELECT count(*) FROM ($(printf "$sg_files" "$1")) x WHERE checksum IS NOT NULL"; }
+sg_contacts() { echo "$(sql "SELECT count(*) FROM ($(printf "$sg_partners" crashed)) x") contacts"; }
+crash sage50 1 sg_kept sg_contacts
+check "Sage 50: the kill happened mid-way" yes "$(mid_way 4)"
+check "Sage 50: one contact per customer after resuming" "$RECORDS/$RECORDS/$RECORDS" "$(sql "
+    SELECT count(*) || '/' || count(DISTINCT s.remote_id) || '/' || count(DISTINCT s.partner_id)
+    FROM sage50_partner s JOIN sage50_backend b ON b.id = s.backend_id WHERE b.name = 'crashed'")"
+check "Sage 50: no stray contact (one per customer and backend)" "$((RECORDS * 2))" "$(sql "
+    SELECT count(*) FROM res_partner WHERE email LIKE 'customers%@example.com'")"
+check "Sage 50: same contacts as the uninterrupted run" 0 "$(same_rows "$sg_partners")"
+check "Sage 50: every file imported and kept, one attachment each, as uninterrupted" 0 "$(same_rows "$sg_files")"
+check "Sage 50: every file imported" 4 "$(sql "SELECT count(*) FROM ($(printf "$sg_files" crashed)) x WHERE state = 'done' AND checksum IS NOT NULL")"
+check "Sage 50: the killed run's log is marked interrupted" 1 "$(interrupted sage50.backend)"
+check "Sage 50: the key is kept and Sage still takes it" "200" "$(curl -s -o /dev/null -w '%{http_code}' \
+    -H "X-Api-Key: $(sql "SELECT t.value FROM tracking_token t JOIN sage50_backend b ON b.id = t.backend_id
+                         AND t.backend_model = 'sage50.backend' WHERE b.name = 'crashed' AND t.name = 'apikey'")" \
+    "http://127.0.0.1:$PORT/sage50/api/downloads/Customers")"
+
 echo "crash-resume: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

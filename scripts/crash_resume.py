@@ -1,9 +1,62 @@
-"""One TrackOnline transaction sync of the backend named --backend (created on first use),
-in a process of its own so that scripts/crash.sh can kill it with SIGKILL mid-way."""
+"""One large operation of one system for the backend named --backend (created on first use),
+in a process of its own so that scripts/crash.sh can kill it with SIGKILL mid-way:
+
+- trackonline: the transaction sync;
+- trackline: the import of the processes --processes (their documents downloaded);
+- opuscapita: the event sync;
+- sage50: the download of every scope file Sage 50 published (Customers into contacts)."""
 
 import argparse
 import json
 import sys
+
+SYSTEMS = ("trackonline", "trackline", "opuscapita", "sage50")
+
+
+def backend_values(system, name, sandbox, sage50):
+    from odoo.addons.tracking_connector.sandbox import opuscapita, trackline, trackonline
+
+    if system == "trackonline":
+        return {"name": name, "base_url": "%s/trackonline/api/v1" % sandbox,
+                "api_key": trackonline.TRACKONLINE_API_KEY, "licence_tier": "enterprise",
+                "start_date": "2025-01-01", "window_days": 800, "max_pages": 100000}
+    if system == "trackline":
+        return {"name": name, "base_url": "%s/trackline/api" % sandbox,
+                "login": trackline.TRACKLINE_EMAIL, "password": trackline.TRACKLINE_PASSWORD}
+    if system == "opuscapita":
+        return {"name": name, "environment": "custom", "base_url": "%s/opuscapita" % sandbox,
+                "client_id": opuscapita.OPUSCAPITA_CLIENT_ID,
+                "client_secret": opuscapita.OPUSCAPITA_CLIENT_SECRET,
+                "username": opuscapita.OPUSCAPITA_USERNAME,
+                "password": opuscapita.OPUSCAPITA_PASSWORD,
+                "start_date": "2026-03-01", "window_days": 7, "max_pages": 100000}
+    return {"name": name, "base_url": "%s/sage50" % sandbox, "secret": sage50["secret"],
+            "developer_id": sage50["developer_id"], "application_id": sage50["application_id"],
+            "onboarding_state": "approved"}
+
+
+MODELS = {"trackonline": "trackonline.backend", "trackline": "trackline.backend",
+          "opuscapita": "opuscapita.backend", "sage50": "sage50.backend"}
+
+
+def run_operation(env, system, backend, args):
+    if system == "trackonline":
+        return backend._sync("transactions")
+    if system == "opuscapita":
+        return backend._sync_events()
+    if system == "trackline":
+        with backend._sync_run("import processes") as run:
+            client = backend._make_client(run.stats)
+            for process_id in args.processes.split(","):
+                backend._import_process(run, client, process_id=process_id)
+        return run
+    downloads = env["sage50.download"]
+    if not downloads.search_count([("backend_id", "=", backend.id)]):
+        for scope in args.scopes.split(","):
+            downloads._notify(backend, scope, None)
+        env.cr.commit()
+    return downloads.search([("backend_id", "=", backend.id),
+                             ("state", "=", "pending")])._fetch(backend)
 
 
 def main():
@@ -12,25 +65,32 @@ def main():
     parser.add_argument("--config", required=True)
     parser.add_argument("--sandbox", required=True)
     parser.add_argument("--backend", required=True)
+    parser.add_argument("--system", choices=SYSTEMS, default="trackonline")
+    parser.add_argument("--processes", default="", help="trackline: comma-separated ids")
+    parser.add_argument("--scopes", default="", help="sage50: comma-separated scopes")
+    parser.add_argument("--sage50", default="{}",
+                        help="sage50: JSON of developer_id, application_id, key, secret")
     args = parser.parse_args()
 
     import odoo
 
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.db)
-    from odoo.addons.tracking_connector.sandbox.trackonline import TRACKONLINE_API_KEY
+    sage50 = json.loads(args.sage50)
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        backends = env["trackonline.backend"]
-        backend = backends.search([("name", "=", args.backend)]) or backends.create({
-            "name": args.backend, "base_url": "%s/trackonline/api/v1" % args.sandbox,
-            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-            "start_date": "2025-01-01", "window_days": 800, "max_pages": 100000})
-        cr.commit()
-        run = backend._sync("transactions")
+        backends = env[MODELS[args.system]]
+        backend = backends.search([("name", "=", args.backend)])
+        if not backend:
+            backend = backends.create(backend_values(args.system, args.backend, args.sandbox,
+                                                     sage50))
+            if args.system == "sage50":
+                backend._store_key(sage50["key"])
+            cr.commit()
+        run = run_operation(env, args.system, backend, args)
         json.dump({"backend": args.backend, "state": run.log.state,
-                   "created": run.created}, sys.stdout)
+                   "created": run.created, "message": run.log.message}, sys.stdout)
         print()
 
 

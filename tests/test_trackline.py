@@ -1,6 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models.tracking_sync_log import LOG_LOCK
 from .common import SandboxCase
 
 
@@ -38,6 +39,22 @@ class TestTracklineImport(SandboxCase):
         log = self.last_log()
         self.assertEqual(log.state, "done", log.error_details)
         self.assertGreaterEqual(log.api_calls, 2 + len(remote["documents"]))
+
+    def test_log_of_a_killed_import_is_closed_by_the_next_run(self):
+        def running_log():
+            return self.env["tracking.sync.log"].create({
+                "backend_model": "trackline.backend", "backend_id": self.backend.id,
+                "operation": "import process 10001", "state": "running"})
+
+        dead, alive = running_log(), running_log()
+        with self.env.registry.cursor() as other:  # the connection of a run still under way
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (LOG_LOCK, alive.id))
+            self.import_process("10000")
+            self.assertEqual(dead.state, "failed")
+            self.assertIn("Interrupted", dead.message)
+            self.assertEqual(alive.state, "running", "a live run's log is left alone")
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, alive.id))
+        self.assertEqual(self.last_log().state, "done")
 
     def test_mimetype_guessed_when_header_is_missing(self):
         documents = self.env["trackline.document"]

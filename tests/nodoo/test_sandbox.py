@@ -9,6 +9,7 @@ import jwt
 import pytest
 import requests
 
+from sandbox.data import sage50_scope
 from sandbox.server import Sandbox
 from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 
@@ -243,3 +244,15 @@ def test_control_routes(sandbox):
     assert requests.get(sandbox.url + "/nowhere", timeout=5).status_code == 404
     assert doc["doc_id"] not in sandbox.trackline.files
     assert sandbox.trackline.processes["10002"]["status"] == status
+
+
+def test_ready_sage50_application_serves_published_scopes(sandbox):
+    _developer, _application, key = sandbox.sage50.ready_application("s3")
+    content = sage50_scope(1, "Customers", 25)
+    assert content == sage50_scope(1, "Customers", 25), "deterministic"
+    assert len({record["id"] for record in content["records"]}) == 25
+    sandbox.sage50.publish_scope("Customers", b'{"records": []}')
+    url = sandbox.url + "/sage50/api/downloads/Customers"
+    assert requests.get(url, headers={"X-Api-Key": key}, timeout=5).content == \
+        b'{"records": []}'
+    assert requests.get(url, headers={"X-Api-Key": "other"}, timeout=5).status_code == 401
