@@ -245,6 +245,12 @@ class BaseClient:
                             (time.monotonic() - started) * 1000, type(exc).__name__)
             raise TransientError("%s could not be reached: %s"
                                  % (self._where(method, url), _reason(exc))) from None
+        declared = response.headers.get("Content-Length", "")
+        if (not stream and declared.isdigit() and method != "HEAD"
+                and len(response.content) < int(declared)):
+            self.stats.calls += 1
+            raise TransientError("%s sent a body cut short: %d of %s bytes"
+                                 % (self._where(method, url), len(response.content), declared))
         history = getattr(getattr(response.raw, "retries", None), "history", ()) or ()
         self.stats.calls += 1 + len(history)
         if history and self.limiter:

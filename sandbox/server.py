@@ -37,7 +37,7 @@ class Fault:
     retry_after: int = None
     malformed_json: bool = False
     close_connection: bool = False
-    truncate: bool = False  # Content-Length promises more than is sent, then the close
+    truncate: bool = False  # half the body is sent under the full Content-Length, then close
     rewrite: object = None  # callable: the answer's decoded JSON -> new JSON (or raw bytes)
     skip: int = 0  # let this many matching requests through first
 
@@ -226,7 +226,9 @@ class _Handler(BaseHTTPRequestHandler):
             if fault and fault.malformed_json:
                 response.body = response.body[: max(1, len(response.body) // 2)]
         if fault and fault.truncate:
-            self._send(response, declared=len(response.body) + 100)
+            declared = len(response.body)
+            response.body = response.body[: declared // 2]
+            self._send(response, declared=declared)
             self.close_connection = True
             self.connection.close()
             return
