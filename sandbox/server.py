@@ -30,7 +30,7 @@ class Fault:
     status: int = None
     body: str = None  # or bytes
     content_type: str = "text/html"
-    headers: dict = None
+    headers: dict = None  # added to the answer (the fault's own, or the normal one)
     delay: float = 0.0
     times: int = 1
     method: str = None
@@ -221,6 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = _fault_response(fault)
         else:
             response = self._answer(request)
+            if fault and fault.headers:
+                response.headers.update(fault.headers)
             if fault and fault.rewrite:
                 _rewrite(response, fault.rewrite)
             if fault and fault.malformed_json:

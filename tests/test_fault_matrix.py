@@ -18,6 +18,7 @@ from ..sandbox.opuscapita import (
     OPUSCAPITA_PASSWORD,
     OPUSCAPITA_USERNAME,
 )
+from ..sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
 from .common import SandboxCase
 
@@ -53,9 +54,20 @@ def _on_all(change):
     return rewrite
 
 
+def _value(record, name):
+    if "." in name:
+        return record.mapped(name)
+    return len(record[name]) if record._fields[name].type == "one2many" else record[name]
+
+
+def _drop_id(row):
+    for key in ("id", "doc_id"):
+        row.pop(key, None)
+
+
 def _wrong_types(row):
     for key, value in list(row.items()):
-        if key == "id":
+        if key in ("id", "doc_id"):
             continue
         row[key] = ({"unexpected": value} if isinstance(value, str) else "not-a-number"
                     if isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -64,7 +76,7 @@ def _wrong_types(row):
 
 def _huge_strings(row):
     for key, value in list(row.items()):
-        if key != "id" and isinstance(value, str):
+        if key not in ("id", "doc_id") and isinstance(value, str):
             row[key] = value + "x" * 200_000
 
 
@@ -96,13 +108,23 @@ FAULTS = [
     ("Latin-1 bytes in the JSON", {"rewrite": _latin1}, ["JSON", "utf-8"]),
     ("wrong shape (list/object swapped)", {"rewrite": _swap_shape},
      ["expected", "Expected", "shape", "list"]),
-    ("record without id", {"rewrite": _on_second(lambda row: row.pop("id", None))}, ["id"]),
+    ("record without id", {"rewrite": _on_second(_drop_id)}, ["id"]),
     ("extra fields", {"rewrite": _on_all(lambda row: row.update(unexpectedField={"a": [1]}))},
      []),
     ("wrong types", {"rewrite": _on_second(_wrong_types)}, ["Error", "wrong type"]),
     ("huge strings (200 kB)", {"rewrite": _on_second(_huge_strings)}, []),
 ]
 
+ONE_MB = 1024 * 1024
+# Faults of a file download (the JSON rewrites do not apply to bytes).
+FILE_FAULTS = [fault for fault in FAULTS if "rewrite" not in fault[1]
+               and fault[0] not in ("200 with an HTML body", "malformed JSON")] + [
+    ("empty file", {"rewrite": lambda content: b""}, ["empty"]),
+    ("oversized file (cap + 1 byte)", {"rewrite": lambda content: b"x" * (ONE_MB + 1)},
+     ["size cap"]),
+    ("Latin-1 bytes in Content-Disposition",
+     {"headers": {"Content-Disposition": 'attachment; filename="caf\xe9.pdf"'}}, []),
+]
 
 # Cells where the next run does NOT reach the clean state: the window cursor moved past a page
 # whose bad record was skipped or saved as it came, and the next run does not read it again.
@@ -118,7 +140,8 @@ KNOWN_GAPS = {
 
 @tagged("post_install", "-at_install")
 class TestFaultMatrix(SandboxCase):
-    """Each fault against TrackOnline transactions and locations and OpusCapita events."""
+    """Each fault against TrackOnline transactions and locations, OpusCapita events and the
+    Trackline refresh (metadata and documents)."""
 
     sandbox_transactions = 130
     sandbox_size = 12
@@ -149,43 +172,74 @@ class TestFaultMatrix(SandboxCase):
             "username": OPUSCAPITA_USERNAME, "password": OPUSCAPITA_PASSWORD,
             "start_date": "2026-03-01", "window_days": 30, "timeout": TIMEOUT})
 
+    def _trackline(self):
+        """Two processes imported, then a new status and a new document for each on the
+        remote side: the refresh has work to do."""
+        self.sandbox.trackline.reset()
+        backend = self.env["trackline.backend"].create({
+            "name": "Trackline matrix %d" % self._next(),
+            "base_url": "%s/trackline/api" % self.sandbox.url, "login": TRACKLINE_EMAIL,
+            "password": TRACKLINE_PASSWORD, "timeout": TIMEOUT, "max_file_size": 1})
+        with backend._sync_run("import") as run:
+            client = backend._make_client(run.stats)
+            for process_id in ("10000", "10001"):
+                backend._import_process(run, client, process_id=process_id)
+        for process_id in ("10000", "10001"):
+            self.sandbox.trackline.set_status(process_id, "Delivered")
+            self.sandbox.trackline.add_document(process_id, "pod-%s.pdf" % process_id, "POD",
+                                                b"%PDF-1.4 proof " + process_id.encode())
+        return backend
+
+    def _refresh(self, backend):
+        processes = self.env["trackline.process"].search([("backend_id", "=", backend.id)],
+                                                          order="remote_id")
+        return processes._refresh(backend).log
+
     def _next(self):
         type(self).seq += 1
         return self.seq
 
     def _snapshot(self, model, backend, fields):
         records = self.env[model].search([("backend_id", "=", backend.id)])
-        rows = sorted(tuple(str(len(record[name]) if record._fields[name].type == "one2many"
-                                else record[name]) for name in fields) for record in records)
+        rows = sorted(tuple(str(_value(record, name)) for name in fields) for record in records)
         return records, rows
 
     SYSTEMS = {
-        # name: (backend factory, run, fault path, model, compared fields, record-fault skip)
+        # name: (backend factory, run, fault path, model, compared fields, requests let
+        # through before the fault, faults)
         "TrackOnline transactions": (
-            "_trackonline", lambda b: b._sync("transactions").log,
+            "_trackonline", lambda self, b: b._sync("transactions").log,
             "/trackonline/api/v1/transaction", "trackonline.transaction",
-            ("remote_id", "transaction_number", "document_number", "line_ids"), 1),
+            ("remote_id", "transaction_number", "document_number", "line_ids"), 1, FAULTS),
         "TrackOnline locations": (
-            "_trackonline", lambda b: b._sync("locations").log,
+            "_trackonline", lambda self, b: b._sync("locations").log,
             "/trackonline/api/v1/location", "trackonline.location",
-            ("remote_id", "number", "name"), 0),
+            ("remote_id", "number", "name"), 0, FAULTS),
         "OpusCapita events": (
-            "_opuscapita", lambda b: b._sync_events().log,
+            "_opuscapita", lambda self, b: b._sync_events().log,
             "/opuscapita/track/api/transactions", "opuscapita.event",
-            ("remote_id", "transaction_id", "status", "sender_ref"), 0),
+            ("remote_id", "transaction_id", "status", "sender_ref"), 0, FAULTS),
+        "Trackline refresh: metadata": (
+            "_trackline", _refresh, "/trackline/api/track-line/ext/track-path",
+            "trackline.document", ("remote_id", "name", "state", "checksum",
+                                   "process_id.status"), 1, FAULTS),
+        "Trackline refresh: documents": (
+            "_trackline", _refresh, "/trackline/api/track-line/ext/attachment",
+            "trackline.document", ("remote_id", "name", "state", "checksum",
+                                   "process_id.status"), 1, FILE_FAULTS),
     }
 
     # -- the matrix ----------------------------------------------------------------------------
 
     def test_fault_matrix(self):
         out = os.environ.get("TC_FAULT_MATRIX_OUT")
-        for system, (factory, run, path, model, fields, skip) in self.SYSTEMS.items():
+        for system, (factory, run, path, model, fields, skip, faults) in self.SYSTEMS.items():
             clean_backend = getattr(self, factory)()
-            log = run(clean_backend)
+            log = run(self, clean_backend)
             self.assertEqual(log.state, "done", log.error_details)
             __, clean = self._snapshot(model, clean_backend, fields)
             self.assertTrue(clean, "the sandbox gives %s data" % system)
-            for fault_name, options, words in FAULTS:
+            for fault_name, options, words in faults:
                 with self.subTest(cell="%s / %s" % (system, fault_name)):
                     outcome = self._cell(factory, run, path, model, fields, skip, options,
                                          words, clean, (system, fault_name) in KNOWN_GAPS)
@@ -200,7 +254,7 @@ class TestFaultMatrix(SandboxCase):
         options.setdefault("times", 1)
         self.sandbox.clear_faults()
         self.sandbox.add_fault(path, skip=skip, **options)
-        log = run(backend)  # 1. the cron's method returns normally
+        log = run(self, backend)  # 1. the cron's method returns normally
         self.sandbox.clear_faults()
         self.assertIn(log.state, ("done", "warning", "failed", "stopped"))
         text = "%s\n%s" % (log.message or "", log.error_details or "")
@@ -215,7 +269,7 @@ class TestFaultMatrix(SandboxCase):
         if skip:
             self.assertTrue(kept, "the page read before the fault is kept")
         # 4. the next run, fault gone, ends as a clean run, with no duplicate
-        again = run(backend)
+        again = run(self, backend)
         self.assertEqual(again.state, "done", again.error_details)
         records, final = self._snapshot(model, backend, fields)
         self.assertEqual(len(set(records.mapped("remote_id"))), len(records), "no duplicate")

@@ -197,3 +197,23 @@ def test_retries_are_charged_to_the_limiter(sandbox):
     with pytest.raises(NotFound):
         api.request("GET", "/_missing")
     assert len(limiter._day) == 3, "the call and its two retries"
+
+
+def test_body_cut_short_is_a_transient_error_and_a_whole_body_is_not(sandbox):
+    from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+    sandbox.add_fault(PATH, truncate=True)
+    api = client(sandbox)
+    login = {"email": TRACKLINE_EMAIL, "password": TRACKLINE_PASSWORD}
+    with pytest.raises(TransientError, match="cut short"):
+        api.request("POST", PATH, auth=False, json=login)
+    assert api.request("POST", PATH, auth=False, json=login).json()["token"]
+
+
+def test_rewrite_fault_changes_the_json_and_skip_lets_requests_through(sandbox):
+    from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+    sandbox.add_fault(PATH, skip=1, rewrite=lambda body: [body])
+    api = client(sandbox)
+    login = {"email": TRACKLINE_EMAIL, "password": TRACKLINE_PASSWORD}
+    assert isinstance(api.request("POST", PATH, auth=False, json=login).json(), dict)
+    assert isinstance(api.request("POST", PATH, auth=False, json=login).json(), list)
+    assert isinstance(api.request("POST", PATH, auth=False, json=login).json(), dict)
