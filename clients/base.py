@@ -291,6 +291,15 @@ class BaseClient:
                             (time.monotonic() - started) * 1000, type(exc).__name__)
             raise TransientError("%s could not be reached: %s"
                                  % (self._where(method, url), _reason(exc))) from None
+        # requests accepts a body shorter than its Content-Length (connection closed early);
+        # bytes counted on the wire, before any Content-Encoding is undone.
+        declared = response.headers.get("Content-Length", "")
+        received = response.raw.tell() if not stream and hasattr(response.raw, "tell") else None
+        if (received is not None and declared.isdigit() and method != "HEAD"
+                and received < int(declared)):
+            self.stats.calls += 1
+            raise TransientError("%s sent a body cut short: %d of %s bytes"
+                                 % (self._where(method, url), received, declared))
         history = getattr(getattr(response.raw, "retries", None), "history", ()) or ()
         self.stats.calls += 1 + len(history)
         if history and self.limiter:

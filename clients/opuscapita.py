@@ -90,4 +90,7 @@ def parse_page(body):
     if any(not isinstance(event, dict) for event in events):
         raise RemoteDataError("OpusCapita transactions: the page holds entries that are not "
                               "objects")
+    if events and not any(event.get("id") for event in events):
+        raise RemoteDataError("OpusCapita transactions: no entry of the page has an id (an "
+                              "answer of another shape?): %r" % str(events[0])[:200])
     return events, bool(last)

@@ -47,7 +47,8 @@ class TrackingBindingMixin(models.AbstractModel):
     @api.model
     def _save_rows(self, backend, run, rows, values, required=("id", "number")):
         """Upsert one page of remote rows: a row missing one of ``required`` is skipped and
-        logged, the others go through ``values(row)`` into one ``_upsert``."""
+        logged, as is a row whose values cannot be read (a value of the wrong type); the others
+        go through ``values(row)`` into one ``_upsert``."""
         good = []
         for row in rows:
             if any(not row.get(key) for key in required):
@@ -56,7 +57,14 @@ class TrackingBindingMixin(models.AbstractModel):
                                      what=self._description, keys=" or ".join(required),
                                      row=str(row)[:200]))
                 continue
-            good.append(values(row))
+            try:
+                good.append(values(row))
+            except (TypeError, ValueError, AttributeError, KeyError) as exc:
+                run.count(skipped=1)
+                run.error(self.env._("%(what)s with a value of the wrong type skipped "
+                                     "(%(error)s): %(row)s", what=self._description,
+                                     error="%s: %s" % (type(exc).__name__, exc),
+                                     row=str(row)[:200]))
         records, created, updated = self._upsert(backend, good)
         run.count(created=created, updated=updated)
         return records

@@ -1,6 +1,7 @@
 """The sandbox frame: a threaded HTTP server on 127.0.0.1 that hands each request to the API
 emulator whose prefix it starts with, counts calls and injects faults."""
 
+import json
 import logging
 import threading
 import time
@@ -29,17 +30,28 @@ class Fault:
     status: int = None
     body: str = None  # or bytes
     content_type: str = "text/html"
-    headers: dict = None
+    headers: dict = None  # added to the answer (the fault's own, or the normal one)
     delay: float = 0.0
     times: int = 1
     method: str = None
     retry_after: int = None
     malformed_json: bool = False
     close_connection: bool = False
+    truncate: bool = False  # half the body is sent under the full Content-Length, then close
+    rewrite: object = None  # callable: the answer's decoded JSON -> new JSON (or raw bytes)
+    skip: int = 0  # let this many matching requests through first
 
     def matches(self, method, path):
         return (self.times > 0 and path.startswith(self.path_prefix)
                 and (not self.method or self.method.upper() == method))
+
+    def take(self):
+        """Count one matching request; True when the fault applies to it."""
+        if self.skip > 0:
+            self.skip -= 1
+            return False
+        self.times -= 1
+        return True
 
 
 class Sandbox:
@@ -131,8 +143,7 @@ class Sandbox:
         with self._lock:
             self._calls[(method, path)] = self._calls.get((method, path), 0) + 1
             for fault in self._faults:
-                if fault.matches(method, path):
-                    fault.times -= 1
+                if fault.matches(method, path) and fault.take():
                     return fault
         return None
 
@@ -210,8 +221,19 @@ class _Handler(BaseHTTPRequestHandler):
             response = _fault_response(fault)
         else:
             response = self._answer(request)
+            if fault and fault.headers:
+                response.headers.update(fault.headers)
+            if fault and fault.rewrite:
+                _rewrite(response, fault.rewrite)
             if fault and fault.malformed_json:
                 response.body = response.body[: max(1, len(response.body) // 2)]
+        if fault and fault.truncate:
+            declared = len(response.body)
+            response.body = response.body[: declared // 2]
+            self._send(response, declared=declared)
+            self.close_connection = True
+            self.connection.close()
+            return
         self._send(response)
 
     def _answer(self, request):
@@ -223,11 +245,11 @@ class _Handler(BaseHTTPRequestHandler):
             _logger.exception("sandbox handler failed")
             return json_response({"error": "%s: %s" % (type(exc).__name__, exc)}, 500)
 
-    def _send(self, response):
+    def _send(self, response, declared=None):
         self.send_response(response.status)
         for key, value in response.headers.items():
             self.send_header(key, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(declared or len(response.body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
@@ -246,3 +268,15 @@ def _fault_response(fault):
         return json_response({"error": "Too Many Requests"}, 429, headers)
     page = HTML_ERROR % {"code": fault.status, "reason": REASONS.get(fault.status, "Error")}
     return bytes_response(page.encode(), "text/html; charset=utf-8", fault.status, headers)
+
+
+def _rewrite(response, rewrite):
+    """Replace the JSON answer by ``rewrite(decoded)``: JSON again, or bytes as they are."""
+    try:
+        data = json.loads(response.body or b"null")
+    except ValueError:
+        data = response.body
+    new = rewrite(data)
+    response.body = new if isinstance(new, bytes) else json.dumps(new).encode()
+    if response.status == 204:
+        response.status = 200

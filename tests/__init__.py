@@ -7,3 +7,4 @@ from . import test_security_http
 from . import test_reports
 from . import test_dashboard
 from . import test_ui
+from . import test_fault_matrix

@@ -231,3 +231,23 @@ def test_json_with_nul_and_lone_surrogates_is_made_storable(sandbox):
     body = api.parse_json(api.request("GET", "/_missing"))
     assert body == {"name": "a\ufffdb\ufffd.pdf", "ok": ["\U0001F600"]}
     assert storable({"k\x00": ["\udc80", 1]}) == {"k\ufffd": ["\ufffd", 1]}
+
+
+def test_body_cut_short_is_a_transient_error_and_a_whole_body_is_not(sandbox):
+    from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+    sandbox.add_fault(PATH, truncate=True)
+    api = client(sandbox)
+    login = {"email": TRACKLINE_EMAIL, "password": TRACKLINE_PASSWORD}
+    with pytest.raises(TransientError, match="cut short"):
+        api.request("POST", PATH, auth=False, json=login)
+    assert api.request("POST", PATH, auth=False, json=login).json()["token"]
+
+
+def test_rewrite_fault_changes_the_json_and_skip_lets_requests_through(sandbox):
+    from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+    sandbox.add_fault(PATH, skip=1, rewrite=lambda body: [body])
+    api = client(sandbox)
+    login = {"email": TRACKLINE_EMAIL, "password": TRACKLINE_PASSWORD}
+    assert isinstance(api.request("POST", PATH, auth=False, json=login).json(), dict)
+    assert isinstance(api.request("POST", PATH, auth=False, json=login).json(), list)
+    assert isinstance(api.request("POST", PATH, auth=False, json=login).json(), dict)
