@@ -20,10 +20,13 @@ def main():
     parser.add_argument("--transactions", type=int, default=200, help="TrackOnline")
     parser.add_argument("--per-minute", type=int, default=None,
                         help="TrackOnline calls a minute before 429 (default: no limit)")
+    parser.add_argument("--spacing", type=int, default=10,
+                        help="minutes between two TrackOnline transactions' creation")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     sandbox = Sandbox(seed=args.seed, size=args.size, token_ttl=args.token_ttl, port=args.port,
-                      transactions=args.transactions, per_minute=args.per_minute)
+                      transactions=args.transactions, per_minute=args.per_minute,
+                      spacing=args.spacing)
     sandbox.start()
     print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
           "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s\n"

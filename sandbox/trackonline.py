@@ -47,8 +47,9 @@ def _parse_date(text):
 class TrackOnlineApi:
     prefix = "/trackonline/api/v1"
 
-    def __init__(self, seed, transactions=40, per_minute=None):
+    def __init__(self, seed, transactions=40, per_minute=None, spacing=10):
         self.seed = seed
+        self.spacing = spacing  # minutes between two transactions' creation
         self.transaction_count = transactions
         self.per_minute = per_minute
         self._lock = threading.Lock()
@@ -57,7 +58,8 @@ class TrackOnlineApi:
     def reset(self, transactions=None):
         if transactions is not None:
             self.transaction_count = transactions
-        locations, items, txs = trackonline_data(self.seed, transactions=self.transaction_count)
+        locations, items, txs = trackonline_data(self.seed, transactions=self.transaction_count,
+                                                   spacing=self.spacing)
         configurations, unique, labels = trackonline_extras(self.seed, locations, items)
         self.resources = {"location": locations, "itemdefinition": items, "transaction": txs,
                           "itemconfiguration": configurations, "uniqueitem": unique,
