@@ -30,11 +30,13 @@ def main():
                              "publish the scopes %s with this many records each"
                              % ", ".join(SAGE50_SCOPES))
     parser.add_argument("--sage50-secret", default="sandbox-secret")
+    parser.add_argument("--spacing", type=int, default=10,
+                        help="minutes between two TrackOnline transactions' creation")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     sandbox = Sandbox(seed=args.seed, size=args.size, token_ttl=args.token_ttl, port=args.port,
                       transactions=args.transactions, per_minute=args.per_minute,
-                      events=args.events)
+                      events=args.events, spacing=args.spacing)
     sandbox.start()
     print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
           "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s\n"

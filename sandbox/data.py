@@ -102,9 +102,9 @@ def iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def trackonline_data(seed, locations=12, item_definitions=6, transactions=40):
+def trackonline_data(seed, locations=12, item_definitions=6, transactions=40, spacing=10):
     """(locations, item definitions, transactions) as TrackOnline returns them, sorted by
-    creation. Transactions are created one every 10 minutes from TRACKONLINE_EPOCH, with
+    creation. Transactions are created one every ``spacing`` minutes from TRACKONLINE_EPOCH, with
     3 item lines each."""
     rng = random.Random(seed * 7919 + 1)
     locs = []
@@ -141,7 +141,8 @@ def trackonline_data(seed, locations=12, item_definitions=6, transactions=40):
             "createdOn": iso(TRACKONLINE_EPOCH - timedelta(days=60)),
             "modifiedOn": iso(TRACKONLINE_EPOCH - timedelta(days=40)), "externalNumbers": [],
         })
-    txs = [make_transaction(rng, index, locs, items) for index in range(transactions)]
+    txs = [make_transaction(rng, index, locs, items, spacing=spacing)
+           for index in range(transactions)]
     return locs, items, txs
 
 
@@ -153,8 +154,8 @@ def item_ref(item):
     return {key: item[key] for key in ("id", "number", "name", "code", "type")}
 
 
-def make_transaction(rng, index, locs, items, created=None):
-    created = created or TRACKONLINE_EPOCH + timedelta(minutes=10 * index)
+def make_transaction(rng, index, locs, items, created=None, spacing=10):
+    created = created or TRACKONLINE_EPOCH + timedelta(minutes=spacing * index)
     source, target = rng.sample(locs, 2)
     lines = []
     for item in rng.sample(items, 3):

@@ -58,12 +58,12 @@ class Sandbox:
     """Start with ``start()`` (or as a context manager); ``url`` is where it listens."""
 
     def __init__(self, seed=1, size=20, token_ttl=300, port=0, transactions=40,
-                 per_minute=None, events=60):
+                 per_minute=None, events=60, spacing=10):
         self.seed = seed
         self.size = size
         self.port = port
         self.trackline = TracklineApi(seed, size, token_ttl)
-        self.trackonline = TrackOnlineApi(seed, transactions, per_minute)
+        self.trackonline = TrackOnlineApi(seed, transactions, per_minute, spacing)
         self.opuscapita = OpusCapitaApi(seed, events, token_ttl)
         self.sage50 = Sage50Api(seed)
         self.apis = [self.trackline, self.trackonline, self.opuscapita, self.sage50]

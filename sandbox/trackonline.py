@@ -47,8 +47,9 @@ def _parse_date(text):
 class TrackOnlineApi:
     prefix = "/trackonline/api/v1"
 
-    def __init__(self, seed, transactions=40, per_minute=None):
+    def __init__(self, seed, transactions=40, per_minute=None, spacing=10):
         self.seed = seed
+        self.spacing = spacing  # minutes between two transactions' creation
         self.transaction_count = transactions
         self.per_minute = per_minute
         self._lock = threading.Lock()
@@ -57,14 +58,17 @@ class TrackOnlineApi:
     def reset(self, transactions=None):
         if transactions is not None:
             self.transaction_count = transactions
-        locations, items, txs = trackonline_data(self.seed, transactions=self.transaction_count)
+        locations, items, txs = trackonline_data(self.seed, transactions=self.transaction_count,
+                                                   spacing=self.spacing)
         configurations, unique, labels = trackonline_extras(self.seed, locations, items)
         self.resources = {"location": locations, "itemdefinition": items, "transaction": txs,
                           "itemconfiguration": configurations, "uniqueitem": unique,
                           "packaginglabel": labels}
         self.messages = {}  # message id -> {"polls": n, "results": [...], "outdated": bool}
         self._ids = itertools.count(1)
-        self._minute = (0, 0)  # (minute number, calls in it)
+        self._minute = (0, 0)  # (minute number, calls in it) since the budget was set
+        self.minutes = {}  # minute number (Unix time // 60) -> calls in it, 429s included
+        self.rejected = 0  # calls answered with 429 for going over the minute's budget
         self.trips = {}
         self.requests_seen = []  # the query of every transaction list request, for tests
         self.calculations, self.calculation_documents = batch_calculations(self.seed,
@@ -109,14 +113,16 @@ class TrackOnlineApi:
         raise HttpError(404, {"message": "Not found"})
 
     def _count_call(self):
-        if not self.per_minute:
-            return
         now = time.time()
         minute = int(now // 60)
         with self._lock:
+            self.minutes[minute] = self.minutes.get(minute, 0) + 1
+            if not self.per_minute:
+                return
             current, count = self._minute
             count = count + 1 if current == minute else 1
             self._minute = (minute, count)
+            self.rejected += count > self.per_minute
         if count > self.per_minute:
             retry_after = int(60 - now % 60) + 1
             raise HttpError(429, {"message": "API calls quota exceeded! maximum admitted %d per "
@@ -416,4 +422,8 @@ class TrackOnlineApi:
         if (method, path) == ("POST", "per_minute"):
             self.per_minute = body.get("per_minute")
             return json_response({"ok": True})
+        if (method, path) == ("GET", "minutes"):
+            with self._lock:
+                return json_response({"per_minute": self.per_minute, "rejected": self.rejected,
+                                      "minutes": {str(k): v for k, v in self.minutes.items()}})
         raise HttpError(404, {"error": "unknown control route"})

@@ -1,6 +1,7 @@
 """clients/trackonline.py against the sandbox over real HTTP."""
 
 import pytest
+import requests
 
 from clients.base import AuthError, RateLimited, RemoteDataError
 from clients.trackonline import TrackOnlineClient, parse_list, parse_results
@@ -104,6 +105,20 @@ def test_per_minute_budget_gives_429_with_retry_after(box):
     with pytest.raises(RateLimited) as info:
         client.page("location")
     assert 0 < info.value.retry_after <= 61
+
+
+def test_calls_per_minute_and_429s_are_recorded(box):
+    box.trackonline.reset()
+    box.trackonline.per_minute = 1
+    client = make(box, max_retry_after=0)
+    client.page("location")
+    with pytest.raises(RateLimited):
+        client.page("location")
+    seen = requests.get("%s/_sandbox/trackonline/minutes" % box.url, timeout=5).json()
+    # Both calls are counted, in one minute or across a minute's turn.
+    assert sum(seen["minutes"].values()) == 2
+    assert seen["rejected"] == (1 if len(seen["minutes"]) == 1 else 0)
+    assert seen["per_minute"] == 1
 
 
 def test_trip_moves_to_next_status(box):
