@@ -11,7 +11,7 @@ Refresh the template first with scripts/i18n.sh.
 import json
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -43,7 +43,7 @@ def fill(lang, table):
             text = ""
         entry.msgstr = text
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     template.metadata.update({
         "PO-Revision-Date": now,
         "Language": language,
