@@ -10,6 +10,7 @@ Refresh the template first with scripts/i18n.sh.
 """
 import json
 import re
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,8 +52,9 @@ def fill(lang, table):
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": plural,
     })
-    template.wrapwidth = 0
     template.save(str(path))
+    # gettext's own layout, the one scripts/i18n.sh (msgmerge) keeps: no churn between the two
+    subprocess.run(["msgcat", "--output-file", str(path), str(path)], check=True)
     missing = [e.msgid for e in template if not e.msgstr]
     for msgid in bad:
         print(f"{lang}: placeholders differ, not used: {msgid!r}")

@@ -50,6 +50,8 @@ class TestI18n(TransactionCase):
         arch = es.ref(f"{MODULE}.view_opuscapita_backend_form").arch
         self.assertIn('string="Probar conexión"', arch)
         self.assertNotIn('string="Test connection"', arch)
+        arch = nl.ref(f"{MODULE}.view_trackline_import_wizard_form").arch
+        self.assertIn('bijlagen bij het proces<span invisible="not res_name"> en bij het', arch)
         # a message raised from Python code
         backend = self.env["trackline.backend"].create({
             "name": "i18n", "base_url": "http://127.0.0.1:9/api", "login": "x", "password": "x"})
