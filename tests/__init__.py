@@ -8,3 +8,4 @@ from . import test_reports
 from . import test_dashboard
 from . import test_ui
 from . import test_fault_matrix
+from . import test_i18n
