@@ -153,6 +153,7 @@ class SyncRun:
             raise RunBusy(self.env._("Another run of \"%s\" is under way for this backend: "
                                      "this one did nothing.", name))
         self._lock_key = key
+        commit(self.env)  # the run key stands even if the first page is rolled back and redone
 
     def count(self, created=0, updated=0, skipped=0, failed=0):
         self.created += created
