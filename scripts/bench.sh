@@ -13,9 +13,7 @@ ensure_venv
 ensure_postgres
 ensure_addons_link
 CONFIG="$CACHE_DIR/bench.conf"
-printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\ndb_password = %s\ndata_dir = %s\n' \
-    "$ODOO_SRC/odoo/addons,$ADDONS_DIR" "$PGHOST" "$PGPORT" "$TC_DB_USER" "$TC_DB_PASSWORD" \
-    "$CACHE_DIR/filestore" >"$CONFIG"
+write_odoo_config "$CONFIG"
 
 runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB"
 log "installing the addon in the fresh database $DB"

@@ -66,6 +66,14 @@ ensure_addons_link() {
     ln -sfn "$REPO_DIR" "$ADDONS_DIR/tracking_connector"
 }
 
+# An Odoo configuration file with the addons path and the database settings (for scripts that
+# start Odoo from Python): write_odoo_config FILE
+write_odoo_config() {
+    printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\ndb_password = %s\ndata_dir = %s\n' \
+        "$ODOO_SRC/odoo/addons,$ADDONS_DIR" "$PGHOST" "$PGPORT" "$TC_DB_USER" "$TC_DB_PASSWORD" \
+        "$CACHE_DIR/filestore" >"$1"
+}
+
 # odoo-bin with the database settings: odoo_bin [shell] OPTIONS...
 odoo_bin() {
     local command=()

@@ -20,9 +20,7 @@ ensure_venv
 ensure_postgres
 ensure_addons_link
 CONFIG="$CACHE_DIR/crash-$PORT.conf"
-printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\ndb_password = %s\ndata_dir = %s\n' \
-    "$ODOO_SRC/odoo/addons,$ADDONS_DIR" "$PGHOST" "$PGPORT" "$TC_DB_USER" "$TC_DB_PASSWORD" \
-    "$CACHE_DIR/filestore" >"$CONFIG"
+write_odoo_config "$CONFIG"
 sql() { PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d "$DB" -tAc "$1"; }
 
 runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB"

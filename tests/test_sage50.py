@@ -197,8 +197,9 @@ class TestSage50(Sage50Mixin, SandboxCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSage50Endpoints(Sage50Mixin, HttpCase):
-    """The approval and notification URLs over real HTTP, with Sage (the sandbox) calling."""
+class Sage50EndpointCase(Sage50Mixin, HttpCase):
+    """A backend whose approval and notification URLs the sandbox's Sage 50 calls over real
+    HTTP (no tests of its own)."""
 
     @classmethod
     def setUpClass(cls):
@@ -214,6 +215,11 @@ class TestSage50Endpoints(Sage50Mixin, HttpCase):
         app = self.sandbox.sage50.applications[self.app_id]
         app["approvalUrl"], app["notificationUrl"] = (self.sage.approval_url,
                                                       self.sage.notification_url)
+
+
+@tagged("post_install", "-at_install")
+class TestSage50Endpoints(Sage50EndpointCase):
+    """The approval and notification URLs over real HTTP, with Sage (the sandbox) calling."""
 
     def test_onboarding_to_an_approved_key(self):
         wizard = self.env["sage50.onboarding.wizard"].create({

@@ -5,8 +5,7 @@ from urllib.parse import quote
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
-from ..sandbox.server import Sandbox
-from .test_sage50 import Sage50Mixin
+from .test_sage50 import Sage50EndpointCase
 
 API_KEY = "http-test-api-key-0042"
 
@@ -90,24 +89,12 @@ class TestSecurityWebClient(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSecurityEndpoints(Sage50Mixin, HttpCase):
+class TestSecurityEndpoints(Sage50EndpointCase):
     """Sage 50's inbound endpoints: the token in their path never reaches a log, a body of
     unknown length is refused."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.sandbox = Sandbox(seed=7, size=2)
-        cls.sandbox.start()
-        cls.addClassCleanup(cls.sandbox.stop)
-
     def setUp(self):
         super().setUp()
-        self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
-        self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
-        app = self.sandbox.sage50.applications[self.app_id]
-        app["approvalUrl"], app["notificationUrl"] = (self.sage.approval_url,
-                                                      self.sage.notification_url)
         self.addCleanup(self.drop_keys)
 
     def drop_keys(self):
