@@ -3,10 +3,33 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models
 
 from ..clients.opuscapita import HOSTS, OpusCapitaClient
-from .tracking_backend_mixin import MANAGER_GROUP, api_datetime
+from ..mappings import opuscapita as mapping
+from ..mappings.dates import api_datetime
+from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_importer import Resource
 
 TOKEN_NAME = "access_token"
-EVENT_CURSOR = "events"
+
+
+def import_events(backend, run, client, resource, max_pages, period=None, overrides=None):
+    """Events by event time, window after window from the cursor (named after the
+    resource); with ``period`` (from, to), that period once with the filter ``overrides``,
+    leaving the cursor alone."""
+    def fetch(start, end, first_page):
+        filters = backend._filters(start, end, **(overrides or {}))
+        for number, rows in client.transactions(filters, first_page=first_page):
+            yield number, [mapping.with_event_id(row) for row in rows]
+
+    if period:
+        pages = backend._window_pages(None, period[0], fetch, backend.window_days, 0,
+                                      until=period[1])
+        return backend._import(run, resource, pages, None, max_pages)
+    pages = backend._window_pages(resource.name, datetime.combine(backend.start_date, time.min),
+                                  fetch, backend.window_days, backend.overlap_minutes)
+    return backend._import(run, resource, pages, resource.name, max_pages)
+
+
+EVENTS = Resource("events", "opuscapita.event", mapping.EVENT, import_events)
 
 
 class OpusCapitaBackend(models.Model):
@@ -98,20 +121,10 @@ class OpusCapitaBackend(models.Model):
         with self._sync_run(self.env._("fetch events") if once
                             else self.env._("sync events")) as run:
             if not once:
-                run.exclusive(EVENT_CURSOR)
+                run.exclusive(EVENTS.name)
             client = self._make_client(run.stats)
-
-            def fetch(start, end, first_page):
-                return client.transactions(self._filters(start, end, **(overrides or {})),
-                                           first_page=first_page)
-
-            key = None if once else EVENT_CURSOR
-            pages = self._window_pages(
-                key, date_from or datetime.combine(self.start_date, time.min), fetch,
-                self.window_days, 0 if once else self.overlap_minutes, until=date_to)
-            events = self.env["opuscapita.event"]
-            self._sync_pages(run, pages, key, lambda rows: events._save_page(self, run, rows),
-                             max_pages or self.max_pages)
+            import_events(self, run, client, EVENTS, max_pages or self.max_pages,
+                          period=(date_from, date_to) if once else None, overrides=overrides)
         return run
 
     def action_sync_events(self):
@@ -127,5 +140,4 @@ class OpusCapitaBackend(models.Model):
 
     @api.model
     def _cron_sync_events(self):
-        for backend in self.search([]):
-            backend._sync_events()
+        self._cron_each_backend(EVENTS.name, lambda backend: backend._sync_events())

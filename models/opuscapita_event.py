@@ -1,8 +1,4 @@
-import json
-
 from odoo import api, fields, models
-
-from .trackline_process import _parse_datetime
 
 
 class OpusCapitaEvent(models.Model):
@@ -55,47 +51,11 @@ class OpusCapitaEvent(models.Model):
     # -- from OpusCapita --------------------------------------------------------------------
 
     @api.model
-    def _values(self, row):
-        def pick(*keys):
-            for key in keys:
-                value = row.get(key)
-                if value not in (None, ""):
-                    return value
-            return False
-
-        def party(key):
-            value = row.get(key)
-            if isinstance(value, dict):
-                return value.get("id") or False, value.get("name") or False
-            return (value or row.get(key + "Id") or False), row.get(key + "Name") or False
-
-        sender, sender_name = party("sender")
-        receiver, receiver_name = party("receiver")
-        status = pick("status", "state", "eventStatus")
-        return {
-            "remote_id": str(row["id"]),
-            "transaction_id": pick("transactionId", "transactionID"),
-            "document_type": pick("documentType", "docType"),
-            "document_number": pick("documentNumber", "documentId", "docNumber"),
-            "status": status,
-            "status_message": pick("message", "statusMessage", "errorMessage"),
-            "channel": pick("channel"),
-            "sender_ref": sender, "sender_name": sender_name,
-            "receiver_ref": receiver, "receiver_name": receiver_name,
-            "event_time": _parse_datetime(pick("eventTime", "timestamp", "time")),
-            "created_at": _parse_datetime(pick("createdAt", "created")),
-            "raw": json.dumps(row, ensure_ascii=False, sort_keys=True),
-        }
-
-    @api.model
-    def _save_page(self, backend, run, rows):
-        """Upsert one page of events; an event without id is logged and skipped; events in
-        error raise one activity per transaction."""
-        rows = [dict(row, id=row.get("id") or row.get("eventId")) for row in rows]
-        records = self._save_rows(backend, run, rows, self._values, required=("id",))
+    def _import_after_save(self, backend, run, records, rows):
+        """Link senders and receivers to contacts; events in error raise one activity per
+        transaction."""
         records._link_partners(backend)
         records.filtered("is_error")._raise_activities(backend)
-        return records
 
     def _link_partners(self, backend):
         """Sender and receiver by VAT number or reference, among the contacts of the

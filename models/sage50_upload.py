@@ -1,7 +1,6 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from ..clients.sage50 import FINAL_STATUSES
 from .trackline_document import safe_filename
@@ -46,8 +45,7 @@ class Sage50Upload(models.Model):
                     "record_count": len(payload.get("records") or []),
                     "tracking_url": tracking_url})
                 run.count(created=1)
-        if run.fatal:
-            raise UserError(run.fatal)
+        run.raise_if_failed()
         return upload
 
     def _poll(self, backend):

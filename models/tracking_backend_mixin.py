@@ -1,18 +1,13 @@
-import json
+import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
+from . import tracking_schedule
 from .tracking_sync_log import COUNTS_FORMAT, SyncRun
 
 MANAGER_GROUP = "tracking_connector.group_tracking_manager"
-CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def api_datetime(moment):
-    """A UTC time as the APIs write it, to the millisecond: 2026-05-01T00:00:00.000Z."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def log_summary(log):
@@ -33,7 +28,7 @@ class TrackingBackendMixin(models.AbstractModel):
 
     _name = "tracking.backend.mixin"
     _description = "Tracking Backend (shared)"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "tracking.importer"]
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, index=True,
@@ -71,7 +66,14 @@ class TrackingBackendMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _client_options(self, stats=None):
-        return {"timeout": self.timeout, "stats": stats}
+        """A scheduled run's calls never wait longer than its time left (a hanging remote
+        must not hold the cron worker until it is killed)."""
+        timeout = float(self.timeout)
+        deadline = self.env.context.get("tracking_deadline")
+        if deadline is not None:
+            # idempotent calls are tried up to 4 times (clients/base.py)
+            timeout = min(timeout, max(1.0, (deadline - time.monotonic()) / 4))
+        return {"timeout": timeout, "stats": stats}
 
     def _token_options(self, name):
         """For a ``BearerTokenClient``: the stored token, and the way to store a new one."""
@@ -143,54 +145,52 @@ class TrackingBackendMixin(models.AbstractModel):
     def _get_cursor(self, key):
         return self.env["tracking.cursor"]._get(self, key)
 
-    def _window_pages(self, cursor_key, start, fetch, window_days, overlap_minutes,
-                      until=None):
-        """Pages of a list read window after window of dates, from the cursor (or from
-        ``start`` when there is none) to now, as ``_sync_pages`` wants them: each page comes
-        with the cursor after it (the window's start and the next page). When the last window
-        is done the cursor goes back ``overlap_minutes``, so that a record stored late is
-        read at the next run. Without ``cursor_key`` it reads from ``start`` to ``until``
-        once. ``fetch(date_from, date_to, first_page)`` yields
-        ``(page_number, items)``."""
-        value = cursor_key and self._get_cursor(cursor_key)
-        page = 1
-        if value:
-            data = json.loads(value)
-            start, page = datetime.strptime(data["from"], CURSOR_FORMAT), data["page"]
-        now = until or datetime.utcnow()
+    # -- scheduled actions ------------------------------------------------------------------
 
-        def cursor(moment, number):
-            return json.dumps({"from": moment.strftime(CURSOR_FORMAT), "page": number})
+    @api.model
+    def _cron_each_backend(self, run_key, job):
+        """The one way a scheduled action runs over the backends of one system.
 
-        while start < now:
-            end = min(start + timedelta(days=window_days), now)
-            for number, items in fetch(start, end, page):
-                yield items, cursor(start, number + 1)
-            if end >= now:
-                yield [], cursor(max(end - timedelta(minutes=overlap_minutes), start), 1)
-                return
-            start, page = end, 1
-            yield [], cursor(start, 1)
+        ``job(backend)`` does one run (a ``SyncRun``; None when it had nothing to do) of
+        the sync ``run_key``. The backends
+        take turns, the one served longest ago first, each within its share of the time
+        left before the cron worker's limit (``tracking_schedule``): one slow or hanging
+        backend cannot starve the others. Progress is reported once for all of them:
+        ``remaining`` counts the backends stopped with work left (pages per run, time), so
+        that Odoo runs the job again soon; a backend stopped by its call budget is not
+        "remaining" (running again at once would only meet the spent budget): the job is
+        triggered again for the moment its budget returns."""
+        deadline = tracking_schedule.job_started()
+        try:
+            backends = self._least_recently_served(self.search([]), run_key)
+            pages = remaining = 0
+            retry_in = []
+            for position, backend in enumerate(backends):
+                left = deadline - time.monotonic()
+                if left < 1:
+                    remaining += len(backends) - position
+                    break
+                share = time.monotonic() + left / (len(backends) - position)
+                run = job(backend.with_context(tracking_deadline=share))
+                if run is None:
+                    continue
+                pages += run.pages
+                if run.retry_after:
+                    retry_in.append(run.retry_after)
+                elif run.more:
+                    remaining += 1
+            cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
+            if retry_in and cron:
+                cron._trigger(at=fields.Datetime.now() + timedelta(seconds=min(retry_in)))
+            self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
+        finally:
+            tracking_schedule.job_ended()
 
-    def _sync_pages(self, run, pages, cursor_key, save_page, max_pages=None):
-        """Save ``pages`` (an iterable of ``(items, cursor_after)``) one at a time: each page
-        and the cursor that covers it are written in one step and committed together, so
-        the cursor never moves past data that is not saved. A failing page ends the run
-        with the cursor after the last saved page. Stops after ``max_pages`` pages and
-        reports progress to the cron; returns True when the pages ran out. Without
-        ``cursor_key`` (a one-off read of a period) no cursor is kept."""
-        done = 0
-        for items, cursor in pages:
-            def save(items=items, cursor=cursor):
-                save_page(items)
-                if cursor_key:
-                    self.env["tracking.cursor"]._set(self, cursor_key, cursor)
-
-            run.page(self.env._("page %(page)s", page=done + 1), save)
-            done += 1
-            # remaining=1: maybe more pages; a cron that stops on it is called again soon.
-            self.env["ir.cron"]._notify_progress(done=done, remaining=1)
-            if max_pages and done >= max_pages:
-                return False
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
-        return True
+    @api.model
+    def _least_recently_served(self, backends, run_key):
+        """``backends`` ordered by the start of their last run of ``run_key``, oldest (or
+        never) first."""
+        last = dict(self.env["tracking.sync.log"].sudo()._read_group(
+            [("backend_model", "=", self._name), ("backend_id", "in", backends.ids),
+             ("run_key", "=", run_key)], ["backend_id"], ["started_at:max"]))
+        return backends.sorted(lambda b: (bool(last.get(b.id)), last.get(b.id) or 0, b.id))

@@ -44,44 +44,37 @@ class TrackingBindingMixin(models.AbstractModel):
         records = self.browse([found[str(values["remote_id"])].id for values in values_list])
         return records, len(new), updated
 
-    @api.model
-    def _save_rows(self, backend, run, rows, values, required=("id", "number")):
-        """Upsert one page of remote rows: a row missing one of ``required`` is skipped and
-        logged, as is a row whose values cannot be read (a value of the wrong type); the others
-        go through ``values(row)`` into one ``_upsert``."""
-        good = []
-        for row in rows:
-            if any(not row.get(key) for key in required):
-                run.count(skipped=1)
-                run.error(self.env._("%(what)s without %(keys)s skipped: %(row)s",
-                                     what=self._description, keys=" or ".join(required),
-                                     row=str(row)[:200]))
-                continue
-            try:
-                good.append(values(row))
-            except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                run.count(skipped=1)
-                run.error(self.env._("%(what)s with a value of the wrong type skipped "
-                                     "(%(error)s): %(row)s", what=self._description,
-                                     error="%s: %s" % (type(exc).__name__, exc),
-                                     row=str(row)[:200]))
-        records, created, updated = self._upsert(backend, good)
-        run.count(created=created, updated=updated)
-        return records
+    # -- hooks of the importer (models/tracking_importer.py) -----------------------------------
+
+    # The mapping (``mappings.fields.Entity``) of a record that may be created as a stub from
+    # an object embedded in another one (a transaction's location); None: never a stub.
+    _stub_entity = None
 
     @api.model
-    def _resolve_refs(self, backend, refs, stub):
-        """Map the ``number`` of objects embedded in other records (a transaction's
-        locations, a line's item definition) to record ids, with one search; those not
-        mirrored yet are created from the embedded object (``stub(ref)`` gives the values)."""
-        refs = {ref["number"]: ref for ref in refs if ref and ref.get("number")}
+    def _import_prepare(self, backend, run, values_list):
+        """Values of one page before the upsert, references resolved: a model may complete
+        or filter them."""
+        return values_list
+
+    @api.model
+    def _import_after_save(self, backend, run, records, rows):
+        """After a page is saved (``records`` in the order of ``rows``): links, activities,
+        attachments."""
+
+    @api.model
+    def _ids_by_key(self, backend, field, embedded):
+        """Ids of the records of ``backend`` whose ``field`` (``number`` or ``remote_id``)
+        is a key of ``embedded`` (key -> embedded object), with one search; those not
+        mirrored yet are created as stubs (``_stub_entity``) when the embedded object has an
+        id."""
         found = self.with_context(active_test=False).search_read(
-            [("backend_id", "=", backend.id), ("number", "in", list(refs))], ["number"])
-        ids = {row["number"]: row["id"] for row in found}
-        missing = [ref for number, ref in refs.items() if number not in ids and ref.get("id")]
-        if missing:
-            stubs, _created, _updated = self._upsert(backend, [stub(ref) for ref in missing])
-            ids.update((stub_record.number, stub_record.id) for stub_record in stubs)
+            [("backend_id", "=", backend.id), (field, "in", list(embedded))], [field])
+        ids = {row[field]: row["id"] for row in found}
+        missing = [ref for key, ref in embedded.items() if key not in ids and ref.get("id")]
+        if missing and self._stub_entity:
+            stubs, _created, _updated = self._upsert(
+                backend, [self._stub_entity.stub(ref) for ref in missing])
+            ids.update((stub[field], stub.id) for stub in stubs)
         return ids
 
     def _changed_values(self, values):

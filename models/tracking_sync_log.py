@@ -105,7 +105,12 @@ class SyncRun:
         self.errors = []
         self.fatal = None
         self.rate_limited = False
+        self.retry_after = None  # seconds until the call budget comes back, when spent
         self.busy = False
+        self.pages = 0
+        self.more = False  # stopped with work left (pages per run, time budget)
+        # When the scheduled job that runs this must be over (time.monotonic()), or None.
+        self.deadline = backend.env.context.get("tracking_deadline")
         self._lock_key = None
         self.message = None
         self._progress_at = time.monotonic()
@@ -161,6 +166,23 @@ class SyncRun:
         self.skipped += skipped
         self.failed += failed
 
+    def skip_row(self, text):
+        """A remote row that cannot be saved: counted as skipped, named in the log."""
+        self.skipped += 1
+        self.error(text)
+
+    def warn(self, text):
+        """Something the log should say that does not stop a row (an unknown code)."""
+        self.error(text)
+
+    def time_left(self):
+        """Seconds until the scheduled job's time budget is spent (None: no budget)."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def out_of_time(self):
+        left = self.time_left()
+        return left is not None and left <= 0
+
     def error(self, text):
         """Keep one error line (secrets masked) for the log."""
         text = mask(text)
@@ -182,11 +204,12 @@ class SyncRun:
             self.error("%s: %s" % (label, error_text(exc)))
         else:
             self._progress()
+            self._write_counts()
             commit(self.env)
 
     def page(self, label, save):
-        """``save()`` as one fatal step (a page and the cursor after it). When it clashed
-        with another worker writing the same rows at the same moment (see
+        """``save()`` (its result returned) as one fatal step (a page and the cursor after
+        it). When it clashed with another worker writing the same rows at the same moment (see
         ``CLASH_PGCODES``), the transaction is rolled back, the counts of that attempt
         dropped, and the page saved again on fresh data, at most ``PAGE_ATTEMPTS`` times.
         Everything before it is committed already: only this page is redone."""
@@ -194,8 +217,8 @@ class SyncRun:
             counts = (self.created, self.updated, self.skipped, self.failed, len(self.errors))
             try:
                 with self.step(label, fatal=True):
-                    save()
-                return
+                    result = save()
+                return result
             except psycopg2.Error as exc:
                 if exc.pgcode not in CLASH_PGCODES or attempt == PAGE_ATTEMPTS or testing():
                     raise
@@ -223,15 +246,36 @@ class SyncRun:
                                   operation=self.log.operation, count="{:,}".format(done)),
         })
 
+    def _write_counts(self):
+        """The counts so far, written with the work they count (committed together): the
+        log of a run killed midway still tells what it saved."""
+        self.log.write({"created_count": self.created, "updated_count": self.updated,
+                        "skipped_count": self.skipped, "failed_count": self.failed,
+                        "api_calls": self.stats.calls,
+                        "rate_limited_count": self.stats.rate_limited})
+
     def fail(self, exc):
         self.fatal = error_text(exc)
         self.rate_limited = isinstance(exc, RateLimited)
+        if self.rate_limited and exc.status is None:
+            # Our own budget is spent (not a 429 from the remote): it says when it returns.
+            self.retry_after = exc.retry_after
         self.busy = isinstance(exc, RunBusy)
         detail = getattr(exc, "excerpt", None)
         if not isinstance(exc, (ApiError, UserError, ValidationError, RunBusy)):
             _logger.exception("%s %s failed", self.backend.display_name, self.log.operation)
             detail = mask("".join(traceback.format_exception(exc)))
         self.error(self.fatal + ("\n%s" % detail if detail else ""))
+
+    def raise_if_failed(self):
+        """The rule for a failed run started by a person from a dialog (a wizard, an upload),
+        where a notification cannot be shown: an error that names what failed and the run
+        log, so that the dialog stays open for a correction. (A button returns
+        ``_notify_logs``' red notification with a link to the log instead; a scheduled run
+        only logs and goes on.)"""
+        if self.fatal:
+            raise RunFailed(self.env._("%(reason)s (run log: %(log)s)", reason=self.fatal,
+                                       log=self.log.display_name))
 
     def close(self):
         end = fields.Datetime.now()
@@ -256,6 +300,10 @@ class SyncRun:
             self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", self._lock_key)
         self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, self.log.id))
         commit(self.env)
+
+
+class RunFailed(UserError):
+    """A run started by a person failed: what failed, and where its log is."""
 
 
 def error_text(exc):

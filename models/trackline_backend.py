@@ -1,12 +1,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import NotFound
+from ..clients.base import NotFound, RemoteDataError
 from ..clients.trackline import DEFAULT_BASE_URL, TracklineClient
+from ..mappings import trackline as mapping
 from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_importer import Resource
 
 TOKEN_NAME = "jwt"
 WIZARD_MODEL = "trackline.import.wizard"
+# A process with its documents: read by ``_import_process`` (one, by id or name) and
+# ``_import_processes`` (a refresh of several, each alone).
+PROCESSES = Resource("processes", "trackline.process", mapping.PROCESS)
 
 
 class TracklineBackend(models.Model):
@@ -73,10 +78,26 @@ class TracklineBackend(models.Model):
                 "%(remote)s", what=self.env._("ID") if process_id else self.env._("name"),
                 value=process_id or process_name, backend=self.display_name,
                 remote=exc.message)) from None
-        with run.step(self.env._("process %s", meta["process_id"]), fatal=True):
-            process = self.env["trackline.process"]._save_metadata(self, run, meta, record)
+        backend = self.with_context(trackline_link=record and (record._name, record.id))
+        process = run.page(self.env._("process %s", meta["process_id"]),
+                           lambda: backend._import_page(run, PROCESSES, [meta]))
         process._download_documents(run, client)
         return process
+
+    def _import_processes(self, run, client, processes):
+        """Read ``processes`` again, each alone (one that fails is logged and the others go
+        on), and download the new documents of each once it is saved."""
+        def fetch(process):
+            meta = client.process_metadata(process_id=process.remote_id)
+            if meta["process_id"] != process.remote_id:
+                raise RemoteDataError(self.env._(
+                    "Trackline answered process %(got)s when asked for %(asked)s",
+                    got=meta["process_id"], asked=process.remote_id))
+            return [meta]
+
+        self._import(run, PROCESSES, [(lambda process=process: fetch(process), None)
+                                      for process in processes], alone=True,
+                     then=lambda records: records._download_documents(run, client))
 
     # -- Action menu bindings ------------------------------------------------------------------
 
@@ -132,20 +153,19 @@ class TracklineBackend(models.Model):
     def _cron_refresh_open_processes(self, batch_size=50, min_age_minutes=30):
         """Refresh processes whose status is not final and that were not refreshed in the
         last ``min_age_minutes``, oldest first, and download their new documents: a bounded
-        batch per backend and per call, progress reported to the cron."""
+        batch per backend and per call."""
         since = fields.Datetime.subtract(fields.Datetime.now(), minutes=min_age_minutes)
-        done = remaining = 0
-        processes = self.env["trackline.process"]
-        for backend in self.search([]):
-            domain = [("backend_id", "=", backend.id),
-                      ("status_key", "not in", list(backend._final_status_set())),
-                      "|", ("last_refresh_at", "=", False), ("last_refresh_at", "<=", since)]
-            stale = processes.search_count(domain)
+
+        def refresh(backend):
+            stale = self.env["trackline.process"].search([
+                ("backend_id", "=", backend.id),
+                ("status_key", "not in", list(backend._final_status_set())),
+                "|", ("last_refresh_at", "=", False), ("last_refresh_at", "<=", since)],
+                order="last_refresh_at asc nulls first, id", limit=batch_size + 1)
             if not stale:
-                continue
-            batch = processes.search(domain, limit=batch_size,
-                                     order="last_refresh_at asc nulls first, id")
-            batch._refresh(backend)
-            done += len(batch)
-            remaining += stale - len(batch)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                return None
+            run = stale[:batch_size]._refresh(backend)
+            run.more = run.more or len(stale) > batch_size
+            return run
+
+        self._cron_each_backend("refresh", refresh)

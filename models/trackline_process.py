@@ -1,9 +1,7 @@
-from datetime import UTC, datetime
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import RemoteDataError
+from ..mappings import trackline as mapping
 
 
 class TracklineProcess(models.Model):
@@ -60,46 +58,37 @@ class TracklineProcess(models.Model):
     # -- saving what Trackline says ------------------------------------------------------------
 
     @api.model
-    def _save_metadata(self, backend, run, meta, record=None):
-        """Upsert the process and its documents from a parsed metadata answer."""
-        values = {
-            "remote_id": meta["process_id"],
-            "name": meta["name"],
-            "status": meta["status"],
-            "created_at": _parse_datetime(meta["created_at"]),
-        }
-        if record:
-            values.update(res_model=record._name, res_id=record.id)
-        process, created, updated = self._upsert(backend, [values])
-        process.last_refresh_at = fields.Datetime.now()  # not a change of the process itself
-        run.count(created=created, updated=updated)
-        if meta["skipped_documents"]:
-            run.count(skipped=meta["skipped_documents"])
-            run.error(self.env._("process %(id)s: %(count)s documents without doc_id skipped",
-                                 id=meta["process_id"], count=meta["skipped_documents"]))
-        documents, created, updated = self.env["trackline.document"]._upsert(backend, [{
-            "remote_id": doc["doc_id"],
-            "process_id": process.id,
-            "name": doc["doc_name"],
-            "doc_type": doc["doc_type"],
-        } for doc in meta["documents"]])
-        run.count(created=created, updated=updated)
-        return process
+    def _import_prepare(self, backend, run, values_list):
+        """A process imported from a record's Action menu is linked to that record."""
+        link = self.env.context.get("trackline_link")
+        if link:
+            values_list = [dict(values, res_model=link[0], res_id=link[1])
+                           for values in values_list]
+        return values_list
+
+    @api.model
+    def _import_after_save(self, backend, run, records, rows):
+        """The documents each process lists (those without id counted as skipped), and the
+        time of the refresh."""
+        records.write({"last_refresh_at": fields.Datetime.now()})
+        documents = self.env["trackline.document"]
+        for process, meta in zip(records, rows, strict=True):
+            if meta["skipped_documents"]:
+                run.count(skipped=meta["skipped_documents"])
+                run.error(self.env._("process %(id)s: %(count)s documents without doc_id "
+                                     "skipped", id=meta["process_id"],
+                                     count=meta["skipped_documents"]))
+            values = [dict(mapping.DOCUMENT.read(doc), process_id=process.id)
+                      for doc in meta["documents"]]
+            _documents, created, updated = documents._upsert(backend, values)
+            run.count(created=created, updated=updated)
 
     def _refresh(self, backend):
         """Read these processes again and download their new documents, in one run."""
         with backend._sync_run(self.env._("refresh processes")) as run:
             run.exclusive("refresh")
             client = backend._make_client(run.stats)
-            for process in self:
-                with run.step(self.env._("process %s", process.remote_id)):
-                    meta = client.process_metadata(process_id=process.remote_id)
-                    if meta["process_id"] != process.remote_id:
-                        raise RemoteDataError(self.env._(
-                            "Trackline answered process %(got)s when asked for %(asked)s",
-                            got=meta["process_id"], asked=process.remote_id))
-                    self._save_metadata(backend, run, meta, process._linked_record())
-                process._download_documents(run, client)
+            backend._import_processes(run, client, self)
         return run
 
     def _download_documents(self, run, client):
@@ -144,17 +133,3 @@ class TracklineProcess(models.Model):
             raise UserError(self.env._("The record this process was linked to no longer exists."))
         return {"type": "ir.actions.act_window", "res_model": record._name, "res_id": record.id,
                 "view_mode": "form"}
-
-
-def _parse_datetime(value):
-    """An ISO 8601 time from the remote (``2024-02-09T10:30:00Z``) as a naive UTC datetime,
-    or False when absent or unreadable."""
-    if not value or not isinstance(value, str):
-        return False
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    if moment.tzinfo:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment

@@ -1,21 +1,20 @@
-from datetime import datetime, time
+import time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..clients.base import RemoteDataError
 from ..clients.trackonline import (
-    CALCULATIONS,
     DEFAULT_BASE_URL,
     DEFAULT_RESULT_PATH,
     DEFAULT_TRIP_PATH,
     LICENCE_LIMITS,
     TrackOnlineClient,
 )
-from .tracking_backend_mixin import MANAGER_GROUP, api_datetime
+from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_rate_counter import DatabaseRateLimiter
+from .trackonline_resources import RESOURCES
 
-TX_CURSOR = "transactions"
 # Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
 OUTGOING_MODELS = ("trackonline.location", "trackonline.unique.item",
                    "trackonline.item.configuration", "trackonline.packaging.label",
@@ -78,10 +77,13 @@ class TrackOnlineBackend(models.Model):
         self.ensure_one()
         per_minute, per_day = LICENCE_LIMITS[self.licence_tier]
         backend = self.sudo()
+        # A scheduled run never sleeps for the next minute's budget past its time left.
+        deadline = self.env.context.get("tracking_deadline")
+        max_wait = 60 if deadline is None else max(0.0, deadline - time.monotonic())
+        limiter = DatabaseRateLimiter(self, per_minute, per_day, max_wait=max_wait)
         return TrackOnlineClient(
             backend.base_url, backend.api_key, result_path=self.result_path,
-            trip_path=self.trip_path, limiter=DatabaseRateLimiter(self, per_minute, per_day),
-            **self._client_options(stats))
+            trip_path=self.trip_path, limiter=limiter, **self._client_options(stats))
 
     def _check_connection(self, client):
         client.page("location", {"Enabled": "true"})
@@ -89,99 +91,15 @@ class TrackOnlineBackend(models.Model):
 
     # -- syncs ---------------------------------------------------------------------------------
 
-    def _sync(self, resource, max_pages=None):
-        """One run of one resource: "locations", "item_definitions", "transactions" or
-        "balances"."""
+    def _sync(self, name, max_pages=None):
+        """One run of the resource ``name`` (a key of ``RESOURCES``), by its importer."""
         self.ensure_one()
-        with self._sync_run(self.env._("sync %s", resource.replace("_", " "))) as run:
-            run.exclusive(resource)
+        resource = RESOURCES[name]
+        with self._sync_run(self.env._("sync %s", resource.title)) as run:
+            run.exclusive(resource.name)
             client = self._make_client(run.stats)
-            method = getattr(self, "_sync_%s" % resource)
-            method(run, client, max_pages or self.max_pages)
+            resource.importer(self, run, client, resource, max_pages or self.max_pages)
         return run
-
-    def _sync_locations(self, run, client, max_pages):
-        self._sync_list(run, client, "location", "trackonline.location", max_pages)
-
-    def _sync_item_definitions(self, run, client, max_pages):
-        self._sync_list(run, client, "itemdefinition", "trackonline.item.definition", max_pages)
-
-    def _sync_item_configurations(self, run, client, max_pages):
-        self._sync_list(run, client, "itemconfiguration", "trackonline.item.configuration",
-                        max_pages)
-
-    def _sync_unique_items(self, run, client, max_pages):
-        self._sync_list(run, client, "uniqueitem", "trackonline.unique.item", max_pages)
-
-    def _sync_iot_devices(self, run, client, max_pages):
-        self._sync_list(run, client, "iot/item", "trackonline.iot.device", max_pages)
-
-    def _sync_iot_measurements(self, run, client, max_pages):
-        """Each device's measurement history, window after window (at most 14 days each,
-        always with explicit dates: the API's default is the last 14 days), from the start
-        date or the device's cursor."""
-        measurements = self.env["trackonline.iot.measurement"]
-        devices = self.env["trackonline.iot.device"].search([("backend_id", "=", self.id)])
-        for device in devices:
-            def fetch(date_from, date_to, first_page, device=device):
-                rows = client.get_list("iot/item/measurement", {
-                    "deviceId": device.remote_id, "dateFrom": api_datetime(date_from),
-                    "dateTo": api_datetime(date_to)})
-                return [(1, rows)] if rows else []
-
-            key = "iot:%s" % device.remote_id
-            pages = self._window_pages(key, datetime.combine(self.start_date, time.min), fetch,
-                                       min(self.window_days, 14), self.overlap_minutes)
-            self._sync_pages(run, pages, key,
-                             lambda rows, device=device: measurements._save_page(
-                                 self, run, device, rows), max_pages)
-
-    def _sync_packaging_labels(self, run, client, max_pages):
-        self._sync_list(run, client, "packaginglabel", "trackonline.packaging.label", max_pages)
-
-    def _sync_batch_calculations(self, run, client, max_pages):
-        """The batch calculations, then the result files and documents of those not
-        downloaded yet."""
-        done = self._sync_list(run, client, CALCULATIONS, "trackonline.batch.calculation",
-                               max_pages)
-        if done:
-            self.env["trackonline.batch.calculation"].search(
-                [("backend_id", "=", self.id), ("files_downloaded", "=", False)]
-            )._download_files(run, client)
-
-    def _sync_list(self, run, client, resource, model, max_pages):
-        """A full read of a list the API cannot filter by date; the cursor is the next page,
-        so a run stopped by its budget goes on where it stopped."""
-        key = resource
-        first = int(self._get_cursor(key) or 1)
-
-        def pages():
-            for number, items in client.pages(resource, {}, first_page=first):
-                yield items, str(number + 1)
-            yield [], "1"  # done: the next run starts again from page 1
-
-        return self._sync_pages(run, pages(), key,
-                                lambda items: self.env[model]._save_page(self, run, items),
-                                max_pages)
-
-    def _sync_transactions(self, run, client, max_pages):
-        """Transactions by creation date, window after window, from the start date to now;
-        the cursor is the window's start and the next page to read in it."""
-        def fetch(date_from, date_to, first_page):
-            params = {"CreatedDateFrom": api_datetime(date_from),
-                      "CreatedDateTo": api_datetime(date_to)}
-            return client.pages("transaction", params, first_page=first_page)
-
-        pages = self._window_pages(TX_CURSOR, datetime.combine(self.start_date, time.min),
-                                   fetch, self.window_days, self.overlap_minutes)
-        self._sync_pages(run, pages, TX_CURSOR,
-                         lambda items: self.env["trackonline.transaction"]._save_page(
-                             self, run, items), max_pages)
-
-    def _sync_balances(self, run, client, max_pages):
-        rows = client.get_list("balance", {"excludeZeroBalance": "false"})
-        with run.step(self.env._("balances"), fatal=True):
-            self.env["trackonline.balance"]._replace_all(self, run, rows)
 
     # -- buttons and crons -------------------------------------------------------------------------
 
@@ -235,14 +153,13 @@ class TrackOnlineBackend(models.Model):
         return self._open_action("tracking_connector.action_trackonline_batch_calculation")
 
     @api.model
-    def _cron_sync(self, resource):
-        for backend in self.search([]):
-            backend._sync(resource)
+    def _cron_sync(self, name):
+        """The scheduled action of the resource ``name`` (a key of ``RESOURCES``)."""
+        self._cron_each_backend(name, lambda backend: backend._sync(name))
 
     @api.model
     def _cron_poll_results(self):
-        for backend in self.search([]):
-            backend._poll_results()
+        self._cron_each_backend("save results", lambda backend: backend._poll_results())
 
     # -- write back --------------------------------------------------------------------------------
 

@@ -26,26 +26,21 @@ class TrackOnlineBalance(models.Model):
             self.location_id)
 
     @api.model
-    def _replace_all(self, backend, run, rows):
-        locations = self.env["trackonline.location"]
-        location_ids = locations._resolve_refs(backend, [row.get("location") for row in rows],
-                                               locations._stub)
-        items = self.env["trackonline.item.definition"]
-        item_ids = items._resolve_refs(backend, [row.get("itemDefinition") for row in rows],
-                                       items._stub)
-        values = []
-        for row in rows:
-            location = location_ids.get((row.get("location") or {}).get("number"))
-            item = item_ids.get((row.get("itemDefinition") or {}).get("number"))
-            if not location or not item:
-                run.count(skipped=1)
-                run.error(self.env._("balance row without a known location or item "
-                                     "definition skipped: %s", str(row)[:200]))
+    def _import_prepare(self, backend, run, values_list):
+        """A balance is keyed by its location and item definition; a row naming one not
+        known (and not creatable from the row) is skipped."""
+        kept = []
+        for values in values_list:
+            if not values["location_id"] or not values["item_definition_id"]:
+                run.skip_row(self.env._("balance row without a known location or item "
+                                        "definition skipped"))
                 continue
-            values.append({"remote_id": "%s|%s" % (location, item), "location_id": location,
-                           "item_definition_id": item, "balance": int(row.get("balance") or 0)})
-        records, created, updated = self._upsert(backend, values)
-        gone = self.search([("backend_id", "=", backend.id), ("id", "not in", records.ids)])
-        gone.unlink()
+            kept.append(dict(values, remote_id="%s|%s" % (values["location_id"],
+                                                          values["item_definition_id"])))
+        return kept
+
+    @api.model
+    def _import_after_save(self, backend, run, records, rows):
+        """The balances are read whole in one page: those TrackOnline no longer gives go."""
+        self.search([("backend_id", "=", backend.id), ("id", "not in", records.ids)]).unlink()
         records.write({"synced_at": fields.Datetime.now()})
-        run.count(created=created, updated=updated)

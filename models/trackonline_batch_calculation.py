@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..clients.trackonline import (
     CALCULATION_DOCUMENT_FILE,
@@ -7,7 +7,6 @@ from ..clients.trackonline import (
     OUTPUT_TYPES,
 )
 from .trackline_document import safe_filename
-from .trackline_process import _parse_datetime
 
 
 class TrackOnlineBatchCalculation(models.Model):
@@ -30,17 +29,6 @@ class TrackOnlineBatchCalculation(models.Model):
     status = fields.Char()
     created_on = fields.Datetime(readonly=True)
     files_downloaded = fields.Boolean(readonly=True, copy=False)
-
-    @api.model
-    def _save_page(self, backend, run, rows):
-        return self._save_rows(backend, run, rows, lambda row: {
-            "remote_id": row["id"], "number": row["number"],
-            "description": row.get("description") or row.get("name") or False,
-            "period_from": _parse_datetime(row.get("periodFrom")),
-            "period_to": _parse_datetime(row.get("periodTo")),
-            "status": row.get("status") or False,
-            "created_on": _parse_datetime(row.get("createdOn")),
-        })
 
     def _download_files(self, run, client):
         """Each output type of the result, and every document, as attachments; once."""

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from .trackline_process import _parse_datetime
-
 
 class TrackOnlineIotDevice(models.Model):
     """An IoT sensor on a unique item, with its last known position and temperature."""
@@ -44,20 +42,6 @@ class TrackOnlineIotDevice(models.Model):
                 % (device.latitude, device.longitude, device.latitude, device.longitude)
                 if device.latitude or device.longitude else False)
 
-    @api.model
-    def _save_page(self, backend, run, rows):
-        def values(row):
-            position = row.get("lastKnownPosition") or {}
-            return {"remote_id": row["deviceId"], "unique_item_number": row.get("itemNumber"),
-                    "item_definition_remote_id": row.get("itemDefinitionId") or False,
-                    "location_remote_id": row.get("locationId") or False,
-                    "latitude": position.get("latitude") or 0.0,
-                    "longitude": position.get("longitude") or 0.0,
-                    "temperature": row.get("lastKnownTemperature") or 0.0,
-                    "last_seen": _parse_datetime(row.get("lastSeen"))}
-
-        return self._save_rows(backend, run, rows, values, required=("deviceId",))
-
     def action_view_measurements(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -81,14 +65,3 @@ class TrackOnlineIotMeasurement(models.Model):
     temperature = fields.Float(aggregator="avg")
     latitude = fields.Float(digits=(10, 7), aggregator=None)
     longitude = fields.Float(digits=(10, 7), aggregator=None)
-
-    @api.model
-    def _save_page(self, backend, run, device, rows):
-        def values(row):
-            return {"remote_id": "%s|%s" % (device.remote_id, row["timestamp"]),
-                    "device_id": device.id, "measured_at": _parse_datetime(row["timestamp"]),
-                    "temperature": row.get("temperature") or 0.0,
-                    "latitude": row.get("latitude") or 0.0,
-                    "longitude": row.get("longitude") or 0.0}
-
-        return self._save_rows(backend, run, rows, values, required=("timestamp",))

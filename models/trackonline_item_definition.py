@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
-from . import trackonline_codes as codes
-from .trackline_process import _parse_datetime
+from ..mappings import trackonline as mapping
+from ..mappings import trackonline_codes as codes
 from .trackonline_unique_item import count_unique_items, open_unique_items
 
 
@@ -45,34 +45,4 @@ class TrackOnlineItemDefinition(models.Model):
         for item in self:
             item.display_name = "[%s] %s" % (item.number, item.name)
 
-    @api.model
-    def _values(self, row, warn):
-        return {
-            "remote_id": row["id"], "number": row["number"],
-            "name": row.get("name") or row["number"], "code": row.get("code") or False,
-            "type": codes.code(codes.ITEM_TYPES, row.get("type"), warn, "item type") or "0",
-            "gs1_code": row.get("gS1Code") or False,
-            "base_price": row.get("basePrice") or 0.0, "dim_length": row.get("length") or 0.0,
-            "dim_width": row.get("width") or 0.0, "dim_height": row.get("height") or 0.0,
-            "weight": row.get("weight") or 0.0, "volume": row.get("volume") or 0.0,
-            "truck_spaces": row.get("numberOfTruckSpaces") or 0,
-            "max_stack_height": row.get("maxStackHeight") or 0,
-            "max_truck_load": row.get("maxTruckLoad") or 0,
-            "standard_order_quantity": row.get("standardOrderQuantity") or 0,
-            "is_enabled": row.get("isEnabled", True) is not False,
-            "created_on": _parse_datetime(row.get("createdOn")),
-            "modified_on": _parse_datetime(row.get("modifiedOn")),
-        }
-
-    @api.model
-    def _save_page(self, backend, run, rows):
-        return self._save_rows(backend, run, rows, lambda row: self._values(row, run.error))
-
-    @api.model
-    def _stub(self, ref):
-        """Values for a record known only from an object embedded in another one."""
-        return {
-            "remote_id": ref["id"], "number": ref["number"],
-            "name": ref.get("name") or ref["number"], "code": ref.get("code") or False,
-            "type": codes.code(codes.ITEM_TYPES, ref.get("type")) or "0",
-        }
+    _stub_entity = mapping.ITEM_DEFINITION

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
-from . import trackonline_codes as codes
-from .trackline_process import _parse_datetime
+from ..mappings import trackonline as mapping
+from ..mappings import trackonline_codes as codes
 from .trackonline_unique_item import count_unique_items, open_unique_items
 
 
@@ -64,62 +64,12 @@ class TrackOnlineLocation(models.Model):
 
     # -- from TrackOnline ----------------------------------------------------------------------
 
-    @api.model
-    def _values(self, row, warn):
-        gps = row.get("gps") or {}
-        return {
-            "remote_id": row["id"],
-            "number": row["number"],
-            "name": row.get("name") or row["number"],
-            "name_short": row.get("nameShort") or False,
-            "type": codes.code(codes.LOCATION_TYPES, row.get("type"), warn, "location type")
-                    or "0",
-            "hierarchy_level": codes.code(codes.HIERARCHY_LEVELS, row.get("hierarchyLevel"), warn,
-                                          "hierarchy level"),
-            "parent_number": row.get("parentNumber") or False,
-            "parent_name": row.get("parentName") or False,
-            "address_line": row.get("addressLine") or False,
-            "postal_code": row.get("postalCode") or False,
-            "city": row.get("city") or False,
-            "state_or_province": row.get("stateOrProvince") or False,
-            "country": row.get("country") or False,
-            "telephone": row.get("telephone") or False,
-            "mobile": row.get("mobile") or False,
-            "email": row.get("emailAddress") or False,
-            "gln": row.get("globalLocationNumber") or False,
-            "coc_number": row.get("chamberOfCommerceNumber") or False,
-            "vat": row.get("vatNumber") or False,
-            "lei": row.get("legalEntityIdentifier") or False,
-            "latitude": gps.get("latitude") or 0.0,
-            "longitude": gps.get("longitude") or 0.0,
-            "gps_radius": gps.get("radius") or 0,
-            "language": codes.code(codes.LANGUAGES, row.get("languageId"), warn, "language"),
-            "geofence": row.get("geofence") or 0,
-            "balance_operation_mode": codes.code(codes.BALANCE_MODES,
-                                                 row.get("balanceOperationMode"), warn,
-                                                 "balance operation mode"),
-            "is_enabled": row.get("isEnabled", True) is not False,
-            "tags": ", ".join(row.get("tags") or []) or False,
-            "website_url": row.get("websiteUrl") or False,
-            "created_on": _parse_datetime(row.get("createdOn")),
-            "modified_on": _parse_datetime(row.get("modifiedOn")),
-        }
+    _stub_entity = mapping.LOCATION
 
     @api.model
-    def _save_page(self, backend, run, rows):
-        """Upsert one page of locations and link them to contacts."""
-        records = self._save_rows(backend, run, rows, lambda row: self._values(row, run.error))
+    def _import_after_save(self, backend, run, records, rows):
+        """Link the new locations to contacts."""
         records.filtered(lambda r: not r.partner_id)._match_partners(backend)
-        return records
-
-    @api.model
-    def _stub(self, ref):
-        """Values for a record known only from an object embedded in another one."""
-        return {
-            "remote_id": ref["id"], "number": ref["number"],
-            "name": ref.get("name") or ref["number"],
-            "type": codes.code(codes.LOCATION_TYPES, ref.get("type")) or "0",
-        }
 
     def _match_partners(self, backend):
         """Link each location to a contact with the same number (reference), GLN or VAT
@@ -149,27 +99,13 @@ class TrackOnlineLocation(models.Model):
                 location.partner_id = partner
 
     def _partner_values(self):
-        return {"name": self.name, "ref": self.number, "street": self.address_line,
-                "zip": self.postal_code, "city": self.city, "phone": self.telephone,
-                "mobile": self.mobile, "email": self.email, "vat": self.vat,
-                "is_company": True, "company_id": self.company_id.id}
+        return dict(mapping.partner_from_location(self), company_id=self.company_id.id)
 
     # -- to TrackOnline -------------------------------------------------------------------------
 
     def _to_payload(self):
         self.ensure_one()
-        payload = {
-            "number": self.number, "name": self.name, "nameShort": self.name_short or None,
-            "type": int(self.type) if self.type.isdigit() else 0,
-            "addressLine": self.address_line or None, "postalCode": self.postal_code or None,
-            "city": self.city or None, "country": self.country or None,
-            "telephone": self.telephone or None, "mobile": self.mobile or None,
-            "emailAddress": self.email or None, "vatNumber": self.vat or None,
-            "globalLocationNumber": self.gln or None, "isEnabled": self.is_enabled,
-        }
-        if self.remote_id:
-            payload["id"] = self.remote_id
-        return payload
+        return mapping.LOCATION.payload(self)
 
     @api.model
     def _from_partners(self, backend, partners):
@@ -179,15 +115,7 @@ class TrackOnlineLocation(models.Model):
         by_partner = {location.partner_id: location for location in existing}
         records = self.browse()
         for partner in partners:
-            values = {
-                "name": partner.name[:50], "number": (partner.ref or "ODOO-%d" % partner.id)[:25],
-                "type": "1",
-                "address_line": partner.street or False, "postal_code": partner.zip or False,
-                "city": partner.city or False, "country": partner.country_id.name or False,
-                "telephone": partner.phone or False, "mobile": partner.mobile or False,
-                "email": partner.email or False, "vat": partner.vat or False,
-                "send_state": "draft",
-            }
+            values = dict(mapping.location_from_partner(partner), send_state="draft")
             location = by_partner.get(partner)
             if location:
                 location.write(values)

@@ -1,7 +1,6 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
-from .trackline_process import _parse_datetime
-from .trackonline_transaction import _iso
+from ..mappings import trackonline as mapping
 
 
 class TrackOnlinePackagingLabel(models.Model):
@@ -38,52 +37,9 @@ class TrackOnlinePackagingLabel(models.Model):
         expired = (operator == "=") == bool(value)
         return [("expiration_on", "<=" if expired else ">", fields.Datetime.now())]
 
-    @api.model
-    def _save_page(self, backend, run, rows):
-        items = self.env["trackonline.item.definition"]
-        item_ids = items._resolve_refs(
-            backend, [line.get("itemDefinition") for row in rows
-                      for line in row.get("packagingNonSerializedItems") or []], items._stub)
-        numbers = [(entry.get("uniqueItem") or entry.get("item") or {}).get("number")
-                   for row in rows for entry in row.get("packagingSerializedItems") or []]
-        unique = {u.number: u.id for u in self.env["trackonline.unique.item"].search(
-            [("backend_id", "=", backend.id), ("number", "in", [n for n in numbers if n])])}
-
-        def values(row):
-            serialized = [(entry.get("uniqueItem") or entry.get("item") or {}).get("number")
-                          for entry in row.get("packagingSerializedItems") or []]
-            return {
-                "remote_id": row["id"], "number": row["number"],
-                "label_type": "1" if str(row.get("type")) in ("1", "Sscc") else "0",
-                "expiration_on": _parse_datetime(row.get("expirationOn")),
-                "is_enabled": row.get("isEnabled", True) is not False,
-                "created_on": _parse_datetime(row.get("createdOn")),
-                "line_ids": [(5, 0, 0)] + [(0, 0, {
-                    "item_definition_id": item_ids[line["itemDefinition"]["number"]],
-                    "quantity": int(line.get("quantity") or 0)})
-                    for line in row.get("packagingNonSerializedItems") or []
-                    if (line.get("itemDefinition") or {}).get("number") in item_ids],
-                "unique_item_ids": [(6, 0, sorted(unique[n] for n in serialized
-                                                  if n in unique))],
-            }
-
-        return self._save_rows(backend, run, rows, values,
-                               required=("id", "number", "expirationOn"))
-
     def _to_payload(self):
         self.ensure_one()
-        payload = {
-            "number": self.number, "expirationOn": _iso(self.expiration_on),
-            "type": int(self.label_type or 0), "isEnabled": self.is_enabled,
-            "packagingNonSerializedItems": [
-                {"itemDefinition": {"number": line.item_definition_id.number},
-                 "quantity": line.quantity} for line in self.line_ids],
-            "packagingSerializedItems": [{"uniqueItem": {"number": item.number}}
-                                         for item in self.unique_item_ids],
-        }
-        if self.remote_id:
-            payload["id"] = self.remote_id
-        return payload
+        return mapping.packaging_label_payload(self)
 
 
 class TrackOnlinePackagingLabelLine(models.Model):

@@ -1,11 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from . import trackonline_codes as codes
-from .trackline_process import _parse_datetime
-
-LOCATION_ROLES = (("from_location_id", "fromLocation"), ("to_location_id", "toLocation"),
-                  ("carrier_id", "carrier"), ("contractor_id", "contractor"))
+from ..mappings import trackonline as mapping
+from ..mappings import trackonline_codes as codes
 
 
 class TrackOnlineTransaction(models.Model):
@@ -63,58 +60,6 @@ class TrackOnlineTransaction(models.Model):
         for transaction in self:
             transaction.is_processed = transaction.status_code == codes.PROCESSED
 
-    # -- from TrackOnline -------------------------------------------------------------------------
-
-    @api.model
-    def _save_page(self, backend, run, rows):
-        """Upsert one page of transactions with their item lines: the locations and item
-        definitions they name are resolved with one search each (stubs created for the new
-        ones), the transactions with one search and one create, the lines with one create."""
-        valid = [row for row in rows if row.get("id")]
-        locations = self.env["trackonline.location"]
-        location_ids = locations._resolve_refs(
-            backend, [row.get(key) for row in valid for _field, key in LOCATION_ROLES],
-            locations._stub)
-        items = self.env["trackonline.item.definition"]
-        item_ids = items._resolve_refs(
-            backend, [line.get("itemDefinition") for row in valid
-                      for line in row.get("transactionItems") or []], items._stub)
-        records = self._save_rows(backend, run, rows,
-                                  lambda row: self._values(row, location_ids, run.error),
-                                  required=("id",))
-        self.env["trackonline.transaction.line"]._replace_lines(
-            records, [row.get("transactionItems") or [] for row in valid], item_ids, run.error)
-        return records
-
-    @api.model
-    def _values(self, row, location_ids, warn):
-        values = {
-            "remote_id": row["id"],
-            "transaction_number": row.get("transactionNumber") or False,
-            "document_number": row.get("documentNumber") or False,
-            "reference_number": row.get("referenceNumber") or False,
-            "status_code": codes.code(codes.TRANSACTION_STATUSES, row.get("statusCode"), warn,
-                                      "transaction status"),
-            "type_code": codes.code(codes.TRANSACTION_TYPES, row.get("typeCode"), warn,
-                                    "transaction type") or "99",
-            "date_transaction": _parse_datetime(row.get("dateTransaction")),
-            "date_counterpart": _parse_datetime(row.get("dateTransactionCounterpart")),
-            "license_plate": row.get("licensePlate") or False,
-            "trailer_number": row.get("trailerNumber") or False,
-            "trip_number": row.get("transactionTripNumber") or False,
-            "dock_number": row.get("dockNumber") or False,
-            "area": row.get("area") or False,
-            "notes": row.get("notes") or False,
-            "internal_notes": row.get("internalNotes") or False,
-            "created_on": _parse_datetime(row.get("createdOn")),
-            "modified_on": _parse_datetime(row.get("modifiedOn")),
-            "processed_on": _parse_datetime(row.get("processedOn")),
-            "is_deleted": bool(row.get("isDeleted")),
-        }
-        for field, key in LOCATION_ROLES:
-            values[field] = location_ids.get((row.get(key) or {}).get("number"), False)
-        return values
-
     # -- to TrackOnline -------------------------------------------------------------------------
 
     def _to_payload(self):
@@ -122,30 +67,7 @@ class TrackOnlineTransaction(models.Model):
         if self.type_code == "80":
             raise UserError(self.env._("TrackOnline does not accept Exchange transactions "
                                        "sent from outside (%s).", self.display_name))
-        payload = {
-            "statusCode": int(self.status_code) if self.status_code.isdigit() else 0,
-            "typeCode": int(self.type_code),
-            "transactionNumber": self.transaction_number or None,
-            "documentNumber": self.document_number or None,
-            "referenceNumber": self.reference_number or None,
-            "fromLocation": _ref(self.from_location_id),
-            "toLocation": _ref(self.to_location_id),
-            "carrier": _ref(self.carrier_id),
-            "dateTransaction": _iso(self.date_transaction),
-            "dateTransactionCounterpart": _iso(self.date_counterpart),
-            "licensePlate": self.license_plate or None,
-            "notes": self.notes or None,
-            "transactionItems": [line._to_payload() for line in self.line_ids],
-        }
-        if self.scan_ids:
-            payload["scannedItems"] = [{"type": int(scan.code_type), "code": scan.code}
-                                       for scan in self.scan_ids]
-        labels = [n.strip() for n in (self.packaging_label_numbers or "").split(",") if n.strip()]
-        if labels:
-            payload["packagingLabelNumbers"] = [{"number": number} for number in labels]
-        if self.remote_id:
-            payload["id"] = self.remote_id
-        return payload
+        return mapping.transaction_payload(self)
 
     def action_send(self):
         processed = self.filtered("is_processed")
@@ -165,14 +87,6 @@ class TrackOnlineTransaction(models.Model):
             backend._make_client(run.stats).next_trip_status(trips)
             run.message = self.env._("%s trips moved to their next status", len(trips))
         return backend._notify_logs(self.env._("TrackOnline trips"), run.log)
-
-
-def _ref(location):
-    return {"number": location.number} if location else None
-
-
-def _iso(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z") if moment else None
 
 
 class TrackOnlineTransactionScan(models.Model):

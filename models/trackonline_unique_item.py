@@ -1,6 +1,6 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
-from .trackline_process import _parse_datetime
+from ..mappings import trackonline as mapping
 
 
 class TrackOnlineUniqueItem(models.Model):
@@ -35,54 +35,9 @@ class TrackOnlineUniqueItem(models.Model):
     notes = fields.Text()
     is_deleted = fields.Boolean(string="Deleted in TrackOnline", readonly=True)
 
-    @api.model
-    def _save_page(self, backend, run, rows):
-        items = self.env["trackonline.item.definition"]
-        item_ids = items._resolve_refs(backend, [row.get("itemDefinition") for row in rows],
-                                       items._stub)
-        locations = self.env["trackonline.location"]
-        location_ids = locations._resolve_refs(
-            backend, [row.get("lastKnownLocation") for row in rows], locations._stub)
-
-        def values(row):
-            position = row.get("lastKnownPosition") or {}
-            devices = [d.get("deviceId") for d in _as_list(row.get("deviceIds")) if d]
-            return {
-                "remote_id": row["id"], "number": row["number"],
-                "barcode": row.get("barCode") or row.get("barcode") or False,
-                "epc_code": row.get("epcCode") or False, "ble_code": row.get("bleCode") or False,
-                "item_definition_id": item_ids.get((row.get("itemDefinition") or {})
-                                                   .get("number"), False),
-                "device_ids_text": ", ".join(filter(None, devices)) or False,
-                "location_id": location_ids.get((row.get("lastKnownLocation") or {})
-                                                .get("number"), False),
-                "latitude": position.get("latitude") or 0.0,
-                "longitude": position.get("longitude") or 0.0,
-                "temperature": row.get("lastKnownTemperature") or 0.0,
-                "last_transaction_remote_id": row.get("lastKnownTransactionId") or False,
-                "first_seen": _parse_datetime(row.get("firstSeen")),
-                "last_seen": _parse_datetime(row.get("lastSeen")),
-                "created_on": _parse_datetime(row.get("createdOn")),
-                "notes": row.get("notes") or False,
-                "is_deleted": bool(row.get("isDeleted")),
-            }
-
-        return self._save_rows(backend, run, rows, values,
-                               required=("id", "number", "itemDefinition"))
-
     def _to_payload(self):
         self.ensure_one()
-        devices = [d.strip() for d in (self.device_ids_text or "").split(",") if d.strip()]
-        payload = {"number": self.number, "barcode": self.barcode or None,
-                   "epcCode": self.epc_code or None, "bleCode": self.ble_code or None,
-                   "itemDefinition": {"number": self.item_definition_id.number},
-                   "deviceIds": [{"deviceId": device} for device in devices],
-                   "notes": self.notes or None}
-        if self.location_id:
-            payload["lastKnownLocation"] = {"number": self.location_id.number}
-        if self.remote_id:
-            payload["id"] = self.remote_id
-        return payload
+        return mapping.unique_item_payload(self)
 
 
 def count_unique_items(records, field):
@@ -102,10 +57,3 @@ def open_unique_items(record, field):
     action["context"] = {"default_%s" % field: record.id,
                          "default_backend_id": record.backend_id.id}
     return action
-
-
-def _as_list(value):
-    """The document shows ``deviceIds`` both as an object and as a list of objects."""
-    if isinstance(value, dict):
-        return [value]
-    return [v for v in value or [] if isinstance(v, dict)]

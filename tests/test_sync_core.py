@@ -2,7 +2,13 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..clients.base import RemoteDataError
+from ..mappings.fields import Entity, Field
+from ..models.tracking_importer import Resource
+
+# Processes given as {"remote_id", "name", "status"} rows, through the importer.
+PROCESSES = Resource("test", "trackline.process", Entity(
+    "process", [Field("name", "name"), Field("status", "status")], required=("remote_id",),
+    remote_id="remote_id"))
 
 
 @tagged("post_install", "-at_install")
@@ -104,7 +110,7 @@ class TestSyncCore(TransactionCase):
     def test_cursor_advances_page_by_page(self):
         pages = [(self.page("a", "b"), "2024-01-01"), (self.page("c"), "2024-01-02")]
         with self.backend._sync_run("pages") as run:
-            finished = self.backend._sync_pages(run, pages, "test", self.save_page(run))
+            finished = self.backend._import(run, PROCESSES, pages, "test")
         self.assertTrue(finished)
         self.assertEqual(self.backend._get_cursor("test"), "2024-01-02")
         self.assertEqual(run.log.state, "done")
@@ -115,8 +121,8 @@ class TestSyncCore(TransactionCase):
             yield [{"remote_id": "2", "name": "b"}, {"remote_id": "3"}], "cursor-2"  # no name
             yield [{"remote_id": "4", "name": "d"}], "cursor-3"
 
-        with self.backend._sync_run("pages") as run:
-            self.backend._sync_pages(run, pages(), "test", self.save_page(run))
+        with self.backend._sync_run("pages") as run, mute_logger("odoo.sql_db"):
+            self.backend._import(run, PROCESSES, pages(), "test")
         self.assertEqual(self.backend._get_cursor("test"), "cursor-1",
                          "the cursor stays after the last saved page")
         self.assertEqual(run.log.state, "failed")
@@ -126,26 +132,27 @@ class TestSyncCore(TransactionCase):
     def test_cursor_stops_after_max_pages(self):
         pages = iter([(self.page("a"), "c1"), (self.page("b"), "c2"), (self.page("c"), "c3")])
         with self.backend._sync_run("pages") as run:
-            finished = self.backend._sync_pages(run, pages, "test", self.save_page(run),
-                                                max_pages=2)
+            finished = self.backend._import(run, PROCESSES, pages, "test", max_pages=2)
         self.assertFalse(finished)
         self.assertEqual(self.backend._get_cursor("test"), "c2")
         self.assertEqual(next(pages)[1], "c3", "the third page was not read")
 
-    def save_page(self, run):
-        def save(items):
-            if not all(item.get("name") for item in items):
-                raise RemoteDataError("a record of this page has no name")
-            _, created, updated = self.Process._upsert(self.backend, items)
-            run.count(created=created, updated=updated)
-        return save
-
-    def test_cron_progress_is_reported(self):
+    def cron_progress(self):
         cron = self.env.ref("tracking_connector.cron_trackline_refresh")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0,
                                                         "done": 0})
+        return cron, progress
+
+    def test_cron_progress_is_reported(self):
+        __, progress = self.cron_progress()
         pages = [(self.page("a"), "c1"), (self.page("b"), "c2")]
-        backend = self.backend.with_context(ir_cron_progress_id=progress.id)
-        with backend._sync_run("pages") as run:
-            backend._sync_pages(run, pages, "test", self.save_page(run), max_pages=1)
+        self.env["trackline.backend"].search([("id", "!=", self.backend.id)]).active = False
+
+        def job(backend):
+            with backend._sync_run("pages") as run:
+                backend._import(run, PROCESSES, pages, "test", max_pages=1)
+            return run
+
+        self.env["trackline.backend"].with_context(
+            ir_cron_progress_id=progress.id)._cron_each_backend("test", job)
         self.assertEqual((progress.done, progress.remaining), (1, 1))

@@ -32,8 +32,7 @@ class Sage50OnboardingWizard(models.TransientModel):
             raise UserError(self.env._("An email address is needed: Sage mails the ids there."))
         run = self.backend_id._register_developer(self.developer_name, self.developer_email,
                                                   self.company_name)
-        if run.fatal:
-            raise UserError(run.fatal)
+        run.raise_if_failed()
         self.mode = "existing"
         return self._reopen()
 
@@ -48,7 +47,6 @@ class Sage50OnboardingWizard(models.TransientModel):
             raise UserError(self.env._("Enter the developer ID and the application ID Sage "
                                        "mailed you."))
         run = self.backend_id._generate_passcode()
-        if run.fatal:
-            raise UserError(run.fatal)
+        run.raise_if_failed()
         self.write({"passcode": backend.passcode, "passcode_expires": backend.passcode_expires})
         return self._reopen()

@@ -57,8 +57,7 @@ class TracklineImportWizard(models.TransientModel):
                 process_id=reference if self.lookup == "id" else None,
                 process_name=reference if self.lookup == "name" else None,
                 record=record)
-        if run.fatal:
-            raise UserError(run.fatal)
+        run.raise_if_failed()
         return {
             "type": "ir.actions.act_window",
             "res_model": "trackline.process",

@@ -1,0 +1,310 @@
+"""The small language every mapping is written in: an ``Entity`` is a table of ``Field``s,
+each naming the Odoo field, the remote key and a ``Kind`` that converts the value both ways.
+One table gives the values read from a remote row (``Entity.read``), the values of a record
+known only from an object embedded in another one (``Entity.stub``) and, for the fields marked
+``send``, the payload sent back (``Entity.payload``).
+
+A value of the wrong type (an object where text is expected, text where a number is) raises
+``RowError`` naming the remote key: the importer keeps that row aside with the message and
+saves the others."""
+
+
+from .dates import api_datetime, parse_datetime
+
+
+class RowError(ValueError):
+    """A row that cannot be read: the message names the remote key and what is wrong."""
+
+
+class Ref:
+    """A record of ``model`` named in a row, by its ``number`` in an embedded object
+    (``{"id":…, "number":…, "name":…}``) or by its remote id (``by="remote_id"``): the
+    importer turns it into the id of the mirrored record, creating a stub from ``embedded``
+    when it is not mirrored yet and the model allows stubs."""
+
+    __slots__ = ("by", "embedded", "key", "model")
+
+    def __init__(self, model, embedded, by="number"):
+        self.model = model
+        self.embedded = embedded
+        self.by = by
+        self.key = str(embedded[by])
+
+    def __repr__(self):
+        return "Ref(%s, %s=%s)" % (self.model, self.by, self.key)
+
+
+def _kind_name(value):
+    return {dict: "an object", list: "a list", bool: "true/false", str: "text"}.get(
+        type(value), type(value).__name__)
+
+
+class Kind:
+    """Converts one value: ``read`` a remote value (None when absent) to Odoo's, ``write``
+    an Odoo value to the remote's."""
+
+    empty = False
+
+    def read(self, value, key, warn):
+        return value if value not in (None, "") else self.empty
+
+    def write(self, value):
+        return value if value not in (None, False, "") else None
+
+
+class Text(Kind):
+    def read(self, value, key, warn):
+        if value is None or value == "":
+            return False
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise RowError("%s: expected text, got %s" % (key, _kind_name(value)))
+
+
+class Integer(Kind):
+    """A whole number; 0 when absent. Sent as is, or as null when zero with
+    ``zero_is_none``."""
+
+    empty = 0
+
+    def __init__(self, zero_is_none=False):
+        self.zero_is_none = zero_is_none
+
+    def write(self, value):
+        return (value or None) if self.zero_is_none else int(value or 0)
+
+    def read(self, value, key, warn):
+        if value is None or value == "":
+            return 0
+        if isinstance(value, bool):
+            raise RowError("%s: expected a number, got true/false" % key)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise RowError("%s: expected a number, got %s" % (key, _kind_name(value))) from None
+        if number != int(number):
+            raise RowError("%s: expected a whole number, got %s" % (key, value))
+        return int(number)
+
+
+class Number(Kind):
+    empty = 0.0
+
+    def write(self, value):
+        return float(value or 0.0)
+
+    def read(self, value, key, warn):
+        if value is None or value == "":
+            return 0.0
+        if isinstance(value, bool):
+            raise RowError("%s: expected a number, got true/false" % key)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise RowError("%s: expected a number, got %s" % (key, _kind_name(value))) from None
+
+
+class Flag(Kind):
+    """A boolean; ``default`` when the remote leaves it out (``isEnabled`` is true unless
+    said false)."""
+
+    def __init__(self, default=False):
+        self.default = default
+
+    def read(self, value, key, warn):
+        if value is None:
+            return self.default
+        return value if isinstance(value, bool) else bool(value)
+
+    def write(self, value):
+        return bool(value)
+
+
+class DateTime(Kind):
+    def read(self, value, key, warn):
+        if value is None or value == "":
+            return False
+        if not isinstance(value, str):
+            raise RowError("%s: expected a date, got %s" % (key, _kind_name(value)))
+        return parse_datetime(value)
+
+    def write(self, value):
+        return api_datetime(value)
+
+
+class Code(Kind):
+    """A remote enumeration kept as an Odoo selection keyed by the code (as text); a code
+    the vendor's document does not list is kept as "unknown" with a warning."""
+
+    def __init__(self, selection, what, default=False):
+        self.selection = selection
+        self.what = what
+        self.default = default
+        self.keys = {key for key, _label in selection}
+        self.by_label = {label.replace(" ", "").lower(): key for key, label in selection}
+
+    def read(self, value, key, warn):
+        if value is None or value == "":
+            return self.default
+        if isinstance(value, (dict, list, bool)):
+            raise RowError("%s: expected a code, got %s" % (key, _kind_name(value)))
+        text = str(value).strip()
+        if text in self.keys:
+            return text
+        found = self.by_label.get(text.replace(" ", "").lower())
+        if found:
+            return found
+        if warn:
+            warn("unknown %s code %r kept as unknown" % (self.what, value))
+        return "unknown"
+
+    def write(self, value):
+        return int(value) if value and value.isdigit() else 0
+
+
+class Tags(Kind):
+    """A list of strings kept as one comma-separated text."""
+
+    def read(self, value, key, warn):
+        if value in (None, ""):
+            return False
+        if not isinstance(value, list):
+            raise RowError("%s: expected a list, got %s" % (key, _kind_name(value)))
+        return ", ".join(str(tag) for tag in value if tag not in (None, "")) or False
+
+
+class Reference(Kind):
+    """An embedded object naming a record of ``model`` by its number, or (``by_remote_id``)
+    a value that is the record's remote id (see ``Ref``)."""
+
+    def __init__(self, model, by_remote_id=False):
+        self.model = model
+        self.by_remote_id = by_remote_id
+
+    def read(self, value, key, warn):
+        if value in (None, ""):
+            return False
+        if self.by_remote_id:
+            return Ref(self.model, {"remote_id": Text().read(value, key, warn)},
+                       by="remote_id")
+        if not isinstance(value, dict):
+            raise RowError("%s: expected an object, got %s" % (key, _kind_name(value)))
+        if value.get("number") in (None, ""):
+            return False
+        return Ref(self.model, value)
+
+    def write(self, value):
+        return {"number": value.number} if value else None
+
+
+TEXT = Text()
+INTEGER = Integer()
+OPTIONAL_INTEGER = Integer(zero_is_none=True)
+NUMBER = Number()
+FLAG = Flag()
+ENABLED = Flag(default=True)
+DATETIME = DateTime()
+TAGS = Tags()
+
+
+class Field:
+    """``name`` (Odoo) <- ``key`` (remote; dotted for a nested object: ``gps.latitude``),
+    converted by ``kind``; ``fallback`` names another remote key used when this one is
+    empty; ``send`` puts it in the payload; ``stub`` reads it for a stub too."""
+
+    __slots__ = ("fallback", "key", "kind", "name", "send", "stub")
+
+    def __init__(self, name, key, kind=TEXT, send=False, fallback=None, stub=False):
+        self.name = name
+        self.key = key
+        self.kind = kind
+        self.send = send
+        self.fallback = fallback
+        self.stub = stub
+
+    def get(self, row):
+        value = dig(row, self.key)
+        if value in (None, "") and self.fallback:
+            value = dig(row, self.fallback)
+        return value
+
+
+def _present(value):
+    return bool(value) or (value == 0 and not isinstance(value, bool))
+
+
+def dig(row, key):
+    """``row[key]``, following dots into nested objects; None when absent."""
+    if not key:
+        return row
+    value = row
+    parts = key.split(".")
+    for depth, part in enumerate(parts):
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise RowError("%s: expected an object, got %s"
+                           % (".".join(parts[:depth]), _kind_name(value)))
+        value = value.get(part)
+    return value
+
+
+def items(row, key):
+    """The list under ``key`` (empty when absent); anything else is a ``RowError``."""
+    value = dig(row, key)
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        raise RowError("%s: expected a list, got %s" % (key, _kind_name(value)))
+    if any(not isinstance(item, dict) for item in value):
+        raise RowError("%s: expected a list of objects" % key)
+    return value
+
+
+class Entity:
+    """A remote record type: its fields, read and written through one table.
+
+    ``required``: remote keys a row must have (a row without one is kept aside);
+    ``remote_id``: the remote key that identifies a row."""
+
+    def __init__(self, description, fields, required=("id",), remote_id="id"):
+        self.description = description
+        self.fields = tuple(fields)
+        self.required = tuple(required)
+        self.remote_id = remote_id
+
+    def missing(self, row):
+        """The required keys ``row`` lacks (absent, or empty)."""
+        return [key for key in self.required if not _present(dig(row, key))]
+
+    def read(self, row, warn=None):
+        """Odoo values of a remote row (with ``remote_id``, unless the entity has none of
+        its own)."""
+        values = {}
+        if self.remote_id:
+            values["remote_id"] = TEXT.read(dig(row, self.remote_id), self.remote_id, warn)
+        for field in self.fields:
+            values[field.name] = field.kind.read(field.get(row), field.key, warn)
+        return values
+
+    def stub(self, embedded):
+        """Values of a record known only from an object embedded in another one."""
+        values = {"remote_id": str(embedded[self.remote_id])}
+        for field in self.fields:
+            if field.stub:
+                values[field.name] = field.kind.read(field.get(embedded), field.key, None)
+        return values
+
+    def payload(self, record):
+        """The remote's object for an Odoo record (any object with the fields as
+        attributes): the ``send`` fields, and the remote id once the remote gave one."""
+        payload = {}
+        for field in self.fields:
+            if field.send:
+                payload[field.key] = field.kind.write(getattr(record, field.name))
+        remote_id = getattr(record, "remote_id", False)
+        if remote_id:
+            payload[self.remote_id] = remote_id
+        return payload

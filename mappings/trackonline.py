@@ -1,0 +1,365 @@
+"""TrackOnline's records in Odoo and back: one table per entity (see ``fields``). A field
+marked ``send`` is written in the payload of a record sent to TrackOnline; ``stub`` fields
+are read for a record known only from an object embedded in another one."""
+
+from . import trackonline_codes as codes
+from .fields import (
+    DATETIME,
+    ENABLED,
+    FLAG,
+    INTEGER,
+    NUMBER,
+    OPTIONAL_INTEGER,
+    TAGS,
+    Code,
+    Entity,
+    Field,
+    Kind,
+    Reference,
+    RowError,
+    items,
+)
+
+
+class Lines(Kind):
+    """A list of embedded objects kept as an Odoo one2many replaced as a whole
+    (``[(5,), (0, 0, values)…]``); the importer leaves the lines unchanged when they are the
+    same, and drops a line whose required reference it cannot resolve."""
+
+    def __init__(self, entity):
+        self.entity = entity
+
+    def read(self, value, key, warn):
+        rows = items({key: value}, key)
+        return [(5, 0, 0)] + [(0, 0, dict(self.entity.read_line(row, warn), sequence=position)
+                                  if self.entity.sequence else self.entity.read_line(row, warn))
+                              for position, row in enumerate(rows)]
+
+
+class LineEntity(Entity):
+    """The entity of a line: no remote id of its own."""
+
+    def __init__(self, description, fields, sequence=False):
+        super().__init__(description, fields, required=())
+        self.sequence = sequence
+
+    def read_line(self, row, warn):
+        return {field.name: field.kind.read(field.get(row), field.key, warn)
+                for field in self.fields}
+
+
+class DeviceIds(Kind):
+    """``deviceIds``: the document shows both an object and a list of objects."""
+
+    def read(self, value, key, warn):
+        if value in (None, ""):
+            return False
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            raise RowError("%s: expected a list, got %s" % (key, type(value).__name__))
+        devices = [str(item.get("deviceId")) for item in value
+                   if isinstance(item, dict) and item.get("deviceId")]
+        return ", ".join(devices) or False
+
+    def write(self, value):
+        return [{"deviceId": device} for device in split_list(value)]
+
+
+class LabelType(Kind):
+    """A packaging label's type: 1 (SSCC) or 0 (custom); the document also writes names."""
+
+    def read(self, value, key, warn):
+        return "1" if str(value) in ("1", "Sscc") else "0"
+
+    def write(self, value):
+        return int(value or 0)
+
+
+class SerializedItems(Kind):
+    """A label's serialized unique items (``[{"uniqueItem": {"number": …}}]``) as a
+    many2many; items not mirrored yet are left out (no stub: a unique item needs more)."""
+
+    def read(self, value, key, warn):
+        refs = [Reference("trackonline.unique.item").read(entry.get("uniqueItem"), key, warn)
+                for entry in items({key: value}, key)]
+        return [(6, 0, [ref for ref in refs if ref])]
+
+
+class MemberItem(Kind):
+    """An item configuration member names its item definition with keys of its own
+    (``itemDefinitionId``, ``number``, ``name``, ``type``)."""
+
+    def read(self, value, key, warn):
+        if value.get("number") in (None, ""):
+            return False
+        return Reference("trackonline.item.definition").read(
+            {"id": value.get("itemDefinitionId"), "number": value.get("number"),
+             "name": value.get("name"), "type": value.get("type")}, key, warn)
+
+
+def split_list(text):
+    """"a, b,c" -> ["a", "b", "c"]."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+LOCATION = Entity("location", [
+    Field("number", "number", send=True, stub=True),
+    Field("name", "name", send=True, fallback="number", stub=True),
+    Field("name_short", "nameShort", send=True),
+    Field("type", "type", Code(codes.LOCATION_TYPES, "location type", default="0"), send=True,
+          stub=True),
+    Field("hierarchy_level", "hierarchyLevel", Code(codes.HIERARCHY_LEVELS, "hierarchy level")),
+    Field("parent_number", "parentNumber"),
+    Field("parent_name", "parentName"),
+    Field("address_line", "addressLine", send=True),
+    Field("postal_code", "postalCode", send=True),
+    Field("city", "city", send=True),
+    Field("state_or_province", "stateOrProvince"),
+    Field("country", "country", send=True),
+    Field("telephone", "telephone", send=True),
+    Field("mobile", "mobile", send=True),
+    Field("email", "emailAddress", send=True),
+    Field("gln", "globalLocationNumber", send=True),
+    Field("coc_number", "chamberOfCommerceNumber"),
+    Field("vat", "vatNumber", send=True),
+    Field("lei", "legalEntityIdentifier"),
+    Field("latitude", "gps.latitude", NUMBER),
+    Field("longitude", "gps.longitude", NUMBER),
+    Field("gps_radius", "gps.radius", INTEGER),
+    Field("language", "languageId", Code(codes.LANGUAGES, "language")),
+    Field("geofence", "geofence", INTEGER),
+    Field("balance_operation_mode", "balanceOperationMode",
+          Code(codes.BALANCE_MODES, "balance operation mode")),
+    Field("is_enabled", "isEnabled", ENABLED, send=True),
+    Field("tags", "tags", TAGS),
+    Field("website_url", "websiteUrl"),
+    Field("created_on", "createdOn", DATETIME),
+    Field("modified_on", "modifiedOn", DATETIME),
+], required=("id", "number"))
+
+ITEM_DEFINITION = Entity("item definition", [
+    Field("number", "number", stub=True),
+    Field("name", "name", fallback="number", stub=True),
+    Field("code", "code", stub=True),
+    Field("type", "type", Code(codes.ITEM_TYPES, "item type", default="0"), stub=True),
+    Field("gs1_code", "gS1Code"),
+    Field("base_price", "basePrice", NUMBER),
+    Field("dim_length", "length", NUMBER),
+    Field("dim_width", "width", NUMBER),
+    Field("dim_height", "height", NUMBER),
+    Field("weight", "weight", NUMBER),
+    Field("volume", "volume", NUMBER),
+    Field("truck_spaces", "numberOfTruckSpaces", INTEGER),
+    Field("max_stack_height", "maxStackHeight", INTEGER),
+    Field("max_truck_load", "maxTruckLoad", INTEGER),
+    Field("standard_order_quantity", "standardOrderQuantity", INTEGER),
+    Field("is_enabled", "isEnabled", ENABLED),
+    Field("created_on", "createdOn", DATETIME),
+    Field("modified_on", "modifiedOn", DATETIME),
+], required=("id", "number"))
+
+ITEM_CONFIGURATION_MEMBER = LineEntity("item configuration member", [
+    Field("item_definition_id", "", MemberItem()),
+    Field("position", "position", INTEGER, send=True),
+    Field("maximum_balance", "maximumBalance", INTEGER, send=True),
+    Field("minimum_balance", "minimumBalance", INTEGER, send=True),
+    Field("minimum_stock_collection", "minimumStockCollection", INTEGER, send=True),
+    Field("maximum_flow_in", "maximumFlowIn", INTEGER, send=True),
+    Field("minimum_flow_in", "minimumFlowIn", INTEGER, send=True),
+    Field("maximum_flow_out", "maximumFlowOut", INTEGER, send=True),
+    Field("minimum_flow_out", "minimumFlowOut", INTEGER, send=True),
+    Field("contract_cycle_time", "contractCycleTime", INTEGER, send=True),
+    Field("lead_time", "leadTime", INTEGER, send=True),
+    Field("active_from", "activeFrom", DATETIME, send=True),
+    Field("active_to", "activeTo", DATETIME, send=True),
+])
+
+ITEM_CONFIGURATION = Entity("item configuration", [
+    Field("name", "name", send=True),
+    Field("member_ids", "members", Lines(ITEM_CONFIGURATION_MEMBER)),
+], required=("id", "name"))
+
+UNIQUE_ITEM = Entity("unique item", [
+    Field("number", "number", send=True),
+    Field("barcode", "barCode", fallback="barcode"),
+    Field("epc_code", "epcCode", send=True),
+    Field("ble_code", "bleCode", send=True),
+    Field("item_definition_id", "itemDefinition", Reference("trackonline.item.definition"),
+          send=True),
+    Field("device_ids_text", "deviceIds", DeviceIds(), send=True),
+    Field("location_id", "lastKnownLocation", Reference("trackonline.location")),
+    Field("latitude", "lastKnownPosition.latitude", NUMBER),
+    Field("longitude", "lastKnownPosition.longitude", NUMBER),
+    Field("temperature", "lastKnownTemperature", NUMBER),
+    Field("last_transaction_remote_id", "lastKnownTransactionId"),
+    Field("first_seen", "firstSeen", DATETIME),
+    Field("last_seen", "lastSeen", DATETIME),
+    Field("created_on", "createdOn", DATETIME),
+    Field("notes", "notes", send=True),
+    Field("is_deleted", "isDeleted", FLAG),
+], required=("id", "number", "itemDefinition"))
+
+PACKAGING_LABEL_LINE = LineEntity("packaging label item", [
+    Field("item_definition_id", "itemDefinition", Reference("trackonline.item.definition"),
+          send=True),
+    Field("quantity", "quantity", INTEGER, send=True),
+])
+
+PACKAGING_LABEL = Entity("packaging label", [
+    Field("number", "number", send=True),
+    Field("label_type", "type", LabelType(), send=True),
+    Field("expiration_on", "expirationOn", DATETIME, send=True),
+    Field("is_enabled", "isEnabled", ENABLED, send=True),
+    Field("created_on", "createdOn", DATETIME),
+    Field("line_ids", "packagingNonSerializedItems", Lines(PACKAGING_LABEL_LINE)),
+    Field("unique_item_ids", "packagingSerializedItems", SerializedItems()),
+], required=("id", "number", "expirationOn"))
+
+TRANSACTION_LINE = LineEntity("transaction item", [
+    Field("item_definition_id", "itemDefinition", Reference("trackonline.item.definition"),
+          send=True),
+    Field("quantity", "quantity", INTEGER, send=True),
+    Field("quantity_planned", "quantityPlanned", OPTIONAL_INTEGER, send=True),
+    Field("condition", "itemConditionType", Code(codes.CONDITIONS, "item condition",
+                                                 default="0"), send=True),
+], sequence=True)
+
+TRANSACTION = Entity("transaction", [
+    Field("transaction_number", "transactionNumber", send=True),
+    Field("document_number", "documentNumber", send=True),
+    Field("reference_number", "referenceNumber", send=True),
+    Field("status_code", "statusCode", Code(codes.TRANSACTION_STATUSES, "transaction status"),
+          send=True),
+    Field("type_code", "typeCode", Code(codes.TRANSACTION_TYPES, "transaction type",
+                                        default="99"), send=True),
+    Field("from_location_id", "fromLocation", Reference("trackonline.location"), send=True),
+    Field("to_location_id", "toLocation", Reference("trackonline.location"), send=True),
+    Field("carrier_id", "carrier", Reference("trackonline.location"), send=True),
+    Field("contractor_id", "contractor", Reference("trackonline.location")),
+    Field("date_transaction", "dateTransaction", DATETIME, send=True),
+    Field("date_counterpart", "dateTransactionCounterpart", DATETIME, send=True),
+    Field("license_plate", "licensePlate", send=True),
+    Field("trailer_number", "trailerNumber"),
+    Field("trip_number", "transactionTripNumber"),
+    Field("dock_number", "dockNumber"),
+    Field("area", "area"),
+    Field("notes", "notes", send=True),
+    Field("internal_notes", "internalNotes"),
+    Field("created_on", "createdOn", DATETIME),
+    Field("modified_on", "modifiedOn", DATETIME),
+    Field("processed_on", "processedOn", DATETIME),
+    Field("is_deleted", "isDeleted", FLAG),
+    Field("line_ids", "transactionItems", Lines(TRANSACTION_LINE)),
+])
+
+BATCH_CALCULATION = Entity("batch calculation", [
+    Field("number", "number"),
+    Field("description", "description", fallback="name"),
+    Field("period_from", "periodFrom", DATETIME),
+    Field("period_to", "periodTo", DATETIME),
+    Field("status", "status"),
+    Field("created_on", "createdOn", DATETIME),
+], required=("id", "number"))
+
+IOT_DEVICE = Entity("IoT device", [
+    Field("unique_item_number", "itemNumber"),
+    Field("item_definition_remote_id", "itemDefinitionId"),
+    Field("location_remote_id", "locationId"),
+    Field("latitude", "lastKnownPosition.latitude", NUMBER),
+    Field("longitude", "lastKnownPosition.longitude", NUMBER),
+    Field("temperature", "lastKnownTemperature", NUMBER),
+    Field("last_seen", "lastSeen", DATETIME),
+], required=("deviceId",), remote_id="deviceId")
+
+# The importer adds the device a measurement was read for under this key.
+IOT_DEVICE_KEY = "odooDeviceRemoteId"
+
+
+class MeasurementKey(Kind):
+    """A measurement's key: its device and its time."""
+
+    def read(self, value, key, warn):
+        return "%s|%s" % (value[IOT_DEVICE_KEY], value["timestamp"])
+
+
+IOT_MEASUREMENT = Entity("IoT measurement", [
+    Field("remote_id", "", MeasurementKey()),
+    Field("device_id", IOT_DEVICE_KEY, Reference("trackonline.iot.device",
+                                                 by_remote_id=True)),
+    Field("measured_at", "timestamp", DATETIME),
+    Field("temperature", "temperature", NUMBER),
+    Field("latitude", "latitude", NUMBER),
+    Field("longitude", "longitude", NUMBER),
+], required=("timestamp",), remote_id="timestamp")
+
+BALANCE = Entity("balance", [
+    Field("location_id", "location", Reference("trackonline.location")),
+    Field("item_definition_id", "itemDefinition", Reference("trackonline.item.definition")),
+    Field("balance", "balance", INTEGER),
+], required=("location", "itemDefinition"), remote_id=None)
+
+
+# -- payloads with a shape of their own ------------------------------------------------------
+
+def transaction_payload(transaction):
+    """A transaction as TrackOnline's POST wants it: the table's fields, its item lines,
+    scanned codes and packaging label numbers (which TrackOnline turns into items)."""
+    payload = TRANSACTION.payload(transaction)
+    payload["transactionItems"] = [TRANSACTION_LINE.payload(line)
+                                   for line in transaction.line_ids]
+    scans = [{"type": int(scan.code_type), "code": scan.code} for scan in transaction.scan_ids]
+    if scans:
+        payload["scannedItems"] = scans
+    labels = split_list(transaction.packaging_label_numbers)
+    if labels:
+        payload["packagingLabelNumbers"] = [{"number": number} for number in labels]
+    return payload
+
+
+def item_configuration_payload(configuration):
+    payload = ITEM_CONFIGURATION.payload(configuration)
+    payload["members"] = [dict(ITEM_CONFIGURATION_MEMBER.payload(member),
+                               itemDefinitionId=member.item_definition_id.remote_id,
+                               number=member.item_definition_id.number)
+                          for member in configuration.member_ids]
+    return payload
+
+
+def unique_item_payload(item):
+    payload = UNIQUE_ITEM.payload(item)
+    payload["barcode"] = item.barcode or None
+    if item.location_id:
+        payload["lastKnownLocation"] = {"number": item.location_id.number}
+    return payload
+
+
+def packaging_label_payload(label):
+    payload = PACKAGING_LABEL.payload(label)
+    payload["packagingNonSerializedItems"] = [PACKAGING_LABEL_LINE.payload(line)
+                                              for line in label.line_ids]
+    payload["packagingSerializedItems"] = [{"uniqueItem": {"number": item.number}}
+                                           for item in label.unique_item_ids]
+    return payload
+
+
+# -- contacts ----------------------------------------------------------------------------------
+
+def location_from_partner(partner):
+    """Values of a location drafted in Odoo for a contact (sent to TrackOnline next)."""
+    return {
+        "name": partner.name[:50], "number": (partner.ref or "ODOO-%d" % partner.id)[:25],
+        "type": "1",
+        "address_line": partner.street or False, "postal_code": partner.zip or False,
+        "city": partner.city or False, "country": partner.country_id.name or False,
+        "telephone": partner.phone or False, "mobile": partner.mobile or False,
+        "email": partner.email or False, "vat": partner.vat or False,
+    }
+
+
+def partner_from_location(location):
+    """Values of a contact created for a location that matches none."""
+    return {"name": location.name, "ref": location.number, "street": location.address_line,
+            "zip": location.postal_code, "city": location.city, "phone": location.telephone,
+            "mobile": location.mobile, "email": location.email, "vat": location.vat,
+            "is_company": True}

@@ -1,0 +1,217 @@
+"""The one importer loop every pull sync runs through:
+
+    pages of remote rows (each with the cursor after it)
+      -> the resource's pure mapping (``mappings/``: row -> values; a bad row is kept aside)
+      -> references to other mirrored records resolved (one search per model and page)
+      -> keyed upsert (``tracking.binding.mixin._upsert``)
+      -> the model's after-save hook (links, lines, activities, attachments)
+      -> the cursor, committed with the page.
+
+A resource is declared once with ``Resource``; adding one is a declaration and a mapping."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from odoo import models
+
+from ..mappings.dates import cursor_moment, cursor_text
+from ..mappings.fields import Entity, Ref, RowError
+
+ROW_EXCERPT = 200
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A remote list mirrored into ``model``, read by ``entity`` (its mapping).
+
+    ``name`` is the sync's name: the argument of its scheduled action, the key of its cursor
+    and of its run lock. ``endpoint`` is the client's path of the list. ``importer`` is the
+    function a sync of it runs (``importer(backend, run, client, resource, max_pages)``),
+    one of the few each system has (a paged list, date windows, ...); None for a resource
+    read on demand by its backend (a Trackline process)."""
+
+    name: str
+    model: str
+    entity: Entity
+    importer: object = None
+    endpoint: str = None
+    label: str = None
+
+    @property
+    def title(self):
+        return self.label or self.name.replace("_", " ")
+
+
+class TrackingImporter(models.AbstractModel):
+    """The loop, its page sources and its cursors, for every backend."""
+
+    _name = "tracking.importer"
+    _description = "Tracking Importer (shared)"
+
+    def _import(self, run, resource, pages, cursor_key=None, max_pages=None, alone=False,
+                then=None):
+        """Save ``pages`` (``(rows, cursor_after)`` pairs) one at a time, each page and the
+        cursor after it in one step committed together: the cursor never passes data that
+        is not saved. Stops after ``max_pages`` pages, or when the run's time is up, with
+        ``run.more`` set; returns True when the pages ran out. Without ``cursor_key`` (a
+        one-off read of a period) no cursor is kept.
+
+        A page that fails ends the run there, unless the pages stand ``alone`` (no cursor:
+        one process, one file): then ``rows`` is a function that fetches them inside the
+        page's step, and a page that fails is logged and the next one goes on.
+        ``then(records)`` runs after each page is committed (downloads that commit per
+        file)."""
+        done = 0
+        for rows, cursor in pages:
+            label = self.env._("%(resource)s, page %(page)s", resource=resource.title,
+                               page=done + 1)
+            records = None
+            if alone:
+                with run.step(label):
+                    records = self._import_page(run, resource, rows(), cursor_key, cursor)
+            else:
+                records = run.page(label, lambda rows=rows, cursor=cursor: self._import_page(
+                    run, resource, rows, cursor_key, cursor))
+            done += 1
+            run.pages += 1
+            if then and records:
+                then(records)
+            if (max_pages and done >= max_pages) or run.out_of_time():
+                run.more = True
+                return False
+        return True
+
+    def _import_page(self, run, resource, rows, cursor_key=None, cursor=None):
+        """One page: rows -> values -> references -> upsert -> after-save hook -> cursor.
+        Returns the records saved, in the order of the rows read."""
+        model = self.env[resource.model]
+        values_list, kept = [], []
+        for row in rows:
+            values = self._read_row(run, resource, row)
+            if values is not None:
+                values_list.append(values)
+                kept.append(row)
+        values_list = model._import_prepare(self, run, self._resolve_refs(run, values_list))
+        records, created, updated = model._upsert(self, values_list)
+        run.count(created=created, updated=updated)
+        model._import_after_save(self, run, records, kept)
+        if cursor_key:
+            self.env["tracking.cursor"]._set(self, cursor_key, cursor)
+        return records
+
+    def _read_row(self, run, resource, row):
+        """The values of one row, or None when it cannot be saved (counted, named)."""
+        entity = resource.entity
+        missing = entity.missing(row)
+        if missing:
+            run.skip_row(self.env._("%(what)s without %(keys)s skipped: %(row)s",
+                                    what=entity.description, keys=" or ".join(missing),
+                                    row=excerpt(row)))
+            return None
+        try:
+            return entity.read(row, run.warn)
+        except RowError as exc:
+            run.skip_row(self.env._("%(what)s with a value of the wrong type skipped "
+                                    "(%(error)s): %(row)s", what=entity.description,
+                                    error=str(exc), row=excerpt(row)))
+            return None
+
+    def _resolve_refs(self, run, values_list):
+        """Replace every ``Ref`` in ``values_list`` (top level, line commands and many2many
+        lists) by the id of the mirrored record, with one search per model; a record not
+        mirrored yet is created as a stub from the embedded object when it has an id. A line
+        whose required reference stays unknown is dropped with a warning."""
+        refs = {}
+        for ref in _walk_refs(values_list):
+            refs.setdefault((ref.model, ref.by), {}).setdefault(ref.key, ref.embedded)
+        ids = {(model, by): self.env[model]._ids_by_key(self, by, embedded)
+               for (model, by), embedded in refs.items()}
+
+        def resolve(value):
+            if isinstance(value, Ref):
+                return ids[value.model, value.by].get(value.key, False)
+            return value
+
+        for values in values_list:
+            for name, value in list(values.items()):
+                if isinstance(value, list):
+                    values[name] = self._resolve_commands(run, value, resolve, name)
+                else:
+                    values[name] = resolve(value)
+        return values_list
+
+    def _resolve_commands(self, run, commands, resolve, field_name):
+        resolved = []
+        for command in commands:
+            if command[0] == 0:
+                line = {key: resolve(value) for key, value in command[2].items()}
+                unknown = [key for key, value in command[2].items()
+                           if isinstance(value, Ref) and not line[key]]
+                if unknown:
+                    run.warn(self.env._("a line of %(field)s naming an unknown %(refs)s was "
+                                        "left out", field=field_name, refs=", ".join(unknown)))
+                    continue
+                resolved.append((0, 0, line))
+            elif command[0] == 6:
+                resolved.append((6, 0, sorted({resolve(ref) for ref in command[2]} - {False})))
+            else:
+                resolved.append(command)
+        return resolved
+
+    # -- sources of pages ------------------------------------------------------------------
+
+    def _list_pages(self, cursor_key, fetch):
+        """Pages of a list read page after page (``fetch(first_page)`` yields
+        ``(page_number, rows)``); the cursor is the next page to read, so that a run stopped
+        midway goes on where it stopped, and back to 1 once the list is read."""
+        first = int(self.env["tracking.cursor"]._get(self, cursor_key) or 1)
+        for number, rows in fetch(first):
+            yield rows, str(number + 1)
+        yield [], "1"
+
+    def _window_pages(self, cursor_key, start, fetch, window_days, overlap_minutes,
+                      until=None):
+        """Pages of a list read window after window of dates, from the cursor (or from
+        ``start`` when there is none) to now; each page comes with the cursor after it (the
+        window's start and the next page). When the last window is done the cursor goes back
+        ``overlap_minutes``, so that a record stored late is read at the next run. Without
+        ``cursor_key`` it reads from ``start`` to ``until`` once. ``fetch(date_from, date_to,
+        first_page)`` yields ``(page_number, rows)``."""
+        value = cursor_key and self.env["tracking.cursor"]._get(self, cursor_key)
+        page = 1
+        if value:
+            data = json.loads(value)
+            start, page = cursor_moment(data["from"]), data["page"]
+        now = until or datetime.utcnow()
+
+        def cursor(moment, number):
+            return json.dumps({"from": cursor_text(moment), "page": number})
+
+        while start < now:
+            end = min(start + timedelta(days=window_days), now)
+            for number, rows in fetch(start, end, page):
+                yield rows, cursor(start, number + 1)
+            if end >= now:
+                yield [], cursor(max(end - timedelta(minutes=overlap_minutes), start), 1)
+                return
+            start, page = end, 1
+            yield [], cursor(start, 1)
+
+
+def _walk_refs(values_list):
+    for values in values_list:
+        for value in values.values():
+            if isinstance(value, Ref):
+                yield value
+            elif isinstance(value, list):
+                for command in value:
+                    if command[0] == 0:
+                        yield from (item for item in command[2].values()
+                                    if isinstance(item, Ref))
+                    elif command[0] == 6:
+                        yield from command[2]
+
+
+def excerpt(row):
+    return str(row)[:ROW_EXCERPT]

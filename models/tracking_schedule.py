@@ -1,0 +1,49 @@
+"""How long a scheduled job may run: the cron worker is killed after
+``limit_time_real_cron`` (else ``limit_time_real``) seconds, counted from the moment it
+started on the ready jobs of a database. A job of this module stops its runs before that,
+with ``SAFETY_MARGIN`` of the limit to spare, commits what it did and has its next run
+scheduled.
+
+A cron worker runs the ready jobs one after another under one watchdog, and Odoo runs a job
+again at once (up to ten times) while it reports work remaining: so the clock is not reset
+per job but kept across the jobs of this module that follow each other with no pause
+(``CHAIN_GAP``), which is what one pass of a worker over its ready jobs looks like."""
+
+import threading
+import time
+
+from odoo.tools import config
+
+SAFETY_MARGIN = 0.25  # of the limit
+MIN_MARGIN = 10.0  # seconds
+CHAIN_GAP = 2.0  # seconds between two of our jobs that still belong to one worker pass
+DEFAULT_LIMIT = 120.0
+
+_clock = threading.local()
+
+
+def time_limit():
+    """The cron worker's hard limit in seconds, as Odoo's configuration gives it."""
+    for key in ("limit_time_real_cron", "limit_time_real"):
+        value = config.get(key)
+        if value and value > 0:
+            return float(value)
+    return DEFAULT_LIMIT
+
+
+def job_started():
+    """Note that a job starts; return the deadline (``time.monotonic()``) of the pass it is
+    part of."""
+    now = time.monotonic()
+    limit = time_limit()
+    chain = getattr(_clock, "chain", None)
+    if chain is None or now - chain["last_end"] > CHAIN_GAP:
+        chain = _clock.chain = {"started": now, "last_end": now}
+    budget = limit - max(MIN_MARGIN, limit * SAFETY_MARGIN)
+    return chain["started"] + max(budget, 1.0)
+
+
+def job_ended():
+    chain = getattr(_clock, "chain", None)
+    if chain is not None:
+        chain["last_end"] = time.monotonic()

@@ -1,0 +1,109 @@
+"""TrackOnline's pull syncs: each resource declared once (its name, model, mapping, endpoint
+and importer), and the importers they use. A scheduled action names its resource:
+``model._cron_sync("transactions")`` runs ``RESOURCES["transactions"]``."""
+
+from datetime import datetime, time
+
+from ..clients.trackonline import CALCULATIONS
+from ..mappings import trackonline as mapping
+from ..mappings.dates import api_datetime
+from .tracking_importer import Resource
+
+TX_CURSOR = "transactions"
+IOT_WINDOW_DAYS = 14  # the API's longest window of measurements
+
+
+def _start(backend):
+    return datetime.combine(backend.start_date, time.min)
+
+
+def import_list(backend, run, client, resource, max_pages):
+    """A full read of a list the API cannot filter by date; the cursor (keyed by the
+    endpoint) is the next page, so that a run stopped by its budget goes on where it
+    stopped."""
+    pages = backend._list_pages(resource.endpoint, lambda first: client.pages(
+        resource.endpoint, {}, first_page=first))
+    return backend._import(run, resource, pages, resource.endpoint, max_pages)
+
+
+def import_transactions(backend, run, client, resource, max_pages):
+    """Transactions by creation date, window after window, from the start date to now; the
+    cursor is the window's start and the next page to read in it."""
+    def fetch(date_from, date_to, first_page):
+        return client.pages(resource.endpoint, {"CreatedDateFrom": api_datetime(date_from),
+                                                "CreatedDateTo": api_datetime(date_to)},
+                            first_page=first_page)
+
+    pages = backend._window_pages(TX_CURSOR, _start(backend), fetch, backend.window_days,
+                                  backend.overlap_minutes)
+    return backend._import(run, resource, pages, TX_CURSOR, max_pages)
+
+
+def import_iot_measurements(backend, run, client, resource, max_pages):
+    """Each device's measurement history, window after window (at most 14 days each, always
+    with explicit dates: the API's default is the last 14 days), from the start date or the
+    device's cursor. The rows are given the device they belong to."""
+    devices = backend.env["trackonline.iot.device"].search([("backend_id", "=", backend.id)])
+    finished = True
+    for device in devices:
+        def fetch(date_from, date_to, first_page, device=device):
+            rows = client.get_list(resource.endpoint, {
+                "deviceId": device.remote_id, "dateFrom": api_datetime(date_from),
+                "dateTo": api_datetime(date_to)})
+            rows = [dict(row, **{mapping.IOT_DEVICE_KEY: device.remote_id}) for row in rows]
+            return [(1, rows)] if rows else []
+
+        key = "iot:%s" % device.remote_id
+        pages = backend._window_pages(key, _start(backend), fetch,
+                                      min(backend.window_days, IOT_WINDOW_DAYS),
+                                      backend.overlap_minutes)
+        finished = backend._import(run, resource, pages, key, max_pages) and finished
+        if run.out_of_time():
+            break
+    return finished
+
+
+def import_once(backend, run, client, resource, max_pages):
+    """A small unpaged list read whole (the balances): one page, no cursor."""
+    rows = client.get_list(resource.endpoint, {"excludeZeroBalance": "false"})
+    return backend._import(run, resource, [(rows, None)])
+
+
+def import_batch_calculations(backend, run, client, resource, max_pages):
+    """The batch calculations, then the result files and documents of those not downloaded
+    yet."""
+    done = import_list(backend, run, client, resource, max_pages)
+    if done:
+        backend.env["trackonline.batch.calculation"].search(
+            [("backend_id", "=", backend.id), ("files_downloaded", "=", False)]
+        )._download_files(run, client)
+    return done
+
+
+LOCATIONS = Resource("locations", "trackonline.location", mapping.LOCATION, import_list,
+                     endpoint="location")
+ITEM_DEFINITIONS = Resource("item_definitions", "trackonline.item.definition",
+                            mapping.ITEM_DEFINITION, import_list, endpoint="itemdefinition")
+ITEM_CONFIGURATIONS = Resource("item_configurations", "trackonline.item.configuration",
+                               mapping.ITEM_CONFIGURATION, import_list,
+                               endpoint="itemconfiguration")
+UNIQUE_ITEMS = Resource("unique_items", "trackonline.unique.item", mapping.UNIQUE_ITEM,
+                        import_list, endpoint="uniqueitem")
+PACKAGING_LABELS = Resource("packaging_labels", "trackonline.packaging.label",
+                            mapping.PACKAGING_LABEL, import_list, endpoint="packaginglabel")
+IOT_DEVICES = Resource("iot_devices", "trackonline.iot.device", mapping.IOT_DEVICE,
+                       import_list, endpoint="iot/item")
+IOT_MEASUREMENTS = Resource("iot_measurements", "trackonline.iot.measurement",
+                            mapping.IOT_MEASUREMENT, import_iot_measurements,
+                            endpoint="iot/item/measurement")
+TRANSACTIONS = Resource("transactions", "trackonline.transaction", mapping.TRANSACTION,
+                        import_transactions, endpoint="transaction")
+BALANCES = Resource("balances", "trackonline.balance", mapping.BALANCE, import_once,
+                    endpoint="balance")
+BATCH_CALCULATIONS = Resource("batch_calculations", "trackonline.batch.calculation",
+                              mapping.BATCH_CALCULATION, import_batch_calculations,
+                              endpoint=CALCULATIONS)
+
+RESOURCES = {resource.name: resource for resource in (
+    LOCATIONS, ITEM_DEFINITIONS, ITEM_CONFIGURATIONS, UNIQUE_ITEMS, PACKAGING_LABELS,
+    IOT_DEVICES, IOT_MEASUREMENTS, TRANSACTIONS, BALANCES, BATCH_CALCULATIONS)}

@@ -1,0 +1,106 @@
+import time
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import config
+
+from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from .common import SandboxCase
+
+
+@tagged("post_install", "-at_install")
+class TestScheduledActions(SandboxCase):
+    """A scheduled action over several backends reports once and truthfully, stops before the
+    cron worker's time limit, waits for a spent call budget by scheduling itself, and does not
+    let one slow backend starve the others."""
+
+    sandbox_transactions = 130
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["trackonline.backend"].search([]).active = False
+        cls.cron = cls.env.ref("tracking_connector.cron_trackonline_transactions")
+
+    def backend(self, name, **values):
+        return self.env["trackonline.backend"].create(dict({
+            "name": name, "base_url": "%s/trackonline/api/v1" % self.sandbox.url,
+            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
+            "start_date": "2026-01-01", "window_days": 60, "timeout": 10}, **values))
+
+    def run_cron(self):
+        progress = self.env["ir.cron.progress"].create({"cron_id": self.cron.id})
+        self.env["trackonline.backend"].with_context(
+            ir_cron_progress_id=progress.id, cron_id=self.cron.id)._cron_sync("transactions")
+        return progress
+
+    def logs(self, backend):
+        return self.env["tracking.sync.log"].search(
+            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+
+    def test_progress_is_reported_once_for_all_backends(self):
+        behind = self.backend("Behind", max_pages=1, window_days=400)
+        self.backend("Up to date", start_date=fields.Date.today() + timedelta(days=1))
+        progress = self.run_cron()
+        # The backend served last has nothing left, and does not hide the other's backlog.
+        self.assertEqual(progress.remaining, 1)
+        self.assertEqual(progress.done, 1, "one page saved in all")
+        self.assertEqual(self.logs(behind).created_count, 50)
+
+    def test_spent_budget_schedules_the_next_run_instead_of_reporting_remaining(self):
+        backend = self.backend("Budget", licence_tier="start_pro")
+        day = int(time.time() // 86400)
+        self.env["tracking.rate.counter"].create({
+            "backend_model": backend._name, "backend_id": backend.id, "period": "day",
+            "period_start": day, "calls": 1000})
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+        progress = self.run_cron()
+        log = self.logs(backend)
+        self.assertEqual(log.state, "stopped")
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), 0,
+                         "no call spent on a 429 the connector could foresee")
+        self.assertEqual(progress.remaining, 0, "Odoo must not run the job again at once")
+        trigger = self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.cron.id), ("id", "not in", triggers.ids)])
+        self.assertEqual(len(trigger), 1)
+        midnight = fields.Datetime.to_datetime(fields.Date.today() + timedelta(days=1))
+        self.assertGreaterEqual(trigger.call_at, midnight - timedelta(seconds=5),
+                                "the next run comes when the day's budget returns")
+
+    def test_a_job_stops_before_the_time_limit_and_says_what_is_left(self):
+        backend = self.backend("Slow", max_pages=1000, window_days=1)
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
+        limit = config.get("limit_time_real_cron")
+        config["limit_time_real_cron"] = 12  # a budget of 2 s (10 s of margin)
+        try:
+            started = time.monotonic()
+            progress = self.run_cron()
+            elapsed = time.monotonic() - started
+        finally:
+            config["limit_time_real_cron"] = limit
+        log = self.logs(backend)
+        self.assertLess(elapsed, 6, "stopped on its time budget, not after 100 pages")
+        self.assertEqual(log.state, "done", log.error_details)
+        self.assertTrue(backend._get_cursor("transactions"), "what it read is saved")
+        self.assertEqual(progress.remaining, 1, "work is left and Odoo runs the job again")
+
+    def test_a_hanging_backend_does_not_starve_the_others(self):
+        hanging = self.backend("Hanging", base_url="%s/hang/trackonline/api/v1"
+                               % self.sandbox.url)
+        good = self.backend("Good")
+        self.sandbox.add_fault("/hang/", delay=12, times=100)
+        limit = config.get("limit_time_real_cron")
+        config["limit_time_real_cron"] = 24  # a budget of 14 s
+        try:
+            started = time.monotonic()
+            self.run_cron()
+            elapsed = time.monotonic() - started
+        finally:
+            config["limit_time_real_cron"] = limit
+        self.assertLess(elapsed, 24, "the job ended before the cron worker's limit")
+        self.assertEqual(self.logs(hanging).state, "failed")
+        self.assertIn("could not be reached", self.logs(hanging).message)
+        self.assertEqual(self.logs(good).state, "done")
+        self.assertEqual(self.logs(good).created_count, 130,
+                         "the good backend got its turn and synced everything")
