@@ -2,6 +2,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from ..clients.base import RemoteDataError
 from ..mappings.fields import Entity, Field
 from ..models.tracking_importer import Resource
 
