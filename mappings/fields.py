@@ -54,7 +54,7 @@ class Kind:
 
 class Text(Kind):
     def read(self, value, key, warn):
-        if value is None or value == "":
+        if value is None or value == "" or value is False:
             return False
         if isinstance(value, str):
             return value
@@ -124,7 +124,7 @@ class Flag(Kind):
 
 class DateTime(Kind):
     def read(self, value, key, warn):
-        if value is None or value == "":
+        if value is None or value == "" or value is False:
             return False
         if not isinstance(value, str):
             raise RowError("%s: expected a date, got %s" % (key, _kind_name(value)))

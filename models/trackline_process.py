@@ -73,13 +73,13 @@ class TracklineProcess(models.Model):
         records.write({"last_refresh_at": fields.Datetime.now()})
         documents = self.env["trackline.document"]
         for process, meta in zip(records, rows, strict=True):
-            if meta["skipped_documents"]:
+            if meta.get("skipped_documents"):
                 run.count(skipped=meta["skipped_documents"])
                 run.error(self.env._("process %(id)s: %(count)s documents without doc_id "
                                      "skipped", id=meta["process_id"],
                                      count=meta["skipped_documents"]))
             values = [dict(mapping.DOCUMENT.read(doc), process_id=process.id)
-                      for doc in meta["documents"]]
+                      for doc in meta.get("documents") or []]
             _documents, created, updated = documents._upsert(backend, values)
             run.count(created=created, updated=updated)
 

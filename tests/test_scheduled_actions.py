@@ -23,7 +23,7 @@ class TestScheduledActions(SandboxCase):
         cls.env["trackonline.backend"].search([]).active = False
         cls.cron = cls.env.ref("tracking_connector.cron_trackonline_transactions")
 
-    def backend(self, name, **values):
+    def make_backend(self, name, **values):
         return self.env["trackonline.backend"].create(dict({
             "name": name, "base_url": "%s/trackonline/api/v1" % self.sandbox.url,
             "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
@@ -40,8 +40,8 @@ class TestScheduledActions(SandboxCase):
             [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
 
     def test_progress_is_reported_once_for_all_backends(self):
-        behind = self.backend("Behind", max_pages=1, window_days=400)
-        self.backend("Up to date", start_date=fields.Date.today() + timedelta(days=1))
+        behind = self.make_backend("Behind", max_pages=1, window_days=400)
+        self.make_backend("Up to date", start_date=fields.Date.today() + timedelta(days=1))
         progress = self.run_cron()
         # The backend served last has nothing left, and does not hide the other's backlog.
         self.assertEqual(progress.remaining, 1)
@@ -49,7 +49,7 @@ class TestScheduledActions(SandboxCase):
         self.assertEqual(self.logs(behind).created_count, 50)
 
     def test_spent_budget_schedules_the_next_run_instead_of_reporting_remaining(self):
-        backend = self.backend("Budget", licence_tier="start_pro")
+        backend = self.make_backend("Budget", licence_tier="start_pro")
         day = int(time.time() // 86400)
         self.env["tracking.rate.counter"].create({
             "backend_model": backend._name, "backend_id": backend.id, "period": "day",
@@ -69,7 +69,7 @@ class TestScheduledActions(SandboxCase):
                                 "the next run comes when the day's budget returns")
 
     def test_a_job_stops_before_the_time_limit_and_says_what_is_left(self):
-        backend = self.backend("Slow", max_pages=1000, window_days=1)
+        backend = self.make_backend("Slow", max_pages=1000, window_days=1)
         self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
         limit = config.get("limit_time_real_cron")
         config["limit_time_real_cron"] = 12  # a budget of 2 s (10 s of margin)
@@ -86,9 +86,9 @@ class TestScheduledActions(SandboxCase):
         self.assertEqual(progress.remaining, 1, "work is left and Odoo runs the job again")
 
     def test_a_hanging_backend_does_not_starve_the_others(self):
-        hanging = self.backend("Hanging", base_url="%s/hang/trackonline/api/v1"
+        hanging = self.make_backend("Hanging", base_url="%s/hang/trackonline/api/v1"
                                % self.sandbox.url)
-        good = self.backend("Good")
+        good = self.make_backend("Good")
         self.sandbox.add_fault("/hang/", delay=12, times=100)
         limit = config.get("limit_time_real_cron")
         config["limit_time_real_cron"] = 24  # a budget of 14 s

@@ -1,0 +1,171 @@
+"""The mappings (``mappings/``): remote rows to Odoo values and back, without Odoo."""
+
+from datetime import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from mappings import opuscapita, trackline, trackonline
+from mappings.dates import api_datetime, parse_datetime
+from mappings.fields import Ref, RowError
+
+LOCATION_ROW = {
+    "id": "7c1e", "number": "L-1", "name": "Depot Noord", "type": 5,
+    "hierarchyLevel": "Location", "addressLine": "Kade 1", "postalCode": "1000 AA",
+    "city": "Amsterdam", "country": "NL", "emailAddress": "noord@example.com",
+    "globalLocationNumber": "8712345000004", "vatNumber": "NL001", "isEnabled": True,
+    "gps": {"latitude": 52.37, "longitude": 4.89, "radius": 150}, "tags": ["a", "b"],
+    "createdOn": "2026-02-01T10:30:00Z",
+}
+
+
+def test_dates_both_ways():
+    moment = parse_datetime("2026-02-01T11:30:00+01:00")
+    assert moment == datetime(2026, 2, 1, 10, 30)
+    assert api_datetime(moment) == "2026-02-01T10:30:00.000Z"
+    assert parse_datetime("not a date") is False
+    assert parse_datetime(12) is False
+    assert api_datetime(False) is None
+
+
+def test_location_read():
+    warnings = []
+    values = trackonline.LOCATION.read(LOCATION_ROW, warnings.append)
+    assert values["remote_id"] == "7c1e"
+    assert values["type"] == "5"
+    assert values["hierarchy_level"] == "3", "a code given by its name"
+    assert values["latitude"] == 52.37 and values["gps_radius"] == 150
+    assert values["tags"] == "a, b"
+    assert values["name_short"] is False
+    assert values["created_on"] == datetime(2026, 2, 1, 10, 30)
+    assert values["is_enabled"] is True
+    assert warnings == []
+
+
+def test_location_payload_comes_from_the_same_table():
+    values = trackonline.LOCATION.read(LOCATION_ROW)
+    record = SimpleNamespace(**values)
+    payload = trackonline.LOCATION.payload(record)
+    assert payload["id"] == "7c1e"
+    assert payload["number"] == "L-1" and payload["type"] == 5
+    assert payload["emailAddress"] == "noord@example.com"
+    assert payload["nameShort"] is None
+    assert payload["isEnabled"] is True
+    assert "createdOn" not in payload and "gps.latitude" not in payload, "read-only fields"
+
+
+def test_unknown_code_is_kept_as_unknown_with_a_warning():
+    warnings = []
+    values = trackonline.LOCATION.read(dict(LOCATION_ROW, type=42), warnings.append)
+    assert values["type"] == "unknown"
+    assert warnings == ["unknown location type code 42 kept as unknown"]
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("name", {"unexpected": "x"}, "name: expected text, got an object"),
+    ("geofence", "not-a-number", "geofence: expected a number"),
+    ("gps", "52.3,4.8", "gps: expected an object"),
+    ("tags", "a,b", "tags: expected a list"),
+])
+def test_a_value_of_the_wrong_type_names_its_key(key, value, words):
+    with pytest.raises(RowError, match=words):
+        trackonline.LOCATION.read(dict(LOCATION_ROW, **{key: value}))
+
+
+def test_missing_required_keys():
+    assert trackonline.LOCATION.missing({"id": "1"}) == ["number"]
+    assert trackonline.LOCATION.missing({"id": "1", "number": 0}) == []
+    assert trackonline.UNIQUE_ITEM.missing({"id": "1", "number": "U", "itemDefinition": {}}) \
+        == ["itemDefinition"]
+
+
+def test_transaction_read_gives_references_and_lines():
+    row = {"id": "t1", "typeCode": 60, "statusCode": 35,
+           "fromLocation": {"id": "a", "number": "L-1", "name": "One"},
+           "toLocation": {"number": "L-2"}, "carrier": None,
+           "transactionItems": [
+               {"itemDefinition": {"id": "i", "number": "CRATE"}, "quantity": 4,
+                "itemConditionType": 1},
+               {"itemDefinition": None, "quantity": 1}]}
+    values = trackonline.TRANSACTION.read(row)
+    assert isinstance(values["from_location_id"], Ref)
+    assert (values["from_location_id"].model, values["from_location_id"].key) == (
+        "trackonline.location", "L-1")
+    assert values["carrier_id"] is False
+    assert values["line_ids"][0] == (5, 0, 0)
+    first = values["line_ids"][1][2]
+    assert first["quantity"] == 4 and first["condition"] == "1" and first["sequence"] == 0
+    assert isinstance(first["item_definition_id"], Ref)
+    assert values["line_ids"][2][2]["item_definition_id"] is False
+    assert values["type_code"] == "60" and values["status_code"] == "35"
+
+
+def test_transaction_items_not_a_list_is_a_row_error():
+    with pytest.raises(RowError, match="transactionItems: expected a list"):
+        trackonline.TRANSACTION.read({"id": "t1", "transactionItems": "CRATE x 4"})
+
+
+def test_transaction_payload():
+    location = SimpleNamespace(number="L-1")
+    item = SimpleNamespace(number="CRATE", remote_id="i")
+    line = SimpleNamespace(item_definition_id=item, quantity=0, quantity_planned=0,
+                           condition="2")
+    transaction = SimpleNamespace(
+        remote_id=False, transaction_number=False, document_number="CMR-1",
+        reference_number=False, status_code="0", type_code="60", from_location_id=location,
+        to_location_id=location, carrier_id=False, date_transaction=datetime(2026, 3, 1),
+        date_counterpart=False, license_plate=False, notes=False, line_ids=[line],
+        scan_ids=[SimpleNamespace(code_type="10", code="871234")],
+        packaging_label_numbers="P1, P2")
+    payload = trackonline.transaction_payload(transaction)
+    assert "id" not in payload
+    assert payload["typeCode"] == 60 and payload["statusCode"] == 0
+    assert payload["fromLocation"] == {"number": "L-1"} and payload["carrier"] is None
+    assert payload["dateTransaction"] == "2026-03-01T00:00:00.000Z"
+    assert payload["transactionItems"] == [{"itemDefinition": {"number": "CRATE"},
+                                            "quantity": 0, "quantityPlanned": None,
+                                            "itemConditionType": 2}]
+    assert payload["scannedItems"] == [{"type": 10, "code": "871234"}]
+    assert payload["packagingLabelNumbers"] == [{"number": "P1"}, {"number": "P2"}]
+
+
+def test_stub_reads_only_the_embedded_fields():
+    stub = trackonline.ITEM_DEFINITION.stub({"id": "i", "number": "CRATE", "type": "Crate"})
+    assert stub == {"remote_id": "i", "number": "CRATE", "name": "CRATE", "code": False,
+                    "type": "6"}
+
+
+def test_iot_measurement_keyed_by_device_and_time():
+    row = {"timestamp": "2026-03-01T08:00:00Z", "temperature": 4.5,
+           trackonline.IOT_DEVICE_KEY: "dev-1"}
+    values = trackonline.IOT_MEASUREMENT.read(row)
+    assert values["remote_id"] == "dev-1|2026-03-01T08:00:00Z"
+    assert values["device_id"].by == "remote_id" and values["device_id"].key == "dev-1"
+
+
+def test_opuscapita_event_variants():
+    flat = opuscapita.EVENT.read({"id": 5, "status": "Error", "sender": "FI123",
+                                  "senderName": "Acme", "eventTime": "2026-03-01T08:00:00Z"})
+    nested = opuscapita.EVENT.read({"id": "6", "state": "Delivered",
+                                    "sender": {"id": "FI123", "name": "Acme"},
+                                    "receiverId": "SE9"})
+    assert flat["remote_id"] == "5" and flat["status"] == "Error"
+    assert (flat["sender_ref"], flat["sender_name"]) == ("FI123", "Acme")
+    assert flat["event_time"] == datetime(2026, 3, 1, 8)
+    assert (nested["sender_ref"], nested["sender_name"], nested["receiver_ref"]) == (
+        "FI123", "Acme", "SE9")
+    assert nested["status"] == "Delivered"
+    assert '"state": "Delivered"' in nested["raw"]
+    assert opuscapita.with_event_id({"eventId": "e1"})["id"] == "e1"
+    with pytest.raises(RowError, match="status: expected text"):
+        opuscapita.EVENT.read({"id": "7", "status": {"unexpected": "x"}})
+
+
+def test_trackline_process_and_document():
+    process = trackline.PROCESS.read({"process_id": "10000", "name": "", "status": "Open",
+                                      "created_at": "2024-02-09T10:30:00Z"})
+    assert process == {"remote_id": "10000", "name": "10000", "status": "Open",
+                       "created_at": datetime(2024, 2, 9, 10, 30)}
+    document = trackline.DOCUMENT.read({"doc_id": "d1", "doc_name": "a.pdf",
+                                        "doc_type": False})
+    assert document == {"remote_id": "d1", "name": "a.pdf", "doc_type": False}
