@@ -84,23 +84,3 @@ class TestScheduledActions(SandboxCase):
         self.assertEqual(log.state, "done", log.error_details)
         self.assertTrue(backend._get_cursor("transactions"), "what it read is saved")
         self.assertEqual(progress.remaining, 1, "work is left and Odoo runs the job again")
-
-    def test_a_hanging_backend_does_not_starve_the_others(self):
-        hanging = self.make_backend("Hanging", base_url="%s/hang/trackonline/api/v1"
-                               % self.sandbox.url)
-        good = self.make_backend("Good")
-        self.sandbox.add_fault("/hang/", delay=12, times=100)
-        limit = config.get("limit_time_real_cron")
-        config["limit_time_real_cron"] = 24  # a budget of 14 s
-        try:
-            started = time.monotonic()
-            self.run_cron()
-            elapsed = time.monotonic() - started
-        finally:
-            config["limit_time_real_cron"] = limit
-        self.assertLess(elapsed, 24, "the job ended before the cron worker's limit")
-        self.assertEqual(self.logs(hanging).state, "failed")
-        self.assertIn("could not be reached", self.logs(hanging).message)
-        self.assertEqual(self.logs(good).state, "done")
-        self.assertEqual(self.logs(good).created_count, 130,
-                         "the good backend got its turn and synced everything")
