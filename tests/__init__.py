@@ -9,3 +9,4 @@ from . import test_dashboard
 from . import test_ui
 from . import test_fault_matrix
 from . import test_i18n
+from . import test_tracking_attachment
