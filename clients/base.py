@@ -128,6 +128,13 @@ def storable(value):
     return value
 
 
+def batches(items, size):
+    """``items`` (a list, a recordset: anything that slices) in consecutive slices of at most
+    ``size``, for APIs that take a bounded number of records a call."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def excerpt(response, size=EXCERPT_BYTES):
     """The first bytes of a body, as text, for messages and logs."""
     raw = response.content[:size] if response is not None else b""

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..clients.base import NotFound
+from ..clients.settings import comma_list
 from ..clients.trackline import DEFAULT_BASE_URL, TracklineClient
 from .tracking_backend_mixin import MANAGER_GROUP
 
@@ -44,8 +45,7 @@ class TracklineBackend(models.Model):
             backend.process_count = counts.get(backend, 0)
 
     def _final_status_set(self):
-        return {status.strip().lower() for status in (self.final_statuses or "").split(",")
-                if status.strip()}
+        return {status.lower() for status in comma_list(self.final_statuses)}
 
     # -- client ----------------------------------------------------------------------------
 

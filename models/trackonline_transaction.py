@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..clients.settings import comma_list
 from . import trackonline_codes as codes
 from .trackline_process import _parse_datetime
 
@@ -140,7 +141,7 @@ class TrackOnlineTransaction(models.Model):
         if self.scan_ids:
             payload["scannedItems"] = [{"type": int(scan.code_type), "code": scan.code}
                                        for scan in self.scan_ids]
-        labels = [n.strip() for n in (self.packaging_label_numbers or "").split(",") if n.strip()]
+        labels = comma_list(self.packaging_label_numbers)
         if labels:
             payload["packagingLabelNumbers"] = [{"number": number} for number in labels]
         if self.remote_id:

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..clients.settings import comma_list
 from .trackline_process import _parse_datetime
 
 
@@ -72,7 +73,7 @@ class TrackOnlineUniqueItem(models.Model):
 
     def _to_payload(self):
         self.ensure_one()
-        devices = [d.strip() for d in (self.device_ids_text or "").split(",") if d.strip()]
+        devices = comma_list(self.device_ids_text)
         payload = {"number": self.number, "barcode": self.barcode or None,
                    "epcCode": self.epc_code or None, "bleCode": self.ble_code or None,
                    "itemDefinition": {"number": self.item_definition_id.number},
