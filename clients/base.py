@@ -1,15 +1,17 @@
 """Shared HTTP core of every client: session, timeouts, retries, rate limit, typed errors,
 logging with secrets masked. Pure Python: no Odoo import."""
 
+import http.client
 import json
 import logging
 import re
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from urllib.parse import quote
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -126,6 +128,13 @@ def storable(value):
     return value
 
 
+def batches(items, size):
+    """``items`` (a list, a recordset: anything that slices) in consecutive slices of at most
+    ``size``, for APIs that take a bounded number of records a call."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def excerpt(response, size=EXCERPT_BYTES):
     """The first bytes of a body, as text, for messages and logs."""
     raw = response.content[:size] if response is not None else b""
@@ -151,59 +160,6 @@ def remote_message(response):
     return text or response.reason or "no message"
 
 
-class RateLimiter:
-    """Calls per minute and per day, counted in this process (thread-safe).
-
-    ``acquire()`` waits for a free slot in the minute window (at most ``max_wait`` seconds)
-    and raises ``RateLimited`` when the day's budget is spent or the wait would be longer.
-    ``charge(n)`` counts calls already made (retries) without waiting. The Odoo side
-    offers the same interface with the counts kept in the database."""
-
-    def __init__(self, per_minute=None, per_day=None, max_wait=60, clock=time.monotonic,
-                 sleep=time.sleep):
-        self.per_minute = per_minute
-        self.per_day = per_day
-        self.max_wait = max_wait
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._minute = deque()
-        self._day = deque()
-
-    def _wait_needed(self, now):
-        for window, limit, span in ((self._day, self.per_day, 86400),
-                                    (self._minute, self.per_minute, 60)):
-            while window and window[0] <= now - span:
-                window.popleft()
-            if limit and len(window) >= limit:
-                return window[0] + span - now, span
-        return 0, None
-
-    def acquire(self):
-        while True:
-            with self._lock:
-                now = self._clock()
-                wait, span = self._wait_needed(now)
-                if not wait:
-                    self._minute.append(now)
-                    self._day.append(now)
-                    return
-            if span == 86400 or wait > self.max_wait:
-                raise RateLimited(
-                    "Call budget spent (%s calls a %s): next call possible in %d s"
-                    % (self.per_day if span == 86400 else self.per_minute,
-                       "day" if span == 86400 else "minute", wait),
-                    retry_after=int(wait) + 1, status=None)
-            self._sleep(wait)
-
-    def charge(self, calls):
-        """Count calls already made (urllib3's own retries) without waiting."""
-        with self._lock:
-            now = self._clock()
-            self._minute.extend([now] * calls)
-            self._day.extend([now] * calls)
-
-
 class CallStats:
     """What a run cost: HTTP attempts made and 429 answers met."""
 
@@ -217,7 +173,13 @@ class BaseClient:
 
     Idempotent calls are retried with backoff by urllib3 on connection errors and
     502/503/504. A 429 is waited out when its ``Retry-After`` is at most
-    ``max_retry_after`` seconds (``max_429_retries`` times), otherwise ``RateLimited``."""
+    ``max_retry_after`` seconds (``max_429_retries`` times), otherwise ``RateLimited``.
+    ``limiter``, when given, is asked before each call (``acquire()``, which waits or raises
+    ``RateLimited``) and told of urllib3's own retries (``charge(calls)``); the Odoo side
+    gives ``models/tracking_rate_counter.py: DatabaseRateLimiter``.
+
+    ``authed()`` is a call with the credentials: a 401 on it gets new credentials once
+    (``renew_credentials()``, which each kind of client implements) and retries once."""
 
     def __init__(self, base_url, timeout=30.0, retries=3, backoff=0.5, max_retry_after=30,
                  max_429_retries=2, limiter=None, stats=None, sleep=time.sleep, secrets=()):
@@ -278,6 +240,28 @@ class BaseClient:
             return response
         raise self._error(method, url, response)
 
+    def authed(self, method, path, **kwargs):
+        """A call with the credentials. A 401 on it (the credentials were taken, then
+        refused) gets new ones once and retries the call once, never more. Credentials
+        refused while getting them (a login, a token request) raise ``AuthError`` at once:
+        asking again would only count one more failed attempt on the account."""
+        try:
+            return self.request(method, path, **kwargs)
+        except AuthError as exc:
+            if exc.status != 401 or getattr(exc, "refused_credentials", False):
+                raise
+            # Not the remote's message: it may echo a secret this client has not seen yet.
+            _logger.info("%s answered 401: getting new credentials once",
+                         self._where(method, self.url(path)))
+            if not self.renew_credentials():
+                raise
+        return self.request(method, path, **kwargs)
+
+    def renew_credentials(self):
+        """Get new credentials after a 401 (a new token, a rotated key); return False when
+        this client has no way to, and the 401 stands."""
+        return False
+
     def _send(self, method, url, headers, stream, kwargs):
         if self.limiter:
             self.limiter.acquire()
@@ -289,17 +273,18 @@ class BaseClient:
             self.stats.calls += 1
             _logger.warning("%s %s failed after %.0f ms: %s", method, mask(url),
                             (time.monotonic() - started) * 1000, type(exc).__name__)
+            cut = _cut_short(exc)
+            if cut:
+                raise TransientError("%s sent a body cut short: %d of %d bytes"
+                                     % ((self._where(method, url),) + cut)) from None
             raise TransientError("%s could not be reached: %s"
                                  % (self._where(method, url), _reason(exc))) from None
-        # requests accepts a body shorter than its Content-Length (connection closed early);
-        # bytes counted on the wire, before any Content-Encoding is undone.
-        declared = response.headers.get("Content-Length", "")
-        received = response.raw.tell() if not stream and hasattr(response.raw, "tell") else None
-        if (received is not None and declared.isdigit() and method != "HEAD"
-                and received < int(declared)):
-            self.stats.calls += 1
-            raise TransientError("%s sent a body cut short: %d of %s bytes"
-                                 % (self._where(method, url), received, declared))
+        if not stream:
+            try:
+                check_complete(response)
+            except TransientError:
+                self.stats.calls += 1
+                raise
         history = getattr(getattr(response.raw, "retries", None), "history", ()) or ()
         self.stats.calls += 1 + len(history)
         if history and self.limiter:
@@ -323,9 +308,6 @@ class BaseClient:
         elif status >= 500:
             cls = TransientError
         return cls(text, status=status, excerpt=excerpt(response))
-
-    def get_json(self, path, **kwargs):
-        return self.parse_json(self.request("GET", path, **kwargs))
 
     @staticmethod
     def parse_json(response):
@@ -355,19 +337,30 @@ class BaseClient:
             raise RemoteDataError("File of %s bytes is over the size cap of %s bytes"
                                   % (declared, max_bytes))
         chunks, size = [], 0
-        for chunk in response.iter_content(chunk_size=65536):
-            size += len(chunk)
-            if max_bytes and size > max_bytes:
-                response.close()
-                raise RemoteDataError("File is over the size cap of %s bytes" % max_bytes)
-            chunks.append(chunk)
+        try:
+            for chunk in response.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if max_bytes and size > max_bytes:
+                    response.close()
+                    raise RemoteDataError("File is over the size cap of %s bytes" % max_bytes)
+                chunks.append(chunk)
+        except requests.exceptions.RequestException as exc:
+            cut = _cut_short(exc)
+            where = "%s %s" % (response.request.method, mask(response.url.split("?", 1)[0]))
+            if cut:
+                raise TransientError("%s sent a body cut short: %d of %d bytes"
+                                     % ((where,) + cut)) from None
+            raise TransientError("%s failed while sending its body: %s"
+                                 % (where, _reason(exc))) from None
+        check_complete(response)
         return b"".join(chunks)
 
 
 class BearerTokenClient(BaseClient):
     """A client whose calls carry ``Authorization: Bearer <token>``: the token is kept until
-    shortly before it expires, then fetched again; a 401 fetches a new one once and retries
-    the call once, never more. Subclasses implement ``fetch_token()``."""
+    shortly before it expires, then fetched again; a 401 on a data call fetches a new one
+    once and retries the call once (``authed``), and a refused token request is not made
+    again by this client. Subclasses implement ``fetch_token()``."""
 
     # Renew this many seconds before expiry (or a quarter of the remaining life if shorter).
     renew_margin = 30
@@ -382,13 +375,23 @@ class BearerTokenClient(BaseClient):
         self._clock = clock
         self._margin = self._renew_margin(token_expiry_ts)
         self._token_lock = threading.Lock()
+        self._refused = None
 
     def fetch_token(self):
         """Ask the remote for a token; return ``(token, expiry as Unix time)``."""
         raise NotImplementedError
 
     def new_token(self):
-        token, expiry = self.fetch_token()
+        """Fetch a token now. Credentials refused here are refused for the rest of the run:
+        this client raises the same ``AuthError`` again without asking the remote."""
+        if self._refused:
+            raise self._refused
+        try:
+            token, expiry = self.fetch_token()
+        except AuthError as exc:
+            exc.refused_credentials = True
+            self._refused = exc
+            raise
         hide(token)
         self._token, self._token_expiry = token, expiry
         self._margin = self._renew_margin(expiry)
@@ -411,18 +414,49 @@ class BearerTokenClient(BaseClient):
     def auth_headers(self):
         return {"Authorization": "Bearer %s" % self._valid_token()}
 
-    def authed(self, method, path, **kwargs):
-        """A call with the token; on a 401, one new token and one retry, never a loop."""
-        try:
-            return self.request(method, path, **kwargs)
-        except AuthError as exc:
-            if exc.status != 401:
-                raise
-            _logger.info("%s answered 401 (%s): asking for a new token once",
-                         self.base_url, exc.message)
-            with self._token_lock:
-                self._token = None
-            return self.request(method, path, **kwargs)
+    def renew_credentials(self):
+        """A 401 on a data call: the token is dropped, and the retry asks for a new one."""
+        with self._token_lock:
+            self._token = None
+        return True
+
+
+def check_complete(response):
+    """Raise ``TransientError`` when a body read in full is shorter than its Content-Length
+    (the connection closed early). urllib3 1.26 hands such a body over as if it were whole;
+    ``tell()`` counts the bytes taken off the wire, before any Content-Encoding is undone.
+    (urllib3 2.x refuses it while reading: see ``_cut_short``.)"""
+    declared = response.headers.get("Content-Length", "")
+    tell = getattr(response.raw, "tell", None)
+    if not declared.isdigit() or tell is None or response.request.method == "HEAD":
+        return
+    received = tell()
+    if received < int(declared):
+        raise TransientError("%s %s sent a body cut short: %d of %s bytes"
+                             % (response.request.method, mask(response.url.split("?", 1)[0]),
+                                received, declared))
+
+
+def _cut_short(exc):
+    """(bytes received, bytes declared) when ``exc`` is urllib3 2.x refusing a body shorter
+    than its Content-Length (an ``IncompleteRead`` somewhere in its chain), else None."""
+    seen = set()
+    todo = [exc]
+    while todo:
+        error = todo.pop()
+        if not isinstance(error, BaseException) or id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, http.client.IncompleteRead):
+            partial, expected = error.partial, error.expected
+            received = partial if isinstance(partial, int) else len(partial or b"")
+            # urllib3 2.x gives the bytes still expected; http.client the total expected.
+            if isinstance(error, urllib3.exceptions.IncompleteRead):
+                return received, received + (expected or 0)
+            return received, expected if expected is not None else received
+        todo.extend(arg for arg in error.args if isinstance(arg, BaseException))
+        todo.extend((error.__cause__, error.__context__))
+    return None
 
 
 def _retry_after(response):

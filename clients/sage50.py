@@ -5,7 +5,7 @@ The production host, the key header and some paths are not public: all are setti
 import logging
 from urllib.parse import urlsplit
 
-from .base import AuthError, BaseClient, RemoteDataError, hide
+from .base import BaseClient, RemoteDataError, hide
 
 _logger = logging.getLogger(__name__)
 
@@ -14,9 +14,9 @@ FINAL_STATUSES = ("accepted", "failed", "badRequest")
 
 
 class Sage50Client(BaseClient):
-    """``rotate`` is called on a 401 with the key that failed and must return a valid key
-    (the Odoo side rotates it under a lock and stores it before returning); the call is
-    then retried once."""
+    """``rotate`` is called on a 401 of a data call with the key that failed and must return
+    a valid key (the Odoo side rotates it under a lock and stores it before returning); the
+    call is then retried once (``BaseClient.authed``)."""
 
     def __init__(self, base_url, api_key=None, key_header=DEFAULT_KEY_HEADER, rotate=None,
                  **kwargs):
@@ -28,15 +28,13 @@ class Sage50Client(BaseClient):
     def auth_headers(self):
         return {self.key_header: self.api_key or ""}
 
-    def authed(self, method, path, **kwargs):
-        try:
-            return self.request(method, path, **kwargs)
-        except AuthError as exc:
-            if exc.status != 401 or not self._rotate:
-                raise
-            _logger.info("Sage 50 answered 401: rotating the API key once")
-            self.api_key = self._rotate(self.api_key)
-            return self.request(method, path, **kwargs)
+    def renew_credentials(self):
+        """A 401 on a data call: the key is rotated (once per call, see ``authed``)."""
+        if not self._rotate:
+            return False
+        _logger.info("Sage 50 refused the API key: rotating it")
+        self.api_key = self._rotate(self.api_key)
+        return True
 
     # -- onboarding (no key yet) --------------------------------------------------------------
 

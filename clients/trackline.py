@@ -1,7 +1,6 @@
 """Trackline (Code Contract platform): login, process metadata, attachment download."""
 
 import logging
-import mimetypes
 
 import jwt
 
@@ -13,16 +12,6 @@ DEFAULT_BASE_URL = "https://api.codecontractplattform.com/api"
 # A token without a readable "exp" is used for this long at most.
 DEFAULT_TOKEN_LIFETIME = 300
 
-_MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"PK\x03\x04", "application/zip"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"GIF8", "image/gif"),
-    (b"<?xml", "application/xml"),
-)
-
-
 def token_expiry(token):
     """The ``exp`` claim of a JWT as a Unix time, read without verifying the signature
     (we do not hold the key), or None when it has none or cannot be read."""
@@ -32,19 +21,6 @@ def token_expiry(token):
         return None
     exp = claims.get("exp")
     return float(exp) if isinstance(exp, (int, float)) else None
-
-
-def guess_mimetype(name, content, header=None):
-    """The response's Content-Type if it gave one, else a guess from the bytes, else from
-    the name."""
-    if header:
-        value = header.split(";", 1)[0].strip().lower()
-        if value and value != "application/octet-stream":
-            return value
-    for magic, mimetype in _MAGIC:
-        if content.startswith(magic):
-            return mimetype
-    return mimetypes.guess_type(name or "")[0] or "application/octet-stream"
 
 
 class TracklineClient(BearerTokenClient):

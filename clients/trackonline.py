@@ -3,7 +3,7 @@ POST batches of at most 50 with a message ID to poll for the save result."""
 
 import logging
 
-from .base import BaseClient, NotFound, RemoteDataError
+from .base import BaseClient, NotFound, RemoteDataError, batches
 
 _logger = logging.getLogger(__name__)
 
@@ -80,8 +80,7 @@ class TrackOnlineClient(BaseClient):
     def save(self, resource, records):
         """POST ``records`` in batches of at most 50; return one message ID per batch."""
         message_ids = []
-        for start in range(0, len(records), MAX_BATCH):
-            batch = records[start:start + MAX_BATCH]
+        for batch in batches(records, MAX_BATCH):
             body = self.parse_json(self.request("POST", resource, json=batch))
             message_ids.append(parse_message_id(body, resource))
         return message_ids

@@ -19,6 +19,7 @@ from .fields import (
     RowError,
     items,
 )
+from .settings import comma_list
 
 
 class Lines(Kind):
@@ -63,7 +64,7 @@ class DeviceIds(Kind):
         return ", ".join(devices) or False
 
     def write(self, value):
-        return [{"deviceId": device} for device in split_list(value)]
+        return [{"deviceId": device} for device in comma_list(value)]
 
 
 class LabelType(Kind):
@@ -96,11 +97,6 @@ class MemberItem(Kind):
         return Reference("trackonline.item.definition").read(
             {"id": value.get("itemDefinitionId"), "number": value.get("number"),
              "name": value.get("name"), "type": value.get("type")}, key, warn)
-
-
-def split_list(text):
-    """"a, b,c" -> ["a", "b", "c"]."""
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 LOCATION = Entity("location", [
@@ -311,7 +307,7 @@ def transaction_payload(transaction):
     scans = [{"type": int(scan.code_type), "code": scan.code} for scan in transaction.scan_ids]
     if scans:
         payload["scannedItems"] = scans
-    labels = split_list(transaction.packaging_label_numbers)
+    labels = comma_list(transaction.packaging_label_numbers)
     if labels:
         payload["packagingLabelNumbers"] = [{"number": number} for number in labels]
     return payload

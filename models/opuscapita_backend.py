@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from ..clients.opuscapita import HOSTS, OpusCapitaClient
 from ..mappings import opuscapita as mapping
 from ..mappings.dates import api_datetime
+from ..mappings.settings import comma_list
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_importer import Resource
 
@@ -79,7 +80,7 @@ class OpusCapitaBackend(models.Model):
             backend.event_count = counts.get(backend, 0)
 
     def _error_status_set(self):
-        return {s.strip().lower() for s in (self.error_statuses or "").split(",") if s.strip()}
+        return {status.lower() for status in comma_list(self.error_statuses)}
 
     # -- client ------------------------------------------------------------------------------
 
@@ -98,14 +99,11 @@ class OpusCapitaBackend(models.Model):
 
     def _filters(self, date_from, date_to, **overrides):
         """The request filter: the date window and the backend's filter settings."""
-        def split(text):
-            return [part.strip() for part in (text or "").split(",") if part.strip()]
-
         filters = {"eventTimeFrom": api_datetime(date_from), "eventTimeTo": api_datetime(date_to)}
-        for key, value in (("documentTypes", split(self.document_types)),
-                           ("statuses", split(self.statuses)),
-                           ("senderIds", split(self.sender_ids)),
-                           ("receiverIds", split(self.receiver_ids))):
+        for key, value in (("documentTypes", comma_list(self.document_types)),
+                           ("statuses", comma_list(self.statuses)),
+                           ("senderIds", comma_list(self.sender_ids)),
+                           ("receiverIds", comma_list(self.receiver_ids))):
             if value:
                 filters[key] = value
         filters.update({key: value for key, value in overrides.items() if value})

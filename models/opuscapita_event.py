@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .tracking_partner_match import match_partners
+
 
 class OpusCapitaEvent(models.Model):
     """One transaction event of the Business Network, keyed by its id. The whole event is
@@ -58,19 +60,14 @@ class OpusCapitaEvent(models.Model):
         records.filtered("is_error")._raise_activities(backend)
 
     def _link_partners(self, backend):
-        """Sender and receiver by VAT number or reference, among the contacts of the
-        backend's company and the shared ones only."""
-        refs = set(filter(None, self.mapped("sender_ref") + self.mapped("receiver_ref")))
-        if not refs:
+        """Sender and receiver by their id, taken as a reference, then as a VAT number
+        (``match_partners``: the backend's company's contacts and the shared ones only)."""
+        if not any(self.mapped("sender_ref") + self.mapped("receiver_ref")):
             return
-        partners = self.env["res.partner"].search([
-            ("company_id", "in", [backend.company_id.id, False]),
-            "|", ("vat", "in", list(refs)), ("ref", "in", list(refs))])
-        by_ref = {p.vat: p for p in partners if p.vat}
-        by_ref.update({p.ref: p for p in partners if p.ref})
-        for event in self:
-            sender = by_ref.get(event.sender_ref, self.env["res.partner"])
-            receiver = by_ref.get(event.receiver_ref, self.env["res.partner"])
+        matches = match_partners(self.env, backend.company_id, [
+            {"ref": ref, "vat": ref}
+            for event in self for ref in (event.sender_ref, event.receiver_ref)])
+        for event, sender, receiver in zip(self, matches[::2], matches[1::2], strict=True):
             if event.sender_partner_id != sender or event.receiver_partner_id != receiver:
                 event.write({"sender_partner_id": sender.id, "receiver_partner_id": receiver.id})
 

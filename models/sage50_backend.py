@@ -187,17 +187,6 @@ class Sage50Backend(models.Model):
             run.message = self.env._("Open the registration URL and complete it.")
         return run
 
-    def _register_application(self, name):
-        self.ensure_one()
-        with self._sync_run(self.env._("register application")) as run:
-            client = self._make_client(run.stats)
-            application_id = client.register_application(self.sudo().developer_id, {
-                "name": name, "approvalUrl": self.approval_url,
-                "notificationUrl": self.notification_url})
-            self.sudo().write({"application_id": application_id,
-                               "onboarding_state": "registered"})
-        return run
-
     def _generate_passcode(self):
         self.ensure_one()
         backend = self.sudo()

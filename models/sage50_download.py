@@ -3,7 +3,7 @@ import json
 from odoo import fields, models
 
 from ..clients.base import RemoteDataError
-from .trackline_document import safe_filename
+from .tracking_attachment import attach_files
 
 CUSTOMERS = "Customers"
 
@@ -53,9 +53,8 @@ class Sage50Download(models.Model):
             for download in self:
                 content = client.download(download.url, backend.max_file_size * 1024 * 1024)
                 with run.step(download.scope):
-                    attachment = self.env["ir.attachment"].create({
-                        "name": safe_filename("%s.json" % download.scope), "raw": content,
-                        "res_model": self._name, "res_id": download.id})
+                    attachment = attach_files(download, [("%s.json" % download.scope, content,
+                                                          None)])
                     download.attachment_id.unlink()
                     download.write({"attachment_id": attachment.id,
                                     "downloaded_at": fields.Datetime.now()})

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from .tracking_binding_mixin import changed_values
+from .tracking_partner_match import match_partners
 
 
 class Sage50Partner(models.Model):
@@ -33,7 +34,10 @@ class Sage50Partner(models.Model):
     @api.model
     def _import(self, backend, run, customers):
         """Create or update one contact per Sage customer id: one search for the page of
-        ids, one create for the new contacts, writes only for those that changed."""
+        ids; a customer new to this backend is linked to the contact it matches
+        (``match_partners``: its id as Reference, then its id number as Tax ID) unless that
+        contact is already another customer's, else created, all new ones with one create;
+        writes only for contacts that changed."""
         valid = [c for c in customers if c.get("id")]
         if len(valid) < len(customers):
             run.count(skipped=len(customers) - len(valid))
@@ -50,8 +54,23 @@ class Sage50Partner(models.Model):
                 if changes:
                     binding.partner_id.write(changes)
                     updated += 1
+        matches = match_partners(self.env, backend.company_id, [
+            {"ref": str(c["id"]), "vat": c.get("idNumber")} for c in new])
+        taken = set(self.search([("backend_id", "=", backend.id),
+                                 ("partner_id", "in", [p.id for p in matches if p])]
+                                ).mapped("partner_id").ids)
+        matched, to_create = [], []
+        for customer, partner in zip(new, matches, strict=True):
+            if partner and partner.id not in taken:
+                taken.add(partner.id)
+                changes = changed_values(partner, self._partner_values(customer))
+                if changes:
+                    partner.write(changes)
+                matched.append((customer, partner))
+            else:
+                to_create.append(customer)
         partners = self.env["res.partner"].create([
-            dict(self._partner_values(c), company_id=backend.company_id.id) for c in new])
+            dict(self._partner_values(c), company_id=backend.company_id.id) for c in to_create])
         self.create([{"backend_id": backend.id, "remote_id": str(c["id"]), "partner_id": p.id}
-                     for c, p in zip(new, partners, strict=True)])
-        run.count(created=len(new), updated=updated)
+                     for c, p in matched + list(zip(to_create, partners, strict=True))])
+        run.count(created=len(to_create), updated=updated + len(matched))

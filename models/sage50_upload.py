@@ -3,7 +3,7 @@ import base64
 from odoo import api, fields, models
 
 from ..clients.sage50 import FINAL_STATUSES
-from .trackline_document import safe_filename
+from .tracking_attachment import attach_files
 
 
 class Sage50Upload(models.Model):
@@ -63,9 +63,8 @@ class Sage50Upload(models.Model):
                     if status in FINAL_STATUSES and tracking["downloadResultUrl"]:
                         content = client.download(tracking["downloadResultUrl"],
                                                   backend.max_file_size * 1024 * 1024)
-                        values["result_attachment_id"] = self.env["ir.attachment"].create({
-                            "name": safe_filename("%s result.json" % upload.name), "raw": content,
-                            "res_model": self._name, "res_id": upload.id}).id
+                        values["result_attachment_id"] = attach_files(
+                            upload, [("%s result.json" % upload.name, content, None)]).id
                     upload.write(values)
                     run.count(updated=1)
         return run

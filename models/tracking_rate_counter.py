@@ -89,9 +89,15 @@ class TrackingRateCounter(models.Model):
 
 
 class DatabaseRateLimiter:
-    """The client's limiter interface (``acquire()``) over ``tracking.rate.counter``: waits
-    for the next minute when that is at most ``max_wait`` seconds away, otherwise raises
-    ``RateLimited`` with the wait."""
+    """The call budget of a client (``BaseClient(limiter=...)``), kept in
+    ``tracking.rate.counter`` so that every worker and node shares it. The interface a client
+    uses, and the only one it needs:
+
+    - ``acquire()``, before each call: returns when the call may be made; waits for the
+      next minute when that is at most ``max_wait`` seconds away, otherwise raises
+      ``RateLimited`` with ``retry_after`` (the day's budget spent, or a longer wait);
+    - ``charge(calls)``, after a call: counts the ``calls`` urllib3 retried on its own,
+      without waiting."""
 
     def __init__(self, backend, per_minute, per_day, max_wait=60, sleep=time.sleep,
                  clock=time.time):

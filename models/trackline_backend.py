@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from ..clients.base import NotFound, RemoteDataError
 from ..clients.trackline import DEFAULT_BASE_URL, TracklineClient
 from ..mappings import trackline as mapping
+from ..mappings.settings import comma_list
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_importer import Resource
 
@@ -49,8 +50,7 @@ class TracklineBackend(models.Model):
             backend.process_count = counts.get(backend, 0)
 
     def _final_status_set(self):
-        return {status.strip().lower() for status in (self.final_statuses or "").split(",")
-                if status.strip()}
+        return {status.lower() for status in comma_list(self.final_statuses)}
 
     # -- client ----------------------------------------------------------------------------
 

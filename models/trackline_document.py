@@ -1,18 +1,9 @@
 import hashlib
-import re
-import unicodedata
 
 from odoo import fields, models
 
 from ..clients.base import RemoteDataError
-from ..clients.trackline import guess_mimetype
-
-MAX_NAME_LENGTH = 200
-MAX_NAME_BYTES = 240
-UNSAFE_CHARACTERS = frozenset('/\\:*?"<>|')
-# Control, format (invisible, bidi overrides), surrogate, private-use, unassigned characters
-# and line/paragraph separators.
-UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+from .tracking_attachment import attach_files, file_mimetype
 
 
 class TracklineDocument(models.Model):
@@ -69,17 +60,15 @@ class TracklineDocument(models.Model):
             self.write({"state": "downloaded", "state_message": False})
             run.count(skipped=1)
             return
-        mimetype = guess_mimetype(self.name, content, content_type)
+        mimetype = file_mimetype(self.name, content, content_type)
         process = self.process_id
-        values = {"name": safe_filename(self.name), "raw": content, "mimetype": mimetype,
-                  "description": self.env._("Trackline document %s", self.remote_id)}
-        attachments = self.env["ir.attachment"]
         records = [process]
         linked = process._linked_record()
         if linked:
             records.append(linked)
-        attachment = attachments.create([dict(values, res_model=record._name, res_id=record.id)
-                                         for record in records])[0]
+        attachment = attach_files(
+            records, [(self.name, content, mimetype)],
+            description=self.env._("Trackline document %s", self.remote_id))[0]
         self.write({
             "state": "downloaded",
             "state_message": False,
@@ -93,23 +82,3 @@ class TracklineDocument(models.Model):
 
     def action_download(self):
         return self.process_id.action_download_documents()
-
-
-def safe_filename(name, default="document"):
-    """A file name to show and download safely: no path separators or characters that
-    file systems refuse, no control, invisible or direction-changing characters (U+202E),
-    no lone surrogates (bytes that were not UTF-8), no leading or trailing dots (``..``),
-    at most 200 characters and 240 bytes in UTF-8, the extension kept."""
-    name = unicodedata.normalize("NFC", name if isinstance(name, str) else "")
-    name = "".join("\x00" if ch in UNSAFE_CHARACTERS
-                   or unicodedata.category(ch) in UNSAFE_CATEGORIES else ch for ch in name)
-    name = re.sub(r"\x00+", "_", name).strip(" ._")
-    stem, dot, ext = name.rpartition(".")
-    if not dot or len(ext) > 10:
-        stem, dot, ext = name, "", ""
-    stem = stem[:MAX_NAME_LENGTH]
-    while stem and (len(stem + dot + ext) > MAX_NAME_LENGTH
-                    or len((stem + dot + ext).encode()) > MAX_NAME_BYTES):
-        stem = stem[:-1]
-    name = (stem + dot + ext).strip(" .") if stem else ""
-    return name or default

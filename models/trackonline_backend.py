@@ -3,12 +3,13 @@ import time
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import RemoteDataError
+from ..clients.base import RemoteDataError, batches
 from ..clients.trackonline import (
     DEFAULT_BASE_URL,
     DEFAULT_RESULT_PATH,
     DEFAULT_TRIP_PATH,
     LICENCE_LIMITS,
+    MAX_BATCH,
     TrackOnlineClient,
 )
 from .tracking_backend_mixin import MANAGER_GROUP
@@ -169,9 +170,8 @@ class TrackOnlineBackend(models.Model):
         self.ensure_one()
         with self._sync_run(self.env._("send %s", resource)) as run:
             client = self._make_client(run.stats)
-            for start in range(0, len(records), 50):
-                batch = records[start:start + 50]
-                with run.step(self.env._("batch %s", start // 50 + 1), fatal=True):
+            for number, batch in enumerate(batches(records, MAX_BATCH), 1):
+                with run.step(self.env._("batch %s", number), fatal=True):
                     message_id = client.save(resource, [r._to_payload() for r in batch])[0]
                     for position, record in enumerate(batch):
                         record.write({"send_state": "sent", "message_id": message_id,

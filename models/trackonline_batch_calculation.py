@@ -6,7 +6,7 @@ from ..clients.trackonline import (
     CALCULATION_RESULT,
     OUTPUT_TYPES,
 )
-from .trackline_document import safe_filename
+from .tracking_attachment import attach_files
 
 
 class TrackOnlineBatchCalculation(models.Model):
@@ -48,11 +48,7 @@ class TrackOnlineBatchCalculation(models.Model):
                                                             {"id": document["id"]})
                         files.append((document.get("name") or document["id"], content,
                                       mimetype))
-                self.env["ir.attachment"].create([{
-                    "name": safe_filename(name), "raw": content,
-                    "mimetype": (mimetype or "").split(";")[0] or False,
-                    "res_model": self._name, "res_id": calculation.id,
-                } for name, content, mimetype in files])
+                attach_files(calculation, files)
                 calculation.files_downloaded = True
                 run.count(updated=1)
 

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
+from .tracking_partner_match import match_partners
 from .trackonline_unique_item import count_unique_items, open_unique_items
 
 
@@ -72,21 +73,15 @@ class TrackOnlineLocation(models.Model):
         records.filtered(lambda r: not r.partner_id)._match_partners(backend)
 
     def _match_partners(self, backend):
-        """Link each location to a contact with the same number (reference), GLN or VAT
-        number; create one when the backend says so."""
+        """Link each location to its contact (``match_partners``: its number, then its GLN,
+        then its VAT number); create one when the backend says so."""
         if not self:
             return
-        keys = set(self.mapped("number")) | set(filter(None, self.mapped("gln")))
-        vats = set(filter(None, self.mapped("vat")))
-        partners = self.env["res.partner"].with_context(active_test=False).search(
-            [("company_id", "in", [backend.company_id.id, False]),
-             "|", ("ref", "in", list(keys)), ("vat", "in", list(vats))])
-        by_ref = {p.ref: p for p in partners if p.ref}
-        by_vat = {p.vat: p for p in partners if p.vat}
+        matches = match_partners(self.env, backend.company_id, [
+            {"ref": location.number, "gln": location.gln, "vat": location.vat}
+            for location in self])
         to_create = self.browse()
-        for location in self:
-            partner = (by_ref.get(location.number) or by_ref.get(location.gln)
-                       or by_vat.get(location.vat))
+        for location, partner in zip(self, matches, strict=True):
             if partner:
                 location.partner_id = partner
             elif backend.create_partners:

@@ -24,6 +24,32 @@ count() {  # count WORDS: the sum of "<n> WORD" on pytest's last line
 pure_passed=$(count passed)
 pure_failed=$(count 'failed|errors?')
 
+# --- clients on urllib3 2.x: the client tests once more in a small virtualenv of their own
+# (scripts/requirements-urllib3-2.txt, built once), since Odoo 18.0 runs on urllib3 1.26 or
+# 2.x depending on its Python. Their counts are added to the pure tests'.
+pytest_clients_on_urllib3_2() {
+    local req="$REPO_DIR/scripts/requirements-urllib3-2.txt" venv out="$RESULTS/pytest-urllib3-2.log"
+    venv="$CACHE_DIR/venv-urllib3-2-$(sha1sum "$req" | cut -c1-12)"
+    if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
+        log "building the virtualenv $venv (urllib3 2.x, once)"
+        rm -rf "$venv" && python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" \
+            >"$CACHE_DIR/pip-urllib3-2.log" 2>&1 || { cat "$CACHE_DIR/pip-urllib3-2.log" >&2; return 1; }
+        touch "$venv/.complete"
+    fi
+    log "client tests again on urllib3 $("$venv/bin/python" -c 'import urllib3; print(urllib3.__version__)')"
+    (cd tests/nodoo && "$venv/bin/python" -m pytest -q test_client_*.py) 2>&1 | tee "$out"
+    local status=${PIPESTATUS[0]} last
+    last=$(tail -1 "$out")
+    pure_passed=$((pure_passed + $(grep -oE '[0-9]+ passed' <<<"$last" | awk '{n += $1} END {print n + 0}')))
+    pure_failed=$((pure_failed + $(grep -oE '[0-9]+ (failed|errors?)' <<<"$last" | awk '{n += $1} END {print n + 0}')))
+    return "$status"
+}
+set +e
+pytest_clients_on_urllib3_2 || { rc=1; [ "$pure_failed" -gt 0 ] || pure_failed=1; }
+set -e
+# --- end of clients on urllib3 2.x
+
 odoo_passed=0
 odoo_failed=0
 if ! have_odoo; then

@@ -10,3 +10,5 @@ from . import test_ui
 from . import test_fault_matrix
 from . import test_i18n
 from . import test_scheduled_actions
+from . import test_tracking_attachment
+from . import test_partner_match

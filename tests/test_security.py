@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from ..controllers.sage50 import Sage50Controller
-from ..models.trackline_document import safe_filename
+from ..models.tracking_attachment import safe_filename
 from ..sandbox.opuscapita import (
     OPUSCAPITA_CLIENT_ID,
     OPUSCAPITA_CLIENT_SECRET,

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from ..mappings.settings import comma_list
+
 
 class OpusCapitaFetchWizard(models.TransientModel):
     """Fetch the events of one period (and optional filters) once, without touching the
@@ -22,11 +24,8 @@ class OpusCapitaFetchWizard(models.TransientModel):
         if self.date_from >= self.date_to:
             raise UserError(self.env._("The period must end after it starts."))
 
-        def split(text):
-            return [part.strip() for part in (text or "").split(",") if part.strip()]
-
         run = self.backend_id._sync_events(
             date_from=self.date_from, date_to=self.date_to,
-            overrides={"documentTypes": split(self.document_types),
-                       "statuses": split(self.statuses)})
+            overrides={"documentTypes": comma_list(self.document_types),
+                       "statuses": comma_list(self.statuses)})
         return self.backend_id._notify_logs(self.env._("OpusCapita events"), run.log)

@@ -11,7 +11,6 @@ from clients.base import (
     BaseClient,
     NotFound,
     RateLimited,
-    RateLimiter,
     RemoteDataError,
     TransientError,
     hide,
@@ -138,25 +137,26 @@ def test_malformed_json_names_status_and_first_bytes(sandbox):
     assert "eyJ" not in info.value.message, "a token in the first bytes is masked"
 
 
-def test_rate_limiter_waits_within_the_minute_and_stops_for_the_day():
-    now = [0.0]
-    sleeps = []
+class CountingLimiter:
+    """The limiter interface a client uses (``acquire()``, ``charge(calls)``), counting in a
+    list; at most ``per_minute`` calls, then ``RateLimited`` (no waiting)."""
 
-    def sleep(seconds):
-        sleeps.append(seconds)
-        now[0] += seconds
+    def __init__(self, per_minute):
+        self.per_minute = per_minute
+        self.calls = []
 
-    limiter = RateLimiter(per_minute=2, per_day=3, clock=lambda: now[0], sleep=sleep)
-    limiter.acquire()
-    limiter.acquire()
-    limiter.acquire()  # third call of the minute waits for the window
-    assert sleeps == [60.0]
-    with pytest.raises(RateLimited, match="day"):
-        limiter.acquire()
+    def acquire(self):
+        if len(self.calls) >= self.per_minute:
+            raise RateLimited("Call budget spent (%d calls a minute)" % self.per_minute,
+                              retry_after=60, status=None)
+        self.calls.append("call")
+
+    def charge(self, calls):
+        self.calls.extend(["retry"] * calls)
 
 
 def test_limiter_is_used_by_the_client(sandbox):
-    limiter = RateLimiter(per_minute=1, max_wait=0, sleep=lambda s: None)
+    limiter = CountingLimiter(per_minute=1)
     api = client(sandbox, limiter=limiter)
     with pytest.raises(NotFound):
         api.request("GET", "/_missing")
@@ -193,12 +193,12 @@ def test_request_log_masks_query_secrets(sandbox, caplog):
 
 
 def test_retries_are_charged_to_the_limiter(sandbox):
-    limiter = RateLimiter(per_minute=100, per_day=100)
+    limiter = CountingLimiter(per_minute=100)
     sandbox.add_fault("/_missing", status=503, times=2)
     api = client(sandbox, limiter=limiter)
     with pytest.raises(NotFound):
         api.request("GET", "/_missing")
-    assert len(limiter._day) == 3, "the call and its two retries"
+    assert len(limiter.calls) == 3, "the call and its two retries"
 
 
 def test_secrets_sent_are_masked_even_without_a_name(sandbox):
@@ -241,6 +241,18 @@ def test_body_cut_short_is_a_transient_error_and_a_whole_body_is_not(sandbox):
     with pytest.raises(TransientError, match="cut short"):
         api.request("POST", PATH, auth=False, json=login)
     assert api.request("POST", PATH, auth=False, json=login).json()["token"]
+
+
+def test_streamed_body_cut_short_is_a_transient_error(sandbox):
+    """The same check on a body read by ``read_limited`` (downloads)."""
+    content = b"x" * 5000
+    sandbox.add_fault("/_file", status=200, content_type="application/pdf", body=content,
+                      truncate=True)
+    sandbox.add_fault("/_file", status=200, content_type="application/pdf", body=content)
+    api = client(sandbox)
+    with pytest.raises(TransientError, match="cut short: 2500 of 5000 bytes"):
+        api.read_limited(api.request("GET", "/_file", stream=True), 10000)
+    assert api.read_limited(api.request("GET", "/_file", stream=True), 10000) == content
 
 
 def test_rewrite_fault_changes_the_json_and_skip_lets_requests_through(sandbox):

@@ -51,6 +51,19 @@ def test_wrong_password_is_invalid_grant(sandbox):
         make(sandbox, password="nope").new_token()
 
 
+def test_refused_token_request_is_made_once_in_a_run(sandbox):
+    """A wrong password is one failed token request, not two, and not again for the next
+    calls of the same client."""
+    client = make(sandbox, password="wrong-password-456")
+    with pytest.raises(AuthError, match="Invalid user credentials"):
+        next(client.transactions({}))
+    assert sandbox.calls("POST", TOKEN) == 1
+    with pytest.raises(AuthError, match="Invalid user credentials"):
+        next(client.transactions({}))
+    assert sandbox.calls("POST", TOKEN) == 1, "not tried again within the run"
+    assert sandbox.calls("POST", DATA) == 0
+
+
 def test_token_renewed_before_expiry(sandbox):
     sandbox.opuscapita.token_ttl = 2
     try:

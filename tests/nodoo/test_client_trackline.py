@@ -6,7 +6,7 @@ import jwt
 import pytest
 
 from clients.base import AuthError, NotFound, RemoteDataError
-from clients.trackline import TracklineClient, guess_mimetype, parse_process, token_expiry
+from clients.trackline import TracklineClient, parse_process, token_expiry
 from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 
 LOGIN = "/trackline/api/login"
@@ -55,6 +55,19 @@ def test_wrong_password_fails_without_echo(sandbox):
     assert "login failed" in info.value.message
     assert "Bad email or password" in info.value.message
     assert "wrong-password-123" not in str(info.value)
+
+
+def test_refused_login_is_made_once_in_a_run(sandbox):
+    """A wrong password is one failed login, not two (the login's own 401 is not taken for
+    an expired token), and the client does not try it again for its next calls."""
+    client = make(sandbox, password="wrong-password-123")
+    with pytest.raises(AuthError, match="login failed"):
+        client.process_metadata(process_id="10000")
+    assert sandbox.calls("POST", LOGIN) == 1
+    with pytest.raises(AuthError, match="login failed"):
+        client.download("98765")
+    assert sandbox.calls("POST", LOGIN) == 1, "not tried again within the run"
+    assert sandbox.calls("GET") == 0, "no data call without a token"
 
 
 def test_token_is_renewed_before_it_expires(sandbox):
@@ -109,17 +122,3 @@ def test_parse_process_validates():
     assert parsed["process_id"] == "7"
     assert parsed["documents"] == [{"doc_id": "1", "doc_name": "1", "doc_type": False}]
     assert parsed["skipped_documents"] == 1
-
-
-@pytest.mark.parametrize("name, content, header, expected", [
-    ("a.pdf", b"%PDF-1.4", "application/pdf; charset=binary", "application/pdf"),
-    ("a.bin", b"%PDF-1.4", None, "application/pdf"),
-    ("a.bin", b"%PDF-1.4", "application/octet-stream", "application/pdf"),
-    ("x", b"PK\x03\x04rest", None, "application/zip"),
-    ("Lieferschein März.xml", b"<?xml version='1.0'?>", None, "application/xml"),
-    ("photo 3.jpg", b"\xff\xd8\xff\xe0", None, "image/jpeg"),
-    ("notes.txt", b"hello", None, "text/plain"),
-    ("unknown", b"\x00\x01", None, "application/octet-stream"),
-])
-def test_guess_mimetype(name, content, header, expected):
-    assert guess_mimetype(name, content, header) == expected
