@@ -48,6 +48,7 @@
         "demo/sage50_backend_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["tracking_connector/static/src/js/*.js"],
         "web.assets_tests": ["tracking_connector/static/tests/tours/*.js"],
     },
     "images": ["static/description/icon.png"],
