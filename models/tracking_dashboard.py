@@ -257,8 +257,9 @@ class TrackingDashboard(models.Model):
 
     def _window(self, xmlid, domain, name=None, context=None):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action.update({"domain": domain, "context": context or {},
-                       "name": name or action["name"]})
+        name = name or action["name"]
+        action.update({"domain": domain, "context": context or {}, "name": name,
+                       "display_name": name})
         return action
 
     def action_open_records(self):
@@ -295,9 +296,10 @@ class TrackingDashboard(models.Model):
         domain = ["|"] * (len(self._error_domains(model)) - 1)
         for part in self._error_domains(model):
             domain += part
+        name = self.env._("%(backend)s: %(what)s needing attention",
+                          backend=backend.display_name, what=model._description)
         return {"type": "ir.actions.act_window", "res_model": model._name,
-                "name": self.env._("%(backend)s: %(what)s needing attention",
-                                   backend=backend.display_name, what=model._description),
+                "name": name, "display_name": name,
                 "views": [(False, "list"), (False, "form")],
                 "domain": [("backend_id", "=", backend.id)] + domain}
 
