@@ -46,6 +46,7 @@
         "demo/trackonline_backend_demo.xml",
         "demo/opuscapita_backend_demo.xml",
         "demo/sage50_backend_demo.xml",
+        "demo/ir_cron_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["tracking_connector/static/src/js/*.js"],

@@ -16,7 +16,7 @@ ensure_venv
 ensure_postgres
 ensure_addons_link
 
-"$PY" -m sandbox --port "$SANDBOX_PORT" &
+"$PY" -m sandbox --port "$SANDBOX_PORT" --spread-days 365 &
 SANDBOX_PID=$!
 PIDS="$SANDBOX_PID"
 trap 'kill $PIDS 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
