@@ -1,7 +1,7 @@
 import logging
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg2
 
@@ -32,7 +32,7 @@ def utc_datetime(text):
     except ValueError:
         return False
     if moment.tzinfo:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(microsecond=0)
 
 
@@ -232,9 +232,11 @@ class Sage50Backend(models.Model):
     def _approve(self, key):
         """Sage called the approval URL with the key."""
         self._store_key(key)
-        self.sudo().write({"onboarding_state": "approved", "passcode": False})
-        # Sage calls in as the public user: the message is the company's own record of the
-        # approval, posted in its name (not "Public user", not a bot's).
+        # Sage calls in as the public user: no tracking message in its name; the message
+        # below says the same, as the company's own record of the approval (not "Public
+        # user", not a bot's).
+        self.sudo().with_context(mail_notrack=True).write({"onboarding_state": "approved",
+                                                           "passcode": False})
         self.message_post(body=self.env._("Sage 50 approved the integration: API key received "
                                           "and stored."),
                           author_id=self.company_id.partner_id.id,

@@ -129,8 +129,8 @@ class TrackingDashboard(models.Model):
             sources = errors.get(key, {})
             failed_runs = recent_failures.get(key, 0)
             card.error_count = sum(sources.values()) + failed_runs
-            parts = ([self.env._("%s failed runs", failed_runs)] if failed_runs else []) + [
-                "%s %s" % (count, self.env[model]._description)
+            parts = ([self.env._("Failed runs: %s", failed_runs)] if failed_runs else []) + [
+                "%s: %s" % (self.env[model]._description, count)
                 for model, count in sources.items()]
             card.error_summary = ", ".join(parts)
 

@@ -37,8 +37,8 @@ cat <<MSG
   Tracking Connector demo
   Odoo:     http://localhost:$HTTP_PORT   (database $DEMO_DB, login admin, password admin)
   Sandbox:  $SANDBOX_URL   (Trackline user odoo@example.com)
-  Try:      Tracking > Trackline > Import from Trackline, process ID 10000
-            Tracking > Configuration > TrackOnline Backends: Sync locations, Sync transactions
+  Try:      the dashboard's buttons (README.rst, "Demo", lists the steps): Sync transactions,
+            Sync events, Import a process (process ID 10000), Sage 50 Settings > Onboarding
   Ctrl-C stops Odoo and the sandbox.
 
 MSG

@@ -96,7 +96,7 @@ class TestDashboard(SandboxCase):
         errors = card.action_open_errors()
         self.assertEqual(errors["res_model"], "tracking.sync.log")
         self.assertEqual(self.env["tracking.sync.log"].search_count(errors["domain"]), 1)
-        self.assertIn("1 failed runs", card.error_summary)
+        self.assertEqual(card.error_summary, "Failed runs: 1")
         self.env["trackonline.location"].create({
             "backend_id": self.to.id, "number": "R-1", "name": "Refused", "send_state": "error"})
         card.invalidate_recordset()
