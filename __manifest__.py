@@ -46,8 +46,10 @@
         "demo/trackonline_backend_demo.xml",
         "demo/opuscapita_backend_demo.xml",
         "demo/sage50_backend_demo.xml",
+        "demo/ir_cron_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["tracking_connector/static/src/js/*.js"],
         "web.assets_tests": ["tracking_connector/static/tests/tours/*.js"],
     },
     "images": ["static/description/icon.png"],

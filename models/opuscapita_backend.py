@@ -60,9 +60,16 @@ class OpusCapitaBackend(models.Model):
         default="Error,Rejected,Failed", required=True,
         help="Events in these statuses raise one activity per transaction.")
     responsible_id = fields.Many2one("res.users", string="Responsible",
-                                     default=lambda self: self.env.user,
-                                     help="Gets the activities raised by events in error.")
+                                     default=lambda self: self._default_responsible(),
+                                     help="Gets the activities raised by events in error; "
+                                          "when empty, the user who created the backend.")
     event_count = fields.Integer(compute="_compute_event_count")
+
+    def _default_responsible(self):
+        """The user configuring the backend; nobody when that is OdooBot (data files,
+        scheduled actions): OdooBot reads no activity."""
+        root = self.env.ref("base.user_root", raise_if_not_found=False)
+        return self.env.user if self.env.user != root else self.env["res.users"]
 
     _sql_constraints = [
         ("window_positive", "CHECK(window_days > 0)", "The window must be at least one day."),

@@ -43,6 +43,16 @@ class OpusCapitaEvent(models.Model):
     error_notified = fields.Boolean(readonly=True, copy=False,
                                     help="An activity was raised for this event's transaction.")
     raw = fields.Text(string="Event as received", readonly=True)
+    raw_pretty = fields.Text(string="Event as received (indented)", compute="_compute_raw_pretty")
+
+    @api.depends("raw")
+    def _compute_raw_pretty(self):
+        for event in self:
+            try:
+                event.raw_pretty = json.dumps(json.loads(event.raw), ensure_ascii=False,
+                                              indent=2, sort_keys=True)
+            except (TypeError, ValueError):
+                event.raw_pretty = event.raw
 
     @api.depends("status", "backend_id.error_statuses")
     def _compute_is_error(self):
@@ -80,7 +90,10 @@ class OpusCapitaEvent(models.Model):
             ("backend_id", "=", backend.id), ("error_notified", "=", True),
             ("transaction_id", "in", list(set(pending.mapped("transaction_id"))))
         ]).mapped("transaction_id"))
-        user = backend.responsible_id or self.env.user
+        # A real person: never OdooBot (the cron's user), who reads no activity.
+        user = backend.responsible_id or backend.create_uid
+        if not user or user == self.env.ref("base.user_root"):
+            user = self.env.ref("base.user_admin", raise_if_not_found=False) or user
         for event in pending:
             key = event.transaction_id or event.remote_id
             if key in notified:

@@ -1,6 +1,7 @@
 import logging
 import secrets
 import time
+from datetime import UTC, datetime
 
 import psycopg2
 
@@ -21,6 +22,18 @@ KEY_NAME = "apikey"
 def _new_token(_records=None):
     """An unguessable token (used as a field default too, hence the ignored argument)."""
     return secrets.token_urlsafe(32)
+
+
+def utc_datetime(text):
+    """An ISO 8601 time as Sage writes it ("2026-11-30T19:20:26Z") as Odoo stores datetimes
+    (naive UTC), or False when it is not one."""
+    try:
+        moment = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return False
+    if moment.tzinfo:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 class Sage50Backend(models.Model):
@@ -44,6 +57,8 @@ class Sage50Backend(models.Model):
     registration_url = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
     passcode = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
     passcode_expires = fields.Char(readonly=True, copy=False)
+    passcode_expires_at = fields.Datetime(string="Passcode valid until",
+                                          compute="_compute_passcode_expires_at")
     key_lifetime_days = fields.Integer(
         string="Key lifetime (days)", default=30, required=True,
         help="How long Sage keeps a key valid (not public: ask Sage); the key is rotated "
@@ -65,6 +80,11 @@ class Sage50Backend(models.Model):
             backend.key_expires_at = (fields.Datetime.to_datetime(
                 time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(expires))) if expires else False)
             backend.key_message = note
+
+    @api.depends("passcode_expires")
+    def _compute_passcode_expires_at(self):
+        for backend in self:
+            backend.passcode_expires_at = utc_datetime(backend.passcode_expires)
 
     def _compute_urls(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -201,14 +221,20 @@ class Sage50Backend(models.Model):
     def _approve(self, key):
         """Sage called the approval URL with the key."""
         self._store_key(key)
-        self.sudo().write({"onboarding_state": "approved", "passcode": False})
+        # Sage calls in as the public user: no tracking message in its name; the message
+        # below says the same, as the company's own record of the approval (not "Public
+        # user", not a bot's).
+        self.sudo().with_context(mail_notrack=True).write({"onboarding_state": "approved",
+                                                           "passcode": False})
         self.message_post(body=self.env._("Sage 50 approved the integration: API key received "
-                                          "and stored."))
+                                          "and stored."),
+                          author_id=self.company_id.partner_id.id,
+                          message_type="notification", subtype_xmlid="mail.mt_note")
 
     def action_open_onboarding(self):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sage50.onboarding.wizard",
-                "view_mode": "form", "target": "new",
+                "name": self.env._("Sage 50 onboarding"), "view_mode": "form", "target": "new",
                 "context": {"default_backend_id": self.id}}
 
     def action_rotate_key(self):

@@ -44,6 +44,14 @@ class Sage50Download(models.Model):
             download = self.create(dict(values, backend_id=backend.id, scope=scope))
         return download
 
+    def action_download_now(self):
+        """Download and import these scope files now, without waiting for the scheduled
+        action."""
+        logs = self.env["tracking.sync.log"]
+        for backend in self.backend_id:
+            logs |= self.filtered(lambda d, b=backend: d.backend_id == b)._fetch(backend).log
+        return self.backend_id[:1]._notify_logs(self.env._("Sage 50 scope files"), logs)
+
     def _fetch(self, backend):
         """Download each pending file, keep it as an attachment, and import Customers into
         contacts; a file that cannot be read is kept, marked failed, and touches nothing."""

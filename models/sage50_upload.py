@@ -32,6 +32,30 @@ class Sage50Upload(models.Model):
     tracking_url = fields.Char(readonly=True)
     message = fields.Char(readonly=True)
     result_attachment_id = fields.Many2one("ir.attachment", readonly=True, ondelete="set null")
+    source_label = fields.Char(string="Sent from", compute="_compute_source_label")
+
+    @api.depends("res_model", "res_ids")
+    def _compute_source_label(self):
+        for upload in self:
+            model = upload.res_model and self.env["ir.model"]._get(upload.res_model)
+            count = len((upload.res_ids or "").split(",")) if upload.res_ids else 0
+            upload.source_label = model and "%s (%d)" % (model.name, count)
+
+    def _source_records(self):
+        self.ensure_one()
+        if not self.res_model or self.res_model not in self.env or not self.res_ids:
+            return None
+        ids = [int(part) for part in self.res_ids.split(",") if part.strip().isdigit()]
+        return self.env[self.res_model].browse(ids).exists()
+
+    def action_open_sources(self):
+        """The records this upload sent (contacts, Trackline processes)."""
+        records = self._source_records()
+        if not records:
+            raise UserError(self.env._("The records this upload sent no longer exist."))
+        return {"type": "ir.actions.act_window", "res_model": records._name,
+                "name": self.name, "views": [(False, "list"), (False, "form")],
+                "domain": [("id", "in", records.ids)]}
 
     @api.model
     def _send(self, backend, scope, records, payload, label):

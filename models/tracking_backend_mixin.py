@@ -120,9 +120,13 @@ class TrackingBackendMixin(models.AbstractModel):
         lines = ["%s %%s" % log_summary(log).replace("%", "%%") for log in logs]
         links = [{"label": self.env._("(run log)"), "url": "/odoo/tracking.sync.log/%d" % log.id}
                  for log in logs]
+        # The run log opens in the same tab; then the view on screen reloads (its figures
+        # and states are the run's): static/src/js/tracking_notification.js.
         params = {"title": title, "message": "\n".join(lines), "links": links,
-                  "type": kind, "sticky": kind != "success"}
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+                  "type": kind, "sticky": kind != "success",
+                  "next": {"type": "ir.actions.client", "tag": "soft_reload"}}
+        return {"type": "ir.actions.client", "tag": "tracking_connector.notify",
+                "params": params}
 
     def _open_action(self, xmlid, of_backend=True):
         """A window action of this module, showing this backend's records and creating new

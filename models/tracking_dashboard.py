@@ -1,4 +1,6 @@
-import time
+from datetime import datetime, time
+
+import pytz
 
 from odoo import fields, models, tools
 from odoo.exceptions import UserError
@@ -11,6 +13,16 @@ BACKEND_MODELS = ("trackline.backend", "trackonline.backend", "opuscapita.backen
                   "sage50.backend")
 # Values of a record's state that mean "this record needs someone".
 ERROR_STATES = {"send_state": ("error", "rejected"), "state": ("error", "failed", "badRequest")}
+# The records a card's "Records" figure counts and opens, per system: (model, window action).
+MAIN_RECORDS = {
+    "trackline.backend": ("trackline.process", "tracking_connector.action_trackline_process"),
+    "trackonline.backend": ("trackonline.transaction",
+                            "tracking_connector.action_trackonline_transaction"),
+    "opuscapita.backend": ("opuscapita.event", "tracking_connector.action_opuscapita_event"),
+    "sage50.backend": ("sage50.upload", "tracking_connector.action_sage50_upload"),
+}
+# Run states that say the remote answered: the connection works.
+CONNECTED_RUN_STATES = ("done", "warning", "stopped")
 # The sync buttons of a card: name -> the backend model that has the action.
 CARD_ACTIONS = {
     "action_test_connection": BACKEND_MODELS,
@@ -37,8 +49,10 @@ class TrackingDashboard(models.Model):
     _auto = False
     _order = "sequence, name, id"
     # Searching the view first writes what is pending on the backends it reads.
-    _depends = {model: ["name", "company_id", "active", "connection_state"]
-                for model in BACKEND_MODELS}
+    _depends = dict({model: ["name", "company_id", "active", "connection_state"]
+                     for model in BACKEND_MODELS},
+                    **{"tracking.sync.log": ["backend_model", "backend_id", "state",
+                                             "started_at"]})
 
     backend_model = fields.Selection(
         [("trackline.backend", "Trackline"), ("trackonline.backend", "TrackOnline"),
@@ -51,28 +65,41 @@ class TrackingDashboard(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     active = fields.Boolean(readonly=True)
     connection_state = fields.Selection(
-        [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")], readonly=True)
+        [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")], readonly=True,
+        help="From the last \"Test connection\", or Connected when the backend's last run "
+             "got its answers from the remote.")
     last_sync_at = fields.Datetime(compute="_compute_figures")
+    last_sync_operation = fields.Char(string="Last run", compute="_compute_figures")
     last_sync_state = fields.Selection(
         lambda self: self.env["tracking.sync.log"]._fields["state"].selection,
         compute="_compute_figures")
     last_sync_message = fields.Char(compute="_compute_figures")
-    record_count = fields.Integer(string="Records mirrored", compute="_compute_figures")
-    calls_today = fields.Integer(string="API calls today", compute="_compute_figures")
+    record_count = fields.Integer(string="Records", compute="_compute_figures",
+                                  help="The backend's main records: processes, transactions, "
+                                       "events or uploads.")
+    record_label = fields.Char(string="Records of", compute="_compute_figures")
+    calls_today = fields.Integer(string="API calls today", compute="_compute_figures",
+                                 help="The API calls of the backend's runs started today.")
     calls_budget = fields.Integer(string="Daily call budget", compute="_compute_figures",
                                   help="0: the API sets no budget the connector knows of.")
     error_count = fields.Integer(string="Open errors", compute="_compute_figures",
                                  help="Failed runs of the last 24 hours, records in error and "
                                       "open activities.")
+    error_summary = fields.Char(string="Open errors in", compute="_compute_figures")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # A backend whose last run got its answers is connected, tested or not.
         selects = [
             SQL("SELECT %(offset)s + b.id AS id, %(model)s::varchar AS backend_model, "
                 "b.id AS backend_id, %(number)s AS sequence, b.name, b.company_id, b.active, "
-                "b.connection_state FROM %(table)s b",
+                "CASE WHEN (SELECT l.state FROM tracking_sync_log l "
+                "WHERE l.backend_model = %(model)s AND l.backend_id = b.id "
+                "ORDER BY l.started_at DESC, l.id DESC LIMIT 1) IN %(connected)s "
+                "THEN 'ok' ELSE b.connection_state END AS connection_state "
+                "FROM %(table)s b",
                 offset=(number + 1) * 100000000, model=model, number=number,
-                table=SQL.identifier(self.env[model]._table))
+                connected=CONNECTED_RUN_STATES, table=SQL.identifier(self.env[model]._table))
             for number, model in enumerate(BACKEND_MODELS)]
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)",
                                 SQL.identifier(self._table), SQL(" UNION ALL ").join(selects)))
@@ -83,19 +110,37 @@ class TrackingDashboard(models.Model):
         keys = {(card.backend_model, card.backend_id) for card in self}
         last = self._last_runs(keys)
         recent_failures = self._recent_failures(keys)
-        records, errors = self._record_counts(keys)
+        records = self._main_record_counts(keys)
+        errors = self._record_errors(keys)
         calls = self._calls_today(keys)
         budgets = self._budgets(keys)
+        labels = self._record_labels()
         for card in self:
             key = (card.backend_model, card.backend_id)
-            started, state, message = last.get(key, (False, False, False))
+            started, operation, state, message = last.get(key, (False, False, False, False))
             card.last_sync_at = started
+            card.last_sync_operation = operation
             card.last_sync_state = state
             card.last_sync_message = message
             card.record_count = records.get(key, 0)
+            card.record_label = labels.get(card.backend_model, "")
             card.calls_today = calls.get(key, 0)
             card.calls_budget = budgets.get(key, 0)
-            card.error_count = errors.get(key, 0) + recent_failures.get(key, 0)
+            sources = errors.get(key, {})
+            failed_runs = recent_failures.get(key, 0)
+            card.error_count = sum(sources.values()) + failed_runs
+            parts = ([self.env._("Failed runs: %s", failed_runs)] if failed_runs else []) + [
+                "%s: %s" % (self.env[model]._description, count)
+                for model, count in sources.items()]
+            card.error_summary = ", ".join(parts)
+
+    def _record_labels(self):
+        return {
+            "trackline.backend": self.env._("Processes"),
+            "trackonline.backend": self.env._("Transactions"),
+            "opuscapita.backend": self.env._("Events"),
+            "sage50.backend": self.env._("Uploads"),
+        }
 
     def _last_runs(self, keys):
         """The last run of each backend: one query for all cards."""
@@ -104,13 +149,13 @@ class TrackingDashboard(models.Model):
         self.env["tracking.sync.log"].flush_model()
         self.env.cr.execute("""
             SELECT DISTINCT ON (backend_model, backend_id)
-                   backend_model, backend_id, started_at, state, message
+                   backend_model, backend_id, started_at, operation, state, message
               FROM tracking_sync_log
              WHERE (backend_model, backend_id) IN %s
           ORDER BY backend_model, backend_id, started_at DESC, id DESC
         """, (tuple(keys),))
-        return {(model, bid): (started, state, message)
-                for model, bid, started, state, message in self.env.cr.fetchall()}
+        return {(model, bid): (started, operation, state, message)
+                for model, bid, started, operation, state, message in self.env.cr.fetchall()}
 
     def _recent_failures(self, keys):
         since = fields.Datetime.subtract(fields.Datetime.now(), hours=24)
@@ -134,40 +179,58 @@ class TrackingDashboard(models.Model):
                     and field.comodel_name == backend_model and field.store):
                 yield self.env[name]
 
-    def _record_counts(self, keys):
-        """Records mirrored (bindings) and records in error or with an open activity, per
-        backend: one grouped query per model."""
-        records, errors = {}, {}
-        binding = self.env.registry["tracking.binding.mixin"]
+    def _main_record_counts(self, keys):
+        """The main records of each backend (processes, transactions, events, uploads): one
+        grouped query per system, with the user's rights (what the list will show)."""
+        counts = {}
+        for backend_model in {model for model, _bid in keys}:
+            ids = [bid for model, bid in keys if model == backend_model]
+            model = self.env[MAIN_RECORDS[backend_model][0]]
+            for backend, count in model._read_group([("backend_id", "in", ids)],
+                                                    ["backend_id"], ["__count"]):
+                counts[(backend_model, backend.id)] = count
+        return counts
+
+    def _error_domains(self, model):
+        """The domains that find ``model``'s records needing someone (or none)."""
+        domains = [[(field, "in", values)] for field, values in ERROR_STATES.items()
+                   if field in model._fields and model._fields[field].type == "selection"]
+        if "activity_ids" in model._fields:
+            domains.append([("activity_ids", "!=", False)])
+        return domains
+
+    def _record_errors(self, keys):
+        """Records in error or with an open activity, per backend and model: one grouped
+        query per model and kind of error."""
+        errors = {}
         for backend_model in {model for model, _bid in keys}:
             ids = [bid for model, bid in keys if model == backend_model]
             for model in self._backend_record_models(backend_model):
-                base = [("backend_id", "in", ids)]
-                if isinstance(model, binding):
-                    for backend, count in model._read_group(base, ["backend_id"], ["__count"]):
-                        key = (backend_model, backend.id)
-                        records[key] = records.get(key, 0) + count
-                domains = [[(field, "in", values)] for field, values in ERROR_STATES.items()
-                           if field in model._fields
-                           and model._fields[field].type == "selection"]
-                if "activity_ids" in model._fields:
-                    domains.append([("activity_ids", "!=", False)])
-                for domain in domains:
-                    for backend, count in model._read_group(base + domain, ["backend_id"],
-                                                            ["__count"]):
-                        key = (backend_model, backend.id)
-                        errors[key] = errors.get(key, 0) + count
-        return records, errors
+                for domain in self._error_domains(model):
+                    for backend, count in model._read_group(
+                            [("backend_id", "in", ids)] + domain, ["backend_id"],
+                            ["__count"]):
+                        found = errors.setdefault((backend_model, backend.id), {})
+                        found[model._name] = found.get(model._name, 0) + count
+        return errors
+
+    def _today_start(self):
+        """The start of the user's today, in UTC (as datetimes are stored)."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        midnight = tz.localize(datetime.combine(datetime.now(tz).date(), time.min))
+        return midnight.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _calls_today(self, keys):
+        """The API calls of each backend's runs started today, whatever the system."""
         if not keys:
             return {}
-        self.env["tracking.rate.counter"].flush_model()
+        self.env["tracking.sync.log"].flush_model()
         self.env.cr.execute("""
-            SELECT backend_model, backend_id, calls FROM tracking_rate_counter
-             WHERE period = 'day' AND period_start = %s AND (backend_model, backend_id) IN %s
-        """, (int(time.time() // 86400), tuple(keys)))
-        return {(model, bid): calls for model, bid, calls in self.env.cr.fetchall()}
+            SELECT backend_model, backend_id, SUM(api_calls) FROM tracking_sync_log
+             WHERE started_at >= %s AND (backend_model, backend_id) IN %s
+          GROUP BY backend_model, backend_id
+        """, (self._today_start(), tuple(keys)))
+        return {(model, bid): calls or 0 for model, bid, calls in self.env.cr.fetchall()}
 
     def _budgets(self, keys):
         ids = [bid for model, bid in keys if model == "trackonline.backend"]
@@ -191,6 +254,54 @@ class TrackingDashboard(models.Model):
         backend = self._backend()
         return {"type": "ir.actions.act_window", "res_model": backend._name,
                 "res_id": backend.id, "view_mode": "form", "views": [(False, "form")]}
+
+    def _window(self, xmlid, domain, name=None, context=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        name = name or action["name"]
+        action.update({"domain": domain, "context": context or {}, "name": name,
+                       "display_name": name})
+        return action
+
+    def action_open_records(self):
+        """The list behind the "Records" figure."""
+        backend = self._backend()
+        _model, xmlid = MAIN_RECORDS[backend._name]
+        return self._window(xmlid, [("backend_id", "=", backend.id)],
+                            "%s: %s" % (backend.display_name, self.record_label),
+                            {"default_backend_id": backend.id})
+
+    def action_open_calls_today(self):
+        """The runs behind the "API calls today" figure."""
+        backend = self._backend()
+        return self._window(
+            "tracking_connector.action_tracking_sync_log",
+            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
+             ("started_at", ">=", fields.Datetime.to_string(self._today_start()))],
+            self.env._("%s: runs of today", backend.display_name))
+
+    def action_open_errors(self):
+        """The list behind the "Open errors" figure: the failed runs of the last 24 hours
+        when there are only those, else the records in error (the model with the most)."""
+        backend = self._backend()
+        sources = self._record_errors({(backend._name, backend.id)}).get(
+            (backend._name, backend.id), {})
+        if not sources:
+            since = fields.Datetime.subtract(fields.Datetime.now(), hours=24)
+            return self._window(
+                "tracking_connector.action_tracking_sync_log",
+                [("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
+                 ("state", "=", "failed"), ("started_at", ">=", fields.Datetime.to_string(since))],
+                self.env._("%s: failed runs", backend.display_name))
+        model = self.env[max(sources, key=sources.get)]
+        domain = ["|"] * (len(self._error_domains(model)) - 1)
+        for part in self._error_domains(model):
+            domain += part
+        name = self.env._("%(backend)s: %(what)s needing attention",
+                          backend=backend.display_name, what=model._description)
+        return {"type": "ir.actions.act_window", "res_model": model._name,
+                "name": name, "display_name": name,
+                "views": [(False, "list"), (False, "form")],
+                "domain": [("backend_id", "=", backend.id)] + domain}
 
     def _run_action(self, name):
         backend = self._backend()

@@ -54,7 +54,9 @@ class TrackingSyncLog(models.Model):
     skipped_count = fields.Integer(string="Skipped", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
     api_calls = fields.Integer(string="API calls", readonly=True)
-    rate_limited_count = fields.Integer(string="429s met", readonly=True)
+    rate_limited_count = fields.Integer(string="Calls refused (too many requests)",
+                                        readonly=True,
+                                        help="Answers 429 Too Many Requests met by the run.")
     message = fields.Char(string="Summary", readonly=True)
     failed_run_count = fields.Integer(string="Failed runs", compute="_compute_failed_run_count",
                                       store=True, help="1 for a failed run: sums to the "
@@ -113,7 +115,7 @@ class SyncRun:
         self.deadline = backend.env.context.get("tracking_deadline")
         self._lock_key = None
         self.message = None
-        self._progress_at = time.monotonic()
+        self._progress_at = self._started = time.monotonic()
         self._progress_to = (None if backend.env.context.get("ir_cron_progress_id")
                              else backend.env.user)
         self.log = self.env["tracking.sync.log"].sudo().create({
@@ -285,7 +287,8 @@ class SyncRun:
             COUNTS_FORMAT % (self.created, self.updated, self.skipped, self.failed))
         self.log.write({
             "ended_at": end,
-            "duration": (end - self.log.started_at).total_seconds(),
+            # Measured, not from the datetimes (stored to the second: 0.00 for short runs).
+            "duration": time.monotonic() - self._started,
             "state": state,
             "created_count": self.created,
             "updated_count": self.updated,

@@ -31,7 +31,7 @@ class TracklineBackend(models.Model):
         help="Comma-separated process statuses after which the scheduled refresh stops "
              "looking at a process.")
     linked_model_ids = fields.Many2many(
-        "ir.model", string="Import from records of",
+        "ir.model", string="Offer the import on",
         domain=[("transient", "=", False), ("model", "not like", "trackline.%")],
         help="Models whose Action menu offers \"Import from Trackline\": the process is "
              "linked to the record and its documents are attached to it as well.")

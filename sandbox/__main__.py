@@ -6,6 +6,7 @@ import logging
 import signal
 import threading
 
+from . import data
 from .data import sage50_scope
 from .opuscapita import OPUSCAPITA_CLIENT_ID, OPUSCAPITA_USERNAME
 from .server import Sandbox
@@ -32,8 +33,14 @@ def main():
     parser.add_argument("--sage50-secret", default="sandbox-secret")
     parser.add_argument("--spacing", type=int, default=10,
                         help="minutes between two TrackOnline transactions' creation")
+    parser.add_argument("--spread-days", type=int, default=0,
+                        help="date the TrackOnline transactions and OpusCapita events evenly "
+                             "over the last N days, up to about now (the demo: 365); "
+                             "overrides --spacing")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
+    if args.spread_days:
+        args.spacing = data.spread_over(args.spread_days, args.transactions, args.events)
     sandbox = Sandbox(seed=args.seed, size=args.size, token_ttl=args.token_ttl, port=args.port,
                       transactions=args.transactions, per_minute=args.per_minute,
                       events=args.events, spacing=args.spacing)

@@ -207,6 +207,19 @@ def batch_calculations(seed, locations, count=3):
 # -- OpusCapita ----------------------------------------------------------------------------
 
 OPUSCAPITA_EPOCH = datetime(2026, 3, 2, 6, 0)
+EVENT_SPACING = 15  # minutes between two events
+
+
+def spread_over(days, transactions, events):
+    """For the demo: TrackOnline transactions and OpusCapita events dated evenly over the
+    last ``days`` days (instead of fixed dates a few hours long). Returns the minutes between
+    two transactions, for the TrackOnline API's ``spacing``."""
+    global TRACKONLINE_EPOCH, OPUSCAPITA_EPOCH, EVENT_SPACING  # noqa: PLW0603 - demo only
+    start = (datetime.utcnow() - timedelta(days=days)).replace(minute=0, second=0,
+                                                                microsecond=0)
+    TRACKONLINE_EPOCH = OPUSCAPITA_EPOCH = start
+    EVENT_SPACING = max(1, days * 1440 // max(events, 1))
+    return max(1, days * 1440 // max(transactions, 1))
 DOCUMENT_TYPES = ("Invoice", "Order", "OrderResponse", "DespatchAdvice", "CreditNote")
 EVENT_STATUSES = ("Received", "Processing", "Delivered", "Delivered", "Delivered", "Error",
                   "Rejected")
@@ -224,7 +237,7 @@ def opuscapita_events(seed, count=60):
         doc_type = rng.choice(DOCUMENT_TYPES)
         for step in range(rng.randint(2, 3)):
             index = len(events)
-            moment = OPUSCAPITA_EPOCH + timedelta(minutes=15 * index)
+            moment = OPUSCAPITA_EPOCH + timedelta(minutes=EVENT_SPACING * index)
             status = ("Received", "Processing")[step] if step < 2 else rng.choice(EVENT_STATUSES)
             events.append({
                 "id": "evt-%06d" % (index + 1), "transactionId": "TX-%05d" % transaction,

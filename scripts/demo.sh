@@ -16,7 +16,7 @@ ensure_venv
 ensure_postgres
 ensure_addons_link
 
-"$PY" -m sandbox --port "$SANDBOX_PORT" &
+"$PY" -m sandbox --port "$SANDBOX_PORT" --spread-days 365 &
 SANDBOX_PID=$!
 PIDS="$SANDBOX_PID"
 trap 'kill $PIDS 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
@@ -37,8 +37,8 @@ cat <<MSG
   Tracking Connector demo
   Odoo:     http://localhost:$HTTP_PORT   (database $DEMO_DB, login admin, password admin)
   Sandbox:  $SANDBOX_URL   (Trackline user odoo@example.com)
-  Try:      Tracking > Trackline > Import from Trackline, process ID 10000
-            Tracking > Configuration > TrackOnline Backends: Sync locations, Sync transactions
+  Try:      the dashboard's buttons (README.rst, "Demo", lists the steps): Sync transactions,
+            Sync events, Import a process (process ID 10000), Sage 50 Settings > Onboarding
   Ctrl-C stops Odoo and the sandbox.
 
 MSG

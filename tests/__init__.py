@@ -6,6 +6,7 @@ from . import test_trackonline_more
 from . import test_security_http
 from . import test_reports
 from . import test_dashboard
+from . import test_screens
 from . import test_ui
 from . import test_fault_matrix
 from . import test_i18n

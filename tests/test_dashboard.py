@@ -44,8 +44,11 @@ class TestDashboard(SandboxCase):
         self.assertEqual((card.record_count, card.calls_today, card.last_sync_state),
                          (0, 0, False))
         self.assertEqual(card.calls_budget, 5000, "the licence tier's daily budget")
+        self.assertEqual(card.connection_state, "unknown")
         action = card.action_sync_transactions()
-        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["tag"], "tracking_connector.notify")
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload",
+                         "the view on screen reloads after the notification")
         created = self.env["trackonline.transaction"].search_count(
             [("backend_id", "=", self.to.id)])
         self.assertEqual(created, 120)
@@ -53,9 +56,11 @@ class TestDashboard(SandboxCase):
         self.assertIn("/odoo/tracking.sync.log/", action["params"]["links"][0]["url"])
         card.invalidate_recordset()
         log = self.last_log(self.to)
-        # Transactions, their lines and the locations/items they named are all mirrored.
-        self.assertGreater(card.record_count, 120)
+        self.assertEqual((card.record_count, card.record_label), (120, "Transactions"))
         self.assertEqual(card.last_sync_state, "done")
+        self.assertEqual(card.last_sync_operation, "sync transactions")
+        self.assertEqual(self.card(self.to).connection_state, "ok",
+                         "a run that got its answers says the connection works")
         self.assertEqual(card.last_sync_at, log.started_at)
         self.assertEqual(card.calls_today, log.api_calls)
         self.assertEqual(card.error_count, 0)
@@ -64,6 +69,41 @@ class TestDashboard(SandboxCase):
         self.assertEqual(card.action_view_sync_logs()["domain"],
                          [("backend_model", "=", "trackonline.backend"),
                           ("backend_id", "=", self.to.id)])
+
+    def test_every_figure_opens_the_list_behind_it(self):
+        card = self.card(self.to)
+        card.action_sync_transactions()
+        self.card(self.backend).action_test_connection()
+        card.invalidate_recordset()
+        records = card.action_open_records()
+        self.assertEqual(records["res_model"], "trackonline.transaction")
+        self.assertEqual(self.env[records["res_model"]].search_count(records["domain"]),
+                         card.record_count)
+        calls = card.action_open_calls_today()
+        logs = self.env["tracking.sync.log"].search(calls["domain"])
+        self.assertEqual(sum(logs.mapped("api_calls")), card.calls_today)
+        self.assertEqual(logs.mapped("backend_id"), [self.to.id])
+        # Every system's calls count, not only those of the APIs with a budget.
+        trackline = self.card(self.backend)
+        self.assertGreater(trackline.calls_today, 0)
+        self.assertEqual(trackline.calls_budget, 0)
+        self.assertEqual(trackline.action_open_records()["res_model"], "trackline.process")
+        self.assertEqual(trackline.record_label, "Processes")
+        # Open errors: failed runs, then the records in error.
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", status=500, times=10)
+        card.action_sync_transactions()
+        card.invalidate_recordset()
+        errors = card.action_open_errors()
+        self.assertEqual(errors["res_model"], "tracking.sync.log")
+        self.assertEqual(self.env["tracking.sync.log"].search_count(errors["domain"]), 1)
+        self.assertEqual(card.error_summary, "Failed runs: 1")
+        self.env["trackonline.location"].create({
+            "backend_id": self.to.id, "number": "R-1", "name": "Refused", "send_state": "error"})
+        card.invalidate_recordset()
+        errors = card.action_open_errors()
+        self.assertEqual(errors["res_model"], "trackonline.location")
+        self.assertEqual(self.env["trackonline.location"].search(errors["domain"]).mapped("name"),
+                         ["Refused"])
 
     def test_failures_count_as_open_errors(self):
         self.sandbox.add_fault("/trackonline/api/v1/transaction", status=500, times=10)

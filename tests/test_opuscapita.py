@@ -92,7 +92,10 @@ class TestOpusCapita(SandboxCase):
         activities = self.env["mail.activity"].search([("res_model", "=", "opuscapita.event"),
                                                        ("res_id", "in", errors.ids)])
         self.assertEqual(len(activities), len(set(errors.mapped("transaction_id"))))
-        self.assertEqual(activities.user_id, self.oc.responsible_id)
+        # Created by OdooBot (the test's user), the backend has no responsible: the
+        # activities go to a real person, never to OdooBot.
+        self.assertFalse(self.oc.responsible_id)
+        self.assertEqual(activities.user_id, self.env.ref("base.user_admin"))
         # A second event in error for a transaction already notified raises nothing new.
         notified = errors[0]
         self.add_event(id="evt-again", transactionId=notified.transaction_id, status="Rejected",
@@ -100,6 +103,20 @@ class TestOpusCapita(SandboxCase):
         self.oc._sync_events()
         self.assertEqual(self.env["mail.activity"].search_count(
             [("res_model", "=", "opuscapita.event")]), len(activities))
+
+    def test_activities_go_to_the_responsible_or_the_backends_creator(self):
+        admin = self.env.ref("base.user_admin")
+        backend = self.oc.copy({"name": "Configured by admin"})
+        self.assertFalse(backend.responsible_id, "OdooBot is nobody's default responsible")
+        backend = self.env["opuscapita.backend"].with_user(admin).create(
+            {"name": "Admin's", "base_url": self.oc.base_url})
+        self.assertEqual(backend.responsible_id, admin, "the user configuring it")
+        backend.responsible_id = False
+        event = self.env["opuscapita.event"].create({
+            "backend_id": backend.id, "remote_id": "evt-x", "transaction_id": "TX-X",
+            "status": "Rejected"})
+        event._raise_activities(backend)
+        self.assertEqual(event.activity_ids.user_id, admin, "the backend's creator")
 
     def test_wrong_secret_names_the_token_step_never_the_secret(self):
         self.oc.sudo().client_secret = "not-the-secret-123"
@@ -131,6 +148,8 @@ class TestOpusCapita(SandboxCase):
         self.assertEqual(len(self.events()), len(events) - 1)
 
     def test_partners_linked_by_vat(self):
+        # The demo data has this party as a contact too: leave only the test's.
+        self.env["res.partner"].search([("vat", "=", "NL123456789B01")]).active = False
         partner = self.env["res.partner"].create({"name": "Westland", "vat": "NL123456789B01"})
         self.oc._sync_events()
         linked = self.events().filtered(lambda e: e.sender_ref == "NL123456789B01")

@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from odoo.tests import HttpCase, tagged
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_amount, format_date
 from odoo.tools.pdf import PdfReader
 
 from ..sandbox.opuscapita import (
@@ -100,17 +100,27 @@ class TestReports(SandboxCase, HttpCase):
         self.assertIn(location.number, text)
         self.assertIn("Kwekerij De Vries BV", text)
         self.assertIn("Honselersdijk", text)
-        flat = " ".join(line.strip() for line in text.splitlines())
+        flat = " ".join(line.strip() for line in text.splitlines()).replace("\xa0", " ")
+        currency = self.env.company.currency_id
+
+        def money(amount):
+            return format_amount(self.env, amount, currency).replace("\xa0", " ").replace(
+                "\ufeff", "")
+
         for balance in location.balance_ids:
             item = balance.item_definition_id
             row = "%s %s %s %s %s" % (
                 item.number, item.name, "{:,}".format(expected[item.number]),
-                "{:,.2f}".format(item.base_price),
-                "{:,.2f}".format(expected[item.number] * item.base_price))
-            self.assertIn(row, flat, "one row per item definition with the sandbox's balance")
+                money(item.base_price), money(expected[item.number] * item.base_price))
+            self.assertIn(row, flat, "one row per item definition with the sandbox's balance, "
+                                     "amounts in the company's currency")
         value = sum(expected[b.item_definition_id.number] * b.item_definition_id.base_price
                     for b in location.balance_ids)
-        self.assertIn("Total {:,} {:,.2f}".format(sum(expected.values()), value), flat)
+        self.assertIn("Total value (all item definitions) %s" % money(value), flat,
+                      "only values are added up across item definitions")
+        types = set(location.balance_ids.item_definition_id.mapped("type"))
+        self.assertEqual(flat.count("Subtotal "), len(types) if len(types) > 1 else 0,
+                         "one subtotal per item type")
 
     def test_balance_statement_from_balances_and_print_menu(self):
         balances = self.env["trackonline.balance"].search([("backend_id", "=", self.to.id)])

@@ -39,3 +39,21 @@ class TestUi(HttpCase):
                                                      ("backend_id", "=", backend.id)])
         self.assertEqual(sorted(logs.mapped("operation")),
                          ["sync transactions", "sync transactions", "test connection"])
+
+    def test_the_screen_shows_what_a_button_did(self):
+        """Tour ``tracking_connector_dashboard_refresh``: a card's figures follow its sync
+        without a manual reload, a figure opens its list, the backend form's other syncs are
+        in its Actions menu, and a run's notification opens the run log in the same tab."""
+        sandbox = Sandbox(seed=7, size=4, transactions=30)
+        sandbox.start()
+        self.addCleanup(sandbox.stop)
+        backend = self.env["trackonline.backend"].create({
+            "name": "Tour TrackOnline", "api_key": TRACKONLINE_API_KEY,
+            "base_url": "%s/trackonline/api/v1" % sandbox.url,
+            "start_date": "2026-01-01", "window_days": 400, "timeout": 10})
+        self.start_tour("/odoo/action-tracking_connector.action_tracking_dashboard",
+                        "tracking_connector_dashboard_refresh", login="admin", timeout=120)
+        logs = self.env["tracking.sync.log"].search([("backend_model", "=", backend._name),
+                                                     ("backend_id", "=", backend.id)])
+        self.assertEqual(sorted(logs.mapped("operation")),
+                         ["sync locations", "sync transactions"])

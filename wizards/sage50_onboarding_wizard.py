@@ -21,10 +21,12 @@ class Sage50OnboardingWizard(models.TransientModel):
     registration_url = fields.Char(related="backend_id.registration_url")
     passcode = fields.Char(readonly=True)
     passcode_expires = fields.Char(readonly=True)
+    passcode_expires_at = fields.Datetime(related="backend_id.passcode_expires_at",
+                                          string="Passcode valid until")
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new"}
+                "name": self.env._("Sage 50 onboarding"), "view_mode": "form", "target": "new"}
 
     def action_register(self):
         self.ensure_one()
