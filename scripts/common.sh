@@ -22,8 +22,10 @@ have_odoo() { [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/odoo/addons/base" ]
 # An Odoo 18.0 source tree at $ODOO_SRC: the one there, or a shallow clone of the 18.0 branch of
 # $ODOO_GIT_URL made into a folder beside it and moved into place once complete (an interrupted
 # clone leaves no half tree). When that fails, one line says why and the status is 1.
+# TC_NO_ODOO_CLONE=1: no clone, the status is 1 at once.
 ensure_odoo() {
     have_odoo && return 0
+    [ -z "${TC_NO_ODOO_CLONE:-}" ] || return 1
     local partial="$ODOO_SRC.partial-$$" error status=0
     if [ -e "$ODOO_SRC" ] && [ -n "$(ls -A "$ODOO_SRC" 2>/dev/null)" ]; then
         echo "No Odoo 18.0 source tree at $ODOO_SRC, and the folder is not empty: not cloning into it." >&2
@@ -110,15 +112,16 @@ write_odoo_config() {
 }
 
 # odoo-bin with the database settings: odoo_bin [shell] OPTIONS...
+# With ODOO_COVERAGE_FILE set, odoo-bin runs under `coverage run` measuring the addon's lines
+# into that data file. The process environment is the caller's: nothing is added to it.
 odoo_bin() {
-    local command=()
-    # wkhtmltopdf (Qt) complains on stderr, and Odoo logs it as a warning, when this is unset.
-    if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
-        export XDG_RUNTIME_DIR="$CACHE_DIR/runtime"
-        mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+    local command=() python=("$PY")
+    if [ -n "${ODOO_COVERAGE_FILE:-}" ]; then
+        python=("$PY" -m coverage run --rcfile="$REPO_DIR/pyproject.toml"
+                --source="$REPO_DIR" --data-file="$ODOO_COVERAGE_FILE")
     fi
     if [ "${1:-}" = shell ]; then command=(shell); shift; fi
-    "$PY" "$ODOO_SRC/odoo-bin" "${command[@]}" \
+    "${python[@]}" "$ODOO_SRC/odoo-bin" "${command[@]}" \
         --addons-path="$ODOO_SRC/odoo/addons,$ADDONS_DIR" \
         --db_host="$PGHOST" --db_port="$PGPORT" \
         --db_user="$TC_DB_USER" --db_password="$TC_DB_PASSWORD" \
