@@ -101,7 +101,8 @@ else
     log "uninstalling tracking_connector from $DB"
     set +e
     echo "env['ir.module.module'].search([('name', '=', 'tracking_connector')]).button_immediate_uninstall(); env.cr.commit()" \
-        | odoo_bin shell -d "$DB" --log-level=warn --no-http >"$RESULTS/uninstall.log" 2>&1
+        | ODOO_COVERAGE_FILE=$([ "$COVERAGE" = 1 ] && echo "$RESULTS/.coverage.uninstall") \
+            odoo_bin shell -d "$DB" --log-level=warn --no-http >"$RESULTS/uninstall.log" 2>&1
     uninstall_rc=$?
     set -e
     leftovers=$(PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d "$DB" -tAc \

@@ -121,7 +121,6 @@ def test_the_sandbox_static_files_and_docs(addon_files):
         assert on_disk, folder
         assert on_disk - addon_files == set(), folder
     assert "static/description/icon.png" in addon_files
-    assert "static/description/index.html" in addon_files
     # every docs/ page README.rst links to travels with it
     for link in re.findall(r"<(docs/[^>#]+\.rst)(?:#[^>]*)?>`_", (ROOT / "README.rst").read_text()):
         assert link in addon_files, link
