@@ -59,4 +59,3 @@ class TrackOnlineBatchCalculation(models.Model):
             "res_model": "ir.attachment", "view_mode": "list,form",
             "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
         }
-

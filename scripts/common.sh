@@ -3,8 +3,10 @@
 set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Odoo 18.0 source tree (the folder holding odoo-bin); see README.rst "Installation".
+# Odoo 18.0 source tree (the folder holding odoo-bin); see README.rst "Installation". When it is
+# missing, ensure_odoo makes a shallow clone of the 18.0 branch of ODOO_GIT_URL there.
 ODOO_SRC=${ODOO_SRC:-/opt/odoo18}
+ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
 CACHE_DIR=${TC_CACHE_DIR:-$HOME/.cache/tracking_connector}
 # PostgreSQL role used by Odoo (Odoo refuses the "postgres" superuser).
 PGHOST=${PGHOST:-127.0.0.1}
@@ -16,6 +18,41 @@ export PGHOST PGPORT
 log() { printf '[tracking_connector] %s\n' "$*" >&2; }
 
 have_odoo() { [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/odoo/addons/base" ]; }
+
+# An Odoo 18.0 source tree at $ODOO_SRC: the one there, or a shallow clone of the 18.0 branch of
+# $ODOO_GIT_URL made into a folder beside it and moved into place once complete (an interrupted
+# clone leaves no half tree). When that fails, one line says why and the status is 1.
+# TC_NO_ODOO_CLONE=1: no clone, the status is 1 at once.
+ensure_odoo() {
+    have_odoo && return 0
+    [ -z "${TC_NO_ODOO_CLONE:-}" ] || return 1
+    local partial="$ODOO_SRC.partial-$$" error status=0
+    if [ -e "$ODOO_SRC" ] && [ -n "$(ls -A "$ODOO_SRC" 2>/dev/null)" ]; then
+        echo "No Odoo 18.0 source tree at $ODOO_SRC, and the folder is not empty: not cloning into it." >&2
+        return 1
+    fi
+    log "no Odoo 18.0 source tree at $ODOO_SRC: cloning the 18.0 branch of $ODOO_GIT_URL (shallow)"
+    rm -rf "$partial"
+    mkdir -p "$(dirname "$ODOO_SRC")" 2>/dev/null || true
+    error=$(GIT_TERMINAL_PROMPT=0 timeout "${ODOO_CLONE_TIMEOUT:-1800}" git \
+        -c advice.detachedHead=false clone --quiet --depth 1 --branch 18.0 \
+        "$ODOO_GIT_URL" "$partial" 2>&1) || status=$?
+    if [ "$status" -eq 124 ]; then
+        error="no answer within ${ODOO_CLONE_TIMEOUT:-1800} s"
+    elif [ "$status" -ne 0 ]; then
+        error=$(printf '%s\n' "$error" | grep -v '^[[:space:]]*$' | tail -1)
+    elif [ ! -f "$partial/odoo-bin" ] || [ ! -d "$partial/odoo/addons/base" ]; then
+        error="its 18.0 branch has no odoo-bin and odoo/addons/base"
+    elif ! { [ ! -e "$ODOO_SRC" ] || rmdir "$ODOO_SRC"; } 2>/dev/null \
+            || ! error=$(mv "$partial" "$ODOO_SRC" 2>&1); then
+        error="could not move the clone into place${error:+: $error}"
+    else
+        return 0
+    fi
+    rm -rf "$partial"
+    echo "Could not clone Odoo 18.0 from $ODOO_GIT_URL into $ODOO_SRC: ${error:-git failed}" >&2
+    return 1
+}
 
 # A virtualenv with the pinned requirements, rebuilt only when scripts/requirements.txt changes.
 ensure_venv() {
@@ -75,15 +112,16 @@ write_odoo_config() {
 }
 
 # odoo-bin with the database settings: odoo_bin [shell] OPTIONS...
+# With ODOO_COVERAGE_FILE set, odoo-bin runs under `coverage run` measuring the addon's lines
+# into that data file. The process environment is the caller's: nothing is added to it.
 odoo_bin() {
-    local command=()
-    # wkhtmltopdf (Qt) complains on stderr, and Odoo logs it as a warning, when this is unset.
-    if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
-        export XDG_RUNTIME_DIR="$CACHE_DIR/runtime"
-        mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+    local command=() python=("$PY")
+    if [ -n "${ODOO_COVERAGE_FILE:-}" ]; then
+        python=("$PY" -m coverage run --rcfile="$REPO_DIR/pyproject.toml"
+                --source="$REPO_DIR" --data-file="$ODOO_COVERAGE_FILE")
     fi
     if [ "${1:-}" = shell ]; then command=(shell); shift; fi
-    "$PY" "$ODOO_SRC/odoo-bin" "${command[@]}" \
+    "${python[@]}" "$ODOO_SRC/odoo-bin" "${command[@]}" \
         --addons-path="$ODOO_SRC/odoo/addons,$ADDONS_DIR" \
         --db_host="$PGHOST" --db_port="$PGPORT" \
         --db_user="$TC_DB_USER" --db_password="$TC_DB_PASSWORD" \

@@ -8,11 +8,17 @@ DEMO_DB=${DEMO_DB:-tracking_demo}
 HTTP_PORT=${HTTP_PORT:-8069}
 SANDBOX_PORT=${SANDBOX_PORT:-8900}
 
-if ! have_odoo; then
+if ! ensure_odoo; then
     echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC to the folder holding odoo-bin." >&2
     exit 1
 fi
 ensure_venv
+# A runtime folder for the processes Odoo starts, as a systemd unit's RuntimeDirectory= gives a
+# service (wkhtmltopdf's Qt warns in the log without one; see README.rst "Troubleshooting").
+if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
+    export XDG_RUNTIME_DIR="$CACHE_DIR/runtime"
+    mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+fi
 ensure_postgres
 ensure_addons_link
 

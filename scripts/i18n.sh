@@ -10,6 +10,12 @@ ensure_postgres
 ensure_addons_link
 DB="tc_i18n_$$"
 mkdir -p i18n
+# As OCA's CI makes its databases: the addon's dependencies first (with the modules Odoo installs
+# with them, such as sms, whose fields the addon's mail.thread models then carry as its own
+# terms), then the addon.
+depends=$("$PY" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' \
+    __manifest__.py)
+odoo_bin -d "$DB" -i "$depends" --without-demo=all --stop-after-init --log-level=warn --no-http
 odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --log-level=warn --no-http
 odoo_bin -d "$DB" --modules=tracking_connector --i18n-export=i18n/tracking_connector.pot \
     --stop-after-init --log-level=warn --no-http

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The lint command: ruff, then pylint-odoo's checks (.pylintrc) on the addon.
+# The lint command: pre-commit with the hooks of .pre-commit-config.yaml (OCA's addon and .po
+# checks, pylint-odoo with .pylintrc, ruff, XML/TOML/YAML well-formedness and the usual file
+# checks), all of them local hooks running the virtualenv's pinned tools: no network needed.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 ensure_venv
-"$VENV/bin/ruff" check .
-"$VENV/bin/pylint" --rcfile=.pylintrc --jobs=1 "$REPO_DIR"
-echo "lint: ruff and pylint-odoo found nothing"
+export PATH="$VENV/bin:$PATH"
+# pre-commit keeps its own state here (local hooks need no environment of their own).
+export PRE_COMMIT_HOME="$CACHE_DIR/pre-commit"
+pre-commit run --all-files --show-diff-on-failure --color=never
+echo "lint: pre-commit (OCA's checks, pylint-odoo, ruff, XML and file checks) found nothing"

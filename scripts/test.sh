@@ -1,20 +1,40 @@
 #!/usr/bin/env bash
-# The test command (see README.rst): the tests that need no Odoo with pytest, then, when an
-# Odoo 18.0 source tree is found, the addon installed in a fresh database with its Odoo
-# tests run by Odoo's test runner, and an uninstall. Exit status non-zero on any failure.
+# The test command (see README.rst and docs/tests.rst): the tests that need no Odoo with pytest
+# (among them the wheel's build and content, and the clone of a missing Odoo), then, when an
+# Odoo 18.0 source tree is found or cloned, the addon's Odoo tests run the way OCA's CI runs
+# them (a database with the addon's dependencies, then `odoo-bin -i tracking_connector
+# --test-enable --stop-after-init` under `coverage run`), and an uninstall; then the line
+# coverage of the addon per folder. Exit status non-zero on any failure.
 #   ODOO_SRC=/path/to/odoo-18.0 scripts/test.sh          # all
 #   TEST_TAGS=/tracking_connector:TestTracklineImport scripts/test.sh   # some Odoo tests
+#   TC_COVERAGE=0 scripts/test.sh                         # without coverage
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
+# Odoo runs with the environment a systemd service or OCA's CI gives it: no XDG_RUNTIME_DIR
+# (wkhtmltopdf's Qt then only notes it uses /tmp/runtime-<user>; tests/test_reports.py tells
+# that notice from a real warning).
+unset XDG_RUNTIME_DIR
 
 ensure_venv
 RESULTS="$CACHE_DIR/results-$(printf %s "$REPO_DIR" | sha1sum | cut -c1-8)"
 mkdir -p "$RESULTS"
+rm -f "$RESULTS"/.coverage*
+COVERAGE=${TC_COVERAGE:-1}
+coverage_run() {  # coverage_run DATA_FILE: the command prefix that runs Python under coverage
+    if [ "$COVERAGE" = 1 ]; then
+        printf '%s\n' "$PY" -m coverage run --rcfile="$REPO_DIR/pyproject.toml" \
+            --source="$REPO_DIR" --data-file="$1"
+    else
+        printf '%s\n' "$PY"
+    fi
+}
 rc=0
 
-log "tests that need no Odoo (pytest tests/nodoo)"
+log "tests that need no Odoo (pytest tests/nodoo; the wheel is left in $RESULTS/dist)"
+mapfile -t python < <(coverage_run "$RESULTS/.coverage.nodoo")
 set +e
-(cd tests/nodoo && "$PY" -m pytest -q .) 2>&1 | tee "$RESULTS/pytest.log"
+(cd tests/nodoo && TC_WHEEL_DIR="$RESULTS/dist" "${python[@]}" -m pytest -q .) 2>&1 \
+    | tee "$RESULTS/pytest.log"
 pytest_rc=${PIPESTATUS[0]}
 set -e
 [ "$pytest_rc" -eq 0 ] || rc=1
@@ -52,19 +72,35 @@ set -e
 
 odoo_passed=0
 odoo_failed=0
-if ! have_odoo; then
+odoo_ran=0
+if ! ensure_odoo; then
     echo "Odoo suite skipped: no Odoo 18.0 source tree at $ODOO_SRC (set ODOO_SRC to the folder holding odoo-bin to run it)."
 else
+    odoo_ran=1
     ensure_postgres
     ensure_browser_and_pdf
     ensure_addons_link
     DB="tc_test_$$"
     ODOO_LOG="$RESULTS/odoo-test.log"
-    log "Odoo suite: installing tracking_connector in the fresh database $DB and running its tests"
+    depends=$("$PY" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' \
+        __manifest__.py)
+    log "Odoo suite: the database $DB with the addon's dependencies ($depends)"
     set +e
-    odoo_bin -d "$DB" -i tracking_connector --test-enable \
-        --test-tags "${TEST_TAGS:-/tracking_connector}" --stop-after-init \
-        --log-level=test --http-port="${TC_TEST_HTTP_PORT:-8169}" >"$ODOO_LOG" 2>&1
+    odoo_bin -d "$DB" -i "$depends" --stop-after-init --no-http >"$RESULTS/odoo-init.log" 2>&1
+    init_rc=$?
+    set -e
+    if [ "$init_rc" -ne 0 ]; then
+        log "Odoo suite: the database could not be made:"
+        tail -30 "$RESULTS/odoo-init.log"
+    fi
+    # OCA's CI: odoo -d DB -i ADDONS --test-enable --stop-after-init (under coverage run); the
+    # HTTP port lets this machine's other Odoo servers be, TEST_TAGS narrows a run.
+    log "Odoo suite: installing tracking_connector in $DB and running its tests"
+    set +e
+    ODOO_COVERAGE_FILE=$([ "$COVERAGE" = 1 ] && echo "$RESULTS/.coverage.odoo") \
+        odoo_bin -d "$DB" -i tracking_connector --test-enable --stop-after-init \
+        ${TEST_TAGS:+--test-tags "$TEST_TAGS"} --http-port="${TC_TEST_HTTP_PORT:-8169}" \
+        >"$ODOO_LOG" 2>&1
     odoo_rc=$?
     set -e
     grep -E ' (ERROR|CRITICAL) |^(FAIL|ERROR):|Traceback' "$ODOO_LOG" | head -60 || true
@@ -91,7 +127,8 @@ else
     log "uninstalling tracking_connector from $DB"
     set +e
     echo "env['ir.module.module'].search([('name', '=', 'tracking_connector')]).button_immediate_uninstall(); env.cr.commit()" \
-        | odoo_bin shell -d "$DB" --log-level=warn --no-http >"$RESULTS/uninstall.log" 2>&1
+        | ODOO_COVERAGE_FILE=$([ "$COVERAGE" = 1 ] && echo "$RESULTS/.coverage.uninstall") \
+            odoo_bin shell -d "$DB" --log-level=warn --no-http >"$RESULTS/uninstall.log" 2>&1
     uninstall_rc=$?
     set -e
     leftovers=$(PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d "$DB" -tAc \
@@ -110,6 +147,19 @@ else
     fi
     runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB" >/dev/null 2>&1 || true
     rm -rf "$CACHE_DIR/filestore/filestore/$DB"
+fi
+
+if [ "$COVERAGE" = 1 ]; then
+    "$PY" -m coverage combine --quiet --rcfile=pyproject.toml --data-file="$RESULTS/.coverage" \
+        "$RESULTS"/.coverage.* >/dev/null 2>&1 || true
+    if [ -f "$RESULTS/.coverage" ]; then
+        "$PY" -m coverage report --rcfile=pyproject.toml --data-file="$RESULTS/.coverage" \
+            >"$RESULTS/coverage.txt" 2>&1 || true
+        what="the tests that need no Odoo"
+        [ "$odoo_ran" = 0 ] || what="$what and the Odoo suite${TEST_TAGS:+ ($TEST_TAGS only)}"
+        log "line coverage of the addon's Python by $what (per file: $RESULTS/coverage.txt):"
+        "$PY" scripts/coverage_folders.py "$RESULTS/.coverage" pyproject.toml
+    fi
 fi
 
 echo "tracking_connector: $((pure_passed + odoo_passed)) passed, $((pure_failed + odoo_failed)) failed"
