@@ -4,13 +4,14 @@
 # ports, one database, one shared data directory, and the sandboxes for the remote systems.
 # Three backends of each system with backlogs, a TrackOnline backend on START/PRO (60 calls
 # a minute, 1,000 a day, most of the day spent), the addon's scheduled actions due every
-# minute with a lowered cron time limit, a user reading lists on both nodes and pressing
+# minute with Odoo's default cron time limit, a user reading lists on both nodes and pressing
 # "Sync transactions" while listening on the other node's websocket. Checks: every record
 # once, no worker killed, no scheduled action failed, the call budgets held, users answered,
 # the bus reached the user, no traceback. Last line: "topology: N passed, N failed".
 #
 #   TOPO_MINUTES (5): deadline for the backlogs once the nodes run
-#   TOPO_CRON_LIMIT (60): limit_time_real_cron of both nodes, seconds
+#   TOPO_CRON_LIMIT (120): limit_time_real_cron of both nodes, seconds (Odoo's default,
+#     limit_time_real; under about 70 s an idle cron worker is killed in its own sleep)
 #   TOPO_PORT (8371): node A HTTP, +1 its gevent port, +2/+3 node B; sandboxes on 8390-8394
 #   TOPO_TRANSACTIONS (6000) per TrackOnline backend, TOPO_EVENTS (3000) OpusCapita,
 #   TOPO_PROCESSES (40) Trackline, TOPO_RECORDS (1000) per Sage 50 scope file
@@ -20,7 +21,7 @@ DB=${TOPO_DB:-tc_topo}
 PORT=${TOPO_PORT:-8371}
 SANDBOX_PORT=${TOPO_SANDBOX_PORT:-8390}
 MINUTES=${TOPO_MINUTES:-5}
-CRON_LIMIT=${TOPO_CRON_LIMIT:-60}
+CRON_LIMIT=${TOPO_CRON_LIMIT:-120}
 PROCESSES=${TOPO_PROCESSES:-40}
 have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
 ensure_venv
@@ -44,16 +45,20 @@ export PYTHONPATH="$ODOO_SRC:$REPO_DIR"
 started=$(date +%s)
 
 pids=()
-cleanup() {  # every process this script started, by its id: TERM, then KILL
-    local pid
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for _ in $(seq 1 30); do
+cleanup() {  # every process this script started, by its id, and the nodes' workers: TERM,
+             # then KILL (a cron worker in a job may not notice its master is gone)
+    local pid children=()
+    for pid in "${pids[@]}"; do
+        children+=($(pgrep -P "$pid" || true))
+        kill "$pid" 2>/dev/null || true
+    done
+    for _ in $(seq 1 40); do
         local alive=0
-        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        for pid in "${pids[@]}" "${children[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
         [ "$alive" = 0 ] && return 0
         sleep 0.5
     done
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}" "${children[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
