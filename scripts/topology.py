@@ -251,11 +251,12 @@ def press_sync_button(rpc, backend_id, box_url, count, sql, log):
     requests.post(box_url + "/_sandbox/topology/transactions", json={"count": count},
                   timeout=10).raise_for_status()
     requests.post(box_url + "/_sandbox/faults", timeout=10, json={
-        "path_prefix": "/trackonline/api/v1/transaction", "delay": 0.4, "times": 100000,
+        "path_prefix": "/trackonline/api/v1/transaction", "delay": 0.3, "times": 100000,
         "method": "GET"}).raise_for_status()
     try:
         for attempt in range(1, 6):
             started = time.monotonic()
+            rpc.timeout = 300  # a button waits for its whole sync (the worker's own limit binds)
             rpc.call("/web/dataset/call_button", {
                 "model": "trackonline.backend", "method": "action_sync_transactions",
                 "args": [[backend_id]], "kwargs": {}})
@@ -543,7 +544,7 @@ def main():
     step.add_argument("--errs", required=True, help="stderr files of node A,node B")
     step.add_argument("--minutes", type=float, default=5.0, help="deadline of the run")
     step.add_argument("--button-after", type=float, default=20.0, help="seconds")
-    step.add_argument("--button-transactions", type=int, default=1500)
+    step.add_argument("--button-transactions", type=int, default=1000)
     args = parser.parse_args()
     return {"sandboxes": sandboxes, "setup": setup, "run": run}[args.step](args)
 
