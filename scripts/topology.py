@@ -343,6 +343,8 @@ def run(args):
     time.sleep(args.button_after)
     button_run, button_seconds = press_sync_button(
         sessions[0], button_id, urls["button"], args.button_transactions, sql, log)
+    # What the button sandbox holds now (its transactions were added for the button).
+    data["button"] = requests.get(urls["button"] + "/_sandbox/topology/data", timeout=30).json()
     deadline = started + args.minutes * 60
     while time.monotonic() < deadline and not backlog_done(sql, urls, data):
         time.sleep(3)
