@@ -6,10 +6,10 @@ with the connector's importer or with a naive one, and print the figures as JSON
 (run by scripts/bench.sh, which starts PostgreSQL, the sandbox and a fresh database)"""
 
 import argparse
-import json
 import resource
-import sys
 import time
+
+from odoo_driver import odoo_env, print_json
 
 
 def rss_mb():
@@ -59,22 +59,18 @@ def main():
     parser.add_argument("--n", type=int, required=True)
     args = parser.parse_args()
 
-    import odoo
+    with odoo_env(args.db, args.config) as env:
+        from odoo.addons.tracking_connector.clients.base import CallStats
+        from odoo.addons.tracking_connector.sandbox.backends import backend_values
 
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
-    from odoo.addons.tracking_connector.clients.base import CallStats
-    from odoo.addons.tracking_connector.sandbox.trackonline import TRACKONLINE_API_KEY
-    baseline = rss_mb()
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        backend = env["trackonline.backend"].create({
-            "name": "bench %s %d %d" % (args.importer, args.n, time.time()),
-            "base_url": "%s/trackonline/api/v1" % args.sandbox,
-            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-            "start_date": "2025-01-01", "window_days": 800, "max_pages": 100000,
-        })
-        cr.commit()
+        # The registry is loaded: what the sync adds from here on is its own.
+        baseline = rss_mb()
+        backend = env["trackonline.backend"].create(backend_values(
+            "trackonline", args.sandbox, name="bench %s %d %d" % (args.importer, args.n,
+                                                                  time.time()),
+            licence_tier="enterprise", start_date="2025-01-01", window_days=800,
+            max_pages=100000))
+        env.cr.commit()
         started = time.perf_counter()
         if args.importer == "connector":
             run = backend._sync("transactions")
@@ -89,16 +85,15 @@ def main():
             [("backend_id", "=", backend.id)])
         lines = env["trackonline.transaction.line"].search_count(
             [("backend_id", "=", backend.id)])
-    json.dump({
-        "importer": args.importer, "n": args.n, "state": state, "seconds": round(elapsed, 2),
-        "tx_per_s": round(transactions / elapsed, 1), "transactions": transactions,
-        "lines": lines, "api_calls": calls,
+    print_json(
+        importer=args.importer, n=args.n, state=state, seconds=round(elapsed, 2),
+        tx_per_s=round(transactions / elapsed, 1), transactions=transactions, lines=lines,
+        api_calls=calls,
         # Every full page of 50, then the short or empty (204) page that ends the list.
-        "pages": args.n // 50 + 1,
-        "peak_rss_mb": round(rss_mb(), 1), "sync_rss_mb": round(rss_mb() - baseline, 1),
-        "created": created,
-    }, sys.stdout)
-    print()
+        pages=args.n // 50 + 1,
+        peak_rss_mb=round(rss_mb(), 1), sync_rss_mb=round(rss_mb() - baseline, 1),
+        created=created,
+    )
 
 
 if __name__ == "__main__":

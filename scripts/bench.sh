@@ -25,10 +25,7 @@ for n in $SIZES; do
     "$PY" -m sandbox --port "$PORT" --transactions "$n" --size 2 >/dev/null 2>&1 &
     sandbox_pid=$!
     trap 'kill $sandbox_pid 2>/dev/null' EXIT
-    for _ in $(seq 1 50); do
-        curl -sf "http://127.0.0.1:$PORT/_sandbox/calls" >/dev/null && break
-        sleep 0.2
-    done
+    wait_for_sandbox "$PORT" "$sandbox_pid"
     for importer in connector naive; do
         log "N=$n, $importer importer"
         PYTHONPATH="$ODOO_SRC" "$PY" scripts/bench.py --db "$DB" --config "$CONFIG" \

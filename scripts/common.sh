@@ -137,3 +137,21 @@ ensure_browser_and_pdf() {
     log "installing ${missing[*]} from Debian's packages"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# Wait until a sandbox started in the background answers on its control routes:
+# wait_for_sandbox PORT PID [LOG]. Fails (showing LOG) if the process ends first or after
+# 60 s.
+wait_for_sandbox() {
+    local port=$1 pid=$2 output=${3:-} i
+    for i in $(seq 1 300); do
+        curl -sf "http://127.0.0.1:$port/_sandbox/calls" >/dev/null && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            log "the sandbox on port $port ended before answering"
+            [ -n "$output" ] && cat "$output" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+    log "the sandbox on port $port did not answer within 60 s"
+    return 1
+}

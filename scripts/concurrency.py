@@ -7,12 +7,12 @@ Prints one JSON line (the runs' outcomes are in the database, read by the shell 
 import argparse
 import hashlib
 import json
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import requests
+from odoo_driver import odoo_env, print_json, start_at
 
 SAGE_SECRET = "conc-app-s3cret"
 
@@ -29,14 +29,10 @@ def main():
     parser.add_argument("--at", type=float, default=0.0, help="start at this Unix time")
     args = parser.parse_args()
 
-    import odoo
+    with odoo_env(args.db, args.config) as env:
+        from odoo.addons.tracking_connector.sandbox.backends import backend_values
 
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
-    from odoo.addons.tracking_connector.sandbox.trackonline import TRACKONLINE_API_KEY
-
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cr = env.cr
         if args.action.startswith("sage-"):
             sage(env, args)
             return
@@ -44,23 +40,21 @@ def main():
         if args.action == "setup":
             # The cron syncs every active backend: only the one under test stays active.
             backends.search([("name", "!=", args.backend)]).active = False
-            backend = backends.search([("name", "=", args.backend)]) or backends.create({
-                "name": args.backend, "base_url": "%s/trackonline/api/v1" % args.sandbox,
-                "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-                "start_date": "2025-01-01", "window_days": 800, "max_pages": 100000,
-                "create_partners": True})
+            backend = backends.search([("name", "=", args.backend)]) or backends.create(
+                backend_values("trackonline", args.sandbox, name=args.backend,
+                               licence_tier="enterprise", start_date="2025-01-01",
+                               window_days=800, max_pages=100000, create_partners=True))
             backend.active = True
             users = env["res.users"].with_context(active_test=False)
             if not users.search([("login", "=", "conc_user")]):
                 users.create({"name": "Concurrency user", "login": "conc_user", "groups_id": [
                     (6, 0, [env.ref("tracking_connector.group_tracking_user").id])]})
             cr.commit()
-            print(json.dumps({"backend": backend.id}))
+            print_json(backend=backend.id)
             return
         backend = backends.search([("name", "=", args.backend)])
         cr.commit()
-        if args.at:
-            time.sleep(max(0.0, args.at - time.time()))
+        start_at(args.at)
         started = time.time()
         if args.action == "cron":
             env.ref("tracking_connector.cron_trackonline_transactions").method_direct_trigger()
@@ -70,9 +64,7 @@ def main():
         else:
             backend._sync(args.action)
         cr.commit()
-        json.dump({"action": args.action, "started": started, "ended": time.time()},
-                  sys.stdout)
-        print()
+        print_json(action=args.action, started=started, ended=time.time())
 
 
 def sage(env, args):
@@ -80,6 +72,7 @@ def sage(env, args):
     approval URL, passcode, consent: the key arrives at the approval URL), or rotate its key
     and print the key's hash."""
     from odoo.addons.tracking_connector.clients.sage50 import Sage50Client
+    from odoo.addons.tracking_connector.sandbox.backends import backend_values
 
     backends = env["sage50.backend"]
     if args.action == "sage-setup":
@@ -107,21 +100,20 @@ def sage(env, args):
         requests.post("%s/_sandbox/sage50/consent" % args.sandbox, json={"passcode": passcode},
                       timeout=10).raise_for_status()
         server.server_close()
-        backend = backends.create({
-            "name": args.backend, "base_url": "%s/sage50" % args.sandbox, "timeout": 10,
-            "secret": SAGE_SECRET, "developer_id": developer_id,
-            "application_id": application_id, "onboarding_state": "approved"})
+        backend = backends.create(backend_values(
+            "sage50", args.sandbox, name=args.backend, timeout=10, secret=SAGE_SECRET,
+            developer_id=developer_id, application_id=application_id,
+            onboarding_state="approved"))
         env.cr.commit()
         backend._store_key(received[0])
-        print(json.dumps({"backend": backend.id}))
+        print_json(backend=backend.id)
         return
     backend = backends.search([("name", "=", args.backend)])
     known_key = backend._current_key()[0]
     env.cr.commit()
-    time.sleep(max(0.0, args.at - time.time()))
+    start_at(args.at)
     key = backend._rotate_key(known_key)
-    print(json.dumps({"action": args.action,
-                      "key": hashlib.sha256(key.encode()).hexdigest()[:12]}))
+    print_json(action=args.action, key=hashlib.sha256(key.encode()).hexdigest()[:12])
 
 
 if __name__ == "__main__":

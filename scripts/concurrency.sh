@@ -52,7 +52,7 @@ odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --l
 "$PY" -m sandbox --port "$PORT" --transactions "$N" --size 2 >"$OUT/sandbox.log" 2>&1 &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null; [ -n "${CONC_KEEP:-}" ] || rm -rf "$OUT"' EXIT
-sleep 2
+wait_for_sandbox "$PORT" "$sandbox_pid" "$OUT/sandbox.log"
 
 log "reference: one backend synced alone (locations, then transactions)"
 driver reference setup

@@ -8,31 +8,27 @@ in a process of its own so that scripts/crash.sh can kill it with SIGKILL mid-wa
 
 import argparse
 import json
-import sys
+
+from odoo_driver import odoo_env, print_json
 
 SYSTEMS = ("trackonline", "trackline", "opuscapita", "sage50")
+# What each system's backend needs beyond the sandbox's address and credentials.
+SETTINGS = {
+    "trackonline": {"licence_tier": "enterprise", "start_date": "2025-01-01",
+                    "window_days": 800, "max_pages": 100000},
+    "trackline": {},
+    "opuscapita": {"start_date": "2026-03-01", "window_days": 7, "max_pages": 100000},
+}
 
 
 def backend_values(system, name, sandbox, sage50):
-    from odoo.addons.tracking_connector.sandbox import opuscapita, trackline, trackonline
+    from odoo.addons.tracking_connector.sandbox.backends import backend_values as values
 
-    if system == "trackonline":
-        return {"name": name, "base_url": "%s/trackonline/api/v1" % sandbox,
-                "api_key": trackonline.TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-                "start_date": "2025-01-01", "window_days": 800, "max_pages": 100000}
-    if system == "trackline":
-        return {"name": name, "base_url": "%s/trackline/api" % sandbox,
-                "login": trackline.TRACKLINE_EMAIL, "password": trackline.TRACKLINE_PASSWORD}
-    if system == "opuscapita":
-        return {"name": name, "environment": "custom", "base_url": "%s/opuscapita" % sandbox,
-                "client_id": opuscapita.OPUSCAPITA_CLIENT_ID,
-                "client_secret": opuscapita.OPUSCAPITA_CLIENT_SECRET,
-                "username": opuscapita.OPUSCAPITA_USERNAME,
-                "password": opuscapita.OPUSCAPITA_PASSWORD,
-                "start_date": "2026-03-01", "window_days": 7, "max_pages": 100000}
-    return {"name": name, "base_url": "%s/sage50" % sandbox, "secret": sage50["secret"],
-            "developer_id": sage50["developer_id"], "application_id": sage50["application_id"],
-            "onboarding_state": "approved"}
+    if system == "sage50":
+        return values(system, sandbox, name=name, secret=sage50["secret"],
+                      developer_id=sage50["developer_id"],
+                      application_id=sage50["application_id"], onboarding_state="approved")
+    return values(system, sandbox, name=name, **SETTINGS[system])
 
 
 MODELS = {"trackonline": "trackonline.backend", "trackline": "trackline.backend",
@@ -72,14 +68,8 @@ def main():
                         help="sage50: JSON of developer_id, application_id, key, secret")
     args = parser.parse_args()
 
-    import odoo
-
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
     sage50 = json.loads(args.sage50)
-
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with odoo_env(args.db, args.config) as env:
         backends = env[MODELS[args.system]]
         backend = backends.search([("name", "=", args.backend)])
         if not backend:
@@ -87,11 +77,10 @@ def main():
                                                      sage50))
             if args.system == "sage50":
                 backend._store_key(sage50["key"])
-            cr.commit()
+            env.cr.commit()
         run = run_operation(env, args.system, backend, args)
-        json.dump({"backend": args.backend, "state": run.log.state,
-                   "created": run.created, "message": run.log.message}, sys.stdout)
-        print()
+        print_json(backend=args.backend, state=run.log.state, created=run.created,
+                   message=run.log.message)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ import time
 import psutil
 import psycopg2
 import requests
+from odoo_driver import Rpc
 
 from clients.trackonline import LICENCE_LIMITS
-from sandbox.trackonline import TRACKONLINE_API_KEY
+from sandbox.backends import backend_values
 
 PAGE_SIZE = 50
 # The server's RSS may grow by at most this much between 10 % of the sync and its end
@@ -29,27 +30,6 @@ RSS_GROWTH_MB = 16
 # Bound on the 95th percentile of a user's list read (search_read of 80 rows) during the
 # sync (measured: about 30 ms on a shared 2-core machine): past a second users feel it.
 P95_SECONDS = 1.0
-
-
-class Rpc:
-    def __init__(self, url, db, login, password):
-        self.url = url
-        self.session = requests.Session()
-        self.call("/web/session/authenticate", {"db": db, "login": login, "password": password})
-
-    def call(self, path, params):
-        answer = self.session.post(self.url + path, json={"jsonrpc": "2.0", "method": "call",
-                                                          "params": params}, timeout=60.0)
-        answer.raise_for_status()
-        body = answer.json()
-        if "error" in body:
-            raise RuntimeError("%s: %s" % (path, body["error"]["data"]["message"]))
-        return body["result"]
-
-    def kw(self, model, method, *args, **kwargs):
-        return self.call("/web/dataset/call_kw/%s/%s" % (model, method),
-                         {"model": model, "method": method, "args": list(args),
-                          "kwargs": kwargs})
 
 
 def sample_rss(process, samples, stop):
@@ -87,10 +67,9 @@ def main():
     per_minute, per_day = LICENCE_LIMITS[args.tier]
 
     admin = Rpc(args.odoo, args.db, "admin", "admin")
-    backend_id = admin.kw("trackonline.backend", "create", {
-        "name": "load", "base_url": "%s/trackonline/api/v1" % args.sandbox,
-        "api_key": TRACKONLINE_API_KEY, "licence_tier": args.tier,
-        "start_date": "2025-01-01", "window_days": 800})
+    backend_id = admin.kw("trackonline.backend", "create", backend_values(
+        "trackonline", args.sandbox, name="load", licence_tier=args.tier,
+        start_date="2025-01-01", window_days=800))
     max_pages = admin.kw("trackonline.backend", "read", [backend_id], ["max_pages"])[0][
         "max_pages"]
     group = admin.kw("ir.model.data", "check_object_reference", "tracking_connector",

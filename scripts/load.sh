@@ -34,10 +34,7 @@ started=$(date +%s.%N)
     >"$RUN_DIR/sandbox.log" 2>&1 &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$SANDBOX_PORT/_sandbox/calls" >/dev/null; do
-    kill -0 "$sandbox_pid" || { cat "$RUN_DIR/sandbox.log" >&2; exit 1; }
-    sleep 0.2
-done
+wait_for_sandbox "$SANDBOX_PORT" "$sandbox_pid" "$RUN_DIR/sandbox.log"
 log "sandbox ready in $(echo "$(date +%s.%N) - $started" | bc) s, RSS $(($(ps -o rss= -p "$sandbox_pid") / 1024)) MB"
 
 # Odoo's threaded server (the default mode): user requests in HTTP threads, the cron in its

@@ -1,7 +1,7 @@
 from odoo.tests import TransactionCase
 
+from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
-from ..sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 
 
 class SandboxCase(TransactionCase):
@@ -17,13 +17,8 @@ class SandboxCase(TransactionCase):
                               transactions=cls.sandbox_transactions)
         cls.sandbox.start()
         cls.addClassCleanup(cls.sandbox.stop)
-        cls.backend = cls.env["trackline.backend"].create({
-            "name": "Trackline test",
-            "base_url": "%s/trackline/api" % cls.sandbox.url,
-            "login": TRACKLINE_EMAIL,
-            "password": TRACKLINE_PASSWORD,
-            "timeout": 10,
-        })
+        cls.backend = cls.env["trackline.backend"].create(backend_values(
+            "trackline", cls.sandbox.url, name="Trackline test", timeout=10))
 
     def setUp(self):
         super().setUp()

@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from ..models.tracking_sync_log import SyncRun
-from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
 
@@ -18,11 +18,9 @@ class TestDashboard(SandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.to = cls.env["trackonline.backend"].create({
-            "name": "TrackOnline dashboard", "api_key": TRACKONLINE_API_KEY,
-            "base_url": "%s/trackonline/api/v1" % cls.sandbox.url,
-            "licence_tier": "pro_plus", "start_date": "2026-01-01", "window_days": 60,
-            "timeout": 10})
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline dashboard",
+            licence_tier="pro_plus", start_date="2026-01-01", window_days=60, timeout=10))
 
     def card(self, backend):
         return self.env["tracking.dashboard"].search([("backend_model", "=", backend._name),

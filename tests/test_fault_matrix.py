@@ -12,14 +12,7 @@ import re
 
 from odoo.tests import tagged
 
-from ..sandbox.opuscapita import (
-    OPUSCAPITA_CLIENT_ID,
-    OPUSCAPITA_CLIENT_SECRET,
-    OPUSCAPITA_PASSWORD,
-    OPUSCAPITA_USERNAME,
-)
-from ..sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
-from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
 # Odoo's test guard raises any requests timeout under 10 s to 10 s: the timeout fault waits more.
@@ -160,29 +153,24 @@ class TestFaultMatrix(SandboxCase):
 
     def _trackonline(self):
         self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
-        return self.env["trackonline.backend"].create({
-            "name": "TrackOnline matrix %d" % self._next(),
-            "base_url": "%s/trackonline/api/v1" % self.sandbox.url,
-            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-            "start_date": "2026-01-01", "window_days": 60, "timeout": TIMEOUT})
+        return self.env["trackonline.backend"].create(backend_values(
+            "trackonline", self.sandbox.url, name="TrackOnline matrix %d" % self._next(),
+            licence_tier="enterprise", start_date="2026-01-01", window_days=60,
+            timeout=TIMEOUT))
 
     def _opuscapita(self):
         self.sandbox.opuscapita.reset()
-        return self.env["opuscapita.backend"].create({
-            "name": "OpusCapita matrix %d" % self._next(), "environment": "custom",
-            "base_url": "%s/opuscapita" % self.sandbox.url,
-            "client_id": OPUSCAPITA_CLIENT_ID, "client_secret": OPUSCAPITA_CLIENT_SECRET,
-            "username": OPUSCAPITA_USERNAME, "password": OPUSCAPITA_PASSWORD,
-            "start_date": "2026-03-01", "window_days": 30, "timeout": TIMEOUT})
+        return self.env["opuscapita.backend"].create(backend_values(
+            "opuscapita", self.sandbox.url, name="OpusCapita matrix %d" % self._next(),
+            start_date="2026-03-01", window_days=30, timeout=TIMEOUT))
 
     def _trackline(self):
         """Two processes imported, then a new status and a new document for each on the
         remote side: the refresh has work to do."""
         self.sandbox.trackline.reset()
-        backend = self.env["trackline.backend"].create({
-            "name": "Trackline matrix %d" % self._next(),
-            "base_url": "%s/trackline/api" % self.sandbox.url, "login": TRACKLINE_EMAIL,
-            "password": TRACKLINE_PASSWORD, "timeout": TIMEOUT, "max_file_size": 1})
+        backend = self.env["trackline.backend"].create(backend_values(
+            "trackline", self.sandbox.url, name="Trackline matrix %d" % self._next(),
+            timeout=TIMEOUT, max_file_size=1))
         with backend._sync_run("import") as run:
             client = backend._make_client(run.stats)
             for process_id in ("10000", "10001"):

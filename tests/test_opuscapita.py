@@ -3,12 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
-from ..sandbox.opuscapita import (
-    OPUSCAPITA_CLIENT_ID,
-    OPUSCAPITA_CLIENT_SECRET,
-    OPUSCAPITA_PASSWORD,
-    OPUSCAPITA_USERNAME,
-)
+from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
 
@@ -19,13 +14,9 @@ class TestOpusCapita(SandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.oc = cls.env["opuscapita.backend"].create({
-            "name": "Business Network test", "environment": "custom",
-            "base_url": "%s/opuscapita" % cls.sandbox.url,
-            "client_id": OPUSCAPITA_CLIENT_ID, "client_secret": OPUSCAPITA_CLIENT_SECRET,
-            "username": OPUSCAPITA_USERNAME, "password": OPUSCAPITA_PASSWORD,
-            "start_date": "2026-03-01", "window_days": 30, "timeout": 10,
-        })
+        cls.oc = cls.env["opuscapita.backend"].create(backend_values(
+            "opuscapita", cls.sandbox.url, name="Business Network test",
+            start_date="2026-03-01", window_days=30, timeout=10))
 
     def setUp(self):
         super().setUp()

@@ -9,13 +9,7 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools.misc import format_amount, format_date
 from odoo.tools.pdf import PdfReader
 
-from ..sandbox.opuscapita import (
-    OPUSCAPITA_CLIENT_ID,
-    OPUSCAPITA_CLIENT_SECRET,
-    OPUSCAPITA_PASSWORD,
-    OPUSCAPITA_USERNAME,
-)
-from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
 
@@ -78,18 +72,12 @@ class TestReports(SandboxCase, HttpCase):
         cls.env.company.external_report_layout_id = cls.env.ref("web.external_layout_standard")
         for model in ("trackonline.backend", "opuscapita.backend"):
             cls.env[model].search([]).active = False  # demo backends: no sandbox behind them
-        cls.to = cls.env["trackonline.backend"].create({
-            "name": "TrackOnline reports", "base_url": "%s/trackonline/api/v1" % cls.sandbox.url,
-            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-            "start_date": "2026-01-01", "window_days": 60, "timeout": 10,
-        })
-        cls.oc = cls.env["opuscapita.backend"].create({
-            "name": "Business Network reports", "environment": "custom",
-            "base_url": "%s/opuscapita" % cls.sandbox.url,
-            "client_id": OPUSCAPITA_CLIENT_ID, "client_secret": OPUSCAPITA_CLIENT_SECRET,
-            "username": OPUSCAPITA_USERNAME, "password": OPUSCAPITA_PASSWORD,
-            "start_date": "2026-03-01", "window_days": 30, "timeout": 10,
-        })
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline reports",
+            licence_tier="enterprise", start_date="2026-01-01", window_days=60, timeout=10))
+        cls.oc = cls.env["opuscapita.backend"].create(backend_values(
+            "opuscapita", cls.sandbox.url, name="Business Network reports",
+            start_date="2026-03-01", window_days=30, timeout=10))
         cls.sandbox.trackonline.reset(transactions=cls.sandbox_transactions)
         cls.sandbox.opuscapita.reset()
         for resource in ("locations", "item_definitions", "transactions", "balances"):

@@ -4,6 +4,7 @@ import time
 
 from odoo.tests import HttpCase, tagged
 
+from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
 from .common import SandboxCase
 
@@ -15,9 +16,8 @@ class Sage50Mixin:
 
     @classmethod
     def make_backend(cls, env, sandbox):
-        client_backend = env["sage50.backend"].create({
-            "name": "Sage 50 test", "base_url": "%s/sage50" % sandbox.url, "secret": SECRET,
-            "timeout": 10})
+        client_backend = env["sage50.backend"].create(backend_values(
+            "sage50", sandbox.url, name="Sage 50 test", secret=SECRET, timeout=10))
         client = client_backend._make_client()
         url = client.register_developer({"name": "Odoo", "email": "dev@example.com"})
         developer_id, application_id = sandbox.sage50.complete_registration(

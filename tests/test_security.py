@@ -7,11 +7,10 @@ from odoo.tests import new_test_user, tagged
 
 from ..controllers.sage50 import Sage50Controller
 from ..models.tracking_attachment import safe_filename
+from ..sandbox.backends import backend_values
 from ..sandbox.opuscapita import (
-    OPUSCAPITA_CLIENT_ID,
     OPUSCAPITA_CLIENT_SECRET,
     OPUSCAPITA_PASSWORD,
-    OPUSCAPITA_USERNAME,
 )
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
 from .common import SandboxCase
@@ -37,20 +36,16 @@ class SecurityMixin:
     @classmethod
     def make_backends(cls):
         """One backend of each kind with every credential filled, and the values."""
-        cls.to = cls.env["trackonline.backend"].create({
-            "name": "TrackOnline security", "base_url": "%s/trackonline/api/v1" % cls.sandbox.url,
-            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-            "start_date": "2026-01-01", "window_days": 60, "timeout": 10})
-        cls.oc = cls.env["opuscapita.backend"].create({
-            "name": "OpusCapita security", "environment": "custom",
-            "base_url": "%s/opuscapita" % cls.sandbox.url,
-            "client_id": OPUSCAPITA_CLIENT_ID, "client_secret": OPUSCAPITA_CLIENT_SECRET,
-            "username": OPUSCAPITA_USERNAME, "password": OPUSCAPITA_PASSWORD,
-            "start_date": "2026-03-01", "window_days": 30, "timeout": 10})
-        cls.sage = cls.env["sage50.backend"].create({
-            "name": "Sage security", "base_url": "%s/sage50" % cls.sandbox.url,
-            "developer_id": "dev-4711", "application_id": "app-0815",
-            "secret": "sage-app-s3cret", "passcode": "PASS-1234", "timeout": 10})
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline security",
+            licence_tier="enterprise", start_date="2026-01-01", window_days=60, timeout=10))
+        cls.oc = cls.env["opuscapita.backend"].create(backend_values(
+            "opuscapita", cls.sandbox.url, name="OpusCapita security",
+            start_date="2026-03-01", window_days=30, timeout=10))
+        cls.sage = cls.env["sage50.backend"].create(backend_values(
+            "sage50", cls.sandbox.url, name="Sage security", developer_id="dev-4711",
+            application_id="app-0815", secret="sage-app-s3cret", passcode="PASS-1234",
+            timeout=10))
         cls.backends = [cls.backend, cls.to, cls.oc, cls.sage]
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
-from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
 
@@ -17,15 +17,9 @@ class TestTrackOnline(SandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.to = cls.env["trackonline.backend"].create({
-            "name": "TrackOnline test",
-            "base_url": "%s/trackonline/api/v1" % cls.sandbox.url,
-            "api_key": TRACKONLINE_API_KEY,
-            "licence_tier": "enterprise",
-            "start_date": "2026-01-01",
-            "window_days": 60,
-            "timeout": 10,
-        })
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline test", licence_tier="enterprise",
+            start_date="2026-01-01", window_days=60, timeout=10))
         # The demo data's backend points at a sandbox that is not running here.
         cls.env["trackonline.backend"].search([("id", "!=", cls.to.id)]).active = False
 

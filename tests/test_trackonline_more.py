@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
 
@@ -12,10 +12,9 @@ class TestTrackOnlineMore(SandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.to = cls.env["trackonline.backend"].create({
-            "name": "TrackOnline more", "base_url": "%s/trackonline/api/v1" % cls.sandbox.url,
-            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-            "start_date": "2026-01-04", "window_days": 14, "timeout": 10})
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline more", licence_tier="enterprise",
+            start_date="2026-01-04", window_days=14, timeout=10))
         cls.env["trackonline.backend"].search([("id", "!=", cls.to.id)]).active = False
 
     def setUp(self):
