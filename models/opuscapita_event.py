@@ -1,3 +1,5 @@
+import json
+
 from odoo import api, fields, models
 
 from .tracking_partner_match import match_partners

@@ -1,6 +1,7 @@
 import base64
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..clients.sage50 import FINAL_STATUSES
 from .tracking_attachment import attach_files

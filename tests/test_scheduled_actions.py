@@ -5,7 +5,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import config
 
-from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
 
@@ -24,10 +24,10 @@ class TestScheduledActions(SandboxCase):
         cls.cron = cls.env.ref("tracking_connector.cron_trackonline_transactions")
 
     def make_backend(self, name, **values):
-        return self.env["trackonline.backend"].create(dict({
-            "name": name, "base_url": "%s/trackonline/api/v1" % self.sandbox.url,
-            "api_key": TRACKONLINE_API_KEY, "licence_tier": "enterprise",
-            "start_date": "2026-01-01", "window_days": 60, "timeout": 10}, **values))
+        return self.env["trackonline.backend"].create(backend_values(
+            "trackonline", self.sandbox.url, **dict({
+                "name": name, "licence_tier": "enterprise", "start_date": "2026-01-01",
+                "window_days": 60, "timeout": 10}, **values)))
 
     def run_cron(self):
         progress = self.env["ir.cron.progress"].create({"cron_id": self.cron.id})
