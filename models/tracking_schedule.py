@@ -2,7 +2,8 @@
 ``limit_time_real_cron`` (else ``limit_time_real``) seconds, counted from the moment it
 started on the ready jobs of a database. A job of this module stops its runs before that,
 with ``SAFETY_MARGIN`` of the limit to spare, commits what it did and has its next run
-scheduled.
+scheduled. In prefork mode the worker's sleep before a pass counts against the limit too
+(``PREFORK_SLEEP``): set ``limit_time_real_cron`` well above it (docs/deployment.rst).
 
 A cron worker runs the ready jobs one after another under one watchdog, and Odoo runs a job
 again at once (up to ten times) while it reports work remaining: so the clock is not reset
@@ -19,6 +20,10 @@ from .tracking_sync_log import testing
 
 SAFETY_MARGIN = 0.25  # of the limit
 MIN_MARGIN = 10.0  # seconds
+# A prefork cron worker pings its watchdog before it sleeps (up to 70 s: 60 s + pid % 10)
+# and only then runs the ready jobs: the sleep counts against the limit.
+PREFORK_SLEEP = 70.0
+MIN_BUDGET = 10.0
 CHAIN_GAP = 2.0  # seconds between two of our jobs that still belong to one worker pass
 DEFAULT_LIMIT = 120.0
 
@@ -43,8 +48,14 @@ def job_started():
     # Tests call scheduled actions one after another: each is a pass of its own there.
     if chain is None or now - chain["last_end"] > CHAIN_GAP or testing():
         chain = _clock.chain = {"started": now, "last_end": now}
-    budget = limit - max(MIN_MARGIN, limit * SAFETY_MARGIN)
-    return chain["started"] + max(budget, 1.0)
+    return chain["started"] + budget(limit, prefork=bool(config.get("workers")))
+
+
+def budget(limit, prefork=False):
+    """Seconds a pass of jobs may take under a cron worker's ``limit``."""
+    if prefork:
+        limit -= PREFORK_SLEEP
+    return max(limit - max(MIN_MARGIN, limit * SAFETY_MARGIN), MIN_BUDGET if prefork else 1.0)
 
 
 def job_ended():
