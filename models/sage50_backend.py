@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 
 from ..clients.base import ApiError
 from ..clients.sage50 import DEFAULT_KEY_HEADER, Sage50Client
-from .sage50_upload import customer_record, process_record
+from ..mappings.sage50 import customer_record, process_record
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_sync_log import read_committed
 

@@ -3,9 +3,12 @@ import json
 from odoo import fields, models
 
 from ..clients.base import RemoteDataError
+from ..mappings import sage50 as mapping
 from .tracking_attachment import attach_files
+from .tracking_importer import Resource
 
-CUSTOMERS = "Customers"
+# The customers of a Customers scope file, imported into contacts (``sage50.partner``).
+CUSTOMERS = Resource("Customers", "sage50.partner", mapping.CUSTOMER)
 
 
 class Sage50Download(models.Model):
@@ -74,8 +77,8 @@ class Sage50Download(models.Model):
                         run.count(failed=1)
                         run.error("%s: %s" % (download.scope, exc.message))
                         continue
-                    if download.scope == CUSTOMERS:
-                        self.env["sage50.partner"]._import(backend, run, records)
+                    if download.scope == CUSTOMERS.name:
+                        backend._import_page(run, CUSTOMERS, records)
                     else:
                         run.count(skipped=len(records))
                     download.write({"state": "done", "record_count": len(records),

@@ -1,5 +1,3 @@
-import base64
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -101,35 +99,3 @@ class Sage50Upload(models.Model):
     def action_poll(self):
         run = self._poll(self.backend_id[:1])
         return self.backend_id[:1]._notify_logs(self.env._("Sage 50 uploads"), run.log)
-
-
-def customer_record(partner, sage_id=None):
-    """A contact as Sage 50's Customer data contract."""
-    first, _space, last = (partner.name or "").partition(" ")
-    address = {"id": "ADDR-%d" % partner.id, "contactName": partner.name,
-               "address1": partner.street or "", "address2": partner.street2 or "",
-               "city": partner.city or "", "country": partner.country_id.code or "",
-               "state": partner.state_id.name or "", "region": "",
-               "postCode": partner.zip or "", "telephone1": partner.phone or "",
-               "telephone2": partner.mobile or "",
-               "timestamp": fields.Datetime.to_string(partner.write_date)}
-    return {"id": sage_id or partner.ref or "ODOO-%d" % partner.id,
-            "idNumber": partner.vat or "", "firstName": first, "lastName": last,
-            "email": partner.email or "", "addresses": [address],
-            "type": "company" if partner.is_company else "person",
-            "currency": partner.company_id.currency_id.name or "", "tax": "",
-            "timestamp": fields.Datetime.to_string(partner.write_date)}
-
-
-def process_record(process):
-    """A Trackline process with its metadata and documents, as the vendor's Trackline ->
-    SAGE flow hands them on."""
-    documents = []
-    for document in process.document_ids.filtered(lambda d: d.state == "downloaded"):
-        documents.append({"id": document.remote_id, "name": document.name,
-                          "type": document.doc_type or "", "mimetype": document.mimetype,
-                          "size": document.size, "sha256": document.checksum,
-                          "content": base64.b64encode(document.attachment_id.raw).decode()})
-    return {"id": process.remote_id, "name": process.name, "status": process.status or "",
-            "createdAt": fields.Datetime.to_string(process.created_at) or "",
-            "documents": documents}

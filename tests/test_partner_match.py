@@ -2,24 +2,8 @@ from unittest.mock import patch
 
 from odoo.tests import TransactionCase, tagged
 
+from ..models.sage50_download import CUSTOMERS
 from ..models.tracking_partner_match import match_partners
-
-
-class CountingRun:
-    """What ``sage50.partner._import`` needs of a run: its counts and error lines."""
-
-    def __init__(self):
-        self.created = self.updated = self.skipped = self.failed = 0
-        self.errors = []
-
-    def count(self, created=0, updated=0, skipped=0, failed=0):
-        self.created += created
-        self.updated += updated
-        self.skipped += skipped
-        self.failed += failed
-
-    def error(self, text):
-        self.errors.append(text)
 
 
 @tagged("post_install", "-at_install")
@@ -88,12 +72,12 @@ class TestPartnerMatch(TransactionCase):
             "name": "Matcher", "base_url": "http://127.0.0.1:9/sage50"})
         known = self.contact("Lucía", self.company_a, ref="C-1")
         by_vat = self.contact("Pieter", vat="NL999999999B01")
-        run = CountingRun()
-        self.env["sage50.partner"]._import(backend, run, [
-            {"id": "C-1", "firstName": "Lucía", "lastName": "Martín"},
-            {"id": "C-2", "firstName": "Pieter", "idNumber": "NL999999999B01"},
-            {"id": "C-3", "firstName": "Pieter's twin", "idNumber": "NL999999999B01"},
-        ])
+        with backend._sync_run("import customers") as run:
+            backend._import_page(run, CUSTOMERS, [
+                {"id": "C-1", "firstName": "Lucía", "lastName": "Martín"},
+                {"id": "C-2", "firstName": "Pieter", "idNumber": "NL999999999B01"},
+                {"id": "C-3", "firstName": "Pieter's twin", "idNumber": "NL999999999B01"},
+            ])
         bindings = self.env["sage50.partner"].search([("backend_id", "=", backend.id)])
         partner_of = {binding.remote_id: binding.partner_id for binding in bindings}
         self.assertEqual(partner_of["C-1"], known)

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from mappings import opuscapita, trackline, trackonline
+from mappings import opuscapita, sage50, trackline, trackonline
 from mappings.dates import api_datetime, parse_datetime
 from mappings.fields import Ref, RowError
 
@@ -169,3 +169,18 @@ def test_trackline_process_and_document():
     document = trackline.DOCUMENT.read({"doc_id": "d1", "doc_name": "a.pdf",
                                         "doc_type": False})
     assert document == {"remote_id": "d1", "name": "a.pdf", "doc_type": False}
+
+
+def test_sage50_customer_read():
+    values = sage50.CUSTOMER.read({"id": "C-1", "firstName": "Lucía", "lastName": "Martín",
+                                   "idNumber": "ES1", "addresses": [{"city": "Madrid"}]})
+    assert values == {"remote_id": "C-1", "name": "Lucía Martín", "email": False,
+                      "vat": "ES1", "street": False, "street2": False, "city": "Madrid",
+                      "zip": False, "phone": False}
+    assert sage50.CUSTOMER.read({"id": "C-2", "email": "a@b.c"})["name"] == "a@b.c"
+    assert sage50.CUSTOMER.read({"id": "C-3"})["name"] == "C-3"
+
+
+def test_sage50_customer_whose_addresses_is_text_names_the_field():
+    with pytest.raises(RowError, match="addresses: expected a list"):
+        sage50.CUSTOMER.read({"id": "C-1", "addresses": "Calle Mayor 1, Madrid"})

@@ -1,0 +1,84 @@
+"""Sage 50 Cloud records in Odoo and back: a Customer of a scope file as a contact, and a
+contact or a Trackline process as the records of an upload."""
+
+import base64
+
+from .fields import TEXT, Entity, Field, Kind, RowError, dig
+
+
+def _odoo_time(moment):
+    """A datetime as Odoo writes it (``2026-11-30 10:00:00``), "" for none."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+class CustomerName(Kind):
+    """First and last name; else the email; else the id."""
+
+    def read(self, value, key, warn):
+        parts = [TEXT.read(value.get(name), name, warn) for name in ("firstName", "lastName")]
+        name = " ".join(part for part in parts if part)
+        return (name or TEXT.read(value.get("email"), "email", warn)
+                or TEXT.read(value.get("id"), "id", warn))
+
+
+class FirstAddress(Kind):
+    """One field of the customer's first address (``addresses`` is a list of objects)."""
+
+    def __init__(self, part):
+        self.part = part
+
+    def read(self, value, key, warn):
+        addresses = dig(value, "addresses")
+        if addresses in (None, ""):
+            return False
+        if not isinstance(addresses, list):
+            raise RowError("addresses: expected a list of addresses, got %s"
+                           % type(addresses).__name__)
+        if not addresses or addresses[0] in (None, {}):
+            return False
+        if not isinstance(addresses[0], dict):
+            raise RowError("addresses: expected an address object")
+        return TEXT.read(addresses[0].get(self.part), "addresses.%s" % self.part, warn)
+
+
+# A customer of a Customers scope file, read into the values of its contact.
+CUSTOMER = Entity("customer", [
+    Field("name", "", CustomerName()),
+    Field("email", "email"),
+    Field("vat", "idNumber"),
+    Field("street", "", FirstAddress("address1")),
+    Field("street2", "", FirstAddress("address2")),
+    Field("city", "", FirstAddress("city")),
+    Field("zip", "", FirstAddress("postCode")),
+    Field("phone", "", FirstAddress("telephone1")),
+])
+
+
+def customer_record(partner, sage_id=None):
+    """A contact as Sage 50's Customer data contract."""
+    first, _space, last = (partner.name or "").partition(" ")
+    address = {"id": "ADDR-%d" % partner.id, "contactName": partner.name,
+               "address1": partner.street or "", "address2": partner.street2 or "",
+               "city": partner.city or "", "country": partner.country_id.code or "",
+               "state": partner.state_id.name or "", "region": "",
+               "postCode": partner.zip or "", "telephone1": partner.phone or "",
+               "telephone2": partner.mobile or "",
+               "timestamp": _odoo_time(partner.write_date)}
+    return {"id": sage_id or partner.ref or "ODOO-%d" % partner.id,
+            "idNumber": partner.vat or "", "firstName": first, "lastName": last,
+            "email": partner.email or "", "addresses": [address],
+            "type": "company" if partner.is_company else "person",
+            "currency": partner.company_id.currency_id.name or "", "tax": "",
+            "timestamp": _odoo_time(partner.write_date)}
+
+
+def process_record(process):
+    """A Trackline process with its metadata and its downloaded documents, as the vendor's
+    Trackline -> SAGE flow hands them on."""
+    documents = [{"id": document.remote_id, "name": document.name,
+                  "type": document.doc_type or "", "mimetype": document.mimetype,
+                  "size": document.size, "sha256": document.checksum,
+                  "content": base64.b64encode(document.attachment_id.raw).decode()}
+                 for document in process.document_ids if document.state == "downloaded"]
+    return {"id": process.remote_id, "name": process.name, "status": process.status or "",
+            "createdAt": _odoo_time(process.created_at), "documents": documents}
