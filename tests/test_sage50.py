@@ -2,6 +2,7 @@ import json
 import threading
 import time
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from ..sandbox.backends import backend_values
@@ -238,6 +239,22 @@ class TestSage50Endpoints(Sage50EndpointCase):
         self.assertNotIn(key, bodies, "the key itself is never in the chatter")
         self.sage.action_test_connection()
         self.assertEqual(self.sage.connection_state, "ok", self.sage.connection_message)
+
+    def test_register_a_new_developer(self):
+        wizard = self.env["sage50.onboarding.wizard"].create({
+            "backend_id": self.sage.id, "mode": "register", "developer_name": "Ana",
+            "company_name": "Acme"})
+        with self.assertRaisesRegex(UserError, "An email address is needed"):
+            wizard.action_register()
+        wizard.developer_email = "ana@example.com"
+        action = wizard.action_register()
+        self.assertEqual((action["res_id"], wizard.mode), (wizard.id, "existing"))
+        self.assertEqual(self.sage.onboarding_state, "registering")
+        self.assertIn("/sage50/register/", self.sage.registration_url)
+        wizard.write({"developer_id": False, "application_id": False})
+        self.sage.sudo().write({"developer_id": False, "application_id": False})
+        with self.assertRaisesRegex(UserError, "Enter the developer ID"):
+            wizard.action_passcode()
 
     def test_wrong_or_missing_token_is_refused_and_stores_nothing(self):
         base = "/tracking_connector/sage50/%d/" % self.sage.id
