@@ -165,7 +165,17 @@ class TrackingBackendMixin(models.AbstractModel):
         "remaining" (running again at once would only meet the spent budget): the job is
         triggered again for the moment its budget returns."""
         deadline = tracking_schedule.job_started()
+        cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
         try:
+            if deadline - time.monotonic() < 1:
+                # This pass of the cron worker has no time left (Odoo calls a job again at
+                # once while it reports work remaining): end here, and come back in a new
+                # pass, after the pause that starts a new time budget.
+                if cron:
+                    cron._trigger(at=fields.Datetime.now() + timedelta(
+                        seconds=tracking_schedule.CHAIN_GAP * 3))
+                self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+                return
             backends = self._least_recently_served(self.search([]), run_key)
             pages = remaining = 0
             retry_in = []
@@ -183,7 +193,6 @@ class TrackingBackendMixin(models.AbstractModel):
                     retry_in.append(run.retry_after)
                 elif run.more:
                     remaining += 1
-            cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
             if retry_in and cron:
                 cron._trigger(at=fields.Datetime.now() + timedelta(seconds=min(retry_in)))
             self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
