@@ -81,12 +81,7 @@ class Integer(Kind):
     def read(self, value, key, warn):
         if value is None or value == "":
             return 0
-        if isinstance(value, bool):
-            raise RowError("%s: expected a number, got true/false" % key)
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise RowError("%s: expected a number, got %s" % (key, _kind_name(value))) from None
+        number = Number.read(self, value, key, warn)
         if number != int(number):
             raise RowError("%s: expected a whole number, got %s" % (key, value))
         return int(number)
