@@ -9,7 +9,7 @@ import threading
 from . import data
 from .data import sage50_scope
 from .opuscapita import OPUSCAPITA_CLIENT_ID, OPUSCAPITA_USERNAME
-from .server import Sandbox
+from .server import Network, Sandbox
 from .trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 from .trackonline import TRACKONLINE_API_KEY
 
@@ -37,13 +37,21 @@ def main():
                         help="date the TrackOnline transactions and OpusCapita events evenly "
                              "over the last N days, up to about now (the demo: 365); "
                              "overrides --spacing")
+    parser.add_argument("--latency-ms", type=float, default=0,
+                        help="wait this long before each API answer, like a distant server")
+    parser.add_argument("--jitter-ms", type=float, default=0,
+                        help="vary each wait by up to this much, either way")
+    parser.add_argument("--bandwidth-kbps", type=float, default=0,
+                        help="send answers at this many kilobytes a second (0: no cap)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     if args.spread_days:
         args.spacing = data.spread_over(args.spread_days, args.transactions, args.events)
     sandbox = Sandbox(seed=args.seed, size=args.size, token_ttl=args.token_ttl, port=args.port,
                       transactions=args.transactions, per_minute=args.per_minute,
-                      events=args.events, spacing=args.spacing)
+                      events=args.events, spacing=args.spacing,
+                      network=Network(args.latency_ms / 1000, args.jitter_ms / 1000,
+                                      int(args.bandwidth_kbps * 1000)))
     sandbox.start()
     print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
           "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s\n"

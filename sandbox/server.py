@@ -3,6 +3,7 @@ emulator whose prefix it starts with, counts calls and injects faults."""
 
 import json
 import logging
+import random
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +23,31 @@ HTML_ERROR = "<html><head><title>%(code)s</title></head><body><h1>%(code)s %(rea
              "<p>The upstream server did not answer.</p></body></html>"
 REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
            503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+@dataclass(frozen=True)
+class Network:
+    """How far the sandbox seems: each API answer waits ``latency`` seconds, give or take
+    up to ``jitter``, and its body leaves at ``bandwidth`` bytes a second (0: at once)."""
+
+    latency: float = 0.0
+    jitter: float = 0.0
+    bandwidth: int = 0
+
+    def wait(self):
+        delay = self.latency + random.uniform(-self.jitter, self.jitter)  # noqa: S311
+        if delay > 0:
+            time.sleep(delay)
+
+    def write(self, stream, body):
+        if not self.bandwidth:
+            stream.write(body)
+            return
+        chunk = max(1, self.bandwidth // 20)  # 20 writes a second
+        for start in range(0, len(body), chunk):
+            part = body[start:start + chunk]
+            time.sleep(len(part) / self.bandwidth)  # the time this part takes on the wire
+            stream.write(part)
 
 
 @dataclass
@@ -58,8 +84,9 @@ class Sandbox:
     """Start with ``start()`` (or as a context manager); ``url`` is where it listens."""
 
     def __init__(self, seed=1, size=20, token_ttl=300, port=0, transactions=40,
-                 per_minute=None, events=60, spacing=10):
+                 per_minute=None, events=60, spacing=10, network=None):
         self.seed = seed
+        self.network = self._started_network = network or Network()
         self.size = size
         self.port = port
         self.trackline = TracklineApi(seed, size, token_ttl)
@@ -133,11 +160,17 @@ class Sandbox:
             self._faults.clear()
 
     def reset(self):
-        """Calls, faults and data back to what the seed gives."""
+        """Calls, faults, network and data back to what the seed and options give."""
+        self.network = self._started_network
         self.reset_calls()
         self.clear_faults()
         for api in self.apis:
             api.reset()
+
+    def set_network(self, **options):
+        """Answer every API call like a distant server: ``latency`` and ``jitter``
+        (seconds) before each answer, ``bandwidth`` (bytes a second) while sending it."""
+        self.network = Network(**options)
 
     def _take_fault(self, method, path):
         with self._lock:
@@ -176,6 +209,9 @@ class Sandbox:
             return json_response({"ok": True})
         if route == ("GET", "calls"):
             return json_response({"total": self.calls(), "by_path": self.calls_by_path()})
+        if route == ("POST", "network"):
+            self.set_network(**request.json())
+            return json_response({"ok": True})
         if route == ("POST", "reset"):
             self.reset()
             return json_response({"ok": True})
@@ -211,6 +247,8 @@ class _Handler(BaseHTTPRequestHandler):
                           pairs)
         control = request.path.startswith(CONTROL_PREFIX)
         fault = None if control else self.sandbox._take_fault(request.method, request.path)
+        network = Network() if control else self.sandbox.network
+        network.wait()
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.close_connection:
@@ -230,11 +268,11 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault.truncate:
             declared = len(response.body)
             response.body = response.body[: declared // 2]
-            self._send(response, declared=declared)
+            self._send(response, network, declared=declared)
             self.close_connection = True
             self.connection.close()
             return
-        self._send(response)
+        self._send(response, network)
 
     def _answer(self, request):
         try:
@@ -245,14 +283,14 @@ class _Handler(BaseHTTPRequestHandler):
             _logger.exception("sandbox handler failed")
             return json_response({"error": "%s: %s" % (type(exc).__name__, exc)}, 500)
 
-    def _send(self, response, declared=None):
+    def _send(self, response, network, declared=None):
         self.send_response(response.status)
         for key, value in response.headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(declared or len(response.body)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(response.body)
+            network.write(self.wfile, response.body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 

@@ -182,6 +182,26 @@ def test_fault_times_method_and_delay(sandbox):
     assert time.monotonic() - started >= 0.3
 
 
+def test_network_latency_jitter_and_bandwidth(sandbox):
+    def timed_get(path="/nowhere"):
+        started = time.monotonic()
+        response = requests.get(sandbox.url + path, timeout=5)
+        return response, time.monotonic() - started
+
+    _response, near = timed_get()
+    assert control(sandbox, "network", latency=0.2, jitter=0.05).status_code == 200
+    waits = [timed_get()[1] for _ in range(4)]
+    assert all(0.15 <= wait < 0.6 for wait in waits), waits
+    assert timed_get("/_sandbox/calls")[1] < 0.15, "control routes answer at once"
+    # 1 kB/s: a 404 body of about 20 bytes takes a few hundredths of a second more
+    sandbox.set_network(bandwidth=1000)
+    response, slow = timed_get()
+    assert response.status_code == 404
+    assert slow >= len(response.content) / 1000 - 0.01 and slow > near
+    control(sandbox, "reset")
+    assert timed_get()[1] < 0.15, "reset gives the network the sandbox started with"
+
+
 def test_malformed_json_and_closed_connection(sandbox):
     headers = login(sandbox)
     whole = get(sandbox, METADATA, headers, process_id="10000").content
