@@ -1,8 +1,17 @@
 """One benchmark measurement, in a process of its own (so that its peak memory is its own):
-sync N TrackOnline transactions (3 lines each) from a running sandbox into the database,
-with the connector's importer or with a naive one, and print the figures as JSON.
+N TrackOnline transactions (3 lines each) from a running sandbox, by one of
 
-    python scripts/bench.py --db DB --sandbox URL --importer connector|naive --n N
+- ``connector``: the connector's sync (``backend._sync("transactions")``);
+- ``orm``: the ORM bound: the same rows, read and mapped before the clock starts, stored with
+  the same models by one ``create()`` per page and a commit, no HTTP;
+- ``network``: the network bound: the same pages fetched by the connector's client (its call
+  budget bookkeeping included), nothing stored;
+- ``naive``: one search and one create per transaction (and per location or item it names),
+  for comparison;
+
+and print the figures as JSON.
+
+    python scripts/bench.py --db DB --config CONF --sandbox URL --importer NAME --n N
 (run by scripts/bench.sh, which starts PostgreSQL, the sandbox and a fresh database)"""
 
 import argparse
@@ -11,43 +20,75 @@ import time
 
 from odoo_driver import odoo_env, print_json
 
+PARAMS = {"CreatedDateFrom": "2025-01-01T00:00:00.000Z",
+          "CreatedDateTo": "2027-01-01T00:00:00.000Z"}
+
 
 def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def naive_import(env, backend, client, counts):
+class Quiet:
+    """The part of a sync run the importer's helpers ask for, saying nothing."""
+
+    def warn(self, message):
+        pass
+
+
+def naive_import(env, backend, client):
     """One search and one create per transaction (and per location or item it names)."""
+    from odoo.addons.tracking_connector.mappings.fields import Ref
+    from odoo.addons.tracking_connector.mappings.trackonline import TRANSACTION
+
     transactions = env["trackonline.transaction"]
-    locations = env["trackonline.location"]
-    items = env["trackonline.item.definition"]
 
-    def ref_id(model, ref):
-        if not ref:
-            return False
-        found = model.search([("backend_id", "=", backend.id), ("number", "=", ref["number"])])
-        return (found or model.create(dict(model._stub(ref), backend_id=backend.id))).id
+    def ref_id(ref):
+        model = env[ref.model]
+        found = model.search([("backend_id", "=", backend.id), (ref.by, "=", ref.key)])
+        return (found or model.create(dict(model._stub_entity.stub(ref.embedded),
+                                           backend_id=backend.id))).id
 
-    params = {"CreatedDateFrom": "2025-01-01T00:00:00.000Z",
-              "CreatedDateTo": "2027-01-01T00:00:00.000Z"}
-    for _number, rows in client.pages("transaction", params):
+    def resolved(value):
+        return ref_id(value) if isinstance(value, Ref) else value
+
+    created = 0
+    for _number, rows in client.pages("transaction", PARAMS):
         for row in rows:
             if transactions.search([("backend_id", "=", backend.id),
-                                    ("remote_id", "=", row["id"])]):
+                                    ("remote_id", "=", str(row["id"]))]):
                 continue
-            values = transactions._values(row, {}, lambda message: None)
-            for field, key in (("from_location_id", "fromLocation"),
-                               ("to_location_id", "toLocation"), ("carrier_id", "carrier")):
-                values[field] = ref_id(locations, row.get(key))
-            values["backend_id"] = backend.id
-            values["line_ids"] = [(0, 0, {
-                "item_definition_id": ref_id(items, line["itemDefinition"]),
-                "quantity": line["quantity"], "quantity_planned": line["quantityPlanned"],
-                "condition": str(line["itemConditionType"]),
-            }) for line in row["transactionItems"]]
-            transactions.create(values)
-            counts["created"] += 1
+            values = {name: resolved(value) for name, value in TRANSACTION.read(row).items()}
+            values["line_ids"] = [(0, 0, {name: resolved(value) for name, value
+                                          in command[2].items()})
+                                  for command in values["line_ids"] if command[0] == 0]
+            transactions.create(dict(values, backend_id=backend.id))
+            created += 1
         env.cr.commit()
+    return created
+
+
+def orm_bound(env, backend, client):
+    """The pages read and mapped (their locations and items stored) before the clock
+    starts; timed: one ``create()`` per page and its commit. Returns (seconds, created)."""
+    from odoo.addons.tracking_connector.mappings.trackonline import TRANSACTION
+
+    pages = []
+    for _number, rows in client.pages("transaction", PARAMS):
+        values_list = backend._resolve_refs(Quiet(), [TRANSACTION.read(row) for row in rows])
+        pages.append([dict(values, backend_id=backend.id) for values in values_list])
+    env.cr.commit()
+    transactions = env["trackonline.transaction"].with_context(
+        mail_create_nolog=True, mail_create_nosubscribe=True)
+    started = time.perf_counter()
+    for values_list in pages:
+        transactions.create(values_list)
+        env.cr.commit()
+    return time.perf_counter() - started, sum(len(page) for page in pages)
+
+
+def network_bound(client):
+    """Every page fetched, nothing stored."""
+    return sum(len(rows) for _number, rows in client.pages("transaction", PARAMS))
 
 
 def main():
@@ -55,8 +96,10 @@ def main():
     parser.add_argument("--db", required=True)
     parser.add_argument("--config", required=True)
     parser.add_argument("--sandbox", required=True)
-    parser.add_argument("--importer", choices=("connector", "naive"), required=True)
+    parser.add_argument("--importer", choices=("connector", "orm", "network", "naive"),
+                        required=True)
     parser.add_argument("--n", type=int, required=True)
+    parser.add_argument("--latency-ms", type=float, default=0, help="for the record")
     args = parser.parse_args()
 
     with odoo_env(args.db, args.config) as env:
@@ -71,28 +114,30 @@ def main():
             licence_tier="enterprise", start_date="2025-01-01", window_days=800,
             max_pages=100000))
         env.cr.commit()
+        stats = CallStats()
         started = time.perf_counter()
+        state = "done"
         if args.importer == "connector":
             run = backend._sync("transactions")
-            calls, created, state = run.stats.calls, run.created, run.log.state
-        else:
-            stats = CallStats()
-            counts = {"created": 0}
-            naive_import(env, backend, backend._make_client(stats), counts)
-            calls, created, state = stats.calls, counts["created"], "done"
-        elapsed = time.perf_counter() - started
-        transactions = env["trackonline.transaction"].search_count(
-            [("backend_id", "=", backend.id)])
-        lines = env["trackonline.transaction.line"].search_count(
-            [("backend_id", "=", backend.id)])
+            stats, created, state = run.stats, run.created, run.log.state
+        elif args.importer == "naive":
+            created = naive_import(env, backend, backend._make_client(stats))
+        elif args.importer == "network":
+            created = network_bound(backend._make_client(stats))
+        elif args.importer == "orm":
+            elapsed, created = orm_bound(env, backend, backend._make_client(stats))
+        if args.importer != "orm":
+            elapsed = time.perf_counter() - started
+        stored = env["trackonline.transaction"].search_count([("backend_id", "=", backend.id)])
     print_json(
-        importer=args.importer, n=args.n, state=state, seconds=round(elapsed, 2),
-        tx_per_s=round(transactions / elapsed, 1), transactions=transactions, lines=lines,
-        api_calls=calls,
+        importer=args.importer, n=args.n, latency_ms=args.latency_ms, state=state,
+        seconds=round(elapsed, 2), tx_per_s=round(args.n / elapsed, 1),
+        stored=stored, created=created,
+        # the ORM bound's calls are made before its clock starts
+        api_calls=0 if args.importer == "orm" else stats.calls,
         # Every full page of 50, then the short or empty (204) page that ends the list.
         pages=args.n // 50 + 1,
         peak_rss_mb=round(rss_mb(), 1), sync_rss_mb=round(rss_mb() - baseline, 1),
-        created=created,
     )
 
 

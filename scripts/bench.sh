@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The benchmark (figures in README.rst): TrackOnline transactions with 3 lines each, synced
-# from the sandbox into a fresh database by the connector and by a naive importer (one
-# search and one create per transaction), for N = 2,000 and N = 10,000 (BENCH_SIZES).
-# Each measurement runs in a process of its own; its peak memory is its own.
+# The benchmark (figures in README.rst and docs/benchmark.rst): TrackOnline transactions with
+# 3 lines each, from the sandbox into a fresh database, for N in BENCH_SIZES (2,000 and 10,000)
+# at each latency of BENCH_LATENCIES (0 and 100 ms a call): the connector, the network bound
+# (the same pages fetched, nothing stored) and, once per N, the ORM bound (the same rows stored
+# by one create() per page, no HTTP) and a naive importer. Then the connector alone at
+# BENCH_MEMORY_N (50,000) for its memory. Each measurement runs in a process of its own; its
+# peak memory is its own. The table and the ratios come last.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 SIZES=${BENCH_SIZES:-"2000 10000"}
-DB=tc_bench
+LATENCIES=${BENCH_LATENCIES:-"0 100"}
+MEMORY_N=${BENCH_MEMORY_N:-50000}
+DB=${BENCH_DB:-tc_bench}
 PORT=${BENCH_SANDBOX_PORT:-8950}
 have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
 ensure_venv
@@ -21,30 +26,31 @@ odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --l
 
 RESULTS="$CACHE_DIR/bench.jsonl"
 : >"$RESULTS"
-for n in $SIZES; do
+measure() {  # measure IMPORTER N LATENCY_MS
+    log "N=$2, ${3} ms a call: $1"
+    PYTHONPATH="$ODOO_SRC" "$PY" scripts/bench.py --db "$DB" --config "$CONFIG" \
+        --sandbox "http://127.0.0.1:$PORT" --importer "$1" --n "$2" --latency-ms "$3" \
+        | tee -a "$RESULTS"
+}
+for n in $SIZES ${MEMORY_N:+$MEMORY_N}; do
     "$PY" -m sandbox --port "$PORT" --transactions "$n" --size 2 >/dev/null 2>&1 &
     sandbox_pid=$!
     trap 'kill $sandbox_pid 2>/dev/null' EXIT
     wait_for_sandbox "$PORT" "$sandbox_pid"
-    for importer in connector naive; do
-        log "N=$n, $importer importer"
-        PYTHONPATH="$ODOO_SRC" "$PY" scripts/bench.py --db "$DB" --config "$CONFIG" \
-            --sandbox "http://127.0.0.1:$PORT" --importer "$importer" --n "$n" | tee -a "$RESULTS"
-    done
+    if [ "$n" = "$MEMORY_N" ]; then
+        measure connector "$n" 0
+    else
+        for latency in $LATENCIES; do
+            curl -sf -X POST "http://127.0.0.1:$PORT/_sandbox/network" \
+                -d "{\"latency\": $(awk "BEGIN {print $latency / 1000}")}" >/dev/null
+            measure network "$n" "$latency"
+            measure connector "$n" "$latency"
+        done
+        curl -sf -X POST "http://127.0.0.1:$PORT/_sandbox/network" -d '{}' >/dev/null
+        measure orm "$n" 0
+        measure naive "$n" 0
+    fi
     kill "$sandbox_pid"
     wait "$sandbox_pid" 2>/dev/null || true
 done
-"$PY" - "$RESULTS" <<'PY'
-import json, sys
-rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-print("\n%-10s %7s %9s %9s %9s %7s %13s" % ("importer", "N", "seconds", "tx/s", "API calls",
-                                          "pages", "sync RSS (MB)"))
-for r in rows:
-    print("%-10s %7d %9.1f %9.1f %9d %7d %13.1f" % (r["importer"], r["n"], r["seconds"],
-          r["tx_per_s"], r["api_calls"], r["pages"], r["sync_rss_mb"]))
-by = {(r["importer"], r["n"]): r for r in rows}
-for n in sorted({r["n"] for r in rows}):
-    c, v = by[("connector", n)], by[("naive", n)]
-    print("N=%d: connector %.1fx the naive importer; %d API calls for %d pages of data"
-          % (n, c["tx_per_s"] / v["tx_per_s"], c["api_calls"], c["pages"]))
-PY
+"$PY" scripts/bench_table.py "$RESULTS"
