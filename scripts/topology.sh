@@ -27,10 +27,10 @@ have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; 
 ensure_venv
 ensure_postgres
 ensure_addons_link
-RUN_DIR="$CACHE_DIR/topology"
+RUN_DIR="$CACHE_DIR/topology-$DB"  # one per database: runs side by side keep apart
 DATA_DIR="$RUN_DIR/data"      # the nodes' one shared data directory (filestore, sessions)
 HTTP_A=$PORT GEVENT_A=$((PORT + 1)) HTTP_B=$((PORT + 2)) GEVENT_B=$((PORT + 3))
-for port in "$HTTP_A" "$GEVENT_A" "$HTTP_B" "$GEVENT_B" $(seq "$SANDBOX_PORT" $((SANDBOX_PORT + 4))); do
+for port in "$HTTP_A" "$GEVENT_A" "$HTTP_B" "$GEVENT_B" $(seq "$SANDBOX_PORT" $((SANDBOX_PORT + 5))); do
     if ss -ltn "sport = :$port" | grep -q LISTEN; then
         echo "Port $port is in use: set TOPO_PORT / TOPO_SANDBOX_PORT." >&2
         exit 1
@@ -67,18 +67,20 @@ log "installing the addon in the fresh database $DB"
 odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --log-level=warn \
     --data-dir="$DATA_DIR"
 
-log "sandboxes on ports $SANDBOX_PORT-$((SANDBOX_PORT + 4))"
+log "sandboxes on ports $SANDBOX_PORT-$((SANDBOX_PORT + 5))"
 "$PY" scripts/topology.py sandboxes --port "$SANDBOX_PORT" --out "$RUN_DIR/sandboxes.json" \
-    --transactions "${TOPO_TRANSACTIONS:-6000}" --events "${TOPO_EVENTS:-3000}" \
-    --processes "$PROCESSES" --sage50-records "${TOPO_RECORDS:-1000}" \
+    --transactions "${TOPO_TRANSACTIONS:-2000}" --events "${TOPO_EVENTS:-1000}" \
+    --processes "$PROCESSES" --sage50-records "${TOPO_RECORDS:-500}" \
     >"$RUN_DIR/sandboxes.log" 2>&1 &
 pids+=($!)
 wait_for_sandbox "$SANDBOX_PORT" "${pids[-1]}" "$RUN_DIR/sandboxes.log"
 until [ -s "$RUN_DIR/sandboxes.json" ]; do sleep 0.2; done
 
 log "backends, backlogs, user and scheduled actions"
-"$PY" scripts/topology.py setup --db "$DB" --config "$CONFIG" \
-    --sandboxes "$RUN_DIR/sandboxes.json" --processes "$PROCESSES"
+"$PY" scripts/topology.py setup --db "$DB" --config "$CONFIG" --cron-limit "$CRON_LIMIT" \
+    --sandboxes "$RUN_DIR/sandboxes.json" --processes "$PROCESSES" | tee "$RUN_DIR/setup.json"
+PASS_BUDGET=$("$PY" -c 'import json, sys; print(json.load(sys.stdin)["pass_budget"])' \
+    <"$RUN_DIR/setup.json")
 
 node() {  # node NAME HTTP_PORT GEVENT_PORT: one prefork Odoo server (its master's pid is $!)
     (
@@ -102,6 +104,7 @@ status=0
 "$PY" scripts/topology.py run --db "$DB" \
     --dsn "host=$PGHOST port=$PGPORT dbname=$DB user=$TC_DB_USER password=$TC_DB_PASSWORD" \
     --sandboxes "$RUN_DIR/sandboxes.json" --processes "$PROCESSES" --minutes "$MINUTES" \
+    --pass-budget "$PASS_BUDGET" \
     --nodes "http://127.0.0.1:$HTTP_A,http://127.0.0.1:$HTTP_B" \
     --gevent "$GEVENT_A,$GEVENT_B" \
     --logs "$RUN_DIR/node-a.log,$RUN_DIR/node-b.log" \
