@@ -294,7 +294,14 @@ def press_sync_button(rpc, backend_id, box_url, count, sql, log):
 
 
 def backlog_done(sql, boxes, data):
-    """True once every backlog but the START/PRO one (which its budget stops) is in."""
+    """True once every backlog but the START/PRO one is in, and the START/PRO one was
+    stopped by its day's budget."""
+    sql.execute("SELECT count(*) FROM tracking_sync_log l JOIN trackonline_backend b ON "
+                "b.id = l.backend_id AND l.backend_model = 'trackonline.backend' WHERE "
+                "b.name = %s AND l.state = 'stopped' AND l.message LIKE %s",
+                (TRACKONLINE_PRO, "%day's budget%"))
+    if not sql.fetchone()[0]:
+        return False
     for name, box in zip(TRACKONLINE_ENTERPRISE + (TRACKONLINE_BUTTON,),
                          ("main", "to-2", "to-3", "button"), strict=True):
         sql.execute("SELECT count(*) FROM trackonline_transaction t JOIN trackonline_backend b "
@@ -469,10 +476,15 @@ def run(args):
     victims = sorted({re.sub(r"^\S+ \S+ \d+ ", "", line)[:90] for line in killed})
     check("no worker killed by a time or memory limit", not killed,
           "%d: %s" % (len(victims), " | ".join(victims[:3])))
+    # A call of a job in progress has timed_out_counter 1 until it returns; a call whose
+    # worker was killed keeps it, and the job's next call is a newer progress row: count
+    # those only (the nodes are still running jobs now).
     sql.execute("SELECT c.cron_name, c.failure_count, c.active, coalesce(max("
-                "p.timed_out_counter), 0) FROM ir_cron c JOIN ir_model_data d ON d.res_id = c.id "
-                "AND d.model = 'ir.cron' AND d.module = %s LEFT JOIN ir_cron_progress p "
-                "ON p.cron_id = c.id GROUP BY c.id ORDER BY c.id", (CRON_MODULE,))
+                "p.timed_out_counter) FILTER (WHERE p.id < (SELECT max(id) FROM "
+                "ir_cron_progress WHERE cron_id = c.id)), 0) FROM ir_cron c JOIN ir_model_data d "
+                "ON d.res_id = c.id AND d.model = 'ir.cron' AND d.module = %s LEFT JOIN "
+                "ir_cron_progress p ON p.cron_id = c.id GROUP BY c.id ORDER BY c.id",
+                (CRON_MODULE,))
     crons = sql.fetchall()
     bad = [row for row in crons if row[1] or not row[2]]
     timed_out = [row for row in crons if row[3]]
