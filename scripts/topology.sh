@@ -3,18 +3,21 @@
 # server (--workers=2 --max-cron-threads=2, its gevent process for the bus) on its own
 # ports, one database, one shared data directory, and the sandboxes for the remote systems.
 # Three backends of each system with backlogs, a TrackOnline backend on START/PRO (60 calls
-# a minute, 1,000 a day, most of the day spent), the addon's scheduled actions due every
-# minute with Odoo's default cron time limit, a user reading lists on both nodes and pressing
-# "Sync transactions" while listening on the other node's websocket. Checks: every record
-# once, no worker killed, no scheduled action failed, the call budgets held, users answered,
-# the bus reached the user, no traceback. Last line: "topology: N passed, N failed".
+# a minute, 1,000 a day, most of the day spent, a backlog larger than what is left), a
+# TrackOnline backend whose remote hangs, the addon's scheduled actions due now and every
+# minute with Odoo's default cron time limit, a user reading lists on both nodes and
+# pressing "Sync transactions" while listening on the other node's websocket. Checks: every
+# record once, no worker killed, no scheduled action failed, the call budgets held, the
+# hanging backend starves no other, users answered, the bus reached the user, no
+# traceback. Last line: "topology: N passed, N failed". About 7 minutes.
 #
 #   TOPO_MINUTES (5): deadline for the backlogs once the nodes run
 #   TOPO_CRON_LIMIT (120): limit_time_real_cron of both nodes, seconds (Odoo's default,
 #     limit_time_real; under about 70 s an idle cron worker is killed in its own sleep)
-#   TOPO_PORT (8371): node A HTTP, +1 its gevent port, +2/+3 node B; sandboxes on 8390-8394
-#   TOPO_TRANSACTIONS (6000) per TrackOnline backend, TOPO_EVENTS (3000) OpusCapita,
-#   TOPO_PROCESSES (40) Trackline, TOPO_RECORDS (1000) per Sage 50 scope file
+#   TOPO_PORT (8371): node A HTTP, +1 its gevent port, +2/+3 node B; TOPO_SANDBOX_PORT
+#     (8390): sandboxes on it and the next 5 ports; TOPO_DB (tc_topo): the database
+#   TOPO_TRANSACTIONS (2000) per TrackOnline backend, TOPO_EVENTS (1000) OpusCapita,
+#   TOPO_PROCESSES (40) Trackline, TOPO_RECORDS (500) per Sage 50 scope file
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 DB=${TOPO_DB:-tc_topo}
