@@ -156,13 +156,16 @@ class TrackingBackendMixin(models.AbstractModel):
         """The one way a scheduled action runs over the backends of one system.
 
         ``job(backend)`` does one run (a ``SyncRun``; None when it had nothing to do) of
-        the sync ``run_key``. The backends
-        take turns, the one served longest ago first, each within its share of the time
-        left before the cron worker's limit (``tracking_schedule``): one slow or hanging
-        backend cannot starve the others. Progress is reported once for all of them:
-        ``remaining`` counts the backends stopped with work left (pages per run, time), so
-        that Odoo runs the job again soon; a backend stopped by its call budget is not
-        "remaining" (running again at once would only meet the spent budget): the job is
+        the sync ``run_key``. The backends take turns, the one served longest ago first,
+        each within its share of the time left before the cron worker's limit
+        (``tracking_schedule``), and never more than an equal part of the time the job had
+        when it started (the last backend does not inherit what the others left: a hanging
+        one would spend the whole pass, and the jobs after this one in the worker's pass
+        would get nothing). So one slow or hanging backend cannot starve the others, of
+        this job or of the next. Progress is reported once for all of them: ``remaining``
+        counts the backends stopped with work left (pages per run, time), so that Odoo runs
+        the job again soon; a backend stopped by its call budget is not "remaining" (running
+        again at once would only meet the spent budget): the job is
         triggered again for the moment its budget returns."""
         deadline = tracking_schedule.job_started()
         cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
@@ -177,6 +180,7 @@ class TrackingBackendMixin(models.AbstractModel):
                 self.env["ir.cron"]._notify_progress(done=0, remaining=0)
                 return
             backends = self._least_recently_served(self.search([]), run_key)
+            equal_part = (deadline - time.monotonic()) / max(len(backends), 1)
             pages = remaining = 0
             retry_in = []
             for position, backend in enumerate(backends):
@@ -184,7 +188,7 @@ class TrackingBackendMixin(models.AbstractModel):
                 if left < 1:
                     remaining += len(backends) - position
                     break
-                share = time.monotonic() + left / (len(backends) - position)
+                share = time.monotonic() + min(left / (len(backends) - position), equal_part)
                 run = job(backend.with_context(tracking_deadline=share))
                 if run is None:
                     continue

@@ -134,19 +134,44 @@ class SyncRun:
 
     def _close_dead_logs(self):
         """Mark the logs of this backend still "running" whose run died (SIGKILL, OOM,
-        container stop) as interrupted."""
+        container stop) as interrupted.
+
+        A run of another sync of the same backend may end at this very moment: its log,
+        "running" in this transaction's snapshot, is "done" by now. So the dead ones are
+        closed on their own cursor at READ COMMITTED, and only while still "running" (an
+        UPDATE there waits for the ending run's commit and then sees its state: no
+        serialization failure, no finished run marked interrupted)."""
         cr = self.env.cr
-        for log in self.env["tracking.sync.log"].sudo().search([
+        dead = []
+        for log_id in self.env["tracking.sync.log"].sudo().search([
                 ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id),
-                ("state", "=", "running"), ("id", "!=", self.log.id)]):
-            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOG_LOCK, log.id))
+                ("state", "=", "running"), ("id", "!=", self.log.id)]).ids:
+            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOG_LOCK, log_id))
             if not cr.fetchone()[0]:
                 continue  # its run is alive
-            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, log.id))
-            log.write({"state": "failed", "ended_at": fields.Datetime.now(),
-                       "message": self.env._("Interrupted: the run stopped without finishing "
-                                             "(its process ended). What it saved stands; the "
-                                             "next run goes on from there.")})
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, log_id))
+            dead.append(log_id)
+        if not dead:
+            return
+        message = self.env._("Interrupted: the run stopped without finishing (its process "
+                             "ended). What it saved stands; the next run goes on from there.")
+
+        def close_in(close_cr):
+            close_cr.execute(
+                "UPDATE tracking_sync_log SET state = 'failed', failed_run_count = 1, "
+                "ended_at = now() at time zone 'UTC', message = %s, write_uid = %s, "
+                "write_date = now() at time zone 'UTC' WHERE id IN %s AND state = 'running'",
+                (message, self.env.uid, tuple(dead)))
+
+        logs = self.env["tracking.sync.log"]
+        if testing():
+            logs.flush_model()
+            close_in(cr)
+        else:
+            with self.env.registry.cursor() as close_cr:
+                read_committed(close_cr)
+                close_in(close_cr)
+        logs.invalidate_model()
 
     def exclusive(self, name):
         """Make sure no other run of sync ``name`` of this backend is under way: a

@@ -39,6 +39,13 @@ SCOPES = ("Customers", "Invoices", "Items", "Suppliers")
 TRACKONLINE_ENTERPRISE = ("to-1", "to-2", "to-3")
 TRACKONLINE_PRO = "to-pro"
 TRACKONLINE_BUTTON = "to-button"
+# A TrackOnline backend whose remote never answers in time (every call hangs): it must not
+# starve the others of the same scheduled actions.
+TRACKONLINE_HANGING = "to-hang"
+HANG_SECONDS = 30.0
+# A run's calls each wait a quarter of its time left, and the client's backoff between its
+# tries (0.5 + 1 + 2 s) comes on top.
+RETRY_SLACK = 4.0
 TRIPLE = {"trackline": ("tl-1", "tl-2", "tl-3"), "opuscapita": ("oc-1", "oc-2", "oc-3"),
           "sage50": ("sage-1", "sage-2", "sage-3")}
 USER = ("topo_user", "topo-user-pw")
@@ -82,13 +89,16 @@ def sandboxes(args):
                                 per_minute=per_minute["enterprise"], port=args.port + 1),
         "to-3": TopologySandbox(seed=3, transactions=args.transactions,
                                 per_minute=per_minute["enterprise"], port=args.port + 2),
-        "pro": TopologySandbox(seed=4, transactions=args.transactions,
+        "pro": TopologySandbox(seed=4, transactions=args.pro_transactions,
                                per_minute=per_minute["start_pro"], port=args.port + 3),
         "button": TopologySandbox(seed=5, transactions=50,
                                   per_minute=per_minute["enterprise"], port=args.port + 4),
+        "hang": TopologySandbox(seed=6, transactions=args.transactions,
+                                per_minute=per_minute["enterprise"], port=args.port + 5),
     }
     for box in boxes.values():
         box.start()
+    boxes["hang"].add_fault("/trackonline/", delay=HANG_SECONDS, times=10**9)
     main = boxes["main"]
     applications = []
     for index in range(len(TRIPLE["sage50"])):
@@ -115,6 +125,7 @@ def setup(args):
     boxes = json.load(open(args.sandboxes))
     urls = boxes["urls"]
     with odoo_env(args.db, args.config) as env:
+        from odoo import fields
         from odoo.addons.tracking_connector.sandbox.backends import MODELS, backend_values
 
         def create(system, sandbox, name, **values):
@@ -128,6 +139,7 @@ def setup(args):
         pro = create("trackonline", urls["pro"], TRACKONLINE_PRO,
                      **dict(trackonline, licence_tier="start_pro"))
         create("trackonline", urls["button"], TRACKONLINE_BUTTON, **trackonline)
+        create("trackonline", urls["hang"], TRACKONLINE_HANGING, **trackonline)
         processes = env["trackline.process"]
         for name in TRIPLE["trackline"]:
             backend = create("trackline", urls["main"], name)
@@ -157,13 +169,19 @@ def setup(args):
             "name": "Topology User", "login": USER[0], "password": USER[1],
             "groups_id": [(6, 0, [env.ref("base.group_user").id,
                                   env.ref("tracking_connector.group_tracking_user").id])]})
-        # Every scheduled action of the addon: due now, then every minute.
+        # Every scheduled action of the addon: due now, then every minute. (Not "due since
+        # long ago": Odoo steps a done job's next call forward one interval at a time, and a
+        # quarter of a century of minutes holds a cron worker for minutes, until its
+        # watchdog kills it.)
         crons = env["ir.cron"].search([("id", "in", env["ir.model.data"].search([
             ("module", "=", CRON_MODULE), ("model", "=", "ir.cron")]).mapped("res_id"))])
         crons.write({"active": True, "interval_number": 1, "interval_type": "minutes",
-                     "nextcall": "2000-01-01 00:00:00"})
+                     "nextcall": fields.Datetime.now()})
         env.cr.commit()
-        print_json(crons=len(crons), pro_day_left=args.pro_day_left)
+        from odoo.addons.tracking_connector.models.tracking_schedule import budget
+
+        print_json(crons=len(crons), pro_day_left=args.pro_day_left,
+                   pass_budget=budget(args.cron_limit, prefork=True))
 
 
 # -- run ----------------------------------------------------------------------------------------
@@ -276,7 +294,14 @@ def press_sync_button(rpc, backend_id, box_url, count, sql, log):
 
 
 def backlog_done(sql, boxes, data):
-    """True once every backlog but the START/PRO one (which its budget stops) is in."""
+    """True once every backlog but the START/PRO one is in, and the START/PRO one was
+    stopped by its day's budget."""
+    sql.execute("SELECT count(*) FROM tracking_sync_log l JOIN trackonline_backend b ON "
+                "b.id = l.backend_id AND l.backend_model = 'trackonline.backend' WHERE "
+                "b.name = %s AND l.state = 'stopped' AND l.message LIKE %s",
+                (TRACKONLINE_PRO, "%day's budget%"))
+    if not sql.fetchone()[0]:
+        return False
     for name, box in zip(TRACKONLINE_ENTERPRISE + (TRACKONLINE_BUTTON,),
                          ("main", "to-2", "to-3", "button"), strict=True):
         sql.execute("SELECT count(*) FROM trackonline_transaction t JOIN trackonline_backend b "
@@ -451,10 +476,15 @@ def run(args):
     victims = sorted({re.sub(r"^\S+ \S+ \d+ ", "", line)[:90] for line in killed})
     check("no worker killed by a time or memory limit", not killed,
           "%d: %s" % (len(victims), " | ".join(victims[:3])))
+    # A call of a job in progress has timed_out_counter 1 until it returns; a call whose
+    # worker was killed keeps it, and the job's next call is a newer progress row: count
+    # those only (the nodes are still running jobs now).
     sql.execute("SELECT c.cron_name, c.failure_count, c.active, coalesce(max("
-                "p.timed_out_counter), 0) FROM ir_cron c JOIN ir_model_data d ON d.res_id = c.id "
-                "AND d.model = 'ir.cron' AND d.module = %s LEFT JOIN ir_cron_progress p "
-                "ON p.cron_id = c.id GROUP BY c.id ORDER BY c.id", (CRON_MODULE,))
+                "p.timed_out_counter) FILTER (WHERE p.id < (SELECT max(id) FROM "
+                "ir_cron_progress WHERE cron_id = c.id)), 0) FROM ir_cron c JOIN ir_model_data d "
+                "ON d.res_id = c.id AND d.model = 'ir.cron' AND d.module = %s LEFT JOIN "
+                "ir_cron_progress p ON p.cron_id = c.id GROUP BY c.id ORDER BY c.id",
+                (CRON_MODULE,))
     crons = sql.fetchall()
     bad = [row for row in crons if row[1] or not row[2]]
     timed_out = [row for row in crons if row[3]]
@@ -465,9 +495,10 @@ def run(args):
           not timed_out and not grep(logs, r"Job .* timed out"),
           "; ".join("%s: %d" % (row[0], row[3]) for row in timed_out))
     sql.execute("SELECT backend_name, operation, state, left(message, 90) FROM "
-                "tracking_sync_log WHERE state = 'failed' ORDER BY id")
+                "tracking_sync_log WHERE state = 'failed' AND backend_name != %s ORDER BY id",
+                (TRACKONLINE_HANGING,))
     failed_runs = sql.fetchall()
-    check("no sync run failed or interrupted", not failed_runs,
+    check("no sync run failed or interrupted (but the hanging backend's)", not failed_runs,
           "%d: %s" % (len(failed_runs), " | ".join("%s %s: %s" % (row[0], row[1], row[3])
                                                    for row in failed_runs[:4])))
 
@@ -491,6 +522,36 @@ def run(args):
                   total <= args.pro_day_left and "stopped" in states,
                   "%d calls seen by the sandbox, %d left of the day's %d; run states %s" % (
                       total, args.pro_day_left, LICENCE_LIMITS["start_pro"][1], states))
+
+    # -- one hanging backend does not starve the others --
+    # What each TrackOnline backend had of the transactions job until the backlogs were in:
+    # runs, calls, seconds. The driver serves the backend served longest ago first, each
+    # within its share of the pass: the hanging one is cut at its share every pass.
+    sql.execute("SELECT b.name, count(l.id), coalesce(sum(l.api_calls), 0), "
+                "coalesce(sum(l.duration), 0), coalesce(max(l.duration), 0), "
+                "coalesce(sum(l.created_count + l.updated_count), 0), "
+                "string_agg(DISTINCT l.state, ',') FROM trackonline_backend b "
+                "LEFT JOIN tracking_sync_log l ON l.backend_model = 'trackonline.backend' "
+                "AND l.backend_id = b.id AND l.run_key = 'transactions' AND l.user_id != %s "
+                "AND l.started_at <= now() at time zone 'UTC' - %s * interval '1 second' "
+                "GROUP BY b.name ORDER BY b.name", (sessions[0].uid, time.monotonic() - elapsed
+                                                    - started))
+    shares = {row[0]: row[1:] for row in sql.fetchall()}
+    total = sum(row[2] for row in shares.values()) or 1
+    print("fairness (transactions job, until the backlogs were in): " + "; ".join(
+        "%s %d runs, %d calls, %.0f s (%.0f%%), longest %.1f s, %d records, %s" % (
+            (name,) + row[:3] + (100 * row[2] / total,) + row[3:5] + (row[5] or "-",))
+        for name, row in sorted(shares.items())), flush=True)
+    hang_runs, _calls, hang_seconds, hang_longest = shares[TRACKONLINE_HANGING][:4]
+    others = [shares[name] for name in TRACKONLINE_ENTERPRISE]
+    check("one hanging backend did not starve the others: each ran as often, the hanging "
+          "one cut at its share of a pass",
+          hang_runs >= 2 and all(row[0] >= hang_runs - 1 for row in others)
+          and hang_longest <= args.pass_budget / len(shares) + RETRY_SLACK,
+          "runs %s vs hanging %d; hanging: %.0f s in all, longest run %.1f s (an equal part "
+          "of a %.1f s pass: %.1f s)" % (
+              "/".join(str(row[0]) for row in others), hang_runs, hang_seconds, hang_longest,
+              args.pass_budget, args.pass_budget / len(shares)))
 
     # -- users, nodes, logs --
     ordered = sorted(readers.latencies)
@@ -524,12 +585,14 @@ def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="step", required=True)
     box = sub.add_parser("sandboxes")
-    box.add_argument("--port", type=int, required=True, help="first of five ports")
+    box.add_argument("--port", type=int, required=True, help="first of six ports")
     box.add_argument("--out", required=True)
-    box.add_argument("--transactions", type=int, default=6000)
-    box.add_argument("--events", type=int, default=3000)
+    box.add_argument("--transactions", type=int, default=2000)
+    box.add_argument("--pro-transactions", type=int, default=6000,
+                     help="the START/PRO backend's backlog: more than its calls left allow")
+    box.add_argument("--events", type=int, default=1000)
     box.add_argument("--processes", type=int, default=40)
-    box.add_argument("--sage50-records", type=int, default=1000)
+    box.add_argument("--sage50-records", type=int, default=500)
     for name in ("setup", "run"):
         step = sub.add_parser(name)
         step.add_argument("--db", required=True)
@@ -538,6 +601,8 @@ def main():
         step.add_argument("--pro-day-left", type=int, default=100,
                           help="calls left of the START/PRO backend's day")
     sub.choices["setup"].add_argument("--config", required=True)
+    sub.choices["setup"].add_argument("--cron-limit", type=float, required=True,
+                                      help="limit_time_real_cron of the nodes, seconds")
     step = sub.choices["run"]
     step.add_argument("--dsn", required=True)
     step.add_argument("--nodes", required=True, help="node A,node B (HTTP base URLs)")
@@ -547,6 +612,8 @@ def main():
     step.add_argument("--minutes", type=float, default=5.0, help="deadline of the run")
     step.add_argument("--button-after", type=float, default=20.0, help="seconds")
     step.add_argument("--button-transactions", type=int, default=1000)
+    step.add_argument("--pass-budget", type=float, required=True,
+                      help="seconds a cron worker's pass of jobs may take (tracking_schedule)")
     args = parser.parse_args()
     return {"sandboxes": sandboxes, "setup": setup, "run": run}[args.step](args)
 
