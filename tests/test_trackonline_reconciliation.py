@@ -139,3 +139,39 @@ class TestTrackOnlineReconciliation(SandboxCase):
         run = self.to._sync("reconciliation")
         self.assertEqual(run.log.state, "done", run.log.error_details)
         self.assertEqual(self.sandbox.calls("GET", TRANSACTIONS), 0)
+
+
+@tagged("post_install", "-at_install", "reconciliation_cost")
+class TestReconciliationCost(SandboxCase):
+    """The call cost of one sweep over 10,000 open transactions (docs/reconciliation.rst).
+    Slow (13,334 transactions synced): it runs only with TC_MEASURE_RECONCILIATION=1."""
+
+    sandbox_transactions = 13334  # three in four are open: 10,000 open transactions
+
+    def test_cost_of_a_sweep(self):
+        import logging
+        import os
+
+        if os.environ.get("TC_MEASURE_RECONCILIATION") != "1":
+            self.skipTest("set TC_MEASURE_RECONCILIATION=1 to measure")
+        self.env["trackonline.backend"].search([]).active = False
+        backend = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", self.sandbox.url, name="Cost", licence_tier="enterprise",
+            start_date="2026-01-01", window_days=7, timeout=10, max_pages=100000,
+            reread_share=100))
+        backend._sync("transactions", max_pages=100000)
+        rows = self.sandbox.trackonline.resources["transaction"]
+        open_rows = [row for row in rows if row["statusCode"] != 35]
+        figures = {"open": len(open_rows), "all": len(rows)}
+        self.sandbox.reset_calls()
+        figures["unchanged"] = backend._sync("reconciliation", max_pages=100000).log.api_calls
+        for row in open_rows[::10]:  # one in ten processed since
+            self.sandbox.trackonline.change_transaction(row["id"], statusCode=35)
+        for row in open_rows[5::100]:  # one in a hundred deleted
+            self.sandbox.trackonline.delete_transaction(row["id"])
+        run = backend._sync("reconciliation", max_pages=100000)
+        figures["changed"] = run.log.api_calls
+        figures["marked_deleted"] = self.env["trackonline.transaction"].search_count(
+            [("backend_id", "=", backend.id), ("is_deleted", "=", True)])
+        self.assertEqual(figures["marked_deleted"], len(open_rows[5::100]))
+        logging.getLogger(__name__).info("reconciliation cost: %s", figures)
