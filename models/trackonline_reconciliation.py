@@ -64,8 +64,9 @@ class Reconciliation:
                 if window is None:
                     if state.get("from"):
                         # The sweep is over: the next one starts at the oldest open one.
-                        self.run.page(self.env._("end of the sweep"), lambda: self._set(
-                            {"last": state.get("last") or state.get("since")}))
+                        last = state.get("last") or state.get("since")
+                        self.run.page(self.env._("end of the sweep"),
+                                      lambda last=last: self._set({"last": last}))
                     return True
                 state = window
             self._check_share()
