@@ -24,6 +24,7 @@ only by a window the API returned whole. At the end of a sweep the cursor goes b
 oldest open transaction. See docs/reconciliation.rst for its call cost."""
 
 import json
+import math
 from datetime import datetime, timedelta
 
 from ..clients.base import RateLimited
@@ -33,7 +34,9 @@ from ..mappings.dates import api_datetime, cursor_moment, cursor_text
 
 CURSOR = "reconciliation"
 MOMENTS = ("from", "to", "since", "low", "high", "last")
-MAX_DELETED_NAMED = 20  # transactions named in the run log when marked deleted
+MAX_DELETED_NAMED = 20
+DAY = 86400.0  # seconds: the licence's daily budget is counted per UTC day
+PACE_AHEAD = 3600.0  # seconds of share a run may spend ahead (the scheduled action is hourly)  # transactions named in the run log when marked deleted
 
 
 def reread_open_transactions(backend, run, client, resource, forward_cursor, max_pages):
@@ -163,8 +166,8 @@ class Reconciliation:
 
     def _check_share(self):
         """Raise ``RateLimited`` (the run stops, "call budget spent", and the scheduled
-        action comes back after midnight UTC, when the day's budget is new) when the
-        re-reads of today have made their share of the day's calls."""
+        action is triggered again when more calls are allowed) once the re-reads of today
+        have made the calls their share allows so far (``paced_share``)."""
         per_day = LICENCE_LIMITS[self.backend.licence_tier][1]
         share = int(per_day * self.backend.reread_share / 100)
         now = datetime.utcnow()
@@ -174,14 +177,15 @@ class Reconciliation:
             ("run_key", "=", self.resource.name), ("started_at", ">=", midnight),
             ("id", "!=", self.run.log.id)], ["api_calls"])
         spent = sum(log["api_calls"] for log in earlier) + self.run.stats.calls
-        if spent >= share:
-            tomorrow = midnight + timedelta(days=1)
+        allowed = paced_share(share, (now - midnight).total_seconds())
+        if spent >= allowed:
             raise RateLimited(self.env._(
-                "The re-read's share of today's call budget is spent (%(spent)s of %(share)s "
-                "calls, %(percent)s%% of %(budget)s): it goes on tomorrow from where it "
-                "stopped.", spent=spent, share=share, percent=self.backend.reread_share,
-                budget=per_day),
-                retry_after=int((tomorrow - now).total_seconds()) + 1, status=None)
+                "The re-read's share of the call budget is spent for now (%(spent)s of "
+                "%(allowed)s calls so far today; %(percent)s%% of %(budget)s a day, spread "
+                "over the day): it goes on from where it stopped.", spent=spent,
+                allowed=allowed, percent=self.backend.reread_share, budget=per_day),
+                retry_after=seconds_until_allowed(share, spent, now - midnight),
+                status=None)
 
     # -- the cursor -------------------------------------------------------------------------
 
@@ -195,3 +199,20 @@ class Reconciliation:
         self.env["tracking.cursor"]._set(self.backend, CURSOR, json.dumps(
             {key: cursor_text(value) if key in MOMENTS and value else value
              for key, value in state.items()}))
+
+
+def paced_share(share, seconds_since_midnight):
+    """The calls the re-reads may have made by this moment of the UTC day: ``share`` spread
+    evenly over the day, one hour ahead (an hourly run may spend its hour at once), so that
+    the sweeps are spread over the day instead of spending the share in its first hours."""
+    return min(share, math.ceil(share * (seconds_since_midnight + PACE_AHEAD) / DAY))
+
+
+def seconds_until_allowed(share, spent, since_midnight):
+    """Seconds until ``paced_share`` allows one call more than ``spent`` (midnight UTC
+    when the day's share is spent)."""
+    elapsed = since_midnight.total_seconds()
+    if spent >= share or share <= 0:
+        return int(DAY - elapsed) + 1
+    moment = (spent + 1) * DAY / share - PACE_AHEAD
+    return max(1, int(moment - elapsed) + 1)

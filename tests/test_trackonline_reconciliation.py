@@ -1,9 +1,12 @@
 import json
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
 from ..mappings import trackonline_codes as codes
+from ..models import trackonline_reconciliation as reconciliation
+from ..models.trackonline_reconciliation import paced_share, seconds_until_allowed
 from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
@@ -92,28 +95,41 @@ class TestTrackOnlineReconciliation(SandboxCase):
         self.assertEqual((run.log.created_count, run.log.updated_count), (0, 0))
 
     def test_share_of_the_daily_budget_is_kept_and_the_cursor_resumes(self):
-        self.to.write({"licence_tier": "start_pro", "reread_share": 0.3})  # 3 of 1,000 calls
+        # 6 of 1,000 calls a day, spread over the day: 1 to 6 calls by now, never the 7 pages
+        # the window needs.
+        self.to.write({"licence_tier": "start_pro", "reread_share": 0.6})
         deleted = self.open_remote(1)[0]
         self.sandbox.trackonline.delete_transaction(deleted["id"])
+
+        def allowed():
+            now = datetime.utcnow()
+            return paced_share(6, (now - now.replace(hour=0, minute=0, second=0,
+                                                     microsecond=0)).total_seconds())
+
+        before = allowed()
         run = self.to._sync("reconciliation")
+        calls = self.sandbox.calls("GET", TRANSACTIONS)
         self.assertEqual(run.log.state, "stopped")
-        self.assertIn("share of today's call budget is spent (3 of 3 calls", run.log.message)
-        self.assertEqual(self.sandbox.calls("GET", TRANSACTIONS), 3, "counted by TrackOnline")
-        self.assertEqual(self.cursor()["page"], 4, "the cursor is after the last saved page")
+        self.assertIn("share of the call budget is spent for now (%d of %d calls" % (
+            calls, calls), run.log.message)
+        self.assertTrue(before <= calls <= allowed(), "as many calls as allowed by now, "
+                        "counted by TrackOnline")
+        self.assertEqual(self.cursor()["page"], calls + 1,
+                         "the cursor is after the last saved page")
         self.assertFalse(self.record(deleted).is_deleted,
                          "nothing is marked before its window is read whole")
         # The same day: no call at all.
         run = self.to._sync("reconciliation")
         self.assertEqual((run.log.state, self.sandbox.calls("GET", TRANSACTIONS)),
-                         ("stopped", 3))
-        # The next day (today's runs moved to yesterday): it goes on at page 4.
+                         ("stopped", calls))
+        # The next day (today's runs moved to yesterday): it goes on at the next page.
         self.env["tracking.sync.log"].search([("run_key", "=", "reconciliation")]).write(
             {"started_at": datetime.utcnow() - timedelta(days=1)})
         self.sandbox.trackonline.requests_seen.clear()
         self.to.reread_share = 100
         run = self.to._sync("reconciliation")
         self.assertEqual(run.log.state, "done", run.log.error_details)
-        self.assertEqual(self.sandbox.trackonline.requests_seen[0]["page"], "4")
+        self.assertEqual(self.sandbox.trackonline.requests_seen[0]["page"], str(calls + 1))
         self.assertTrue(self.record(deleted).is_deleted)
 
     def test_stop_after_pages_per_run_then_resume_and_scheduled_action(self):
@@ -131,6 +147,14 @@ class TestTrackOnlineReconciliation(SandboxCase):
         self.assertEqual(self.record(processed).status_code, codes.PROCESSED)
         self.assertEqual(progress.remaining, 0)
         self.assertNotIn("to", self.cursor())
+
+    def test_the_share_is_spread_over_the_day(self):
+        self.assertEqual([paced_share(1000, hour * 3600) for hour in (0, 1, 11, 23, 24)],
+                         [42, 84, 500, 1000, 1000])
+        self.assertEqual(paced_share(0, 50000), 0)
+        self.assertEqual(seconds_until_allowed(1000, 42, timedelta(hours=0)), 1 + int(
+            43 * 86.4 - 3600))
+        self.assertEqual(seconds_until_allowed(1000, 1000, timedelta(hours=23)), 3601)
 
     def test_nothing_to_read_again_costs_nothing(self):
         open_ones = self.env["trackonline.transaction"].search(
@@ -154,6 +178,10 @@ class TestReconciliationCost(SandboxCase):
 
         if os.environ.get("TC_MEASURE_RECONCILIATION") != "1":
             self.skipTest("set TC_MEASURE_RECONCILIATION=1 to measure")
+        # The cost of whole sweeps is measured, not the spreading of the share over the day.
+        unpaced = patch.object(reconciliation, "paced_share", lambda share, _seconds: share)
+        unpaced.start()
+        self.addCleanup(unpaced.stop)
         self.env["trackonline.backend"].search([]).active = False
         backend = self.env["trackonline.backend"].create(backend_values(
             "trackonline", self.sandbox.url, name="Cost", licence_tier="enterprise",
