@@ -87,8 +87,13 @@ class Reconciliation:
 
     def _save_page(self, state, rows):
         """One page saved and stamped, then the cursor after it (in the page's step)."""
-        records = self.backend._import_page(self.run, self.resource, rows)
-        records.write({"reread_at": state["since"]})
+        self.backend._import_page(self.run, self.resource, rows)
+        # Stamped by the ids TrackOnline returned, saved or not: a row the importer could not
+        # read (kept aside, named in the log) is there all the same, never taken for deleted.
+        returned = [str(row["id"]) for row in rows if row.get("id")]
+        self.transactions.search([("backend_id", "=", self.backend.id),
+                                  ("remote_id", "in", returned)]).write(
+            {"reread_at": state["since"]})
         if len(rows) >= PAGE_SIZE:
             following = dict(state, page=state["page"] + 1)
         else:

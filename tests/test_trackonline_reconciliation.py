@@ -51,7 +51,8 @@ class TestTrackOnlineReconciliation(SandboxCase):
         return json.loads(value) if value else None
 
     def test_change_after_the_overlap_reaches_odoo_and_deletion_is_marked(self):
-        moved, processed, deleted = self.open_remote(3)
+        moved, processed, deleted, unreadable = self.open_remote(4)
+        self.sandbox.trackonline.change_transaction(unreadable["id"], transactionItems="oops")
         self.sandbox.trackonline.change_transaction(
             moved["id"], statusCode=30, dateTransactionCounterpart="2026-02-01T12:00:00.000Z",
             transactionItems=[dict(moved["transactionItems"][0], quantity=777)])
@@ -77,7 +78,10 @@ class TestTrackOnlineReconciliation(SandboxCase):
         self.assertTrue(gone.is_deleted)
         self.assertEqual(self.env["trackonline.transaction"].search(
             [("backend_id", "=", self.to.id), ("is_deleted", "=", True)]), gone,
-            "nothing else is taken for deleted")
+            "nothing else is taken for deleted, not even a row that could not be read")
+        self.assertEqual(run.log.skipped_count, 1)
+        self.assertIn("transactionItems: expected a list", run.log.error_details)
+        self.assertFalse(self.record(unreadable).is_deleted)
         # What it asked: the open statuses over the window, then the final statuses over the
         # creation dates of the two that were no longer open, and nothing more.
         seen = self.sandbox.trackonline.requests_seen
