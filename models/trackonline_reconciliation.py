@@ -34,9 +34,9 @@ from ..mappings.dates import api_datetime, cursor_moment, cursor_text
 
 CURSOR = "reconciliation"
 MOMENTS = ("from", "to", "since", "low", "high", "last")
-MAX_DELETED_NAMED = 20
+MAX_DELETED_NAMED = 20  # transactions named in the run log when marked deleted
 DAY = 86400.0  # seconds: the licence's daily budget is counted per UTC day
-PACE_AHEAD = 3600.0  # seconds of share a run may spend ahead (the scheduled action is hourly)  # transactions named in the run log when marked deleted
+PACE_AHEAD = 3600.0  # seconds of share a run may spend ahead (the scheduled action is hourly)
 
 
 def reread_open_transactions(backend, run, client, resource, forward_cursor, max_pages):
