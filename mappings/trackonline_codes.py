@@ -33,6 +33,12 @@ CONDITIONS = [("0", "Unknown"), ("1", "Clean"), ("2", "Dirty"), ("3", "Polluted"
               ("4", "Damaged"), ("5", "Scrap"), UNKNOWN]
 
 PROCESSED = "35"
+CANCELLED = "20"
+# A transaction in one of these statuses never changes again in TrackOnline.
+FINAL_STATUSES = (CANCELLED, PROCESSED)
+# The statuses a transaction may still leave (every listed code but the final ones).
+OPEN_STATUSES = tuple(key for key, _label in TRANSACTION_STATUSES
+                      if key not in FINAL_STATUSES and key != UNKNOWN[0])
 
 
 def code(selection, value, warn=None, what=""):

@@ -82,6 +82,8 @@ class TracklineBackend(models.Model):
         process = run.page(self.env._("process %s", meta["process_id"]),
                            lambda: backend._import_page(run, PROCESSES, [meta]))
         process._download_documents(run, client)
+        if record:
+            process._attach_documents_to_linked_record(run)
         return process
 
     def _import_processes(self, run, client, processes):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mappings import trackline as mapping
+from .tracking_attachment import attach_files
 
 
 class TracklineProcess(models.Model):
@@ -95,6 +96,30 @@ class TracklineProcess(models.Model):
         """Download the documents of these processes that are not downloaded yet."""
         pending = self.document_ids.filtered(lambda doc: doc.state != "downloaded")
         pending._download(run, client)
+
+    def _attach_documents_to_linked_record(self, run):
+        """Give the linked record the downloaded documents it does not hold yet: a process
+        imported earlier (its documents attached to it then) and now linked to another
+        record from that record's Action menu. Nothing is downloaded again; a document the
+        record already holds (same content) is not attached twice."""
+        self.ensure_one()
+        record = self._linked_record()
+        documents = self.document_ids.filtered(
+            lambda doc: doc.state == "downloaded" and doc.attachment_id)
+        if not record or not documents:
+            return
+        held = set(self.env["ir.attachment"].search([
+            ("res_model", "=", record._name), ("res_id", "=", record.id),
+            ("checksum", "in", documents.attachment_id.mapped("checksum"))]).mapped("checksum"))
+        missing = documents.filtered(lambda doc: doc.attachment_id.checksum not in held)
+        if not missing:
+            return
+        with run.step(self.env._("documents of process %(process)s to %(record)s",
+                                 process=self.remote_id, record=record.display_name)):
+            attach_files(record, [(doc.name, doc.attachment_id.raw, doc.mimetype)
+                                  for doc in missing],
+                         description=self.env._("Trackline document of process %s",
+                                                self.remote_id))
 
     # -- buttons ---------------------------------------------------------------------------------
 

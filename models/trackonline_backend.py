@@ -48,6 +48,11 @@ class TrackOnlineBackend(models.Model):
     max_pages = fields.Integer(
         string="Pages per run", default=200, required=True,
         help="A scheduled run stops after this many pages and goes on at its next call.")
+    reread_share = fields.Float(
+        string="Re-read share (%)", default=10.0, required=True,
+        help="At most this share of the licence's daily call budget goes to reading open "
+             "transactions again (the scheduled action \"re-read open transactions\"), so "
+             "that their later changes and deletions in TrackOnline reach Odoo.")
     create_partners = fields.Boolean(
         help="Create a contact for a location that matches none by number, GLN or VAT.")
     result_path = fields.Char(string="Save result path", default=DEFAULT_RESULT_PATH,
@@ -61,6 +66,8 @@ class TrackOnlineBackend(models.Model):
     _sql_constraints = [
         ("window_positive", "CHECK(window_days > 0)", "The window must be at least one day."),
         ("max_pages_positive", "CHECK(max_pages > 0)", "Pages per run must be positive."),
+        ("reread_share_range", "CHECK(reread_share >= 0 AND reread_share <= 100)",
+         "The re-read share is a percentage between 0 and 100."),
     ]
 
     def _compute_counts(self):
@@ -117,6 +124,9 @@ class TrackOnlineBackend(models.Model):
 
     def action_sync_transactions(self):
         return self._run_button("transactions")
+
+    def action_reread_transactions(self):
+        return self._run_button("reconciliation")
 
     def action_sync_balances(self):
         return self._run_button("balances")

@@ -16,6 +16,10 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     message_id = fields.Char(string="Message ID", readonly=True, copy=False, index=True)
     batch_position = fields.Integer(readonly=True, copy=False)
 
+    # The field of the number TrackOnline gives a record sent without one (None: a number
+    # is always sent).
+    _trackonline_number_field = None
+
     def _to_payload(self):
         raise NotImplementedError
 
@@ -33,6 +37,9 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 values = {"send_state": "saved", "send_message": result["message"] or False}
                 if result["id"] and not record.remote_id:
                     values["remote_id"] = str(result["id"])
+                number_field = record._trackonline_number_field
+                if number_field and result["number"] and not record[number_field]:
+                    values[number_field] = str(result["number"])
                 record.write(values)
                 run.count(updated=1)
             else:

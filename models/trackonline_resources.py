@@ -8,6 +8,7 @@ from ..clients.trackonline import CALCULATIONS
 from ..mappings import trackonline as mapping
 from ..mappings.dates import api_datetime
 from .tracking_importer import Resource
+from .trackonline_reconciliation import reread_open_transactions
 
 TX_CURSOR = "transactions"
 IOT_WINDOW_DAYS = 14  # the API's longest window of measurements
@@ -37,6 +38,13 @@ def import_transactions(backend, run, client, resource, max_pages):
     pages = backend._window_pages(TX_CURSOR, _start(backend), fetch, backend.window_days,
                                   backend.overlap_minutes)
     return backend._import(run, resource, pages, TX_CURSOR, max_pages)
+
+
+def import_reconciliation(backend, run, client, resource, max_pages):
+    """The open transactions read again, window after window, behind the transactions
+    sync's cursor and within the backend's share of the day's budget: how a change made in
+    TrackOnline after the overlap reaches Odoo (``models/trackonline_reconciliation.py``)."""
+    return reread_open_transactions(backend, run, client, resource, TX_CURSOR, max_pages)
 
 
 def import_iot_measurements(backend, run, client, resource, max_pages):
@@ -98,6 +106,9 @@ IOT_MEASUREMENTS = Resource("iot_measurements", "trackonline.iot.measurement",
                             endpoint="iot/item/measurement")
 TRANSACTIONS = Resource("transactions", "trackonline.transaction", mapping.TRANSACTION,
                         import_transactions, endpoint="transaction")
+RECONCILIATION = Resource("reconciliation", "trackonline.transaction", mapping.TRANSACTION,
+                          import_reconciliation, endpoint="transaction",
+                          label="open transactions again")
 BALANCES = Resource("balances", "trackonline.balance", mapping.BALANCE, import_once,
                     endpoint="balance")
 BATCH_CALCULATIONS = Resource("batch_calculations", "trackonline.batch.calculation",
@@ -106,4 +117,4 @@ BATCH_CALCULATIONS = Resource("batch_calculations", "trackonline.batch.calculati
 
 RESOURCES = {resource.name: resource for resource in (
     LOCATIONS, ITEM_DEFINITIONS, ITEM_CONFIGURATIONS, UNIQUE_ITEMS, PACKAGING_LABELS,
-    IOT_DEVICES, IOT_MEASUREMENTS, TRANSACTIONS, BALANCES, BATCH_CALCULATIONS)}
+    IOT_DEVICES, IOT_MEASUREMENTS, TRANSACTIONS, RECONCILIATION, BALANCES, BATCH_CALCULATIONS)}

@@ -12,6 +12,7 @@ class TrackOnlineTransaction(models.Model):
     _order = "date_transaction desc, id desc"
     _rec_name = "transaction_number"
     _trackonline_resource = "transaction"
+    _trackonline_number_field = "transaction_number"
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")
@@ -40,7 +41,13 @@ class TrackOnlineTransaction(models.Model):
     created_on = fields.Datetime(readonly=True, index=True)
     modified_on = fields.Datetime(readonly=True)
     processed_on = fields.Datetime(readonly=True)
-    is_deleted = fields.Boolean(string="Deleted in TrackOnline", readonly=True)
+    is_deleted = fields.Boolean(
+        string="Deleted in TrackOnline", readonly=True, tracking=True, index=True,
+        help="TrackOnline says so, or a complete re-read of its creation window no longer "
+             "found it. The record is kept.")
+    reread_at = fields.Datetime(
+        string="Last re-read", readonly=True, copy=False,
+        help="When the re-read of open transactions last found it in TrackOnline.")
     line_ids = fields.One2many("trackonline.transaction.line", "transaction_id", string="Items")
     scan_ids = fields.One2many("trackonline.transaction.scan", "transaction_id",
                                string="Scanned codes",

@@ -84,6 +84,29 @@ class TrackOnlineApi:
         rows.extend(new)
         return new
 
+    def change_transaction(self, transaction_id, **changes):
+        """Change a transaction as a TrackOnline user would after it was created (its
+        ``statusCode``, lines, delivery date...): ``modifiedOn`` moves, ``createdOn`` stays."""
+        row = self._transaction(transaction_id)
+        row.update(changes)
+        if "statusCode" in changes:
+            row["status"] = TX_STATUS.get(row["statusCode"], "Unknown")
+            if row["statusCode"] == 35:
+                row["processedOn"] = iso(datetime.now(UTC))
+        row["modifiedOn"] = iso(datetime.now(UTC))
+        return row
+
+    def delete_transaction(self, transaction_id):
+        """Delete a transaction in TrackOnline: lists leave it out from then on (unless asked
+        with ``IncludeDeleted=true``, where it comes with ``isDeleted``)."""
+        return self.change_transaction(transaction_id, isDeleted=True)
+
+    def _transaction(self, transaction_id):
+        for row in self.resources["transaction"]:
+            if row["id"] == transaction_id:
+                return row
+        raise KeyError("no transaction %s" % transaction_id)
+
     # -- HTTP --
 
     def handle(self, request):
@@ -175,6 +198,8 @@ class TrackOnlineApi:
                 rows = [row for row in rows if _parse_date(row[field]) >= _parse_date(low)]
             if high:
                 rows = [row for row in rows if _parse_date(row[field]) < _parse_date(high)]
+        if request.arg("IncludeDeleted", "false").lower() != "true":
+            rows = [row for row in rows if not row.get("isDeleted")]
         statuses = {int(code) for code in request.args("StatusCode")}
         if statuses:
             rows = [row for row in rows if row["statusCode"] in statuses]
@@ -419,6 +444,10 @@ class TrackOnlineApi:
         if (method, path) == ("POST", "reset"):
             self.reset(body.get("transactions"))
             return json_response({"ok": True})
+        if (method, path) == ("POST", "transaction/change"):
+            return self._control_change(body, self.change_transaction)
+        if (method, path) == ("POST", "transaction/delete"):
+            return self._control_change(body, lambda tx_id, **_: self.delete_transaction(tx_id))
         if (method, path) == ("POST", "per_minute"):
             self.per_minute = body.get("per_minute")
             return json_response({"ok": True})
@@ -427,3 +456,14 @@ class TrackOnlineApi:
                 return json_response({"per_minute": self.per_minute, "rejected": self.rejected,
                                       "minutes": {str(k): v for k, v in self.minutes.items()}})
         raise HttpError(404, {"error": "unknown control route"})
+
+    def _control_change(self, body, change):
+        """``{"id": ..., "changes": {...}}`` or ``{"number": ...}``: change or delete it."""
+        number = body.get("number")
+        transaction_id = body.get("id") or next(
+            (row["id"] for row in self.resources["transaction"]
+             if number and row["transactionNumber"] == number), None)
+        try:
+            return json_response(change(transaction_id, **(body.get("changes") or {})))
+        except KeyError as exc:
+            raise HttpError(404, {"error": str(exc)}) from None

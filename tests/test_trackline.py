@@ -209,6 +209,36 @@ class TestTracklineImport(SandboxCase):
         self.env["trackline.backend"].search([]).linked_model_ids = [(5, 0, 0)]
         self.assertFalse(binding.exists(), "the entry goes when no backend enables it")
 
+    def test_process_imported_before_is_attached_to_each_record_it_is_linked_to(self):
+        """README: from a record's Action menu the wizard links the process to that record
+        and attaches its documents to it, also when the process was imported before."""
+        first, second = self.env["res.partner"].create([{"name": "First customer"},
+                                                        {"name": "Second customer"}])
+        process = self.import_process("10000")
+        downloaded = process.document_ids.filtered(lambda d: d.state == "downloaded")
+        self.assertTrue(downloaded)
+        checksums = sorted(downloaded.attachment_id.mapped("checksum"))
+
+        def attachments(partner):
+            return self.env["ir.attachment"].search([("res_model", "=", "res.partner"),
+                                                     ("res_id", "=", partner.id)])
+
+        self.sandbox.reset_calls()
+        for partner in (first, second, second):
+            again = self.import_process("10000", active_model="res.partner",
+                                        active_id=partner.id, active_ids=[partner.id])
+            self.assertEqual(again, process, "one process, never duplicated")
+            self.assertEqual((process.res_model, process.res_id), ("res.partner", partner.id))
+            self.assertEqual(sorted(attachments(partner).mapped("checksum")), checksums,
+                             "every downloaded document, once")
+        self.assertEqual(sorted(attachments(first).mapped("checksum")), checksums,
+                         "the record linked before keeps its documents")
+        self.assertEqual(attachments(second)[0].raw, self.env["ir.attachment"].search([
+            ("checksum", "=", attachments(second)[0].checksum),
+            ("res_model", "=", "trackline.process")], limit=1).raw)
+        self.assertEqual(self.sandbox.calls("GET", "/trackline/api/track-line/ext/attachment"),
+                         0, "nothing downloaded again")
+
     def test_refresh_buttons_and_server_action(self):
         process = self.import_process("10000")
         self.sandbox.trackline.set_status("10000", "Completed")

@@ -195,6 +195,25 @@ class TestTrackOnline(SandboxCase):
         self.assertTrue(set(saved.mapped("transaction_number")) <= remote_numbers)
         self.assertNotIn("ODOO-007", remote_numbers)
 
+    def test_transaction_sent_without_number_gets_trackonline_s_number(self):
+        self.to._sync("locations")
+        locations = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        draft = self.env["trackonline.transaction"].create({
+            "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+            "from_location_id": locations[0].id, "to_location_id": locations[1].id,
+            "date_transaction": "2026-11-01 10:00:00"})
+        self.assertFalse(draft.transaction_number)
+        draft.action_send()
+        self.to._poll_results()  # 202: still saving
+        self.assertFalse(draft.transaction_number)
+        self.to._poll_results()
+        remote = next(row for row in self.sandbox.trackonline.resources["transaction"]
+                      if row["id"] == draft.remote_id)
+        self.assertEqual(draft.send_state, "saved")
+        self.assertTrue(remote["transactionNumber"].startswith("T-AUTO-"))
+        self.assertEqual(draft.transaction_number, remote["transactionNumber"],
+                         "the number TrackOnline gave, with the save result")
+
     def test_partners_become_locations(self):
         partners = self.env["res.partner"].create([
             {"name": "Greenhouse Almería", "ref": "GH-1", "city": "Almería"},

@@ -72,6 +72,36 @@ def test_filters_reach_the_api(box):
     assert carriers and {row["carrier"]["number"] for row in carriers} <= {"L0001", "L0004"}
 
 
+def test_status_filter_change_and_delete_after_creation(box):
+    """The sandbox lets a test change or delete a transaction after it was created (the
+    re-read of open transactions needs it), by the emulator or its HTTP control routes."""
+    client = make(box)
+    rows = box.trackonline.resources["transaction"]
+    opened = client.page("transaction", dict(WINDOW, StatusCode=[0, 5]))
+    assert opened and {row["statusCode"] for row in opened} <= {0, 5}
+    first = opened[0]
+    control = box.url + "/_sandbox/trackonline/transaction/"
+    try:
+        answer = requests.post(control + "change", timeout=5, json={
+            "id": first["id"], "changes": {"statusCode": 35}})
+        assert answer.status_code == 200 and answer.json()["status"] == "Processed"
+        assert answer.json()["createdOn"] == first["createdOn"], "the creation date stays"
+        assert first["id"] not in {row["id"] for row in client.page(
+            "transaction", dict(WINDOW, StatusCode=[0, 5]))}
+        gone = requests.post(control + "delete", timeout=5,
+                             json={"number": rows[1]["transactionNumber"]})
+        assert gone.json()["isDeleted"] is True
+        listed = [row["id"] for row in client.pages("transaction", WINDOW)
+                  for row in row[1]]
+        assert rows[1]["id"] not in listed and len(listed) == 119
+        flagged = client.page("transaction", dict(WINDOW, IncludeDeleted="true"))
+        assert any(row["id"] == rows[1]["id"] and row["isDeleted"] for row in flagged)
+        assert requests.post(control + "delete", timeout=5,
+                             json={"id": "nope"}).status_code == 404
+    finally:
+        box.trackonline.reset(transactions=120)
+
+
 def test_save_in_batches_and_poll(box):
     client = make(box)
     records = [{"number": "N%03d" % n, "name": "New %d" % n, "type": "Customer"}
