@@ -94,7 +94,7 @@ class TracklineProcess(models.Model):
     def _download_documents(self, run, client):
         """Download the documents of these processes that are not downloaded yet."""
         pending = self.document_ids.filtered(lambda doc: doc.state != "downloaded")
-        pending._download(run, client)
+        pending._to_download()._download(run, client)
 
     # -- buttons ---------------------------------------------------------------------------------
 
