@@ -7,6 +7,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..models.tracking_failed_unit import BACKOFF, MAX_ATTEMPTS_PARAM, next_attempt_at
 from ..sandbox.backends import backend_values
@@ -17,13 +18,16 @@ TX_PATH = "/trackonline/api/v1/transaction"
 
 
 def _rows(data):
-    return data if isinstance(data, list) else next(
-        value for value in data.values() if isinstance(value, list))
+    if isinstance(data, dict):
+        return next((value for value in data.values() if isinstance(value, list)), [])
+    return data if isinstance(data, list) else []
 
 
 def _second_row(change):
     def rewrite(data):
-        change(_rows(data)[1])
+        rows = _rows(data)
+        if len(rows) > 1:
+            change(rows[1])
         return data
     return rewrite
 
@@ -122,7 +126,8 @@ class TestKeptRows(KeptUnitsCase):
             row["transactionItems"][0]["quantity"] = 10 ** 12
 
         self.sandbox.add_fault(TX_PATH, rewrite=_second_row(huge_quantity))
-        log = self.to._sync("transactions").log
+        with mute_logger("odoo.sql_db"):  # the page's INSERT that PostgreSQL refuses
+            log = self.to._sync("transactions").log
         self.assertEqual(log.state, "warning", log.error_details)
         self.assertEqual(len(self.transactions()), len(remote) - 1)
         unit = self.units(self.to, "transactions")
