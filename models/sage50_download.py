@@ -26,8 +26,8 @@ class Sage50Download(models.Model):
     scope = fields.Char(required=True, readonly=True)
     url = fields.Char(readonly=True)
     state = fields.Selection([("pending", "New file to download"), ("done", "Imported"),
-                              ("warning", "Imported with warnings"), ("failed", "Failed")], default="pending", required=True,
-                             readonly=True, index=True)
+                              ("warning", "Imported with warnings"), ("failed", "Failed")],
+                             default="pending", required=True, readonly=True, index=True)
     notified_at = fields.Datetime(readonly=True)
     downloaded_at = fields.Datetime(readonly=True)
     record_count = fields.Integer(readonly=True)

@@ -111,7 +111,8 @@ class TracklineBackend(models.Model):
         documents._download(run, client)
         rest = units.filtered(lambda unit: unit.remote_key not in documents.mapped("remote_id"))
         if rest:
-            super()._retry_other(run, client, rest)
+            return super()._retry_other(run, client, rest)
+        return None
 
     # -- Action menu bindings ------------------------------------------------------------------
 

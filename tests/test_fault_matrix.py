@@ -10,7 +10,7 @@ import json
 import os
 import re
 
-from odoo import fields
+from odoo.fields import Datetime
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
@@ -189,7 +189,7 @@ class TestFaultMatrix(SandboxCase):
         """As if the backoff's wait had passed: the kept units are tried by the next run."""
         self.env["tracking.failed.unit"].search([
             ("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
-            ("state", "=", "retry")]).write({"next_attempt": fields.Datetime.now()})
+            ("state", "=", "retry")]).write({"next_attempt": Datetime.now()})
 
     def _next(self):
         type(self).seq += 1
