@@ -151,13 +151,14 @@ class TrackingImporter(models.AbstractModel):
         try:
             missing = entity.missing(row)
             if missing:
-                text = self.env._("%(what)s without %(keys)s: %(row)s",
+                text = self.env._("%(what)s without %(keys)s skipped, kept to retry: %(row)s",
                                   what=entity.description, keys=" or ".join(missing),
                                   row=excerpt(row))
             else:
                 return entity.read(row, run.warn)
         except RowError as exc:
-            text = self.env._("%(what)s %(key)s has a value of the wrong type (%(error)s)",
+            text = self.env._("%(what)s %(key)s with a value of the wrong type skipped, kept "
+                              "to retry (%(error)s)",
                               what=entity.description, key=row_key(entity, row),
                               error=str(exc))
         self._keep_row(run, resource, row, text)
