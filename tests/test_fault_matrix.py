@@ -231,6 +231,9 @@ class TestFaultMatrix(SandboxCase):
         out = os.environ.get("TC_FAULT_MATRIX_OUT")
         for system, (factory, run, path, model, fields, skip, faults) in self.SYSTEMS.items():
             clean_backend = getattr(self, factory)()
+            # Every run of the matrix comes after the wait of the kept units (the documents
+            # the import kept, empty or too large, are tried again by each run).
+            self._kept_units_due(clean_backend)
             log = run(self, clean_backend)
             # "warning" where the seeded data holds bad items (Trackline's empty file)
             self.assertIn(log.state, ("done", "warning"), log.error_details)
@@ -254,6 +257,7 @@ class TestFaultMatrix(SandboxCase):
         options.setdefault("times", 1)
         self.sandbox.clear_faults()
         self.sandbox.add_fault(path, skip=skip, **options)
+        self._kept_units_due(backend)
         log = run(self, backend)  # 1. the cron's method returns normally
         self.sandbox.clear_faults()
         self.assertIn(log.state, ("done", "warning", "failed", "stopped"))
@@ -273,7 +277,9 @@ class TestFaultMatrix(SandboxCase):
         # with no duplicate
         self._kept_units_due(backend)
         again = run(self, backend)
-        self.assertEqual(again.state, clean_end[0], again.error_details)
+        # a known gap's kept record fails again at its retry: "Done with warnings"
+        self.assertIn(again.state, (clean_end[0], "warning") if gap else (clean_end[0],),
+                      again.error_details)
         records, final = self._snapshot(model, backend, fields)
         self.assertEqual(len(set(records.mapped("remote_id"))), len(records), "no duplicate")
         if gap:
