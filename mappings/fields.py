@@ -55,11 +55,19 @@ class Kind:
         return value if value not in (None, False, "") else None
 
 
+# The longest text a remote value may hold (names, references, notes): a longer one is a
+# fault of the remote, and its row is kept aside rather than saved.
+MAX_TEXT = 100_000
+
+
 class Text(Kind):
     def read(self, value, key, warn):
         if value is None or value == "" or value is False:
             return False
         if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                raise RowError("%s: text of %d characters, more than the %d expected"
+                               % (key, len(value), MAX_TEXT))
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)

@@ -3,6 +3,7 @@ from . import tracking_sync_log
 from . import tracking_cursor
 from . import tracking_token
 from . import tracking_rate_counter
+from . import tracking_failed_unit
 from . import tracking_importer
 from . import tracking_backend_mixin
 from . import tracking_binding_mixin

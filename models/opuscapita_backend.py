@@ -128,9 +128,14 @@ class OpusCapitaBackend(models.Model):
             if not once:
                 run.exclusive(EVENTS.name)
             client = self._make_client(run.stats)
-            import_events(self, run, client, EVENTS, max_pages or self.max_pages,
-                          period=(date_from, date_to) if once else None, overrides=overrides)
+            if once or self._retry_kept(run, client, EVENTS):
+                import_events(self, run, client, EVENTS, max_pages or self.max_pages,
+                              period=(date_from, date_to) if once else None,
+                              overrides=overrides)
         return run
+
+    def _kept_resources(self):
+        return {EVENTS.name: EVENTS}
 
     def action_sync_events(self):
         run = self._sync_events()

@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from ..clients.base import ApiError
 from ..clients.sage50 import DEFAULT_KEY_HEADER, Sage50Client
 from ..mappings.sage50 import customer_record, process_record
+from .sage50_download import CUSTOMERS
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_sync_log import read_committed
 
@@ -318,8 +319,23 @@ class Sage50Backend(models.Model):
 
     @api.model
     def _cron_downloads(self):
+        """The new files of each backend, and those (and the customers) kept after a failure
+        whose next attempt has come."""
         for backend in self.search([]):
-            pending = self.env["sage50.download"].search([("backend_id", "=", backend.id),
-                                                          ("state", "=", "pending")])
-            if pending:
+            due = self.env["tracking.failed.unit"]._due(backend)
+            pending = self.env["sage50.download"].search([
+                ("backend_id", "=", backend.id), "|", ("state", "=", "pending"),
+                "&", ("state", "=", "failed"),
+                ("scope", "in", due.filtered(lambda unit: unit.kind == "file"
+                                             ).mapped("remote_key"))])
+            if pending or due:
                 pending._fetch(backend)
+
+    def _kept_resources(self):
+        return {CUSTOMERS.name: CUSTOMERS}
+
+    def _retry_other(self, run, client, units):
+        """Scope files kept after a failed download or read: downloaded again."""
+        downloads = self.env["sage50.download"].search([
+            ("backend_id", "=", self.id), ("scope", "in", units.mapped("remote_key"))])
+        downloads._fetch_files(run, client, self)

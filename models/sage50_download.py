@@ -2,13 +2,15 @@ import json
 
 from odoo import fields, models
 
-from ..clients.base import RemoteDataError
+from ..clients.base import ApiError, AuthError, RateLimited, RemoteDataError
 from ..mappings import sage50 as mapping
 from .tracking_attachment import attach_files
 from .tracking_importer import Resource
 
 # The customers of a Customers scope file, imported into contacts (``sage50.partner``).
 CUSTOMERS = Resource("Customers", "sage50.partner", mapping.CUSTOMER)
+# The resource name of a scope file kept to retry (``tracking.failed.unit``; key: the scope).
+FILE_UNIT = "scope file"
 
 
 class Sage50Download(models.Model):
@@ -24,8 +26,8 @@ class Sage50Download(models.Model):
     scope = fields.Char(required=True, readonly=True)
     url = fields.Char(readonly=True)
     state = fields.Selection([("pending", "New file to download"), ("done", "Imported"),
-                              ("failed", "Failed")], default="pending", required=True,
-                             readonly=True, index=True)
+                              ("warning", "Imported with warnings"), ("failed", "Failed")],
+                             default="pending", required=True, readonly=True, index=True)
     notified_at = fields.Datetime(readonly=True)
     downloaded_at = fields.Datetime(readonly=True)
     record_count = fields.Integer(readonly=True)
@@ -56,34 +58,65 @@ class Sage50Download(models.Model):
         return self.backend_id[:1]._notify_logs(self.env._("Sage 50 scope files"), logs)
 
     def _fetch(self, backend):
-        """Download each pending file, keep it as an attachment, and import Customers into
-        contacts; a file that cannot be read is kept, marked failed, and touches nothing."""
+        """Download each of these files, keep it as an attachment, and import Customers into
+        contacts, after the kept customers and files whose next attempt has come. Each file
+        alone: one that cannot be downloaded or read is marked failed and kept to retry; a
+        customer that cannot be imported is kept, and the others are imported."""
         with backend._sync_run(self.env._("download scope files")) as run:
             run.exclusive("downloads")
             client = backend._make_client(run.stats)
-            for download in self:
-                content = client.download(download.url, backend.max_file_size * 1024 * 1024)
-                with run.step(download.scope):
-                    attachment = attach_files(download, [("%s.json" % download.scope, content,
-                                                          None)])
-                    download.attachment_id.unlink()
-                    download.write({"attachment_id": attachment.id,
-                                    "downloaded_at": fields.Datetime.now()})
-                with run.step(download.scope):
-                    try:
-                        records = _records(content)
-                    except RemoteDataError as exc:
-                        download.write({"state": "failed", "message": exc.message[:250]})
-                        run.count(failed=1)
-                        run.error("%s: %s" % (download.scope, exc.message))
-                        continue
-                    if download.scope == CUSTOMERS.name:
-                        backend._import_page(run, CUSTOMERS, records)
-                    else:
-                        run.count(skipped=len(records))
-                    download.write({"state": "done", "record_count": len(records),
-                                    "message": False})
+            if backend._retry_kept(run, client, CUSTOMERS):
+                self._fetch_files(run, client, backend)
         return run
+
+    def _fetch_files(self, run, client, backend):
+        units = self.env["tracking.failed.unit"]
+        for download in self:
+            if run.out_of_time():
+                run.more = True
+                return
+            kept = run.kept
+            with run.step(download.scope):
+                try:
+                    content = client.download(download.url,
+                                              backend.max_file_size * 1024 * 1024)
+                except (RateLimited, AuthError):
+                    raise
+                except ApiError as exc:
+                    download._failed(run, exc.message, None)
+                    continue
+                attachment = attach_files(download, [("%s.json" % download.scope, content,
+                                                      None)])
+                download.attachment_id.unlink()
+                download.write({"attachment_id": attachment.id,
+                                "downloaded_at": fields.Datetime.now()})
+                try:
+                    records = _records(content)
+                except RemoteDataError as exc:
+                    download._failed(run, exc.message, content)
+                    continue
+                if download.scope == CUSTOMERS.name:
+                    backend._import_page(run, CUSTOMERS, records)
+                else:
+                    run.count(skipped=len(records))
+                kept = run.kept - kept
+                download.write({
+                    "state": "warning" if kept else "done", "record_count": len(records),
+                    "message": kept and self.env._(
+                        "%s records could not be imported: kept to retry (Logs > Items to "
+                        "Retry).", kept)})
+                units._resolve(backend, FILE_UNIT, [download.scope])
+
+    def _failed(self, run, message, content):
+        """This file could not be downloaded or read: marked failed, kept to retry."""
+        self.write({"state": "failed", "message": message[:250]})
+        run.count(failed=1)
+        text = "%s: %s" % (self.scope, message)
+        run.error(text)
+        self.env["tracking.failed.unit"]._keep(
+            run, FILE_UNIT, self.scope, {"scope": self.scope, "url": self.url,
+                                         "content": (content or b"")[:2000]},
+            text, kind="file")
 
 
 def _records(content):

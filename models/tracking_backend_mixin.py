@@ -100,6 +100,43 @@ class TrackingBackendMixin(models.AbstractModel):
         finally:
             run.close()
 
+    # -- kept units (``tracking.failed.unit``) ----------------------------------------------
+
+    def _kept_resources(self):
+        """The resources (name -> ``Resource``) whose kept rows this backend tries again."""
+        return {}
+
+    def _retry_units(self, units):
+        """One run that tries ``units`` of this backend again now (the "Retry now" button):
+        kept rows through their resource, other units through ``_retry_other``."""
+        self.ensure_one()
+        with self._sync_run(self.env._("retry kept items")) as run:
+            names = set(units.mapped("resource"))
+            if len(names) == 1:
+                run.exclusive(names.pop())  # not at the same time as that sync
+            client = self._make_client(run.stats)
+            resources = self._kept_resources()
+            rows = units.filtered(lambda unit: unit.kind == "row"
+                                  and unit.resource in resources)
+            for name in sorted(set(rows.mapped("resource"))):
+                self._retry_kept(run, client, resources[name],
+                                 rows.filtered(lambda unit, n=name: unit.resource == n))
+            if units - rows:
+                self._retry_other(run, client, units - rows)
+        return run
+
+    def _retry_other(self, run, client, units):
+        """Try again units that are not rows of a resource (documents, files)."""
+        run.error(self.env._("%s: this backend cannot try these items again.",
+                             ", ".join(units.mapped("display_name"))))
+
+    def action_view_failed_units(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_tracking_failed_unit")
+        action["domain"] = [("backend_model", "=", self._name), ("backend_id", "=", self.id)]
+        return action
+
     def action_test_connection(self):
         self.ensure_one()
         with self._sync_run("test connection") as run:

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..clients.trackonline import LICENCE_LIMITS
+from .tracking_failed_unit import OPEN_STATES
 
 # The backends shown on the dashboard, in the order of their cards.
 BACKEND_MODELS = ("trackline.backend", "trackonline.backend", "opuscapita.backend",
@@ -83,8 +84,8 @@ class TrackingDashboard(models.Model):
     calls_budget = fields.Integer(string="Daily call budget", compute="_compute_figures",
                                   help="0: the API sets no budget the connector knows of.")
     error_count = fields.Integer(string="Open errors", compute="_compute_figures",
-                                 help="Failed runs of the last 24 hours, records in error and "
-                                      "open activities.")
+                                 help="Failed runs of the last 24 hours, items kept to retry, "
+                                      "records in error and open activities.")
     error_summary = fields.Char(string="Open errors in", compute="_compute_figures")
 
     def init(self):
@@ -112,6 +113,7 @@ class TrackingDashboard(models.Model):
         recent_failures = self._recent_failures(keys)
         records = self._main_record_counts(keys)
         errors = self._record_errors(keys)
+        kept = self._kept_units(keys)
         calls = self._calls_today(keys)
         budgets = self._budgets(keys)
         labels = self._record_labels()
@@ -128,8 +130,9 @@ class TrackingDashboard(models.Model):
             card.calls_budget = budgets.get(key, 0)
             sources = errors.get(key, {})
             failed_runs = recent_failures.get(key, 0)
-            card.error_count = sum(sources.values()) + failed_runs
-            parts = ([self.env._("Failed runs: %s", failed_runs)] if failed_runs else []) + [
+            card.error_count = sum(sources.values()) + failed_runs + kept.get(key, 0)
+            parts = ([self.env._("Failed runs: %s", failed_runs)] if failed_runs else []) + (
+                [self.env._("Items to retry: %s", kept[key])] if kept.get(key) else []) + [
                 "%s: %s" % (self.env[model]._description, count)
                 for model, count in sources.items()]
             card.error_summary = ", ".join(parts)
@@ -166,6 +169,17 @@ class TrackingDashboard(models.Model):
                  ("backend_id", "in", [bid for m, bid in keys if m == model]),
                  ("state", "=", "failed"), ("started_at", ">=", since)],
                 ["backend_id"], ["__count"])
+            result.update({(model, bid): count for bid, count in groups})
+        return result
+
+    def _kept_units(self, keys):
+        """Open kept units (``tracking.failed.unit``) per backend, with the user's rights."""
+        result = {}
+        for model in {model for model, _bid in keys}:
+            groups = self.env["tracking.failed.unit"]._read_group(
+                [("backend_model", "=", model),
+                 ("backend_id", "in", [bid for m, bid in keys if m == model]),
+                 ("state", "in", OPEN_STATES)], ["backend_id"], ["__count"])
             result.update({(model, bid): count for bid, count in groups})
         return result
 
@@ -280,9 +294,16 @@ class TrackingDashboard(models.Model):
             self.env._("%s: runs of today", backend.display_name))
 
     def action_open_errors(self):
-        """The list behind the "Open errors" figure: the failed runs of the last 24 hours
-        when there are only those, else the records in error (the model with the most)."""
+        """The list behind the "Open errors" figure: the items kept to retry when there are
+        any; else the failed runs of the last 24 hours when there are only those, else the
+        records in error (the model with the most)."""
         backend = self._backend()
+        if self._kept_units({(backend._name, backend.id)}):
+            return self._window(
+                "tracking_connector.action_tracking_failed_unit",
+                [("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
+                 ("state", "in", OPEN_STATES)],
+                self.env._("%s: items to retry", backend.display_name))
         sources = self._record_errors({(backend._name, backend.id)}).get(
             (backend._name, backend.id), {})
         if not sources:

@@ -15,8 +15,11 @@ from datetime import datetime, timedelta
 
 from odoo import models
 
+from ..clients.base import ApiError, AuthError, RateLimited
 from ..mappings.dates import cursor_moment, cursor_text
-from ..mappings.fields import Entity, Ref, RowError
+from ..mappings.fields import Entity, Ref, RowError, dig
+from .tracking_failed_unit import key_without_id
+from .tracking_sync_log import error_text, row_by_row
 
 ROW_EXCERPT = 200
 
@@ -37,6 +40,9 @@ class Resource:
     importer: object = None
     endpoint: str = None
     label: str = None
+    # ``refetch(backend, client, resource, remote_key, row_as_kept)`` -> rows: one record
+    # read again by its key, for the retry of a kept row; None: the kept row is saved again.
+    refetch: object = None
 
     @property
     def title(self):
@@ -84,38 +90,140 @@ class TrackingImporter(models.AbstractModel):
 
     def _import_page(self, run, resource, rows, cursor_key=None, cursor=None):
         """One page: rows -> values -> references -> upsert -> after-save hook -> cursor.
-        Returns the records saved, in the order of the rows read."""
-        model = self.env[resource.model]
-        values_list, kept = [], []
-        for row in rows:
-            values = self._read_row(run, resource, row)
-            if values is not None:
-                values_list.append(values)
-                kept.append(row)
-        values_list = model._import_prepare(self, run, self._resolve_refs(run, values_list))
-        records, created, updated = model._upsert(self, values_list)
-        run.count(created=created, updated=updated)
-        model._import_after_save(self, run, records, kept)
+        Returns the records saved, in the order of the rows read.
+
+        A row that cannot be read, and a row that cannot be saved, is kept
+        (``tracking.failed.unit``) in the same step as the page and its cursor: the cursor
+        passes a failed row only once it is kept. When the page as a whole fails at save (a
+        constraint, a value the database refuses, an error of a hook), its rows are saved
+        one by one, each in a savepoint, and those that fail are kept: one bad record never
+        blocks its page."""
+        counts = run.counts()
+        try:
+            with self.env.cr.savepoint():
+                records = self._save_rows(run, resource, rows)
+        except Exception as exc:  # noqa: BLE001 - filtered by row_by_row()
+            if not row_by_row(exc) or not rows:
+                raise
+            run.restore(counts)
+            records = self._save_one_by_one(run, resource, rows)
         if cursor_key:
             self.env["tracking.cursor"]._set(self, cursor_key, cursor)
         return records
 
+    def _save_rows(self, run, resource, rows):
+        model = self.env[resource.model]
+        values_list, read = [], []
+        for row in rows:
+            values = self._read_row(run, resource, row)
+            if values is not None:
+                values_list.append(values)
+                read.append(row)
+        values_list = model._import_prepare(self, run, self._resolve_refs(run, values_list))
+        records, created, updated = model._upsert(self, values_list)
+        run.count(created=created, updated=updated)
+        model._import_after_save(self, run, records, read)
+        if records:
+            self.env["tracking.failed.unit"]._resolve(self, resource.name,
+                                                      records.mapped("remote_id"))
+        return records
+
+    def _save_one_by_one(self, run, resource, rows):
+        records = self.env[resource.model]
+        for row in rows:
+            counts = run.counts()
+            try:
+                with self.env.cr.savepoint():
+                    records |= self._save_rows(run, resource, [row])
+            except Exception as exc:  # noqa: BLE001 - filtered by row_by_row()
+                if not row_by_row(exc):
+                    raise
+                run.restore(counts)
+                self._keep_row(run, resource, row, self.env._(
+                    "%(what)s %(key)s could not be saved: %(error)s",
+                    what=resource.entity.description, key=row_key(resource.entity, row),
+                    error=error_text(exc)))
+        return records
+
     def _read_row(self, run, resource, row):
-        """The values of one row, or None when it cannot be saved (counted, named)."""
+        """The values of one row, or None when it cannot be read (kept, counted, named)."""
         entity = resource.entity
-        missing = entity.missing(row)
-        if missing:
-            run.skip_row(self.env._("%(what)s without %(keys)s skipped: %(row)s",
-                                    what=entity.description, keys=" or ".join(missing),
-                                    row=excerpt(row)))
-            return None
         try:
-            return entity.read(row, run.warn)
+            missing = entity.missing(row)
+            if missing:
+                text = self.env._("%(what)s without %(keys)s skipped, kept to retry: %(row)s",
+                                  what=entity.description, keys=" or ".join(missing),
+                                  row=excerpt(row))
+            else:
+                return entity.read(row, run.warn)
         except RowError as exc:
-            run.skip_row(self.env._("%(what)s with a value of the wrong type skipped "
-                                    "(%(error)s): %(row)s", what=entity.description,
-                                    error=str(exc), row=excerpt(row)))
-            return None
+            text = self.env._("%(what)s %(key)s with a value of the wrong type skipped, kept "
+                              "to retry (%(error)s)",
+                              what=entity.description, key=row_key(entity, row),
+                              error=str(exc))
+        self._keep_row(run, resource, row, text)
+        return None
+
+    def _keep_row(self, run, resource, row, text):
+        """A row that cannot be saved: counted as skipped, named in the log, kept to be
+        tried again."""
+        run.skip_row(text)
+        self.env["tracking.failed.unit"]._keep(run, resource.name,
+                                               row_key(resource.entity, row), row, text)
+
+    # -- kept rows tried again ---------------------------------------------------------------
+
+    def _retry_kept(self, run, client, resource, units=None):
+        """Try again, each in a step of its own, the kept rows of ``resource`` whose next
+        attempt has come (or ``units``): the record read again by its key when the
+        resource can (``Resource.refetch``), else the row as kept, through the same mapping
+        and upsert, with no cursor. A row saved marks its unit done; one that fails again
+        counts an attempt and waits longer. Stops when the run's time is up."""
+        unit_model = self.env["tracking.failed.unit"]
+        if units is None:
+            units = unit_model._due(self, resource.name, kind="row")
+        for unit in units:
+            if run.out_of_time():
+                run.more = True
+                return False
+            attempts = unit.attempts
+            label = self.env._("retry of %(what)s %(key)s", what=resource.entity.description,
+                               key=unit.remote_key)
+            with run.step(label):
+                rows = self._rows_to_retry(run, client, resource, unit)
+                if rows is None:
+                    continue
+                self._import_page(run, resource, rows)
+                if unit.state in ("retry", "failed") and unit.attempts == attempts:
+                    unit._mark_done()  # saved under another key (a row kept without id)
+        return True
+
+    def _rows_to_retry(self, run, client, resource, unit):
+        """The rows a retry of ``unit`` saves; None when it failed again (kept again)."""
+        try:
+            row = json.loads(unit.payload or "null")
+        except ValueError:
+            row = None
+        if resource.refetch:
+            try:
+                rows = resource.refetch(self, client, resource, unit.remote_key, row)
+            except (RateLimited, AuthError):
+                raise
+            except ApiError as exc:
+                rows, text = None, exc.message
+            else:
+                text = self.env._("%(what)s %(key)s is no longer found remotely",
+                                  what=resource.entity.description, key=unit.remote_key)
+            if rows:
+                return rows
+        elif isinstance(row, dict):
+            return [row]
+        else:
+            text = self.env._("the kept row cannot be read again")
+        run.error(text)
+        unit_model = self.env["tracking.failed.unit"]
+        unit_model._keep(run, resource.name, unit.remote_key, row, text)
+        return None
 
     def _resolve_refs(self, run, values_list):
         """Replace every ``Ref`` in ``values_list`` (top level, line commands and many2many
@@ -215,3 +323,14 @@ def _walk_refs(values_list):
 
 def excerpt(row):
     return str(row)[:ROW_EXCERPT]
+
+
+def row_key(entity, row):
+    """The remote key of a row, as its kept unit is named: its id, else a digest of it."""
+    try:
+        key = dig(row, entity.remote_id) if entity.remote_id and isinstance(row, dict) else None
+    except RowError:
+        key = None
+    if isinstance(key, (str, int)) and not isinstance(key, bool) and str(key).strip():
+        return str(key)[:200]
+    return key_without_id(row)

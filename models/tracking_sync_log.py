@@ -45,7 +45,7 @@ class TrackingSyncLog(models.Model):
     ended_at = fields.Datetime(readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, aggregator="sum")
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("warning", "Done with errors"),
+        [("running", "Running"), ("done", "Done"), ("warning", "Done with warnings"),
          ("stopped", "Stopped: call budget spent"),
          ("busy", "Skipped: the same sync was running"), ("failed", "Failed")],
         default="running", required=True, readonly=True, index=True)
@@ -53,6 +53,11 @@ class TrackingSyncLog(models.Model):
     updated_count = fields.Integer(string="Updated", readonly=True)
     skipped_count = fields.Integer(string="Skipped", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
+    kept_count = fields.Integer(string="Kept to retry", readonly=True,
+                                help="Items this run could not save or send, kept to be "
+                                     "tried again (Logs > Items to Retry).")
+    failed_unit_ids = fields.One2many("tracking.failed.unit", "log_id",
+                                      string="Items kept to retry")
     api_calls = fields.Integer(string="API calls", readonly=True)
     rate_limited_count = fields.Integer(string="Calls refused (too many requests)",
                                         readonly=True,
@@ -73,6 +78,14 @@ class TrackingSyncLog(models.Model):
         for log in self:
             log.display_name = "%s: %s (%s)" % (log.backend_name or "", log.operation or "",
                                                 fields.Datetime.to_string(log.started_at) or "")
+
+    def action_open_failed_units(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_tracking_failed_unit")
+        action["domain"] = [("log_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def action_open_backend(self):
         self.ensure_one()
@@ -104,6 +117,7 @@ class SyncRun:
         self.env = backend.env
         self.stats = CallStats()
         self.created = self.updated = self.skipped = self.failed = 0
+        self.kept = 0  # units kept to retry (``tracking.failed.unit``)
         self.errors = []
         self.fatal = None
         self.rate_limited = False
@@ -193,6 +207,16 @@ class SyncRun:
         self.skipped += skipped
         self.failed += failed
 
+    def counts(self):
+        """The counts and error lines so far, to be put back with ``restore`` when the work
+        they count is rolled back."""
+        return (self.created, self.updated, self.skipped, self.failed, self.kept,
+                len(self.errors))
+
+    def restore(self, counts):
+        (self.created, self.updated, self.skipped, self.failed, self.kept, lines) = counts
+        del self.errors[lines:]
+
     def skip_row(self, text):
         """A remote row that cannot be saved: counted as skipped, named in the log."""
         self.skipped += 1
@@ -241,7 +265,7 @@ class SyncRun:
         dropped, and the page saved again on fresh data, at most ``PAGE_ATTEMPTS`` times.
         Everything before it is committed already: only this page is redone."""
         for attempt in range(1, PAGE_ATTEMPTS + 1):
-            counts = (self.created, self.updated, self.skipped, self.failed, len(self.errors))
+            counts = self.counts()
             try:
                 with self.step(label, fatal=True):
                     result = save()
@@ -249,8 +273,7 @@ class SyncRun:
             except psycopg2.Error as exc:
                 if exc.pgcode not in CLASH_PGCODES or attempt == PAGE_ATTEMPTS or testing():
                     raise
-                self.created, self.updated, self.skipped, self.failed, kept = counts
-                del self.errors[kept:]
+                self.restore(counts)
                 _logger.warning("%s %s, %s: rows written by another worker at the same time "
                                 "(%s); doing the page again", self.backend.display_name,
                                 self.log.operation, label, type(exc).__name__)
@@ -278,7 +301,7 @@ class SyncRun:
         log of a run killed midway still tells what it saved."""
         self.log.write({"created_count": self.created, "updated_count": self.updated,
                         "skipped_count": self.skipped, "failed_count": self.failed,
-                        "api_calls": self.stats.calls,
+                        "kept_count": self.kept, "api_calls": self.stats.calls,
                         "rate_limited_count": self.stats.rate_limited})
 
     def fail(self, exc):
@@ -307,9 +330,13 @@ class SyncRun:
     def close(self):
         end = fields.Datetime.now()
         state = ("busy" if self.busy else "stopped" if self.rate_limited
-                 else "failed" if self.fatal else "warning" if self.failed else "done")
+                 else "failed" if self.fatal else "warning" if self.failed or self.kept
+                 else "done")
         summary = self.fatal or self.message or (
             COUNTS_FORMAT % (self.created, self.updated, self.skipped, self.failed))
+        if self.kept and not self.fatal:
+            summary = self.env._("%(summary)s; %(count)s kept to retry", summary=summary,
+                                 count=self.kept)
         self.log.write({
             "ended_at": end,
             # Measured, not from the datetimes (stored to the second: 0.00 for short runs).
@@ -319,6 +346,7 @@ class SyncRun:
             "updated_count": self.updated,
             "skipped_count": self.skipped,
             "failed_count": self.failed,
+            "kept_count": self.kept,
             "api_calls": self.stats.calls,
             "rate_limited_count": self.stats.rate_limited,
             "message": mask(summary)[:500],
@@ -342,6 +370,19 @@ def error_text(exc):
     if isinstance(exc, (UserError, ValidationError)):
         return mask(exc.args[0] if exc.args else str(exc))
     return mask("%s: %s" % (type(exc).__name__, exc))
+
+
+def row_by_row(exc):
+    """Whether a page that failed with ``exc`` is saved again row by row, keeping the rows
+    that fail: an error of its data (a constraint, a value the database refuses, an error of
+    a hook), not of the remote, of the run, of the connection, nor a clash with another
+    worker (then the whole page is done again, see ``SyncRun.page``)."""
+    if isinstance(exc, (ApiError, RunBusy)):
+        return False
+    if isinstance(exc, psycopg2.Error):
+        return exc.pgcode not in CLASH_PGCODES and not isinstance(
+            exc, (psycopg2.OperationalError, psycopg2.InterfaceError))
+    return True
 
 
 def testing():

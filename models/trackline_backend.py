@@ -12,7 +12,9 @@ TOKEN_NAME = "jwt"
 WIZARD_MODEL = "trackline.import.wizard"
 # A process with its documents: read by ``_import_process`` (one, by id or name) and
 # ``_import_processes`` (a refresh of several, each alone).
-PROCESSES = Resource("processes", "trackline.process", mapping.PROCESS)
+PROCESSES = Resource("processes", "trackline.process", mapping.PROCESS,
+                     refetch=lambda backend, client, resource, key, row: [
+                         client.process_metadata(process_id=key)])
 
 
 class TracklineBackend(models.Model):
@@ -100,6 +102,19 @@ class TracklineBackend(models.Model):
         self._import(run, PROCESSES, [(lambda process=process: fetch(process), None)
                                       for process in processes], alone=True,
                      then=lambda records: records._download_documents(run, client))
+
+    def _kept_resources(self):
+        return {PROCESSES.name: PROCESSES}
+
+    def _retry_other(self, run, client, units):
+        """Documents kept after a failed download: downloaded again."""
+        documents = self.env["trackline.document"].search([
+            ("backend_id", "=", self.id), ("remote_id", "in", units.mapped("remote_key"))])
+        documents._download(run, client)
+        rest = units.filtered(lambda unit: unit.remote_key not in documents.mapped("remote_id"))
+        if rest:
+            return super()._retry_other(run, client, rest)
+        return None
 
     # -- Action menu bindings ------------------------------------------------------------------
 

@@ -5,6 +5,9 @@ from odoo import fields, models
 from ..clients.base import RemoteDataError
 from .tracking_attachment import attach_files, file_mimetype
 
+# The resource name of a document kept to retry (``tracking.failed.unit``).
+DOCUMENT_UNIT = "document"
+
 
 class TracklineDocument(models.Model):
     _name = "trackline.document"
@@ -47,11 +50,28 @@ class TracklineDocument(models.Model):
                 except RemoteDataError as exc:
                     document.write({"state": "error", "state_message": exc.message[:250]})
                     run.count(failed=1)
-                    run.error(self.env._("document %(id)s (%(name)s): %(reason)s",
-                                         id=document.remote_id, name=document.name,
-                                         reason=exc.message))
+                    text = self.env._("document %(id)s (%(name)s): %(reason)s",
+                                      id=document.remote_id, name=document.name,
+                                      reason=exc.message)
+                    run.error(text)
+                    self.env["tracking.failed.unit"]._keep(
+                        run, DOCUMENT_UNIT, document.remote_id,
+                        {"id": document.remote_id, "name": document.name,
+                         "process": document.process_id.remote_id}, text, kind="document")
                     continue
                 document._store(run, content, content_type)
+                self.env["tracking.failed.unit"]._resolve(backend, DOCUMENT_UNIT,
+                                                          [document.remote_id])
+
+    def _to_download(self):
+        """These documents but those in error waiting for their next attempt (the backoff
+        of ``tracking.failed.unit``): a bad file is not fetched on every refresh."""
+        waiting = set()
+        for backend in self.backend_id:
+            waiting |= {(backend.id, key) for key in self.env[
+                "tracking.failed.unit"]._waiting_keys(backend, DOCUMENT_UNIT)}
+        return self.filtered(lambda doc: doc.state != "error"
+                             or (doc.backend_id.id, doc.remote_id) not in waiting)
 
     def _store(self, run, content, content_type):
         self.ensure_one()

@@ -95,7 +95,7 @@ class TracklineProcess(models.Model):
     def _download_documents(self, run, client):
         """Download the documents of these processes that are not downloaded yet."""
         pending = self.document_ids.filtered(lambda doc: doc.state != "downloaded")
-        pending._download(run, client)
+        pending._to_download()._download(run, client)
 
     def _attach_documents_to_linked_record(self, run):
         """Give the linked record the downloaded documents it does not hold yet: a process

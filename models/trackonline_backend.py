@@ -106,8 +106,12 @@ class TrackOnlineBackend(models.Model):
         with self._sync_run(self.env._("sync %s", resource.title)) as run:
             run.exclusive(resource.name)
             client = self._make_client(run.stats)
-            resource.importer(self, run, client, resource, max_pages or self.max_pages)
+            if self._retry_kept(run, client, resource):
+                resource.importer(self, run, client, resource, max_pages or self.max_pages)
         return run
+
+    def _kept_resources(self):
+        return RESOURCES
 
     # -- buttons and crons -------------------------------------------------------------------------
 

@@ -7,11 +7,13 @@ from datetime import datetime, time
 from ..clients.trackonline import CALCULATIONS
 from ..mappings import trackonline as mapping
 from ..mappings.dates import api_datetime
+from .tracking_failed_unit import NO_ID
 from .tracking_importer import Resource
 from .trackonline_reconciliation import reread_open_transactions
 
 TX_CURSOR = "transactions"
 IOT_WINDOW_DAYS = 14  # the API's longest window of measurements
+TRANSACTIONS_ENDPOINT = "transaction"
 
 
 def _start(backend):
@@ -88,27 +90,53 @@ def import_batch_calculations(backend, run, client, resource, max_pages):
     return done
 
 
+def refetch_by_id(backend, client, resource, key, row):
+    """One record of a list read again by its id (the lists filter by ``Id``), for the
+    retry of a kept row; a row kept without id is looked for by its number, when it has
+    one (``Number``)."""
+    params = _dates_of(backend) if resource.endpoint == TRANSACTIONS_ENDPOINT else {}
+    if not key.startswith(NO_ID):
+        return [found for found in client.page(resource.endpoint, dict(params, Id=key))
+                if str(found.get("id")) == key]
+    number_key = "transactionNumber" if resource.endpoint == TRANSACTIONS_ENDPOINT else "number"
+    number = row.get(number_key) if isinstance(row, dict) else None
+    if not isinstance(number, str) or not number:
+        return []
+    return [found for found in client.page(resource.endpoint, dict(params, Number=number))
+            if found.get(number_key) == number]
+
+
+def _dates_of(backend):
+    """The creation dates of every transaction the backend reads (without dates the API
+    answers the last 7 days only)."""
+    return {"CreatedDateFrom": api_datetime(_start(backend)),
+            "CreatedDateTo": api_datetime(datetime.utcnow())}
+
+
 LOCATIONS = Resource("locations", "trackonline.location", mapping.LOCATION, import_list,
-                     endpoint="location")
+                     endpoint="location", refetch=refetch_by_id)
 ITEM_DEFINITIONS = Resource("item_definitions", "trackonline.item.definition",
-                            mapping.ITEM_DEFINITION, import_list, endpoint="itemdefinition")
+                            mapping.ITEM_DEFINITION, import_list, endpoint="itemdefinition",
+                            refetch=refetch_by_id)
 ITEM_CONFIGURATIONS = Resource("item_configurations", "trackonline.item.configuration",
                                mapping.ITEM_CONFIGURATION, import_list,
-                               endpoint="itemconfiguration")
+                               endpoint="itemconfiguration", refetch=refetch_by_id)
 UNIQUE_ITEMS = Resource("unique_items", "trackonline.unique.item", mapping.UNIQUE_ITEM,
-                        import_list, endpoint="uniqueitem")
+                        import_list, endpoint="uniqueitem", refetch=refetch_by_id)
 PACKAGING_LABELS = Resource("packaging_labels", "trackonline.packaging.label",
-                            mapping.PACKAGING_LABEL, import_list, endpoint="packaginglabel")
+                            mapping.PACKAGING_LABEL, import_list, endpoint="packaginglabel",
+                            refetch=refetch_by_id)
 IOT_DEVICES = Resource("iot_devices", "trackonline.iot.device", mapping.IOT_DEVICE,
                        import_list, endpoint="iot/item")
 IOT_MEASUREMENTS = Resource("iot_measurements", "trackonline.iot.measurement",
                             mapping.IOT_MEASUREMENT, import_iot_measurements,
                             endpoint="iot/item/measurement")
 TRANSACTIONS = Resource("transactions", "trackonline.transaction", mapping.TRANSACTION,
-                        import_transactions, endpoint="transaction")
+                        import_transactions, endpoint=TRANSACTIONS_ENDPOINT,
+                        refetch=refetch_by_id)
 RECONCILIATION = Resource("reconciliation", "trackonline.transaction", mapping.TRANSACTION,
-                          import_reconciliation, endpoint="transaction",
-                          label="open transactions again")
+                          import_reconciliation, endpoint=TRANSACTIONS_ENDPOINT,
+                          label="open transactions again", refetch=refetch_by_id)
 BALANCES = Resource("balances", "trackonline.balance", mapping.BALANCE, import_once,
                     endpoint="balance")
 BATCH_CALCULATIONS = Resource("batch_calculations", "trackonline.batch.calculation",

@@ -5,7 +5,9 @@
 # - TrackOnline: the sync of N transactions;
 # - Trackline: the import of many processes with their documents;
 # - OpusCapita: the sync of thousands of events over many pages and windows;
-# - Sage 50: the download of four scope files, Customers imported into contacts.
+# - Sage 50: the download of four scope files, Customers imported into contacts;
+# - kept units: the retry of KEPT transactions kept to retry (tracking.failed.unit).
+# CRASH_DB names the database (dropped first), CRASH_SANDBOX_PORT the sandbox's port.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 N=${CRASH_SIZE:-4000}                  # TrackOnline transactions
@@ -13,7 +15,8 @@ PROCESSES=${CRASH_PROCESSES:-150}      # Trackline processes
 EVENTS=${CRASH_EVENTS:-3000}           # OpusCapita events
 RECORDS=${CRASH_RECORDS:-3000}         # Sage 50 records per scope file
 SCOPES=Customers,Invoices,Items,Suppliers
-DB=tc_crash
+KEPT=${CRASH_KEPT:-150}                # kept units retried
+DB=${CRASH_DB:-tc_crash}
 PORT=${CRASH_SANDBOX_PORT:-8951}
 have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
 ensure_venv
@@ -37,10 +40,10 @@ SAGE50=$(sed -n 's/^  Sage 50: *[^ ]* //p' "$SANDBOX_OUT" | "$PY" -c \
     'import json, sys; print(json.dumps(dict(json.load(sys.stdin), secret="crash-secret")))')
 PROCESS_IDS=$(seq -s, 10000 $((10000 + PROCESSES - 1)))
 
-sync() {  # sync SYSTEM BACKEND
+sync() {  # sync SYSTEM BACKEND [--prepare]
     PYTHONPATH="$ODOO_SRC" exec "$PY" scripts/crash_resume.py --db "$DB" --config "$CONFIG" \
         --sandbox "http://127.0.0.1:$PORT" --system "$1" --backend "$2" \
-        --processes "$PROCESS_IDS" --scopes "$SCOPES" --sage50 "$SAGE50"
+        --processes "$PROCESS_IDS" --scopes "$SCOPES" --sage50 "$SAGE50" --kept "$KEPT" "${@:3}"
 }
 crash() {  # crash SYSTEM THRESHOLD COUNT_FUNCTION [STATE_FUNCTION]: kill the crashed run once
            # that many are saved (STATE_FUNCTION describes what was half done then)
@@ -169,6 +172,25 @@ check "Sage 50: the key is kept and Sage still takes it" "200" "$(curl -s -o /de
     -H "X-Api-Key: $(sql "SELECT t.value FROM tracking_token t JOIN sage50_backend b ON b.id = t.backend_id
                          AND t.backend_model = 'sage50.backend' WHERE b.name = 'crashed' AND t.name = 'apikey'")" \
     "http://127.0.0.1:$PORT/sage50/api/downloads/Customers")"
+
+# -- Kept units: a kill during their retry ---------------------------------------------------
+for name in crashed reference; do (sync kept "$name" --prepare) >/dev/null; done
+kp_units="SELECT u.remote_key, u.state FROM tracking_failed_unit u JOIN trackonline_backend b
+          ON b.id = u.backend_id AND u.backend_model = 'trackonline.backend'
+          WHERE b.name = 'kept %s'"
+kp_done() { sql "SELECT count(*) FROM ($(printf "$kp_units" "$1")) x WHERE state = 'done'"; }
+kp_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b
+       ON b.id = t.backend_id WHERE b.name = 'kept %s'"
+crash kept $((KEPT / 3)) kp_done
+check "Kept units: the kill happened mid-way through the retries" yes "$(mid_way "$KEPT")"
+check "Kept units: every unit done after resuming" "$KEPT/$KEPT" "$(kp_done crashed)/$(sql "
+    SELECT count(*) FROM ($(printf "$kp_units" crashed)) x")"
+check "Kept units: all transactions back, none twice" "$N/$N" "$(sql "
+    SELECT count(*) || '/' || count(DISTINCT remote_id) FROM ($(printf "$kp_tx" crashed)) x")"
+check "Kept units: same transactions and units as the uninterrupted retry" "0 0" \
+    "$(same_rows "$kp_tx") $(same_rows "$kp_units")"
+check "Kept units: the killed run's log is marked interrupted" 1 "$(sql "SELECT count(*)
+    FROM tracking_sync_log WHERE backend_name = 'kept crashed' AND message LIKE 'Interrupted%'")"
 
 echo "crash-resume: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,14 +4,17 @@ in a process of its own so that scripts/crash.sh can kill it with SIGKILL mid-wa
 - trackonline: the transaction sync;
 - trackline: the import of the processes --processes (their documents downloaded);
 - opuscapita: the event sync;
-- sage50: the download of every scope file Sage 50 published (Customers into contacts)."""
+- sage50: the download of every scope file Sage 50 published (Customers into contacts);
+- kept: the retry of --kept kept transactions (``tracking.failed.unit``) of a TrackOnline
+  backend named "kept <backend>"; with --prepare, that backend syncs every transaction, then
+  loses --kept of them, kept as units whose next attempt has come."""
 
 import argparse
 import json
 
 from odoo_driver import odoo_env, print_json
 
-SYSTEMS = ("trackonline", "trackline", "opuscapita", "sage50")
+SYSTEMS = ("trackonline", "trackline", "opuscapita", "sage50", "kept")
 # What each system's backend needs beyond the sandbox's address and credentials.
 SETTINGS = {
     "trackonline": {"licence_tier": "enterprise", "start_date": "2025-01-01",
@@ -24,6 +27,8 @@ SETTINGS = {
 def backend_values(system, name, sandbox, sage50):
     from odoo.addons.tracking_connector.sandbox.backends import backend_values as values
 
+    if system == "kept":
+        return values("trackonline", sandbox, name=name, **SETTINGS["trackonline"])
     if system == "sage50":
         return values(system, sandbox, name=name, secret=sage50["secret"],
                       developer_id=sage50["developer_id"],
@@ -32,11 +37,29 @@ def backend_values(system, name, sandbox, sage50):
 
 
 MODELS = {"trackonline": "trackonline.backend", "trackline": "trackline.backend",
-          "opuscapita": "opuscapita.backend", "sage50": "sage50.backend"}
+          "opuscapita": "opuscapita.backend", "sage50": "sage50.backend",
+          "kept": "trackonline.backend"}
+
+
+def prepare_kept(env, backend, count):
+    """Every transaction synced, then ``count`` of them gone and kept to retry, due now (as
+    if a past run had kept them and their wait were over)."""
+    backend._sync("transactions")
+    lost = env["trackonline.transaction"].search([("backend_id", "=", backend.id)],
+                                                 order="remote_id", limit=count)
+    env["tracking.failed.unit"].create([{
+        "backend_model": backend._name, "backend_id": backend.id,
+        "backend_name": backend.display_name, "company_id": backend.company_id.id,
+        "resource": "transactions", "remote_key": tx.remote_id,
+        "payload": json.dumps({"id": tx.remote_id}), "error": "kept by the crash test",
+        "attempts": 1, "state": "retry", "next_attempt": "2000-01-01 00:00:00"}
+        for tx in lost])
+    lost.unlink()
+    env.cr.commit()
 
 
 def run_operation(env, system, backend, args):
-    if system == "trackonline":
+    if system in ("trackonline", "kept"):
         return backend._sync("transactions")
     if system == "opuscapita":
         return backend._sync_events()
@@ -66,18 +89,24 @@ def main():
     parser.add_argument("--scopes", default="", help="sage50: comma-separated scopes")
     parser.add_argument("--sage50", default="{}",
                         help="sage50: JSON of developer_id, application_id, key, secret")
+    parser.add_argument("--kept", type=int, default=100, help="kept: units to retry")
+    parser.add_argument("--prepare", action="store_true", help="kept: make the units")
     args = parser.parse_args()
 
     sage50 = json.loads(args.sage50)
     with odoo_env(args.db, args.config) as env:
         backends = env[MODELS[args.system]]
-        backend = backends.search([("name", "=", args.backend)])
+        name = "kept %s" % args.backend if args.system == "kept" else args.backend
+        backend = backends.search([("name", "=", name)])
         if not backend:
-            backend = backends.create(backend_values(args.system, args.backend, args.sandbox,
+            backend = backends.create(backend_values(args.system, name, args.sandbox,
                                                      sage50))
             if args.system == "sage50":
                 backend._store_key(sage50["key"])
             env.cr.commit()
+        if args.prepare:
+            prepare_kept(env, backend, args.kept)
+            return
         run = run_operation(env, args.system, backend, args)
         print_json(backend=args.backend, state=run.log.state, created=run.created,
                    message=run.log.message)

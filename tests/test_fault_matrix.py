@@ -10,6 +10,7 @@ import json
 import os
 import re
 
+from odoo.fields import Datetime
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
@@ -122,12 +123,10 @@ FILE_FAULTS = [fault for fault in FAULTS if "rewrite" not in fault[1]
 # Cells where the next run does NOT reach the clean state: the window cursor moved past a page
 # whose bad record was skipped or saved as it came, and the next run does not read it again.
 # Asserted as such (so that a fix shows here), and listed in the table.
+# A bad row is kept (``tracking.failed.unit``) and its retry reads it again by its id (or
+# number) where the API can: the OpusCapita filter has no event id, so its retry can only save
+# the row as kept, which fails again.
 KNOWN_GAPS = {
-    ("TrackOnline transactions", "record without id"),
-    # The row of wrong types is now skipped and named, its page saved (it used to fail the
-    # whole page, which the next run read again): kept units and their retry are the fix.
-    ("TrackOnline transactions", "wrong types"),
-    ("TrackOnline transactions", "huge strings (200 kB)"),
     ("OpusCapita events", "record without id"),
     ("OpusCapita events", "wrong types"),
     ("OpusCapita events", "huge strings (200 kB)"),
@@ -186,6 +185,12 @@ class TestFaultMatrix(SandboxCase):
                                                           order="remote_id")
         return processes._refresh(backend).log
 
+    def _kept_units_due(self, backend):
+        """As if the backoff's wait had passed: the kept units are tried by the next run."""
+        self.env["tracking.failed.unit"].search([
+            ("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
+            ("state", "=", "retry")]).write({"next_attempt": Datetime.now()})
+
     def _next(self):
         type(self).seq += 1
         return self.seq
@@ -226,6 +231,9 @@ class TestFaultMatrix(SandboxCase):
         out = os.environ.get("TC_FAULT_MATRIX_OUT")
         for system, (factory, run, path, model, fields, skip, faults) in self.SYSTEMS.items():
             clean_backend = getattr(self, factory)()
+            # Every run of the matrix comes after the wait of the kept units (the documents
+            # the import kept, empty or too large, are tried again by each run).
+            self._kept_units_due(clean_backend)
             log = run(self, clean_backend)
             # "warning" where the seeded data holds bad items (Trackline's empty file)
             self.assertIn(log.state, ("done", "warning"), log.error_details)
@@ -249,6 +257,7 @@ class TestFaultMatrix(SandboxCase):
         options.setdefault("times", 1)
         self.sandbox.clear_faults()
         self.sandbox.add_fault(path, skip=skip, **options)
+        self._kept_units_due(backend)
         log = run(self, backend)  # 1. the cron's method returns normally
         self.sandbox.clear_faults()
         self.assertIn(log.state, ("done", "warning", "failed", "stopped"))
@@ -264,9 +273,13 @@ class TestFaultMatrix(SandboxCase):
         self.assertLessEqual(set(remote_ids), clean_ids)
         if skip:
             self.assertTrue(kept, "the page read before the fault is kept")
-        # 4. the next run, fault gone, ends as a clean run, with no duplicate
+        # 4. the next run, fault gone and the kept units' wait over, ends as a clean run,
+        # with no duplicate
+        self._kept_units_due(backend)
         again = run(self, backend)
-        self.assertEqual(again.state, clean_end[0], again.error_details)
+        # a known gap's kept record fails again at its retry: "Done with warnings"
+        self.assertIn(again.state, (clean_end[0], "warning") if gap else (clean_end[0],),
+                      again.error_details)
         records, final = self._snapshot(model, backend, fields)
         self.assertEqual(len(set(records.mapped("remote_id"))), len(records), "no duplicate")
         if gap:
@@ -285,5 +298,5 @@ class TestFaultMatrix(SandboxCase):
             result = "warning (%d skipped): '%s'" % (log.skipped_count, summary[:150])
         else:
             result = "%s: '%s'" % (log.state, summary[:150])
-        return "%s; kept %d; %s" % (result, len(kept), "NOT recovered (cursor past the bad "
-                                    "record)" if gap else "recovered")
+        return "%s; kept %d; %s" % (result, len(kept), "NOT recovered (kept, its retry "
+                                    "fails again)" if gap else "recovered")

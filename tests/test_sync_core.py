@@ -116,7 +116,9 @@ class TestSyncCore(TransactionCase):
         self.assertEqual(self.backend._get_cursor("test"), "2024-01-02")
         self.assertEqual(run.log.state, "done")
 
-    def test_cursor_does_not_advance_when_a_page_fails(self):
+    def test_row_failing_at_save_is_kept_and_the_cursor_passes_it(self):
+        """A page that fails at save (a NOT NULL name) is saved again row by row: the good
+        rows are saved, the bad one kept to retry in the same step, and the cursor moves on."""
         def pages():
             yield [{"remote_id": "1", "name": "a"}], "cursor-1"
             yield [{"remote_id": "2", "name": "b"}, {"remote_id": "3"}], "cursor-2"  # no name
@@ -124,11 +126,14 @@ class TestSyncCore(TransactionCase):
 
         with self.backend._sync_run("pages") as run, mute_logger("odoo.sql_db"):
             self.backend._import(run, PROCESSES, pages(), "test")
-        self.assertEqual(self.backend._get_cursor("test"), "cursor-1",
-                         "the cursor stays after the last saved page")
-        self.assertEqual(run.log.state, "failed")
+        self.assertEqual(self.backend._get_cursor("test"), "cursor-3")
+        self.assertEqual((run.log.state, run.log.kept_count), ("warning", 1))
         saved = self.Process.search([("backend_id", "=", self.backend.id)])
-        self.assertEqual(saved.mapped("remote_id"), ["1"], "the failed page left nothing")
+        self.assertEqual(sorted(saved.mapped("remote_id")), ["1", "2", "4"])
+        unit = self.env["tracking.failed.unit"].search([
+            ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id)])
+        self.assertEqual((unit.remote_key, unit.state, unit.log_id), ("3", "retry", run.log))
+        self.assertIn("could not be saved", unit.error)
 
     def test_cursor_stops_after_max_pages(self):
         pages = iter([(self.page("a"), "c1"), (self.page("b"), "c2"), (self.page("c"), "c3")])

@@ -188,7 +188,12 @@ class TestTracklineImport(SandboxCase):
             [("remote_id", "=", empty)]).state_message)
         self.assertIn("size cap", self.env["trackline.document"].search(
             [("remote_id", "=", large)]).state_message)
-        self.assertEqual(self.last_log().state, "warning")
+        # Each kept to retry later (a second import of the same process leaves them alone).
+        units = self.env["tracking.failed.unit"].search([
+            ("backend_model", "=", "trackline.backend"), ("backend_id", "=", self.backend.id),
+            ("resource", "=", "document"), ("remote_key", "in", [empty, large])])
+        self.assertEqual(units.mapped("state"), ["retry", "retry"])
+        self.assertIn(self.last_log().state, ("warning", "done"))
 
     def test_link_from_partner_action_menu(self):
         partner = self.env["res.partner"].create({"name": "Customer with a process"})

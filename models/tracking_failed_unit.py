@@ -1,0 +1,206 @@
+"""A unit of work that failed (a record read from a remote, a record of a Sage 50 scope file,
+a document to download, a scope file), kept as a record of its own with the payload as
+received (secrets masked), the error in words, its attempts and the next one: later runs try
+it again with a bounded backoff, a user can retry it now or ignore it."""
+
+import json
+from datetime import timedelta
+from hashlib import sha1
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..clients.base import mask
+
+# The wait after the 1st, 2nd, 3rd failed attempt, then every day: the one backoff.
+BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(days=1))
+MAX_ATTEMPTS_PARAM = "tracking_connector.max_attempts"
+MAX_ATTEMPTS = 8
+OPEN_STATES = ("retry", "failed")
+# Units a run tries again before its pages, at most (the rest wait for the next run).
+DUE_PER_RUN = 200
+
+
+def next_attempt_at(attempts, now):
+    """When a unit that failed ``attempts`` times is tried again."""
+    return now + BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
+
+
+def payload_text(payload):
+    """The payload as kept: JSON, secrets masked."""
+    if isinstance(payload, (bytes, bytearray)):
+        payload = payload.decode("utf-8", "replace")
+    if not isinstance(payload, str):
+        payload = json.dumps(payload, ensure_ascii=False, default=str)
+    return mask(payload)
+
+
+NO_ID = "no id "
+
+
+def key_without_id(payload):
+    """The key of a unit whose payload has no id of its own: a digest of the payload."""
+    return NO_ID + sha1(payload_text(payload).encode()).hexdigest()[:12]
+
+
+class TrackingFailedUnit(models.Model):
+    _name = "tracking.failed.unit"
+    _description = "Failed Item"
+    _order = "state_order, next_attempt, id desc"
+    _rec_name = "remote_key"
+
+    backend_model = fields.Char(required=True, index=True, readonly=True)
+    backend_id = fields.Many2oneReference(string="Backend ID", model_field="backend_model",
+                                          required=True, index=True, readonly=True)
+    backend_name = fields.Char(string="Backend", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    kind = fields.Selection(
+        [("row", "Record read"), ("document", "Document to download"),
+         ("file", "Scope file")], required=True, readonly=True, default="row")
+    resource = fields.Char(required=True, readonly=True, index=True,
+                           help="What it belongs to: the sync (transactions, locations...), "
+                                "the Sage 50 scope, or the document.")
+    remote_key = fields.Char(string="Remote key", required=True, readonly=True, index=True)
+    payload = fields.Text(string="As received", readonly=True,
+                          help="The record as the remote sent it (secrets masked).")
+    error = fields.Text(readonly=True)
+    attempts = fields.Integer(readonly=True)
+    last_attempt_at = fields.Datetime(string="Last attempt", readonly=True)
+    next_attempt = fields.Datetime(readonly=True, index=True,
+                                   help="When a scheduled run tries it again.")
+    state = fields.Selection(
+        [("retry", "Will retry"), ("failed", "Failed"), ("done", "Done"),
+         ("ignored", "Ignored")], default="retry", required=True, readonly=True, index=True)
+    state_order = fields.Integer(compute="_compute_state_order", store=True)
+    log_id = fields.Many2one("tracking.sync.log", string="Last run", readonly=True,
+                             ondelete="set null", index=True)
+    ignore_reason = fields.Char(string="Reason to ignore")
+
+    _sql_constraints = [
+        ("unit_unique", "unique(backend_model, backend_id, resource, remote_key)",
+         "This item is already kept for this backend."),
+    ]
+
+    @api.depends("state")
+    def _compute_state_order(self):
+        order = {"failed": 0, "retry": 1, "ignored": 2, "done": 3}
+        for unit in self:
+            unit.state_order = order.get(unit.state, 4)
+
+    @api.depends("resource", "remote_key")
+    def _compute_display_name(self):
+        for unit in self:
+            unit.display_name = "%s %s" % (unit.resource or "", unit.remote_key or "")
+
+    # -- kept by runs ------------------------------------------------------------------------
+
+    def _domain_of(self, backend, resource=None):
+        domain = [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)]
+        return domain + ([("resource", "=", resource)] if resource else [])
+
+    @api.model
+    def _max_attempts(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(MAX_ATTEMPTS_PARAM)
+        return int(value) if value and value.strip().isdigit() else MAX_ATTEMPTS
+
+    @api.model
+    def _keep(self, run, resource, remote_key, payload, error, kind="row"):
+        """Keep (or count one more attempt of) the unit ``remote_key`` of ``resource`` that
+        failed with ``error``; written in the current step, so that it is committed with the
+        page (and the cursor) that passes it."""
+        backend, now = run.backend, fields.Datetime.now()
+        units = self.sudo()
+        unit = units.search(self._domain_of(backend, resource)
+                            + [("remote_key", "=", str(remote_key))], limit=1)
+        attempts = unit.attempts + 1 if unit and unit.state != "done" else 1
+        state = "retry" if attempts < self._max_attempts() else "failed"
+        if unit.state == "ignored":
+            state = "ignored"
+        values = {"payload": payload_text(payload), "error": mask(error), "kind": kind,
+                  "attempts": attempts, "last_attempt_at": now, "state": state,
+                  "next_attempt": next_attempt_at(attempts, now) if state == "retry" else False,
+                  "log_id": run.log.id}
+        if unit:
+            unit.write(values)
+        else:
+            unit = units.create(dict(values, backend_model=backend._name, backend_id=backend.id,
+                                     backend_name=backend.display_name,
+                                     company_id=backend.company_id.id, resource=resource,
+                                     remote_key=str(remote_key)))
+        run.kept += 1
+        return unit
+
+    @api.model
+    def _resolve(self, backend, resource, keys):
+        """The open units of ``resource`` whose ``keys`` are now saved: done."""
+        if not keys:
+            return self.browse()
+        units = self.sudo().search(self._domain_of(backend, resource) + [
+            ("remote_key", "in", [str(key) for key in keys]), ("state", "in", OPEN_STATES)])
+        units._mark_done()
+        return units
+
+    def _mark_done(self):
+        self.write({"state": "done", "next_attempt": False, "error": False})
+
+    @api.model
+    def _due(self, backend, resource=None, kind=None):
+        """Units of ``backend`` whose next attempt has come, oldest first."""
+        domain = self._domain_of(backend, resource) + [
+            ("state", "=", "retry"), ("next_attempt", "<=", fields.Datetime.now())]
+        if kind:
+            domain.append(("kind", "=", kind))
+        return self.sudo().search(domain, order="next_attempt, id", limit=DUE_PER_RUN)
+
+    @api.model
+    def _waiting_keys(self, backend, resource):
+        """Keys of the units of ``resource`` that must not be tried before their time (not
+        due yet, out of attempts, ignored)."""
+        units = self.sudo().search(self._domain_of(backend, resource) + [
+            "|", ("state", "in", ("failed", "ignored")),
+            "&", ("state", "=", "retry"), ("next_attempt", ">", fields.Datetime.now())])
+        return set(units.mapped("remote_key"))
+
+    # -- buttons -----------------------------------------------------------------------------
+
+    def _backend(self):
+        self.ensure_one()
+        backend = self.env[self.backend_model].browse(self.backend_id).exists()
+        if not backend:
+            raise UserError(self.env._("The backend of %s no longer exists.", self.display_name))
+        return backend
+
+    def action_retry_now(self):
+        """Try these units again now, whatever their attempts and next attempt."""
+        units = self.filtered(lambda unit: unit.state != "done")
+        if not units:
+            raise UserError(self.env._("These items are done already."))
+        logs = self.env["tracking.sync.log"]
+        backends = {}
+        for unit in units:
+            backends.setdefault((unit.backend_model, unit.backend_id), self.browse())
+            backends[unit.backend_model, unit.backend_id] |= unit
+        for group in backends.values():
+            backend = group[:1]._backend()
+            backend.check_access("read")
+            logs |= backend._retry_units(group.sudo()).log
+        return units[:1]._backend()._notify_logs(self.env._("Items retried"), logs)
+
+    def action_ignore(self):
+        """No more attempts for these units: someone decided (and said why)."""
+        if any(not unit.ignore_reason for unit in self):
+            raise UserError(self.env._("Write the reason to ignore %s first.",
+                                       ", ".join(self.filtered(
+                                           lambda unit: not unit.ignore_reason
+                                       ).mapped("display_name"))))
+        self.sudo().write({"state": "ignored", "next_attempt": False})
+
+    def action_reopen(self):
+        """An ignored unit back in the retries, for the next run."""
+        self.sudo().write({"state": "retry", "ignore_reason": False,
+                           "next_attempt": fields.Datetime.now()})
+
+    def action_open_log(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "tracking.sync.log",
+                "res_id": self.log_id.id, "view_mode": "form", "views": [(False, "form")]}

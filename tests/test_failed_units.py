@@ -1,0 +1,312 @@
+"""Every unit that fails is kept, visible and retried (``tracking.failed.unit``), over real
+HTTP against the sandbox."""
+
+import json
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..models.tracking_failed_unit import BACKOFF, MAX_ATTEMPTS_PARAM, next_attempt_at
+from ..sandbox.backends import backend_values
+from .common import SandboxCase
+from .test_sage50 import Sage50Mixin
+
+TX_PATH = "/trackonline/api/v1/transaction"
+
+
+def _rows(data):
+    if isinstance(data, dict):
+        return next((value for value in data.values() if isinstance(value, list)), [])
+    return data if isinstance(data, list) else []
+
+
+def _second_row(change):
+    def rewrite(data):
+        rows = _rows(data)
+        if len(rows) > 1:
+            change(rows[1])
+        return data
+    return rewrite
+
+
+def _row_of(key, change):
+    def rewrite(data):
+        for row in _rows(data):
+            if row.get("id") == key:
+                change(row)
+        return data
+    return rewrite
+
+
+class KeptUnitsCase(SandboxCase):
+    sandbox_transactions = 60
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["trackonline.backend"].search([]).active = False
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline kept", licence_tier="enterprise",
+            start_date="2026-01-01", window_days=60, timeout=10))
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
+
+    def units(self, backend, resource=None):
+        domain = [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)]
+        if resource:
+            domain.append(("resource", "=", resource))
+        return self.env["tracking.failed.unit"].search(domain)
+
+    def make_due(self, units):
+        """As if the wait of the backoff had passed."""
+        units.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
+
+    def transactions(self):
+        return self.env["trackonline.transaction"].search([("backend_id", "=", self.to.id)])
+
+
+@tagged("post_install", "-at_install")
+class TestKeptRows(KeptUnitsCase):
+
+    def test_bad_row_is_kept_with_the_page_then_retried_by_id(self):
+        remote = self.sandbox.trackonline.resources["transaction"]
+        self.sandbox.add_fault(TX_PATH, skip=0, rewrite=_second_row(
+            lambda row: row.update(transactionItems="not-a-list")))
+        run = self.to._sync("transactions")
+        log = run.log
+        self.assertEqual(log.state, "warning", log.error_details)
+        self.assertEqual(len(self.transactions()), len(remote) - 1, "the others are saved")
+        unit = self.units(self.to, "transactions")
+        self.assertEqual(len(unit), 1)
+        bad = remote[1] if remote[1]["id"] == unit.remote_key else None
+        self.assertTrue(bad, "the unit is keyed by the row's remote id")
+        self.assertIn("transactionItems", unit.error)
+        self.assertIn(unit.remote_key, unit.error)
+        self.assertEqual(json.loads(unit.payload)["transactionItems"], "not-a-list",
+                         "the payload as received")
+        self.assertEqual((unit.state, unit.attempts, unit.log_id), ("retry", 1, log))
+        self.assertEqual(log.kept_count, 1)
+        self.assertEqual(log.failed_unit_ids, unit)
+        self.assertIn("1 kept to retry", log.message)
+        action = log.action_open_failed_units()
+        self.assertEqual(self.env["tracking.failed.unit"].search(action["domain"]), unit)
+        self.assertTrue(self.to._get_cursor("transactions"), "the cursor passed the kept row")
+
+        # Not due yet: the next run neither retries it nor reads the passed pages again.
+        again = self.to._sync("transactions")
+        self.assertEqual(again.log.state, "done", again.log.error_details)
+        self.assertFalse([seen for seen in self.sandbox.trackonline.requests_seen
+                          if seen.get("Id")])
+        self.assertEqual(unit.state, "retry")
+
+        # Due: read again by its id (one call), saved, done.
+        self.make_due(unit)
+        calls = len(self.sandbox.trackonline.requests_seen)
+        retry = self.to._sync("transactions")
+        self.assertEqual(retry.log.state, "done", retry.log.error_details)
+        by_id = [seen for seen in self.sandbox.trackonline.requests_seen[calls:]
+                 if seen.get("Id")]
+        self.assertEqual([seen["Id"] for seen in by_id], [unit.remote_key])
+        self.assertEqual(unit.state, "done")
+        self.assertEqual(len(self.transactions()), len(remote), "no duplicate, none missing")
+        saved = self.transactions().filtered(lambda tx: tx.remote_id == unit.remote_key)
+        self.assertEqual(len(saved.line_ids), len(bad["transactionItems"]))
+
+    def test_page_failing_at_save_is_saved_row_by_row(self):
+        """A quantity PostgreSQL refuses (out of an integer's range) fails the page's save:
+        its rows are saved one by one, and only that transaction is kept."""
+        remote = self.sandbox.trackonline.resources["transaction"]
+
+        def huge_quantity(row):
+            row["transactionItems"][0]["quantity"] = 10 ** 12
+
+        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(huge_quantity))
+        with mute_logger("odoo.sql_db"):  # the page's INSERT that PostgreSQL refuses
+            log = self.to._sync("transactions").log
+        self.assertEqual(log.state, "warning", log.error_details)
+        self.assertEqual(len(self.transactions()), len(remote) - 1)
+        unit = self.units(self.to, "transactions")
+        self.assertEqual(unit.remote_key, remote[1]["id"])
+        self.assertIn("could not be saved", unit.error)
+        self.assertIn("out of range", unit.error)
+        self.assertEqual((log.created_count, log.kept_count), (len(remote) - 1, 1),
+                         "counts of the rolled-back page attempt are dropped")
+        self.make_due(unit)
+        self.assertEqual(self.to._sync("transactions").log.state, "done")
+        self.assertEqual(unit.state, "done")
+        self.assertEqual(len(self.transactions()), len(remote))
+
+    def test_saved_by_a_normal_page_marks_the_unit_done(self):
+        self.sandbox.add_fault("/trackonline/api/v1/location",
+                               rewrite=_second_row(lambda row: row.update(name={"a": 1})))
+        self.assertEqual(self.to._sync("locations").log.state, "warning")
+        unit = self.units(self.to, "locations")
+        self.assertEqual(unit.state, "retry")
+        self.assertIn("name: expected text", unit.error)
+        # The list is read whole at every run: the next one saves the row and closes the unit
+        # although its next attempt has not come.
+        self.assertEqual(self.to._sync("locations").log.state, "done")
+        self.assertEqual(unit.state, "done")
+
+    def test_huge_text_is_kept_not_saved(self):
+        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(
+            lambda row: row.update(notes="x" * 200_000)))
+        self.to._sync("transactions")
+        unit = self.units(self.to, "transactions")
+        self.assertIn("notes: text of 200000 characters", unit.error)
+        self.assertFalse(self.transactions().filtered(lambda tx: len(tx.notes or "") > 1000))
+
+
+@tagged("post_install", "-at_install")
+class TestBackoff(KeptUnitsCase):
+
+    def test_backoff_then_failed_then_retry_now_and_ignore(self):
+        now = fields.Datetime.now()
+        self.assertEqual([next_attempt_at(n, now) - now for n in (1, 2, 3, 4, 9)],
+                         list(BACKOFF) + [timedelta(days=1)])
+        self.env["ir.config_parameter"].sudo().set_param(MAX_ATTEMPTS_PARAM, "3")
+        key = self.sandbox.trackonline.resources["transaction"][1]["id"]
+
+        def broken(row):
+            row["transactionItems"] = "not-a-list"
+
+        self.sandbox.add_fault(TX_PATH, rewrite=_row_of(key, broken))
+        self.to._sync("transactions")
+        unit = self.units(self.to, "transactions")
+        self.assertEqual((unit.remote_key, unit.attempts), (key, 1))
+        # The remote keeps sending the bad row: each retry (by id) fails again.
+        for attempt in (2, 3):
+            self.make_due(unit)
+            # the retry's read by id comes first in the run
+            self.sandbox.add_fault(TX_PATH, rewrite=_row_of(key, broken))
+            log = self.to._sync("transactions").log
+            self.sandbox.clear_faults()
+            self.assertEqual(unit.attempts, attempt, log.error_details)
+            self.assertEqual(log.state, "warning")
+        self.assertEqual(unit.state, "failed", "out of attempts: no more automatic retry")
+        self.assertFalse(unit.next_attempt)
+        self.assertNotIn(unit, self.env["tracking.failed.unit"]._due(self.to))
+        # Retry now works still (the remote is right again).
+        unit.action_retry_now()
+        self.assertEqual(unit.state, "done")
+        self.assertEqual(self.transactions().filtered(lambda tx: tx.remote_id == key).remote_id,
+                         key)
+        # Ignore needs a reason.
+        self.sandbox.add_fault("/trackonline/api/v1/location",
+                               rewrite=_second_row(lambda row: row.update(city=[1])))
+        self.to._sync("locations")
+        other = self.units(self.to, "locations").filtered(lambda u: u.state == "retry")
+        with self.assertRaisesRegex(UserError, "reason"):
+            other.action_ignore()
+        other.ignore_reason = "Test location, never used"
+        other.action_ignore()
+        self.assertEqual(other.state, "ignored")
+        self.make_due(other)
+        self.assertNotIn(other, self.env["tracking.failed.unit"]._due(self.to))
+
+    def test_dashboard_open_errors_open_the_kept_units(self):
+        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(
+            lambda row: row.update(transactionItems="not-a-list")))
+        self.to._sync("transactions")
+        card = self.env["tracking.dashboard"].search([
+            ("backend_model", "=", "trackonline.backend"), ("backend_id", "=", self.to.id)])
+        self.assertEqual(card.error_count, 1)
+        self.assertIn("Items to retry: 1", card.error_summary)
+        action = card.action_open_errors()
+        self.assertEqual(action["res_model"], "tracking.failed.unit")
+        self.assertEqual(self.env["tracking.failed.unit"].search(action["domain"]),
+                         self.units(self.to))
+
+
+@tagged("post_install", "-at_install")
+class TestKeptDocuments(KeptUnitsCase):
+
+    def test_document_in_error_follows_the_backoff(self):
+        trackline = self.sandbox.trackline
+        empty = next(doc_id for doc_id, content in trackline.files.items() if not content)
+        process_id = next(p for p, remote in trackline.processes.items()
+                          if empty in {d["doc_id"] for d in remote["documents"]})
+        process = self.import_process(process_id)
+        document = process.document_ids.filtered(lambda d: d.remote_id == empty)
+        self.assertEqual(document.state, "error")
+        unit = self.units(self.backend, "document")
+        self.assertEqual((unit.remote_key, unit.kind, unit.state), (empty, "document", "retry"))
+        self.assertIn("empty", unit.error)
+        path = "/trackline/api/track-line/ext/attachment"
+        before = self.sandbox.calls(path_prefix=path)
+        for _refresh in range(3):
+            process._refresh(self.backend)
+        self.assertEqual(self.sandbox.calls(path_prefix=path), before,
+                         "not fetched again before its next attempt")
+        self.make_due(unit)
+        trackline.files[empty] = b"%PDF-1.4 now with content"
+        process._refresh(self.backend)
+        self.assertEqual(self.sandbox.calls(path_prefix=path), before + 1)
+        self.assertEqual((document.state, unit.state), ("downloaded", "done"))
+
+
+@tagged("post_install", "-at_install")
+class TestKeptSage50(Sage50Mixin, KeptUnitsCase):
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.sage50.reset()
+        self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
+        self.addCleanup(self.drop_keys, self.sage.id)
+        self.sage._store_key(self.sandbox.sage50.issue_key(self.app_id))
+        self.sage.onboarding_state = "approved"
+
+    def drop_keys(self, backend_id):
+        with self.env.registry.cursor() as cr:
+            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
+                       "AND backend_id = %s", (backend_id,))
+
+    def publish(self, scope, records):
+        self.sandbox.sage50.publish_scope(scope, json.dumps({"records": records}).encode())
+        return self.env["sage50.download"]._notify(self.sage, scope, None)
+
+    def test_customer_whose_addresses_is_text_is_kept_and_the_rest_imported(self):
+        customers = self.publish("Customers", [
+            {"id": "C-1", "firstName": "Lucía", "lastName": "Martín", "addresses": []},
+            {"id": "C-2", "firstName": "Jan", "addresses": "Calle Mayor 1, Madrid"},
+            {"id": "C-3", "firstName": "Greta", "addresses": [{"city": "Ghent"}]},
+        ])
+        products = self.publish("Products", [{"id": "P-1"}, {"id": "P-2"}])
+        self.env["sage50.backend"]._cron_downloads()
+        bindings = self.env["sage50.partner"].search([("backend_id", "=", self.sage.id)])
+        self.assertEqual(sorted(bindings.mapped("remote_id")), ["C-1", "C-3"])
+        unit = self.units(self.sage, "Customers")
+        self.assertEqual(unit.remote_key, "C-2")
+        self.assertIn("customer C-2", unit.error)
+        self.assertIn("addresses", unit.error)
+        self.assertEqual((customers.state, customers.record_count), ("warning", 3))
+        self.assertIn("kept to retry", customers.message)
+        self.assertEqual(products.state, "done", "the other scope is imported")
+        self.assertEqual(self.last_log(self.sage).state, "warning")
+        # A new file with the record right: imported, the unit done.
+        self.publish("Customers", [{"id": "C-2", "firstName": "Jan", "addresses": []}])
+        self.env["sage50.backend"]._cron_downloads()
+        self.assertEqual(unit.state, "done")
+        self.assertEqual(customers.state, "done")
+
+    def test_scope_file_that_fails_to_download_is_kept_and_others_go_on(self):
+        broken = self.publish("Customers", [{"id": "C-1", "firstName": "Ana"}])
+        products = self.publish("Products", [{"id": "P-1"}])
+        self.sandbox.add_fault("/sage50/api/downloads/Customers", status=500, times=10)
+        self.env["sage50.backend"]._cron_downloads()
+        self.assertEqual((broken.state, products.state), ("failed", "done"))
+        unit = self.units(self.sage, "scope file")
+        self.assertEqual((unit.remote_key, unit.kind), ("Customers", "file"))
+        self.assertIn("500", unit.error)
+        self.sandbox.clear_faults()
+        self.env["sage50.backend"]._cron_downloads()
+        self.assertEqual(broken.state, "failed", "not before its next attempt")
+        self.make_due(unit)
+        self.env["sage50.backend"]._cron_downloads()
+        self.assertEqual((broken.state, unit.state), ("done", "done"))
+        self.assertTrue(self.env["sage50.partner"].search([("backend_id", "=", self.sage.id)]))
