@@ -3,11 +3,13 @@ import hashlib
 from odoo import fields, models
 
 from ..clients.base import RemoteDataError
+from ..mappings import trackline as mapping
 from .tracking_attachment import attach_files, file_mimetype
 
 
 class TracklineDocument(models.Model):
     _name = "trackline.document"
+    _remote_entity = mapping.DOCUMENT
     _description = "Trackline Document"
     _inherit = ["tracking.binding.mixin"]
     _order = "process_id, name, id"

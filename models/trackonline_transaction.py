@@ -12,6 +12,7 @@ class TrackOnlineTransaction(models.Model):
     _order = "date_transaction desc, id desc"
     _rec_name = "transaction_number"
     _trackonline_resource = "transaction"
+    _remote_entity = mapping.TRANSACTION
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

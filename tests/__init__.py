@@ -13,3 +13,4 @@ from . import test_i18n
 from . import test_scheduled_actions
 from . import test_tracking_attachment
 from . import test_partner_match
+from . import test_ownership
