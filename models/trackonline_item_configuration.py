@@ -8,8 +8,7 @@ class TrackOnlineItemConfiguration(models.Model):
 
     _name = "trackonline.item.configuration"
     _description = "TrackOnline Item Configuration"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin",
-                "trackonline.local.edit.mixin", "mail.thread"]
+    _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "name, id"
     _trackonline_resource = "itemconfiguration"
     _remote_entity = mapping.ITEM_CONFIGURATION

@@ -20,6 +20,7 @@ from .trackonline_outgoing_mixin import EDITABLE_STATES
 
 class TrackOnlineLocalEditMixin(models.AbstractModel):
     _name = "trackonline.local.edit.mixin"
+    _inherit = ["trackonline.outgoing.mixin"]
     _description = "TrackOnline record edited in Odoo and sent back (shared)"
 
     remote_version = fields.Text(

@@ -9,8 +9,7 @@ from .trackonline_unique_item import count_unique_items, open_unique_items
 class TrackOnlineLocation(models.Model):
     _name = "trackonline.location"
     _description = "TrackOnline Location"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin",
-                "trackonline.local.edit.mixin", "mail.thread"]
+    _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "number, id"
     _trackonline_resource = "location"
     _remote_entity = mapping.LOCATION

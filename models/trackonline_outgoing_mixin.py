@@ -10,6 +10,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     batch) -> saved (with the remote id) or rejected (with TrackOnline's message)."""
 
     _name = "trackonline.outgoing.mixin"
+    _inherit = ["tracking.binding.mixin"]
     _description = "TrackOnline record sent from Odoo (shared)"
 
     send_state = fields.Selection(

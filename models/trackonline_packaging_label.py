@@ -8,8 +8,7 @@ class TrackOnlinePackagingLabel(models.Model):
 
     _name = "trackonline.packaging.label"
     _description = "TrackOnline Packaging Label"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin",
-                "trackonline.local.edit.mixin", "mail.thread"]
+    _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "number, id"
     _rec_name = "number"
     _trackonline_resource = "packaginglabel"

@@ -8,8 +8,7 @@ class TrackOnlineUniqueItem(models.Model):
 
     _name = "trackonline.unique.item"
     _description = "TrackOnline Unique Item"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin",
-                "trackonline.local.edit.mixin", "mail.thread"]
+    _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "number, id"
     _rec_name = "number"
     _trackonline_resource = "uniqueitem"
