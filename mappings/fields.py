@@ -241,6 +241,16 @@ def _present(value):
     return bool(value) or (value == 0 and not isinstance(value, bool))
 
 
+def _has_key(row, key):
+    """Whether ``row`` holds ``key`` (dotted into nested objects), even as null."""
+    value = row
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return True
+
+
 def dig(row, key):
     """``row[key]``, following dots into nested objects; None when absent."""
     if not key:
@@ -284,6 +294,22 @@ class Entity:
     def missing(self, row):
         """The required keys ``row`` lacks (absent, or empty)."""
         return [key for key in self.required if not _present(dig(row, key))]
+
+    def absent_keys(self, rows, share=0.5):
+        """The remote keys this mapping reads that more than ``share`` of ``rows`` lack (a
+        key absent, not null; a field is present when its key or its fallback is). Fields
+        read from the whole row (key "") are not checked."""
+        if not rows:
+            return []
+        absent = []
+        for field in self.fields:
+            if not field.key:
+                continue
+            keys = [key for key in (field.key, field.fallback) if key]
+            lacking = sum(1 for row in rows if not any(_has_key(row, key) for key in keys))
+            if lacking > share * len(rows):
+                absent.append(field.key)
+        return absent
 
     def read(self, row, warn=None):
         """Odoo values of a remote row (with ``remote_id``, unless the entity has none of

@@ -11,6 +11,7 @@ from . import trackline_backend
 from . import trackline_process
 from . import trackline_document
 from . import trackonline_outgoing_mixin
+from . import trackonline_local_edit_mixin
 from . import trackonline_backend
 from . import trackonline_location
 from . import trackonline_item_definition

@@ -2,6 +2,7 @@ import json
 
 from odoo import api, fields, models
 
+from ..mappings import opuscapita as mapping
 from .tracking_partner_match import match_partners
 
 
@@ -11,6 +12,7 @@ class OpusCapitaEvent(models.Model):
     columns."""
 
     _name = "opuscapita.event"
+    _remote_entity = mapping.EVENT
     _description = "OpusCapita Transaction Event"
     _inherit = ["tracking.binding.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "event_time desc, id desc"

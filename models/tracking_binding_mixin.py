@@ -1,4 +1,11 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# In the context, the connector's own writes (a sync, a save result, a send): they may change
+# the fields a remote system owns, which a user may not.
+SYNC_WRITE = "tracking_sync_write"
+SYSTEMS = {"trackonline": "TrackOnline", "opuscapita": "OpusCapita", "trackline": "Trackline",
+           "sage50": "Sage 50"}
 
 
 class TrackingBindingMixin(models.AbstractModel):
@@ -14,10 +21,106 @@ class TrackingBindingMixin(models.AbstractModel):
     # Empty only on a record drafted in Odoo and not yet saved remotely.
     remote_id = fields.Char(string="Remote ID", index=True, readonly=True, copy=False)
 
+    remote_locked = fields.Boolean(
+        string="Owned by the remote system", compute="_compute_remote_locked",
+        help="The fields the remote system owns are read-only: the record is a copy of the "
+             "remote one.")
+
+    # The mapping (``mappings.fields.Entity``) the sync reads the model with: its fields
+    # belong to the remote system; every other field (links, notes) is Odoo's.
+    _remote_entity = None
+
     _sql_constraints = [
         ("remote_unique", "unique(backend_id, remote_id)",
          "This remote record is already mirrored for this backend."),
     ]
+
+    # -- who owns which field ------------------------------------------------------------------
+
+    @api.depends("remote_id")
+    def _compute_remote_locked(self):
+        for record in self:
+            record.remote_locked = bool(record.remote_id)
+
+    @api.model
+    def _remote_system(self):
+        return SYSTEMS.get(self._name.split(".")[0], self._name)
+
+    @api.model
+    def _remote_owned_fields(self):
+        """The fields the remote system owns: its key and the fields its mapping reads."""
+        entity = self._remote_entity or self._stub_entity
+        names = {"remote_id", "backend_id"}
+        if entity:
+            names.update(field.name for field in entity.fields)
+        return {name for name in names if name in self._fields}
+
+    @api.model
+    def _connector_fields(self):
+        """Fields only the connector writes (states of a send, of a conflict)."""
+        return set()
+
+    def _mirrored_only_fields(self):
+        """Remote fields that stay read-only on a record mirrored from the remote even while
+        it is edited locally (those a send does not carry)."""
+        return set()
+
+    def write(self, vals):
+        if not (self.env.su or self.env.context.get(SYNC_WRITE)):
+            self._check_ownership(vals)
+        return super().write(vals)
+
+    def _check_ownership(self, vals):
+        """Refuse a user's write of a field the remote system owns on a record mirrored
+        from it, naming the record and the fields."""
+        names = set(vals)
+        refused = names & self._connector_fields()
+        remote = names & self._remote_owned_fields()
+        for record in self:
+            wrong = set(refused)
+            if record.remote_locked:
+                wrong |= remote
+            elif record.remote_id:
+                wrong |= remote & record._mirrored_only_fields()
+            if wrong:
+                raise UserError(self.env._(
+                    "%(record)s is a copy of a %(system)s record: %(fields)s belong to "
+                    "%(system)s and cannot be changed in Odoo.%(hint)s",
+                    record=record.display_name, system=record._remote_system(),
+                    fields=", ".join(sorted(self._fields[name]._description_string(self.env)
+                                            for name in wrong)),
+                    hint=record._edit_hint()))
+
+    def _edit_hint(self):
+        return ""
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """Forms and lists show the fields the remote system owns read-only on a record
+        mirrored from it (``remote_locked``), and, while it is edited locally, the remote
+        fields a send does not carry."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type in ("form", "list"):
+            self._lock_remote_fields(arch)
+        return arch, view
+
+    @api.model
+    def _lock_remote_fields(self, arch):
+        remote = self._remote_owned_fields()
+        mirrored_only = self.browse()._mirrored_only_fields()
+        for node in arch.xpath("//field[not(ancestor::field)]"):
+            name = node.get("name")
+            if name not in remote or self._fields[name].readonly:
+                continue
+            lock = "remote_locked or remote_id" if name in mirrored_only else "remote_locked"
+            current = node.get("readonly")
+            node.set("readonly", "(%s) or (%s)" % (current, lock) if current else lock)
+
+    def _sync_update(self, values, changes):
+        """A sync brings ``values`` whose ``changes`` differ from the record: write them.
+        Returns whether the record was updated."""
+        self.with_context(**{SYNC_WRITE: True}).write(changes)
+        return True
 
     @api.model
     def _upsert(self, backend, values_list):
@@ -35,8 +138,7 @@ class TrackingBindingMixin(models.AbstractModel):
         updated = 0
         for key, record in found.items():
             changes = record._changed_values(by_key[key])
-            if changes:
-                record.write(changes)
+            if changes and record._sync_update(by_key[key], changes):
                 updated += 1
         new = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
             [values for key, values in by_key.items() if key not in found])

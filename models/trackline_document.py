@@ -3,6 +3,7 @@ import hashlib
 from odoo import fields, models
 
 from ..clients.base import RemoteDataError
+from ..mappings import trackline as mapping
 from .tracking_attachment import attach_files, file_mimetype
 
 # The resource name of a document kept to retry (``tracking.failed.unit``).
@@ -11,6 +12,7 @@ DOCUMENT_UNIT = "document"
 
 class TracklineDocument(models.Model):
     _name = "trackline.document"
+    _remote_entity = mapping.DOCUMENT
     _description = "Trackline Document"
     _inherit = ["tracking.binding.mixin"]
     _order = "process_id, name, id"

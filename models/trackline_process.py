@@ -7,6 +7,7 @@ from .tracking_attachment import attach_files
 
 class TracklineProcess(models.Model):
     _name = "trackline.process"
+    _remote_entity = mapping.PROCESS
     _description = "Trackline Process"
     _inherit = ["tracking.binding.mixin", "mail.thread"]
     _order = "created_at desc, id desc"

@@ -13,6 +13,7 @@ from ..clients.trackonline import (
     TrackOnlineClient,
 )
 from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_rate_counter import DatabaseRateLimiter
 from .trackonline_resources import RESOURCES
 
@@ -182,6 +183,7 @@ class TrackOnlineBackend(models.Model):
         """Send Odoo-drafted ``records`` (locations or transactions) in batches of 50 and
         note each record's message ID and place in its batch."""
         self.ensure_one()
+        records = records.with_context(**{SYNC_WRITE: True})
         with self._sync_run(self.env._("send %s", resource)) as run:
             client = self._make_client(run.stats)
             for number, batch in enumerate(batches(records, MAX_BATCH), 1):
@@ -212,8 +214,8 @@ class TrackOnlineBackend(models.Model):
             client = self._make_client(run.stats)
             for model in OUTGOING_MODELS:
                 resource = self.env[model]._trackonline_resource
-                waiting = self.env[model].search([("backend_id", "=", self.id),
-                                                  ("send_state", "=", "sent")])
+                waiting = self.env[model].with_context(**{SYNC_WRITE: True}).search(
+                    [("backend_id", "=", self.id), ("send_state", "=", "sent")])
                 for message_id in sorted(set(waiting.mapped("message_id"))):
                     records = waiting.filtered(lambda r, m=message_id: r.message_id == m)
                     with run.step(self.env._("message %s", message_id)):

@@ -1,11 +1,14 @@
 from odoo import api, fields, models
 
+from ..mappings import trackonline as mapping
+
 
 class TrackOnlineBalance(models.Model):
     """The balance of returnable items per location and item definition, as TrackOnline
     computes it; replaced as a whole by each balance sync."""
 
     _name = "trackonline.balance"
+    _remote_entity = mapping.BALANCE
     _description = "TrackOnline Balance"
     _inherit = ["tracking.binding.mixin"]
     _order = "location_id, item_definition_id"

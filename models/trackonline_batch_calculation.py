@@ -6,6 +6,7 @@ from ..clients.trackonline import (
     CALCULATION_RESULT,
     OUTPUT_TYPES,
 )
+from ..mappings import trackonline as mapping
 from .tracking_attachment import attach_files
 
 
@@ -14,6 +15,7 @@ class TrackOnlineBatchCalculation(models.Model):
     output type and its documents, all as attachments."""
 
     _name = "trackonline.batch.calculation"
+    _remote_entity = mapping.BATCH_CALCULATION
     _description = "TrackOnline Batch Calculation"
     _inherit = ["tracking.binding.mixin", "mail.thread"]
     _order = "created_on desc, id desc"

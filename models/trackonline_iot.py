@@ -1,10 +1,13 @@
 from odoo import api, fields, models
 
+from ..mappings import trackonline as mapping
+
 
 class TrackOnlineIotDevice(models.Model):
     """An IoT sensor on a unique item, with its last known position and temperature."""
 
     _name = "trackonline.iot.device"
+    _remote_entity = mapping.IOT_DEVICE
     _description = "TrackOnline IoT Device"
     _inherit = ["tracking.binding.mixin"]
     _order = "remote_id"
@@ -52,6 +55,7 @@ class TrackOnlineIotDevice(models.Model):
 
 class TrackOnlineIotMeasurement(models.Model):
     _name = "trackonline.iot.measurement"
+    _remote_entity = mapping.IOT_MEASUREMENT
     _description = "TrackOnline IoT Measurement"
     _inherit = ["tracking.binding.mixin"]
     _order = "measured_at desc, id desc"

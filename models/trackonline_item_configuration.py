@@ -8,9 +8,11 @@ class TrackOnlineItemConfiguration(models.Model):
 
     _name = "trackonline.item.configuration"
     _description = "TrackOnline Item Configuration"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
+    _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "name, id"
     _trackonline_resource = "itemconfiguration"
+    _remote_entity = mapping.ITEM_CONFIGURATION
+    _payload_fields = ("member_ids",)
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

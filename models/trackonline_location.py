@@ -9,9 +9,10 @@ from .trackonline_unique_item import count_unique_items, open_unique_items
 class TrackOnlineLocation(models.Model):
     _name = "trackonline.location"
     _description = "TrackOnline Location"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
+    _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "number, id"
     _trackonline_resource = "location"
+    _remote_entity = mapping.LOCATION
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")
@@ -110,12 +111,13 @@ class TrackOnlineLocation(models.Model):
         by_partner = {location.partner_id: location for location in existing}
         records = self.browse()
         for partner in partners:
-            values = dict(mapping.location_from_partner(partner), send_state="draft")
+            values = mapping.location_from_partner(partner)
             location = by_partner.get(partner)
             if location:
+                location.action_edit_locally()
                 location.write(values)
             else:
-                location = self.create(dict(values, backend_id=backend.id,
+                location = self.create(dict(values, backend_id=backend.id, send_state="draft",
                                             partner_id=partner.id))
             records |= location
         return records

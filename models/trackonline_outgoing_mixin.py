@@ -1,4 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Send states in which the record is Odoo's to edit (a draft, or one TrackOnline refused).
+EDITABLE_STATES = ("draft", "rejected", "error")
 
 
 class TrackOnlineOutgoingMixin(models.AbstractModel):
@@ -6,6 +10,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     batch) -> saved (with the remote id) or rejected (with TrackOnline's message)."""
 
     _name = "trackonline.outgoing.mixin"
+    _inherit = ["tracking.binding.mixin"]
     _description = "TrackOnline record sent from Odoo (shared)"
 
     send_state = fields.Selection(
@@ -22,6 +27,19 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
 
     def _to_payload(self):
         raise NotImplementedError
+
+    @api.depends("remote_id", "send_state")
+    def _compute_remote_locked(self):
+        """A record drafted in Odoo is editable until it is sent; one saved in TrackOnline
+        or mirrored from it is TrackOnline's (unless edited locally: send state draft)."""
+        for record in self:
+            record.remote_locked = record.send_state == "sent" or bool(
+                record.remote_id and record.send_state not in EDITABLE_STATES)
+
+    @api.model
+    def _connector_fields(self):
+        return super()._connector_fields() | {"send_state", "send_message", "message_id",
+                                              "batch_position"}
 
     def _apply_results(self, run, results):
         """Give each record of one batch its result (results are in batch order)."""
@@ -53,7 +71,12 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             backend._send(records.filtered(lambda r, b=backend: r.backend_id == b), resource)
 
     def action_send(self):
-        records = self.filtered(lambda r: r.send_state in (False, "draft", "rejected", "error"))
+        records = self.filtered(lambda r: r.send_state in (False, *EDITABLE_STATES)
+                                and not r.remote_locked)
+        if not records:
+            raise UserError(self.env._(
+                "Nothing to send: %s are copies of TrackOnline's records, sent already or "
+                "waiting for their result.", ", ".join(self.mapped("display_name")[:5])))
         self._send_drafts(records, self._trackonline_resource)
         logs = self.env["tracking.sync.log"].search(
             [("backend_model", "=", "trackonline.backend"),

@@ -8,10 +8,12 @@ class TrackOnlinePackagingLabel(models.Model):
 
     _name = "trackonline.packaging.label"
     _description = "TrackOnline Packaging Label"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
+    _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "number, id"
     _rec_name = "number"
     _trackonline_resource = "packaginglabel"
+    _remote_entity = mapping.PACKAGING_LABEL
+    _payload_fields = ("line_ids", "unique_item_ids")
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

@@ -31,6 +31,7 @@ from ..clients.base import RateLimited
 from ..clients.trackonline import LICENCE_LIMITS, PAGE_SIZE
 from ..mappings import trackonline_codes as codes
 from ..mappings.dates import api_datetime, cursor_moment, cursor_text
+from .tracking_binding_mixin import SYNC_WRITE
 
 CURSOR = "reconciliation"
 MOMENTS = ("from", "to", "since", "low", "high", "last")
@@ -53,7 +54,8 @@ class Reconciliation:
         self.client = client
         self.resource = resource
         self.forward_cursor = forward_cursor
-        self.transactions = self.env[resource.model]
+        # the connector's own writes (``is_deleted`` belongs to TrackOnline, not to users)
+        self.transactions = self.env[resource.model].with_context(**{SYNC_WRITE: True})
 
     # -- the loop ---------------------------------------------------------------------------
 

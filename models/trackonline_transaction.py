@@ -8,11 +8,12 @@ from ..mappings import trackonline_codes as codes
 class TrackOnlineTransaction(models.Model):
     _name = "trackonline.transaction"
     _description = "TrackOnline Transaction"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
+    _inherit = ["trackonline.outgoing.mixin", "mail.thread"]
     _order = "date_transaction desc, id desc"
     _rec_name = "transaction_number"
     _trackonline_resource = "transaction"
     _trackonline_number_field = "transaction_number"
+    _remote_entity = mapping.TRANSACTION
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

@@ -8,10 +8,12 @@ class TrackOnlineUniqueItem(models.Model):
 
     _name = "trackonline.unique.item"
     _description = "TrackOnline Unique Item"
-    _inherit = ["tracking.binding.mixin", "trackonline.outgoing.mixin", "mail.thread"]
+    _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "number, id"
     _rec_name = "number"
     _trackonline_resource = "uniqueitem"
+    _remote_entity = mapping.UNIQUE_ITEM
+    _payload_fields = ("barcode", "location_id")
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

@@ -7,7 +7,7 @@ import pytest
 
 from mappings import opuscapita, sage50, trackline, trackonline
 from mappings.dates import api_datetime, parse_datetime
-from mappings.fields import Ref, RowError
+from mappings.fields import Entity, Field, Ref, RowError
 
 LOCATION_ROW = {
     "id": "7c1e", "number": "L-1", "name": "Depot Noord", "type": 5,
@@ -184,3 +184,14 @@ def test_sage50_customer_read():
 def test_sage50_customer_whose_addresses_is_text_names_the_field():
     with pytest.raises(RowError, match="addresses: expected a list"):
         sage50.CUSTOMER.read({"id": "C-1", "addresses": "Calle Mayor 1, Madrid"})
+
+
+def test_absent_keys_names_keys_most_rows_lack():
+    entity = Entity("thing", [Field("name", "name"), Field("city", "address.city"),
+                              Field("code", "code", fallback="oldCode"), Field("raw", "")])
+    rows = [{"name": "a", "address": {"city": None}, "oldCode": "x"},
+            {"name": "b", "address": {}, "code": "y"},
+            {"nom": "c", "address": {}}]
+    assert entity.absent_keys(rows) == ["address.city"]
+    assert entity.absent_keys(rows, share=0.2) == ["name", "address.city", "code"]
+    assert entity.absent_keys([]) == []

@@ -1,0 +1,269 @@
+"""A record mirrored from TrackOnline that Odoo may change and send back (a location, an
+item configuration, a unique item, a packaging label).
+
+A user unlocks it on purpose ("Edit locally"): its send state becomes draft and the remote
+version it starts from is kept (``remote_version``). Until it is sent and saved, a sync never
+overwrites the fields a send carries: when TrackOnline's version has changed meanwhile, both
+versions are kept (a conflict) and the user chooses ("Keep mine and send" / "Take
+TrackOnline's")."""
+
+import json
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .tracking_binding_mixin import SYNC_WRITE
+from .trackonline_outgoing_mixin import EDITABLE_STATES
+
+
+class TrackOnlineLocalEditMixin(models.AbstractModel):
+    _name = "trackonline.local.edit.mixin"
+    _inherit = ["trackonline.outgoing.mixin"]
+    _description = "TrackOnline record edited in Odoo and sent back (shared)"
+
+    remote_version = fields.Text(
+        readonly=True, copy=False,
+        help="TrackOnline's version when the local edit began (JSON), to tell a newer one.")
+    has_conflict = fields.Boolean(
+        string="Conflict with TrackOnline", readonly=True, copy=False, index=True,
+        help="TrackOnline changed this record while local changes were not sent.")
+    conflict_values = fields.Text(
+        string="TrackOnline's version", readonly=True, copy=False,
+        help="The values TrackOnline holds, kept until the conflict is settled (JSON).")
+    conflict_diff = fields.Html(string="Differences", compute="_compute_conflict_diff",
+                                sanitize=False)
+    has_local_changes = fields.Boolean(
+        string="Local changes not sent", compute="_compute_has_local_changes")
+
+    # Fields a send carries beyond the mapping's ``send`` fields (lines, links).
+    _payload_fields = ()
+
+    @api.depends("remote_id", "send_state")
+    def _compute_has_local_changes(self):
+        for record in self:
+            record.has_local_changes = bool(record.remote_id
+                                            and record.send_state in EDITABLE_STATES)
+
+    @api.model
+    def _sendable_fields(self):
+        """The fields a send carries: a local edit may change these and nothing else."""
+        entity = self._remote_entity
+        names = {field.name for field in entity.fields if field.send} if entity else set()
+        return (names | set(self._payload_fields)) & set(self._fields)
+
+    def _mirrored_only_fields(self):
+        return self._remote_owned_fields() - self._sendable_fields()
+
+    @api.model
+    def _connector_fields(self):
+        return super()._connector_fields() | {"remote_version", "has_conflict",
+                                              "conflict_values"}
+
+    def _edit_hint(self):
+        return self.env._(" Press \"Edit locally\" to change it and send the change.")
+
+    def _pending_edit(self):
+        """Local changes not saved in TrackOnline yet (drafted, sent, or refused)."""
+        return bool(self.remote_id and self.remote_version
+                    and self.send_state in ("sent", *EDITABLE_STATES))
+
+    # -- buttons ---------------------------------------------------------------------------------
+
+    def action_edit_locally(self):
+        """Unlock the record: its sendable fields become editable, to be sent on purpose."""
+        for record in self:
+            if record.send_state == "sent":
+                raise UserError(self.env._("%s was sent and waits for TrackOnline's result.",
+                                           record.display_name))
+            if record.has_local_changes:
+                continue
+            record.with_context(**{SYNC_WRITE: True}).write({
+                "send_state": "draft", "send_message": False,
+                "remote_version": json.dumps(record._version(record._sendable_fields()))})
+        return True
+
+    def action_send(self):
+        conflicts = self.filtered("has_conflict")
+        if conflicts and not self.env.context.get("tracking_keep_mine"):
+            raise UserError(self.env._(
+                "TrackOnline changed %s while your changes were not sent: choose \"Keep mine "
+                "and send\" or \"Take TrackOnline's\" first.",
+                ", ".join(conflicts.mapped("display_name"))))
+        return super().action_send()
+
+    def action_keep_mine_and_send(self):
+        """Settle a conflict with the local version: TrackOnline's becomes the version it
+        starts from, and the local one is sent over it."""
+        for record in self.filtered("has_conflict"):
+            theirs = json.loads(record.conflict_values)
+            record.with_context(**{SYNC_WRITE: True}).write({
+                "remote_version": json.dumps(record._version_of_values(theirs)),
+                "has_conflict": False, "conflict_values": False,
+                "send_state": "draft"})
+        return self.with_context(tracking_keep_mine=True).action_send()
+
+    def action_take_remote(self):
+        """Settle a conflict (or drop local changes) with TrackOnline's version."""
+        for record in self:
+            if record.has_conflict:
+                values = json.loads(record.conflict_values)
+            else:
+                values = record._values_of_version(json.loads(record.remote_version or "{}"))
+            record.with_context(**{SYNC_WRITE: True}).write(dict(
+                values, has_conflict=False, conflict_values=False, remote_version=False,
+                send_state=False, send_message=False))
+        return True
+
+    # -- from a sync --------------------------------------------------------------------------
+
+    def _sync_update(self, values, changes):
+        """With local changes pending, the fields a send carries are kept: the others are
+        written; when TrackOnline's version differs both from the one the edit started from
+        and from the local one, it is kept aside as a conflict."""
+        if not self._pending_edit():
+            return super()._sync_update(values, changes)
+        sendable = self._sendable_fields()
+        others = {name: value for name, value in changes.items() if name not in sendable}
+        theirs = {name: value for name, value in values.items() if name in sendable}
+        incoming = self._version_of_values(theirs)
+        start = json.loads(self.remote_version)
+        started_from = {name: start.get(name) for name in incoming}
+        mine = self._version(incoming)
+        if incoming not in (started_from, mine) and (
+                not self.has_conflict or json.loads(self.conflict_values) != to_json(theirs)):
+            others.update(has_conflict=True, conflict_values=json.dumps(to_json(theirs)))
+            self.message_post(body=self.env._(
+                "TrackOnline changed this record while local changes were not sent: both "
+                "versions are kept until you choose."))
+        if others:
+            self.with_context(**{SYNC_WRITE: True}).write(others)
+        return bool(others)
+
+    # -- versions: comparable, readable -----------------------------------------------------
+
+    def _version(self, names):
+        """The record's values of ``names`` in a form that compares with
+        ``_version_of_values``."""
+        self.ensure_one()
+        version = {}
+        for name in names:
+            field, value = self._fields[name], self[name]
+            if field.type == "one2many":
+                version[name] = [{sub: _plain(line._fields[sub], line[sub])
+                                  for sub in self._line_fields(name)} for line in value]
+            else:
+                version[name] = _plain(field, value)
+        return version
+
+    @api.model
+    def _version_of_values(self, values):
+        """Values as a sync writes them (one2many as "clear, then create", many2many as
+        "set") in the form of ``_version``."""
+        version = {}
+        lines_model = None
+        for name, value in values.items():
+            field = self._fields[name]
+            if field.type == "one2many":
+                lines_model = self.env[field.comodel_name]
+                version[name] = [
+                    {sub: _plain(lines_model._fields[sub], command[2].get(sub))
+                     for sub in self._line_fields(name)}
+                    for command in value if command[0] == 0]
+            elif field.type == "many2many":
+                ids = [i for command in value if command[0] == 6 for i in command[2]]
+                version[name] = sorted(ids)
+            else:
+                version[name] = _plain(field, value)
+        return version
+
+    @api.model
+    def _values_of_version(self, version):
+        """Values to write that give back a version kept by ``_version``."""
+        values = {}
+        for name, value in version.items():
+            kind = self._fields[name].type
+            if kind == "one2many":
+                values[name] = [(5, 0, 0)] + [(0, 0, line) for line in value]
+            elif kind == "many2many":
+                values[name] = [(6, 0, value)]
+            else:
+                values[name] = value
+        return values
+
+    @api.model
+    def _line_fields(self, name):
+        """The fields of the lines of one2many ``name`` a sync reads (its line mapping)."""
+        field = next((f for f in self._remote_entity.fields if f.name == name), None)
+        entity = getattr(getattr(field, "kind", None), "entity", None)
+        if entity:
+            return [line.name for line in entity.fields]
+        lines = self.env[self._fields[name].comodel_name]
+        return [n for n, f in lines._fields.items()
+                if f.store and not f.automatic and f.name not in (
+                    self._fields[name].inverse_name, "company_id")]
+
+    @api.depends("has_conflict", "conflict_values")
+    def _compute_conflict_diff(self):
+        for record in self:
+            if not record.has_conflict or not record.conflict_values:
+                record.conflict_diff = False
+                continue
+            theirs = record._version_of_values(json.loads(record.conflict_values))
+            mine = record._version(theirs)
+            rows = [Markup("<tr><td><b>%s</b></td><td>%s</td><td>%s</td></tr>") % (
+                record._fields[name]._description_string(self.env),
+                record._readable(name, mine[name]), record._readable(name, theirs[name]))
+                for name in sorted(theirs) if mine[name] != theirs[name]]
+            record.conflict_diff = Markup(
+                "<table class=\"table table-sm o_conflict_diff\"><thead><tr><th>%s</th>"
+                "<th>%s</th><th>%s</th></tr></thead><tbody>%s</tbody></table>") % (
+                self.env._("Field"), self.env._("In Odoo (not sent)"),
+                self.env._("In TrackOnline"), Markup("").join(rows))
+
+    def _readable(self, name, value, model=None):
+        model = model if model is not None else self
+        field = model._fields[name]
+        if field.type == "one2many":
+            lines = self.env[field.comodel_name]
+            return Markup("<br/>").join(
+                escape(", ".join("%s: %s" % (lines._fields[sub]._description_string(self.env),
+                                             self._readable(sub, item, lines))
+                                 for sub, item in line.items()))
+                for line in value) or "-"
+        if field.type in ("many2one", "many2many"):
+            ids = value if isinstance(value, list) else [value] if value else []
+            return ", ".join(self.env[field.comodel_name].browse(ids).exists()
+                             .mapped("display_name")) or "-"
+        if field.type == "selection" and value:
+            return dict(field._description_selection(self.env)).get(value, value)
+        return "-" if value in (False, None, "") else str(value)
+
+
+def _plain(field, value):
+    """One value in a form that compares equal whether read from a record or from the
+    values a sync writes."""
+    kind = field.type
+    if kind == "many2one":
+        return (value.id if isinstance(value, models.BaseModel) else value) or False
+    if kind == "many2many":
+        return sorted(value.ids) if isinstance(value, models.BaseModel) else sorted(value or [])
+    if kind == "datetime":
+        return fields.Datetime.to_string(fields.Datetime.to_datetime(value)) if value else False
+    if kind == "date":
+        return fields.Date.to_string(fields.Date.to_date(value)) if value else False
+    if kind == "float":
+        return round(value or 0.0, 6)
+    if kind == "integer":
+        return int(value or 0)
+    if kind == "boolean":
+        return bool(value)
+    return value or False
+
+
+def to_json(values):
+    """Values as a sync writes them, with datetimes as text, for JSON."""
+    def default(value):
+        return value.isoformat(" ")
+    return json.loads(json.dumps(values, default=default))

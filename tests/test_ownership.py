@@ -1,0 +1,197 @@
+import json
+
+from lxml import etree
+
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from ..sandbox.backends import backend_values
+from .common import SandboxCase
+
+
+@tagged("post_install", "-at_install")
+class TestOwnership(SandboxCase):
+    """Who owns which field, over real HTTP against the sandbox: a record mirrored from
+    TrackOnline is read-only but for Odoo's fields; a draft is editable until sent; a local
+    edit is sent on purpose and never silently overwritten by a sync."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline ownership",
+            licence_tier="enterprise", start_date="2026-01-01", window_days=60, timeout=10))
+        cls.env["trackonline.backend"].search([("id", "!=", cls.to.id)]).active = False
+        cls.user = new_test_user(cls.env, "owner_user",
+                                 groups="tracking_connector.group_tracking_user")
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.trackonline.reset(transactions=6)
+
+    def records(self, model):
+        return self.env[model].search([("backend_id", "=", self.to.id)])
+
+    def poll(self):
+        self.to._poll_results()  # 202: still saving
+        self.to._poll_results()
+
+    def remote_location(self, number):
+        return next(row for row in self.sandbox.trackonline.resources["location"]
+                    if row["number"] == number)
+
+    def form(self, model):
+        arch = self.env[model].with_user(self.user).get_views([(False, "form")])
+        return etree.fromstring(arch["views"]["form"]["arch"])
+
+    # -- mirrored transactions ---------------------------------------------------------------
+
+    def test_mirrored_transaction_is_read_only_and_not_sendable(self):
+        self.to._sync("transactions")
+        mirrored = self.records("trackonline.transaction")[:1].with_user(self.user)
+        self.assertTrue(mirrored.remote_locked)
+        with self.assertRaisesRegex(UserError, "belong to TrackOnline") as caught:
+            mirrored.write({"license_plate": "XX-000-X"})
+        self.assertIn("License Plate", str(caught.exception))
+        with self.assertRaises(UserError):
+            mirrored.write({"send_state": "draft"})
+        self.assertNotEqual(mirrored.license_plate, "XX-000-X")
+        # The form: the remote fields read-only on a locked record, no Send on it.
+        form = self.form("trackonline.transaction")
+        plate = form.xpath("//field[@name='license_plate']")[0]
+        self.assertEqual(plate.get("readonly"), "remote_locked")
+        send = form.xpath("//header/button[@name='action_send']")[0]
+        self.assertIn("remote_locked", send.get("invisible"))
+        # Sending it anyway (the list's button) sends nothing.
+        self.sandbox.reset_calls()
+        with self.assertRaisesRegex(UserError, "Nothing to send"):
+            mirrored.action_send()
+        self.assertEqual(self.sandbox.calls("POST", "/trackonline/api/v1/transaction"), 0)
+
+    def test_drafted_transaction_is_editable_until_sent(self):
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        locations = self.records("trackonline.location")
+        item = self.records("trackonline.item.definition")[:1]
+        draft = self.env["trackonline.transaction"].with_user(self.user).create({
+            "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+            "transaction_number": "ODOO-OWN-1", "from_location_id": locations[0].id,
+            "to_location_id": locations[1].id, "date_transaction": "2026-11-01 10:00:00",
+            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 4})]})
+        self.assertFalse(draft.remote_locked)
+        draft.write({"license_plate": "ODOO-1", "notes": "drafted in Odoo"})
+        draft.action_send()
+        self.assertEqual(draft.send_state, "sent")
+        with self.assertRaisesRegex(UserError, "belong to TrackOnline"):
+            draft.write({"license_plate": "TOO-LATE"})
+        self.poll()
+        self.assertEqual(draft.send_state, "saved", draft.send_message)
+        stored = next(row for row in self.sandbox.trackonline.resources["transaction"]
+                      if row["transactionNumber"] == "ODOO-OWN-1")
+        self.assertEqual(stored["licensePlate"], "ODOO-1")
+        self.assertTrue(draft.remote_locked)
+        with self.assertRaises(UserError):
+            draft.write({"notes": "after saving"})
+
+    def test_odoo_owned_fields_stay_editable(self):
+        self.to._sync("locations")
+        location = self.records("trackonline.location")[:1].with_user(self.user)
+        partner = self.env["res.partner"].create({"name": "Linked by hand"})
+        location.write({"partner_id": partner.id})
+        self.assertEqual(location.partner_id, partner)
+        form = self.form("trackonline.location")
+        self.assertFalse(form.xpath("//field[@name='partner_id']")[0].get("readonly"))
+        # A field a send does not carry stays read-only even while editing locally.
+        self.assertEqual(form.xpath("//field[@name='tags']")[0].get("readonly"),
+                         "remote_locked or remote_id")
+
+    # -- a location edited locally, then changed in TrackOnline ------------------------------
+
+    def edit_then_change_remotely(self):
+        self.to._sync("locations")
+        location = self.records("trackonline.location").filtered(
+            lambda loc: loc.number == "L0002").with_user(self.user)
+        with self.assertRaisesRegex(UserError, "Edit locally"):
+            location.write({"city": "Odoo city"})
+        location.action_edit_locally()
+        self.assertTrue(location.has_local_changes)
+        location.write({"city": "Odoo city"})
+        remote = self.remote_location("L0002")
+        remote.update(city="Remote city", modifiedOn="2026-02-01T00:00:00.000Z")
+        run = self.to._sync("locations")
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        return location
+
+    def test_sync_keeps_unsent_edit_when_remote_unchanged(self):
+        self.to._sync("locations")
+        location = self.records("trackonline.location")[:1].with_user(self.user)
+        location.action_edit_locally()
+        location.write({"name": "Renamed in Odoo"})
+        self.to._sync("locations")
+        self.assertEqual(location.name, "Renamed in Odoo")
+        self.assertFalse(location.has_conflict)
+        self.assertTrue(location.has_local_changes)
+
+    def test_conflict_keeps_both_versions(self):
+        location = self.edit_then_change_remotely()
+        self.assertTrue(location.has_conflict)
+        self.assertEqual(location.city, "Odoo city", "the local edit is kept")
+        self.assertEqual(json.loads(location.conflict_values)["city"], "Remote city")
+        self.assertIn("Odoo city", location.conflict_diff)
+        self.assertIn("Remote city", location.conflict_diff)
+        self.assertEqual(location.modified_on.year, 2026, "fields not sent still follow")
+        self.assertEqual(location.modified_on.month, 2)
+        with self.assertRaisesRegex(UserError, "Keep mine and send"):
+            location.action_send()
+        # The same remote version again: one conflict, one message.
+        messages = len(location.message_ids)
+        self.to._sync("locations")
+        self.assertEqual(len(location.message_ids), messages)
+
+    def test_conflict_keep_mine_and_send(self):
+        location = self.edit_then_change_remotely()
+        location.action_keep_mine_and_send()
+        self.assertFalse(location.has_conflict)
+        self.assertEqual(location.send_state, "sent")
+        self.poll()
+        self.assertEqual(location.send_state, "saved", location.send_message)
+        self.assertEqual(self.remote_location("L0002")["city"], "Odoo city")
+        self.to._sync("locations")
+        self.assertEqual(location.city, "Odoo city")
+        self.assertTrue(location.remote_locked)
+
+    def test_conflict_take_trackonline(self):
+        location = self.edit_then_change_remotely()
+        self.sandbox.reset_calls()
+        location.action_take_remote()
+        self.assertEqual(location.city, "Remote city")
+        self.assertFalse(location.has_conflict)
+        self.assertFalse(location.has_local_changes)
+        self.assertTrue(location.remote_locked)
+        self.assertEqual(self.sandbox.calls("POST", "/trackonline/api/v1/location"), 0)
+        self.to._sync("locations")
+        self.assertEqual(location.city, "Remote city")
+
+    def test_drop_local_changes(self):
+        self.to._sync("locations")
+        location = self.records("trackonline.location")[:1].with_user(self.user)
+        city = location.city
+        location.action_edit_locally()
+        location.write({"city": "Never sent"})
+        location.action_take_remote()
+        self.assertEqual(location.city, city)
+        self.assertTrue(location.remote_locked)
+
+    def test_item_configuration_lines_in_conflict(self):
+        self.to._sync("item_configurations")
+        configuration = self.records("trackonline.item.configuration")[:1]
+        configuration.with_user(self.user).action_edit_locally()
+        configuration.member_ids[0].lead_time = 9
+        remote = next(row for row in self.sandbox.trackonline.resources["itemconfiguration"]
+                      if row["id"] == configuration.remote_id)
+        remote["members"][0]["leadTime"] = 5
+        self.to._sync("item_configurations")
+        self.assertTrue(configuration.has_conflict)
+        self.assertEqual(configuration.member_ids[0].lead_time, 9)
+        configuration.action_take_remote()
+        self.assertEqual(configuration.member_ids[0].lead_time, 5)
