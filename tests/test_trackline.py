@@ -99,9 +99,11 @@ class TestTracklineImport(SandboxCase):
         self.assertFalse(self.processes())
 
     def test_token_expiring_mid_run_is_renewed(self):
-        self.sandbox.trackline.token_ttl = 2
+        # Each download outlasts half the token's life; a retry after a 401 has a second
+        # of slack on a fresh token (a loaded machine took more than half a second once).
+        self.sandbox.trackline.token_ttl = 3
         self.addCleanup(setattr, self.sandbox.trackline, "token_ttl", 300)
-        self.sandbox.add_fault("/trackline/api/track-line/ext/attachment", delay=1.5, times=3)
+        self.sandbox.add_fault("/trackline/api/track-line/ext/attachment", delay=2.0, times=3)
         process = self.import_process("10000")
         self.assertTrue(all(d.state == "downloaded" or not d.size and d.state == "error"
                             for d in process.document_ids))

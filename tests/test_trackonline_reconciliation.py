@@ -65,7 +65,11 @@ class TestTrackOnlineReconciliation(SandboxCase):
         self.sandbox.trackonline.requests_seen.clear()
 
         run = self.to._sync("reconciliation")
-        self.assertEqual(run.log.state, "done", run.log.error_details)
+        # the unreadable row is kept to retry: the run is done with warnings
+        self.assertEqual(run.log.state, "warning", run.log.error_details)
+        kept = self.env["tracking.failed.unit"].search([("remote_key", "=", unreadable["id"])])
+        self.assertEqual(kept.state, "retry")
+        self.assertIn("transactionItems", kept.error)
         self.assertIn(self.record(deleted).transaction_number, run.log.error_details)
         record = self.record(moved)
         self.assertEqual(record.status_code, "30")
@@ -93,9 +97,12 @@ class TestTrackOnlineReconciliation(SandboxCase):
         self.assertEqual(seen[-1]["CreatedDateFrom"], processed["createdOn"])
         self.assertEqual(run.log.api_calls, len(seen))
         self.assertNotIn("to", self.cursor(), "the sweep is over")
-        # The next sweep finds nothing new and marks nothing twice.
+        # The next sweep finds nothing new and marks nothing twice (the unreadable row is
+        # still unreadable: kept again, one more attempt).
         run = self.to._sync("reconciliation")
-        self.assertEqual(run.log.state, "done", run.log.error_details)
+        self.assertEqual(run.log.state, "warning", run.log.error_details)
+        self.assertEqual(run.log.error_details.count("\n"), 0, "only the unreadable row")
+        self.assertIn("transactionItems", run.log.error_details)
         self.assertEqual((run.log.created_count, run.log.updated_count), (0, 0))
 
     def test_share_of_the_daily_budget_is_kept_and_the_cursor_resumes(self):
