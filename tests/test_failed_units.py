@@ -255,16 +255,7 @@ class TestKeptSage50(Sage50Mixin, KeptUnitsCase):
 
     def setUp(self):
         super().setUp()
-        self.sandbox.sage50.reset()
-        self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
-        self.addCleanup(self.drop_keys, self.sage.id)
-        self.sage._store_key(self.sandbox.sage50.issue_key(self.app_id))
-        self.sage.onboarding_state = "approved"
-
-    def drop_keys(self, backend_id):
-        with self.env.registry.cursor() as cr:
-            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
-                       "AND backend_id = %s", (backend_id,))
+        self.set_up_approved_backend()
 
     def publish(self, scope, records):
         self.sandbox.sage50.publish_scope(scope, json.dumps({"records": records}).encode())

@@ -27,6 +27,22 @@ class Sage50Mixin:
         client_backend.write({"developer_id": developer_id, "application_id": application_id})
         return client_backend, application_id
 
+    def set_up_approved_backend(self):
+        """``self.sage``, approved, with a key stored on a cursor of its own (removed after
+        the test), and ``self.app_id``, on a fresh sandbox; returns the key."""
+        self.sandbox.sage50.reset()
+        self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
+        self.addCleanup(self.drop_keys, self.sage.id)
+        key = self.sandbox.sage50.issue_key(self.app_id)
+        self.sage._store_key(key)
+        self.sage.onboarding_state = "approved"
+        return key
+
+    def drop_keys(self, backend_id):
+        with self.env.registry.cursor() as cr:
+            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
+                       "AND backend_id = %s", (backend_id,))
+
 
 @tagged("post_install", "-at_install")
 class TestSage50(Sage50Mixin, SandboxCase):
@@ -35,18 +51,7 @@ class TestSage50(Sage50Mixin, SandboxCase):
 
     def setUp(self):
         super().setUp()
-        self.sandbox.sage50.reset()
-        self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
-        self.addCleanup(self.drop_keys, self.sage.id)
-        key = self.sandbox.sage50.issue_key(self.app_id)
-        self.sage._store_key(key)
-        self.sage.onboarding_state = "approved"
-        self.first_key = key
-
-    def drop_keys(self, backend_id):
-        with self.env.registry.cursor() as cr:
-            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
-                       "AND backend_id = %s", (backend_id,))
+        self.first_key = self.set_up_approved_backend()
 
     def committed_key(self):
         return self.sage._current_key()[0]

@@ -3,22 +3,16 @@ import json
 from odoo.tests import tagged
 
 from .common import SandboxCase
-from .test_sage50 import Sage50EndpointCase, Sage50Mixin, TestSage50
+from .test_sage50 import Sage50EndpointCase, Sage50Mixin
 
 
 class Sage50KeyCase(Sage50Mixin, SandboxCase):
     """A Sage 50 backend with its key, set up as the Sage 50 tests do (their tests are not
     run again here)."""
 
-    drop_keys = TestSage50.drop_keys
-
     def setUp(self):
         super().setUp()
-        self.sandbox.sage50.reset()
-        self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
-        self.addCleanup(self.drop_keys, self.sage.id)
-        self.sage._store_key(self.sandbox.sage50.issue_key(self.app_id))
-        self.sage.onboarding_state = "approved"
+        self.set_up_approved_backend()
 
 
 @tagged("post_install", "-at_install")
