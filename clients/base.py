@@ -262,6 +262,18 @@ class BaseClient:
         this client has no way to, and the 401 stands."""
         return False
 
+    def prepare_ahead(self):
+        """Before a call handed to a worker thread (``clients/concurrent.py``), in the
+        caller's thread: take its budget now (the limiter's ``reserve()``). False when there
+        is none this minute: the call is then made in the caller's thread, as usual."""
+        return not self.limiter or self.limiter.reserve()
+
+    def settle(self):
+        """Back in the caller's thread after calls made in a worker: count what the worker
+        could not (the limiter's ``settle()``)."""
+        if self.limiter:
+            self.limiter.settle()
+
     def _send(self, method, url, headers, stream, kwargs):
         if self.limiter:
             self.limiter.acquire()
@@ -376,6 +388,8 @@ class BearerTokenClient(BaseClient):
         self._margin = self._renew_margin(token_expiry_ts)
         self._token_lock = threading.Lock()
         self._refused = None
+        self._home = threading.get_ident()
+        self._unsaved = None  # a token got in a worker thread, saved by settle()
 
     def fetch_token(self):
         """Ask the remote for a token; return ``(token, expiry as Unix time)``."""
@@ -396,7 +410,10 @@ class BearerTokenClient(BaseClient):
         self._token, self._token_expiry = token, expiry
         self._margin = self._renew_margin(expiry)
         if self._on_token:
-            self._on_token(token, expiry)
+            if threading.get_ident() == self._home:
+                self._on_token(token, expiry)
+            else:
+                self._unsaved = (token, expiry)
         return token
 
     def _renew_margin(self, expiry):
@@ -419,6 +436,18 @@ class BearerTokenClient(BaseClient):
         with self._token_lock:
             self._token = None
         return True
+
+    def prepare_ahead(self):
+        """A token due for renewal is renewed here, in the caller's thread, first."""
+        self._valid_token()
+        return super().prepare_ahead()
+
+    def settle(self):
+        """A token a worker had to get (a 401) is saved here, in the caller's thread."""
+        super().settle()
+        unsaved, self._unsaved = self._unsaved, None
+        if unsaved and self._on_token:
+            self._on_token(*unsaved)
 
 
 def check_complete(response):

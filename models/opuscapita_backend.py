@@ -16,18 +16,23 @@ def import_events(backend, run, client, resource, max_pages, period=None, overri
     """Events by event time, window after window from the cursor (named after the
     resource); with ``period`` (from, to), that period once with the filter ``overrides``,
     leaving the cursor alone."""
+    # Read here: fetch() runs in the worker thread that fetches pages ahead (no ORM there).
+    settings = backend._filters(None, None, **(overrides or {}))
+
     def fetch(start, end, first_page):
-        filters = backend._filters(start, end, **(overrides or {}))
+        filters = dict(settings, eventTimeFrom=api_datetime(start),
+                       eventTimeTo=api_datetime(end))
         for number, rows in client.transactions(filters, first_page=first_page):
             yield number, [mapping.with_event_id(row) for row in rows]
 
     if period:
         pages = backend._window_pages(None, period[0], fetch, backend.window_days, 0,
                                       until=period[1])
-        return backend._import(run, resource, pages, None, max_pages)
+        return backend._import(run, resource, pages, None, max_pages, client=client)
     pages = backend._window_pages(resource.name, datetime.combine(backend.start_date, time.min),
                                   fetch, backend.window_days, backend.overlap_minutes)
-    return backend._import(run, resource, pages, resource.name, max_pages)
+    return backend._import(run, resource, pages, resource.name, max_pages,
+                          client=client)
 
 
 EVENTS = Resource("events", "opuscapita.event", mapping.EVENT, import_events)

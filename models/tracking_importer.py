@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from odoo import models
 
 from ..clients.base import ApiError, AuthError, RateLimited
+from ..clients.concurrent import ahead
 from ..mappings.dates import cursor_moment, cursor_text
 from ..mappings.fields import Entity, Ref, RowError, dig
 from .tracking_failed_unit import key_without_id
@@ -56,7 +57,7 @@ class TrackingImporter(models.AbstractModel):
     _description = "Tracking Importer (shared)"
 
     def _import(self, run, resource, pages, cursor_key=None, max_pages=None, alone=False,
-                then=None):
+                then=None, client=None):
         """Save ``pages`` (``(rows, cursor_after)`` pairs) one at a time, each page and the
         cursor after it in one step committed together: the cursor never passes data that
         is not saved. Stops after ``max_pages`` pages, or when the run's time is up, with
@@ -67,7 +68,26 @@ class TrackingImporter(models.AbstractModel):
         one process, one file): then ``rows`` is a function that fetches them inside the
         page's step, and a page that fails is logged and the next one goes on.
         ``then(records)`` runs after each page is committed (downloads that commit per
-        file)."""
+        file).
+
+        With ``client`` (the one ``pages`` calls), the next page is fetched in a worker
+        thread while this one is saved (``clients/concurrent.py: ahead``): its call budget
+        is taken here first, the ORM stays in this thread, and no page is fetched past
+        ``max_pages``. A page that fails to come ends the run after the page before it is
+        committed with its cursor; a run that stops (out of time, an error) waits for the
+        fetch in flight and drops its page, which the next run reads again."""
+        if client is not None and not alone:
+            pages = ahead(pages, limit=max_pages, prepare=client.prepare_ahead,
+                          settle=client.settle)
+        pages = iter(pages)
+        try:
+            return self._import_pages(run, resource, pages, cursor_key, max_pages, alone, then)
+        finally:
+            close = getattr(pages, "close", None)
+            if close:
+                close()
+
+    def _import_pages(self, run, resource, pages, cursor_key, max_pages, alone, then):
         done = 0
         for rows, cursor in pages:
             label = self.env._("%(resource)s, page %(page)s", resource=resource.title,

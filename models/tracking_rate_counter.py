@@ -1,3 +1,4 @@
+import threading
 import time
 
 from odoo import fields, models
@@ -97,7 +98,14 @@ class DatabaseRateLimiter:
       next minute when that is at most ``max_wait`` seconds away, otherwise raises
       ``RateLimited`` with ``retry_after`` (the day's budget spent, or a longer wait);
     - ``charge(calls)``, after a call: counts the ``calls`` urllib3 retried on its own,
-      without waiting."""
+      without waiting;
+    - ``reserve()`` and ``settle()``, for calls made in a worker thread
+      (``clients/concurrent.py``), which must not touch the database: ``reserve()``, in the
+      thread that made this limiter, takes one call's budget for a call the worker will
+      make (False, without waiting, when there is no room now); the worker's ``acquire()``
+      uses it. A call the worker makes beyond it (a retry after a 429 or a 401) and its
+      ``charge()`` are counted by ``settle()``, back in this thread, which also gives back
+      the budget taken and not used."""
 
     def __init__(self, backend, per_minute, per_day, max_wait=60, sleep=time.sleep,
                  clock=time.time):
@@ -106,8 +114,19 @@ class DatabaseRateLimiter:
         self.max_wait = max_wait
         self._sleep = sleep
         self._clock = clock
+        self._home = threading.get_ident()
+        self._lock = threading.Lock()
+        self._reserved = []  # when each call's budget taken for a worker was taken
+        self._owed = 0  # calls a worker made beyond its reserved budget, not counted yet
 
     def acquire(self):
+        if threading.get_ident() != self._home:
+            with self._lock:
+                if self._reserved:
+                    self._reserved.pop()
+                else:
+                    self._owed += 1
+            return
         counter = self.backend.env["tracking.rate.counter"]
         while True:
             now = self._clock()
@@ -123,5 +142,27 @@ class DatabaseRateLimiter:
             self._sleep(wait)
 
     def charge(self, calls):
+        if threading.get_ident() != self._home:
+            with self._lock:
+                self._owed += calls
+            return
         self.backend.env["tracking.rate.counter"]._charge(self.backend, self.limits,
                                                           self._clock(), calls)
+
+    def reserve(self):
+        now = self._clock()
+        if self.backend.env["tracking.rate.counter"]._take(self.backend, self.limits, now):
+            return False
+        with self._lock:
+            self._reserved.append(now)
+        return True
+
+    def settle(self):
+        with self._lock:
+            unused, owed = self._reserved, self._owed
+            self._reserved, self._owed = [], 0
+        counter = self.backend.env["tracking.rate.counter"]
+        for taken_at in unused:  # given back in the periods it was taken from
+            counter._charge(self.backend, self.limits, taken_at, -1)
+        if owed:
+            counter._charge(self.backend, self.limits, self._clock(), owed)

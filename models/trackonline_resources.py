@@ -26,7 +26,8 @@ def import_list(backend, run, client, resource, max_pages):
     stopped."""
     pages = backend._list_pages(resource.endpoint, lambda first: client.pages(
         resource.endpoint, {}, first_page=first))
-    return backend._import(run, resource, pages, resource.endpoint, max_pages)
+    return backend._import(run, resource, pages, resource.endpoint, max_pages,
+                          client=client)
 
 
 def import_transactions(backend, run, client, resource, max_pages):
@@ -39,7 +40,7 @@ def import_transactions(backend, run, client, resource, max_pages):
 
     pages = backend._window_pages(TX_CURSOR, _start(backend), fetch, backend.window_days,
                                   backend.overlap_minutes)
-    return backend._import(run, resource, pages, TX_CURSOR, max_pages)
+    return backend._import(run, resource, pages, TX_CURSOR, max_pages, client=client)
 
 
 def import_reconciliation(backend, run, client, resource, max_pages):

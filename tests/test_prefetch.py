@@ -1,0 +1,98 @@
+import json
+import time
+
+from odoo.tests import tagged
+
+from ..sandbox.backends import backend_values
+from .common import SandboxCase
+
+TX_PATH = "/trackonline/api/v1/transaction"
+
+
+@tagged("post_install", "-at_install")
+class TestPrefetch(SandboxCase):
+    """The next page fetched in a worker thread while the current one is saved
+    (``clients/concurrent.py: ahead``), over real HTTP: 130 transactions are pages of 50, 50
+    and 30."""
+
+    sandbox_transactions = 130
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline prefetch", licence_tier="enterprise",
+            start_date="2026-01-01", window_days=400, timeout=10))
+        cls.env["trackonline.backend"].search([("id", "!=", cls.to.id)]).active = False
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
+
+    def transactions(self):
+        return self.env["trackonline.transaction"].search([("backend_id", "=", self.to.id)])
+
+    def cursor(self):
+        value = self.to._get_cursor("transactions")
+        return json.loads(value) if value else None
+
+    def calls_counted(self):
+        """The calls the shared budget counted today."""
+        return sum(self.env["tracking.rate.counter"].search([
+            ("backend_model", "=", self.to._name), ("backend_id", "=", self.to.id),
+            ("period", "=", "day")]).mapped("calls"))
+
+    def test_a_page_that_fails_after_a_prefetched_one_leaves_the_cursor_right(self):
+        # Page 2 is fetched ahead while page 1 is saved, and cannot be read.
+        self.sandbox.add_fault(TX_PATH, malformed_json=True, skip=1)
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "failed")
+        self.assertIn("Expected JSON", run.log.message)
+        self.assertEqual(len(self.transactions()), 50, "page 1 saved before the error")
+        self.assertEqual(self.cursor()["page"], 2, "the cursor right after the saved page")
+        self.sandbox.trackonline.requests_seen.clear()
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        self.assertEqual(self.sandbox.trackonline.requests_seen[0]["page"], "2")
+        transactions = self.transactions()
+        self.assertEqual(len(transactions), 130)
+        self.assertEqual(len(set(transactions.mapped("remote_id"))), 130, "none twice")
+
+    def test_calls_are_pages_and_the_budget_counts_only_calls_made(self):
+        self.to._sync("transactions", max_pages=2)
+        self.assertEqual(self.sandbox.calls("GET", TX_PATH), 2, "no page fetched past the limit")
+        self.assertEqual(self.calls_counted(), 2)
+        self.assertEqual(self.cursor()["page"], 3)
+        self.to._sync("transactions")
+        # Page 3 (30 rows, the last): its budget was taken ahead for a page that turned out
+        # not to exist (the list ended), and given back.
+        self.assertEqual(self.sandbox.calls("GET", TX_PATH), 3)
+        self.assertEqual(self.calls_counted(), 3)
+        self.assertEqual(len(self.transactions()), 130)
+
+    def test_a_run_out_of_time_drops_the_page_fetched_ahead_and_loses_nothing(self):
+        # Out of time from the start: page 1 is saved, page 2 (fetched meanwhile) dropped.
+        late = self.to.with_context(tracking_deadline=time.monotonic() - 1)
+        run = late._sync("transactions")
+        self.assertTrue(run.more)
+        self.assertEqual(len(self.transactions()), 50)
+        self.assertEqual(self.cursor()["page"], 2)
+        self.assertEqual(self.sandbox.calls("GET", TX_PATH), 2,
+                         "one page fetched ahead and not saved: the only call spent in vain")
+        self.assertEqual(self.calls_counted(), 2)
+        self.sandbox.trackonline.requests_seen.clear()
+        self.to._sync("transactions")
+        self.assertEqual(self.sandbox.trackonline.requests_seen[0]["page"], "2")
+        self.assertEqual(len(set(self.transactions().mapped("remote_id"))), 130)
+
+    def test_budget_spent_mid_run_stops_after_the_saved_pages(self):
+        self.to.licence_tier = "start_pro"  # 1,000 calls a day
+        self.env["tracking.rate.counter"].create({
+            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "period": "day", "period_start": int(time.time() // 86400), "calls": 998})
+        run = self.to._sync("transactions")
+        self.assertEqual(run.log.state, "stopped")
+        self.assertEqual(self.sandbox.calls("GET", TX_PATH), 2, "no call past the budget")
+        self.assertEqual(self.calls_counted(), 1000)
+        self.assertEqual(len(self.transactions()), 100)
+        self.assertEqual(self.cursor()["page"], 3)
