@@ -3,6 +3,8 @@
 # SIGKILL once part of the data is committed and more is to come, run it again, and compare
 # with an uninterrupted run of the same data by a second backend ("reference"):
 # - TrackOnline: the sync of N transactions;
+# - TrackOnline at 100 ms a call: the same, killed while a page fetched ahead (in a worker
+#   thread, while the page before it is saved) is not saved yet;
 # - Trackline: the import of many processes with their documents;
 # - OpusCapita: the sync of thousands of events over many pages and windows;
 # - Sage 50: the download of four scope files, Customers imported into contacts;
@@ -57,7 +59,8 @@ crash() {  # crash SYSTEM THRESHOLD COUNT_FUNCTION [STATE_FUNCTION]: kill the cr
     kill -9 "$victim" 2>/dev/null || true
     wait "$victim" 2>/dev/null || true
     killed_at=$($3 crashed)
-    log "$1: killed with SIGKILL after $killed_at saved${4:+, $($4)}"
+    killed_state=${4:+$($4)}
+    log "$1: killed with SIGKILL after $killed_at saved${4:+, $killed_state}"
     (sync "$1" crashed) >/dev/null
     (sync "$1" reference) >/dev/null
 }
@@ -96,6 +99,30 @@ line_sum() { sql "SELECT count(*) || '/' || sum(quantity) FROM trackonline_trans
 check "TrackOnline: same item lines and quantities" "$(line_sum reference)" "$(line_sum crashed)"
 check "TrackOnline: the killed run's log is marked interrupted" 1 "$(interrupted trackonline.backend)"
 check "TrackOnline: same cursor" "$(cursor trackonline.backend reference)" "$(cursor trackonline.backend crashed)"
+
+# -- TrackOnline at 100 ms a call: a kill between a page's fetch (ahead) and its save ----------
+network() { curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d "$1" \
+                "http://127.0.0.1:$PORT/_sandbox/network"; }
+tx_calls() { curl -s "http://127.0.0.1:$PORT/_sandbox/calls" | "$PY" -c 'import json, sys
+print(json.load(sys.stdin)["by_path"].get("GET /trackonline/api/v1/transaction", 0))'; }
+ah_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b
+       ON b.id = t.backend_id WHERE b.name = 'ahead %s'"
+ah_count() { sql "SELECT count(*) FROM ($(printf "$ah_tx" "$1")) x"; }
+ah_unsaved() { echo "$(( ($(tx_calls) - calls_before) * 50 - $(ah_count crashed) )) fetched, not saved"; }
+network '{"latency": 0.1}'
+calls_before=$(tx_calls)
+crash ahead $((N / 3)) ah_count ah_unsaved
+network '{"latency": 0}'
+check "TrackOnline ahead: the kill happened mid-way" yes "$(mid_way "$N")"
+check "TrackOnline ahead: a page was fetched ahead and not saved at the kill" yes \
+    "$([ "${killed_state%% *}" -gt 0 ] && echo yes)"
+check "TrackOnline ahead: all transactions after resuming, none twice" "$N/$N" "$(sql "
+    SELECT count(*) || '/' || count(DISTINCT remote_id) FROM ($(printf "$ah_tx" crashed)) x")"
+check "TrackOnline ahead: same transactions as the uninterrupted run" 0 "$(same_rows "$ah_tx")"
+check "TrackOnline ahead: same cursor" "$(cursor trackonline.backend 'ahead reference')" \
+    "$(cursor trackonline.backend 'ahead crashed')"
+check "TrackOnline ahead: the killed run's log is marked interrupted" 1 "$(sql "SELECT count(*)
+    FROM tracking_sync_log WHERE backend_name = 'ahead crashed' AND message LIKE 'Interrupted%'")"
 
 # -- Trackline ------------------------------------------------------------------------------
 tl_docs="SELECT d.remote_id, d.state, d.size, d.checksum, a.checksum FROM trackline_document d

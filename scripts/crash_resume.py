@@ -2,6 +2,8 @@
 in a process of its own so that scripts/crash.sh can kill it with SIGKILL mid-way:
 
 - trackonline: the transaction sync;
+- ahead: the same, for a TrackOnline backend named "ahead <backend>" (crash.sh runs it with
+  100 ms a call, to kill it while a page fetched ahead waits to be saved);
 - trackline: the import of the processes --processes (their documents downloaded);
 - opuscapita: the event sync;
 - sage50: the download of every scope file Sage 50 published (Customers into contacts);
@@ -14,7 +16,7 @@ import json
 
 from odoo_driver import odoo_env, print_json
 
-SYSTEMS = ("trackonline", "trackline", "opuscapita", "sage50", "kept")
+SYSTEMS = ("trackonline", "ahead", "trackline", "opuscapita", "sage50", "kept")
 # What each system's backend needs beyond the sandbox's address and credentials.
 SETTINGS = {
     "trackonline": {"licence_tier": "enterprise", "start_date": "2025-01-01",
@@ -27,7 +29,7 @@ SETTINGS = {
 def backend_values(system, name, sandbox, sage50):
     from odoo.addons.tracking_connector.sandbox.backends import backend_values as values
 
-    if system == "kept":
+    if system in ("kept", "ahead"):
         return values("trackonline", sandbox, name=name, **SETTINGS["trackonline"])
     if system == "sage50":
         return values(system, sandbox, name=name, secret=sage50["secret"],
@@ -38,7 +40,7 @@ def backend_values(system, name, sandbox, sage50):
 
 MODELS = {"trackonline": "trackonline.backend", "trackline": "trackline.backend",
           "opuscapita": "opuscapita.backend", "sage50": "sage50.backend",
-          "kept": "trackonline.backend"}
+          "kept": "trackonline.backend", "ahead": "trackonline.backend"}
 
 
 def prepare_kept(env, backend, count):
@@ -59,7 +61,7 @@ def prepare_kept(env, backend, count):
 
 
 def run_operation(env, system, backend, args):
-    if system in ("trackonline", "kept"):
+    if system in ("trackonline", "ahead", "kept"):
         return backend._sync("transactions")
     if system == "opuscapita":
         return backend._sync_events()
@@ -96,7 +98,8 @@ def main():
     sage50 = json.loads(args.sage50)
     with odoo_env(args.db, args.config) as env:
         backends = env[MODELS[args.system]]
-        name = "kept %s" % args.backend if args.system == "kept" else args.backend
+        name = ("%s %s" % (args.system, args.backend) if args.system in ("kept", "ahead")
+                else args.backend)
         backend = backends.search([("name", "=", name)])
         if not backend:
             backend = backends.create(backend_values(args.system, name, args.sandbox,
