@@ -201,7 +201,7 @@ class BaseClient:
             allowed_methods=IDEMPOTENT_METHODS, respect_retry_after_header=False,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)  # parallel downloads: up to 16
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -390,6 +390,7 @@ class BearerTokenClient(BaseClient):
         self._refused = None
         self._home = threading.get_ident()
         self._unsaved = None  # a token got in a worker thread, saved by settle()
+        self._sent = threading.local()  # the token this thread's last call carried
 
     def fetch_token(self):
         """Ask the remote for a token; return ``(token, expiry as Unix time)``."""
@@ -429,12 +430,17 @@ class BearerTokenClient(BaseClient):
             return self._token
 
     def auth_headers(self):
-        return {"Authorization": "Bearer %s" % self._valid_token()}
+        self._sent.token = self._valid_token()
+        return {"Authorization": "Bearer %s" % self._sent.token}
 
     def renew_credentials(self):
-        """A 401 on a data call: the token is dropped, and the retry asks for a new one."""
+        """A 401 on a data call: the token is dropped, and the retry asks for a new one;
+        unless another thread has got a new one since this call left (calls in parallel
+        refused together): the retry then takes that one, and there is one login, not
+        several."""
         with self._token_lock:
-            self._token = None
+            if self._token == getattr(self._sent, "token", None):
+                self._token = None
         return True
 
     def prepare_ahead(self):

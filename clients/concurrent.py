@@ -3,8 +3,10 @@ on with its own work. Pure Python: no Odoo import. The work handed to a thread m
 touch the ORM or a cursor; what it cannot do itself (take a call budget, save a token) is
 done in the caller's thread by the ``prepare`` and ``settle`` functions given here.
 
-``ahead()`` fetches the next page of a paged sync while the caller saves the current one."""
+``ahead()`` fetches the next page of a paged sync while the caller saves the current one;
+``bounded()`` runs a few downloads at a time while the caller stores those done."""
 
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -63,3 +65,47 @@ def _next(pages):
         return False, next(pages)
     except StopIteration:
         return True, None
+
+
+def bounded(items, fetch, bound):
+    """Yield ``(item, result, error)`` for each of ``items``, in their order: ``fetch(item)``
+    runs in at most ``bound`` worker threads at once (in the caller's thread when ``bound``
+    is 1), and its exception is given as ``error`` (``result`` None). The next fetch starts
+    when the caller takes a result, so that at most ``bound`` results wait in memory. When
+    the caller stops early the fetches not started are dropped and those in flight are
+    waited for. ``items`` and ``fetch`` must not touch the ORM: give plain values."""
+    items = iter(items)
+    if bound <= 1:
+        for item in items:
+            result, error = _call(fetch, item)
+            yield item, result, error
+        return
+    pool = ThreadPoolExecutor(bound, thread_name_prefix="download")
+    waiting = deque()
+    try:
+        for item in items:
+            waiting.append((item, pool.submit(_call, fetch, item)))
+            if len(waiting) >= bound:
+                break
+        while waiting:
+            item, future = waiting.popleft()
+            result, error = future.result()
+            following = next(items, _END)
+            if following is not _END:
+                waiting.append((following, pool.submit(_call, fetch, following)))
+            yield item, result, error
+    finally:
+        for _item, future in waiting:
+            future.cancel()
+        pool.shutdown(wait=True)
+
+
+_END = object()
+
+
+def _call(fetch, item):
+    """``(result, None)``, or ``(None, the exception)``."""
+    try:
+        return fetch(item), None
+    except Exception as exc:  # noqa: BLE001 - handed to the caller, who decides
+        return None, exc

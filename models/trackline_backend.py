@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..clients.base import NotFound, RemoteDataError
+from ..clients.concurrent import bounded
 from ..clients.trackline import DEFAULT_BASE_URL, TracklineClient
 from ..mappings import trackline as mapping
 from ..mappings.settings import comma_list
@@ -28,6 +29,10 @@ class TracklineBackend(models.Model):
     max_file_size = fields.Integer(
         string="Largest document (MB)", default=25, required=True,
         help="Documents larger than this are not downloaded; they are marked with the reason.")
+    download_concurrency = fields.Integer(
+        string="Parallel downloads", default=4, required=True,
+        help="How many documents and process readings are asked of Trackline at once (1: "
+             "one after the other). Each is saved as it arrives.")
     final_statuses = fields.Char(
         default="Completed,Cancelled,Closed,Finished", required=True,
         help="Comma-separated process statuses after which the scheduled refresh stops "
@@ -43,6 +48,8 @@ class TracklineBackend(models.Model):
     _sql_constraints = [
         ("max_file_size_positive", "CHECK(max_file_size > 0)",
          "The largest document size must be positive."),
+        ("download_concurrency_range", "CHECK(download_concurrency BETWEEN 1 AND 16)",
+         "Parallel downloads must be between 1 and 16."),
     ]
 
     def _compute_process_count(self):
@@ -90,18 +97,32 @@ class TracklineBackend(models.Model):
 
     def _import_processes(self, run, client, processes):
         """Read ``processes`` again, each alone (one that fails is logged and the others go
-        on), and download the new documents of each once it is saved."""
-        def fetch(process):
-            meta = client.process_metadata(process_id=process.remote_id)
-            if meta["process_id"] != process.remote_id:
+        on), and download the new documents of each once it is saved. Their readings are
+        asked ``download_concurrency`` at a time (in worker threads), then saved here one by
+        one, with their documents, before the next ones are asked."""
+        def checked(remote_id, meta, error):
+            if error:
+                raise error
+            if meta["process_id"] != remote_id:
                 raise RemoteDataError(self.env._(
                     "Trackline answered process %(got)s when asked for %(asked)s",
-                    got=meta["process_id"], asked=process.remote_id))
+                    got=meta["process_id"], asked=remote_id))
             return [meta]
 
-        self._import(run, PROCESSES, [(lambda process=process: fetch(process), None)
-                                      for process in processes], alone=True,
-                     then=lambda records: records._download_documents(run, client))
+        ids, bound = processes.mapped("remote_id"), self.download_concurrency
+        for start in range(0, len(ids), bound):
+            client.prepare_ahead()
+            try:
+                metas = list(bounded(ids[start:start + bound], lambda remote_id: (
+                    client.process_metadata(process_id=remote_id)), bound))
+            finally:
+                client.settle()
+            finished = self._import(
+                run, PROCESSES, [(lambda remote_id=remote_id, meta=meta, error=error: checked(
+                    remote_id, meta, error), None) for remote_id, meta, error in metas],
+                alone=True, then=lambda records: records._download_documents(run, client))
+            if not finished:
+                return
 
     def _kept_resources(self):
         return {PROCESSES.name: PROCESSES}

@@ -1,8 +1,10 @@
 import hashlib
+from contextlib import closing
 
 from odoo import fields, models
 
 from ..clients.base import RemoteDataError
+from ..clients.concurrent import bounded
 from ..mappings import trackline as mapping
 from .tracking_attachment import attach_files, file_mimetype
 
@@ -37,33 +39,47 @@ class TracklineDocument(models.Model):
     def _download(self, run, client):
         """Fetch each document and attach it to its process (and to the process's linked
         record). An empty file, one over the size cap or a refused download marks that
-        document with the reason; the others go on."""
-        max_bytes = {}
-        for document in self:
-            backend = document.backend_id
-            if backend not in max_bytes:
-                max_bytes[backend] = backend.max_file_size * 1024 * 1024
-            with run.step(self.env._("document %s", document.remote_id)):
-                try:
-                    content, content_type = client.download(document.remote_id,
-                                                            max_bytes[backend])
-                    if not content:
-                        raise RemoteDataError(self.env._("The file is empty."))
-                except RemoteDataError as exc:
-                    document.write({"state": "error", "state_message": exc.message[:250]})
-                    run.count(failed=1)
-                    text = self.env._("document %(id)s (%(name)s): %(reason)s",
-                                      id=document.remote_id, name=document.name,
-                                      reason=exc.message)
-                    run.error(text)
-                    self.env["tracking.failed.unit"]._keep(
-                        run, DOCUMENT_UNIT, document.remote_id,
-                        {"id": document.remote_id, "name": document.name,
-                         "process": document.process_id.remote_id}, text, kind="document")
-                    continue
-                document._store(run, content, content_type)
-                self.env["tracking.failed.unit"]._resolve(backend, DOCUMENT_UNIT,
-                                                          [document.remote_id])
+        document with the reason; the others go on. The files are asked the backend's
+        ``download_concurrency`` at a time, in worker threads; each is stored here, in a
+        step of its own, as it arrives."""
+        if not self:
+            return
+        caps = {backend: backend.max_file_size * 1024 * 1024 for backend in self.backend_id}
+        bound = max(1, min(self.backend_id.mapped("download_concurrency")))
+        items = [(document, document.remote_id, caps[document.backend_id]) for document in self]
+        client.prepare_ahead()  # a token due for renewal is renewed here, once
+        try:
+            with closing(bounded(items, lambda item: client.download(item[1], item[2]),
+                                 bound)) as results:
+                for (document, _remote_id, _cap), result, error in results:
+                    document._store_download(run, result, error)
+        finally:
+            client.settle()
+
+    def _store_download(self, run, result, error):
+        """One document's download (``(content, content type)``, or the error it met),
+        stored in a step of its own."""
+        backend = self.backend_id
+        with run.step(self.env._("document %s", self.remote_id)):
+            try:
+                if error:
+                    raise error
+                content, content_type = result
+                if not content:
+                    raise RemoteDataError(self.env._("The file is empty."))
+            except RemoteDataError as exc:
+                self.write({"state": "error", "state_message": exc.message[:250]})
+                run.count(failed=1)
+                text = self.env._("document %(id)s (%(name)s): %(reason)s",
+                                  id=self.remote_id, name=self.name, reason=exc.message)
+                run.error(text)
+                self.env["tracking.failed.unit"]._keep(
+                    run, DOCUMENT_UNIT, self.remote_id,
+                    {"id": self.remote_id, "name": self.name,
+                     "process": self.process_id.remote_id}, text, kind="document")
+                return
+            self._store(run, content, content_type)
+            self.env["tracking.failed.unit"]._resolve(backend, DOCUMENT_UNIT, [self.remote_id])
 
     def _to_download(self):
         """These documents but those in error waiting for their next attempt (the backoff

@@ -87,6 +87,7 @@ class Sandbox:
                  per_minute=None, events=60, spacing=10, network=None):
         self.seed = seed
         self.network = self._started_network = network or Network()
+        self.in_flight = self.max_in_flight = 0  # API requests being answered, and the most
         self.size = size
         self.port = port
         self.trackline = TracklineApi(seed, size, token_ttl)
@@ -146,6 +147,14 @@ class Sandbox:
     def reset_calls(self):
         with self._lock:
             self._calls.clear()
+            self.max_in_flight = 0
+
+    def _in_flight(self, step):
+        """Count an API request beginning (1) or ending (-1); ``max_in_flight`` is the
+        most answered at once since ``reset_calls()``."""
+        with self._lock:
+            self.in_flight += step
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
     def add_fault(self, path_prefix, **options):
         """Queue a fault for the next ``times`` requests whose path starts with
@@ -238,6 +247,16 @@ class _Handler(BaseHTTPRequestHandler):
         _logger.debug("%s " + fmt, self.address_string(), *args)
 
     def _handle(self):
+        counted = not self.path.startswith(CONTROL_PREFIX)
+        if counted:
+            self.sandbox._in_flight(1)
+        try:
+            self._handle_request()
+        finally:
+            if counted:
+                self.sandbox._in_flight(-1)
+
+    def _handle_request(self):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""

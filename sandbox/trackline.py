@@ -31,6 +31,7 @@ class TracklineApi:
             self.seed, self.size)
         self._content_types = {}  # doc id -> the type given to add_document()
         self._next_doc = 900000
+        self.logins = 0  # logins that gave a token
 
     # -- what tests use ------------------------------------------------------------------------
 
@@ -112,6 +113,8 @@ class TracklineApi:
             raise HttpError(400, {"msg": "email and password are required"})
         if (body["email"], body["password"]) != (TRACKLINE_EMAIL, TRACKLINE_PASSWORD):
             raise HttpError(401, {"msg": "Bad email or password"})
+        with self._lock:
+            self.logins += 1
         return {"token": self.token()}
 
     def _authorize(self, header):

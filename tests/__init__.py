@@ -17,3 +17,4 @@ from . import test_partner_match
 from . import test_failed_units
 from . import test_ownership
 from . import test_prefetch
+from . import test_trackline_parallel

@@ -101,6 +101,9 @@ class TestTracklineImport(SandboxCase):
     def test_token_expiring_mid_run_is_renewed(self):
         # Each download outlasts half the token's life; a retry after a 401 has a second
         # of slack on a fresh token (a loaded machine took more than half a second once).
+        # One download at a time, as these delays assume (in parallel:
+        # test_trackline_parallel.py).
+        self.backend.download_concurrency = 1
         self.sandbox.trackline.token_ttl = 3
         self.addCleanup(setattr, self.sandbox.trackline, "token_ttl", 300)
         self.sandbox.add_fault("/trackline/api/track-line/ext/attachment", delay=2.0, times=3)

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from clients.concurrent import ahead
+from clients.concurrent import ahead, bounded
 
 
 class Source:
@@ -84,3 +84,39 @@ def test_prepare_refused_fetches_in_the_caller_s_thread():
 
 def test_empty_source():
     assert list(ahead(Source(0))) == []
+
+
+def test_bounded_never_more_than_the_bound_at_once_and_in_order():
+    lock, state = threading.Lock(), {"now": 0, "most": 0}
+
+    def fetch(item):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        threading.Event().wait(0.02)
+        with lock:
+            state["now"] -= 1
+        if item == 5:
+            raise ValueError("item 5 is bad")
+        return item * 10
+
+    got = list(bounded(range(12), fetch, 3))
+    assert [item for item, _result, _error in got] == list(range(12))
+    assert [result for item, result, _error in got if item != 5] == [
+        item * 10 for item in range(12) if item != 5]
+    assert str(got[5][2]) == "item 5 is bad" and got[5][1] is None
+    assert state["most"] == 3
+
+
+def test_bounded_one_runs_in_the_caller_s_thread():
+    me = threading.get_ident()
+    assert [result for _item, result, _error in bounded([1, 2], lambda item: (
+        threading.get_ident() == me), 1)] == [True, True]
+
+
+def test_bounded_stopped_early_starts_nothing_more():
+    started = []
+    items = bounded(range(10), started.append, 2)
+    next(items)
+    items.close()
+    assert len(started) <= 3, "the two first, and the one started when the first was taken"
