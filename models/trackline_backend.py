@@ -95,11 +95,12 @@ class TracklineBackend(models.Model):
             process._attach_documents_to_linked_record(run)
         return process
 
-    def _import_processes(self, run, client, processes):
-        """Read ``processes`` again, each alone (one that fails is logged and the others go
-        on), and download the new documents of each once it is saved. Their readings are
-        asked ``download_concurrency`` at a time (in worker threads), then saved here one by
-        one, with their documents, before the next ones are asked."""
+    def _import_processes(self, run, client, remote_ids):
+        """Read the processes ``remote_ids`` (again), each alone (one that fails is logged
+        and the others go on), and download their new documents. They go
+        ``download_concurrency`` at a time: their readings asked at once (in worker
+        threads), each saved here in a step of its own, then the documents of them all
+        downloaded the same way, before the next ones are asked."""
         def checked(remote_id, meta, error):
             if error:
                 raise error
@@ -109,18 +110,20 @@ class TracklineBackend(models.Model):
                     got=meta["process_id"], asked=remote_id))
             return [meta]
 
-        ids, bound = processes.mapped("remote_id"), self.download_concurrency
-        for start in range(0, len(ids), bound):
+        bound = self.download_concurrency
+        for start in range(0, len(remote_ids), bound):
             client.prepare_ahead()
             try:
-                metas = list(bounded(ids[start:start + bound], lambda remote_id: (
+                metas = list(bounded(remote_ids[start:start + bound], lambda remote_id: (
                     client.process_metadata(process_id=remote_id)), bound))
             finally:
                 client.settle()
+            saved = []
             finished = self._import(
                 run, PROCESSES, [(lambda remote_id=remote_id, meta=meta, error=error: checked(
                     remote_id, meta, error), None) for remote_id, meta, error in metas],
-                alone=True, then=lambda records: records._download_documents(run, client))
+                alone=True, then=saved.append)
+            self.env["trackline.process"].concat(*saved)._download_documents(run, client)
             if not finished:
                 return
 

@@ -90,7 +90,7 @@ class TracklineProcess(models.Model):
         with backend._sync_run(self.env._("refresh processes")) as run:
             run.exclusive("refresh")
             client = backend._make_client(run.stats)
-            backend._import_processes(run, client, self)
+            backend._import_processes(run, client, self.mapped("remote_id"))
         return run
 
     def _download_documents(self, run, client):

@@ -66,6 +66,24 @@ class TracklineApi:
                 self._content_types[doc_id] = content_type
         return doc_id
 
+    def bench(self, processes, documents, size):
+        """Add processes 20000, 20001, ... each with ``documents`` files of ``size`` bytes
+        (different bytes each), for the benchmark."""
+        with self._lock:
+            for index in range(processes):
+                process_id = str(20000 + index)
+                docs = []
+                for position in range(documents):
+                    self._next_doc += 1
+                    doc_id = str(self._next_doc)
+                    docs.append({"doc_id": doc_id, "doc_name": "bench %s-%d.bin" % (
+                        process_id, position + 1), "doc_type": "bench"})
+                    self.files[doc_id] = doc_id.encode().ljust(size, b".")
+                self.processes[process_id] = {"process_id": process_id,
+                                              "name": "Bench %s" % process_id,
+                                              "status": "Open", "created_at": "2026-01-01T00:00:00Z",
+                                              "documents": docs}
+
     def set_status(self, process_id, status):
         self._process(process_id)["status"] = status
 
@@ -102,6 +120,9 @@ class TracklineApi:
             return json_response({"doc_id": doc_id})
         if (method, path) == ("POST", "status"):
             self.set_status(body["process_id"], body["status"])
+            return json_response({"ok": True})
+        if (method, path) == ("POST", "bench"):
+            self.bench(int(body["processes"]), int(body["documents"]), int(body["size"]))
             return json_response({"ok": True})
         if (method, path) == ("POST", "token_ttl"):
             self.token_ttl = int(body["token_ttl"])

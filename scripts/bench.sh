@@ -4,7 +4,10 @@
 # at each latency of BENCH_LATENCIES (0 and 100 ms a call): the connector, the network bound
 # (the same pages fetched, nothing stored) and, once per N, the ORM bound (the same rows stored
 # by one create() per page, no HTTP) and a naive importer. Then the connector alone at
-# BENCH_MEMORY_N (50,000) for its memory. Each measurement runs in a process of its own; its
+# BENCH_MEMORY_N (50,000) for its memory. Then Trackline: BENCH_TL_PROCESSES (100) processes
+# of 3 documents of 1 MB at BENCH_TL_LATENCY (100) ms a call, imported one call after the
+# other (download_concurrency 1) and BENCH_TL_BOUND (4) at a time (scripts/bench_trackline.py;
+# BENCH_TL_PROCESSES=0 leaves it out). Each measurement runs in a process of its own; its
 # peak memory is its own. The table and the ratios come last.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
@@ -53,4 +56,19 @@ for n in $SIZES ${MEMORY_N:+$MEMORY_N}; do
     kill "$sandbox_pid"
     wait "$sandbox_pid" 2>/dev/null || true
 done
+TL_PROCESSES=${BENCH_TL_PROCESSES:-100}
+if [ "$TL_PROCESSES" -gt 0 ]; then
+    "$PY" -m sandbox --port "$PORT" --size 2 >/dev/null 2>&1 &
+    sandbox_pid=$!
+    trap 'kill $sandbox_pid 2>/dev/null' EXIT
+    wait_for_sandbox "$PORT" "$sandbox_pid"
+    for bound in 1 "${BENCH_TL_BOUND:-4}"; do
+        log "Trackline: $TL_PROCESSES processes of 3 documents of 1 MB, $bound at a time"
+        PYTHONPATH="$ODOO_SRC" "$PY" scripts/bench_trackline.py --db "$DB" --config "$CONFIG" \
+            --sandbox "http://127.0.0.1:$PORT" --bound "$bound" --processes "$TL_PROCESSES" \
+            --latency-ms "${BENCH_TL_LATENCY:-100}" | tee -a "$RESULTS"
+    done
+    kill "$sandbox_pid"
+    wait "$sandbox_pid" 2>/dev/null || true
+fi
 "$PY" scripts/bench_table.py "$RESULTS"

@@ -8,6 +8,8 @@ import sys
 
 def main(path):
     rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    trackline = [r for r in rows if r["importer"] == "trackline"]
+    rows = [r for r in rows if r["importer"] != "trackline"]
     print("\n%-10s %7s %8s %9s %9s %9s %7s %13s" % (
         "importer", "N", "latency", "seconds", "tx/s", "API calls", "pages", "sync RSS (MB)"))
     for r in rows:
@@ -36,6 +38,18 @@ def main(path):
                     and r["latency_ms"] == 0)
     print("connector memory above the loaded registry (N: MB): %s" % ", ".join(
         "%d: %.1f" % pair for pair in memory))
+    if trackline:
+        print("\n%-9s %9s %9s %8s %9s %9s %9s" % ("Trackline", "processes", "documents",
+                                                  "latency", "seconds", "API calls", "RSS (MB)"))
+        for r in trackline:
+            print("bound %-3d %9d %9d %5d ms %9.2f %9d %9.1f" % (
+                r["bound"], r["processes"], r["downloaded"], r["latency_ms"], r["seconds"],
+                r["api_calls"], r["peak_rss_mb"]))
+        serial = [r for r in trackline if r["bound"] == 1]
+        for r in trackline:
+            if serial and r["bound"] > 1:
+                print("Trackline: %d at a time takes %.2f x the time of one at a time"
+                      % (r["bound"], r["seconds"] / serial[0]["seconds"]))
 
 
 if __name__ == "__main__":
