@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..clients.concurrent import bounded
 from ..clients.trackonline import (
     CALCULATION_DOCUMENT_FILE,
     CALCULATION_DOCUMENTS,
@@ -8,6 +9,30 @@ from ..clients.trackonline import (
 )
 from ..mappings import trackonline as mapping
 from .tracking_attachment import attach_files
+
+PARALLEL_FILES = 4  # files of a batch calculation asked at once
+
+
+def _download_all(client, wanted):
+    """``(item, (content, mimetype))`` for each ``(path, params, name)`` of ``wanted``;
+    the first error met is raised once all are back."""
+    ready = 0
+    for _item in wanted:
+        if not client.prepare_ahead():
+            break
+        ready += 1
+    bound = PARALLEL_FILES
+    if ready < len(wanted):
+        client.settle()  # the part taken given back: one at a time, each waiting its turn
+        bound = 1
+    try:
+        results = list(bounded(wanted, lambda item: client.download(item[0], item[1]), bound))
+    finally:
+        client.settle()  # the budget taken and not used is given back
+    for _item, _result, error in results:
+        if error:
+            raise error
+    return [(item, result) for item, result, _error in results]
 
 
 class TrackOnlineBatchCalculation(models.Model):
@@ -33,23 +58,25 @@ class TrackOnlineBatchCalculation(models.Model):
     files_downloaded = fields.Boolean(readonly=True, copy=False)
 
     def _download_files(self, run, client):
-        """Each output type of the result, and every document, as attachments; once."""
+        """Each output type of the result, and every document, as attachments; once. The
+        files of a calculation are asked ``PARALLEL_FILES`` at a time (worker threads), the
+        call budget of them all taken here first (when it is not there, one at a time, each
+        call waiting for its budget as usual)."""
         for calculation in self.filtered(lambda c: not c.files_downloaded):
             with run.step(self.env._("batch calculation %s", calculation.number)):
-                files = []
-                for output_type, (label, extension) in OUTPUT_TYPES.items():
-                    content, mimetype = client.download(
-                        CALCULATION_RESULT, {"id": calculation.remote_id,
-                                             "outputType": output_type})
-                    files.append(("%s %s.%s" % (calculation.number, label, extension),
-                                  content, mimetype))
+                wanted = [(CALCULATION_RESULT, {"id": calculation.remote_id,
+                                                "outputType": output_type},
+                           "%s %s.%s" % (calculation.number, label, extension))
+                          for output_type, (label, extension) in OUTPUT_TYPES.items()]
                 for _number, documents in client.pages(CALCULATION_DOCUMENTS,
                                                        {"id": calculation.remote_id}):
-                    for document in documents:
-                        content, mimetype = client.download(CALCULATION_DOCUMENT_FILE,
-                                                            {"id": document["id"]})
-                        files.append((document.get("name") or document["id"], content,
-                                      mimetype))
+                    wanted += [(CALCULATION_DOCUMENT_FILE, {"id": document["id"]},
+                                document.get("name") or document["id"])
+                               for document in documents]
+                files = []
+                for (_path, _params, name), (content, mimetype) in _download_all(client,
+                                                                                 wanted):
+                    files.append((name, content, mimetype))
                 attach_files(calculation, files)
                 calculation.files_downloaded = True
                 run.count(updated=1)

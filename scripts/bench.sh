@@ -7,7 +7,8 @@
 # BENCH_MEMORY_N (50,000) for its memory. Then Trackline: BENCH_TL_PROCESSES (100) processes
 # of 3 documents of 1 MB at BENCH_TL_LATENCY (100) ms a call, imported one call after the
 # other (download_concurrency 1) and BENCH_TL_BOUND (4) at a time (scripts/bench_trackline.py;
-# BENCH_TL_PROCESSES=0 leaves it out). Each measurement runs in a process of its own; its
+# BENCH_TL_PROCESSES=0 leaves it out). First, the cost of counting one call in the shared
+# budget (scripts/bench_limiter.py). Each measurement runs in a process of its own; its
 # peak memory is its own. The table and the ratios come last.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
@@ -29,6 +30,9 @@ odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --l
 
 RESULTS="$CACHE_DIR/bench.jsonl"
 : >"$RESULTS"
+log "the cost of counting one call in the shared budget (scripts/bench_limiter.py)"
+PYTHONPATH="$ODOO_SRC" "$PY" scripts/bench_limiter.py --db "$DB" --config "$CONFIG" \
+    | tee -a "$RESULTS"
 measure() {  # measure IMPORTER N LATENCY_MS
     log "N=$2, ${3} ms a call: $1"
     PYTHONPATH="$ODOO_SRC" "$PY" scripts/bench.py --db "$DB" --config "$CONFIG" \

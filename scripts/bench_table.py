@@ -9,7 +9,13 @@ import sys
 def main(path):
     rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
     trackline = [r for r in rows if r["importer"] == "trackline"]
-    rows = [r for r in rows if r["importer"] != "trackline"]
+    limiter = [r for r in rows if r["importer"] == "limiter"]
+    rows = [r for r in rows if r["importer"] not in ("trackline", "limiter")]
+    for r in limiter:
+        print("counting one call in the shared budget: %.3f ms (own cursor, row lock, "
+              "commit); a call's budget taken ahead and given back: %.3f ms; %d of %d "
+              "counted" % (r["acquire_ms"], r["reserve_and_give_back_ms"], r["counted"],
+                          r["calls"]))
     print("\n%-10s %7s %8s %9s %9s %9s %7s %13s" % (
         "importer", "N", "latency", "seconds", "tx/s", "API calls", "pages", "sync RSS (MB)"))
     for r in rows:

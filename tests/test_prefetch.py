@@ -96,3 +96,30 @@ class TestPrefetch(SandboxCase):
         self.assertEqual(self.calls_counted(), 1000)
         self.assertEqual(len(self.transactions()), 100)
         self.assertEqual(self.cursor()["page"], 3)
+
+    def test_batch_calculation_files_a_few_at_a_time_within_the_budget(self):
+        self.sandbox.set_network(latency=0.1)
+        self.addCleanup(self.sandbox.set_network)
+        run = self.to._sync("batch_calculations")
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        self.assertEqual(self.sandbox.max_in_flight, 4, "the files, four at a time")
+        self.assertEqual(self.calls_counted(), self.sandbox.calls(),
+                         "every call counted once, none taken and not made")
+        calculation = self.env["trackonline.batch.calculation"].search(
+            [("backend_id", "=", self.to.id), ("number", "=", "BC0001")])
+        names = self.env["ir.attachment"].search(
+            [("res_model", "=", calculation._name), ("res_id", "=", calculation.id)],
+            order="id").mapped("name")
+        documents = self.sandbox.trackonline.calculation_documents[calculation.remote_id]
+        self.assertEqual(len(names), 4 + len(documents))
+        self.assertTrue(names[0].startswith("BC0001 "), "the results first, in their order")
+
+    def test_batch_calculation_files_one_at_a_time_when_the_budget_is_short(self):
+        self.to.licence_tier = "start_pro"  # 1,000 calls a day: 10 left
+        self.env["tracking.rate.counter"].create({
+            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "period": "day", "period_start": int(time.time() // 86400), "calls": 990})
+        run = self.to._sync("batch_calculations")
+        self.assertEqual(run.log.state, "stopped")
+        self.assertEqual(self.calls_counted(), 1000)
+        self.assertEqual(self.sandbox.calls(), 10, "every call of the budget made, none past it")
