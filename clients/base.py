@@ -450,10 +450,11 @@ class BearerTokenClient(BaseClient):
 
     def settle(self):
         """A token a worker had to get (a 401) is saved here, in the caller's thread."""
-        super().settle()
+        result = super().settle()
         unsaved, self._unsaved = self._unsaved, None
         if unsaved and self._on_token:
             self._on_token(*unsaved)
+        return result
 
 
 def check_complete(response):

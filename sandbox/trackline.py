@@ -79,10 +79,9 @@ class TracklineApi:
                     docs.append({"doc_id": doc_id, "doc_name": "bench %s-%d.bin" % (
                         process_id, position + 1), "doc_type": "bench"})
                     self.files[doc_id] = doc_id.encode().ljust(size, b".")
-                self.processes[process_id] = {"process_id": process_id,
-                                              "name": "Bench %s" % process_id,
-                                              "status": "Open", "created_at": "2026-01-01T00:00:00Z",
-                                              "documents": docs}
+                self.processes[process_id] = {
+                    "process_id": process_id, "name": "Bench %s" % process_id,
+                    "status": "Open", "created_at": "2026-01-01T00:00:00Z", "documents": docs}
 
     def set_status(self, process_id, status):
         self._process(process_id)["status"] = status

@@ -15,7 +15,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--config", required=True)
-    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--calls", type=int, default=500)
     args = parser.parse_args()
     with odoo_env(args.db, args.config) as env:
         from odoo.addons.tracking_connector.models.tracking_rate_counter import (
