@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 SIZES=${BENCH_SIZES:-"2000 10000"}
 LATENCIES=${BENCH_LATENCIES:-"0 100"}
-MEMORY_N=${BENCH_MEMORY_N:-50000}
+MEMORY_N=${BENCH_MEMORY_N-50000}  # empty: no memory run
 DB=${BENCH_DB:-tc_bench}
 PORT=${BENCH_SANDBOX_PORT:-8950}
 have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
