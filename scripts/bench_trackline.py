@@ -47,11 +47,12 @@ def main():
         elapsed = time.perf_counter() - started
         documents = env["trackline.document"].search([("backend_id", "=", backend.id)])
         downloaded = len(documents.filtered(lambda doc: doc.state == "downloaded"))
+        state = run.log.state
     requests.post(control + "network", timeout=10, json={}).raise_for_status()
     print_json(
         importer="trackline", bound=args.bound, processes=args.processes,
         documents=args.processes * args.documents, downloaded=downloaded,
-        size_mb=round(args.size / 2**20, 2), latency_ms=args.latency_ms, state=run.log.state,
+        size_mb=round(args.size / 2**20, 2), latency_ms=args.latency_ms, state=state,
         seconds=round(elapsed, 2), api_calls=run.stats.calls,
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
 
