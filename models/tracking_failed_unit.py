@@ -1,5 +1,5 @@
 """A unit of work that failed (a record read from a remote, a record of a Sage 50 scope file,
-a document to download, a scope file), kept as a record of its own with the payload as
+a document to download, a scope file, a record sent to TrackOnline, an upload to Sage 50), kept as a record of its own with the payload as
 received (secrets masked), the error in words, its attempts and the next one: later runs try
 it again with a bounded backoff, a user can retry it now or ignore it."""
 
@@ -10,7 +10,7 @@ from hashlib import sha1
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import mask
+from ..clients.base import RateLimited, TransientError, mask
 
 # The wait after the 1st, 2nd, 3rd failed attempt, then every day: the one backoff.
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(days=1))
@@ -35,6 +35,22 @@ def payload_text(payload):
     return mask(payload)
 
 
+def may_pass(error):
+    """Whether a call that failed with ``error`` (an ``ApiError``) may pass if tried again
+    later: a timeout or a lost connection, a 5xx, a 429, a lock (409, 423). Any other 4xx is
+    a definitive refusal: the data or the credentials must change first."""
+    if isinstance(error, (TransientError, RateLimited)):
+        return True
+    status = getattr(error, "status", None)
+    # No status: the network; under 400: an answer we could not read (a proxy's page).
+    return status is None or status < 400 or status >= 500 or status in (408, 409, 423, 429)
+
+
+def record_key(record):
+    """The key of a unit that is an Odoo record to send again ("model,id")."""
+    return "%s,%d" % (record._name, record.id)
+
+
 NO_ID = "no id "
 
 
@@ -56,7 +72,8 @@ class TrackingFailedUnit(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     kind = fields.Selection(
         [("row", "Record read"), ("document", "Document to download"),
-         ("file", "Scope file")], required=True, readonly=True, default="row")
+         ("file", "Scope file"), ("send", "Record to send"), ("upload", "Upload")],
+        required=True, readonly=True, default="row")
     resource = fields.Char(required=True, readonly=True, index=True,
                            help="What it belongs to: the sync (transactions, locations...), "
                                 "the Sage 50 scope, or the document.")
@@ -104,16 +121,17 @@ class TrackingFailedUnit(models.Model):
         return int(value) if value and value.strip().isdigit() else MAX_ATTEMPTS
 
     @api.model
-    def _keep(self, run, resource, remote_key, payload, error, kind="row"):
+    def _keep(self, run, resource, remote_key, payload, error, kind="row", final=False):
         """Keep (or count one more attempt of) the unit ``remote_key`` of ``resource`` that
         failed with ``error``; written in the current step, so that it is committed with the
-        page (and the cursor) that passes it."""
+        page (and the cursor) that passes it. A ``final`` error cannot pass by trying again
+        (a refusal of the data): the unit is Failed at once, for a user to decide."""
         backend, now = run.backend, fields.Datetime.now()
         units = self.sudo()
         unit = units.search(self._domain_of(backend, resource)
                             + [("remote_key", "=", str(remote_key))], limit=1)
         attempts = unit.attempts + 1 if unit and unit.state != "done" else 1
-        state = "retry" if attempts < self._max_attempts() else "failed"
+        state = "retry" if attempts < self._max_attempts() and not final else "failed"
         if unit.state == "ignored":
             state = "ignored"
         values = {"payload": payload_text(payload), "error": mask(error), "kind": kind,
@@ -199,6 +217,21 @@ class TrackingFailedUnit(models.Model):
         """An ignored unit back in the retries, for the next run."""
         self.sudo().write({"state": "retry", "ignore_reason": False,
                            "next_attempt": fields.Datetime.now()})
+
+    def _record(self):
+        """The Odoo record a unit to send or an upload is about (may no longer exist)."""
+        self.ensure_one()
+        model, _sep, res_id = (self.remote_key or "").partition(",")
+        if self.kind not in ("send", "upload") or model not in self.env or not res_id.isdigit():
+            return None
+        return self.env[model].browse(int(res_id)).exists()
+
+    def action_open_record(self):
+        record = self._record()
+        if not record:
+            raise UserError(self.env._("The record of %s no longer exists.", self.display_name))
+        return {"type": "ir.actions.act_window", "res_model": record._name,
+                "res_id": record.id, "view_mode": "form", "views": [(False, "form")]}
 
     def action_open_log(self):
         self.ensure_one()
