@@ -51,6 +51,11 @@ def record_key(record):
     return "%s,%d" % (record._name, record.id)
 
 
+def system_name(backend):
+    """The remote system of ``backend`` as a user knows it ("TrackOnline", "Sage 50 Cloud")."""
+    return backend._description.removesuffix(" Backend")
+
+
 NO_ID = "no id "
 
 
@@ -131,10 +136,17 @@ class TrackingFailedUnit(models.Model):
         unit = units.search(self._domain_of(backend, resource)
                             + [("remote_key", "=", str(remote_key))], limit=1)
         attempts = unit.attempts + 1 if unit and unit.state != "done" else 1
+        kept, error = payload_text(payload), mask(error)
+        if unit.state in OPEN_STATES and self._retried_as_kept(backend, resource, kind) \
+                and (unit.payload, unit.error) == (kept, error):
+            # Tried again as it was kept, it failed the same way: it always will.
+            final, error = True, self._never_passes(backend, remote_key, error)
+        elif unit.state == "failed" and unit.error and unit.error.startswith(error):
+            final, error = True, unit.error  # the same failure again: it stays as it was
         state = "retry" if attempts < self._max_attempts() and not final else "failed"
         if unit.state == "ignored":
             state = "ignored"
-        values = {"payload": payload_text(payload), "error": mask(error), "kind": kind,
+        values = {"payload": kept, "error": error, "kind": kind,
                   "attempts": attempts, "last_attempt_at": now, "state": state,
                   "next_attempt": next_attempt_at(attempts, now) if state == "retry" else False,
                   "log_id": run.log.id}
@@ -147,6 +159,25 @@ class TrackingFailedUnit(models.Model):
                                      remote_key=str(remote_key)))
         run.kept += 1
         return unit
+
+    @api.model
+    def _retried_as_kept(self, backend, resource, kind):
+        """Whether a retry of a row of ``resource`` saves the row as it was kept (the remote
+        cannot send one record again by its key): then the same failure is final."""
+        declared = backend._kept_resources().get(resource)
+        return kind == "row" and declared is not None and declared.refetch is None
+
+    @api.model
+    def _never_passes(self, backend, remote_key, error):
+        if str(remote_key).startswith(NO_ID):
+            return self.env._(
+                "%(error)s\nTried again, it fails the same way. It has no id: a later answer "
+                "cannot be matched to it. Check it in %(system)s, then ignore it.",
+                error=error, system=system_name(backend))
+        return self.env._(
+            "%(error)s\nTried again, it fails the same way: no more automatic attempts. It is "
+            "saved (and this item done) when %(system)s sends it right in a later answer; "
+            "otherwise ignore it.", error=error, system=system_name(backend))
 
     @api.model
     def _resolve(self, backend, resource, keys):
