@@ -1,5 +1,3 @@
-import json
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

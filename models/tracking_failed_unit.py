@@ -1,7 +1,8 @@
 """A unit of work that failed (a record read from a remote, a record of a Sage 50 scope file,
-a document to download, a scope file, a record sent to TrackOnline, an upload to Sage 50), kept as a record of its own with the payload as
-received (secrets masked), the error in words, its attempts and the next one: later runs try
-it again with a bounded backoff, a user can retry it now or ignore it."""
+a document to download, a scope file, a record sent to TrackOnline, an upload to Sage 50),
+kept as a record of its own with the payload as received (secrets masked), the error in
+words, its attempts and the next one: later runs try it again with a bounded backoff (when
+the reason may pass), a user can retry it now or ignore it."""
 
 import json
 from datetime import timedelta

@@ -9,6 +9,7 @@ when that variable is set; ``scripts/fault_matrix_rst.py`` turns it into a table
 import json
 import os
 import re
+from types import SimpleNamespace
 
 from odoo.fields import Datetime
 from odoo.tests import tagged
@@ -91,6 +92,10 @@ def _swap_shape(data):
     return [data] if isinstance(data, dict) else {"data": data}
 
 
+# The outcome of scheduled runs that found nothing to do (and wrote no log).
+NOTHING_TO_DO = SimpleNamespace(state="done", error_details="", message="nothing to do",
+                                skipped_count=0, failed_count=0, rate_limited_count=0)
+
 HTML_200 = b"<html><body><h1>Maintenance</h1><p>Back soon.</p></body></html>"
 
 # (name, fault options, words one of which the log must show when the run did not end "done")
@@ -128,6 +133,13 @@ FILE_FAULTS = [fault for fault in FAULTS if "rewrite" not in fault[1]
      {"headers": {"Content-Disposition": 'attachment; filename="caf\xe9.pdf"'}}, []),
 ]
 
+# A Sage 50 scope file is read as bytes: an HTML page is "not valid JSON" (and shown); a
+# file of another shape is read as one customer "without id" (a known gap).
+SCOPE_WORDS = {"200 with an HTML body": ["not valid JSON"],
+               "wrong shape (list/object swapped)": ["without id"]}
+SCOPE_FAULTS = [(name, options, words + SCOPE_WORDS.get(name, []))
+                for name, options, words in FAULTS]
+
 # Cells whose bad record cannot pass by trying again: kept (``tracking.failed.unit``), its
 # retry fails the same way and ends it Failed at once, with a message that says so, for a user
 # to decide (a later answer that carries it right saves it). A bad row's retry reads it again
@@ -137,10 +149,27 @@ USER_DECIDES = {
     ("OpusCapita events", "record without id"),
     ("OpusCapita events", "wrong types"),
     ("OpusCapita events", "huge strings (200 kB)"),
+    ("Sage 50 scope download", "record without id"),
+    ("Sage 50 scope download", "wrong types"),
+    ("Sage 50 scope download", "huge strings (200 kB)"),
 }
 # Cells whose next run does NOT reach the clean state, with the reason: asserted as such (so
 # that a fix shows here), and listed in the table.
+LOST_KEY = ("Sage 50 rotated the key, but its answer could not be read: the new key is lost "
+            "and Sage refuses the old one (onboard again for a new key)")
 KNOWN_GAPS = {
+    ("Sage 50 key rotation", "truncated body (half of Content-Length, then close)"): LOST_KEY,
+    ("Sage 50 key rotation", "malformed JSON"): LOST_KEY,
+    ("Sage 50 key rotation", "Latin-1 bytes in the JSON"): LOST_KEY,
+    ("Sage 50 key rotation", "wrong shape (list/object swapped)"): LOST_KEY,
+    ("TrackOnline write-back: polled result", "record without id"): (
+        "a save result without the record's id leaves it saved but without TrackOnline's id "
+        "(the public document does not say what a result holds; sending it again to learn "
+        "the id could loop)"),
+    ("Sage 50 scope download", "wrong shape (list/object swapped)"): (
+        "a file of another shape (its object inside a list) is read as one customer without "
+        "id, Failed at its retry; the file is downloaded again only when Sage 50 publishes "
+        "a new one"),
 }
 
 
@@ -258,6 +287,11 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
             self.env["sage50.backend"]._cron_poll_uploads()
         return self._worst_log(backend, first)
 
+    def _download(self, backend):
+        first = self._last_log_id()
+        self.env["sage50.backend"]._cron_downloads()
+        return self._worst_log(backend, first)
+
     def _rotation(self, backend):
         first = self._last_log_id()
         self.env["sage50.backend"]._cron_rotate_keys()
@@ -279,7 +313,7 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
         logs = self.env["tracking.sync.log"].search([
             ("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
             ("id", ">", after_id)], order="id")
-        return next((log for log in logs if log.state != "done"), logs[-1:])
+        return next((log for log in logs if log.state != "done"), logs[-1:] or NOTHING_TO_DO)
 
     def _kept_units_due(self, backend):
         """As if the backoff's wait had passed: the kept units are tried by the next run."""
@@ -336,10 +370,8 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
             "_sage50", _upload_and_follow, "/sage50/api/uploads/", "sage50.upload",
             ("name", "state", "record_count"), 1, FAULTS),
         "Sage 50 scope download": (
-            "_sage50", lambda self, b: (self.env["sage50.backend"]._cron_downloads(),
-                                        self.last_log(b))[1],
-            "/sage50/api/downloads/Customers", "sage50.partner", ("remote_id", "name"), 0,
-            FAULTS),
+            "_sage50", _download, "/sage50/api/downloads/Customers", "sage50.partner",
+            ("remote_id", "partner_id.name"), 0, SCOPE_FAULTS),
     }
 
     # -- the matrix ----------------------------------------------------------------------------
