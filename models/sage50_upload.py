@@ -85,7 +85,11 @@ class Sage50Upload(models.Model):
             try:
                 tracking_url = client.upload(self.scope, payload)
             except ApiError as exc:
-                self._kept(run, exc.message, payload, final=not may_pass(exc))
+                # What was sent, in short (a file of processes carries their documents).
+                sent = {"scope": self.scope, "records": [
+                    record.get("id") for record in payload.get("records") or []
+                    if isinstance(record, dict)]}
+                self._kept(run, exc.message, sent, final=not may_pass(exc))
                 return
             self.write({"tracking_url": tracking_url, "state": "sent", "message": False,
                         "remote_status": False, "progress": 0})

@@ -3,6 +3,8 @@ real HTTP against the sandbox: records sent to TrackOnline (results polled) and 
 Sage 50 (followed through their tracking URL). A reason that may pass is retried after the
 backoff by the scheduled run; a refusal of the data is kept as Failed, for a user."""
 
+import json
+
 from odoo.tests import tagged
 
 from ..models.tracking_failed_unit import record_key
@@ -141,7 +143,8 @@ class TestKeptUploads(Sage50Mixin, KeptUnitsCase):
         unit = self.units(self.sage, "upload")
         self.assertEqual((unit.kind, unit.state, unit.remote_key),
                          ("upload", "retry", record_key(upload)))
-        self.assertIn("Greta", unit.payload)
+        self.assertEqual(json.loads(unit.payload)["scope"], "Customers",
+                         "what was sent, in short")
         self.assertEqual(self.last_log(self.sage).state, "warning")
         self.follow()
         self.assertEqual(upload.state, "error", "not before its next attempt")
