@@ -1,9 +1,10 @@
 """Answers that drift from our reading of a vendor's document: a page whose rows stop
 carrying what the resource's mapping expects (a mapped key absent from most rows, values of
-another type in most rows, rows of another shape inside an envelope the client still reads)
-ends its run "done with warnings" naming the keys, and one page as received (secrets masked)
-is attached to the run log for the integrator, instead of rows saved with empty columns in
-silence. The detection is pure (``Entity.drift``); this module tells the run."""
+another type in most rows) or that came in another envelope than the client expects (noted
+by the client in ``CallStats.shapes``) ends its run "done with warnings" naming the keys or
+the envelope, and one page as received (secrets masked) is attached to the run log for the
+integrator, instead of rows saved with empty columns in silence. The detection of rows is
+pure (``Entity.drift``); this module tells the run."""
 
 import json
 
@@ -22,10 +23,12 @@ def check_page(backend, run, resource, rows):
     if not isinstance(rows, list):
         return
     absent, wrong = resource.entity.drift(rows, DRIFT_SHARE)
-    if not absent and not wrong:
+    shapes = list(run.stats.shapes)  # envelopes the client read in another shape
+    del run.stats.shapes[:]
+    if not absent and not wrong and not shapes:
         return
     env = backend.env
-    how = []
+    how = list(shapes)
     if absent:
         how.append(env._("most rows lack %s", ", ".join(absent)))
     if wrong:

@@ -74,6 +74,21 @@ class TestDriftOpusCapita(SandboxCase):
         self.assertFalse(kept_pages(clean))
         self.assertTrue(all(events.mapped("document_number")), "the columns filled again")
 
+    def test_events_in_another_envelope_warn_and_keep_one_page(self):
+        def under_items(data):
+            return {"items": data["transactions"], "page": data["page"],
+                    "totalPages": data["totalPages"]}
+
+        self.sandbox.add_fault(EVENTS_PATH, rewrite=under_items, times=100)
+        log = self.oc._sync_events().log
+        self.assertEqual(log.state, "warning", log.error_details)
+        self.assertIn("the events came under 'items', not under 'transactions'",
+                      log.error_details)
+        self.assertEqual(log.error_details.count("under 'items'"), 1, "said once a run")
+        self.assertEqual(len(self.env["opuscapita.event"].search(
+            [("backend_id", "=", self.oc.id)])), 250, "read all the same")
+        self.assertEqual(len(kept_pages(log)), 1)
+
     def test_a_few_rows_lacking_a_field_are_no_drift(self):
         def two_without_status(data):
             for row in _rows(data)[:2]:
