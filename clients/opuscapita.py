@@ -30,6 +30,7 @@ class OpusCapitaClient(BearerTokenClient):
         self._client_secret = client_secret
         self.username = username
         self._password = password
+        self._noted = set()
 
     def fetch_token(self):
         if not all((self.client_id, self._client_secret, self.username, self._password)):
@@ -85,7 +86,8 @@ class OpusCapitaClient(BearerTokenClient):
         where = "as a bare list" if key is None else "under %r" % key
         note = ("OpusCapita transactions: the events came %s, not under %r (our reading of "
                 "the API)" % (where, EXPECTED_ENVELOPE))
-        if note not in self.stats.shapes:
+        if note not in self._noted:  # once per client (one run)
+            self._noted.add(note)
             _logger.warning(note)
             self.stats.shapes.append(note)
 

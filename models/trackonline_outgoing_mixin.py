@@ -55,21 +55,25 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
 
     def _send_batches(self, run, client):
         """POST these records in batches of 50, each batch in a step, and note each record's
-        message ID and place in its batch. A batch that fails is kept, record by record
-        (``_not_saved``): to retry when the failure may pass, Failed otherwise. Once the call
-        budget or the API key stops a batch, the rest are kept to retry without a call."""
+        message ID and place in its batch. A batch whose call fails fails the run with the
+        remote's message, and its records, left as they were, are kept one by one
+        (``_not_saved``): to send again when the failure may pass, Failed otherwise. Once the
+        call budget or the API key stops a batch, the rest are kept without a call."""
         resource = self._trackonline_resource
         stopped = None
         for number, batch in enumerate(batches(self, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):
                 if stopped:
-                    batch._not_saved(run, stopped.message, final=not may_pass(stopped))
+                    batch._not_saved(run, stopped.message, final=not may_pass(stopped),
+                                     unsent=True)
                     continue
                 try:
                     message_id = client.save(resource, [r._to_payload() for r in batch])[0]
                 except ApiError as exc:
                     stopped = exc if isinstance(exc, (RateLimited, AuthError)) else None
-                    batch._not_saved(run, exc.message, final=not may_pass(exc))
+                    if not run.fatal:
+                        run.fail(exc)
+                    batch._not_saved(run, exc.message, final=not may_pass(exc), unsent=True)
                     continue
                 for position, record in enumerate(batch):
                     record.write({"send_state": "sent", "message_id": message_id,
@@ -88,12 +92,15 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                              ("remote_key", "in", [record_key(r) for r in self]),
                              ("state", "in", states)])
 
-    def _not_saved(self, run, message, final=False):
+    def _not_saved(self, run, message, final=False, unsent=False):
         """These records were not saved in TrackOnline (``message`` says why): each kept as a
         ``tracking.failed.unit`` with its payload, to send again after the backoff, or, when
-        ``final`` (a refusal of the data), Failed at once for a user to correct and retry."""
-        self.write({"send_state": "rejected" if final else "error",
-                    "send_message": message[:250]})
+        ``final`` (a refusal of the data), Failed at once for a user to correct and retry.
+        Records ``unsent`` (their batch's call failed) keep their send state."""
+        values = {"send_message": message[:250]}
+        if not unsent:
+            values["send_state"] = "rejected" if final else "error"
+        self.write(values)
         run.count(failed=len(self))
         units = self.env["tracking.failed.unit"]
         for record in self:

@@ -34,8 +34,10 @@ class TestKeptSends(KeptUnitsCase):
         locations = self.draft_locations("Depot Gent", "Depot Brugge")
         self.sandbox.add_fault(LOCATION_PATH, method="POST", status=503)
         log = self.to._send(locations, "location").log
-        self.assertEqual(log.state, "warning", log.error_details)
-        self.assertEqual(set(locations.mapped("send_state")), {"error"})
+        self.assertEqual(log.state, "failed", "the call failed: the user's send did not go")
+        self.assertIn("503", log.message)
+        self.assertEqual(set(locations.mapped("send_state")), {"draft"}, "left as they were")
+        self.assertIn("503", locations[0].send_message)
         units = self.units(self.to, "send location")
         self.assertEqual(len(units), 2, "one kept unit per record")
         unit = self.unit_of(locations[0])
