@@ -82,7 +82,8 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 batch._kept_units().write({"next_attempt": False})
                 run.count(updated=len(batch))
 
-    def _kept_units(self, states=("retry", "failed")):
+    def _kept_units(self):
+        """The open kept units of these records (``_not_saved``)."""
         units = self.env["tracking.failed.unit"].sudo()
         if not self:
             return units
@@ -90,7 +91,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                              ("backend_id", "in", self.backend_id.ids),
                              ("resource", "=", SEND_UNIT % self._trackonline_resource),
                              ("remote_key", "in", [record_key(r) for r in self]),
-                             ("state", "in", states)])
+                             ("state", "in", ("retry", "failed"))])
 
     def _not_saved(self, run, message, final=False, unsent=False):
         """These records were not saved in TrackOnline (``message`` says why): each kept as a
@@ -149,7 +150,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 record._kept_units()._mark_done()
                 run.count(updated=1)
             else:
-                message = result["message"] or self.env._("refused without a message")
+                message = str(result["message"] or self.env._("refused without a message"))
                 passing = any(word in message.lower() for word in PASSING_REFUSALS)
                 record._not_saved(run, message, final=not passing)
 
