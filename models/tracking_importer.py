@@ -18,6 +18,7 @@ from odoo import models
 from ..clients.base import ApiError, AuthError, RateLimited
 from ..mappings.dates import cursor_moment, cursor_text
 from ..mappings.fields import Entity, Ref, RowError, dig
+from .tracking_drift import check_page
 from .tracking_failed_unit import key_without_id
 from .tracking_sync_log import error_text, row_by_row
 
@@ -98,6 +99,7 @@ class TrackingImporter(models.AbstractModel):
         constraint, a value the database refuses, an error of a hook), its rows are saved
         one by one, each in a savepoint, and those that fail are kept: one bad record never
         blocks its page."""
+        check_page(self, run, resource, rows)  # answers that drift from the mapping
         counts = run.counts()
         try:
             with self.env.cr.savepoint():

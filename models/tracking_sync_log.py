@@ -118,6 +118,7 @@ class SyncRun:
         self.stats = CallStats()
         self.created = self.updated = self.skipped = self.failed = 0
         self.kept = 0  # units kept to retry (``tracking.failed.unit``)
+        self.warnings = 0  # pages whose answers drift from the mapping (``tracking_drift``)
         self.errors = []
         self.fatal = None
         self.rate_limited = False
@@ -330,8 +331,8 @@ class SyncRun:
     def close(self):
         end = fields.Datetime.now()
         state = ("busy" if self.busy else "stopped" if self.rate_limited
-                 else "failed" if self.fatal else "warning" if self.failed or self.kept
-                 else "done")
+                 else "failed" if self.fatal
+                 else "warning" if self.failed or self.kept or self.warnings else "done")
         summary = self.fatal or self.message or (
             COUNTS_FORMAT % (self.created, self.updated, self.skipped, self.failed))
         if self.kept and not self.fatal:

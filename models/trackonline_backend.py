@@ -3,13 +3,12 @@ import time
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import RemoteDataError, batches
+from ..clients.base import RemoteDataError
 from ..clients.trackonline import (
     DEFAULT_BASE_URL,
     DEFAULT_RESULT_PATH,
     DEFAULT_TRIP_PATH,
     LICENCE_LIMITS,
-    MAX_BATCH,
     TrackOnlineClient,
 )
 from .tracking_backend_mixin import MANAGER_GROUP
@@ -114,6 +113,13 @@ class TrackOnlineBackend(models.Model):
     def _kept_resources(self):
         return RESOURCES
 
+    def _outgoing_models(self):
+        return OUTGOING_MODELS
+
+    def _retry_other(self, run, client, units):
+        """Records kept after a failed send: sent again."""
+        self.env["trackonline.outgoing.mixin"]._send_again(self, run, client, units)
+
     # -- buttons and crons -------------------------------------------------------------------------
 
     def _run_button(self, resource):
@@ -180,19 +186,12 @@ class TrackOnlineBackend(models.Model):
     # -- write back --------------------------------------------------------------------------------
 
     def _send(self, records, resource):
-        """Send Odoo-drafted ``records`` (locations or transactions) in batches of 50 and
-        note each record's message ID and place in its batch."""
+        """Send Odoo-drafted ``records`` (of the model whose TrackOnline resource is
+        ``resource``) in batches of 50 (``trackonline.outgoing.mixin._send_batches``)."""
         self.ensure_one()
         records = records.with_context(**{SYNC_WRITE: True})
         with self._sync_run(self.env._("send %s", resource)) as run:
-            client = self._make_client(run.stats)
-            for number, batch in enumerate(batches(records, MAX_BATCH), 1):
-                with run.step(self.env._("batch %s", number), fatal=True):
-                    message_id = client.save(resource, [r._to_payload() for r in batch])[0]
-                    for position, record in enumerate(batch):
-                        record.write({"send_state": "sent", "message_id": message_id,
-                                      "batch_position": position, "send_message": False})
-                    run.count(updated=len(batch))
+            records._send_batches(run, self._make_client(run.stats))
         return run
 
     @api.model
@@ -207,11 +206,14 @@ class TrackOnlineBackend(models.Model):
         return backend._notify_logs(self.env._("Contacts sent to TrackOnline"), run.log)
 
     def _poll_results(self):
-        """Ask TrackOnline for the result of every batch still waiting, and put each
-        record's result on it (saved with its remote id, or rejected with the message)."""
+        """Send again the kept records whose next attempt has come, then ask TrackOnline
+        for the result of every batch still waiting, and put each record's result on it
+        (saved with its remote id, or refused and kept with the message)."""
         self.ensure_one()
         with self._sync_run(self.env._("save results")) as run:
             client = self._make_client(run.stats)
+            self._retry_other(run, client, self.env["tracking.failed.unit"]._due(
+                self, kind="send"))
             for model in OUTGOING_MODELS:
                 resource = self.env[model]._trackonline_resource
                 waiting = self.env[model].with_context(**{SYNC_WRITE: True}).search(
@@ -221,10 +223,8 @@ class TrackOnlineBackend(models.Model):
                     with run.step(self.env._("message %s", message_id)):
                         try:
                             results = client.save_result(resource, message_id)
-                        except RemoteDataError as exc:
-                            records.write({"send_state": "error", "send_message": exc.message})
-                            run.count(failed=len(records))
-                            run.error(exc.message)
+                        except RemoteDataError as exc:  # result lost: sent again later
+                            records._not_saved(run, exc.message)
                             continue
                         if results is None:
                             run.count(skipped=len(records))

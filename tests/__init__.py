@@ -16,3 +16,5 @@ from . import test_tracking_attachment
 from . import test_partner_match
 from . import test_failed_units
 from . import test_ownership
+from . import test_kept_sends
+from . import test_drift
