@@ -236,7 +236,8 @@ class TrackingBackendMixin(models.AbstractModel):
         if retry_in and cron:
             cron._trigger(at=fields.Datetime.now() + timedelta(seconds=min(retry_in)))
         if remaining and cron:
-            self._run_cron_again_now(cron, due=False)
+            # Odoo takes "nothing done" for "nothing to do" and will not run the job again.
+            self._run_cron_again_now(cron, due=not pages)
         self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
 
     @api.model
@@ -246,10 +247,10 @@ class TrackingBackendMixin(models.AbstractModel):
         Odoo runs a job that reports work remaining again at once, up to ten times, and
         then leaves it due, but a cron worker only looks for due jobs after its minute of
         sleep unless woken: so the cron workers are woken (``cron_trigger``) when this
-        transaction commits. ``due``: the job also reports nothing left (its pass has no
-        time left), so Odoo reschedules it at its interval and deletes its triggers older
-        than the start of the pass: a trigger at this transaction's clock (never earlier
-        than that) makes it due now all the same."""
+        transaction commits. ``due``: Odoo will end the job as done (it reports nothing
+        done, or nothing left), so it reschedules it at its interval and deletes its
+        triggers older than the start of the pass: a trigger at this transaction's clock
+        (never earlier than that) makes it due now all the same."""
         if due:
             cron._trigger(at=self.env.cr.now())
         self.env.cr.postcommit.add(cron._notifydb)
