@@ -142,7 +142,8 @@ def main():
     api_calls = sum(run[2] for run in runs)
     # After a run that ended done with work left (a run stopped by the call budget waits for
     # it on purpose).
-    gaps = [(later[4] - earlier[5]).total_seconds() for earlier, later in zip(runs, runs[1:])
+    gaps = [(later[4] - earlier[5]).total_seconds() for earlier, later
+            in zip(runs, runs[1:], strict=False)
             if earlier[1] == "done" and earlier[5]]
     sql.execute("SELECT count(*) FROM ir_cron_progress WHERE cron_id = "
                 "(SELECT res_id FROM ir_model_data WHERE module = 'tracking_connector' AND "
