@@ -3,6 +3,8 @@ import time
 from contextlib import closing, contextmanager
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import config
@@ -58,18 +60,16 @@ class TestScheduledActions(SandboxCase):
         the "postgres" database) once the job's transaction commits."""
         heard = []
         self.env.cr.postcommit.run()  # what earlier jobs asked for is not heard
-        with closing(sql_db.db_connect("postgres").cursor()) as cr:
-            cr.execute("LISTEN cron_trigger")
-            cr.commit()
+        dsn = sql_db.connection_info_for("postgres")[1]
+        with closing(psycopg2.connect(**dsn)) as connection:
+            connection.autocommit = True
+            connection.cursor().execute("LISTEN cron_trigger")
             yield heard
             self.env.cr.postcommit.run()  # what the commit of the job's transaction runs
-            connection = cr._cnx
             if select.select([connection], [], [], 5)[0]:
                 connection.poll()
             heard.extend(n.payload for n in connection.notifies
                          if n.payload == self.env.cr.dbname)
-            cr.execute("UNLISTEN cron_trigger")
-            cr.commit()
 
     def due_now(self):
         return self.cron.id in [job["id"] for job in
