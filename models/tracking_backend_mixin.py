@@ -201,44 +201,59 @@ class TrackingBackendMixin(models.AbstractModel):
         would get nothing). So one slow or hanging backend cannot starve the others, of
         this job or of the next. Progress is reported once for all of them: ``remaining``
         counts the backends stopped with work left (pages per run, time), so that Odoo runs
-        the job again soon; a backend stopped by its call budget is not "remaining" (running
-        again at once would only meet the spent budget): the job is
-        triggered again for the moment its budget returns."""
-        deadline = tracking_schedule.job_started()
+        the job again at once; a backend stopped by its call budget is not "remaining"
+        (running again at once would only meet the spent budget): the job is triggered
+        again for the moment its budget returns. With work left, the next run never waits
+        for the cron workers' minute of sleep (``_run_cron_again_now``)."""
+        deadline = tracking_schedule.job_deadline()
         cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
-        try:
-            if deadline - time.monotonic() < 1:
-                # This pass of the cron worker has no time left (Odoo calls a job again at
-                # once while it reports work remaining): end here, and come back in a new
-                # pass, after the pause that starts a new time budget.
-                if cron:
-                    cron._trigger(at=fields.Datetime.now() + timedelta(
-                        seconds=tracking_schedule.CHAIN_GAP * 3))
-                self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-                return
-            backends = self._least_recently_served(self.search([]), run_key)
-            equal_part = (deadline - time.monotonic()) / max(len(backends), 1)
-            pages = remaining = 0
-            retry_in = []
-            for position, backend in enumerate(backends):
-                left = deadline - time.monotonic()
-                if left < 1:
-                    remaining += len(backends) - position
-                    break
-                share = time.monotonic() + min(left / (len(backends) - position), equal_part)
-                run = job(backend.with_context(tracking_deadline=share))
-                if run is None:
-                    continue
-                pages += run.pages
-                if run.retry_after:
-                    retry_in.append(run.retry_after)
-                elif run.more:
-                    remaining += 1
-            if retry_in and cron:
-                cron._trigger(at=fields.Datetime.now() + timedelta(seconds=min(retry_in)))
-            self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
-        finally:
-            tracking_schedule.job_ended()
+        if deadline - time.monotonic() < 1:
+            # This pass of the cron worker has no time left (Odoo calls a job again at once
+            # while it reports work remaining): end here, and have a new pass, with a new
+            # time budget, run the job at once.
+            if cron:
+                self._run_cron_again_now(cron, due=True)
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        backends = self._least_recently_served(self.search([]), run_key)
+        equal_part = (deadline - time.monotonic()) / max(len(backends), 1)
+        pages = remaining = 0
+        retry_in = []
+        for position, backend in enumerate(backends):
+            left = deadline - time.monotonic()
+            if left < 1:
+                remaining += len(backends) - position
+                break
+            share = time.monotonic() + min(left / (len(backends) - position), equal_part)
+            run = job(backend.with_context(tracking_deadline=share))
+            if run is None:
+                continue
+            pages += run.pages
+            if run.retry_after:
+                retry_in.append(run.retry_after)
+            elif run.more:
+                remaining += 1
+        if retry_in and cron:
+            cron._trigger(at=fields.Datetime.now() + timedelta(seconds=min(retry_in)))
+        if remaining and cron:
+            # Odoo takes "nothing done" for "nothing to do" and will not run the job again.
+            self._run_cron_again_now(cron, due=not pages)
+        self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
+
+    @api.model
+    def _run_cron_again_now(self, cron, due):
+        """Have a cron worker run ``cron`` as soon as this job's transaction commits.
+
+        Odoo runs a job that reports work remaining again at once, up to ten times, and
+        then leaves it due, but a cron worker only looks for due jobs after its minute of
+        sleep unless woken: so the cron workers are woken (``cron_trigger``) when this
+        transaction commits. ``due``: Odoo will end the job as done (it reports nothing
+        done, or nothing left), so it reschedules it at its interval and deletes its
+        triggers older than the start of the pass: a trigger at this transaction's clock
+        (never earlier than that) makes it due now all the same."""
+        if due:
+            cron._trigger(at=self.env.cr.now())
+        self.env.cr.postcommit.add(cron._notifydb)
 
     @api.model
     def _least_recently_served(self, backends, run_key):
