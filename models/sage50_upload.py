@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..clients.sage50 import FINAL_STATUSES
 from .tracking_attachment import attach_files
+from .tracking_words import _lt
 
 
 class Sage50Upload(models.Model):
@@ -59,7 +60,7 @@ class Sage50Upload(models.Model):
     @api.model
     def _send(self, backend, scope, records, payload, label):
         """Upload ``payload`` and keep an upload record to follow it."""
-        with backend._sync_run(self.env._("upload %s", scope)) as run:
+        with backend._sync_run(_lt("upload %s", scope)) as run:
             tracking_url = backend._make_client(run.stats).upload(scope, payload)
             with run.step(label, fatal=True):
                 upload = self.create({
@@ -73,7 +74,7 @@ class Sage50Upload(models.Model):
 
     def _poll(self, backend):
         """Ask Sage how each upload is doing; at a final state, keep the result file."""
-        with backend._sync_run(self.env._("follow uploads")) as run:
+        with backend._sync_run(_lt("follow uploads")) as run:
             run.exclusive("uploads")
             client = backend._make_client(run.stats)
             for upload in self:

@@ -15,6 +15,7 @@ from ..clients.trackonline import (
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_rate_counter import DatabaseRateLimiter
+from .tracking_words import ENTITY_WORDS, _lt, resource_words
 from .trackonline_resources import RESOURCES
 
 # Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
@@ -104,7 +105,7 @@ class TrackOnlineBackend(models.Model):
         """One run of the resource ``name`` (a key of ``RESOURCES``), by its importer."""
         self.ensure_one()
         resource = RESOURCES[name]
-        with self._sync_run(self.env._("sync %s", resource.title)) as run:
+        with self._sync_run(_lt("sync %s", resource_words(resource))) as run:
             run.exclusive(resource.name)
             client = self._make_client(run.stats)
             if self._retry_kept(run, client, resource):
@@ -118,7 +119,7 @@ class TrackOnlineBackend(models.Model):
 
     def _run_button(self, resource):
         run = self._sync(resource)
-        return self._notify_logs(self.env._("TrackOnline %s", resource.replace("_", " ")),
+        return self._notify_logs(self.env._("TrackOnline %s", resource_words(RESOURCES[resource])),
                                  run.log)
 
     def action_sync_locations(self):
@@ -184,7 +185,7 @@ class TrackOnlineBackend(models.Model):
         note each record's message ID and place in its batch."""
         self.ensure_one()
         records = records.with_context(**{SYNC_WRITE: True})
-        with self._sync_run(self.env._("send %s", resource)) as run:
+        with self._sync_run(_lt("send %s", ENTITY_WORDS.get(resource, resource))) as run:
             client = self._make_client(run.stats)
             for number, batch in enumerate(batches(records, MAX_BATCH), 1):
                 with run.step(self.env._("batch %s", number), fatal=True):
@@ -210,7 +211,7 @@ class TrackOnlineBackend(models.Model):
         """Ask TrackOnline for the result of every batch still waiting, and put each
         record's result on it (saved with its remote id, or rejected with the message)."""
         self.ensure_one()
-        with self._sync_run(self.env._("save results")) as run:
+        with self._sync_run(_lt("save results")) as run:
             client = self._make_client(run.stats)
             for model in OUTGOING_MODELS:
                 resource = self.env[model]._trackonline_resource

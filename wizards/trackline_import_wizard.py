@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.tracking_words import _lt
+
 
 class TracklineImportWizard(models.TransientModel):
     """Import one Trackline process by ID or name; opened from the Tracking menu, from a
@@ -51,7 +53,7 @@ class TracklineImportWizard(models.TransientModel):
         if record:
             record.check_access("write")
         backend = self.backend_id
-        with backend._sync_run(self.env._("import process %s", reference)) as run:
+        with backend._sync_run(_lt("import process %s", reference)) as run:
             process = backend._import_process(
                 run, backend._make_client(run.stats),
                 process_id=reference if self.lookup == "id" else None,
