@@ -68,6 +68,7 @@ class TrackingBackendMixin(models.AbstractModel):
 
     def _compute_connection(self):
         """The dashboard's card of each backend knows (one rule, in its SQL view)."""
+        self.env["tracking.dashboard"].invalidate_model(["connection_state"])  # a view: reread
         cards = self.env["tracking.dashboard"].with_context(active_test=False).search(
             [("backend_model", "=", self._name), ("backend_id", "in", self.ids)])
         states = {card.backend_id: card.connection_state for card in cards}

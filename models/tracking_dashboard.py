@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from ..clients.trackonline import LICENCE_LIMITS
 from .tracking_failed_unit import OPEN_STATES
-from .tracking_sync_log import RUN_STATES
+from .tracking_sync_log import RUN_STATES, run_text
 
 # The backends shown on the dashboard, in the order of their cards.
 BACKEND_MODELS = ("trackline.backend", "trackonline.backend", "opuscapita.backend",
@@ -124,11 +124,11 @@ class TrackingDashboard(models.Model):
         labels = self._record_labels()
         for card in self:
             key = (card.backend_model, card.backend_id)
-            log = last.get(key, self.env["tracking.sync.log"])
-            card.last_sync_at = log.started_at
-            card.last_sync_operation = log.name
-            card.last_sync_state = log.state
-            card.last_sync_message = log.summary
+            started, state, name, summary = last.get(key, (False, False, False, False))
+            card.last_sync_at = started
+            card.last_sync_operation = name
+            card.last_sync_state = state
+            card.last_sync_message = summary
             card.record_count = records.get(key, 0)
             card.record_label = labels.get(card.backend_model, "")
             card.calls_today = calls.get(key, 0)
@@ -160,23 +160,24 @@ class TrackingDashboard(models.Model):
         }
 
     def _last_runs(self, keys):
-        """The last run (a log) of each backend: one query for all cards, and one to read
-        them."""
+        """The last run of each backend: one query for all cards. Its name and summary in the
+        user's language, as its log shows them."""
         if not keys:
             return {}
-        logs = self.env["tracking.sync.log"].sudo()
-        logs.flush_model()
+        self.env["tracking.sync.log"].flush_model()
         self.env.cr.execute("""
-            SELECT DISTINCT ON (backend_model, backend_id) backend_model, backend_id, id
+            SELECT DISTINCT ON (backend_model, backend_id)
+                   backend_model, backend_id, started_at, state, operation, operation_words,
+                   message, message_words
               FROM tracking_sync_log
              WHERE (backend_model, backend_id) IN %s
           ORDER BY backend_model, backend_id, started_at DESC, id DESC
         """, (tuple(keys),))
-        rows = self.env.cr.fetchall()
-        found = logs.browse([log_id for _model, _bid, log_id in rows])
-        found.fetch(["started_at", "state", "operation", "operation_words", "message",
-                     "message_words"])
-        return {(model, bid): logs.browse(log_id) for model, bid, log_id in rows}
+        lang = self.env.lang
+        return {(model, bid): (started, state, run_text(operation_words, operation, lang),
+                               run_text(message_words, message, lang))
+                for (model, bid, started, state, operation, operation_words, message,
+                     message_words) in self.env.cr.fetchall()}
 
     def _recent_failures(self, keys):
         since = fields.Datetime.subtract(fields.Datetime.now(), hours=24)
@@ -339,8 +340,8 @@ class TrackingDashboard(models.Model):
                 self.env._("%s: failed runs", backend.display_name))
         models_ = {model._name: model for model in self._backend_record_models(backend._name)}
         if source not in models_:
-            raise UserError(self.env._("%(backend)s has no open errors of \"%(source)s\".",
-                                       backend=backend.display_name, source=source))
+            raise UserError(self.env._("%(backend)s has no open errors of \"%(kind)s\".",
+                                       backend=backend.display_name, kind=source))
         model = models_[source]
         domain = ["|"] * (len(self._error_domains(model)) - 1)
         for part in self._error_domains(model):

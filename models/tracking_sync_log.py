@@ -39,6 +39,12 @@ RUN_STATES = [("running", "Running"), ("done", "Done"), ("warning", "Done with w
 LOG_LOCK = zlib.crc32(b"tracking.sync.log") - 2**31  # with the log id: the run is alive
 
 
+def run_text(words, logged, lang):
+    """What a log shows of its name or summary in ``lang``: its words translated, or, for a
+    run logged before it kept words, the text it logged."""
+    return words_text(words, lang) if words else logged
+
+
 class TrackingSyncLog(models.Model):
     _name = "tracking.sync.log"
     _description = "Tracking Sync Run"
@@ -101,10 +107,8 @@ class TrackingSyncLog(models.Model):
         kept as words show what was logged."""
         lang = self.env.lang
         for log in self:
-            log.name = (words_text(log.operation_words, lang) if log.operation_words
-                        else log.operation)
-            log.summary = (words_text(log.message_words, lang) if log.message_words
-                           else log.message)
+            log.name = run_text(log.operation_words, log.operation, lang)
+            log.summary = run_text(log.message_words, log.message, lang)
 
     @api.depends("backend_name", "name", "started_at")
     @api.depends_context("lang", "tz")
