@@ -87,9 +87,9 @@ class TrackingDashboard(models.Model):
                                       "records in error and open activities.")
     error_summary = fields.Char(string="Open errors in", compute="_compute_figures")
     error_sources = fields.Json(
-        compute="_compute_figures",
-        help="Each kind of open error with its count and label: the links under the figure, "
-             "each opening its list (action_open_errors).")
+        string="Open errors by kind", compute="_compute_figures",
+        help="Each kind of open error with its count: the links under the figure, each "
+             "opening its list.")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -61,8 +61,9 @@ class TrackingSyncLog(models.Model):
                             help="What the run did, in English (or, for runs logged before "
                                  "their names were translated, in the language of whoever "
                                  "started them).")
-    operation_words = fields.Json(readonly=True, copy=False,
-                                  help="The run's name as words to translate (tracking_words).")
+    operation_words = fields.Json(string="Run, to translate", readonly=True, copy=False,
+                                  help="The run's name, kept to be shown in each reader's "
+                                       "language.")
     name = fields.Char(string="Run", compute="_compute_words",
                        help="What the run did, in your language.")
     run_key = fields.Char(readonly=True, index=True,
@@ -86,8 +87,9 @@ class TrackingSyncLog(models.Model):
                                         readonly=True,
                                         help="Answers 429 Too Many Requests met by the run.")
     message = fields.Char(string="Summary as logged", readonly=True)
-    message_words = fields.Json(readonly=True, copy=False,
-                                help="The run's summary as words to translate (tracking_words).")
+    message_words = fields.Json(string="Summary, to translate", readonly=True, copy=False,
+                                help="The run's summary, kept to be shown in each reader's "
+                                     "language.")
     summary = fields.Char(string="Summary", compute="_compute_words",
                           help="What the run did or why it stopped, in your language.")
     failed_run_count = fields.Integer(string="Failed runs", compute="_compute_failed_run_count",

@@ -110,16 +110,21 @@ class TestRunWords(SandboxCase):
         cls.env["ir.module.module"]._load_module_terms([MODULE], ["es_ES"], overwrite=True)
 
     def spanish_counts(self, log):
-        return "%s creados, %s actualizados, %s omitidos, %s fallidos" % (
+        counts = "%s creados, %s actualizados, %s omitidos, %s fallidos" % (
             log.created_count, log.updated_count, log.skipped_count, log.failed_count)
+        if log.kept_count:
+            counts += "; %s conservados para reintentar" % log.kept_count
+        return counts
 
     def test_a_run_reads_in_the_readers_language(self):
         self.import_process("10001")  # started by a user working in English
         log = self.last_log()
         self.assertEqual(log.operation, "import process 10001")
         self.assertGreater(log.created_count, 0)
-        english = "%s created, %s updated, %s skipped, %s failed" % (
-            log.created_count, log.updated_count, log.skipped_count, log.failed_count)
+        english = "%s created, %s updated, %s skipped, %s failed; %s kept to retry" % (
+            log.created_count, log.updated_count, log.skipped_count, log.failed_count,
+            log.kept_count)
+        self.assertEqual(log.kept_count, 1, "its empty document is kept to retry")
         self.assertEqual((log.name, log.summary, log.message),
                          ("import process 10001", english, english))
         spanish = log.with_context(lang="es_ES")
