@@ -25,18 +25,18 @@ MAX_ERROR_LINES = 200
 # both updated (REPEATABLE READ), a deadlock. The page is done again on fresh data.
 CLASH_PGCODES = ("23505", "40001", "40P01")
 PAGE_ATTEMPTS = 3
+# The states of a run (also those of the dashboard's last run: one list).
+RUN_STATES = [("running", "Running"), ("done", "Done"), ("warning", "Done with warnings"),
+              ("stopped", "Stopped: call budget spent"),
+              ("busy", "Skipped: the same sync was running"), ("failed", "Failed")]
+LOG_LOCK = zlib.crc32(b"tracking.sync.log") - 2**31  # with the log id: the run is alive
+
 
 def counts_words(created, updated, skipped, failed):
     """A run's counts, as words translated for each reader (``tracking_words``)."""
     return _lt("%(created)s created, %(updated)s updated, %(skipped)s skipped, "
                "%(failed)s failed", created=created, updated=updated, skipped=skipped,
                failed=failed)
-
-# The states of a run (also those of the dashboard's last run: one list).
-RUN_STATES = [("running", "Running"), ("done", "Done"), ("warning", "Done with warnings"),
-              ("stopped", "Stopped: call budget spent"),
-              ("busy", "Skipped: the same sync was running"), ("failed", "Failed")]
-LOG_LOCK = zlib.crc32(b"tracking.sync.log") - 2**31  # with the log id: the run is alive
 
 
 def run_text(words, logged, lang):
@@ -176,19 +176,19 @@ class SyncRun:
         # When the scheduled job that runs this must be over (time.monotonic()), or None.
         self.deadline = backend.env.context.get("tracking_deadline")
         self._lock_key = None
-        self.message = None
+        self.message = None  # the summary, when not the counts: words (``_lt``) or a text
         self._progress_at = self._started = time.monotonic()
         self._progress_to = (None if backend.env.context.get("ir_cron_progress_id")
                              else backend.env.user)
+        words = words_to_json(operation)
         self.log = self.env["tracking.sync.log"].sudo().create({
             "backend_model": backend._name,
             "backend_id": backend.id,
             "backend_name": backend.display_name,
             "company_id": backend.company_id.id,
             "user_id": self.env.uid,
-            "operation": words_text(words_to_json(operation), "en_US"),
-            "operation_words": words_to_json(operation) if not isinstance(operation, str)
-            else False,
+            "operation": words_text(words, "en_US"),
+            "operation_words": words if isinstance(words, dict) else False,
         })
         # Held by this connection while the run lasts, released by PostgreSQL if the
         # process dies: a "running" log whose lock is free belongs to a dead run.

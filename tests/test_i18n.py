@@ -137,7 +137,8 @@ class TestRunWords(SandboxCase):
         self.assertEqual(card.last_sync_message, self.spanish_counts(log))
         states = dict(card.fields_get(["last_sync_state", "connection_state"])[
             "last_sync_state"]["selection"])
-        self.assertEqual(states[card.last_sync_state], "Hecho")
+        self.assertEqual(card.last_sync_state, "warning", "its empty document is kept")
+        self.assertEqual(states[card.last_sync_state], "Hecho con advertencias")
         connection = dict(card.fields_get(["connection_state"])["connection_state"]["selection"])
         self.assertEqual(connection[card.connection_state], "Conectado")
 
