@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import json
 import logging
 import threading
@@ -90,7 +92,7 @@ class TrackingSyncLog(models.Model):
     message_words = fields.Json(string="Summary, to translate", readonly=True, copy=False,
                                 help="The run's summary, kept to be shown in each reader's "
                                      "language.")
-    summary = fields.Char(string="Summary", compute="_compute_words",
+    summary = fields.Char(compute="_compute_words",
                           help="What the run did or why it stopped, in your language.")
     failed_run_count = fields.Integer(string="Failed runs", compute="_compute_failed_run_count",
                                       store=True, help="1 for a failed run: sums to the "

@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
