@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import logging
 import secrets
 import time
@@ -14,6 +16,7 @@ from ..mappings.sage50 import customer_record, process_record
 from .sage50_download import CUSTOMERS
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_sync_log import read_committed
+from .tracking_words import _lt
 
 _logger = logging.getLogger(__name__)
 
@@ -199,20 +202,20 @@ class Sage50Backend(models.Model):
 
     def _register_developer(self, name, email, company):
         self.ensure_one()
-        with self._sync_run(self.env._("register developer")) as run:
+        with self._sync_run(_lt("register developer")) as run:
             client = self._make_client(run.stats)
             url = client.register_developer({"name": name, "email": email,
                                              "company": company,
                                              "approvalUrl": self.approval_url,
                                              "notificationUrl": self.notification_url})
             self.sudo().write({"registration_url": url, "onboarding_state": "registering"})
-            run.message = self.env._("Open the registration URL and complete it.")
+            run.message = _lt("Open the registration URL and complete it.")
         return run
 
     def _generate_passcode(self):
         self.ensure_one()
         backend = self.sudo()
-        with self._sync_run(self.env._("generate passcode")) as run:
+        with self._sync_run(_lt("generate passcode")) as run:
             client = self._make_client(run.stats)
             passcode, expires = client.passcode(backend.developer_id, backend.application_id,
                                                 backend.secret)
@@ -241,9 +244,9 @@ class Sage50Backend(models.Model):
 
     def action_rotate_key(self):
         self.ensure_one()
-        with self._sync_run(self.env._("rotate API key")) as run:
+        with self._sync_run(_lt("rotate API key")) as run:
             self._rotate_key(self._current_key()[0])
-            run.message = self.env._("API key rotated.")
+            run.message = _lt("API key rotated.")
         return self._notify_logs(self.env._("Sage 50 API key"), run.log)
 
     def action_view_uploads(self):
@@ -316,9 +319,9 @@ class Sage50Backend(models.Model):
         for backend in self.search([("onboarding_state", "=", "approved")]):
             key, expires = backend._current_key()
             if key and expires and expires - time.time() < backend.rotate_before_days * 86400:
-                with backend._sync_run(self.env._("scheduled key rotation")) as run:
+                with backend._sync_run(_lt("scheduled key rotation")) as run:
                     backend._rotate_key(key)
-                    run.message = self.env._("API key rotated before it expires.")
+                    run.message = _lt("API key rotated before it expires.")
 
     @api.model
     def _cron_poll_uploads(self):

@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -5,6 +7,7 @@ from ..clients.base import ApiError, NotFound
 from ..clients.sage50 import FINAL_STATUSES
 from .tracking_attachment import attach_files
 from .tracking_failed_unit import may_pass, record_key
+from .tracking_words import _lt
 
 # The resource of an upload kept to send again (``tracking.failed.unit``).
 UPLOAD_UNIT = "upload"
@@ -67,7 +70,7 @@ class Sage50Upload(models.Model):
     def _send(self, backend, scope, records, payload, label):
         """Keep an upload record to follow, then upload ``payload``: an upload that fails
         stays, in error, and is kept to send again (see ``_post``)."""
-        with backend._sync_run(self.env._("upload %s", scope)) as run:
+        with backend._sync_run(_lt("upload %s", scope)) as run:
             client = backend._make_client(run.stats)
             with run.step(label, fatal=True):
                 upload = self.create({
@@ -118,7 +121,7 @@ class Sage50Upload(models.Model):
         """Send again the kept uploads whose time has come (``due`` units), then ask Sage
         how each upload is doing; at a final state, keep the result file. Accepted ends its
         kept unit; failed is kept to send again; badRequest is kept as Failed."""
-        with backend._sync_run(self.env._("follow uploads")) as run:
+        with backend._sync_run(_lt("follow uploads")) as run:
             run.exclusive("uploads")
             client = backend._make_client(run.stats)
             if due:

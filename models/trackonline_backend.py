@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import time
 
 from odoo import api, fields, models
@@ -14,6 +16,7 @@ from ..clients.trackonline import (
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_rate_counter import DatabaseRateLimiter
+from .tracking_words import ENTITY_WORDS, _lt, resource_words
 from .trackonline_resources import RESOURCES
 
 # Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
@@ -103,7 +106,7 @@ class TrackOnlineBackend(models.Model):
         """One run of the resource ``name`` (a key of ``RESOURCES``), by its importer."""
         self.ensure_one()
         resource = RESOURCES[name]
-        with self._sync_run(self.env._("sync %s", resource.title)) as run:
+        with self._sync_run(_lt("sync %s", resource_words(resource))) as run:
             run.exclusive(resource.name)
             client = self._make_client(run.stats)
             if self._retry_kept(run, client, resource):
@@ -124,7 +127,7 @@ class TrackOnlineBackend(models.Model):
 
     def _run_button(self, resource):
         run = self._sync(resource)
-        return self._notify_logs(self.env._("TrackOnline %s", resource.replace("_", " ")),
+        return self._notify_logs(self.env._("TrackOnline %s", resource_words(RESOURCES[resource])),
                                  run.log)
 
     def action_sync_locations(self):
@@ -190,7 +193,7 @@ class TrackOnlineBackend(models.Model):
         ``resource``) in batches of 50 (``trackonline.outgoing.mixin._send_batches``)."""
         self.ensure_one()
         records = records.with_context(**{SYNC_WRITE: True})
-        with self._sync_run(self.env._("send %s", resource)) as run:
+        with self._sync_run(_lt("send %s", ENTITY_WORDS.get(resource, resource))) as run:
             records._send_batches(run, self._make_client(run.stats))
         return run
 
@@ -210,7 +213,7 @@ class TrackOnlineBackend(models.Model):
         for the result of every batch still waiting, and put each record's result on it
         (saved with its remote id, or refused and kept with the message)."""
         self.ensure_one()
-        with self._sync_run(self.env._("save results")) as run:
+        with self._sync_run(_lt("save results")) as run:
             client = self._make_client(run.stats)
             self._retry_other(run, client, self.env["tracking.failed.unit"]._due(
                 self, kind="send"))
