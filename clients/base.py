@@ -161,11 +161,14 @@ def remote_message(response):
 
 
 class CallStats:
-    """What a run cost: HTTP attempts made and 429 answers met."""
+    """What a run cost: HTTP attempts made and 429 answers met; and ``shapes``, what a
+    client noticed of answers in another envelope than our reading of the API (told by the
+    run with the next page: ``models/tracking_drift.py``)."""
 
     def __init__(self):
         self.calls = 0
         self.rate_limited = 0
+        self.shapes = []
 
 
 class BaseClient:

@@ -15,6 +15,8 @@ HOSTS = {
 SCOPE = "openid email userInfo roles"
 PAGE_SIZE = 100
 LIST_KEYS = ("transactions", "items", "data", "content", "results", "events")
+# Our reading of the answer: an object with the events under "transactions".
+EXPECTED_ENVELOPE = "transactions"
 
 
 class OpusCapitaClient(BearerTokenClient):
@@ -28,6 +30,7 @@ class OpusCapitaClient(BearerTokenClient):
         self._client_secret = client_secret
         self.username = username
         self._password = password
+        self._noted = set()
 
     def fetch_token(self):
         if not all((self.client_id, self._client_secret, self.username, self._password)):
@@ -63,12 +66,30 @@ class OpusCapitaClient(BearerTokenClient):
             except ApiError as exc:
                 raise type(exc)("Data call failed: %s" % exc.message, status=exc.status,
                                 excerpt=exc.excerpt) from None
-            events, last = parse_page(self.parse_json(response))
+            body = self.parse_json(response)
+            events, last = parse_page(body)
+            self._note_envelope(body)
             if events:
                 yield number, events
             if last or len(events) < page_size:
                 return
             number += 1
+
+
+    def _note_envelope(self, body):
+        """An answer whose events are not where we read them is read all the same, and noted
+        for the run (``CallStats.shapes``): the integrator should check the mapping."""
+        key = None if isinstance(body, list) else next(
+            (key for key in LIST_KEYS if isinstance(body.get(key), list)), None)
+        if key == EXPECTED_ENVELOPE:
+            return
+        where = "as a bare list" if key is None else "under %r" % key
+        note = ("OpusCapita transactions: the events came %s, not under %r (our reading of "
+                "the API)" % (where, EXPECTED_ENVELOPE))
+        if note not in self._noted:  # once per client (one run)
+            self._noted.add(note)
+            _logger.warning(note)
+            self.stats.shapes.append(note)
 
 
 def parse_page(body):

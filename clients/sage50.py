@@ -100,5 +100,6 @@ class Sage50Client(BaseClient):
 
 def _field(body, name):
     if not isinstance(body, dict) or not body.get(name):
-        raise RemoteDataError("Sage 50 answered without %s: %r" % (name, str(body)[:200]))
+        raise RemoteDataError("Sage 50's answer has no %s (an answer of another shape?): %r"
+                              % (name, str(body)[:200]))
     return body[name]

@@ -12,11 +12,22 @@ saves the others."""
 # pylint: disable=method-required-super
 
 
+from collections import Counter
+
 from .dates import api_datetime, parse_datetime
+
+# A page of fewer rows is not judged for drift: too few to tell a change of the answers'
+# shape from a few records' gaps.
+DRIFT_MIN_ROWS = 5
 
 
 class RowError(ValueError):
     """A row that cannot be read: the message names the remote key and what is wrong."""
+
+    @property
+    def key(self):
+        """The remote key the message names (its text before the first colon)."""
+        return str(self).split(":", 1)[0].strip()
 
 
 class Ref:
@@ -44,9 +55,12 @@ def _kind_name(value):
 
 class Kind:
     """Converts one value: ``read`` a remote value (None when absent) to Odoo's, ``write``
-    an Odoo value to the remote's."""
+    an Odoo value to the remote's. A kind that reads the whole row (its field's key is "")
+    names in ``row_keys`` the keys it reads there (any one of them will do), so that a page
+    lacking them all is seen (``Entity.absent_keys``)."""
 
     empty = False
+    row_keys = ()
 
     def read(self, value, key, warn):
         return value if value not in (None, "") else self.empty
@@ -303,13 +317,30 @@ class Entity:
             return []
         absent = []
         for field in self.fields:
-            if not field.key:
+            keys = ([key for key in (field.key, field.fallback) if key] if field.key
+                    else list(field.kind.row_keys))
+            if not keys:
                 continue
-            keys = [key for key in (field.key, field.fallback) if key]
             lacking = sum(1 for row in rows if not any(_has_key(row, key) for key in keys))
             if lacking > share * len(rows):
-                absent.append(field.key)
-        return absent
+                absent.append(field.key or " or ".join(keys))
+        return list(dict.fromkeys(absent))
+
+    def drift(self, rows, share=0.5, min_rows=DRIFT_MIN_ROWS):
+        """How a page's ``rows`` stopped carrying what this mapping expects: ``(absent,
+        wrong)``, the keys more than ``share`` of the rows lack (``absent_keys``) and the keys
+        more than ``share`` of them hold with a value of another type. Nothing for a page of
+        fewer than ``min_rows`` rows."""
+        if len(rows) < min_rows:
+            return [], []
+        wrong = Counter()
+        for row in rows:
+            try:
+                self.read(row)
+            except RowError as exc:
+                wrong[exc.key] += 1
+        return (self.absent_keys(rows, share),
+                [key for key, count in wrong.items() if count > share * len(rows)])
 
     def read(self, row, warn=None):
         """Odoo values of a remote row (with ``remote_id``, unless the entity has none of

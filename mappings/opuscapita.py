@@ -14,7 +14,7 @@ class FirstOf(Kind):
     field's key is "" so that the kind sees the whole row)."""
 
     def __init__(self, *keys, kind=TEXT):
-        self.keys = keys
+        self.keys = self.row_keys = keys
         self.kind = kind
 
     def read(self, value, key, warn):
@@ -32,6 +32,7 @@ class Party(Kind):
     def __init__(self, key, part):
         self.key = key
         self.part = part
+        self.row_keys = (key, key + ("Id" if part == "id" else "Name"))
 
     def read(self, value, key, warn):
         party = value.get(self.key)

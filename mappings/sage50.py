@@ -17,6 +17,8 @@ def _odoo_time(moment):
 class CustomerName(Kind):
     """First and last name; else the email; else the id."""
 
+    row_keys = ("firstName", "lastName", "email")
+
     def read(self, value, key, warn):
         parts = [TEXT.read(value.get(name), name, warn) for name in ("firstName", "lastName")]
         name = " ".join(part for part in parts if part)
@@ -26,6 +28,8 @@ class CustomerName(Kind):
 
 class FirstAddress(Kind):
     """One field of the customer's first address (``addresses`` is a list of objects)."""
+
+    row_keys = ("addresses",)
 
     def __init__(self, part):
         self.part = part

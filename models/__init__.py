@@ -1,5 +1,6 @@
 # Order matters: a model's _inherit parents are imported before it.
 from . import tracking_sync_log
+from . import ir_cron
 from . import tracking_cursor
 from . import tracking_token
 from . import tracking_rate_counter

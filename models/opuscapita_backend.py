@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
@@ -8,6 +10,7 @@ from ..mappings.dates import api_datetime
 from ..mappings.settings import comma_list
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_importer import Resource
+from .tracking_words import _lt
 
 TOKEN_NAME = "access_token"
 
@@ -128,8 +131,7 @@ class OpusCapitaBackend(models.Model):
         or, for the fetch wizard, one period with its own filters, leaving the cursor alone."""
         self.ensure_one()
         once = bool(date_from)
-        with self._sync_run(self.env._("fetch events") if once
-                            else self.env._("sync events")) as run:
+        with self._sync_run(_lt("fetch events") if once else _lt("sync events")) as run:
             if not once:
                 run.exclusive(EVENTS.name)
             client = self._make_client(run.stats)

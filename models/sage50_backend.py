@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import logging
 import secrets
 import time
@@ -14,10 +16,12 @@ from ..mappings.sage50 import customer_record, process_record
 from .sage50_download import CUSTOMERS
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_sync_log import read_committed
+from .tracking_words import _lt
 
 _logger = logging.getLogger(__name__)
 
 KEY_NAME = "apikey"
+PROCESSES_SCOPE = "TracklineProcesses"
 
 
 def _new_token(_records=None):
@@ -198,20 +202,20 @@ class Sage50Backend(models.Model):
 
     def _register_developer(self, name, email, company):
         self.ensure_one()
-        with self._sync_run(self.env._("register developer")) as run:
+        with self._sync_run(_lt("register developer")) as run:
             client = self._make_client(run.stats)
             url = client.register_developer({"name": name, "email": email,
                                              "company": company,
                                              "approvalUrl": self.approval_url,
                                              "notificationUrl": self.notification_url})
             self.sudo().write({"registration_url": url, "onboarding_state": "registering"})
-            run.message = self.env._("Open the registration URL and complete it.")
+            run.message = _lt("Open the registration URL and complete it.")
         return run
 
     def _generate_passcode(self):
         self.ensure_one()
         backend = self.sudo()
-        with self._sync_run(self.env._("generate passcode")) as run:
+        with self._sync_run(_lt("generate passcode")) as run:
             client = self._make_client(run.stats)
             passcode, expires = client.passcode(backend.developer_id, backend.application_id,
                                                 backend.secret)
@@ -240,9 +244,9 @@ class Sage50Backend(models.Model):
 
     def action_rotate_key(self):
         self.ensure_one()
-        with self._sync_run(self.env._("rotate API key")) as run:
+        with self._sync_run(_lt("rotate API key")) as run:
             self._rotate_key(self._current_key()[0])
-            run.message = self.env._("API key rotated.")
+            run.message = _lt("API key rotated.")
         return self._notify_logs(self.env._("Sage 50 API key"), run.log)
 
     def action_view_uploads(self):
@@ -272,28 +276,38 @@ class Sage50Backend(models.Model):
                                        "the onboarding.", self.env.company.name))
         return backend
 
+    def _upload_payload(self, scope, records):
+        """The file of ``records`` for the upload scope ``scope`` (None for a scope this
+        connector does not build): contacts as Customers (with their Sage id when they came
+        from Sage), Trackline processes with their metadata and documents."""
+        self.ensure_one()
+        if scope == CUSTOMERS.name:
+            sage_ids = {binding.partner_id.id: binding.remote_id for binding in
+                        self.env["sage50.partner"].search([("backend_id", "=", self.id),
+                                                           ("partner_id", "in", records.ids)])}
+            return {"records": [customer_record(partner, sage_ids.get(partner.id))
+                                for partner in records]}
+        if scope == PROCESSES_SCOPE:
+            return {"records": [process_record(process) for process in records]}
+        return None
+
     @api.model
     def _send_partners(self, partners):
-        """Contacts as Sage 50 Customers (their Sage id when they came from Sage)."""
+        """Contacts as Sage 50 Customers."""
         backend = self._for_company()
-        sage_ids = {binding.partner_id.id: binding.remote_id for binding in
-                    self.env["sage50.partner"].search([("backend_id", "=", backend.id),
-                                                       ("partner_id", "in", partners.ids)])}
-        payload = {"records": [customer_record(partner, sage_ids.get(partner.id))
-                               for partner in partners]}
         upload = self.env["sage50.upload"]._send(
-            backend, "Customers", partners, payload,
+            backend, CUSTOMERS.name, partners, backend._upload_payload(CUSTOMERS.name, partners),
             self.env._("%s contacts", len(partners)))
         return upload._open()
 
     @api.model
     def _send_processes(self, processes):
-        """Trackline processes with their metadata and documents (the vendor's Trackline ->
-        SAGE flow, with Odoo in the middle)."""
+        """Trackline processes (the vendor's Trackline -> SAGE flow, with Odoo in the
+        middle)."""
         backend = self._for_company()
-        payload = {"records": [process_record(process) for process in processes]}
         upload = self.env["sage50.upload"]._send(
-            backend, "TracklineProcesses", processes, payload,
+            backend, PROCESSES_SCOPE, processes,
+            backend._upload_payload(PROCESSES_SCOPE, processes),
             self.env._("Trackline %s", ", ".join(processes.mapped("remote_id"))[:100]))
         return upload._open()
 
@@ -305,24 +319,28 @@ class Sage50Backend(models.Model):
         for backend in self.search([("onboarding_state", "=", "approved")]):
             key, expires = backend._current_key()
             if key and expires and expires - time.time() < backend.rotate_before_days * 86400:
-                with backend._sync_run(self.env._("scheduled key rotation")) as run:
+                with backend._sync_run(_lt("scheduled key rotation")) as run:
                     backend._rotate_key(key)
-                    run.message = self.env._("API key rotated before it expires.")
+                    run.message = _lt("API key rotated before it expires.")
 
     @api.model
     def _cron_poll_uploads(self):
+        """Follow the uploads waiting for Sage 50, after sending again those kept whose next
+        attempt has come."""
         for backend in self.search([]):
             uploads = self.env["sage50.upload"].search([("backend_id", "=", backend.id),
                                                         ("state", "in", ("sent", "running"))])
-            if uploads:
-                uploads._poll(backend)
+            due = self.env["tracking.failed.unit"]._due(backend, kind="upload")
+            if uploads or due:
+                uploads._poll(backend, due)
 
     @api.model
     def _cron_downloads(self):
         """The new files of each backend, and those (and the customers) kept after a failure
         whose next attempt has come."""
         for backend in self.search([]):
-            due = self.env["tracking.failed.unit"]._due(backend)
+            due = self.env["tracking.failed.unit"]._due(backend).filtered(
+                lambda unit: unit.kind in ("row", "file"))
             pending = self.env["sage50.download"].search([
                 ("backend_id", "=", backend.id), "|", ("state", "=", "pending"),
                 "&", ("state", "=", "failed"),
@@ -335,7 +353,12 @@ class Sage50Backend(models.Model):
         return {CUSTOMERS.name: CUSTOMERS}
 
     def _retry_other(self, run, client, units):
-        """Scope files kept after a failed download or read: downloaded again."""
+        """Scope files kept after a failed download or read: downloaded again; uploads
+        kept after a failure: sent again."""
+        uploads = units.filtered(lambda unit: unit.kind == "upload")
+        if uploads:
+            self.env["sage50.upload"]._send_again(run, client, uploads)
         downloads = self.env["sage50.download"].search([
-            ("backend_id", "=", self.id), ("scope", "in", units.mapped("remote_key"))])
+            ("backend_id", "=", self.id),
+            ("scope", "in", (units - uploads).mapped("remote_key"))])
         downloads._fetch_files(run, client, self)

@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import json
 
 from odoo import fields, models
@@ -6,6 +8,7 @@ from ..clients.base import ApiError, AuthError, RateLimited, RemoteDataError
 from ..mappings import sage50 as mapping
 from .tracking_attachment import attach_files
 from .tracking_importer import Resource
+from .tracking_words import _lt
 
 # The customers of a Customers scope file, imported into contacts (``sage50.partner``).
 CUSTOMERS = Resource("Customers", "sage50.partner", mapping.CUSTOMER)
@@ -62,7 +65,7 @@ class Sage50Download(models.Model):
         contacts, after the kept customers and files whose next attempt has come. Each file
         alone: one that cannot be downloaded or read is marked failed and kept to retry; a
         customer that cannot be imported is kept, and the others are imported."""
-        with backend._sync_run(self.env._("download scope files")) as run:
+        with backend._sync_run(_lt("download scope files")) as run:
             run.exclusive("downloads")
             client = backend._make_client(run.stats)
             if backend._retry_kept(run, client, CUSTOMERS):

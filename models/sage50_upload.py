@@ -1,13 +1,23 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..clients.base import ApiError, NotFound
 from ..clients.sage50 import FINAL_STATUSES
 from .tracking_attachment import attach_files
+from .tracking_failed_unit import may_pass, record_key
+from .tracking_words import _lt
+
+# The resource of an upload kept to send again (``tracking.failed.unit``).
+UPLOAD_UNIT = "upload"
 
 
 class Sage50Upload(models.Model):
     """One file sent to Sage 50, followed through its tracking URL to accepted, failed or
-    badRequest, with the result file attached."""
+    badRequest, with the result file attached. An upload that could not be sent, or that
+    failed in Sage 50, is kept (``tracking.failed.unit``) and sent again after the backoff;
+    a bad request is kept as Failed, sent again only by a user."""
 
     _name = "sage50.upload"
     _description = "Sage 50 Upload"
@@ -58,39 +68,114 @@ class Sage50Upload(models.Model):
 
     @api.model
     def _send(self, backend, scope, records, payload, label):
-        """Upload ``payload`` and keep an upload record to follow it."""
-        with backend._sync_run(self.env._("upload %s", scope)) as run:
-            tracking_url = backend._make_client(run.stats).upload(scope, payload)
+        """Keep an upload record to follow, then upload ``payload``: an upload that fails
+        stays, in error, and is kept to send again (see ``_post``)."""
+        with backend._sync_run(_lt("upload %s", scope)) as run:
+            client = backend._make_client(run.stats)
             with run.step(label, fatal=True):
                 upload = self.create({
                     "name": label, "backend_id": backend.id, "scope": scope,
                     "res_model": records._name, "res_ids": ",".join(map(str, records.ids)),
-                    "record_count": len(payload.get("records") or []),
-                    "tracking_url": tracking_url})
+                    "record_count": len(payload.get("records") or [])})
                 run.count(created=1)
+            upload._post(run, client, payload)
         run.raise_if_failed()
         return upload
 
-    def _poll(self, backend):
-        """Ask Sage how each upload is doing; at a final state, keep the result file."""
-        with backend._sync_run(self.env._("follow uploads")) as run:
+    def _post(self, run, client, payload):
+        """Upload ``payload`` for this upload record; a failure keeps it (see ``_kept``)."""
+        with run.step(self.name):
+            try:
+                tracking_url = client.upload(self.scope, payload)
+            except ApiError as exc:
+                # What was sent, in short (a file of processes carries their documents).
+                sent = {"scope": self.scope, "records": [
+                    record.get("id") for record in payload.get("records") or []
+                    if isinstance(record, dict)]}
+                self._kept(run, exc.message, sent, final=not may_pass(exc))
+                return
+            self.write({"tracking_url": tracking_url, "state": "sent", "message": False,
+                        "remote_status": False, "progress": 0})
+            # A kept unit of this upload now waits for Sage 50's verdict, not for a time.
+            self._units().write({"next_attempt": False})
+
+    def _units(self):
+        return self.env["tracking.failed.unit"].sudo().search([
+            ("backend_model", "=", "sage50.backend"), ("backend_id", "=", self.backend_id.id),
+            ("resource", "=", UPLOAD_UNIT), ("remote_key", "=", record_key(self)),
+            ("state", "in", ("retry", "failed"))])
+
+    def _kept(self, run, message, payload, final=False):
+        """This upload did not pass: kept to send again after the backoff, or, when
+        ``final`` (Sage 50 refused the data), Failed at once for a user to decide."""
+        text = "%s: %s" % (self.name, message)
+        if not self.state or self.state in ("sent", "running"):
+            self.state = "error"
+        self.message = message[:250]
+        run.count(failed=1)
+        run.error(text)
+        self.env["tracking.failed.unit"]._keep(run, UPLOAD_UNIT, record_key(self), payload,
+                                               text, kind="upload", final=final)
+
+    def _poll(self, backend, due=None):
+        """Send again the kept uploads whose time has come (``due`` units), then ask Sage
+        how each upload is doing; at a final state, keep the result file. Accepted ends its
+        kept unit; failed is kept to send again; badRequest is kept as Failed."""
+        with backend._sync_run(_lt("follow uploads")) as run:
             run.exclusive("uploads")
             client = backend._make_client(run.stats)
-            for upload in self:
+            if due:
+                self._send_again(run, client, due)
+            for upload in self.filtered("tracking_url"):
                 with run.step(upload.name):
-                    tracking = client.tracking(upload.tracking_url)
-                    status = tracking["status"]
-                    values = {"remote_status": status, "progress": tracking["progress"],
-                              "message": tracking["message"] or False,
-                              "state": status if status in FINAL_STATUSES else "running"}
-                    if status in FINAL_STATUSES and tracking["downloadResultUrl"]:
-                        content = client.download(tracking["downloadResultUrl"],
-                                                  backend.max_file_size * 1024 * 1024)
-                        values["result_attachment_id"] = attach_files(
-                            upload, [("%s result.json" % upload.name, content, None)]).id
-                    upload.write(values)
-                    run.count(updated=1)
+                    try:
+                        tracking = client.tracking(upload.tracking_url)
+                    except NotFound as exc:  # Sage 50 lost it: sent again later
+                        upload._kept(run, exc.message, None)
+                        continue
+                    upload._follow(run, client, backend, tracking)
         return run
+
+    def _follow(self, run, client, backend, tracking):
+        status = tracking["status"]
+        values = {"remote_status": status, "progress": tracking["progress"],
+                  "message": tracking["message"] or False,
+                  "state": status if status in FINAL_STATUSES else "running"}
+        if status in FINAL_STATUSES and tracking["downloadResultUrl"]:
+            content = client.download(tracking["downloadResultUrl"],
+                                      backend.max_file_size * 1024 * 1024)
+            values["result_attachment_id"] = attach_files(
+                self, [("%s result.json" % self.name, content, None)]).id
+        self.write(values)
+        run.count(updated=1)
+        if status == "accepted":
+            self._units()._mark_done()
+        elif status in FINAL_STATUSES:
+            message = tracking["message"] or self.env._("Sage 50 ended the upload %s.", status)
+            self._kept(run, message, tracking, final=status == "badRequest")
+
+    @api.model
+    def _send_again(self, run, client, units):
+        """Kept uploads sent again, with their records as they are now; one still followed
+        is left to its tracking."""
+        for unit in units:
+            upload = unit._record()
+            if not upload:
+                unit.write({"state": "ignored", "next_attempt": False,
+                            "ignore_reason": self.env._("The upload no longer exists.")})
+                continue
+            if upload.state in ("sent", "running"):
+                continue
+            records = upload._source_records()
+            payload = records and upload.backend_id._upload_payload(upload.scope, records)
+            if not payload:
+                with run.step(upload.name):
+                    upload._kept(run, self.env._(
+                        "The records this upload sent no longer exist, or Sage 50 scope %s "
+                        "cannot be built again: send them again from their records.",
+                        upload.scope), None, final=True)
+                continue
+            upload._post(run, client, payload)
 
     def _open(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,

@@ -1,3 +1,5 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -5,20 +7,23 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from . import tracking_schedule
-from .tracking_sync_log import COUNTS_FORMAT, SyncRun
+from .tracking_failed_unit import OPEN_STATES
+from .tracking_sync_log import SyncRun
+from .tracking_words import _lt
 
 MANAGER_GROUP = "tracking_connector.group_tracking_manager"
+CONNECTION_STATES = [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")]
 
 
 def log_summary(log):
-    """A run's message with what it created, updated and failed, when it did anything."""
-    counts = COUNTS_FORMAT % (
-        log.created_count, log.updated_count, log.skipped_count, log.failed_count)
-    message = log.message or ""
-    if counts in message or not any((log.created_count, log.updated_count,
+    """A run's summary in the reader's language, with what it created, updated and failed
+    when it did anything."""
+    counts = log._counts_text()
+    summary = log.summary or ""
+    if counts in summary or not any((log.created_count, log.updated_count,
                                       log.skipped_count, log.failed_count)):
-        return message
-    return "%s (%s)" % (message, counts)
+        return summary
+    return "%s (%s)" % (summary, counts)
 
 
 class TrackingBackendMixin(models.AbstractModel):
@@ -37,11 +42,19 @@ class TrackingBackendMixin(models.AbstractModel):
     base_url = fields.Char(string="API base URL", required=True, tracking=True)
     timeout = fields.Integer(string="Request timeout (s)", default=30, required=True)
     connection_state = fields.Selection(
-        [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")],
-        default="unknown", readonly=True, copy=False, tracking=True)
+        CONNECTION_STATES, string="Last connection test", default="unknown", readonly=True,
+        copy=False, tracking=True)
+    connection = fields.Selection(
+        CONNECTION_STATES, compute="_compute_connection",
+        help="Connected when the backend's last run that called the API got its answers "
+             "(a sync works only when the connection does), else the last connection "
+             "test's result.")
     connection_message = fields.Char(readonly=True, copy=False)
     last_sync_at = fields.Datetime(compute="_compute_sync_log_count")
     sync_log_count = fields.Integer(compute="_compute_sync_log_count")
+    failed_unit_count = fields.Integer(
+        string="Items to retry", compute="_compute_failed_unit_count",
+        help="Items the runs could not save or send, kept to be tried again.")
 
     _sql_constraints = [
         ("timeout_positive", "CHECK(timeout > 0)", "The request timeout must be positive."),
@@ -54,6 +67,23 @@ class TrackingBackendMixin(models.AbstractModel):
         stats = {backend_id: (count, last) for backend_id, count, last in groups}
         for backend in self:
             backend.sync_log_count, backend.last_sync_at = stats.get(backend.id, (0, False))
+
+    def _compute_connection(self):
+        """The dashboard's card of each backend knows (one rule, in its SQL view)."""
+        self.env["tracking.dashboard"].invalidate_model(["connection_state"])  # a view: reread
+        cards = self.env["tracking.dashboard"].with_context(active_test=False).search(
+            [("backend_model", "=", self._name), ("backend_id", "in", self.ids)])
+        states = {card.backend_id: card.connection_state for card in cards}
+        for backend in self:
+            backend.connection = states.get(backend.id, backend.connection_state)
+
+    def _compute_failed_unit_count(self):
+        groups = self.env["tracking.failed.unit"]._read_group(
+            [("backend_model", "=", self._name), ("backend_id", "in", self.ids),
+             ("state", "in", OPEN_STATES)], ["backend_id"], ["__count"])
+        counts = dict(groups)
+        for backend in self:
+            backend.failed_unit_count = counts.get(backend.id, 0)
 
     # -- to implement per API ------------------------------------------------------------
 
@@ -110,7 +140,7 @@ class TrackingBackendMixin(models.AbstractModel):
         """One run that tries ``units`` of this backend again now (the "Retry now" button):
         kept rows through their resource, other units through ``_retry_other``."""
         self.ensure_one()
-        with self._sync_run(self.env._("retry kept items")) as run:
+        with self._sync_run(_lt("retry kept items")) as run:
             names = set(units.mapped("resource"))
             if len(names) == 1:
                 run.exclusive(names.pop())  # not at the same time as that sync
@@ -139,7 +169,7 @@ class TrackingBackendMixin(models.AbstractModel):
 
     def action_test_connection(self):
         self.ensure_one()
-        with self._sync_run("test connection") as run:
+        with self._sync_run(_lt("test connection")) as run:
             run.message = self._check_connection(self._make_client(run.stats))
         ok = run.fatal is None
         self.sudo().write({
@@ -201,44 +231,59 @@ class TrackingBackendMixin(models.AbstractModel):
         would get nothing). So one slow or hanging backend cannot starve the others, of
         this job or of the next. Progress is reported once for all of them: ``remaining``
         counts the backends stopped with work left (pages per run, time), so that Odoo runs
-        the job again soon; a backend stopped by its call budget is not "remaining" (running
-        again at once would only meet the spent budget): the job is
-        triggered again for the moment its budget returns."""
-        deadline = tracking_schedule.job_started()
+        the job again at once; a backend stopped by its call budget is not "remaining"
+        (running again at once would only meet the spent budget): the job is triggered
+        again for the moment its budget returns. With work left, the next run never waits
+        for the cron workers' minute of sleep (``_run_cron_again_now``)."""
+        deadline = tracking_schedule.job_deadline()
         cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
-        try:
-            if deadline - time.monotonic() < 1:
-                # This pass of the cron worker has no time left (Odoo calls a job again at
-                # once while it reports work remaining): end here, and come back in a new
-                # pass, after the pause that starts a new time budget.
-                if cron:
-                    cron._trigger(at=fields.Datetime.now() + timedelta(
-                        seconds=tracking_schedule.CHAIN_GAP * 3))
-                self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-                return
-            backends = self._least_recently_served(self.search([]), run_key)
-            equal_part = (deadline - time.monotonic()) / max(len(backends), 1)
-            pages = remaining = 0
-            retry_in = []
-            for position, backend in enumerate(backends):
-                left = deadline - time.monotonic()
-                if left < 1:
-                    remaining += len(backends) - position
-                    break
-                share = time.monotonic() + min(left / (len(backends) - position), equal_part)
-                run = job(backend.with_context(tracking_deadline=share))
-                if run is None:
-                    continue
-                pages += run.pages
-                if run.retry_after:
-                    retry_in.append(run.retry_after)
-                elif run.more:
-                    remaining += 1
-            if retry_in and cron:
-                cron._trigger(at=fields.Datetime.now() + timedelta(seconds=min(retry_in)))
-            self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
-        finally:
-            tracking_schedule.job_ended()
+        if deadline - time.monotonic() < 1:
+            # This pass of the cron worker has no time left (Odoo calls a job again at once
+            # while it reports work remaining): end here, and have a new pass, with a new
+            # time budget, run the job at once.
+            if cron:
+                self._run_cron_again_now(cron, due=True)
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        backends = self._least_recently_served(self.search([]), run_key)
+        equal_part = (deadline - time.monotonic()) / max(len(backends), 1)
+        pages = remaining = 0
+        retry_in = []
+        for position, backend in enumerate(backends):
+            left = deadline - time.monotonic()
+            if left < 1:
+                remaining += len(backends) - position
+                break
+            share = time.monotonic() + min(left / (len(backends) - position), equal_part)
+            run = job(backend.with_context(tracking_deadline=share))
+            if run is None:
+                continue
+            pages += run.pages
+            if run.retry_after:
+                retry_in.append(run.retry_after)
+            elif run.more:
+                remaining += 1
+        if retry_in and cron:
+            cron._trigger(at=fields.Datetime.now() + timedelta(seconds=min(retry_in)))
+        if remaining and cron:
+            # Odoo takes "nothing done" for "nothing to do" and will not run the job again.
+            self._run_cron_again_now(cron, due=not pages)
+        self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
+
+    @api.model
+    def _run_cron_again_now(self, cron, due):
+        """Have a cron worker run ``cron`` as soon as this job's transaction commits.
+
+        Odoo runs a job that reports work remaining again at once, up to ten times, and
+        then leaves it due, but a cron worker only looks for due jobs after its minute of
+        sleep unless woken: so the cron workers are woken (``cron_trigger``) when this
+        transaction commits. ``due``: Odoo will end the job as done (it reports nothing
+        done, or nothing left), so it reschedules it at its interval and deletes its
+        triggers older than the start of the pass: a trigger at this transaction's clock
+        (never earlier than that) makes it due now all the same."""
+        if due:
+            cron._trigger(at=self.env.cr.now())
+        self.env.cr.postcommit.add(cron._notifydb)
 
     @api.model
     def _least_recently_served(self, backends, run_key):

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..clients.trackonline import LICENCE_LIMITS
 from .tracking_failed_unit import OPEN_STATES
+from .tracking_sync_log import RUN_STATES, run_text
 
 # The backends shown on the dashboard, in the order of their cards.
 BACKEND_MODELS = ("trackline.backend", "trackonline.backend", "opuscapita.backend",
@@ -53,7 +54,7 @@ class TrackingDashboard(models.Model):
     _depends = dict({model: ["name", "company_id", "active", "connection_state"]
                      for model in BACKEND_MODELS},
                     **{"tracking.sync.log": ["backend_model", "backend_id", "state",
-                                             "started_at"]})
+                                             "started_at", "api_calls"]})
 
     backend_model = fields.Selection(
         [("trackline.backend", "Trackline"), ("trackonline.backend", "TrackOnline"),
@@ -71,9 +72,7 @@ class TrackingDashboard(models.Model):
              "got its answers from the remote.")
     last_sync_at = fields.Datetime(compute="_compute_figures")
     last_sync_operation = fields.Char(string="Last run", compute="_compute_figures")
-    last_sync_state = fields.Selection(
-        lambda self: self.env["tracking.sync.log"]._fields["state"].selection,
-        compute="_compute_figures")
+    last_sync_state = fields.Selection(RUN_STATES, compute="_compute_figures")
     last_sync_message = fields.Char(compute="_compute_figures")
     record_count = fields.Integer(string="Records", compute="_compute_figures",
                                   help="The backend's main records: processes, transactions, "
@@ -87,15 +86,21 @@ class TrackingDashboard(models.Model):
                                  help="Failed runs of the last 24 hours, items kept to retry, "
                                       "records in error and open activities.")
     error_summary = fields.Char(string="Open errors in", compute="_compute_figures")
+    error_sources = fields.Json(
+        string="Open errors by kind", compute="_compute_figures",
+        help="Each kind of open error with its count: the links under the figure, each "
+             "opening its list.")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        # A backend whose last run got its answers is connected, tested or not.
+        # A backend whose last run that called the API got its answers is connected,
+        # tested or not (the one home of this rule: the backends' ``connection`` reads it).
         selects = [
             SQL("SELECT %(offset)s + b.id AS id, %(model)s::varchar AS backend_model, "
                 "b.id AS backend_id, %(number)s AS sequence, b.name, b.company_id, b.active, "
                 "CASE WHEN (SELECT l.state FROM tracking_sync_log l "
                 "WHERE l.backend_model = %(model)s AND l.backend_id = b.id "
+                "AND l.api_calls > 0 AND l.state NOT IN ('running', 'busy') "
                 "ORDER BY l.started_at DESC, l.id DESC LIMIT 1) IN %(connected)s "
                 "THEN 'ok' ELSE b.connection_state END AS connection_state "
                 "FROM %(table)s b",
@@ -119,23 +124,32 @@ class TrackingDashboard(models.Model):
         labels = self._record_labels()
         for card in self:
             key = (card.backend_model, card.backend_id)
-            started, operation, state, message = last.get(key, (False, False, False, False))
+            started, state, name, summary = last.get(key, (False, False, False, False))
             card.last_sync_at = started
-            card.last_sync_operation = operation
+            card.last_sync_operation = name
             card.last_sync_state = state
-            card.last_sync_message = message
+            card.last_sync_message = summary
             card.record_count = records.get(key, 0)
             card.record_label = labels.get(card.backend_model, "")
             card.calls_today = calls.get(key, 0)
             card.calls_budget = budgets.get(key, 0)
-            sources = errors.get(key, {})
-            failed_runs = recent_failures.get(key, 0)
-            card.error_count = sum(sources.values()) + failed_runs + kept.get(key, 0)
-            parts = ([self.env._("Failed runs: %s", failed_runs)] if failed_runs else []) + (
-                [self.env._("Items to retry: %s", kept[key])] if kept.get(key) else []) + [
-                "%s: %s" % (self.env[model]._description, count)
-                for model, count in sources.items()]
-            card.error_summary = ", ".join(parts)
+            # Most telling first: the figure opens the first one.
+            sources = (
+                [{"source": "kept", "count": kept[key], "label": self.env._("Items to retry")}]
+                if kept.get(key) else []) + [
+                {"source": model, "count": count, "label": self._model_label(model)}
+                for model, count in sorted(errors.get(key, {}).items(),
+                                           key=lambda item: -item[1])] + (
+                [{"source": "runs", "count": recent_failures[key],
+                  "label": self.env._("Failed runs")}] if recent_failures.get(key) else [])
+            card.error_count = sum(source["count"] for source in sources)
+            card.error_sources = sources
+            card.error_summary = ", ".join("%s: %s" % (source["label"], source["count"])
+                                           for source in sources)
+
+    def _model_label(self, model):
+        """A model's name in the user's language (``_description`` is English)."""
+        return self.env["ir.model"].sudo()._get(model).name or self.env[model]._description
 
     def _record_labels(self):
         return {
@@ -146,19 +160,24 @@ class TrackingDashboard(models.Model):
         }
 
     def _last_runs(self, keys):
-        """The last run of each backend: one query for all cards."""
+        """The last run of each backend: one query for all cards. Its name and summary in the
+        user's language, as its log shows them."""
         if not keys:
             return {}
         self.env["tracking.sync.log"].flush_model()
         self.env.cr.execute("""
             SELECT DISTINCT ON (backend_model, backend_id)
-                   backend_model, backend_id, started_at, operation, state, message
+                   backend_model, backend_id, started_at, state, operation, operation_words,
+                   message, message_words
               FROM tracking_sync_log
              WHERE (backend_model, backend_id) IN %s
           ORDER BY backend_model, backend_id, started_at DESC, id DESC
         """, (tuple(keys),))
-        return {(model, bid): (started, operation, state, message)
-                for model, bid, started, operation, state, message in self.env.cr.fetchall()}
+        lang = self.env.lang
+        return {(model, bid): (started, state, run_text(operation_words, operation, lang),
+                               run_text(message_words, message, lang))
+                for (model, bid, started, state, operation, operation_words, message,
+                     message_words) in self.env.cr.fetchall()}
 
     def _recent_failures(self, keys):
         since = fields.Datetime.subtract(fields.Datetime.now(), hours=24)
@@ -294,31 +313,41 @@ class TrackingDashboard(models.Model):
             self.env._("%s: runs of today", backend.display_name))
 
     def action_open_errors(self):
-        """The list behind the "Open errors" figure: the items kept to retry when there are
-        any; else the failed runs of the last 24 hours when there are only those, else the
-        records in error (the model with the most)."""
+        """The "Open errors" figure: the list of its first source (items to retry, then the
+        records in error, most first, then failed runs); the links under the figure open
+        each source (``action_open_error_source``)."""
+        self.ensure_one()
+        sources = self.error_sources or [{"source": "runs"}]
+        return self.action_open_error_source(sources[0]["source"])
+
+    def action_open_error_source(self, source):
+        """The list behind one source of the "Open errors" figure: ``runs`` (failed runs of
+        the last 24 hours), ``kept`` (items to retry) or the name of a model whose records
+        of this backend are in error or wait for an activity."""
         backend = self._backend()
-        if self._kept_units({(backend._name, backend.id)}):
+        if source == "kept":
             return self._window(
                 "tracking_connector.action_tracking_failed_unit",
                 [("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
                  ("state", "in", OPEN_STATES)],
                 self.env._("%s: items to retry", backend.display_name))
-        sources = self._record_errors({(backend._name, backend.id)}).get(
-            (backend._name, backend.id), {})
-        if not sources:
+        if source == "runs":
             since = fields.Datetime.subtract(fields.Datetime.now(), hours=24)
             return self._window(
                 "tracking_connector.action_tracking_sync_log",
                 [("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
                  ("state", "=", "failed"), ("started_at", ">=", fields.Datetime.to_string(since))],
                 self.env._("%s: failed runs", backend.display_name))
-        model = self.env[max(sources, key=sources.get)]
+        models_ = {model._name: model for model in self._backend_record_models(backend._name)}
+        if source not in models_:
+            raise UserError(self.env._("%(backend)s has no open errors of \"%(kind)s\".",
+                                       backend=backend.display_name, kind=source))
+        model = models_[source]
         domain = ["|"] * (len(self._error_domains(model)) - 1)
         for part in self._error_domains(model):
             domain += part
         name = self.env._("%(backend)s: %(what)s needing attention",
-                          backend=backend.display_name, what=model._description)
+                          backend=backend.display_name, what=self._model_label(model._name))
         return {"type": "ir.actions.act_window", "res_model": model._name,
                 "name": name, "display_name": name,
                 "views": [(False, "list"), (False, "form")],

@@ -1,7 +1,8 @@
 """A unit of work that failed (a record read from a remote, a record of a Sage 50 scope file,
-a document to download, a scope file), kept as a record of its own with the payload as
-received (secrets masked), the error in words, its attempts and the next one: later runs try
-it again with a bounded backoff, a user can retry it now or ignore it."""
+a document to download, a scope file, a record sent to TrackOnline, an upload to Sage 50),
+kept as a record of its own with the payload as received (secrets masked), the error in
+words, its attempts and the next one: later runs try it again with a bounded backoff (when
+the reason may pass), a user can retry it now or ignore it."""
 
 import json
 from datetime import timedelta
@@ -10,7 +11,7 @@ from hashlib import sha1
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import mask
+from ..clients.base import RateLimited, TransientError, mask
 
 # The wait after the 1st, 2nd, 3rd failed attempt, then every day: the one backoff.
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(days=1))
@@ -35,6 +36,27 @@ def payload_text(payload):
     return mask(payload)
 
 
+def may_pass(error):
+    """Whether a call that failed with ``error`` (an ``ApiError``) may pass if tried again
+    later: a timeout or a lost connection, a 5xx, a 429, a lock (409, 423). Any other 4xx is
+    a definitive refusal: the data or the credentials must change first."""
+    if isinstance(error, (TransientError, RateLimited)):
+        return True
+    status = getattr(error, "status", None)
+    # No status: the network; under 400: an answer we could not read (a proxy's page).
+    return status is None or status < 400 or status >= 500 or status in (408, 409, 423, 429)
+
+
+def record_key(record):
+    """The key of a unit that is an Odoo record to send again ("model,id")."""
+    return "%s,%d" % (record._name, record.id)
+
+
+def system_name(backend):
+    """The remote system of ``backend`` as a user knows it ("TrackOnline", "Sage 50 Cloud")."""
+    return backend._description.removesuffix(" Backend")
+
+
 NO_ID = "no id "
 
 
@@ -56,7 +78,8 @@ class TrackingFailedUnit(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     kind = fields.Selection(
         [("row", "Record read"), ("document", "Document to download"),
-         ("file", "Scope file")], required=True, readonly=True, default="row")
+         ("file", "Scope file"), ("send", "Record to send"), ("upload", "Upload")],
+        required=True, readonly=True, default="row")
     resource = fields.Char(required=True, readonly=True, index=True,
                            help="What it belongs to: the sync (transactions, locations...), "
                                 "the Sage 50 scope, or the document.")
@@ -104,19 +127,27 @@ class TrackingFailedUnit(models.Model):
         return int(value) if value and value.strip().isdigit() else MAX_ATTEMPTS
 
     @api.model
-    def _keep(self, run, resource, remote_key, payload, error, kind="row"):
+    def _keep(self, run, resource, remote_key, payload, error, kind="row", final=False):
         """Keep (or count one more attempt of) the unit ``remote_key`` of ``resource`` that
         failed with ``error``; written in the current step, so that it is committed with the
-        page (and the cursor) that passes it."""
+        page (and the cursor) that passes it. A ``final`` error cannot pass by trying again
+        (a refusal of the data): the unit is Failed at once, for a user to decide."""
         backend, now = run.backend, fields.Datetime.now()
         units = self.sudo()
         unit = units.search(self._domain_of(backend, resource)
                             + [("remote_key", "=", str(remote_key))], limit=1)
         attempts = unit.attempts + 1 if unit and unit.state != "done" else 1
-        state = "retry" if attempts < self._max_attempts() else "failed"
+        kept, error = payload_text(payload), mask(error)
+        if unit.state in OPEN_STATES and self._retried_as_kept(backend, resource, kind) \
+                and (unit.payload, unit.error) == (kept, error):
+            # Tried again as it was kept, it failed the same way: it always will.
+            final, error = True, self._never_passes(backend, remote_key, error)
+        elif unit.state == "failed" and unit.error and unit.error.startswith(error):
+            final, error = True, unit.error  # the same failure again: it stays as it was
+        state = "retry" if attempts < self._max_attempts() and not final else "failed"
         if unit.state == "ignored":
             state = "ignored"
-        values = {"payload": payload_text(payload), "error": mask(error), "kind": kind,
+        values = {"payload": kept, "error": error, "kind": kind,
                   "attempts": attempts, "last_attempt_at": now, "state": state,
                   "next_attempt": next_attempt_at(attempts, now) if state == "retry" else False,
                   "log_id": run.log.id}
@@ -129,6 +160,25 @@ class TrackingFailedUnit(models.Model):
                                      remote_key=str(remote_key)))
         run.kept += 1
         return unit
+
+    @api.model
+    def _retried_as_kept(self, backend, resource, kind):
+        """Whether a retry of a row of ``resource`` saves the row as it was kept (the remote
+        cannot send one record again by its key): then the same failure is final."""
+        declared = backend._kept_resources().get(resource)
+        return kind == "row" and declared is not None and declared.refetch is None
+
+    @api.model
+    def _never_passes(self, backend, remote_key, error):
+        if str(remote_key).startswith(NO_ID):
+            return self.env._(
+                "%(error)s\nTried again, it fails the same way. It has no id: a later answer "
+                "cannot be matched to it. Check it in %(system)s, then ignore it.",
+                error=error, system=system_name(backend))
+        return self.env._(
+            "%(error)s\nTried again, it fails the same way: no more automatic attempts. It is "
+            "saved (and this item done) when %(system)s sends it right in a later answer; "
+            "otherwise ignore it.", error=error, system=system_name(backend))
 
     @api.model
     def _resolve(self, backend, resource, keys):
@@ -199,6 +249,21 @@ class TrackingFailedUnit(models.Model):
         """An ignored unit back in the retries, for the next run."""
         self.sudo().write({"state": "retry", "ignore_reason": False,
                            "next_attempt": fields.Datetime.now()})
+
+    def _record(self):
+        """The Odoo record a unit to send or an upload is about (may no longer exist)."""
+        self.ensure_one()
+        model, _sep, res_id = (self.remote_key or "").partition(",")
+        if self.kind not in ("send", "upload") or model not in self.env or not res_id.isdigit():
+            return None
+        return self.env[model].browse(int(res_id)).exists()
+
+    def action_open_record(self):
+        record = self._record()
+        if not record:
+            raise UserError(self.env._("The record of %s no longer exists.", self.display_name))
+        return {"type": "ir.actions.act_window", "res_model": record._name,
+                "res_id": record.id, "view_mode": "form", "views": [(False, "form")]}
 
     def action_open_log(self):
         self.ensure_one()

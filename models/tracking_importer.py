@@ -19,8 +19,10 @@ from ..clients.base import ApiError, AuthError, RateLimited
 from ..clients.concurrent import ahead
 from ..mappings.dates import cursor_moment, cursor_text
 from ..mappings.fields import Entity, Ref, RowError, dig
+from .tracking_drift import check_page
 from .tracking_failed_unit import key_without_id
 from .tracking_sync_log import error_text, row_by_row
+from .tracking_words import entity_words, resource_words
 
 ROW_EXCERPT = 200
 
@@ -90,7 +92,7 @@ class TrackingImporter(models.AbstractModel):
     def _import_pages(self, run, resource, pages, cursor_key, max_pages, alone, then):
         done = 0
         for rows, cursor in pages:
-            label = self.env._("%(resource)s, page %(page)s", resource=resource.title,
+            label = self.env._("%(resource)s, page %(page)s", resource=resource_words(resource),
                                page=done + 1)
             records = None
             if alone:
@@ -118,6 +120,7 @@ class TrackingImporter(models.AbstractModel):
         constraint, a value the database refuses, an error of a hook), its rows are saved
         one by one, each in a savepoint, and those that fail are kept: one bad record never
         blocks its page."""
+        check_page(self, run, resource, rows)  # answers that drift from the mapping
         counts = run.counts()
         try:
             with self.env.cr.savepoint():
@@ -161,7 +164,7 @@ class TrackingImporter(models.AbstractModel):
                 run.restore(counts)
                 self._keep_row(run, resource, row, self.env._(
                     "%(what)s %(key)s could not be saved: %(error)s",
-                    what=resource.entity.description, key=row_key(resource.entity, row),
+                    what=entity_words(resource.entity), key=row_key(resource.entity, row),
                     error=error_text(exc)))
         return records
 
@@ -172,14 +175,14 @@ class TrackingImporter(models.AbstractModel):
             missing = entity.missing(row)
             if missing:
                 text = self.env._("%(what)s without %(keys)s skipped, kept to retry: %(row)s",
-                                  what=entity.description, keys=" or ".join(missing),
+                                  what=entity_words(entity), keys=" or ".join(missing),
                                   row=excerpt(row))
             else:
                 return entity.read(row, run.warn)
         except RowError as exc:
             text = self.env._("%(what)s %(key)s with a value of the wrong type skipped, kept "
                               "to retry (%(error)s)",
-                              what=entity.description, key=row_key(entity, row),
+                              what=entity_words(entity), key=row_key(entity, row),
                               error=str(exc))
         self._keep_row(run, resource, row, text)
         return None
@@ -207,7 +210,7 @@ class TrackingImporter(models.AbstractModel):
                 run.more = True
                 return False
             attempts = unit.attempts
-            label = self.env._("retry of %(what)s %(key)s", what=resource.entity.description,
+            label = self.env._("retry of %(what)s %(key)s", what=entity_words(resource.entity),
                                key=unit.remote_key)
             with run.step(label):
                 rows = self._rows_to_retry(run, client, resource, unit)
@@ -233,7 +236,7 @@ class TrackingImporter(models.AbstractModel):
                 rows, text = None, exc.message
             else:
                 text = self.env._("%(what)s %(key)s is no longer found remotely",
-                                  what=resource.entity.description, key=unit.remote_key)
+                                  what=entity_words(resource.entity), key=unit.remote_key)
             if rows:
                 return rows
         elif isinstance(row, dict):

@@ -1,22 +1,24 @@
 """How long a scheduled job may run: the cron worker is killed after
 ``limit_time_real_cron`` (else ``limit_time_real``) seconds, counted from the moment it
-started on the ready jobs of a database. A job of this module stops its runs before that,
-with ``SAFETY_MARGIN`` of the limit to spare, commits what it did and has its next run
-scheduled. In prefork mode the worker's sleep before a pass counts against the limit too
-(``PREFORK_SLEEP``): set ``limit_time_real_cron`` well above it (docs/deployment.rst).
+started its pass over the ready jobs of a database (the threaded server stamps its cron
+thread then; a prefork cron worker pings its watchdog before the sleep that precedes the
+pass). A job of this module stops its runs before that, with ``SAFETY_MARGIN`` of the limit
+to spare, commits what it did and has its next run scheduled. In prefork mode the worker's
+sleep before a pass counts against the limit too (``PREFORK_SLEEP``): set
+``limit_time_real_cron`` well above it (docs/deployment.rst).
 
-A cron worker runs the ready jobs one after another under one watchdog, and Odoo runs a job
-again at once (up to ten times) while it reports work remaining: so the clock is not reset
-per job but kept across the jobs of this module that follow each other with no pause
-(``CHAIN_GAP``), which is what one pass of a worker over its ready jobs looks like (a worker
-sleeps a minute between passes unless woken by a trigger due now)."""
+A cron worker runs the ready jobs of a pass one after another under one watchdog, and Odoo
+runs a job again at once (up to ten times) while it reports work remaining: so the clock is
+not reset per job but kept for the whole pass. Odoo opens one cursor per pass and hands it
+to each job of the pass (``ir.cron._process_job``, models/ir_cron.py): a job that comes with
+a cursor not seen before starts a new pass."""
 
 import threading
 import time
+import weakref
+from contextlib import contextmanager
 
 from odoo.tools import config
-
-from .tracking_sync_log import testing
 
 SAFETY_MARGIN = 0.25  # of the limit
 MIN_MARGIN = 10.0  # seconds
@@ -24,10 +26,9 @@ MIN_MARGIN = 10.0  # seconds
 # and only then runs the ready jobs: the sleep counts against the limit.
 PREFORK_SLEEP = 70.0
 MIN_BUDGET = 10.0
-CHAIN_GAP = 2.0  # seconds between two of our jobs that still belong to one worker pass
 DEFAULT_LIMIT = 120.0
 
-_clock = threading.local()
+_worker = threading.local()
 
 
 def time_limit():
@@ -39,18 +40,6 @@ def time_limit():
     return DEFAULT_LIMIT
 
 
-def job_started():
-    """Note that a job starts; return the deadline (``time.monotonic()``) of the pass it is
-    part of."""
-    now = time.monotonic()
-    limit = time_limit()
-    chain = getattr(_clock, "chain", None)
-    # Tests call scheduled actions one after another: each is a pass of its own there.
-    if chain is None or now - chain["last_end"] > CHAIN_GAP or testing():
-        chain = _clock.chain = {"started": now, "last_end": now}
-    return chain["started"] + budget(limit, prefork=bool(config.get("workers")))
-
-
 def budget(limit, prefork=False):
     """Seconds a pass of jobs may take under a cron worker's ``limit``."""
     if prefork:
@@ -58,7 +47,36 @@ def budget(limit, prefork=False):
     return max(limit - max(MIN_MARGIN, limit * SAFETY_MARGIN), MIN_BUDGET if prefork else 1.0)
 
 
-def job_ended():
-    chain = getattr(_clock, "chain", None)
-    if chain is not None:
-        chain["last_end"] = time.monotonic()
+@contextmanager
+def in_pass(pass_cursor):
+    """Around each job a cron worker runs; ``pass_cursor`` is the cursor of the worker's
+    pass over the ready jobs (one per pass)."""
+    known = getattr(_worker, "pass_cursor", None)
+    if known is None or known() is not pass_cursor:
+        _worker.pass_cursor = weakref.ref(pass_cursor)
+        _worker.pass_started = _pass_start()
+    _worker.in_job = True
+    try:
+        yield
+    finally:
+        _worker.in_job = False
+
+
+def _pass_start():
+    """``time.monotonic()`` of the start of the pass that has just begun: the threaded
+    server's stamp on its cron thread (its limit counts from it), else now."""
+    thread = threading.current_thread()
+    stamped = getattr(thread, "start_time", None)
+    if getattr(thread, "type", None) == "cron" and stamped:
+        return time.monotonic() - max(0.0, time.time() - stamped)
+    return time.monotonic()
+
+
+def job_deadline():
+    """The ``time.monotonic()`` deadline of the running job: that of the cron worker's pass
+    it belongs to. A job run outside a pass (tests, "Run manually") is a pass of its own."""
+    if getattr(_worker, "in_job", False):
+        started = _worker.pass_started
+    else:
+        started = time.monotonic()
+    return started + budget(time_limit(), prefork=bool(config.get("workers")))

@@ -1,3 +1,6 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
+import json
 import logging
 import threading
 import time
@@ -10,8 +13,10 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.sql_db import Cursor
+from odoo.tools import format_datetime
 
 from ..clients.base import ApiError, CallStats, NotFound, RateLimited, RemoteDataError, mask
+from .tracking_words import _lt, words_text, words_to_json
 
 _logger = logging.getLogger(__name__)
 
@@ -22,8 +27,24 @@ MAX_ERROR_LINES = 200
 # both updated (REPEATABLE READ), a deadlock. The page is done again on fresh data.
 CLASH_PGCODES = ("23505", "40001", "40P01")
 PAGE_ATTEMPTS = 3
-COUNTS_FORMAT = "%d created, %d updated, %d skipped, %d failed"
+# The states of a run (also those of the dashboard's last run: one list).
+RUN_STATES = [("running", "Running"), ("done", "Done"), ("warning", "Done with warnings"),
+              ("stopped", "Stopped: call budget spent"),
+              ("busy", "Skipped: the same sync was running"), ("failed", "Failed")]
 LOG_LOCK = zlib.crc32(b"tracking.sync.log") - 2**31  # with the log id: the run is alive
+
+
+def counts_words(created, updated, skipped, failed):
+    """A run's counts, as words translated for each reader (``tracking_words``)."""
+    return _lt("%(created)s created, %(updated)s updated, %(skipped)s skipped, "
+               "%(failed)s failed", created=created, updated=updated, skipped=skipped,
+               failed=failed)
+
+
+def run_text(words, logged, lang):
+    """What a log shows of its name or summary in ``lang``: its words translated, or, for a
+    run logged before it kept words, the text it logged."""
+    return words_text(words, lang) if words else logged
 
 
 class TrackingSyncLog(models.Model):
@@ -38,17 +59,22 @@ class TrackingSyncLog(models.Model):
     backend_name = fields.Char(string="Backend", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     user_id = fields.Many2one("res.users", string="Started by", readonly=True)
-    operation = fields.Char(required=True, readonly=True)
+    operation = fields.Char(required=True, readonly=True,
+                            help="What the run did, in English (or, for runs logged before "
+                                 "their names were translated, in the language of whoever "
+                                 "started them).")
+    operation_words = fields.Json(string="Run, to translate", readonly=True, copy=False,
+                                  help="The run's name, kept to be shown in each reader's "
+                                       "language.")
+    name = fields.Char(string="Run", compute="_compute_words",
+                       help="What the run did, in your language.")
     run_key = fields.Char(readonly=True, index=True,
                           help="The sync this run belongs to (one at a time per backend).")
     started_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     ended_at = fields.Datetime(readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, aggregator="sum")
-    state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("warning", "Done with warnings"),
-         ("stopped", "Stopped: call budget spent"),
-         ("busy", "Skipped: the same sync was running"), ("failed", "Failed")],
-        default="running", required=True, readonly=True, index=True)
+    state = fields.Selection(RUN_STATES, default="running", required=True, readonly=True,
+                             index=True)
     created_count = fields.Integer(string="Created", readonly=True)
     updated_count = fields.Integer(string="Updated", readonly=True)
     skipped_count = fields.Integer(string="Skipped", readonly=True)
@@ -62,7 +88,12 @@ class TrackingSyncLog(models.Model):
     rate_limited_count = fields.Integer(string="Calls refused (too many requests)",
                                         readonly=True,
                                         help="Answers 429 Too Many Requests met by the run.")
-    message = fields.Char(string="Summary", readonly=True)
+    message = fields.Char(string="Summary as logged", readonly=True)
+    message_words = fields.Json(string="Summary, to translate", readonly=True, copy=False,
+                                help="The run's summary, kept to be shown in each reader's "
+                                     "language.")
+    summary = fields.Char(compute="_compute_words",
+                          help="What the run did or why it stopped, in your language.")
     failed_run_count = fields.Integer(string="Failed runs", compute="_compute_failed_run_count",
                                       store=True, help="1 for a failed run: sums to the "
                                                        "number of failed runs of a group.")
@@ -73,11 +104,28 @@ class TrackingSyncLog(models.Model):
         for log in self:
             log.failed_run_count = 1 if log.state == "failed" else 0
 
-    @api.depends("backend_name", "operation", "started_at")
+    @api.depends("operation", "operation_words", "message", "message_words")
+    @api.depends_context("lang")
+    def _compute_words(self):
+        """The run's name and summary in the reader's language; runs logged before they were
+        kept as words show what was logged."""
+        lang = self.env.lang
+        for log in self:
+            log.name = run_text(log.operation_words, log.operation, lang)
+            log.summary = run_text(log.message_words, log.message, lang)
+
+    @api.depends("backend_name", "name", "started_at")
+    @api.depends_context("lang", "tz")
     def _compute_display_name(self):
         for log in self:
-            log.display_name = "%s: %s (%s)" % (log.backend_name or "", log.operation or "",
-                                                fields.Datetime.to_string(log.started_at) or "")
+            started = format_datetime(self.env, log.started_at) if log.started_at else ""
+            log.display_name = "%s: %s (%s)" % (log.backend_name or "", log.name or "", started)
+
+    def _counts_text(self):
+        """The run's counts in the reader's language."""
+        self.ensure_one()
+        return self.env._(counts_words(self.created_count, self.updated_count,
+                                       self.skipped_count, self.failed_count))
 
     def action_open_failed_units(self):
         self.ensure_one()
@@ -113,11 +161,14 @@ class SyncRun:
     PROGRESS_INTERVAL = 3.0
 
     def __init__(self, backend, operation):
+        """``operation``: what the run does, as words (``_lt("sync %s", ...)``, translated
+        for each reader of its log) or as a text (shown as it is)."""
         self.backend = backend
         self.env = backend.env
         self.stats = CallStats()
         self.created = self.updated = self.skipped = self.failed = 0
         self.kept = 0  # units kept to retry (``tracking.failed.unit``)
+        self.warnings = 0  # pages whose answers drift from the mapping (``tracking_drift``)
         self.errors = []
         self.fatal = None
         self.rate_limited = False
@@ -128,17 +179,19 @@ class SyncRun:
         # When the scheduled job that runs this must be over (time.monotonic()), or None.
         self.deadline = backend.env.context.get("tracking_deadline")
         self._lock_key = None
-        self.message = None
+        self.message = None  # the summary, when not the counts: words (``_lt``) or a text
         self._progress_at = self._started = time.monotonic()
         self._progress_to = (None if backend.env.context.get("ir_cron_progress_id")
                              else backend.env.user)
+        words = words_to_json(operation)
         self.log = self.env["tracking.sync.log"].sudo().create({
             "backend_model": backend._name,
             "backend_id": backend.id,
             "backend_name": backend.display_name,
             "company_id": backend.company_id.id,
             "user_id": self.env.uid,
-            "operation": operation,
+            "operation": words_text(words, "en_US"),
+            "operation_words": words if isinstance(words, dict) else False,
         })
         # Held by this connection while the run lasts, released by PostgreSQL if the
         # process dies: a "running" log whose lock is free belongs to a dead run.
@@ -167,15 +220,17 @@ class SyncRun:
             dead.append(log_id)
         if not dead:
             return
-        message = self.env._("Interrupted: the run stopped without finishing (its process "
-                             "ended). What it saved stands; the next run goes on from there.")
+        words = words_to_json(_lt("Interrupted: the run stopped without finishing (its "
+                                  "process ended). What it saved stands; the next run goes "
+                                  "on from there."))
 
         def close_in(close_cr):
             close_cr.execute(
                 "UPDATE tracking_sync_log SET state = 'failed', failed_run_count = 1, "
-                "ended_at = now() at time zone 'UTC', message = %s, write_uid = %s, "
-                "write_date = now() at time zone 'UTC' WHERE id IN %s AND state = 'running'",
-                (message, self.env.uid, tuple(dead)))
+                "ended_at = now() at time zone 'UTC', message = %s, message_words = %s, "
+                "write_uid = %s, write_date = now() at time zone 'UTC' "
+                "WHERE id IN %s AND state = 'running'",
+                (words_text(words, "en_US"), json.dumps(words), self.env.uid, tuple(dead)))
 
         logs = self.env["tracking.sync.log"]
         if testing():
@@ -293,7 +348,7 @@ class SyncRun:
             "type": "info",
             "title": self.backend.display_name,
             "message": self.env._("%(operation)s: %(count)s records so far",
-                                  operation=self.log.operation, count="{:,}".format(done)),
+                                  operation=self.log.name, count="{:,}".format(done)),
         })
 
     def _write_counts(self):
@@ -330,13 +385,15 @@ class SyncRun:
     def close(self):
         end = fields.Datetime.now()
         state = ("busy" if self.busy else "stopped" if self.rate_limited
-                 else "failed" if self.fatal else "warning" if self.failed or self.kept
-                 else "done")
-        summary = self.fatal or self.message or (
-            COUNTS_FORMAT % (self.created, self.updated, self.skipped, self.failed))
+                 else "failed" if self.fatal
+                 else "warning" if self.failed or self.kept or self.warnings else "done")
+        # As words, translated for each reader: ``message`` keeps its English text.
+        summary = self.fatal or self.message or counts_words(
+            self.created, self.updated, self.skipped, self.failed)
         if self.kept and not self.fatal:
-            summary = self.env._("%(summary)s; %(count)s kept to retry", summary=summary,
-                                 count=self.kept)
+            summary = _lt("%(summary)s; %(count)s kept to retry", summary=summary,
+                          count=self.kept)
+        words = words_to_json(summary)
         self.log.write({
             "ended_at": end,
             # Measured, not from the datetimes (stored to the second: 0.00 for short runs).
@@ -349,7 +406,8 @@ class SyncRun:
             "kept_count": self.kept,
             "api_calls": self.stats.calls,
             "rate_limited_count": self.stats.rate_limited,
-            "message": mask(summary)[:500],
+            "message": words_text(words, "en_US")[:500],
+            "message_words": words if isinstance(words, dict) else False,
             "error_details": "\n".join(self.errors) or False,
         })
         if self._lock_key:

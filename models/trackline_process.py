@@ -1,8 +1,11 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mappings import trackline as mapping
 from .tracking_attachment import attach_files
+from .tracking_words import _lt
 
 
 class TracklineProcess(models.Model):
@@ -87,7 +90,7 @@ class TracklineProcess(models.Model):
 
     def _refresh(self, backend):
         """Read these processes again and download their new documents, in one run."""
-        with backend._sync_run(self.env._("refresh processes")) as run:
+        with backend._sync_run(_lt("refresh processes")) as run:
             run.exclusive("refresh")
             client = backend._make_client(run.stats)
             backend._import_processes(run, client, self.mapped("remote_id"))
@@ -136,7 +139,7 @@ class TracklineProcess(models.Model):
 
     def action_download_documents(self):
         def download(processes, backend):
-            with backend._sync_run(self.env._("download documents")) as run:
+            with backend._sync_run(_lt("download documents")) as run:
                 processes._download_documents(run, backend._make_client(run.stats))
             return run
 

@@ -1,20 +1,22 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import RemoteDataError, batches
+from ..clients.base import RemoteDataError
 from ..clients.trackonline import (
     DEFAULT_BASE_URL,
     DEFAULT_RESULT_PATH,
     DEFAULT_TRIP_PATH,
     LICENCE_LIMITS,
-    MAX_BATCH,
     TrackOnlineClient,
 )
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_rate_counter import DatabaseRateLimiter
+from .tracking_words import ENTITY_WORDS, _lt, resource_words
 from .trackonline_resources import RESOURCES
 
 # Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
@@ -104,7 +106,7 @@ class TrackOnlineBackend(models.Model):
         """One run of the resource ``name`` (a key of ``RESOURCES``), by its importer."""
         self.ensure_one()
         resource = RESOURCES[name]
-        with self._sync_run(self.env._("sync %s", resource.title)) as run:
+        with self._sync_run(_lt("sync %s", resource_words(resource))) as run:
             run.exclusive(resource.name)
             client = self._make_client(run.stats)
             if self._retry_kept(run, client, resource):
@@ -114,11 +116,18 @@ class TrackOnlineBackend(models.Model):
     def _kept_resources(self):
         return RESOURCES
 
+    def _outgoing_models(self):
+        return OUTGOING_MODELS
+
+    def _retry_other(self, run, client, units):
+        """Records kept after a failed send: sent again."""
+        self.env["trackonline.outgoing.mixin"]._send_again(self, run, client, units)
+
     # -- buttons and crons -------------------------------------------------------------------------
 
     def _run_button(self, resource):
         run = self._sync(resource)
-        return self._notify_logs(self.env._("TrackOnline %s", resource.replace("_", " ")),
+        return self._notify_logs(self.env._("TrackOnline %s", resource_words(RESOURCES[resource])),
                                  run.log)
 
     def action_sync_locations(self):
@@ -180,19 +189,12 @@ class TrackOnlineBackend(models.Model):
     # -- write back --------------------------------------------------------------------------------
 
     def _send(self, records, resource):
-        """Send Odoo-drafted ``records`` (locations or transactions) in batches of 50 and
-        note each record's message ID and place in its batch."""
+        """Send Odoo-drafted ``records`` (of the model whose TrackOnline resource is
+        ``resource``) in batches of 50 (``trackonline.outgoing.mixin._send_batches``)."""
         self.ensure_one()
         records = records.with_context(**{SYNC_WRITE: True})
-        with self._sync_run(self.env._("send %s", resource)) as run:
-            client = self._make_client(run.stats)
-            for number, batch in enumerate(batches(records, MAX_BATCH), 1):
-                with run.step(self.env._("batch %s", number), fatal=True):
-                    message_id = client.save(resource, [r._to_payload() for r in batch])[0]
-                    for position, record in enumerate(batch):
-                        record.write({"send_state": "sent", "message_id": message_id,
-                                      "batch_position": position, "send_message": False})
-                    run.count(updated=len(batch))
+        with self._sync_run(_lt("send %s", ENTITY_WORDS.get(resource, resource))) as run:
+            records._send_batches(run, self._make_client(run.stats))
         return run
 
     @api.model
@@ -207,11 +209,14 @@ class TrackOnlineBackend(models.Model):
         return backend._notify_logs(self.env._("Contacts sent to TrackOnline"), run.log)
 
     def _poll_results(self):
-        """Ask TrackOnline for the result of every batch still waiting, and put each
-        record's result on it (saved with its remote id, or rejected with the message)."""
+        """Send again the kept records whose next attempt has come, then ask TrackOnline
+        for the result of every batch still waiting, and put each record's result on it
+        (saved with its remote id, or refused and kept with the message)."""
         self.ensure_one()
-        with self._sync_run(self.env._("save results")) as run:
+        with self._sync_run(_lt("save results")) as run:
             client = self._make_client(run.stats)
+            self._retry_other(run, client, self.env["tracking.failed.unit"]._due(
+                self, kind="send"))
             for model in OUTGOING_MODELS:
                 resource = self.env[model]._trackonline_resource
                 waiting = self.env[model].with_context(**{SYNC_WRITE: True}).search(
@@ -221,10 +226,8 @@ class TrackOnlineBackend(models.Model):
                     with run.step(self.env._("message %s", message_id)):
                         try:
                             results = client.save_result(resource, message_id)
-                        except RemoteDataError as exc:
-                            records.write({"send_state": "error", "send_message": exc.message})
-                            run.count(failed=len(records))
-                            run.error(exc.message)
+                        except RemoteDataError as exc:  # result lost: sent again later
+                            records._not_saved(run, exc.message)
                             continue
                         if results is None:
                             run.count(skipped=len(records))

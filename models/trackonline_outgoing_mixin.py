@@ -1,8 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..clients.base import ApiError, AuthError, RateLimited, batches
+from ..clients.trackonline import MAX_BATCH
+from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_failed_unit import may_pass, record_key
+
 # Send states in which the record is Odoo's to edit (a draft, or one TrackOnline refused).
 EDITABLE_STATES = ("draft", "rejected", "error")
+# The resource of a record kept to send again (``tracking.failed.unit``): "send location".
+SEND_UNIT = "send %s"
+# A save result refusing a record for one of these reasons may pass later (our reading: the
+# public document lists no refusal codes); any other refusal waits for a user.
+PASSING_REFUSALS = ("locked", "try again", "timeout", "temporarily")
 
 
 class TrackOnlineOutgoingMixin(models.AbstractModel):
@@ -41,16 +51,94 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         return super()._connector_fields() | {"send_state", "send_message", "message_id",
                                               "batch_position"}
 
+    # -- sending, and keeping what was not sent or saved ------------------------------------------
+
+    def _send_batches(self, run, client):
+        """POST these records in batches of 50, each batch in a step, and note each record's
+        message ID and place in its batch. A batch whose call fails fails the run with the
+        remote's message, and its records, left as they were, are kept one by one
+        (``_not_saved``): to send again when the failure may pass, Failed otherwise. Once the
+        call budget or the API key stops a batch, the rest are kept without a call."""
+        resource = self._trackonline_resource
+        stopped = None
+        for number, batch in enumerate(batches(self, MAX_BATCH), 1):
+            with run.step(self.env._("batch %s", number)):
+                if stopped:
+                    batch._not_saved(run, stopped.message, final=not may_pass(stopped),
+                                     unsent=True)
+                    continue
+                try:
+                    message_id = client.save(resource, [r._to_payload() for r in batch])[0]
+                except ApiError as exc:
+                    stopped = exc if isinstance(exc, (RateLimited, AuthError)) else None
+                    if not run.fatal:
+                        run.fail(exc)
+                    batch._not_saved(run, exc.message, final=not may_pass(exc), unsent=True)
+                    continue
+                for position, record in enumerate(batch):
+                    record.write({"send_state": "sent", "message_id": message_id,
+                                  "batch_position": position, "send_message": False})
+                # Kept units of these records wait for the save result, not for a time.
+                batch._kept_units().write({"next_attempt": False})
+                run.count(updated=len(batch))
+
+    def _kept_units(self):
+        """The open kept units of these records (``_not_saved``)."""
+        units = self.env["tracking.failed.unit"].sudo()
+        if not self:
+            return units
+        return units.search([("backend_model", "=", "trackonline.backend"),
+                             ("backend_id", "in", self.backend_id.ids),
+                             ("resource", "=", SEND_UNIT % self._trackonline_resource),
+                             ("remote_key", "in", [record_key(r) for r in self]),
+                             ("state", "in", ("retry", "failed"))])
+
+    def _not_saved(self, run, message, final=False, unsent=False):
+        """These records were not saved in TrackOnline (``message`` says why): each kept as a
+        ``tracking.failed.unit`` with its payload, to send again after the backoff, or, when
+        ``final`` (a refusal of the data), Failed at once for a user to correct and retry.
+        Records ``unsent`` (their batch's call failed) keep their send state."""
+        values = {"send_message": message[:250]}
+        if not unsent:
+            values["send_state"] = "rejected" if final else "error"
+        self.write(values)
+        run.count(failed=len(self))
+        units = self.env["tracking.failed.unit"]
+        for record in self:
+            text = "%s: %s" % (record.display_name, message)
+            run.error(text)
+            units._keep(run, SEND_UNIT % record._trackonline_resource, record_key(record),
+                        record._to_payload(), text, kind="send", final=final)
+
+    @api.model
+    def _send_again(self, backend, run, client, units):
+        """Kept records to send (``units``) sent again, model by model in the order they are
+        saved; those waiting for a save result are left to it; a record deleted in Odoo ends
+        its unit (ignored, saying so)."""
+        by_model = {}
+        for unit in units:
+            record = unit._record()
+            if not record:
+                unit.write({"state": "ignored", "next_attempt": False,
+                            "ignore_reason": self.env._("The record no longer exists in "
+                                                        "Odoo.")})
+            elif record.send_state != "sent":
+                by_model.setdefault(record._name, record.browse())
+                by_model[record._name] |= record
+        for model in backend._outgoing_models():
+            if model in by_model:
+                records = by_model[model].with_context(**{SYNC_WRITE: True})
+                records._send_batches(run, client)
+
     def _apply_results(self, run, results):
-        """Give each record of one batch its result (results are in batch order)."""
+        """Give each record of one batch its result (results are in batch order): saved
+        marks its kept unit done; a refusal is kept (see ``_not_saved``)."""
         for record in self:
             result = (results[record.batch_position]
                       if record.batch_position < len(results) else None)
             if result is None:
-                record.write({"send_state": "error",
-                              "send_message": self.env._("TrackOnline returned no result for "
-                                                         "this record.")})
-                run.count(failed=1)
+                record._not_saved(run, self.env._("TrackOnline returned no result for this "
+                                                  "record."))
             elif result["success"]:
                 values = {"send_state": "saved", "send_message": result["message"] or False}
                 if result["id"] and not record.remote_id:
@@ -59,11 +147,12 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 if number_field and result["number"] and not record[number_field]:
                     values[number_field] = str(result["number"])
                 record.write(values)
+                record._kept_units()._mark_done()
                 run.count(updated=1)
             else:
-                record.write({"send_state": "rejected", "send_message": result["message"]})
-                run.count(failed=1)
-                run.error("%s: %s" % (record.display_name, result["message"]))
+                message = str(result["message"] or self.env._("refused without a message"))
+                passing = any(word in message.lower() for word in PASSING_REFUSALS)
+                record._not_saved(run, message, final=not passing)
 
     @api.model
     def _send_drafts(self, records, resource):

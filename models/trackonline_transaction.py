@@ -1,8 +1,11 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
+from .tracking_words import _lt
 
 
 class TrackOnlineTransaction(models.Model):
@@ -91,9 +94,9 @@ class TrackOnlineTransaction(models.Model):
         if not trips:
             raise UserError(self.env._("These transactions belong to no trip."))
         backend = self.backend_id[:1]
-        with backend._sync_run(self.env._("trip next status")) as run:
+        with backend._sync_run(_lt("trip next status")) as run:
             backend._make_client(run.stats).next_trip_status(trips)
-            run.message = self.env._("%s trips moved to their next status", len(trips))
+            run.message = _lt("%s trips moved to their next status", len(trips))
         return backend._notify_logs(self.env._("TrackOnline trips"), run.log)
 
 

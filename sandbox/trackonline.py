@@ -70,6 +70,9 @@ class TrackOnlineApi:
         self.minutes = {}  # minute number (Unix time // 60) -> calls in it, 429s included
         self.rejected = 0  # calls answered with 429 for going over the minute's budget
         self.trips = {}
+        # Numbers of records another user holds: a save of one is refused "locked" (a
+        # refusal that passes once the number leaves this set).
+        self.locked = set()
         self.requests_seen = []  # the query of every transaction list request, for tests
         self.calculations, self.calculation_documents = batch_calculations(self.seed,
                                                                             locations)
@@ -230,6 +233,9 @@ class TrackOnlineApi:
         if missing:
             return {"id": None, "number": record.get(number_key), "success": False,
                     "message": "Required field(s) missing: %s" % ", ".join(missing)}
+        if record.get(number_key) in self.locked:
+            return {"id": None, "number": record.get(number_key), "success": False,
+                    "message": "The record is locked by another user: try again later."}
         if resource == "transaction":
             problem = self._check_transaction(record)
             if problem:

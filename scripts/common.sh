@@ -1,4 +1,4 @@
-# Shared set-up for scripts/test.sh, scripts/demo.sh, scripts/lint.sh and scripts/bench.sh.
+# Shared set-up for the scripts (test, demo, lint and the long commands: bench, load, ...).
 # Sourced, not run. Every step is idempotent: a second run reuses what the first built.
 set -euo pipefail
 
@@ -154,4 +154,37 @@ wait_for_sandbox() {
     done
     log "the sandbox on port $port did not answer within 60 s"
     return 1
+}
+
+# What every command that runs Odoo from this checkout needs first: an Odoo 18.0 source tree
+# (else a message and exit 1), the virtualenv, PostgreSQL and the addons link.
+ensure_setup() {
+    have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
+    ensure_venv
+    ensure_postgres
+    ensure_addons_link
+}
+
+# Exit with a message naming the variables that set them when a port is in use:
+# ensure_ports_free "SETTING_NAMES" PORT...
+ensure_ports_free() {
+    local names=$1 port
+    shift
+    for port in "$@"; do
+        if ss -ltn "sport = :$port" | grep -q LISTEN; then
+            echo "Port $port is in use: set $names." >&2
+            exit 1
+        fi
+    done
+}
+
+# A new database DB with the addon installed (any database of that name is dropped first):
+# fresh_database DB [ODOO OPTIONS...]
+fresh_database() {
+    local db=$1
+    shift
+    runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$db"
+    log "installing the addon in the fresh database $db"
+    odoo_bin -d "$db" -i tracking_connector --without-demo=all --stop-after-init \
+        --log-level=warn "$@"
 }

@@ -26,19 +26,12 @@ SANDBOX_PORT=${TOPO_SANDBOX_PORT:-8390}
 MINUTES=${TOPO_MINUTES:-5}
 CRON_LIMIT=${TOPO_CRON_LIMIT:-120}
 PROCESSES=${TOPO_PROCESSES:-40}
-have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
-ensure_venv
-ensure_postgres
-ensure_addons_link
+ensure_setup
 RUN_DIR="$CACHE_DIR/topology-$DB"  # one per database: runs side by side keep apart
 DATA_DIR="$RUN_DIR/data"      # the nodes' one shared data directory (filestore, sessions)
 HTTP_A=$PORT GEVENT_A=$((PORT + 1)) HTTP_B=$((PORT + 2)) GEVENT_B=$((PORT + 3))
-for port in "$HTTP_A" "$GEVENT_A" "$HTTP_B" "$GEVENT_B" $(seq "$SANDBOX_PORT" $((SANDBOX_PORT + 5))); do
-    if ss -ltn "sport = :$port" | grep -q LISTEN; then
-        echo "Port $port is in use: set TOPO_PORT / TOPO_SANDBOX_PORT." >&2
-        exit 1
-    fi
-done
+ensure_ports_free "TOPO_PORT / TOPO_SANDBOX_PORT" "$HTTP_A" "$GEVENT_A" "$HTTP_B" "$GEVENT_B" \
+    $(seq "$SANDBOX_PORT" $((SANDBOX_PORT + 5)))
 rm -rf "$RUN_DIR"
 mkdir -p "$DATA_DIR"
 CONFIG="$RUN_DIR/odoo.conf"
@@ -65,10 +58,7 @@ cleanup() {  # every process this script started, by its id, and the nodes' work
 }
 trap cleanup EXIT
 
-runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB"
-log "installing the addon in the fresh database $DB"
-odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --log-level=warn \
-    --data-dir="$DATA_DIR"
+fresh_database "$DB" --data-dir="$DATA_DIR"
 
 log "sandboxes on ports $SANDBOX_PORT-$((SANDBOX_PORT + 5))"
 "$PY" scripts/topology.py sandboxes --port "$SANDBOX_PORT" --out "$RUN_DIR/sandboxes.json" \

@@ -18,3 +18,5 @@ from . import test_failed_units
 from . import test_ownership
 from . import test_prefetch
 from . import test_trackline_parallel
+from . import test_kept_sends
+from . import test_drift

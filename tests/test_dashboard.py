@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from ..models.tracking_sync_log import SyncRun
@@ -184,3 +184,109 @@ class TestDashboard(SandboxCase):
             self.to.with_context(ir_cron_progress_id=1)._sync("transactions")
         self.env.cr.precommit.run()
         self.assertFalse([m for m in bus.search([]).mapped("message") if "so far" in m])
+
+
+@tagged("post_install", "-at_install")
+class TestBackendScreens(SandboxCase):
+    """What a backend's form says of its runs: the connection a successful run proves, the
+    items kept to retry; and the dashboard's open errors, one link per source."""
+
+    sandbox_transactions = 30
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name="TrackOnline screens",
+            start_date="2026-01-01", window_days=400, timeout=10))
+        cls.oc = cls.env["opuscapita.backend"].create(backend_values(
+            "opuscapita", cls.sandbox.url, name="OpusCapita screens", timeout=10))
+
+    def card(self, backend):
+        return self.env["tracking.dashboard"].search([("backend_model", "=", backend._name),
+                                                      ("backend_id", "=", backend.id)])
+
+    def test_a_successful_run_says_the_connection_works_on_the_form(self):
+        runs = {self.backend: lambda: self.import_process("10001"),
+                self.to: lambda: self.to._sync("transactions"),
+                self.oc: lambda: self.oc._sync_events()}
+        for backend, run in runs.items():
+            with self.subTest(backend=backend._name):
+                self.assertEqual((backend.connection_state, backend.connection),
+                                 ("unknown", "unknown"), "no run yet: not tested")
+                run()
+                log = self.last_log(backend)
+                self.assertIn(log.state, ("done", "warning"))
+                self.assertGreater(log.api_calls, 0)
+                backend.invalidate_recordset(["connection"])
+                self.assertEqual(backend.connection, "ok", "a run that got its answers")
+                self.assertEqual(backend.connection_state, "unknown",
+                                 "the last connection test is still the last one")
+                self.assertEqual(self.card(backend).connection_state, backend.connection,
+                                 "the form and the dashboard say the same")
+
+    def test_a_failed_run_leaves_the_last_test_to_speak(self):
+        self.to.action_test_connection()
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", status=500, times=10)
+        self.to._sync("transactions")
+        self.assertEqual(self.last_log(self.to).state, "failed")
+        self.to.invalidate_recordset(["connection"])
+        self.assertEqual((self.to.connection_state, self.to.connection), ("ok", "ok"))
+        self.to.sudo().connection_state = "error"
+        self.to.invalidate_recordset(["connection"])
+        self.assertEqual(self.to.connection, "error",
+                         "a failed run proves nothing: the last test's error shows")
+        self.assertEqual(self.card(self.to).connection_state, "error")
+
+    def keep_a_row(self):
+        """A sync of the TrackOnline backend that keeps its second transaction to retry."""
+        def rewrite(data):
+            rows = next((v for v in data.values() if isinstance(v, list)), []) \
+                if isinstance(data, dict) else data
+            if len(rows) > 1:
+                rows[1]["transactionItems"] = "not-a-list"
+            return data
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=rewrite)
+        return self.to._sync("transactions")
+
+    def test_items_to_retry_smart_button(self):
+        self.assertEqual(self.to.failed_unit_count, 0)
+        run = self.keep_a_row()
+        self.assertEqual(run.log.kept_count, 1)
+        self.to.invalidate_recordset(["failed_unit_count"])
+        self.assertEqual(self.to.failed_unit_count, 1)
+        action = self.to.action_view_failed_units()
+        units = self.env["tracking.failed.unit"].search(action["domain"])
+        self.assertEqual(len(units), 1)
+        self.assertEqual(units.backend_id, self.to.id)
+        self.assertEqual(self.backend.failed_unit_count, 0, "another backend's are not counted")
+        units.ignore_reason = "Tested"
+        units.action_ignore()
+        self.to.invalidate_recordset(["failed_unit_count"])
+        self.assertEqual(self.to.failed_unit_count, 0, "an ignored item is not open")
+
+    def test_open_errors_link_every_source(self):
+        self.keep_a_row()
+        self.env["trackonline.location"].create({
+            "backend_id": self.to.id, "number": "R-1", "name": "Refused", "send_state": "error"})
+        self.sandbox.clear_faults()
+        self.sandbox.add_fault("/trackonline/api/v1/location", status=500, times=10)
+        self.to._sync("locations")
+        card = self.card(self.to)
+        self.assertEqual([(s["source"], s["count"]) for s in card.error_sources],
+                         [("kept", 1), ("trackonline.location", 1), ("runs", 1)])
+        self.assertEqual(card.error_count, 3)
+        self.assertEqual(card.error_summary,
+                         "Items to retry: 1, TrackOnline Location: 1, Failed runs: 1")
+        opened = {}
+        for source in card.error_sources:
+            action = card.action_open_error_source(source["source"])
+            opened[source["source"]] = self.env[action["res_model"]].search(action["domain"])
+            self.assertEqual(len(opened[source["source"]]), source["count"], source)
+        self.assertEqual(opened["kept"]._name, "tracking.failed.unit")
+        self.assertEqual(opened["trackonline.location"].name, "Refused")
+        self.assertEqual(opened["runs"].state, "failed")
+        self.assertEqual(card.action_open_errors()["res_model"], "tracking.failed.unit",
+                         "the figure opens the first source")
+        with self.assertRaisesRegex(UserError, "has no open errors"):
+            card.action_open_error_source("res.partner")

@@ -7,6 +7,16 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
 
+from ..mappings import opuscapita, sage50, trackline, trackonline
+from ..mappings.fields import Entity
+from ..models import tracking_words
+from ..models.opuscapita_backend import EVENTS
+from ..models.sage50_download import CUSTOMERS
+from ..models.trackline_backend import PROCESSES
+from ..models.trackonline_resources import RESOURCES
+from ..sandbox.backends import backend_values
+from .common import SandboxCase
+
 MODULE = "tracking_connector"
 POT = f"{MODULE}/i18n/{MODULE}.pot"
 LANGS = {"es": "es_ES", "nl": "nl_NL"}
@@ -86,3 +96,92 @@ class TestI18n(TransactionCase):
                         sorted(PLACEHOLDER.findall(entry.msgid)),
                         f"i18n/{lang}.po: {entry.msgstr!r} does not keep the placeholders of "
                         f"{entry.msgid!r}")
+
+
+@tagged("post_install", "-at_install")
+class TestRunWords(SandboxCase):
+    """A run's name and summary, its notification and the dashboard's states read in the
+    language of whoever reads them, not of whoever started the run."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("es_ES")
+        cls.env["ir.module.module"]._load_module_terms([MODULE], ["es_ES"], overwrite=True)
+
+    def spanish_counts(self, log):
+        counts = "%s creados, %s actualizados, %s omitidos, %s fallidos" % (
+            log.created_count, log.updated_count, log.skipped_count, log.failed_count)
+        if log.kept_count:
+            counts += "; %s conservados para reintentar" % log.kept_count
+        return counts
+
+    def test_a_run_reads_in_the_readers_language(self):
+        self.import_process("10001")  # started by a user working in English
+        log = self.last_log()
+        self.assertEqual(log.operation, "import process 10001")
+        self.assertGreater(log.created_count, 0)
+        english = "%s created, %s updated, %s skipped, %s failed; %s kept to retry" % (
+            log.created_count, log.updated_count, log.skipped_count, log.failed_count,
+            log.kept_count)
+        self.assertEqual(log.kept_count, 1, "its empty document is kept to retry")
+        self.assertEqual((log.name, log.summary, log.message),
+                         ("import process 10001", english, english))
+        spanish = log.with_context(lang="es_ES")
+        self.assertEqual(spanish.name, "importar proceso 10001")
+        self.assertEqual(spanish.summary, self.spanish_counts(log))
+        self.assertIn("importar proceso 10001", spanish.display_name)
+        card = self.env["tracking.dashboard"].with_context(lang="es_ES").search(
+            [("backend_model", "=", "trackline.backend"), ("backend_id", "=", self.backend.id)])
+        self.assertEqual(card.last_sync_operation, "importar proceso 10001")
+        self.assertEqual(card.last_sync_message, self.spanish_counts(log))
+        states = dict(card.fields_get(["last_sync_state", "connection_state"])[
+            "last_sync_state"]["selection"])
+        self.assertEqual(card.last_sync_state, "warning", "its empty document is kept")
+        self.assertEqual(states[card.last_sync_state], "Hecho con advertencias")
+        connection = dict(card.fields_get(["connection_state"])["connection_state"]["selection"])
+        self.assertEqual(connection[card.connection_state], "Conectado")
+
+    def test_a_run_started_in_spanish_reads_in_english(self):
+        self.import_process("10002", lang="es_ES")
+        log = self.last_log()
+        self.assertEqual(log.user_id, self.env.user)
+        self.assertEqual(log.operation, "import process 10002", "stored in English")
+        self.assertEqual(log.name, "import process 10002")
+        self.assertIn(" created, ", log.summary)
+        self.assertEqual(log.with_context(lang="es_ES").summary, self.spanish_counts(log))
+
+    def test_runs_logged_before_show_what_was_logged(self):
+        log = self.env["tracking.sync.log"].create({
+            "backend_model": self.backend._name, "backend_id": self.backend.id,
+            "operation": "importar proceso 7", "message": "1 creados", "state": "done"})
+        for lang in ("en_US", "es_ES"):
+            self.assertEqual((log.with_context(lang=lang).name,
+                              log.with_context(lang=lang).summary),
+                             ("importar proceso 7", "1 creados"))
+
+    def test_a_notification_title_in_the_users_language(self):
+        to = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", self.sandbox.url, name="TrackOnline words", timeout=10))
+        action = to.with_context(lang="es_ES").action_sync_locations()
+        self.assertEqual(action["params"]["title"], "TrackOnline ubicaciones")
+        log = self.env["tracking.sync.log"].search([("backend_id", "=", to.id),
+                                                    ("backend_model", "=", to._name)])
+        self.assertEqual(log.operation, "sync locations")
+        self.assertEqual(log.with_context(lang="es_ES").name, "sincronizar ubicaciones")
+        self.assertIn(self.spanish_counts(log), action["params"]["message"])
+
+    def test_every_entity_and_resource_has_words(self):
+        """The entities of the pure mappings and the importers' resources have their words
+        to translate (a new one without them would show English to every user)."""
+        entities = [value for module in (trackline, trackonline, opuscapita, sage50)
+                    for value in vars(module).values() if isinstance(value, Entity)]
+        self.assertGreater(len(entities), 15)
+        self.assertFalse([e.description for e in entities
+                          if e.description not in tracking_words.ENTITY_WORDS])
+        resources = list(RESOURCES.values()) + [PROCESSES, EVENTS, CUSTOMERS]
+        self.assertFalse([r.name for r in resources
+                          if r.name not in tracking_words.RESOURCE_WORDS])
+        es = self.env(context={"lang": "es_ES"})
+        self.assertEqual(es._(tracking_words.resource_words(RESOURCES["item_definitions"])),
+                         "definiciones de artículo")

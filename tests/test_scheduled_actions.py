@@ -1,12 +1,31 @@
+import select
 import time
+from contextlib import closing, contextmanager
 from datetime import timedelta
 
-from odoo import fields
+import psycopg2
+
+from odoo import fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import config
 
+from ..models import tracking_schedule
 from ..sandbox.backends import backend_values
 from .common import SandboxCase
+
+
+class CronPass:
+    """Stands for the cursor of a cron worker's pass over its ready jobs."""
+
+
+@contextmanager
+def cron_limit(seconds):
+    limit = config.get("limit_time_real_cron")
+    config["limit_time_real_cron"] = seconds
+    try:
+        yield
+    finally:
+        config["limit_time_real_cron"] = limit
 
 
 @tagged("post_install", "-at_install")
@@ -34,6 +53,27 @@ class TestScheduledActions(SandboxCase):
         self.env["trackonline.backend"].with_context(
             ir_cron_progress_id=progress.id, cron_id=self.cron.id)._cron_sync("transactions")
         return progress
+
+    @contextmanager
+    def cron_workers_listening(self):
+        """What the cron workers hear on the channel they listen on (``cron_trigger``, in
+        the "postgres" database) once the job's transaction commits."""
+        heard = []
+        self.env.cr.postcommit.run()  # what earlier jobs asked for is not heard
+        dsn = sql_db.connection_info_for("postgres")[1]
+        with closing(psycopg2.connect(**dsn)) as connection:
+            connection.autocommit = True
+            connection.cursor().execute("LISTEN cron_trigger")
+            yield heard
+            self.env.cr.postcommit.run()  # what the commit of the job's transaction runs
+            if select.select([connection], [], [], 5)[0]:
+                connection.poll()
+            heard.extend(n.payload for n in connection.notifies
+                         if n.payload == self.env.cr.dbname)
+
+    def due_now(self):
+        return self.cron.id in [job["id"] for job in
+                                self.env["ir.cron"]._get_all_ready_jobs(self.env.cr)]
 
     def logs(self, backend):
         return self.env["tracking.sync.log"].search(
@@ -84,3 +124,61 @@ class TestScheduledActions(SandboxCase):
         self.assertEqual(log.state, "done", log.error_details)
         self.assertTrue(backend._get_cursor("transactions"), "what it read is saved")
         self.assertEqual(progress.remaining, 1, "work is left and Odoo runs the job again")
+
+    def test_work_left_wakes_the_cron_workers_for_the_next_run(self):
+        self.make_backend("Behind", max_pages=1, window_days=400)
+        with self.cron_workers_listening() as heard:
+            progress = self.run_cron()
+            self.assertEqual(progress.remaining, 1, "work is left and Odoo runs the job again")
+        self.assertEqual(heard, [self.env.cr.dbname], "no cron worker sleeps a minute before "
+                         "the run that goes on, when Odoo leaves the job due after 10 runs")
+
+    def test_nothing_left_wakes_no_cron_worker(self):
+        self.make_backend("Up to date", start_date=fields.Date.today() + timedelta(days=1))
+        with self.cron_workers_listening() as heard:
+            progress = self.run_cron()
+        self.assertEqual(progress.remaining, 0)
+        self.assertEqual(heard, [])
+
+    def test_a_pass_without_time_left_has_the_next_pass_run_the_job_at_once(self):
+        backend = self.make_backend("Slow", max_pages=1000, window_days=1)
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
+        with cron_limit(12), tracking_schedule.in_pass(CronPass()):  # a pass of 2 s
+            first = self.run_cron()
+            calls = self.sandbox.calls("GET", "/trackonline/api/v1/transaction")
+            triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+            # Odoo runs the job again at once, in the same pass, which has no time left.
+            with self.cron_workers_listening() as heard:
+                again = self.run_cron()
+        self.assertEqual(first.remaining, 1)
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), calls,
+                         "no call made without time to make it")
+        self.assertEqual((again.done, again.remaining), (0, 0),
+                         "Odoo ends the job now, and does not count it failed")
+        self.assertEqual(len(self.logs(backend)), 1, "no run started")
+        # Odoo ends the job as done: its next call at its interval, its past triggers gone.
+        job = self.cron.read(["nextcall", "interval_type", "interval_number", "name"])[0]
+        job.update(cron_name=job.pop("name"),
+                   nextcall=fields.Datetime.now() - timedelta(minutes=1))
+        self.env["ir.cron"]._reschedule_later(job)
+        self.cron.invalidate_recordset(["nextcall"])
+        self.assertGreater(self.cron.nextcall, fields.Datetime.now())
+        trigger = self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.cron.id), ("id", "not in", triggers.ids)])
+        self.assertEqual(len(trigger), 1)
+        self.assertLessEqual(trigger.call_at, self.env.cr.now())
+        self.assertTrue(self.due_now(), "the trigger makes the job due at once")
+        self.assertTrue(heard, "and the cron workers are woken")
+
+    def test_a_new_pass_has_a_new_time_budget(self):
+        self.make_backend("Slow", max_pages=1000, window_days=1)
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
+        with cron_limit(12):
+            with tracking_schedule.in_pass(CronPass()):
+                self.run_cron()
+            calls = self.sandbox.calls("GET", "/trackonline/api/v1/transaction")
+            with tracking_schedule.in_pass(CronPass()):
+                progress = self.run_cron()
+        self.assertGreater(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), calls)
+        self.assertGreater(progress.done, 0)
+        self.assertEqual(progress.remaining, 1)

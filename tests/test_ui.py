@@ -1,7 +1,8 @@
 from urllib.parse import quote
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
 
@@ -57,3 +58,45 @@ class TestUi(HttpCase):
                                                      ("backend_id", "=", backend.id)])
         self.assertEqual(sorted(logs.mapped("operation")),
                          ["sync locations", "sync transactions"])
+
+    def test_a_run_reads_in_spanish(self):
+        """Tour ``tracking_connector_run_in_spanish``: a run started by a user working in
+        English, read on the dashboard and in the run logs by a user working in Spanish."""
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"],
+                                                        overwrite=True)
+        sandbox = Sandbox(seed=7, size=4, transactions=30)
+        sandbox.start()
+        self.addCleanup(sandbox.stop)
+        backend = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", sandbox.url, name="Tour TrackOnline", start_date="2026-01-01",
+            window_days=400, timeout=10))
+        self.assertEqual(self.env.user.lang, "en_US")
+        run = backend._sync("transactions")
+        self.assertEqual((run.log.operation, run.log.state), ("sync transactions", "done"))
+        new_test_user(self.env, "tour_es", lang="es_ES",
+                      groups="base.group_user,tracking_connector.group_tracking_user")
+        self.start_tour("/odoo/action-tracking_connector.action_tracking_dashboard",
+                        "tracking_connector_run_in_spanish", login="tour_es", timeout=120)
+
+    def test_items_to_retry_open_their_list(self):
+        """Tour ``tracking_connector_items_to_retry``: the card's open errors and the backend
+        form's smart button open the items kept to retry."""
+        sandbox = Sandbox(seed=7, size=4, transactions=30)
+        sandbox.start()
+        self.addCleanup(sandbox.stop)
+
+        def second_row_unreadable(data):
+            rows = next((v for v in data.values() if isinstance(v, list)), []) \
+                if isinstance(data, dict) else data
+            rows[1]["transactionItems"] = "not-a-list"
+            return data
+
+        sandbox.add_fault("/trackonline/api/v1/transaction", skip=0,
+                          rewrite=second_row_unreadable)
+        backend = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", sandbox.url, name="Tour TrackOnline", start_date="2026-01-01",
+            window_days=400, timeout=10))
+        self.assertEqual(backend._sync("transactions").log.kept_count, 1)
+        self.start_tour("/odoo/action-tracking_connector.action_tracking_dashboard",
+                        "tracking_connector_items_to_retry", login="admin", timeout=120)

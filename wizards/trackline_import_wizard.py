@@ -1,5 +1,9 @@
+# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..models.tracking_words import _lt
 
 
 class TracklineImportWizard(models.TransientModel):
@@ -51,7 +55,7 @@ class TracklineImportWizard(models.TransientModel):
         if record:
             record.check_access("write")
         backend = self.backend_id
-        with backend._sync_run(self.env._("import process %s", reference)) as run:
+        with backend._sync_run(_lt("import process %s", reference)) as run:
             process = backend._import_process(
                 run, backend._make_client(run.stats),
                 process_id=reference if self.lookup == "id" else None,

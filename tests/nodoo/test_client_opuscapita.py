@@ -98,3 +98,17 @@ def test_page_shapes():
         parse_page({"nothing": 1})
     with pytest.raises(RemoteDataError):
         parse_page([1])
+
+
+def test_events_in_another_envelope_are_read_and_noted(sandbox):
+    client = make(sandbox)
+    sandbox.add_fault(DATA, times=5, rewrite=lambda body: {
+        "items": body["transactions"], "last": True})
+    pages = list(client.transactions({}))
+    assert sum(len(events) for _number, events in pages) == len(sandbox.opuscapita.events)
+    assert client.stats.shapes == [
+        "OpusCapita transactions: the events came under 'items', not under 'transactions' "
+        "(our reading of the API)"]
+    sandbox.clear_faults()
+    list(client.transactions({}))
+    assert len(client.stats.shapes) == 1, "noted once"

@@ -7,7 +7,7 @@ import pytest
 
 from mappings import opuscapita, sage50, trackline, trackonline
 from mappings.dates import api_datetime, parse_datetime
-from mappings.fields import Entity, Field, Ref, RowError
+from mappings.fields import INTEGER, Entity, Field, Ref, RowError
 
 LOCATION_ROW = {
     "id": "7c1e", "number": "L-1", "name": "Depot Noord", "type": 5,
@@ -195,3 +195,22 @@ def test_absent_keys_names_keys_most_rows_lack():
     assert entity.absent_keys(rows) == ["address.city"]
     assert entity.absent_keys(rows, share=0.2) == ["name", "address.city", "code"]
     assert entity.absent_keys([]) == []
+
+
+def test_drift_names_absent_keys_and_wrong_types_of_most_rows():
+    entity = Entity("thing", [Field("name", "name"), Field("count", "count", INTEGER)])
+    rows = [{"name": "a", "count": "many"}, {"count": "lots"}, {"count": [1]},
+            {"count": 2}, {"name": "e", "count": {}}]
+    assert entity.drift(rows) == (["name"], ["count"])
+    assert entity.drift(rows[:4]) == ([], []), "too few rows to tell"
+    assert entity.drift(rows[3:4] * 5) == (["name"], [])
+
+
+def test_absent_keys_of_fields_read_from_the_whole_row():
+    rows = [{"id": "e%d" % n, "docNo": "x"} for n in range(4)] + [{"id": "e9",
+                                                                    "documentId": "y"}]
+    assert "documentNumber or documentId or docNumber" in opuscapita.EVENT.absent_keys(rows)
+    assert "sender or senderId" in opuscapita.EVENT.absent_keys(rows)
+    customers = [{"id": "C-%d" % n, "firstName": "n", "email": "", "idNumber": ""}
+                 for n in range(5)]
+    assert sage50.CUSTOMER.absent_keys(customers) == ["addresses"]

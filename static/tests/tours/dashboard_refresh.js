@@ -76,7 +76,7 @@ registry.category("web_tour.tours").add("tracking_connector_dashboard_refresh", 
         },
         {
             content: "The run log opens in the same tab",
-            trigger: ".o_form_view .o_field_widget[name='operation']:contains('sync locations')",
+            trigger: ".o_form_view .o_field_widget[name='name']:contains('sync locations')",
         },
     ],
 });

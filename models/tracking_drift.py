@@ -1,0 +1,53 @@
+"""Answers that drift from our reading of a vendor's document: a page whose rows stop
+carrying what the resource's mapping expects (a mapped key absent from most rows, values of
+another type in most rows) or that came in another envelope than the client expects (noted
+by the client in ``CallStats.shapes``) ends its run "done with warnings" naming the keys or
+the envelope, and one page as received (secrets masked) is attached to the run log for the
+integrator, instead of rows saved with empty columns in silence. The detection of rows is
+pure (``Entity.drift``); this module tells the run."""
+
+import json
+
+from ..clients.base import mask
+
+# More than this share of a page's rows must show it (a few records' gaps are not drift).
+DRIFT_SHARE = 0.5
+# The page kept on the run log holds at most this many rows (a Sage 50 file is one page).
+MAX_KEPT_ROWS = 500
+KEPT_SUFFIX = " page as received.json"
+
+
+def check_page(backend, run, resource, rows):
+    """Warn the run when ``rows`` (one page of ``resource``) drift from its mapping, and
+    keep the first such page of the run on its log."""
+    if not isinstance(rows, list):
+        return
+    absent, wrong = resource.entity.drift(rows, DRIFT_SHARE)
+    shapes = list(run.stats.shapes)  # envelopes the client read in another shape
+    del run.stats.shapes[:]
+    if not absent and not wrong and not shapes:
+        return
+    env = backend.env
+    how = list(shapes)
+    if absent:
+        how.append(env._("most rows lack %s", ", ".join(absent)))
+    if wrong:
+        how.append(env._("most rows hold a value of another type in %s", ", ".join(wrong)))
+    run.warn(env._(
+        "%(what)s: the answers no longer match what the connector reads (%(how)s); the "
+        "columns of these fields stay empty. A page as received is attached to this run log "
+        "for the integrator.", what=resource.title, how="; ".join(how)))
+    run.warnings += 1
+    keep_page(run, resource, rows)
+
+
+def keep_page(run, resource, rows):
+    """One page as received (secrets masked) attached to the run log, the first one only."""
+    attachments = run.env["ir.attachment"].sudo()
+    if attachments.search_count([("res_model", "=", run.log._name), ("res_id", "=", run.log.id),
+                                 ("name", "=like", "%" + KEPT_SUFFIX)], limit=1):
+        return
+    text = json.dumps(rows[:MAX_KEPT_ROWS], ensure_ascii=False, indent=1, default=str)
+    attachments.create({"name": resource.name + KEPT_SUFFIX, "res_model": run.log._name,
+                        "res_id": run.log.id, "mimetype": "application/json",
+                        "raw": mask(text).encode()})

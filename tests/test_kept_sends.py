@@ -1,0 +1,180 @@
+"""What Odoo sends and the remote does not save is kept too (``tracking.failed.unit``), over
+real HTTP against the sandbox: records sent to TrackOnline (results polled) and uploads to
+Sage 50 (followed through their tracking URL). A reason that may pass is retried after the
+backoff by the scheduled run; a refusal of the data is kept as Failed, for a user."""
+
+import json
+
+from odoo.tests import tagged
+
+from ..models.tracking_failed_unit import record_key
+from .test_failed_units import KeptUnitsCase
+from .test_sage50 import Sage50Mixin
+
+LOCATION_PATH = "/trackonline/api/v1/location"
+
+
+@tagged("post_install", "-at_install")
+class TestKeptSends(KeptUnitsCase):
+    sandbox_transactions = 6
+
+    def draft_locations(self, *names):
+        partners = self.env["res.partner"].create([
+            {"name": name, "ref": "KEPT-%d" % n} for n, name in enumerate(names, 1)])
+        return self.env["trackonline.location"]._from_partners(self.to, partners)
+
+    def unit_of(self, record):
+        return self.units(self.to).filtered(lambda unit: unit.remote_key == record_key(record))
+
+    def poll(self):
+        self.to._poll_results()  # 202: still saving
+        return self.to._poll_results()
+
+    def test_batch_post_failing_is_kept_and_sent_again_by_the_scheduled_run(self):
+        locations = self.draft_locations("Depot Gent", "Depot Brugge")
+        self.sandbox.add_fault(LOCATION_PATH, method="POST", status=503)
+        log = self.to._send(locations, "location").log
+        self.assertEqual(log.state, "failed", "the call failed: the user's send did not go")
+        self.assertIn("503", log.message)
+        self.assertEqual(set(locations.mapped("send_state")), {"draft"}, "left as they were")
+        self.assertIn("503", locations[0].send_message)
+        units = self.units(self.to, "send location")
+        self.assertEqual(len(units), 2, "one kept unit per record")
+        unit = self.unit_of(locations[0])
+        self.assertEqual((unit.kind, unit.state, unit.attempts), ("send", "retry", 1))
+        self.assertIn("503", unit.error)
+        self.assertIn("Depot Gent", unit.payload, "the payload that was sent")
+        self.assertEqual(unit._record(), locations[0])
+        self.assertEqual(unit.action_open_record()["res_id"], locations[0].id)
+        self.assertEqual(log.kept_count, 2)
+        # Before its next attempt the scheduled run sends nothing.
+        self.sandbox.reset_calls()
+        self.to._poll_results()
+        self.assertEqual(self.sandbox.calls("POST", LOCATION_PATH), 0)
+        # Due: sent again (one batch), then saved by the polled result.
+        self.make_due(units)
+        self.to._poll_results()
+        self.assertEqual(self.sandbox.calls("POST", LOCATION_PATH), 1)
+        self.assertEqual(set(locations.mapped("send_state")), {"sent"})
+        self.assertFalse(unit.next_attempt, "waiting for the save result, not for a time")
+        self.assertNotIn(unit, self.env["tracking.failed.unit"]._due(self.to))
+        self.poll()
+        self.assertEqual(set(locations.mapped("send_state")), {"saved"})
+        self.assertEqual(set(units.mapped("state")), {"done"})
+        numbers = {row["number"] for row in self.sandbox.trackonline.resources["location"]}
+        self.assertTrue({"KEPT-1", "KEPT-2"} <= numbers)
+
+    def test_refusal_that_may_pass_is_retried_until_saved(self):
+        location = self.draft_locations("Depot Locked")
+        self.sandbox.trackonline.locked.add("KEPT-1")
+        location.action_send()
+        self.poll()
+        unit = self.unit_of(location)
+        self.assertEqual((location.send_state, unit.state), ("error", "retry"))
+        self.assertIn("locked", unit.error)
+        self.assertTrue(unit.next_attempt)
+        self.sandbox.trackonline.locked.clear()
+        self.make_due(unit)
+        self.poll()  # sent again, then its result (202 first)
+        self.poll()
+        self.assertEqual((location.send_state, unit.state), ("saved", "done"))
+        self.assertEqual(unit.attempts, 1)
+
+    def test_definitive_refusal_is_failed_at_once_and_waits_for_a_user(self):
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        item = self.env["trackonline.item.definition"].search(
+            [("backend_id", "=", self.to.id)], limit=1)
+        known = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        unknown = self.draft_locations("Not in TrackOnline")
+        draft = self.env["trackonline.transaction"].create({
+            "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+            "transaction_number": "ODOO-KEPT-1", "from_location_id": known[0].id,
+            "to_location_id": unknown.id, "date_transaction": "2026-11-01 10:00:00",
+            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 2})]})
+        draft.action_send()
+        self.poll()
+        unit = self.unit_of(draft)
+        self.assertEqual((draft.send_state, unit.state), ("rejected", "failed"))
+        self.assertIn("not a known location", unit.error, "TrackOnline's message")
+        self.assertIn("not a known location", draft.send_message)
+        self.assertFalse(unit.next_attempt)
+        self.assertNotIn(unit, self.env["tracking.failed.unit"]._due(self.to))
+        self.assertFalse(draft.remote_locked, "refused: editable again")
+        # The user corrects it and retries: sent, then saved.
+        draft.to_location_id = known[1]
+        unit.action_retry_now()
+        self.assertEqual(draft.send_state, "sent")
+        self.poll()
+        self.assertEqual((draft.send_state, unit.state), ("saved", "done"))
+        self.assertTrue(draft.remote_id)
+
+    def test_lost_save_result_is_sent_again(self):
+        location = self.draft_locations("Depot Lost")
+        location.action_send()
+        self.sandbox.trackonline.messages[location.message_id]["outdated"] = True
+        self.to._poll_results()
+        unit = self.unit_of(location)
+        self.assertEqual((location.send_state, unit.state), ("error", "retry"))
+        self.assertIn("410", unit.error)
+        self.make_due(unit)
+        self.poll()
+        self.poll()
+        self.assertEqual((location.send_state, unit.state), ("saved", "done"))
+
+
+@tagged("post_install", "-at_install")
+class TestKeptUploads(Sage50Mixin, KeptUnitsCase):
+
+    def setUp(self):
+        super().setUp()
+        self.set_up_approved_backend()
+        self.partners = self.env["res.partner"].create([{"name": "Greta Berg"},
+                                                        {"name": "Jan de Vries"}])
+
+    def follow(self):
+        for _step in range(5):
+            self.env["sage50.backend"]._cron_poll_uploads()
+
+    def test_upload_that_errors_is_kept_and_sent_again(self):
+        self.sandbox.add_fault("/sage50/api/uploads", method="POST", status=503)
+        upload = self.env["sage50.upload"].browse(
+            self.env["sage50.backend"]._send_partners(self.partners)["res_id"])
+        self.assertEqual(upload.state, "error")
+        self.assertIn("503", upload.message)
+        unit = self.units(self.sage, "upload")
+        self.assertEqual((unit.kind, unit.state, unit.remote_key),
+                         ("upload", "retry", record_key(upload)))
+        self.assertEqual(json.loads(unit.payload)["scope"], "Customers",
+                         "what was sent, in short")
+        self.assertEqual(self.last_log(self.sage).state, "warning")
+        self.follow()
+        self.assertEqual(upload.state, "error", "not before its next attempt")
+        self.make_due(unit)
+        self.follow()
+        self.assertEqual((upload.state, unit.state), ("accepted", "done"))
+        self.assertEqual(len(self.sandbox.sage50.uploads), 1, "sent once, when it passed")
+
+    def test_failed_in_sage_is_retried_bad_request_waits_for_a_user(self):
+        upload_model = self.env["sage50.upload"]
+        failed = upload_model._send(self.sage, "Customers", self.partners,
+                                    {"records": [], "simulate": "failed"}, "failed")
+        bad = upload_model._send(self.sage, "Customers", self.partners,
+                                 {"records": [{"name": "no id"}]}, "bad")
+        self.follow()
+        self.assertEqual((failed.state, bad.state), ("failed", "badRequest"))
+        units = self.units(self.sage, "upload")
+        failed_unit = units.filtered(lambda unit: unit.remote_key == record_key(failed))
+        bad_unit = units - failed_unit
+        self.assertEqual(failed_unit.state, "retry")
+        self.assertEqual(bad_unit.state, "failed")
+        self.assertIn("without id", bad_unit.error, "Sage 50's message")
+        self.make_due(units)
+        self.follow()
+        self.assertEqual((failed.state, failed_unit.state), ("accepted", "done"),
+                         "sent again with the contacts as they are now")
+        self.assertEqual((bad.state, bad_unit.state), ("badRequest", "failed"),
+                         "a bad request is not sent again by the scheduled run")
+        bad_unit.action_retry_now()
+        self.follow()
+        self.assertEqual((bad.state, bad_unit.state), ("accepted", "done"))
