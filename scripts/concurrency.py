@@ -111,9 +111,13 @@ def sage(env, args):
     backend = backends.search([("name", "=", args.backend)])
     known_key = backend._current_key()[0]
     env.cr.commit()
+    # A worker that read the key after the moment may have read the other's new key: then
+    # the two did not rotate "at once" and the check below would count two rotations.
+    late = bool(args.at) and time.time() > args.at
     start_at(args.at)
     key = backend._rotate_key(known_key)
-    print_json(action=args.action, key=hashlib.sha256(key.encode()).hexdigest()[:12])
+    print_json(action=args.action, key=hashlib.sha256(key.encode()).hexdigest()[:12],
+               late=late)
 
 
 if __name__ == "__main__":
