@@ -9,6 +9,7 @@ pure (``Entity.drift``); this module tells the run."""
 import json
 
 from ..clients.base import mask
+from .tracking_words import resource_words
 
 # More than this share of a page's rows must show it (a few records' gaps are not drift).
 DRIFT_SHARE = 0.5
@@ -36,7 +37,7 @@ def check_page(backend, run, resource, rows):
     run.warn(env._(
         "%(what)s: the answers no longer match what the connector reads (%(how)s); the "
         "columns of these fields stay empty. A page as received is attached to this run log "
-        "for the integrator.", what=resource.title, how="; ".join(how)))
+        "for the integrator.", what=resource_words(resource), how="; ".join(how)))
     run.warnings += 1
     keep_page(run, resource, rows)
 
