@@ -10,6 +10,7 @@
 A resource is declared once with ``Resource``; adding one is a declaration and a mapping."""
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -78,19 +79,29 @@ class TrackingImporter(models.AbstractModel):
         ``max_pages``. A page that fails to come ends the run after the page before it is
         committed with its cursor; a run that stops (out of time, an error) waits for the
         fetch in flight and drops its page, which the next run reads again."""
+        pace = {"page": 0.0}  # seconds the last page took (its fetch and its save)
         if client is not None and not alone:
-            pages = ahead(pages, limit=max_pages, prepare=client.prepare_ahead,
-                          settle=client.settle)
+            def prepare():
+                # Ahead only when the run has time to save this page and the next: a page
+                # fetched and then dropped because the run is out of time costs a call.
+                left = run.time_left()
+                if left is not None and left < 2 * pace["page"]:
+                    return False
+                return client.prepare_ahead()
+
+            pages = ahead(pages, limit=max_pages, prepare=prepare, settle=client.settle)
         pages = iter(pages)
         try:
-            return self._import_pages(run, resource, pages, cursor_key, max_pages, alone, then)
+            return self._import_pages(run, resource, pages, cursor_key, max_pages, alone, then,
+                                      pace)
         finally:
             close = getattr(pages, "close", None)
             if close:
                 close()
 
-    def _import_pages(self, run, resource, pages, cursor_key, max_pages, alone, then):
+    def _import_pages(self, run, resource, pages, cursor_key, max_pages, alone, then, pace):
         done = 0
+        mark = time.monotonic()
         for rows, cursor in pages:
             label = self.env._("%(resource)s, page %(page)s", resource=resource_words(resource),
                                page=done + 1)
@@ -105,6 +116,7 @@ class TrackingImporter(models.AbstractModel):
             run.pages += 1
             if then and records:
                 then(records)
+            pace["page"], mark = time.monotonic() - mark, time.monotonic()
             if (max_pages and done >= max_pages) or run.out_of_time():
                 run.more = True
                 return False

@@ -50,13 +50,9 @@ class TrackingRateCounter(models.Model):
         starts = {period: int(now // PERIODS[period]) for period in limits}
 
         def charge_in(cr):
-            for period, start in starts.items():
-                cr.execute(
-                    "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, "
-                    "period_start, calls) VALUES (%s, %s, %s, %s, %s) ON CONFLICT "
-                    "(backend_model, backend_id, period, period_start) DO UPDATE SET calls = "
-                    "tracking_rate_counter.calls + EXCLUDED.calls",
-                    (backend._name, backend.id, period, start, calls))
+            rows = self._locked_rows(cr, backend, starts)
+            cr.execute("UPDATE tracking_rate_counter SET calls = calls + %s WHERE id IN %s",
+                       (calls, tuple(row[0] for row in rows)))
 
         if testing():
             self.flush_model()
@@ -70,16 +66,7 @@ class TrackingRateCounter(models.Model):
 
     def _take_in(self, cr, backend, limits, now):
         starts = {period: int(now // PERIODS[period]) for period in limits}
-        for period, start in starts.items():
-            cr.execute(
-                "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, "
-                "period_start, calls) VALUES (%s, %s, %s, %s, 0) ON CONFLICT DO NOTHING",
-                (backend._name, backend.id, period, start))
-        cr.execute(
-            "SELECT id, period, calls FROM tracking_rate_counter WHERE backend_model = %s "
-            "AND backend_id = %s AND (period, period_start) IN %s ORDER BY id FOR UPDATE",
-            (backend._name, backend.id, tuple(starts.items())))
-        rows = cr.fetchall()
+        rows = self._locked_rows(cr, backend, starts)
         for _id, period, calls in sorted(rows, key=lambda row: -PERIODS[row[1]]):
             if calls >= limits[period]:
                 return period
@@ -89,6 +76,23 @@ class TrackingRateCounter(models.Model):
                    "AND period = 'minute' AND period_start < %s",
                    (backend._name, backend.id, starts.get("minute", 0) - 60))
         return None
+
+    @staticmethod
+    def _locked_rows(cr, backend, starts):
+        """The counters of ``starts`` (period -> start), made when missing and locked for the
+        rest of ``cr``'s transaction, always in the order of their ids: every taking and
+        every charge locks them in that one order, so two workers never deadlock.
+        Returns ``(id, period, calls)`` rows."""
+        for period, start in starts.items():
+            cr.execute(
+                "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, "
+                "period_start, calls) VALUES (%s, %s, %s, %s, 0) ON CONFLICT DO NOTHING",
+                (backend._name, backend.id, period, start))
+        cr.execute(
+            "SELECT id, period, calls FROM tracking_rate_counter WHERE backend_model = %s "
+            "AND backend_id = %s AND (period, period_start) IN %s ORDER BY id FOR UPDATE",
+            (backend._name, backend.id, tuple(starts.items())))
+        return cr.fetchall()
 
 
 def quick_commit(cr):
