@@ -76,9 +76,10 @@ class TrackingImporter(models.AbstractModel):
         With ``client`` (the one ``pages`` calls), the next page is fetched in a worker
         thread while this one is saved (``clients/concurrent.py: ahead``): its call budget
         is taken here first, the ORM stays in this thread, and no page is fetched past
-        ``max_pages``. A page that fails to come ends the run after the page before it is
-        committed with its cursor; a run that stops (out of time, an error) waits for the
-        fetch in flight and drops its page, which the next run reads again."""
+        ``max_pages``, nor when the run has no time left for two pages. A page that fails to
+        come ends the run after the page before it is committed with its cursor; a run that
+        stops with a fetch in flight (an error, a page slower than the last) waits for it
+        and drops its page, which the next run reads again."""
         pace = {"page": 0.0}  # seconds the last page took (its fetch and its save)
         if client is not None and not alone:
             def prepare():
