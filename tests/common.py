@@ -1,3 +1,5 @@
+import json
+
 from odoo.tests import TransactionCase
 
 from ..sandbox.backends import backend_values
@@ -36,3 +38,34 @@ class SandboxCase(TransactionCase):
             "backend_id": self.backend.id, "lookup": lookup, "process_ref": reference})
         action = wizard.action_import()
         return self.env["trackline.process"].browse(action["res_id"])
+
+
+class TrackOnlineCase(SandboxCase):
+    """Tests of one TrackOnline backend, ``self.to`` (the only active one: the demo data's
+    backend points at a sandbox that is not running here), its sandbox reset before each
+    test."""
+
+    sandbox_transactions = 130
+    trackonline_name = "TrackOnline test"
+    window_days = 60
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.to = cls.env["trackonline.backend"].create(backend_values(
+            "trackonline", cls.sandbox.url, name=cls.trackonline_name,
+            licence_tier="enterprise", start_date="2026-01-01", window_days=cls.window_days,
+            timeout=10))
+        cls.env["trackonline.backend"].search([("id", "!=", cls.to.id)]).active = False
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
+
+    def transactions(self):
+        return self.env["trackonline.transaction"].search([("backend_id", "=", self.to.id)])
+
+    def cursor(self):
+        """The transactions cursor, read."""
+        value = self.to._get_cursor("transactions")
+        return json.loads(value) if value else None

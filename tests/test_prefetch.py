@@ -1,40 +1,20 @@
-import json
 import time
 
 from odoo.tests import tagged
 
-from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import TrackOnlineCase
 
 TX_PATH = "/trackonline/api/v1/transaction"
 
 
 @tagged("post_install", "-at_install")
-class TestPrefetch(SandboxCase):
+class TestPrefetch(TrackOnlineCase):
     """The next page fetched in a worker thread while the current one is saved
     (``clients/concurrent.py: ahead``), over real HTTP: 130 transactions are pages of 50, 50
     and 30."""
 
-    sandbox_transactions = 130
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.to = cls.env["trackonline.backend"].create(backend_values(
-            "trackonline", cls.sandbox.url, name="TrackOnline prefetch", licence_tier="enterprise",
-            start_date="2026-01-01", window_days=400, timeout=10))
-        cls.env["trackonline.backend"].search([("id", "!=", cls.to.id)]).active = False
-
-    def setUp(self):
-        super().setUp()
-        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
-
-    def transactions(self):
-        return self.env["trackonline.transaction"].search([("backend_id", "=", self.to.id)])
-
-    def cursor(self):
-        value = self.to._get_cursor("transactions")
-        return json.loads(value) if value else None
+    trackonline_name = "TrackOnline prefetch"
+    window_days = 400
 
     def calls_counted(self):
         """The calls the shared budget counted today."""

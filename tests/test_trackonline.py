@@ -1,41 +1,17 @@
-import json
 import time
 from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
-from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import TrackOnlineCase
 
 
 @tagged("post_install", "-at_install")
-class TestTrackOnline(SandboxCase):
+class TestTrackOnline(TrackOnlineCase):
     """TrackOnline against the sandbox over real HTTP: syncs, budget, write-back."""
-
-    sandbox_transactions = 130
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.to = cls.env["trackonline.backend"].create(backend_values(
-            "trackonline", cls.sandbox.url, name="TrackOnline test", licence_tier="enterprise",
-            start_date="2026-01-01", window_days=60, timeout=10))
-        # The demo data's backend points at a sandbox that is not running here.
-        cls.env["trackonline.backend"].search([("id", "!=", cls.to.id)]).active = False
-
-    def setUp(self):
-        super().setUp()
-        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
-
-    def transactions(self):
-        return self.env["trackonline.transaction"].search([("backend_id", "=", self.to.id)])
 
     def last_to_log(self):
         return self.last_log(self.to)
-
-    def cursor(self):
-        value = self.to._get_cursor("transactions")
-        return json.loads(value) if value else None
 
     def test_test_connection(self):
         self.to.action_test_connection()
