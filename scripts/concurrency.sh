@@ -12,10 +12,8 @@ cd "$REPO_DIR"
 N=${CONC_SIZE:-3000}
 DB=${CONC_DB:-tc_conc}
 PORT=${CONC_SANDBOX_PORT:-8971}
-have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
-ensure_venv
-ensure_postgres
-ensure_addons_link
+ensure_setup
+ensure_ports_free CONC_SANDBOX_PORT "$PORT"
 CONFIG="$CACHE_DIR/concurrency.conf"
 OUT=$(mktemp -d /tmp/tc_conc.XXXXXX)
 write_odoo_config "$CONFIG"
@@ -47,8 +45,7 @@ check() {  # check NAME EXPECTED ACTUAL
 }
 
 started=$(date +%s)
-runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB"
-odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --log-level=warn
+fresh_database "$DB"
 "$PY" -m sandbox --port "$PORT" --transactions "$N" --size 2 >"$OUT/sandbox.log" 2>&1 &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null; [ -n "${CONC_KEEP:-}" ] || rm -rf "$OUT"' EXIT

@@ -20,16 +20,13 @@ SCOPES=Customers,Invoices,Items,Suppliers
 KEPT=${CRASH_KEPT:-150}                # kept units retried
 DB=${CRASH_DB:-tc_crash}
 PORT=${CRASH_SANDBOX_PORT:-8951}
-have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
-ensure_venv
-ensure_postgres
-ensure_addons_link
+ensure_setup
+ensure_ports_free CRASH_SANDBOX_PORT "$PORT"
 CONFIG="$CACHE_DIR/crash-$PORT.conf"
 write_odoo_config "$CONFIG"
 sql() { PGPASSWORD="$TC_DB_PASSWORD" psql -U "$TC_DB_USER" -d "$DB" -tAc "$1"; }
 
-runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB"
-odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --log-level=warn
+fresh_database "$DB"
 SANDBOX_OUT="$CACHE_DIR/crash-sandbox-$PORT.out"
 "$PY" -m sandbox --port "$PORT" --transactions "$N" --size "$PROCESSES" --events "$EVENTS" \
     --sage50-records "$RECORDS" --sage50-secret crash-secret >"$SANDBOX_OUT" 2>/dev/null &
