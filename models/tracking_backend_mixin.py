@@ -280,10 +280,12 @@ class TrackingBackendMixin(models.AbstractModel):
         transaction commits. ``due``: Odoo will end the job as done (it reports nothing
         done, or nothing left), so it reschedules it at its interval and deletes its
         triggers older than the start of the pass: a trigger at this transaction's clock
-        (never earlier than that) makes it due now all the same."""
+        (never earlier than that) makes it due now all the same (and Odoo wakes the cron
+        workers for a trigger due now: one wake-up, not two)."""
         if due:
             cron._trigger(at=self.env.cr.now())
-        self.env.cr.postcommit.add(cron._notifydb)
+        else:
+            self.env.cr.postcommit.add(cron._notifydb)
 
     @api.model
     def _least_recently_served(self, backends, run_key):

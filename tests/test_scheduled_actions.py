@@ -170,6 +170,35 @@ class TestScheduledActions(SandboxCase):
         self.assertTrue(self.due_now(), "the trigger makes the job due at once")
         self.assertTrue(heard, "and the cron workers are woken")
 
+    def test_work_left_but_no_page_saved_makes_the_job_due_now(self):
+        backend = self.make_backend("Retrying", window_days=400)
+        # Kept transactions due for a retry, each read again slowly: the run's time goes on
+        # them, and it stops with work left before its first page.
+        self.env["tracking.failed.unit"].create([{
+            "backend_model": backend._name, "backend_id": backend.id,
+            "resource": "transactions", "remote_key": "kept-%d" % number, "kind": "row",
+            "state": "retry", "attempts": 1, "error": "kept for the test",
+            "next_attempt": fields.Datetime.now() - timedelta(minutes=1)}
+            for number in range(8)])
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+        with cron_limit(12), tracking_schedule.in_pass(CronPass()):  # a pass of 2 s
+            with self.cron_workers_listening() as heard:
+                progress = self.run_cron()
+        log = self.logs(backend)
+        self.assertFalse(backend._get_cursor("transactions"), "no page saved")
+        self.assertLess(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), 8,
+                        "stopped among the retries, on its time budget")
+        self.assertEqual((progress.done, progress.remaining), (0, 1), log.error_details)
+        # Odoo takes "nothing done" for "nothing to do" and ends the job: a trigger due now
+        # has the next pass run it at once, and the cron workers are woken for it.
+        trigger = self.env["ir.cron.trigger"].search(
+            [("cron_id", "=", self.cron.id), ("id", "not in", triggers.ids)])
+        self.assertEqual(len(trigger), 1)
+        self.assertLessEqual(trigger.call_at, self.env.cr.now())
+        self.assertTrue(self.due_now())
+        self.assertEqual(heard, [self.env.cr.dbname])
+
     def test_a_new_pass_has_a_new_time_budget(self):
         self.make_backend("Slow", max_pages=1000, window_days=1)
         self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
