@@ -1,3 +1,5 @@
+# Log lines are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -8,6 +10,7 @@ from ..mappings import trackline as mapping
 from ..mappings.settings import comma_list
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_importer import Resource
+from .tracking_words import _lt
 
 TOKEN_NAME = "jwt"
 WIZARD_MODEL = "trackline.import.wizard"
@@ -71,7 +74,7 @@ class TracklineBackend(models.Model):
 
     def _check_connection(self, client):
         client.login()
-        return self.env._("Logged in to Trackline as %(login)s.", login=client.email)
+        return _lt("Logged in to Trackline as %(login)s.", login=client.email)
 
     # -- import ----------------------------------------------------------------------------
 
