@@ -238,6 +238,26 @@ class TestBackendScreens(SandboxCase):
                          "a failed run proves nothing: the last test's error shows")
         self.assertEqual(self.card(self.to).connection_state, "error")
 
+    def test_sage_onboarding_calls_do_not_say_connected(self):
+        """Registering and asking a passcode need no API key: until Sage gives it, a
+        Sage 50 backend is not connected, whatever those calls answered."""
+        sage = self.env["sage50.backend"].create(backend_values(
+            "sage50", self.sandbox.url, name="Sage 50 screens", timeout=10))
+        run = sage._register_developer("Odoo", "dev@example.com", "Company")
+        self.assertEqual(run.log.state, "done")
+        self.assertGreater(run.log.api_calls, 0)
+        self.assertEqual(sage.onboarding_state, "registering")
+        sage.invalidate_recordset(["connection"])
+        self.assertEqual((sage.connection, self.card(sage).connection_state),
+                         ("unknown", "unknown"), "not tested: no key yet")
+        sage.action_test_connection()
+        sage.invalidate_recordset(["connection"])
+        self.assertEqual((sage.connection, self.card(sage).connection_state),
+                         ("error", "error"), "tested without a key: not connected")
+        sage.sudo().onboarding_state = "approved"
+        sage.invalidate_recordset(["connection"])
+        self.assertEqual(sage.connection, "error", "the failed test is the last word")
+
     def keep_a_row(self):
         """A sync of the TrackOnline backend that keeps its second transaction to retry."""
         def rewrite(data):
