@@ -390,8 +390,8 @@ class SyncRun:
                         "rate_limited_count": self.stats.rate_limited})
 
     def fail(self, exc):
-        self.fatal = error_text(exc)
         self.fatal_words = error_words(exc)
+        self.fatal = str(words_text(self.fatal_words, self.env.lang))
         self.rate_limited = isinstance(exc, RateLimited)
         if self.rate_limited and exc.status is None:
             # Our own budget is spent (not a 429 from the remote): it says when it returns.
@@ -455,24 +455,15 @@ class RunFailed(UserError):
     """A run started by a person failed: what failed, and where its log is."""
 
 
-def error_text(exc):
-    """What ``exc`` says, in the language of whoever met it (secrets masked)."""
-    if isinstance(exc, ApiError):
-        return exc.message
-    if isinstance(exc, (UserError, ValidationError, RunBusy)):
-        return mask(str(exc.args[0]) if exc.args else str(exc))
-    return mask("%s: %s" % (type(exc).__name__, exc))
-
-
 def error_words(exc):
-    """What ``exc`` says as words (``words_to_json``): the words of our own errors raised
-    with ``_lt`` (shown in each reader's language), else a text (a remote's message as
-    received, an error raised with a translated text, a crash)."""
+    """What ``exc`` says as words (``words_to_json``, secrets masked): the words of our own
+    errors raised with ``_lt`` (shown in each reader's language), else a text (a remote's
+    message as received, an error raised with a translated text, a crash)."""
     if isinstance(exc, ApiError):
         return words_to_json(exc.message)
-    if isinstance(exc, (UserError, ValidationError, RunBusy)) and exc.args:
-        return words_to_json(exc.args[0])
-    return error_text(exc)
+    if isinstance(exc, (UserError, ValidationError, RunBusy)):
+        return words_to_json(exc.args[0] if exc.args else str(exc))
+    return words_to_json("%s: %s" % (type(exc).__name__, exc))
 
 
 def row_by_row(exc):
