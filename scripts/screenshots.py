@@ -124,7 +124,7 @@ def demo_steps(rpc, sandbox):
     files = rpc.kw("sage50.download", "search_read", [("scope", "=", "Customers")],
                    ["state"])
     check(len(files) == 1, "6. Scope Files shows Customers (%s)" % files)
-    action = rpc.kw("sage50.download", "action_download_now", [[f["id"] for f in files]])
+    action = rpc.kw("sage50.download", "action_download_now", [f["id"] for f in files])
     message = (action.get("params") or {}).get("message", "")
     check("1 created" in message, "6. Download now: 1 created (%s)" % message)
     lucia = rpc.kw("res.partner", "search_count", [("name", "=", "Lucía Martín")])
@@ -184,7 +184,12 @@ class Chromium:
 
     def shot(self, url, selector, path, click=None):
         self.send("Page.navigate", url=url)
-        self.wait_for(selector)
+        try:
+            self.wait_for(selector)
+        except TimeoutError:
+            data = self.send("Page.captureScreenshot", format="png")["data"]
+            Path(path).with_suffix(".failed.png").write_bytes(base64.b64decode(data))
+            raise
         if click:
             self.evaluate("document.querySelector(%s).click()" % json.dumps(click))
             time.sleep(1.0)
@@ -204,20 +209,19 @@ def screenshots(url, rpc, ids, out):
     backend = rpc.kw("trackonline.backend", "search", [("name", "=", "TrackOnline (sandbox)")])
     pages = [
         ("screenshot_dashboard.png", "action-tracking_connector.action_tracking_dashboard",
-         ".o_kanban_record .o_field_widget[name='record_count']", None),
+         ".o_kanban_record .o_tracking_figure", None),
         ("screenshot_transaction_items_pivot.png",
          "action-tracking_connector.action_trackonline_transaction_line",
          ".o_pivot table", None),
         ("screenshot_trackonline_backend.png",
          "action-tracking_connector.action_trackonline_backend/%d" % backend[0],
-         ".o_form_view .o_cp_action_menus button",
-         ".o_form_view .o_cp_action_menus button"),
+         ".o_cp_action_menus .dropdown-toggle", ".o_cp_action_menus .dropdown-toggle"),
         ("screenshot_trackline_process.png",
          "action-tracking_connector.action_trackline_process/%d" % ids["process"],
          ".o_form_view .o_field_widget[name='document_ids'] .o_data_row", None),
         ("screenshot_opuscapita_events.png",
-         "action-tracking_connector.action_opuscapita_event_analysis",
-         ".o_pivot table", None),
+         "action-tracking_connector.action_opuscapita_event?view_type=kanban",
+         ".o_kanban_group .o_kanban_record", None),
         ("screenshot_sync_runs.png", "action-tracking_connector.action_tracking_sync_log",
          ".o_list_view .o_data_row", None),
     ]
