@@ -89,6 +89,9 @@ class TrackingFailedUnit(models.Model):
     remote_key = fields.Char(string="Remote key", required=True, readonly=True, index=True)
     payload = fields.Text(string="As received", readonly=True,
                           help="The record as the remote sent it (secrets masked).")
+    payload_indented = fields.Text(string="As received (indented)",
+                                   compute="_compute_payload_indented",
+                                   help="The record as the remote sent it, indented to read.")
     error = fields.Text(string="Error as logged", readonly=True)
     error_words = fields.Json(string="Error, to translate", readonly=True, copy=False)
     reason = fields.Text(string="Error", compute="_compute_reason",
@@ -116,6 +119,15 @@ class TrackingFailedUnit(models.Model):
         order = {"failed": 0, "retry": 1, "ignored": 2, "done": 3}
         for unit in self:
             unit.state_order = order.get(unit.state, 4)
+
+    @api.depends("payload")
+    def _compute_payload_indented(self):
+        for unit in self:
+            try:
+                unit.payload_indented = json.dumps(json.loads(unit.payload or ""), indent=2,
+                                                   ensure_ascii=False)
+            except ValueError:
+                unit.payload_indented = unit.payload  # not JSON (a file's text): as kept
 
     @api.depends("error", "error_words")
     @api.depends_context("lang")
