@@ -85,13 +85,13 @@ class TracklineBackend(models.Model):
         try:
             meta = client.process_metadata(process_id=process_id, process_name=process_name)
         except NotFound as exc:
-            raise UserError(self.env._(
+            raise UserError(_lt(
                 "Trackline has no process with %(what)s \"%(value)s\" (backend %(backend)s): "
-                "%(remote)s", what=self.env._("ID") if process_id else self.env._("name"),
+                "%(remote)s", what=_lt("ID") if process_id else _lt("name"),
                 value=process_id or process_name, backend=self.display_name,
                 remote=exc.message)) from None
         backend = self.with_context(trackline_link=record and (record._name, record.id))
-        process = run.page(self.env._("process %s", meta["process_id"]),
+        process = run.page(_lt("process %s", meta["process_id"]),
                            lambda: backend._import_page(run, PROCESSES, [meta]))
         process._download_documents(run, client)
         if record:

@@ -172,6 +172,21 @@ class TestRunWords(SandboxCase):
         self.assertEqual(log.with_context(lang="es_ES").name, "sincronizar ubicaciones")
         self.assertIn(self.spanish_counts(log), action["params"]["message"])
 
+    def test_a_failed_run_reads_in_the_readers_language(self):
+        with self.assertRaisesRegex(UserError, 'no process with ID "99999999"'):
+            self.import_process("99999999")  # started by a user working in English
+        log = self.last_log()
+        self.assertEqual(log.state, "failed")
+        self.assertTrue(log.message.startswith('Trackline has no process with ID "99999999"'))
+        spanish = log.with_context(lang="es_ES")
+        self.assertTrue(spanish.summary.startswith(
+            'Trackline no tiene ningún proceso con ID "99999999"'), spanish.summary)
+        self.assertEqual(spanish.errors, spanish.summary)
+        with self.assertRaisesRegex(UserError, 'no tiene ningún proceso con nombre "Nada"'):
+            self.import_process("Nada", lookup="name", lang="es_ES")
+        self.assertTrue(self.last_log().message.startswith(
+            'Trackline has no process with name "Nada"'), "stored in English")
+
     def test_every_entity_and_resource_has_words(self):
         """The entities of the pure mappings and the importers' resources have their words
         to translate (a new one without them would show English to every user)."""
