@@ -120,6 +120,37 @@ class TestDashboard(SandboxCase):
         card.invalidate_recordset()
         self.assertEqual(card.error_count, 1)
 
+    def test_a_scheduled_job_failing_before_its_run_leaves_a_failed_run(self):
+        """As the packaging labels' job that met a database conflict at its start: no run
+        of its own, yet a failed run log the dashboard counts, and the next backend goes
+        on."""
+        other = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", self.sandbox.url, name="TrackOnline next", timeout=10))
+        self.env["trackonline.backend"].search([("id", "not in", (self.to | other).ids)]
+                                               ).active = False
+        served = []
+
+        def job(backend):
+            served.append(backend)
+            if backend == self.to:
+                self.env["trackonline.location"].create({
+                    "backend_id": backend.id, "number": "L-lost", "name": "Rolled back"})
+                raise RuntimeError("could not serialize access at start")
+            return backend._sync("locations")
+
+        self.env["trackonline.backend"]._cron_each_backend("packaging_labels", job)
+        self.assertEqual(sorted(b.id for b in served), sorted((self.to | other).ids))
+        log = self.last_log(self.to)
+        self.assertEqual(log.state, "failed")
+        self.assertEqual(log.operation, "scheduled action packaging_labels")
+        self.assertIn("RuntimeError: could not serialize access at start", log.message)
+        self.assertIn("Traceback", log.error_details)
+        self.assertFalse(self.env["trackonline.location"].search([("number", "=", "L-lost")]),
+                         "the failed job's work is rolled back")
+        card = self.card(self.to)
+        self.assertEqual((card.last_sync_state, card.error_count), ("failed", 1))
+        self.assertEqual(self.last_log(other).operation, "sync locations")
+
     def test_a_card_refuses_a_button_its_system_has_not(self):
         with self.assertRaisesRegex(Exception, "has no button"):
             self.card(self.backend).action_sync_transactions()
