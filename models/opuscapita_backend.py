@@ -110,7 +110,7 @@ class OpusCapitaBackend(models.Model):
         client.new_token()
         next(client.transactions(self._filters(datetime.utcnow() - timedelta(hours=1),
                                                datetime.utcnow()), page_size=1), None)
-        return self.env._("Token and data call work for %(user)s.", user=client.username)
+        return _lt("Token and data call work for %(user)s.", user=client.username)
 
     def _filters(self, date_from, date_to, **overrides):
         """The request filter: the date window and the backend's filter settings."""

@@ -193,10 +193,10 @@ class Sage50Backend(models.Model):
 
     def _check_connection(self, client):
         if not client.api_key:
-            raise UserError(self.env._("No API key yet: finish the onboarding (passcode and "
-                                       "consent in Sage 50)."))
+            raise UserError(_lt("No API key yet: finish the onboarding (passcode and "
+                                "consent in Sage 50)."))
         client.authed("GET", "api/downloads/Customers", expected=(200, 404))
-        return self.env._("Sage 50 accepts the API key.")
+        return _lt("Sage 50 accepts the API key.")
 
     # -- onboarding ----------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from odoo import api, fields, models
 
 from . import tracking_schedule
 from .tracking_failed_unit import OPEN_STATES
-from .tracking_sync_log import SyncRun
-from .tracking_words import _lt
+from .tracking_sync_log import SyncRun, testing
+from .tracking_words import _lt, words_text, words_to_json
 
 MANAGER_GROUP = "tracking_connector.group_tracking_manager"
 CONNECTION_STATES = [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")]
@@ -49,7 +49,14 @@ class TrackingBackendMixin(models.AbstractModel):
         help="Connected when the backend's last run that called the API got its answers "
              "(a sync works only when the connection does), else the last connection "
              "test's result.")
-    connection_message = fields.Char(readonly=True, copy=False)
+    connection_message = fields.Char(string="Connection test said (as logged)", readonly=True,
+                                     copy=False)
+    connection_words = fields.Json(string="Connection test said, to translate", readonly=True,
+                                   copy=False)
+    connection_text = fields.Char(string="Connection test said",
+                                  compute="_compute_connection_text",
+                                  help="What the last connection test said, in your language "
+                                       "(a remote system's own message as it sent it).")
     last_sync_at = fields.Datetime(compute="_compute_sync_log_count")
     sync_log_count = fields.Integer(compute="_compute_sync_log_count")
     failed_unit_count = fields.Integer(
@@ -76,6 +83,15 @@ class TrackingBackendMixin(models.AbstractModel):
         states = {card.backend_id: card.connection_state for card in cards}
         for backend in self:
             backend.connection = states.get(backend.id, backend.connection_state)
+
+    @api.depends("connection_message", "connection_words")
+    @api.depends_context("lang")
+    def _compute_connection_text(self):
+        """Backends tested before the words were kept show what was logged."""
+        for backend in self:
+            backend.connection_text = (
+                words_text(backend.connection_words, self.env.lang)
+                if backend.connection_words else backend.connection_message)
 
     def _compute_failed_unit_count(self):
         groups = self.env["tracking.failed.unit"]._read_group(
@@ -157,8 +173,8 @@ class TrackingBackendMixin(models.AbstractModel):
 
     def _retry_other(self, run, client, units):
         """Try again units that are not rows of a resource (documents, files)."""
-        run.error(self.env._("%s: this backend cannot try these items again.",
-                             ", ".join(units.mapped("display_name"))))
+        run.error(_lt("%s: this backend cannot try these items again.",
+                      ", ".join(units.mapped("display_name"))))
 
     def action_view_failed_units(self):
         self.ensure_one()
@@ -172,9 +188,11 @@ class TrackingBackendMixin(models.AbstractModel):
         with self._sync_run(_lt("test connection")) as run:
             run.message = self._check_connection(self._make_client(run.stats))
         ok = run.fatal is None
+        words = words_to_json(run.message if ok else run.fatal_words)
         self.sudo().write({
             "connection_state": "ok" if ok else "error",
-            "connection_message": (run.message if ok else run.fatal)[:250],
+            "connection_message": str(words_text(words, "en_US"))[:250],
+            "connection_words": words if isinstance(words, dict) else False,
         })
         return self._notify_logs(
             self.env._("Connection works") if ok else self.env._("Connection failed"), run.log)
@@ -255,7 +273,7 @@ class TrackingBackendMixin(models.AbstractModel):
                 remaining += len(backends) - position
                 break
             share = time.monotonic() + min(left / (len(backends) - position), equal_part)
-            run = job(backend.with_context(tracking_deadline=share))
+            run = backend._cron_job(run_key, job, backend.with_context(tracking_deadline=share))
             if run is None:
                 continue
             pages += run.pages
@@ -269,6 +287,25 @@ class TrackingBackendMixin(models.AbstractModel):
             # Odoo takes "nothing done" for "nothing to do" and will not run the job again.
             self._run_cron_again_now(cron, due=not pages)
         self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
+
+    def _cron_job(self, run_key, job, backend):
+        """``job(backend)``; when it fails before its run could log itself (a database
+        conflict as it starts, a crash of its own), its work is rolled back and a failed run
+        log says so: a scheduled action never fails unseen (the dashboard counts it), and the
+        next backends still have their turn."""
+        try:
+            if testing():  # a test's cursor cannot roll back: a savepoint stands in
+                with self.env.cr.savepoint():
+                    return job(backend)
+            return job(backend)
+        except Exception as exc:  # noqa: BLE001 - logged below, the next backend goes on
+            if not testing():
+                self.env.cr.rollback()
+            cron = self.env["ir.cron"].browse(self.env.context.get("cron_id")).exists()
+            run = SyncRun(self, _lt("scheduled action %s", cron.name or run_key))
+            run.fail(exc)
+            run.close()
+            return None
 
     @api.model
     def _run_cron_again_now(self, cron, due):

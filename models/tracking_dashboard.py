@@ -25,6 +25,9 @@ MAIN_RECORDS = {
 }
 # Run states that say the remote answered: the connection works.
 CONNECTED_RUN_STATES = ("done", "warning", "stopped")
+# Runs whose calls need no credentials (Sage 50's onboarding): they prove no connection.
+# Their names as stored (``operation``, in English: models/sage50_backend.py).
+KEYLESS_OPERATIONS = ("register developer", "generate passcode")
 # The sync buttons of a card: name -> the backend model that has the action.
 CARD_ACTIONS = {
     "action_test_connection": BACKEND_MODELS,
@@ -54,7 +57,7 @@ class TrackingDashboard(models.Model):
     _depends = dict({model: ["name", "company_id", "active", "connection_state"]
                      for model in BACKEND_MODELS},
                     **{"tracking.sync.log": ["backend_model", "backend_id", "state",
-                                             "started_at", "api_calls"]})
+                                             "started_at", "api_calls", "operation"]})
 
     backend_model = fields.Selection(
         [("trackline.backend", "Trackline"), ("trackonline.backend", "TrackOnline"),
@@ -69,7 +72,8 @@ class TrackingDashboard(models.Model):
     connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")], readonly=True,
         help="From the last \"Test connection\", or Connected when the backend's last run "
-             "got its answers from the remote.")
+             "got its answers from the remote (not Sage 50's onboarding calls, which need no "
+             "API key).")
     last_sync_at = fields.Datetime(compute="_compute_figures")
     last_sync_operation = fields.Char(string="Last run", compute="_compute_figures")
     last_sync_state = fields.Selection(RUN_STATES, compute="_compute_figures")
@@ -95,16 +99,20 @@ class TrackingDashboard(models.Model):
         tools.drop_view_if_exists(self.env.cr, self._table)
         # A backend whose last run that called the API got its answers is connected,
         # tested or not (the one home of this rule: the backends' ``connection`` reads it).
+        # Sage 50's onboarding calls (registration, passcode) need no API key: they prove
+        # nothing of the connection.
         selects = [
             SQL("SELECT %(offset)s + b.id AS id, %(model)s::varchar AS backend_model, "
                 "b.id AS backend_id, %(number)s AS sequence, b.name, b.company_id, b.active, "
                 "CASE WHEN (SELECT l.state FROM tracking_sync_log l "
                 "WHERE l.backend_model = %(model)s AND l.backend_id = b.id "
                 "AND l.api_calls > 0 AND l.state NOT IN ('running', 'busy') "
+                "AND l.operation NOT IN %(keyless)s "
                 "ORDER BY l.started_at DESC, l.id DESC LIMIT 1) IN %(connected)s "
                 "THEN 'ok' ELSE b.connection_state END AS connection_state "
                 "FROM %(table)s b",
                 offset=(number + 1) * 100000000, model=model, number=number,
+                keyless=KEYLESS_OPERATIONS,
                 connected=CONNECTED_RUN_STATES, table=SQL.identifier(self.env[model]._table))
             for number, model in enumerate(BACKEND_MODELS)]
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)",

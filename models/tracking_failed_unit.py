@@ -4,6 +4,8 @@ kept as a record of its own with the payload as received (secrets masked), the e
 words, its attempts and the next one: later runs try it again with a bounded backoff (when
 the reason may pass), a user can retry it now or ignore it."""
 
+# Reasons are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import json
 from datetime import timedelta
 from hashlib import sha1
@@ -12,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..clients.base import RateLimited, TransientError, mask
+from .tracking_words import _lt, words_text, words_to_json
 
 # The wait after the 1st, 2nd, 3rd failed attempt, then every day: the one backoff.
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(days=1))
@@ -86,7 +89,14 @@ class TrackingFailedUnit(models.Model):
     remote_key = fields.Char(string="Remote key", required=True, readonly=True, index=True)
     payload = fields.Text(string="As received", readonly=True,
                           help="The record as the remote sent it (secrets masked).")
-    error = fields.Text(readonly=True)
+    payload_indented = fields.Text(string="As received (indented)",
+                                   compute="_compute_payload_indented",
+                                   help="The record as the remote sent it, indented to read.")
+    error = fields.Text(string="Error as logged", readonly=True)
+    error_words = fields.Json(string="Error, to translate", readonly=True, copy=False)
+    reason = fields.Text(string="Error", compute="_compute_reason",
+                         help="Why it failed, in your language (a remote system's own message "
+                              "as it sent it).")
     attempts = fields.Integer(readonly=True)
     last_attempt_at = fields.Datetime(string="Last attempt", readonly=True)
     next_attempt = fields.Datetime(readonly=True, index=True,
@@ -110,6 +120,24 @@ class TrackingFailedUnit(models.Model):
         for unit in self:
             unit.state_order = order.get(unit.state, 4)
 
+    @api.depends("payload")
+    def _compute_payload_indented(self):
+        for unit in self:
+            try:
+                unit.payload_indented = json.dumps(json.loads(unit.payload or ""), indent=2,
+                                                   ensure_ascii=False)
+            except ValueError:
+                unit.payload_indented = unit.payload  # not JSON (a file's text): as kept
+
+    @api.depends("error", "error_words")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        """The error in the reader's language; items kept before their errors were kept as
+        words show the error as logged."""
+        for unit in self:
+            unit.reason = (words_text(unit.error_words, self.env.lang) if unit.error_words
+                           else unit.error)
+
     @api.depends("resource", "remote_key")
     def _compute_display_name(self):
         for unit in self:
@@ -129,25 +157,31 @@ class TrackingFailedUnit(models.Model):
     @api.model
     def _keep(self, run, resource, remote_key, payload, error, kind="row", final=False):
         """Keep (or count one more attempt of) the unit ``remote_key`` of ``resource`` that
-        failed with ``error``; written in the current step, so that it is committed with the
-        page (and the cursor) that passes it. A ``final`` error cannot pass by trying again
-        (a refusal of the data): the unit is Failed at once, for a user to decide."""
+        failed with ``error`` (words, see ``SyncRun.error``); written in the current step,
+        so that it is committed with the page (and the cursor) that passes it. A ``final``
+        error cannot pass by trying again (a refusal of the data): the unit is Failed at
+        once, for a user to decide."""
         backend, now = run.backend, fields.Datetime.now()
         units = self.sudo()
         unit = units.search(self._domain_of(backend, resource)
                             + [("remote_key", "=", str(remote_key))], limit=1)
         attempts = unit.attempts + 1 if unit and unit.state != "done" else 1
-        kept, error = payload_text(payload), mask(error)
+        kept, words = payload_text(payload), words_to_json(error)
+        error = words_text(words, "en_US")  # as logged: the comparisons below use it
         if unit.state in OPEN_STATES and self._retried_as_kept(backend, resource, kind) \
                 and (unit.payload, unit.error) == (kept, error):
             # Tried again as it was kept, it failed the same way: it always will.
-            final, error = True, self._never_passes(backend, remote_key, error)
+            final = True
+            words = words_to_json(self._never_passes(backend, remote_key, words))
+            error = words_text(words, "en_US")
         elif unit.state == "failed" and unit.error and unit.error.startswith(error):
-            final, error = True, unit.error  # the same failure again: it stays as it was
+            # the same failure again: it stays as it was
+            final, error, words = True, unit.error, unit.error_words
         state = "retry" if attempts < self._max_attempts() and not final else "failed"
         if unit.state == "ignored":
             state = "ignored"
-        values = {"payload": kept, "error": error, "kind": kind,
+        values = {"payload": kept, "error": error,
+                  "error_words": words if isinstance(words, dict) else False, "kind": kind,
                   "attempts": attempts, "last_attempt_at": now, "state": state,
                   "next_attempt": next_attempt_at(attempts, now) if state == "retry" else False,
                   "log_id": run.log.id}
@@ -170,12 +204,13 @@ class TrackingFailedUnit(models.Model):
 
     @api.model
     def _never_passes(self, backend, remote_key, error):
+        """``error`` (words) and why no automatic attempt follows, as words."""
         if str(remote_key).startswith(NO_ID):
-            return self.env._(
+            return _lt(
                 "%(error)s\nTried again, it fails the same way. It has no id: a later answer "
                 "cannot be matched to it. Check it in %(system)s, then ignore it.",
                 error=error, system=system_name(backend))
-        return self.env._(
+        return _lt(
             "%(error)s\nTried again, it fails the same way: no more automatic attempts. It is "
             "saved (and this item done) when %(system)s sends it right in a later answer; "
             "otherwise ignore it.", error=error, system=system_name(backend))
@@ -191,7 +226,8 @@ class TrackingFailedUnit(models.Model):
         return units
 
     def _mark_done(self):
-        self.write({"state": "done", "next_attempt": False, "error": False})
+        self.write({"state": "done", "next_attempt": False, "error": False,
+                    "error_words": False})
 
     @api.model
     def _due(self, backend, resource=None, kind=None):

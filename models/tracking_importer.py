@@ -1,3 +1,5 @@
+# Log lines are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 """The one importer loop every pull sync runs through:
 
     pages of remote rows (each with the cursor after it)
@@ -22,8 +24,8 @@ from ..mappings.dates import cursor_moment, cursor_text
 from ..mappings.fields import Entity, Ref, RowError, dig
 from .tracking_drift import check_page
 from .tracking_failed_unit import key_without_id
-from .tracking_sync_log import error_text, row_by_row
-from .tracking_words import entity_words, resource_words
+from .tracking_sync_log import error_words, row_by_row
+from .tracking_words import _lt, entity_words, resource_words
 
 ROW_EXCERPT = 200
 
@@ -175,10 +177,10 @@ class TrackingImporter(models.AbstractModel):
                 if not row_by_row(exc):
                     raise
                 run.restore(counts)
-                self._keep_row(run, resource, row, self.env._(
+                self._keep_row(run, resource, row, _lt(
                     "%(what)s %(key)s could not be saved: %(error)s",
                     what=entity_words(resource.entity), key=row_key(resource.entity, row),
-                    error=error_text(exc)))
+                    error=error_words(exc)))
         return records
 
     def _read_row(self, run, resource, row):
@@ -187,16 +189,15 @@ class TrackingImporter(models.AbstractModel):
         try:
             missing = entity.missing(row)
             if missing:
-                text = self.env._("%(what)s without %(keys)s skipped, kept to retry: %(row)s",
-                                  what=entity_words(entity), keys=" or ".join(missing),
-                                  row=excerpt(row))
+                text = _lt("%(what)s without %(keys)s skipped, kept to retry: %(row)s",
+                           what=entity_words(entity), keys=" or ".join(missing),
+                           row=excerpt(row))
             else:
                 return entity.read(row, run.warn)
         except RowError as exc:
-            text = self.env._("%(what)s %(key)s with a value of the wrong type skipped, kept "
-                              "to retry (%(error)s)",
-                              what=entity_words(entity), key=row_key(entity, row),
-                              error=str(exc))
+            text = _lt("%(what)s %(key)s with a value of the wrong type skipped, kept "
+                       "to retry (%(error)s)",
+                       what=entity_words(entity), key=row_key(entity, row), error=str(exc))
         self._keep_row(run, resource, row, text)
         return None
 
@@ -248,14 +249,14 @@ class TrackingImporter(models.AbstractModel):
             except ApiError as exc:
                 rows, text = None, exc.message
             else:
-                text = self.env._("%(what)s %(key)s is no longer found remotely",
-                                  what=entity_words(resource.entity), key=unit.remote_key)
+                text = _lt("%(what)s %(key)s is no longer found remotely",
+                           what=entity_words(resource.entity), key=unit.remote_key)
             if rows:
                 return rows
         elif isinstance(row, dict):
             return [row]
         else:
-            text = self.env._("the kept row cannot be read again")
+            text = _lt("the kept row cannot be read again")
         run.error(text)
         unit_model = self.env["tracking.failed.unit"]
         unit_model._keep(run, resource.name, unit.remote_key, row, text)
@@ -293,8 +294,8 @@ class TrackingImporter(models.AbstractModel):
                 unknown = [key for key, value in command[2].items()
                            if isinstance(value, Ref) and not line[key]]
                 if unknown:
-                    run.warn(self.env._("a line of %(field)s naming an unknown %(refs)s was "
-                                        "left out", field=field_name, refs=", ".join(unknown)))
+                    run.warn(_lt("a line of %(field)s naming an unknown %(refs)s was left out",
+                                 field=field_name, refs=", ".join(unknown)))
                     continue
                 resolved.append((0, 0, line))
             elif command[0] == 6:

@@ -97,22 +97,49 @@ class TrackingSyncLog(models.Model):
     failed_run_count = fields.Integer(string="Failed runs", compute="_compute_failed_run_count",
                                       store=True, help="1 for a failed run: sums to the "
                                                        "number of failed runs of a group.")
-    error_details = fields.Text(readonly=True)
+    error_details = fields.Text(string="Errors as logged", readonly=True)
+    error_words = fields.Json(string="Errors, to translate", readonly=True, copy=False,
+                              help="The run's error lines, kept to be shown in each reader's "
+                                   "language.")
+    errors = fields.Text(compute="_compute_words",
+                         help="What went wrong, line by line, in your language (the remote "
+                              "systems' own messages as they sent them).")
 
     @api.depends("state")
     def _compute_failed_run_count(self):
         for log in self:
             log.failed_run_count = 1 if log.state == "failed" else 0
 
-    @api.depends("operation", "operation_words", "message", "message_words")
+    @api.depends("operation", "operation_words", "message", "message_words", "error_details",
+                 "error_words")
     @api.depends_context("lang")
     def _compute_words(self):
-        """The run's name and summary in the reader's language; runs logged before they were
-        kept as words show what was logged."""
+        """The run's name, summary and errors in the reader's language; runs logged before
+        they were kept as words show what was logged."""
         lang = self.env.lang
         for log in self:
             log.name = run_text(log.operation_words, log.operation, lang)
             log.summary = run_text(log.message_words, log.message, lang)
+            log.errors = ("\n".join(str(words_text(line, lang)) for line in log.error_words)
+                          if log.error_words else log.error_details)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """Groups by operation are named in the reader's language (``operation`` is
+        stored in English): each group by the name of one of its runs."""
+        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit,
+                                    orderby=orderby, lazy=lazy)
+        if "operation" in [spec.split(":")[0] for spec in ([groupby] if isinstance(
+                groupby, str) else groupby or [])]:
+            operations = {group["operation"] for group in groups if group.get("operation")}
+            first = dict(self.sudo()._read_group(
+                [("operation", "in", list(operations))], ["operation"], ["id:min"]))
+            names = {operation: log.name for operation, log in zip(
+                first, self.sudo().browse(first.values()), strict=True)}
+            for group in groups:
+                group["operation"] = names.get(group.get("operation"), group.get("operation"))
+        return groups
 
     @api.depends("backend_name", "name", "started_at")
     @api.depends_context("lang", "tz")
@@ -170,7 +197,8 @@ class SyncRun:
         self.kept = 0  # units kept to retry (``tracking.failed.unit``)
         self.warnings = 0  # pages whose answers drift from the mapping (``tracking_drift``)
         self.errors = []
-        self.fatal = None
+        self.fatal = None  # why the run ended, in the language of whoever started it
+        self.fatal_words = None  # the same, as words (``_lt``) or a remote's text
         self.rate_limited = False
         self.retry_after = None  # seconds until the call budget comes back, when spent
         self.busy = False
@@ -251,8 +279,8 @@ class SyncRun:
         self.log.run_key = name
         self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
         if not self.env.cr.fetchone()[0]:
-            raise RunBusy(self.env._("Another run of \"%s\" is under way for this backend: "
-                                     "this one did nothing.", name))
+            raise RunBusy(_lt("Another run of \"%s\" is under way for this backend: "
+                              "this one did nothing.", name))
         self._lock_key = key
         commit(self.env)  # the run key stands even if the first page is rolled back and redone
 
@@ -272,14 +300,14 @@ class SyncRun:
         (self.created, self.updated, self.skipped, self.failed, self.kept, lines) = counts
         del self.errors[lines:]
 
-    def skip_row(self, text):
+    def skip_row(self, words):
         """A remote row that cannot be saved: counted as skipped, named in the log."""
         self.skipped += 1
-        self.error(text)
+        self.error(words)
 
-    def warn(self, text):
+    def warn(self, words):
         """Something the log should say that does not stop a row (an unknown code)."""
-        self.error(text)
+        self.error(words)
 
     def time_left(self):
         """Seconds until the scheduled job's time budget is spent (None: no budget)."""
@@ -289,12 +317,14 @@ class SyncRun:
         left = self.time_left()
         return left is not None and left <= 0
 
-    def error(self, text):
-        """Keep one error line (secrets masked) for the log."""
-        text = mask(text)
-        _logger.warning("%s %s: %s", self.backend.display_name, self.log.operation, text)
+    def error(self, words):
+        """Keep one error line for the log: words (``_lt``, shown in each reader's language)
+        or a text (a remote's message, shown as received); secrets masked."""
+        words = words_to_json(words)
+        _logger.warning("%s %s: %s", self.backend.display_name, self.log.operation,
+                        words_text(words, "en_US"))
         if len(self.errors) < MAX_ERROR_LINES:
-            self.errors.append(text)
+            self.errors.append(words)
 
     @contextmanager
     def step(self, label, fatal=False):
@@ -307,7 +337,7 @@ class SyncRun:
             if fatal:
                 raise
             self.failed += 1
-            self.error("%s: %s" % (label, error_text(exc)))
+            self.error(_lt("%(label)s: %(error)s", label=label, error=error_words(exc)))
         else:
             self._progress()
             self._write_counts()
@@ -360,7 +390,8 @@ class SyncRun:
                         "rate_limited_count": self.stats.rate_limited})
 
     def fail(self, exc):
-        self.fatal = error_text(exc)
+        self.fatal_words = error_words(exc)
+        self.fatal = str(words_text(self.fatal_words, self.env.lang))
         self.rate_limited = isinstance(exc, RateLimited)
         if self.rate_limited and exc.status is None:
             # Our own budget is spent (not a 429 from the remote): it says when it returns.
@@ -370,7 +401,9 @@ class SyncRun:
         if not isinstance(exc, (ApiError, UserError, ValidationError, RunBusy)):
             _logger.exception("%s %s failed", self.backend.display_name, self.log.operation)
             detail = mask("".join(traceback.format_exception(exc)))
-        self.error(self.fatal + ("\n%s" % detail if detail else ""))
+        self.error(self.fatal_words)
+        if detail:
+            self.error(detail)
 
     def raise_if_failed(self):
         """The rule for a failed run started by a person from a dialog (a wizard, an upload),
@@ -388,7 +421,7 @@ class SyncRun:
                  else "failed" if self.fatal
                  else "warning" if self.failed or self.kept or self.warnings else "done")
         # As words, translated for each reader: ``message`` keeps its English text.
-        summary = self.fatal or self.message or counts_words(
+        summary = self.fatal_words or self.message or counts_words(
             self.created, self.updated, self.skipped, self.failed)
         if self.kept and not self.fatal:
             summary = _lt("%(summary)s; %(count)s kept to retry", summary=summary,
@@ -408,7 +441,9 @@ class SyncRun:
             "rate_limited_count": self.stats.rate_limited,
             "message": words_text(words, "en_US")[:500],
             "message_words": words if isinstance(words, dict) else False,
-            "error_details": "\n".join(self.errors) or False,
+            "error_details": "\n".join(str(words_text(line, "en_US"))
+                                        for line in self.errors) or False,
+            "error_words": self.errors or False,
         })
         if self._lock_key:
             self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", self._lock_key)
@@ -420,14 +455,15 @@ class RunFailed(UserError):
     """A run started by a person failed: what failed, and where its log is."""
 
 
-def error_text(exc):
+def error_words(exc):
+    """What ``exc`` says as words (``words_to_json``, secrets masked): the words of our own
+    errors raised with ``_lt`` (shown in each reader's language), else a text (a remote's
+    message as received, an error raised with a translated text, a crash)."""
     if isinstance(exc, ApiError):
-        return exc.message
-    if isinstance(exc, RunBusy):
-        return str(exc)
-    if isinstance(exc, (UserError, ValidationError)):
-        return mask(exc.args[0] if exc.args else str(exc))
-    return mask("%s: %s" % (type(exc).__name__, exc))
+        return words_to_json(exc.message)
+    if isinstance(exc, (UserError, ValidationError, RunBusy)):
+        return words_to_json(exc.args[0] if exc.args else str(exc))
+    return words_to_json("%s: %s" % (type(exc).__name__, exc))
 
 
 def row_by_row(exc):

@@ -1,3 +1,5 @@
+# Log lines are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -8,6 +10,7 @@ from ..mappings import trackline as mapping
 from ..mappings.settings import comma_list
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_importer import Resource
+from .tracking_words import _lt
 
 TOKEN_NAME = "jwt"
 WIZARD_MODEL = "trackline.import.wizard"
@@ -71,7 +74,7 @@ class TracklineBackend(models.Model):
 
     def _check_connection(self, client):
         client.login()
-        return self.env._("Logged in to Trackline as %(login)s.", login=client.email)
+        return _lt("Logged in to Trackline as %(login)s.", login=client.email)
 
     # -- import ----------------------------------------------------------------------------
 
@@ -82,13 +85,13 @@ class TracklineBackend(models.Model):
         try:
             meta = client.process_metadata(process_id=process_id, process_name=process_name)
         except NotFound as exc:
-            raise UserError(self.env._(
+            raise UserError(_lt(
                 "Trackline has no process with %(what)s \"%(value)s\" (backend %(backend)s): "
-                "%(remote)s", what=self.env._("ID") if process_id else self.env._("name"),
+                "%(remote)s", what=_lt("ID") if process_id else _lt("name"),
                 value=process_id or process_name, backend=self.display_name,
                 remote=exc.message)) from None
         backend = self.with_context(trackline_link=record and (record._name, record.id))
-        process = run.page(self.env._("process %s", meta["process_id"]),
+        process = run.page(_lt("process %s", meta["process_id"]),
                            lambda: backend._import_page(run, PROCESSES, [meta]))
         process._download_documents(run, client)
         if record:

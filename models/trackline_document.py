@@ -1,3 +1,5 @@
+# Log lines are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import hashlib
 from contextlib import closing
 
@@ -7,6 +9,7 @@ from ..clients.base import RemoteDataError
 from ..clients.concurrent import bounded
 from ..mappings import trackline as mapping
 from .tracking_attachment import attach_files, file_mimetype
+from .tracking_words import _lt
 
 # The resource name of a document kept to retry (``tracking.failed.unit``).
 DOCUMENT_UNIT = "document"
@@ -70,8 +73,8 @@ class TracklineDocument(models.Model):
             except RemoteDataError as exc:
                 self.write({"state": "error", "state_message": exc.message[:250]})
                 run.count(failed=1)
-                text = self.env._("document %(id)s (%(name)s): %(reason)s",
-                                  id=self.remote_id, name=self.name, reason=exc.message)
+                text = _lt("document %(id)s (%(name)s): %(reason)s",
+                           id=self.remote_id, name=self.name, reason=exc.message)
                 run.error(text)
                 self.env["tracking.failed.unit"]._keep(
                     run, DOCUMENT_UNIT, self.remote_id,

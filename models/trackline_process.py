@@ -80,9 +80,8 @@ class TracklineProcess(models.Model):
         for process, meta in zip(records, rows, strict=True):
             if meta.get("skipped_documents"):
                 run.count(skipped=meta["skipped_documents"])
-                run.error(self.env._("process %(id)s: %(count)s documents without doc_id "
-                                     "skipped", id=meta["process_id"],
-                                     count=meta["skipped_documents"]))
+                run.error(_lt("process %(id)s: %(count)s documents without doc_id skipped",
+                              id=meta["process_id"], count=meta["skipped_documents"]))
             values = [dict(mapping.DOCUMENT.read(doc), process_id=process.id)
                       for doc in meta.get("documents") or []]
             _documents, created, updated = documents._upsert(backend, values)

@@ -98,7 +98,7 @@ class TrackOnlineBackend(models.Model):
 
     def _check_connection(self, client):
         client.page("location", {"Enabled": "true"})
-        return self.env._("TrackOnline answered with the API key of %(name)s.", name=self.name)
+        return _lt("TrackOnline answered with the API key of %(name)s.", name=self.name)
 
     # -- syncs ---------------------------------------------------------------------------------
 

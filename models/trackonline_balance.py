@@ -1,6 +1,9 @@
+# Log lines are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
+from .tracking_words import _lt
 
 
 class TrackOnlineBalance(models.Model):
@@ -35,8 +38,8 @@ class TrackOnlineBalance(models.Model):
         kept = []
         for values in values_list:
             if not values["location_id"] or not values["item_definition_id"]:
-                run.skip_row(self.env._("balance row without a known location or item "
-                                        "definition skipped"))
+                run.skip_row(_lt("balance row without a known location or item definition "
+                                 "skipped"))
                 continue
             kept.append(dict(values, remote_id="%s|%s" % (values["location_id"],
                                                           values["item_definition_id"])))

@@ -1,3 +1,5 @@
+# Log lines are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 """The re-read of open TrackOnline transactions: how a change made in TrackOnline after the
 transactions sync's overlap (a status moved on, a quantity or a delivery date corrected, a
 transaction deleted) reaches Odoo.
@@ -32,6 +34,7 @@ from ..clients.trackonline import LICENCE_LIMITS, PAGE_SIZE
 from ..mappings import trackonline_codes as codes
 from ..mappings.dates import api_datetime, cursor_moment, cursor_text
 from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_words import _lt
 
 CURSOR = "reconciliation"
 MOMENTS = ("from", "to", "since", "low", "high", "last")
@@ -164,7 +167,7 @@ class Reconciliation:
         missing.write({"is_deleted": True})
         self.run.count(updated=len(missing))
         names = ", ".join(missing[:MAX_DELETED_NAMED].mapped("display_name"))
-        self.run.warn(self.env._(
+        self.run.warn(_lt(
             "%(count)s transactions are no longer in TrackOnline and are marked deleted: "
             "%(names)s", count=len(missing),
             names=names + (", ..." if len(missing) > MAX_DELETED_NAMED else "")))

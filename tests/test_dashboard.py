@@ -120,6 +120,37 @@ class TestDashboard(SandboxCase):
         card.invalidate_recordset()
         self.assertEqual(card.error_count, 1)
 
+    def test_a_scheduled_job_failing_before_its_run_leaves_a_failed_run(self):
+        """As the packaging labels' job that met a database conflict at its start: no run
+        of its own, yet a failed run log the dashboard counts, and the next backend goes
+        on."""
+        other = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", self.sandbox.url, name="TrackOnline next", timeout=10))
+        self.env["trackonline.backend"].search([("id", "not in", (self.to | other).ids)]
+                                               ).active = False
+        served = []
+
+        def job(backend):
+            served.append(backend)
+            if backend == self.to:
+                self.env["trackonline.location"].create({
+                    "backend_id": backend.id, "number": "L-lost", "name": "Rolled back"})
+                raise RuntimeError("could not serialize access at start")
+            return backend._sync("locations")
+
+        self.env["trackonline.backend"]._cron_each_backend("packaging_labels", job)
+        self.assertEqual(sorted(b.id for b in served), sorted((self.to | other).ids))
+        log = self.last_log(self.to)
+        self.assertEqual(log.state, "failed")
+        self.assertEqual(log.operation, "scheduled action packaging_labels")
+        self.assertIn("RuntimeError: could not serialize access at start", log.message)
+        self.assertIn("Traceback", log.error_details)
+        self.assertFalse(self.env["trackonline.location"].search([("number", "=", "L-lost")]),
+                         "the failed job's work is rolled back")
+        card = self.card(self.to)
+        self.assertEqual((card.last_sync_state, card.error_count), ("failed", 1))
+        self.assertEqual(self.last_log(other).operation, "sync locations")
+
     def test_a_card_refuses_a_button_its_system_has_not(self):
         with self.assertRaisesRegex(Exception, "has no button"):
             self.card(self.backend).action_sync_transactions()
@@ -237,6 +268,26 @@ class TestBackendScreens(SandboxCase):
         self.assertEqual(self.to.connection, "error",
                          "a failed run proves nothing: the last test's error shows")
         self.assertEqual(self.card(self.to).connection_state, "error")
+
+    def test_sage_onboarding_calls_do_not_say_connected(self):
+        """Registering and asking a passcode need no API key: until Sage gives it, a
+        Sage 50 backend is not connected, whatever those calls answered."""
+        sage = self.env["sage50.backend"].create(backend_values(
+            "sage50", self.sandbox.url, name="Sage 50 screens", timeout=10))
+        run = sage._register_developer("Odoo", "dev@example.com", "Company")
+        self.assertEqual(run.log.state, "done")
+        self.assertGreater(run.log.api_calls, 0)
+        self.assertEqual(sage.onboarding_state, "registering")
+        sage.invalidate_recordset(["connection"])
+        self.assertEqual((sage.connection, self.card(sage).connection_state),
+                         ("unknown", "unknown"), "not tested: no key yet")
+        sage.action_test_connection()
+        sage.invalidate_recordset(["connection"])
+        self.assertEqual((sage.connection, self.card(sage).connection_state),
+                         ("error", "error"), "tested without a key: not connected")
+        sage.sudo().onboarding_state = "approved"
+        sage.invalidate_recordset(["connection"])
+        self.assertEqual(sage.connection, "error", "the failed test is the last word")
 
     def keep_a_row(self):
         """A sync of the TrackOnline backend that keeps its second transaction to retry."""

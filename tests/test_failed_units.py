@@ -89,6 +89,9 @@ class TestKeptRows(KeptUnitsCase):
         self.assertIn(unit.remote_key, unit.error)
         self.assertEqual(json.loads(unit.payload)["transactionItems"], "not-a-list",
                          "the payload as received")
+        self.assertEqual(json.loads(unit.payload_indented), json.loads(unit.payload))
+        self.assertIn('\n  "transactionItems": "not-a-list"', unit.payload_indented,
+                      "shown indented")
         self.assertEqual((unit.state, unit.attempts, unit.log_id), ("retry", 1, log))
         self.assertEqual(log.kept_count, 1)
         self.assertEqual(log.failed_unit_ids, unit)

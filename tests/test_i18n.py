@@ -16,6 +16,7 @@ from ..models.trackline_backend import PROCESSES
 from ..models.trackonline_resources import RESOURCES
 from ..sandbox.backends import backend_values
 from .common import SandboxCase
+from .test_failed_units import KeptUnitsCase, _second_row
 
 MODULE = "tracking_connector"
 POT = f"{MODULE}/i18n/{MODULE}.pot"
@@ -171,6 +172,21 @@ class TestRunWords(SandboxCase):
         self.assertEqual(log.with_context(lang="es_ES").name, "sincronizar ubicaciones")
         self.assertIn(self.spanish_counts(log), action["params"]["message"])
 
+    def test_a_failed_run_reads_in_the_readers_language(self):
+        with self.assertRaisesRegex(UserError, 'no process with ID "99999999"'):
+            self.import_process("99999999")  # started by a user working in English
+        log = self.last_log()
+        self.assertEqual(log.state, "failed")
+        self.assertTrue(log.message.startswith('Trackline has no process with ID "99999999"'))
+        spanish = log.with_context(lang="es_ES")
+        self.assertTrue(spanish.summary.startswith(
+            'Trackline no tiene ningún proceso con ID "99999999"'), spanish.summary)
+        self.assertEqual(spanish.errors, spanish.summary)
+        with self.assertRaisesRegex(UserError, 'no tiene ningún proceso con nombre "Nada"'):
+            self.import_process("Nada", lookup="name", lang="es_ES")
+        self.assertTrue(self.last_log().message.startswith(
+            'Trackline has no process with name "Nada"'), "stored in English")
+
     def test_every_entity_and_resource_has_words(self):
         """The entities of the pure mappings and the importers' resources have their words
         to translate (a new one without them would show English to every user)."""
@@ -185,3 +201,75 @@ class TestRunWords(SandboxCase):
         es = self.env(context={"lang": "es_ES"})
         self.assertEqual(es._(tracking_words.resource_words(RESOURCES["item_definitions"])),
                          "definiciones de artículo")
+
+
+@tagged("post_install", "-at_install")
+class TestErrorWords(KeptUnitsCase):
+    """A run's error lines, the reason it failed, a connection test's words and a kept item's
+    error read in the reader's language; a remote's own message stays as it was received."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("es_ES")
+        cls.env["ir.module.module"]._load_module_terms([MODULE], ["es_ES"], overwrite=True)
+
+    def test_error_lines_and_kept_reasons(self):
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=_second_row(
+            lambda row: row.pop("id")))
+        log = self.to._sync("transactions").log
+        unit = self.units(self.to, "transactions")
+        self.assertEqual(len(unit), 1)
+        english = "transaction without id skipped, kept to retry: "
+        spanish = "transacción sin id omitido, conservado para reintentar: "
+        self.assertTrue(log.error_details.startswith(english), log.error_details)
+        self.assertTrue(log.errors.startswith(english), log.errors)
+        self.assertTrue(log.with_context(lang="es_ES").errors.startswith(spanish),
+                        log.with_context(lang="es_ES").errors)
+        self.assertTrue(unit.error.startswith(english), unit.error)
+        self.assertTrue(unit.with_context(lang="es_ES").reason.startswith(spanish))
+        # The row as received stays as it was in both languages.
+        row = log.error_details.removeprefix(english)
+        self.assertTrue(log.with_context(lang="es_ES").errors.endswith(row))
+
+    def test_a_failed_connection_test_reads_in_the_readers_language(self):
+        sage = self.env["sage50.backend"].create(backend_values(
+            "sage50", self.sandbox.url, name="Sage words", timeout=10))
+        action = sage.action_test_connection()
+        log = self.last_log(sage)
+        english = "No API key yet: finish the onboarding (passcode and consent in Sage 50)."
+        spanish = ("Aún no hay clave API: termine la incorporación (código de acceso y "
+                   "consentimiento en Sage 50).")
+        self.assertEqual((log.state, log.message, log.error_details),
+                         ("failed", english, english))
+        self.assertIn(english, action["params"]["message"])
+        spanish_log = log.with_context(lang="es_ES")
+        self.assertEqual((spanish_log.summary, spanish_log.errors), (spanish, spanish))
+        self.assertEqual(sage.connection_state, "error")
+        self.assertEqual(sage.connection_message, english)
+        self.assertEqual(sage.with_context(lang="es_ES").connection_text, spanish)
+        # A user working in Spanish reads the notification in Spanish.
+        action = sage.with_context(lang="es_ES").action_test_connection()
+        self.assertEqual(action["params"]["title"], "La conexión falló")
+        self.assertIn(spanish, action["params"]["message"])
+        self.assertEqual(self.last_log(sage).message, english, "stored in English")
+
+    def test_a_remote_message_stays_as_received(self):
+        self.to.api_key = "not-the-key"
+        self.to.with_context(lang="es_ES").action_test_connection()
+        log = self.last_log(self.to)
+        self.assertEqual(self.to.connection_state, "error")
+        self.assertIn("invalid API key", log.with_context(lang="es_ES").summary)
+        self.assertIn("invalid API key", self.to.with_context(lang="es_ES").connection_text)
+        self.assertNotIn("not-the-key", log.with_context(lang="es_ES").errors)
+
+    def test_group_by_operation_reads_in_the_readers_language(self):
+        self.to._sync("locations")
+        domain = [("backend_model", "=", self.to._name), ("backend_id", "=", self.to.id)]
+        groups = self.env["tracking.sync.log"].with_context(lang="es_ES").read_group(
+            domain, ["operation"], ["operation"])
+        self.assertEqual([g["operation"] for g in groups], ["sincronizar ubicaciones"])
+        logs = self.env["tracking.sync.log"].search(groups[0]["__domain"])
+        self.assertEqual(logs.mapped("operation"), ["sync locations"], "the group still opens")
+        groups = self.env["tracking.sync.log"].read_group(domain, ["operation"], ["operation"])
+        self.assertEqual([g["operation"] for g in groups], ["sync locations"])
