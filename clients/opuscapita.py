@@ -17,6 +17,7 @@ PAGE_SIZE = 100
 LIST_KEYS = ("transactions", "items", "data", "content", "results", "events")
 # Our reading of the answer: an object with the events under "transactions".
 EXPECTED_ENVELOPE = "transactions"
+ID_KEYS = ("id", "eventId", "transactionId", "transactionID")
 
 
 class OpusCapitaClient(BearerTokenClient):
@@ -50,14 +51,16 @@ class OpusCapitaClient(BearerTokenClient):
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise RemoteDataError("Token request failed: the answer has no access_token.")
-        expires_in = body.get("expires_in")
-        lifetime = float(expires_in) if isinstance(expires_in, (int, float)) else 300.0
-        return token, self._clock() + lifetime
+        return token, self._clock() + lifetime_of(body.get("expires_in"))
 
     def transactions(self, filters, first_page=1, page_size=PAGE_SIZE):
-        """Yield ``(page_number, events)`` until a page is empty, shorter than the page size
-        or marked as the last one."""
+        """Yield ``(page_number, events)`` until a page is empty or marked as the last one;
+        with no such mark, until a page is not of the page size. The document shows no
+        paging (``{"filter": {}}``): an unmarked answer longer than the page size, or one
+        holding the same events as the page before, is a server that ignores our paging,
+        and the last page."""
         number = first_page
+        previous = None
         while True:
             try:
                 response = self.authed("POST", "track/api/transactions",
@@ -69,10 +72,16 @@ class OpusCapitaClient(BearerTokenClient):
             body = self.parse_json(response)
             events, last = parse_page(body)
             self._note_envelope(body)
+            ids = [event["id"] for event in events]
+            if events and ids == previous:
+                _logger.warning("OpusCapita transactions: page %d repeats page %d: the server "
+                                "ignores paging; stopping there", number, number - 1)
+                return
             if events:
                 yield number, events
-            if last or len(events) < page_size:
+            if last or (last is None and len(events) != page_size) or not events:
                 return
+            previous = ids
             number += 1
 
 
@@ -93,8 +102,10 @@ class OpusCapitaClient(BearerTokenClient):
 
 
 def parse_page(body):
-    """(events, is the last page) from an answer whose exact schema is not public: a list,
-    or an object holding the list under a common key with optional paging flags."""
+    """(events, is the last page: True, False or None when the answer does not say) from an
+    answer whose exact schema is not public: a list, or an object holding the list under a
+    common key with optional paging flags. Each event has its id under ``id``
+    (``event_id``)."""
     if isinstance(body, list):
         events, last = body, None
     elif isinstance(body, dict):
@@ -103,15 +114,45 @@ def parse_page(body):
             raise RemoteDataError("OpusCapita transactions: no list in the answer: %r"
                                   % str(body)[:200])
         events = body[key]
-        last = body.get("last")
-        if last is None and body.get("totalPages") and body.get("page"):
-            last = body["page"] >= body["totalPages"]
+        last = _last_page(body)
     else:
         raise RemoteDataError("OpusCapita transactions: unreadable answer: %r" % str(body)[:200])
     if any(not isinstance(event, dict) for event in events):
         raise RemoteDataError("OpusCapita transactions: the page holds entries that are not "
                               "objects")
-    if events and not any(event.get("id") for event in events):
+    events = [event if event.get("id") not in (None, "") else dict(event, id=event_id(event))
+              for event in events]
+    if events and not any(event["id"] for event in events):
         raise RemoteDataError("OpusCapita transactions: no entry of the page has an id (an "
                               "answer of another shape?): %r" % str(events[0])[:200])
-    return events, bool(last)
+    return events, last
+
+
+def _last_page(body):
+    """Whether the answer says it is the last page (``last``, or ``page`` of
+    ``totalPages``), None when it says nothing of paging."""
+    if isinstance(body.get("last"), bool):
+        return body["last"]
+    try:
+        return int(body["page"]) >= int(body["totalPages"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def event_id(event):
+    """An event's id: ``id``, else ``eventId``, else (an answer listing transactions rather
+    than their events) ``transactionId``; "" when none."""
+    for key in ID_KEYS:
+        if event.get(key) not in (None, ""):
+            return str(event[key])
+    return ""
+
+
+def lifetime_of(expires_in, default=300.0):
+    """Seconds a token lives: ``expires_in`` as a number or as text ("3600"); ``default``
+    when absent or unreadable."""
+    try:
+        lifetime = float(expires_in)
+    except (TypeError, ValueError):
+        return default
+    return lifetime if lifetime > 0 else default

@@ -76,8 +76,7 @@ class Sage50Client(BaseClient):
 
     def tracking(self, tracking_url):
         body = self.parse_json(self.authed("GET", tracking_url))
-        status = _field(body, "status")
-        return {"status": status, "progress": body.get("progress") or 0,
+        return {"status": _status(_field(body, "status")), "progress": _progress(body),
                 "downloadResultUrl": body.get("downloadResultUrl") or False,
                 "message": body.get("message") or ""}
 
@@ -103,3 +102,20 @@ def _field(body, name):
         raise RemoteDataError("Sage 50's answer has no %s (an answer of another shape?): %r"
                               % (name, str(body)[:200]))
     return body[name]
+
+
+def _status(value):
+    """A tracking status with a final one written as the document writes it ("Accepted",
+    "BAD_REQUEST" and "bad request" are ``badRequest``); others as they come."""
+    text = str(value).strip()
+    squeezed = text.replace("_", "").replace(" ", "").lower()
+    return next((final for final in FINAL_STATUSES if final.lower() == squeezed), text)
+
+
+def _progress(body):
+    """``progress`` as a whole percentage: 40, 40.5, "40" and "40%" are 40; 0 when absent
+    or unreadable."""
+    try:
+        return int(float(str(body.get("progress") or 0).strip().rstrip("%")))
+    except ValueError:
+        return 0

@@ -68,7 +68,3 @@ EVENT = Entity("event", [
     Field("raw", "", Raw()),
 ], required=("id",))
 
-
-def with_event_id(row):
-    """Some answers name the event's id ``eventId``."""
-    return dict(row, id=row.get("id") or row.get("eventId"))

@@ -74,18 +74,20 @@ class LabelType(Kind):
     """A packaging label's type: 1 (SSCC) or 0 (custom); the document also writes names."""
 
     def read(self, value, key, warn):
-        return "1" if str(value) in ("1", "Sscc") else "0"
+        return "1" if str(value).strip().lower() in ("1", "sscc") else "0"
 
     def write(self, value):
         return int(value or 0)
 
 
 class SerializedItems(Kind):
-    """A label's serialized unique items (``[{"uniqueItem": {"number": …}}]``) as a
-    many2many; items not mirrored yet are left out (no stub: a unique item needs more)."""
+    """A label's serialized unique items (``[{"uniqueItem": {"number": …}}]``; the
+    document's example writes ``item``) as a many2many; items not mirrored yet are left out
+    (no stub: a unique item needs more)."""
 
     def read(self, value, key, warn):
-        refs = [Reference("trackonline.unique.item").read(entry.get("uniqueItem"), key, warn)
+        refs = [Reference("trackonline.unique.item").read(
+                    entry.get("uniqueItem") or entry.get("item"), key, warn)
                 for entry in items({key: value}, key)]
         return [(6, 0, [ref for ref in refs if ref])]
 
@@ -95,8 +97,6 @@ class MemberItem(Kind):
     (``itemDefinitionId``, ``number``, ``name``, ``type``)."""
 
     def read(self, value, key, warn):
-        if value.get("number") in (None, ""):
-            return False
         return Reference("trackonline.item.definition").read(
             {"id": value.get("itemDefinitionId"), "number": value.get("number"),
              "name": value.get("name"), "type": value.get("type")}, key, warn)
@@ -292,11 +292,15 @@ IOT_MEASUREMENT = Entity("IoT measurement", [
     Field("longitude", "longitude", NUMBER),
 ], required=("timestamp",), remote_id="timestamp")
 
+# The document gives no balance answer: the location and the item definition may come as
+# objects or as numbers, under these keys or ``locationNumber``/``itemDefinitionNumber``.
 BALANCE = Entity("balance", [
-    Field("location_id", "location", Reference("trackonline.location")),
-    Field("item_definition_id", "itemDefinition", Reference("trackonline.item.definition")),
-    Field("balance", "balance", INTEGER),
-], required=("location", "itemDefinition"), remote_id=None)
+    Field("location_id", "location", Reference("trackonline.location"),
+          fallback="locationNumber"),
+    Field("item_definition_id", "itemDefinition", Reference("trackonline.item.definition"),
+          fallback="itemDefinitionNumber"),
+    Field("balance", "balance", INTEGER, fallback="quantity"),
+], required=(), remote_id=None)
 
 
 # -- payloads with a shape of their own ------------------------------------------------------
