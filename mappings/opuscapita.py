@@ -67,4 +67,3 @@ EVENT = Entity("event", [
     Field("created_at", "", FirstOf("createdAt", "created", kind=DATETIME)),
     Field("raw", "", Raw()),
 ], required=("id",))
-

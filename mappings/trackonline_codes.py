@@ -39,4 +39,3 @@ FINAL_STATUSES = (CANCELLED, PROCESSED)
 # The statuses a transaction may still leave (every listed code but the final ones).
 OPEN_STATUSES = tuple(key for key, _label in TRANSACTION_STATUSES
                       if key not in FINAL_STATUSES and key != UNKNOWN[0])
-
