@@ -17,7 +17,6 @@ PAGE_SIZE = 100
 LIST_KEYS = ("transactions", "items", "data", "content", "results", "events")
 # Our reading of the answer: an object with the events under "transactions".
 EXPECTED_ENVELOPE = "transactions"
-ID_KEYS = ("id", "eventId", "transactionId", "transactionID")
 
 
 class OpusCapitaClient(BearerTokenClient):
@@ -104,8 +103,8 @@ class OpusCapitaClient(BearerTokenClient):
 def parse_page(body):
     """(events, is the last page: True, False or None when the answer does not say) from an
     answer whose exact schema is not public: a list, or an object holding the list under a
-    common key with optional paging flags. Each event has its id under ``id``
-    (``event_id``)."""
+    common key with optional paging flags. Each event has its id under ``id``: its ``id`` or
+    ``eventId``; when no event of the page has one, its ``transactionId``."""
     if isinstance(body, list):
         events, last = body, None
     elif isinstance(body, dict):
@@ -120,8 +119,12 @@ def parse_page(body):
     if any(not isinstance(event, dict) for event in events):
         raise RemoteDataError("OpusCapita transactions: the page holds entries that are not "
                               "objects")
-    events = [event if event.get("id") not in (None, "") else dict(event, id=event_id(event))
+    events = [event if event.get("id") not in (None, "") else dict(event, id=event.get("eventId"))
               for event in events]
+    if events and not any(event["id"] for event in events):
+        # An answer listing transactions, not their events: each known by its transaction.
+        events = [dict(event, id=event.get("transactionId") or event.get("transactionID"))
+                  for event in events]
     if events and not any(event["id"] for event in events):
         raise RemoteDataError("OpusCapita transactions: no entry of the page has an id (an "
                               "answer of another shape?): %r" % str(events[0])[:200])
@@ -137,15 +140,6 @@ def _last_page(body):
         return int(body["page"]) >= int(body["totalPages"])
     except (KeyError, TypeError, ValueError):
         return None
-
-
-def event_id(event):
-    """An event's id: ``id``, else ``eventId``, else (an answer listing transactions rather
-    than their events) ``transactionId``; "" when none."""
-    for key in ID_KEYS:
-        if event.get(key) not in (None, ""):
-            return str(event[key])
-    return ""
 
 
 def lifetime_of(expires_in, default=300.0):

@@ -14,6 +14,12 @@ from .trackonline_reconciliation import reread_open_transactions
 TX_CURSOR = "transactions"
 IOT_WINDOW_DAYS = 14  # the API's longest window of measurements
 TRANSACTIONS_ENDPOINT = "transaction"
+# Lists whose defaults leave out what the mirror must see change: deleted unique items and
+# inactive packaging labels (the document's IncludeDeleted and IncludeInactive: false).
+LIST_PARAMS = {"uniqueitem": {"IncludeDeleted": "true"},
+               "packaginglabel": {"IncludeInactive": "true"}}
+# The filter on a record's number where the document names it otherwise than ``Number``.
+NUMBER_FILTERS = {"transaction": "TransactionNumber", "uniqueitem": "ItemNumber"}
 
 
 def _start(backend):
@@ -25,7 +31,7 @@ def import_list(backend, run, client, resource, max_pages):
     endpoint) is the next page, so that a run stopped by its budget goes on where it
     stopped."""
     pages = backend._list_pages(resource.endpoint, lambda first: client.pages(
-        resource.endpoint, {}, first_page=first))
+        resource.endpoint, LIST_PARAMS.get(resource.endpoint, {}), first_page=first))
     return backend._import(run, resource, pages, resource.endpoint, max_pages,
                           client=client)
 
@@ -95,7 +101,8 @@ def refetch_by_id(backend, client, resource, key, row):
     """One record of a list read again by its id (the lists filter by ``Id``), for the
     retry of a kept row; a row kept without id is looked for by its number, when it has
     one (``Number``)."""
-    params = _dates_of(backend) if resource.endpoint == TRANSACTIONS_ENDPOINT else {}
+    params = (_dates_of(backend) if resource.endpoint == TRANSACTIONS_ENDPOINT
+              else LIST_PARAMS.get(resource.endpoint, {}))
     if not key.startswith(NO_ID):
         return [found for found in client.page(resource.endpoint, dict(params, Id=key))
                 if str(found.get("id")) == key]
@@ -103,7 +110,9 @@ def refetch_by_id(backend, client, resource, key, row):
     number = row.get(number_key) if isinstance(row, dict) else None
     if not isinstance(number, str) or not number:
         return []
-    return [found for found in client.page(resource.endpoint, dict(params, Number=number))
+    number_filter = NUMBER_FILTERS.get(resource.endpoint, "Number")
+    return [found for found in client.page(resource.endpoint,
+                                           dict(params, **{number_filter: number}))
             if found.get(number_key) == number]
 
 

@@ -49,6 +49,25 @@ class TestTrackOnlineMore(SandboxCase):
         run = self.to._sync("unique_items")
         self.assertEqual((run.log.created_count, run.log.updated_count), (1, 0))
 
+    def test_deleted_items_and_inactive_labels_reach_the_mirror(self):
+        """The lists leave deleted unique items and inactive labels out unless asked
+        (IncludeDeleted, IncludeInactive): before, a record deleted or disabled in
+        TrackOnline stayed as it was in Odoo."""
+        self.to._sync("unique_items")
+        self.to._sync("packaging_labels")
+        remote_item = self.sandbox.trackonline.resources["uniqueitem"][0]
+        remote_label = self.sandbox.trackonline.resources["packaginglabel"][1]
+        remote_item["isDeleted"] = True
+        remote_label["isEnabled"] = False
+        self.assertEqual(self.to._sync("unique_items").log.updated_count, 1)
+        self.assertEqual(self.to._sync("packaging_labels").log.updated_count, 1)
+        item = self.records("trackonline.unique.item").filtered(
+            lambda i: i.remote_id == remote_item["id"])
+        label = self.records("trackonline.packaging.label").filtered(
+            lambda i: i.remote_id == remote_label["id"])
+        self.assertTrue(item.is_deleted)
+        self.assertFalse(label.is_enabled)
+
     def test_unique_item_written_with_polled_result(self):
         self.to._sync("item_definitions")
         definition = self.records("trackonline.item.definition")[:1]

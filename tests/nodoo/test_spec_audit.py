@@ -164,9 +164,14 @@ def test_429_with_retry_after_as_an_http_date_is_waited_out(sandbox):
 # -- OpusCapita --------------------------------------------------------------------------------
 
 def test_events_known_by_their_transaction_id():
+    """A page with no event id at all lists transactions: each is known by its
+    ``transactionId``. In a page of events, one without its id stays without (skipped)."""
     events, _last = parse_page({"transactions": [{"transactionId": "T1", "status": "Sent"},
-                                                 {"eventId": "E2"}, {"id": 3}]})
-    assert [event["id"] for event in events] == ["T1", "E2", 3]
+                                                 {"transactionID": "T2"}]})
+    assert [event["id"] for event in events] == ["T1", "T2"]
+    events, _last = parse_page([{"eventId": "E1", "transactionId": "T1"},
+                                {"id": 2, "transactionId": "T1"}, {"transactionId": "T3"}])
+    assert [event["id"] for event in events] == ["E1", 2, None]
 
 
 def test_a_server_that_ignores_paging_is_read_once(sandbox):
@@ -226,3 +231,21 @@ def test_sage_statuses_in_other_casings_end_the_upload(sandbox):
         tracking = client.tracking("api/status-check")
         assert (tracking["status"], tracking["progress"]) == (
             expected, {"100%": 100, "40": 40, 12.5: 12, None: 0}[progress])
+
+
+def test_sandbox_filters_numbers_as_the_document_names_them(sandbox):
+    """``Number`` filters locations, item definitions and (part of the number) packaging
+    labels; transactions filter on ``TransactionNumber``, unique items on ``ItemNumber``.
+    Our sandbox used to take ``Number`` everywhere, and the retry of a kept transaction
+    without id asked with it: an emulator following the document ignores it."""
+    client = trackonline_client(sandbox)
+    rows = sandbox.trackonline.resources
+    number = rows["transaction"][0]["transactionNumber"]
+    window = {"CreatedDateFrom": "2000-01-01T00:00:00.000Z",
+              "CreatedDateTo": "2100-01-01T00:00:00.000Z"}
+    assert len(client.page("transaction", dict(window, Number=number))) > 1
+    assert [row["transactionNumber"] for row in client.page(
+        "transaction", dict(window, TransactionNumber=number))] == [number]
+    item = rows["uniqueitem"][0]["number"]
+    assert [row["number"] for row in client.page("uniqueitem", {"ItemNumber": item})] == [item]
+    assert len(client.page("packaginglabel", {"Number": "PL"})) == len(rows["packaginglabel"])
