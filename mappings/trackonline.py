@@ -271,6 +271,29 @@ IOT_DEVICE = Entity("IoT device", [
     Field("last_seen", "lastSeen", DATETIME),
 ], required=("deviceId",), remote_id="deviceId")
 
+def iot_device_rows(rows):
+    """The IoT devices of a page of ``iot/item``, whose answer the document does not give
+    (its filters are a unique item's): a row with a ``deviceId`` is a device as it is; a
+    unique item gives one device per entry of its ``deviceIds`` (an object or a list)."""
+    devices = []
+    for row in rows:
+        ids = row.get("deviceIds") if isinstance(row, dict) and "deviceId" not in row else None
+        if ids is None:
+            devices.append(row)
+            continue
+        definition, location = (row.get(key) if isinstance(row.get(key), dict) else {}
+                                for key in ("itemDefinition", "lastKnownLocation"))
+        for device in [ids] if isinstance(ids, dict) else ids if isinstance(ids, list) else []:
+            if isinstance(device, dict) and device.get("deviceId") not in (None, ""):
+                devices.append({
+                    "deviceId": str(device["deviceId"]), "itemNumber": row.get("number"),
+                    "itemDefinitionId": definition.get("id"), "locationId": location.get("id"),
+                    "lastKnownPosition": row.get("lastKnownPosition"),
+                    "lastKnownTemperature": row.get("lastKnownTemperature"),
+                    "lastSeen": row.get("lastSeen")})
+    return devices
+
+
 # The importer adds the device a measurement was read for under this key.
 IOT_DEVICE_KEY = "odooDeviceRemoteId"
 

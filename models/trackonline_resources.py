@@ -18,6 +18,8 @@ TRANSACTIONS_ENDPOINT = "transaction"
 # inactive packaging labels (the document's IncludeDeleted and IncludeInactive: false).
 LIST_PARAMS = {"uniqueitem": {"IncludeDeleted": "true"},
                "packaginglabel": {"IncludeInactive": "true"}}
+# Lists whose pages are turned into the rows the mapping reads.
+ROW_READERS = {"iot/item": mapping.iot_device_rows}
 # The filter on a record's number where the document names it otherwise than ``Number``.
 NUMBER_FILTERS = {"transaction": "TransactionNumber", "uniqueitem": "ItemNumber"}
 
@@ -29,9 +31,16 @@ def _start(backend):
 def import_list(backend, run, client, resource, max_pages):
     """A full read of a list the API cannot filter by date; the cursor (keyed by the
     endpoint) is the next page, so that a run stopped by its budget goes on where it
-    stopped."""
-    pages = backend._list_pages(resource.endpoint, lambda first: client.pages(
-        resource.endpoint, LIST_PARAMS.get(resource.endpoint, {}), first_page=first))
+    stopped. A list's own parameters (``LIST_PARAMS``) and reading of its rows
+    (``ROW_READERS``) apply."""
+    read = ROW_READERS.get(resource.endpoint)
+
+    def fetch(first):
+        for number, rows in client.pages(resource.endpoint,
+                                         LIST_PARAMS.get(resource.endpoint, {}), first):
+            yield number, read(rows) if read else rows
+
+    pages = backend._list_pages(resource.endpoint, fetch)
     return backend._import(run, resource, pages, resource.endpoint, max_pages,
                           client=client)
 

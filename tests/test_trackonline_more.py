@@ -149,6 +149,22 @@ class TestTrackOnlineMore(SandboxCase):
         quantities = sum(line["quantity"] for line in stored["transactionItems"])
         self.assertEqual(quantities, 2 + 25, "two scanned items and a label of 25")
 
+    def test_iot_devices_answered_as_unique_items(self):
+        """``iot/item`` filters as the unique items do, and the document does not give its
+        answer: unique items with their ``deviceIds`` are read as one device each (before:
+        every row kept aside "without deviceId")."""
+        self.to._sync("unique_items")
+        unique = self.sandbox.trackonline.resources["uniqueitem"]
+        self.sandbox.add_fault("/trackonline/api/v1/iot/item", method="GET", times=5,
+                               rewrite=lambda rows: unique[:len(rows)])
+        run = self.to._sync("iot_devices")
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        devices = self.records("trackonline.iot.device")
+        self.assertEqual(sorted(devices.mapped("remote_id")),
+                         sorted(item["deviceIds"][0]["deviceId"] for item in unique))
+        first = devices.filtered(lambda d: d.remote_id == unique[0]["deviceIds"][0]["deviceId"])
+        self.assertEqual(first.unique_item_id.number, unique[0]["number"])
+
     def test_iot_devices_and_measurements_with_windows(self):
         self.to._sync("unique_items")
         self.to._sync("iot_devices")

@@ -249,3 +249,21 @@ def test_sandbox_filters_numbers_as_the_document_names_them(sandbox):
     item = rows["uniqueitem"][0]["number"]
     assert [row["number"] for row in client.page("uniqueitem", {"ItemNumber": item})] == [item]
     assert len(client.page("packaginglabel", {"Number": "PL"})) == len(rows["packaginglabel"])
+
+
+def test_iot_devices_from_unique_items():
+    """``iot/item`` may answer unique items (its filters are theirs): one device per
+    ``deviceIds`` entry; rows that are devices already are taken as they are."""
+    rows = trackonline.iot_device_rows([
+        {"id": "u1", "number": "UI1", "itemDefinition": {"id": "d1", "number": "CC"},
+         "lastKnownLocation": {"id": "l1"}, "lastSeen": "2026-01-02T00:00:00Z",
+         "deviceIds": [{"deviceId": "A"}, {"deviceId": "B"}]},
+        {"id": "u2", "number": "UI2", "deviceIds": {"deviceId": 7}},
+        {"id": "u3", "number": "UI3", "deviceIds": []},
+        {"deviceId": "C", "itemNumber": "UI4"},
+    ])
+    assert [(row["deviceId"], row["itemNumber"]) for row in rows] == [
+        ("A", "UI1"), ("B", "UI1"), ("7", "UI2"), ("C", "UI4")]
+    values = trackonline.IOT_DEVICE.read(rows[0])
+    assert (values["remote_id"], values["item_definition_remote_id"],
+            values["location_remote_id"]) == ("A", "d1", "l1")
