@@ -267,3 +267,18 @@ def test_iot_devices_from_unique_items():
     values = trackonline.IOT_DEVICE.read(rows[0])
     assert (values["remote_id"], values["item_definition_remote_id"],
             values["location_remote_id"]) == ("A", "d1", "l1")
+
+
+def test_sage_answer_keys_in_another_casing(sandbox):
+    """The document writes both 'apikey' and 'apiKey': an answer's keys are matched
+    without regard to case (before: "has no status", "has no trackingUrl")."""
+    client = Sage50Client("%s/sage50" % sandbox.url, api_key="k", timeout=5)
+    sandbox.add_fault("/sage50/api/status-check", status=200, content_type="application/json",
+                      body='{"Status": "accepted", "Progress": 100, "DownloadResultUrl": '
+                           '"api/result-1"}')
+    assert client.tracking("api/status-check") == {
+        "status": "accepted", "progress": 100, "downloadResultUrl": "api/result-1",
+        "message": ""}
+    sandbox.add_fault("/sage50/api/uploads", method="POST", status=202,
+                      content_type="application/json", body='{"TrackingUrl": "api/t-1"}')
+    assert client.upload("Customers", {"records": []}) == "api/t-1"
