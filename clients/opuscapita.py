@@ -13,6 +13,8 @@ HOSTS = {
     "stage": "https://stage.businessnetwork.opuscapita.com",
 }
 SCOPE = "openid email userInfo roles"
+# OAuth 2.0 error codes of a token request refused for its credentials.
+OAUTH_REFUSALS = ('"invalid_grant"', '"invalid_client"', '"unauthorized_client"')
 PAGE_SIZE = 100
 LIST_KEYS = ("transactions", "items", "data", "content", "results", "events")
 # Our reading of the answer: an object with the events under "transactions".
@@ -44,8 +46,12 @@ class OpusCapitaClient(BearerTokenClient):
                 data={"grant_type": "password", "username": self.username,
                       "password": self._password, "scope": SCOPE})
         except ApiError as exc:
-            raise type(exc)("Token request failed: %s" % exc.message, status=exc.status,
-                            excerpt=exc.excerpt) from None
+            # OAuth 2.0 (RFC 6749, 5.2) refuses a wrong password with 400 "invalid_grant".
+            refused = exc.status == 400 and any(code in (exc.excerpt or "")
+                                                for code in OAUTH_REFUSALS)
+            raise (AuthError if refused else type(exc))(
+                "Token request failed: %s" % exc.message, status=exc.status,
+                excerpt=exc.excerpt) from None
         body = self.parse_json(response)
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
