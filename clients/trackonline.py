@@ -158,8 +158,8 @@ def parse_results(body, resource):
     for entry in body:
         entry = entry if isinstance(entry, dict) else {}
         flags = [str(entry.get(key)).lower() for key in ("success", "isSuccess", "succeeded")
-                 if str(entry.get(key)).lower() in ("true", "false")]
-        success = flags[0] == "true" if flags else None
+                 if str(entry.get(key)).lower() in ("true", "false", "1", "0")]
+        success = flags[0] in ("true", "1") if flags else None
         if success is None:
             success = str(entry.get("status", "")).lower() in ("saved", "ok", "success")
         results.append({"id": entry.get("id") or False, "number": entry.get("number") or False,

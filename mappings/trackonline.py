@@ -271,6 +271,7 @@ IOT_DEVICE = Entity("IoT device", [
     Field("last_seen", "lastSeen", DATETIME),
 ], required=("deviceId",), remote_id="deviceId")
 
+
 def iot_device_rows(rows):
     """The IoT devices of a page of ``iot/item``, whose answer the document does not give
     (its filters are a unique item's): a row with a ``deviceId`` is a device as it is; a

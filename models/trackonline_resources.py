@@ -109,7 +109,7 @@ def import_batch_calculations(backend, run, client, resource, max_pages):
 def refetch_by_id(backend, client, resource, key, row):
     """One record of a list read again by its id (the lists filter by ``Id``), for the
     retry of a kept row; a row kept without id is looked for by its number, when it has
-    one (``Number``)."""
+    one (``Number``, or the list's own filter: ``NUMBER_FILTERS``)."""
     params = (_dates_of(backend) if resource.endpoint == TRANSACTIONS_ENDPOINT
               else LIST_PARAMS.get(resource.endpoint, {}))
     if not key.startswith(NO_ID):

@@ -145,8 +145,9 @@ def test_save_results_with_flags_and_error_lists():
         {"id": "b", "succeeded": True},
         {"number": "C", "success": False, "errors": {"name": ["too long"]}},
         {"number": "D", "success": "false", "errorMessage": "locked"},
+        {"number": "E", "success": 1},
     ], "location")
-    assert [result["success"] for result in results] == [False, True, False, False]
+    assert [result["success"] for result in results] == [False, True, False, False, True]
     assert results[0]["message"] == "name is required; type is unknown"
     assert results[2]["message"] == "name: too long"
     assert results[3]["message"] == "locked"
