@@ -50,7 +50,13 @@ class TracklineClient(BearerTokenClient):
                       if isinstance(body, dict) and body.get(key)), None)
         if not isinstance(token, str) or not token:
             raise RemoteDataError("Trackline login answered without a token.")
-        return token, token_expiry(token) or self._clock() + DEFAULT_TOKEN_LIFETIME
+        expiry = token_expiry(token)
+        if not expiry or expiry <= self._clock():
+            # No "exp", or one already past by our clock (the clocks differ): a login for
+            # each call would follow; the token is used for the default lifetime, and a 401
+            # says when it is over.
+            expiry = self._clock() + DEFAULT_TOKEN_LIFETIME
+        return token, expiry
 
     # -- API --------------------------------------------------------------------------------
 

@@ -283,3 +283,14 @@ def test_sage_answer_keys_in_another_casing(sandbox):
     sandbox.add_fault("/sage50/api/uploads", method="POST", status=202,
                       content_type="application/json", body='{"TrackingUrl": "api/t-1"}')
     assert client.upload("Customers", {"records": []}) == "api/t-1"
+
+
+def test_trackline_token_expired_by_our_clock_is_not_a_login_per_call(sandbox):
+    """Our clock an hour ahead of Trackline's: the token's ``exp`` is already past here.
+    Before, each call logged in again; now the token serves until a 401 says otherwise."""
+    client = TracklineClient("%s/trackline/api" % sandbox.url, TRACKLINE_EMAIL,
+                             TRACKLINE_PASSWORD, timeout=5, clock=lambda: time.time() + 3600)
+    process_id = next(iter(sandbox.trackline.processes))
+    for _ in range(3):
+        assert client.process_metadata(process_id)["process_id"] == process_id
+    assert sandbox.calls("POST", "/trackline/api/login") == 1
