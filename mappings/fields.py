@@ -22,6 +22,11 @@ from .dates import api_datetime, parse_datetime
 DRIFT_MIN_ROWS = 5
 
 
+# What a kind reads for a value the row does not give, when the record's value must stay
+# as it is (``Entity.read`` leaves the field out).
+UNCHANGED = object()
+
+
 class RowError(ValueError):
     """A row that cannot be read: the message names the remote key and what is wrong."""
 
@@ -379,7 +384,9 @@ class Entity:
         if self.remote_id:
             values["remote_id"] = TEXT.read(dig(row, self.remote_id), self.remote_id, warn)
         for field in self.fields:
-            values[field.name] = field.kind.read(field.get(row), field.key, warn)
+            value = field.kind.read(field.get(row), field.key, warn)
+            if value is not UNCHANGED:
+                values[field.name] = value
         return values
 
     def stub(self, embedded):

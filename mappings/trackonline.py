@@ -14,6 +14,7 @@ from .fields import (
     NUMBER,
     OPTIONAL_INTEGER,
     TAGS,
+    UNCHANGED,
     Code,
     Entity,
     Field,
@@ -28,12 +29,16 @@ from .settings import comma_list
 class Lines(Kind):
     """A list of embedded objects kept as an Odoo one2many replaced as a whole
     (``[(5,), (0, 0, values)…]``); the importer leaves the lines unchanged when they are the
-    same, and drops a line whose required reference it cannot resolve."""
+    same, and drops a line whose required reference it cannot resolve. A row without the
+    list (absent or null: an answer that leaves details out) leaves the lines as they are;
+    an empty list empties them."""
 
     def __init__(self, entity):
         self.entity = entity
 
     def read(self, value, key, warn):
+        if value is None:
+            return UNCHANGED
         rows = items({key: value}, key)
         return [(5, 0, 0)] + [(0, 0, dict(self.entity.read_line(row, warn), sequence=position)
                                   if self.entity.sequence else self.entity.read_line(row, warn))

@@ -294,3 +294,13 @@ def test_trackline_token_expired_by_our_clock_is_not_a_login_per_call(sandbox):
     for _ in range(3):
         assert client.process_metadata(process_id)["process_id"] == process_id
     assert sandbox.calls("POST", "/trackline/api/login") == 1
+
+
+def test_a_row_without_its_lines_leaves_the_lines_alone():
+    """An answer that leaves ``transactionItems`` out (or null) is not a transaction without
+    lines: before, its lines were replaced by none. An empty list still empties them."""
+    assert "line_ids" not in trackonline.TRANSACTION.read({"id": "t1"})
+    assert "line_ids" not in trackonline.TRANSACTION.read({"id": "t1", "transactionItems": None})
+    assert trackonline.TRANSACTION.read({"id": "t1", "transactionItems": []})["line_ids"] == [
+        (5, 0, 0)]
+    assert "member_ids" not in trackonline.ITEM_CONFIGURATION.read({"id": "c1", "name": "C"})
