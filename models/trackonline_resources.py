@@ -18,6 +18,9 @@ TRANSACTIONS_ENDPOINT = "transaction"
 # inactive packaging labels (the document's IncludeDeleted and IncludeInactive: false).
 LIST_PARAMS = {"uniqueitem": {"IncludeDeleted": "true"},
                "packaginglabel": {"IncludeInactive": "true"}}
+# Lists that give the enabled records only unless asked ``Enabled=false``, which gives the
+# disabled ones only: read twice, so that a record disabled in TrackOnline is seen.
+ENABLED_FILTERED = ("location", "itemdefinition")
 # Lists whose pages are turned into the rows the mapping reads.
 ROW_READERS = {"iot/item": mapping.iot_device_rows}
 # The filter on a record's number where the document names it otherwise than ``Number``.
@@ -32,17 +35,24 @@ def import_list(backend, run, client, resource, max_pages):
     """A full read of a list the API cannot filter by date; the cursor (keyed by the
     endpoint) is the next page, so that a run stopped by its budget goes on where it
     stopped. A list's own parameters (``LIST_PARAMS``) and reading of its rows
-    (``ROW_READERS``) apply."""
-    read = ROW_READERS.get(resource.endpoint)
+    (``ROW_READERS``) apply; the lists of ``ENABLED_FILTERED`` are then read again for
+    their disabled records (a cursor of their own)."""
+    endpoint, read = resource.endpoint, ROW_READERS.get(resource.endpoint)
 
-    def fetch(first):
-        for number, rows in client.pages(resource.endpoint,
-                                         LIST_PARAMS.get(resource.endpoint, {}), first):
-            yield number, read(rows) if read else rows
+    def pages(params, cursor_key):
+        def fetch(first):
+            for number, rows in client.pages(endpoint, params, first):
+                yield number, read(rows) if read else rows
+        return backend._list_pages(cursor_key, fetch)
 
-    pages = backend._list_pages(resource.endpoint, fetch)
-    return backend._import(run, resource, pages, resource.endpoint, max_pages,
-                          client=client)
+    params = LIST_PARAMS.get(endpoint, {})
+    done = backend._import(run, resource, pages(params, endpoint), endpoint, max_pages,
+                           client=client)
+    if done and endpoint in ENABLED_FILTERED and not run.out_of_time():
+        key = endpoint + ":disabled"
+        done = backend._import(run, resource, pages(dict(params, Enabled="false"), key), key,
+                               max_pages, client=client)
+    return done
 
 
 def import_transactions(backend, run, client, resource, max_pages):

@@ -191,8 +191,8 @@ class TrackOnlineApi:
         if resource == "itemconfiguration":
             return [row for row in rows if request.arg("Name", "") in row["name"]]
         if resource in ("location", "itemdefinition"):
-            if request.arg("Enabled", "true").lower() == "true":
-                rows = [row for row in rows if row.get("isEnabled", True)]
+            enabled = request.arg("Enabled", "true").lower() == "true"  # the one or the other
+            rows = [row for row in rows if row.get("isEnabled", True) == enabled]
             codes = {int(code) for code in request.args("TypeCodes")}
             if codes:
                 rows = [row for row in rows if row["type"] in codes]

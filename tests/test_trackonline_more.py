@@ -149,6 +149,25 @@ class TestTrackOnlineMore(SandboxCase):
         quantities = sum(line["quantity"] for line in stored["transactionItems"])
         self.assertEqual(quantities, 2 + 25, "two scanned items and a label of 25")
 
+    def test_disabled_locations_and_item_definitions_reach_the_mirror(self):
+        """``Enabled`` is true by default, and false gives the disabled records only: both
+        are read (before: a location disabled in TrackOnline stayed enabled in Odoo)."""
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        location = self.sandbox.trackonline.resources["location"][0]
+        definition = self.sandbox.trackonline.resources["itemdefinition"][0]
+        location["isEnabled"] = definition["isEnabled"] = False
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        for model, remote in (("trackonline.location", location),
+                              ("trackonline.item.definition", definition)):
+            mirrored = self.env[model].with_context(active_test=False).search(
+                [("backend_id", "=", self.to.id), ("remote_id", "=", remote["id"])])
+            self.assertEqual(len(mirrored), 1, model)
+            self.assertFalse(mirrored.is_enabled, model)
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/location"), 4,
+                         "each run: the enabled page, and the disabled one")
+
     def test_iot_devices_answered_as_unique_items(self):
         """``iot/item`` filters as the unique items do, and the document does not give its
         answer: unique items with their ``deviceIds`` are read as one device each (before:
