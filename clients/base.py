@@ -1,9 +1,12 @@
 """Shared HTTP core of every client: session, timeouts, retries, rate limit, typed errors,
 logging with secrets masked. Pure Python: no Odoo import."""
 
+import datetime
+import email.utils
 import http.client
 import json
 import logging
+import math
 import re
 import threading
 import time
@@ -499,10 +502,17 @@ def _cut_short(exc):
 
 
 def _retry_after(response):
+    """Seconds to wait: ``Retry-After`` in seconds or as an HTTP date; None without it."""
     value = response.headers.get("Retry-After", "").strip()
     if value.isdigit():
         return int(value)
-    return None
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:  # "-0000": UTC, as HTTP dates are
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return max(0, math.ceil(moment.timestamp() - time.time()))
 
 
 def _reason(exc):

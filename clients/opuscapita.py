@@ -13,6 +13,8 @@ HOSTS = {
     "stage": "https://stage.businessnetwork.opuscapita.com",
 }
 SCOPE = "openid email userInfo roles"
+# OAuth 2.0 error codes of a token request refused for its credentials.
+OAUTH_REFUSALS = ('"invalid_grant"', '"invalid_client"', '"unauthorized_client"')
 PAGE_SIZE = 100
 LIST_KEYS = ("transactions", "items", "data", "content", "results", "events")
 # Our reading of the answer: an object with the events under "transactions".
@@ -44,20 +46,26 @@ class OpusCapitaClient(BearerTokenClient):
                 data={"grant_type": "password", "username": self.username,
                       "password": self._password, "scope": SCOPE})
         except ApiError as exc:
-            raise type(exc)("Token request failed: %s" % exc.message, status=exc.status,
-                            excerpt=exc.excerpt) from None
+            # OAuth 2.0 (RFC 6749, 5.2) refuses a wrong password with 400 "invalid_grant".
+            refused = exc.status == 400 and any(code in (exc.excerpt or "")
+                                                for code in OAUTH_REFUSALS)
+            raise (AuthError if refused else type(exc))(
+                "Token request failed: %s" % exc.message, status=exc.status,
+                excerpt=exc.excerpt) from None
         body = self.parse_json(response)
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise RemoteDataError("Token request failed: the answer has no access_token.")
-        expires_in = body.get("expires_in")
-        lifetime = float(expires_in) if isinstance(expires_in, (int, float)) else 300.0
-        return token, self._clock() + lifetime
+        return token, self._clock() + lifetime_of(body.get("expires_in"))
 
     def transactions(self, filters, first_page=1, page_size=PAGE_SIZE):
-        """Yield ``(page_number, events)`` until a page is empty, shorter than the page size
-        or marked as the last one."""
+        """Yield ``(page_number, events)`` until a page is empty or marked as the last one;
+        with no such mark, until a page is not of the page size. The document shows no
+        paging (``{"filter": {}}``): an unmarked answer longer than the page size, or one
+        holding the same events as the page before, is a server that ignores our paging,
+        and the last page."""
         number = first_page
+        previous = None
         while True:
             try:
                 response = self.authed("POST", "track/api/transactions",
@@ -69,10 +77,16 @@ class OpusCapitaClient(BearerTokenClient):
             body = self.parse_json(response)
             events, last = parse_page(body)
             self._note_envelope(body)
+            ids = [event["id"] for event in events]
+            if events and ids == previous:
+                _logger.warning("OpusCapita transactions: page %d repeats page %d: the server "
+                                "ignores paging; stopping there", number, number - 1)
+                return
             if events:
                 yield number, events
-            if last or len(events) < page_size:
+            if last or (last is None and len(events) != page_size) or not events:
                 return
+            previous = ids
             number += 1
 
 
@@ -93,8 +107,10 @@ class OpusCapitaClient(BearerTokenClient):
 
 
 def parse_page(body):
-    """(events, is the last page) from an answer whose exact schema is not public: a list,
-    or an object holding the list under a common key with optional paging flags."""
+    """(events, is the last page: True, False or None when the answer does not say) from an
+    answer whose exact schema is not public: a list, or an object holding the list under a
+    common key with optional paging flags. Each event has its id under ``id``: its ``id`` or
+    ``eventId``; when no event of the page has one, its ``transactionId``."""
     if isinstance(body, list):
         events, last = body, None
     elif isinstance(body, dict):
@@ -103,15 +119,40 @@ def parse_page(body):
             raise RemoteDataError("OpusCapita transactions: no list in the answer: %r"
                                   % str(body)[:200])
         events = body[key]
-        last = body.get("last")
-        if last is None and body.get("totalPages") and body.get("page"):
-            last = body["page"] >= body["totalPages"]
+        last = _last_page(body)
     else:
         raise RemoteDataError("OpusCapita transactions: unreadable answer: %r" % str(body)[:200])
     if any(not isinstance(event, dict) for event in events):
         raise RemoteDataError("OpusCapita transactions: the page holds entries that are not "
                               "objects")
-    if events and not any(event.get("id") for event in events):
+    events = [event if event.get("id") not in (None, "") else dict(event, id=event.get("eventId"))
+              for event in events]
+    if events and not any(event["id"] for event in events):
+        # An answer listing transactions, not their events: each known by its transaction.
+        events = [dict(event, id=event.get("transactionId") or event.get("transactionID"))
+                  for event in events]
+    if events and not any(event["id"] for event in events):
         raise RemoteDataError("OpusCapita transactions: no entry of the page has an id (an "
                               "answer of another shape?): %r" % str(events[0])[:200])
-    return events, bool(last)
+    return events, last
+
+
+def _last_page(body):
+    """Whether the answer says it is the last page (``last``, or ``page`` of
+    ``totalPages``), None when it says nothing of paging."""
+    if isinstance(body.get("last"), bool):
+        return body["last"]
+    try:
+        return int(body["page"]) >= int(body["totalPages"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def lifetime_of(expires_in, default=300.0):
+    """Seconds a token lives: ``expires_in`` as a number or as text ("3600"); ``default``
+    when absent or unreadable."""
+    try:
+        lifetime = float(expires_in)
+    except (TypeError, ValueError):
+        return default
+    return lifetime if lifetime > 0 else default

@@ -55,7 +55,7 @@ class Sage50Client(BaseClient):
             "POST", "api/developers/%s/applications/%s/passcodes" % (developer_id,
                                                                      application_id),
             auth=False, json={"secret": secret}, expected=(200, 201)))
-        return _field(body, "passcode"), body.get("expires")
+        return _field(body, "passcode"), _get(body, "expires")
 
     def rotate_key(self, developer_id, application_id, initial_key, secret):
         """PATCH the key: works with an expired key too. Returns the new key."""
@@ -76,10 +76,9 @@ class Sage50Client(BaseClient):
 
     def tracking(self, tracking_url):
         body = self.parse_json(self.authed("GET", tracking_url))
-        status = _field(body, "status")
-        return {"status": status, "progress": body.get("progress") or 0,
-                "downloadResultUrl": body.get("downloadResultUrl") or False,
-                "message": body.get("message") or ""}
+        return {"status": _status(_field(body, "status")), "progress": _progress(body),
+                "downloadResultUrl": _get(body, "downloadResultUrl") or False,
+                "message": _get(body, "message") or ""}
 
     def download(self, url, max_bytes=None):
         response = self.authed("GET", url, stream=True)
@@ -98,8 +97,37 @@ class Sage50Client(BaseClient):
         return super().url(path)
 
 
+def _get(body, name):
+    """``body[name]``, the name matched without regard to case ("apiKey", "TrackingUrl":
+    the document writes both casings); None when absent."""
+    if not isinstance(body, dict):
+        return None
+    if name in body:
+        return body[name]
+    return next((value for key, value in body.items() if str(key).lower() == name.lower()),
+                None)
+
+
 def _field(body, name):
-    if not isinstance(body, dict) or not body.get(name):
+    value = _get(body, name)
+    if not value:
         raise RemoteDataError("Sage 50's answer has no %s (an answer of another shape?): %r"
                               % (name, str(body)[:200]))
-    return body[name]
+    return value
+
+
+def _status(value):
+    """A tracking status with a final one written as the document writes it ("Accepted",
+    "BAD_REQUEST" and "bad request" are ``badRequest``); others as they come."""
+    text = str(value).strip()
+    squeezed = text.replace("_", "").replace(" ", "").lower()
+    return next((final for final in FINAL_STATUSES if final.lower() == squeezed), text)
+
+
+def _progress(body):
+    """``progress`` as a whole percentage: 40, 40.5, "40" and "40%" are 40; 0 when absent
+    or unreadable."""
+    try:
+        return int(float(str(_get(body, "progress") or 0).strip().rstrip("%")))
+    except ValueError:
+        return 0

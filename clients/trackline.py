@@ -45,10 +45,18 @@ class TracklineClient(BearerTokenClient):
             raise AuthError("Trackline login failed for %s: %s" % (self.email, exc.message),
                             status=exc.status) from None
         body = self.parse_json(response)
-        token = body.get("token") if isinstance(body, dict) else None
+        # "token" in the document; "access_token" as other JWT services write it.
+        token = next((body[key] for key in ("token", "access_token")
+                      if isinstance(body, dict) and body.get(key)), None)
         if not isinstance(token, str) or not token:
             raise RemoteDataError("Trackline login answered without a token.")
-        return token, token_expiry(token) or self._clock() + DEFAULT_TOKEN_LIFETIME
+        expiry = token_expiry(token)
+        if not expiry or expiry <= self._clock():
+            # No "exp", or one already past by our clock (the clocks differ): a login for
+            # each call would follow; the token is used for the default lifetime, and a 401
+            # says when it is over.
+            expiry = self._clock() + DEFAULT_TOKEN_LIFETIME
+        return token, expiry
 
     # -- API --------------------------------------------------------------------------------
 

@@ -81,7 +81,9 @@ class TrackOnlineClient(BaseClient):
         """POST ``records`` in batches of at most 50; return one message ID per batch."""
         message_ids = []
         for batch in batches(records, MAX_BATCH):
-            body = self.parse_json(self.request("POST", resource, json=batch))
+            response = self.request("POST", resource, json=batch)
+            ctype = response.headers.get("Content-Type", "").lower()
+            body = response.text if ctype.startswith("text/plain") else self.parse_json(response)
             message_ids.append(parse_message_id(body, resource))
         return message_ids
 
@@ -129,12 +131,16 @@ def parse_list(body, resource):
 
 
 def parse_message_id(body, resource):
-    if isinstance(body, str) and body:
-        return body
+    """The message ID of a save answer, whose shape the document does not give: a JSON
+    string or number, or an object with ``messageId`` (any casing, ``message_id`` too) or
+    ``id``."""
+    if isinstance(body, (str, int)) and not isinstance(body, bool) and str(body).strip():
+        return str(body).strip()
     if isinstance(body, dict):
-        for key in ("messageId", "messageID", "MessageId", "id"):
-            if body.get(key):
-                return str(body[key])
+        by_name = {key.lower().replace("_", ""): value for key, value in body.items()}
+        for key in ("messageid", "id"):
+            if by_name.get(key) not in (None, ""):
+                return str(by_name[key])
     raise RemoteDataError("TrackOnline %s: the save answer has no message ID: %r"
                           % (resource, str(body)[:200]))
 
@@ -151,10 +157,27 @@ def parse_results(body, resource):
     results = []
     for entry in body:
         entry = entry if isinstance(entry, dict) else {}
-        success = entry.get("success")
+        flags = [str(entry.get(key)).lower() for key in ("success", "isSuccess", "succeeded")
+                 if str(entry.get(key)).lower() in ("true", "false", "1", "0")]
+        success = flags[0] in ("true", "1") if flags else None
         if success is None:
             success = str(entry.get("status", "")).lower() in ("saved", "ok", "success")
         results.append({"id": entry.get("id") or False, "number": entry.get("number") or False,
-                        "success": bool(success),
-                        "message": entry.get("message") or entry.get("error") or ""})
+                        "success": success, "message": _result_message(entry)})
     return results
+
+
+def _result_message(entry):
+    """What a save result says of its record: ``message`` or ``error`` as text, or the
+    ``errors`` it lists (texts, or objects with a ``message``)."""
+    for key in ("message", "error", "errorMessage"):
+        if isinstance(entry.get(key), str) and entry[key]:
+            return entry[key]
+    errors = entry.get("errors")
+    if isinstance(errors, dict):  # {"field": ["text"]}, as ASP.NET validation writes it
+        errors = ["%s: %s" % (field, "; ".join(map(str, texts)) if isinstance(texts, list)
+                              else texts) for field, texts in errors.items()]
+    if isinstance(errors, list):
+        return "; ".join(str(error.get("message", error)) if isinstance(error, dict)
+                         else str(error) for error in errors)
+    return ""

@@ -44,11 +44,11 @@ class Sage50Controller(http.Controller):
 
     @http.route("/tracking_connector/sage50/<int:backend_id>/<string:token>/approval",
                 type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
-    def approval(self, backend_id, token):
+    def approval(self, backend_id, token, **_form):  # a form's fields: read in _checked
         backend, body, error = self._checked(backend_id, token)
         if error:
             return error
-        key = body.get("apikey") or body.get("apiKey")
+        key = body.get("apikey")
         if not isinstance(key, str) or not key:
             return self._answer(400, "apikey is missing")
         hide(key)
@@ -57,20 +57,21 @@ class Sage50Controller(http.Controller):
 
     @http.route("/tracking_connector/sage50/<int:backend_id>/<string:token>/notify",
                 type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
-    def notify(self, backend_id, token):
+    def notify(self, backend_id, token, **_form):
         backend, body, error = self._checked(backend_id, token)
         if error:
             return error
-        scope = body.get("scope")
+        scope = body.get("scope")  # "Scope", "SCOPE": the keys are lowercased
         if not isinstance(scope, str) or not scope:
             return self._answer(400, "scope is missing")
         request.env["sage50.download"].sudo()._notify(backend, scope, body.get("url"))
         return self._answer(200, "ok")
 
     def _checked(self, backend_id, token):
-        """(backend, JSON body, None), or (None, None, an error answer): 403 for a missing or
+        """(backend, body, None), or (None, None, an error answer): 403 for a missing or
         wrong token (compared in constant time, the same answer for an unknown backend), 413
-        for a body over 64 KB, 400 for a body that is not a JSON object."""
+        for a body over 64 KB, 400 for a body that is neither a JSON object nor a form. The
+        document does not give the bodies: the body's keys are lowercased ("apiKey")."""
         backend = request.env["sage50.backend"].sudo().browse(backend_id).exists()
         expected = (backend.endpoint_token if backend else "") or ""
         if not hmac.compare_digest(expected.encode(), (token or "").encode()) or not expected:
@@ -80,11 +81,16 @@ class Sage50Controller(http.Controller):
         length = request.httprequest.content_length
         if length is None or length > MAX_BODY:
             return None, None, self._answer(413, "body too large or without length")
-        try:
-            body = json.loads(request.httprequest.get_data(cache=False) or b"null")
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
+        if request.httprequest.mimetype == "application/x-www-form-urlencoded":
+            body = request.httprequest.form.to_dict()  # parsed by Odoo already
+        else:
+            try:
+                body = json.loads(request.httprequest.get_data(cache=False) or b"null")
+            except ValueError:
+                body = None
+        if isinstance(body, dict):
+            body = {str(key).lower(): value for key, value in body.items()}
+        else:
             return None, None, self._answer(400, "a JSON object is expected")
         return backend, body, None
 

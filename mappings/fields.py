@@ -12,6 +12,7 @@ saves the others."""
 # pylint: disable=method-required-super
 
 
+import re
 from collections import Counter
 
 from .dates import api_datetime, parse_datetime
@@ -19,6 +20,11 @@ from .dates import api_datetime, parse_datetime
 # A page of fewer rows is not judged for drift: too few to tell a change of the answers'
 # shape from a few records' gaps.
 DRIFT_MIN_ROWS = 5
+
+
+# What a kind reads for a value the row does not give, when the record's value must stay
+# as it is (``Entity.read`` leaves the field out).
+UNCHANGED = object()
 
 
 class RowError(ValueError):
@@ -126,6 +132,10 @@ class Number(Kind):
             raise RowError("%s: expected a number, got %s" % (key, _kind_name(value))) from None
 
 
+TRUE_TEXTS = ("true", "1", "yes")
+FALSE_TEXTS = ("false", "0", "no")
+
+
 class Flag(Kind):
     """A boolean; ``default`` when the remote leaves it out (``isEnabled`` is true unless
     said false)."""
@@ -134,9 +144,19 @@ class Flag(Kind):
         self.default = default
 
     def read(self, value, key, warn):
-        if value is None:
+        if value is None or value == "":
             return self.default
-        return value if isinstance(value, bool) else bool(value)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            # "false" must not read as true (a deleted flag on every record).
+            text = value.strip().lower()
+            if text in TRUE_TEXTS + FALSE_TEXTS:
+                return text in TRUE_TEXTS
+            raise RowError("%s: expected true/false, got %r" % (key, value[:50]))
+        if isinstance(value, (int, float)):
+            return bool(value)
+        raise RowError("%s: expected true/false, got %s" % (key, _kind_name(value)))
 
     def write(self, value):
         return bool(value)
@@ -148,10 +168,19 @@ class DateTime(Kind):
             return False
         if not isinstance(value, str):
             raise RowError("%s: expected a date, got %s" % (key, _kind_name(value)))
-        return parse_datetime(value)
+        moment = parse_datetime(value)
+        if not moment and warn:
+            warn("%s: unreadable date %r left empty" % (key, value[:50]))
+        return moment
 
     def write(self, value):
         return api_datetime(value)
+
+
+def _label_key(text):
+    """A label or an enumeration name reduced to compare: "Sub-location", "SubLocation",
+    "sub_location" and "SUB LOCATION" are one."""
+    return re.sub(r"[\s_-]+", "", text).lower()
 
 
 class Code(Kind):
@@ -163,7 +192,7 @@ class Code(Kind):
         self.what = what
         self.default = default
         self.keys = {key for key, _label in selection}
-        self.by_label = {label.replace(" ", "").lower(): key for key, label in selection}
+        self.by_label = {_label_key(label): key for key, label in selection}
 
     def read(self, value, key, warn):
         if value is None or value == "":
@@ -171,9 +200,9 @@ class Code(Kind):
         if isinstance(value, (dict, list, bool)):
             raise RowError("%s: expected a code, got %s" % (key, _kind_name(value)))
         text = str(value).strip()
-        if text in self.keys:
-            return text
-        found = self.by_label.get(text.replace(" ", "").lower())
+        if text.isdigit() and str(int(text)) in self.keys:
+            return str(int(text))  # 5, "5" and "05" are one code
+        found = self.by_label.get(_label_key(text))
         if found:
             return found
         if warn:
@@ -196,8 +225,9 @@ class Tags(Kind):
 
 
 class Reference(Kind):
-    """An embedded object naming a record of ``model`` by its number, or (``by_remote_id``)
-    a value that is the record's remote id (see ``Ref``)."""
+    """An embedded object naming a record of ``model`` by its number (by its id when it has
+    no number; the number alone, as text, will do too), or (``by_remote_id``) a value that is
+    the record's remote id (see ``Ref``)."""
 
     def __init__(self, model, by_remote_id=False):
         self.model = model
@@ -207,12 +237,17 @@ class Reference(Kind):
         if value in (None, ""):
             return False
         if self.by_remote_id:
-            return Ref(self.model, {"remote_id": Text().read(value, key, warn)},
+            return Ref(self.model, {"remote_id": TEXT.read(value, key, warn)},
                        by="remote_id")
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return Ref(self.model, {"number": str(value)})  # the number alone
         if not isinstance(value, dict):
             raise RowError("%s: expected an object, got %s" % (key, _kind_name(value)))
         if value.get("number") in (None, ""):
-            return False
+            if value.get("id") in (None, ""):
+                return False
+            # An object with its id only: the record mirrored under that id (no stub).
+            return Ref(self.model, {"remote_id": str(value["id"])}, by="remote_id")
         return Ref(self.model, value)
 
     def write(self, value):
@@ -349,7 +384,9 @@ class Entity:
         if self.remote_id:
             values["remote_id"] = TEXT.read(dig(row, self.remote_id), self.remote_id, warn)
         for field in self.fields:
-            values[field.name] = field.kind.read(field.get(row), field.key, warn)
+            value = field.kind.read(field.get(row), field.key, warn)
+            if value is not UNCHANGED:
+                values[field.name] = value
         return values
 
     def stub(self, embedded):

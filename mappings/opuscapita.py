@@ -67,8 +67,3 @@ EVENT = Entity("event", [
     Field("created_at", "", FirstOf("createdAt", "created", kind=DATETIME)),
     Field("raw", "", Raw()),
 ], required=("id",))
-
-
-def with_event_id(row):
-    """Some answers name the event's id ``eventId``."""
-    return dict(row, id=row.get("id") or row.get("eventId"))

@@ -14,6 +14,7 @@ from .fields import (
     NUMBER,
     OPTIONAL_INTEGER,
     TAGS,
+    UNCHANGED,
     Code,
     Entity,
     Field,
@@ -28,12 +29,16 @@ from .settings import comma_list
 class Lines(Kind):
     """A list of embedded objects kept as an Odoo one2many replaced as a whole
     (``[(5,), (0, 0, values)…]``); the importer leaves the lines unchanged when they are the
-    same, and drops a line whose required reference it cannot resolve."""
+    same, and drops a line whose required reference it cannot resolve. A row without the
+    list (absent or null: an answer that leaves details out) leaves the lines as they are;
+    an empty list empties them."""
 
     def __init__(self, entity):
         self.entity = entity
 
     def read(self, value, key, warn):
+        if value is None:
+            return UNCHANGED
         rows = items({key: value}, key)
         return [(5, 0, 0)] + [(0, 0, dict(self.entity.read_line(row, warn), sequence=position)
                                   if self.entity.sequence else self.entity.read_line(row, warn))
@@ -74,18 +79,20 @@ class LabelType(Kind):
     """A packaging label's type: 1 (SSCC) or 0 (custom); the document also writes names."""
 
     def read(self, value, key, warn):
-        return "1" if str(value) in ("1", "Sscc") else "0"
+        return "1" if str(value).strip().lower() in ("1", "sscc") else "0"
 
     def write(self, value):
         return int(value or 0)
 
 
 class SerializedItems(Kind):
-    """A label's serialized unique items (``[{"uniqueItem": {"number": …}}]``) as a
-    many2many; items not mirrored yet are left out (no stub: a unique item needs more)."""
+    """A label's serialized unique items (``[{"uniqueItem": {"number": …}}]``; the
+    document's example writes ``item``) as a many2many; items not mirrored yet are left out
+    (no stub: a unique item needs more)."""
 
     def read(self, value, key, warn):
-        refs = [Reference("trackonline.unique.item").read(entry.get("uniqueItem"), key, warn)
+        refs = [Reference("trackonline.unique.item").read(
+                    entry.get("uniqueItem") or entry.get("item"), key, warn)
                 for entry in items({key: value}, key)]
         return [(6, 0, [ref for ref in refs if ref])]
 
@@ -95,8 +102,6 @@ class MemberItem(Kind):
     (``itemDefinitionId``, ``number``, ``name``, ``type``)."""
 
     def read(self, value, key, warn):
-        if value.get("number") in (None, ""):
-            return False
         return Reference("trackonline.item.definition").read(
             {"id": value.get("itemDefinitionId"), "number": value.get("number"),
              "name": value.get("name"), "type": value.get("type")}, key, warn)
@@ -271,6 +276,30 @@ IOT_DEVICE = Entity("IoT device", [
     Field("last_seen", "lastSeen", DATETIME),
 ], required=("deviceId",), remote_id="deviceId")
 
+
+def iot_device_rows(rows):
+    """The IoT devices of a page of ``iot/item``, whose answer the document does not give
+    (its filters are a unique item's): a row with a ``deviceId`` is a device as it is; a
+    unique item gives one device per entry of its ``deviceIds`` (an object or a list)."""
+    devices = []
+    for row in rows:
+        ids = row.get("deviceIds") if isinstance(row, dict) and "deviceId" not in row else None
+        if ids is None:
+            devices.append(row)
+            continue
+        definition, location = (row.get(key) if isinstance(row.get(key), dict) else {}
+                                for key in ("itemDefinition", "lastKnownLocation"))
+        for device in [ids] if isinstance(ids, dict) else ids if isinstance(ids, list) else []:
+            if isinstance(device, dict) and device.get("deviceId") not in (None, ""):
+                devices.append({
+                    "deviceId": str(device["deviceId"]), "itemNumber": row.get("number"),
+                    "itemDefinitionId": definition.get("id"), "locationId": location.get("id"),
+                    "lastKnownPosition": row.get("lastKnownPosition"),
+                    "lastKnownTemperature": row.get("lastKnownTemperature"),
+                    "lastSeen": row.get("lastSeen")})
+    return devices
+
+
 # The importer adds the device a measurement was read for under this key.
 IOT_DEVICE_KEY = "odooDeviceRemoteId"
 
@@ -292,11 +321,15 @@ IOT_MEASUREMENT = Entity("IoT measurement", [
     Field("longitude", "longitude", NUMBER),
 ], required=("timestamp",), remote_id="timestamp")
 
+# The document gives no balance answer: the location and the item definition may come as
+# objects or as numbers, under these keys or ``locationNumber``/``itemDefinitionNumber``.
 BALANCE = Entity("balance", [
-    Field("location_id", "location", Reference("trackonline.location")),
-    Field("item_definition_id", "itemDefinition", Reference("trackonline.item.definition")),
-    Field("balance", "balance", INTEGER),
-], required=("location", "itemDefinition"), remote_id=None)
+    Field("location_id", "location", Reference("trackonline.location"),
+          fallback="locationNumber"),
+    Field("item_definition_id", "itemDefinition", Reference("trackonline.item.definition"),
+          fallback="itemDefinitionNumber"),
+    Field("balance", "balance", INTEGER, fallback="quantity"),
+], required=(), remote_id=None)
 
 
 # -- payloads with a shape of their own ------------------------------------------------------

@@ -39,22 +39,3 @@ FINAL_STATUSES = (CANCELLED, PROCESSED)
 # The statuses a transaction may still leave (every listed code but the final ones).
 OPEN_STATUSES = tuple(key for key, _label in TRANSACTION_STATUSES
                       if key not in FINAL_STATUSES and key != UNKNOWN[0])
-
-
-def code(selection, value, warn=None, what=""):
-    """The selection key for a remote code: its number as text, "unknown" (with a warning
-    through ``warn``) when the document does not list it, False when absent. Names such as
-    "Customer" (the document's POST examples) are accepted too."""
-    if value is None or value == "":
-        return False
-    keys = {key for key, _label in selection}
-    text = str(value).strip()
-    if text in keys:
-        return text
-    by_label = {label.replace(" ", "").lower(): key for key, label in selection}
-    key = by_label.get(text.replace(" ", "").lower())
-    if key:
-        return key
-    if warn:
-        warn("unknown %s code %r kept as unknown" % (what, value))
-    return "unknown"

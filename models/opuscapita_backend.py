@@ -25,8 +25,7 @@ def import_events(backend, run, client, resource, max_pages, period=None, overri
     def fetch(start, end, first_page):
         filters = dict(settings, eventTimeFrom=api_datetime(start),
                        eventTimeTo=api_datetime(end))
-        for number, rows in client.transactions(filters, first_page=first_page):
-            yield number, [mapping.with_event_id(row) for row in rows]
+        yield from client.transactions(filters, first_page=first_page)
 
     if period:
         pages = backend._window_pages(None, period[0], fetch, backend.window_days, 0,

@@ -14,6 +14,17 @@ from .trackonline_reconciliation import reread_open_transactions
 TX_CURSOR = "transactions"
 IOT_WINDOW_DAYS = 14  # the API's longest window of measurements
 TRANSACTIONS_ENDPOINT = "transaction"
+# Lists whose defaults leave out what the mirror must see change: deleted unique items and
+# inactive packaging labels (the document's IncludeDeleted and IncludeInactive: false).
+LIST_PARAMS = {"uniqueitem": {"IncludeDeleted": "true"},
+               "packaginglabel": {"IncludeInactive": "true"}}
+# Lists that give the enabled records only unless asked ``Enabled=false``, which gives the
+# disabled ones only: read twice, so that a record disabled in TrackOnline is seen.
+ENABLED_FILTERED = ("location", "itemdefinition")
+# Lists whose pages are turned into the rows the mapping reads.
+ROW_READERS = {"iot/item": mapping.iot_device_rows}
+# The filter on a record's number where the document names it otherwise than ``Number``.
+NUMBER_FILTERS = {"transaction": "TransactionNumber", "uniqueitem": "ItemNumber"}
 
 
 def _start(backend):
@@ -23,11 +34,25 @@ def _start(backend):
 def import_list(backend, run, client, resource, max_pages):
     """A full read of a list the API cannot filter by date; the cursor (keyed by the
     endpoint) is the next page, so that a run stopped by its budget goes on where it
-    stopped."""
-    pages = backend._list_pages(resource.endpoint, lambda first: client.pages(
-        resource.endpoint, {}, first_page=first))
-    return backend._import(run, resource, pages, resource.endpoint, max_pages,
-                          client=client)
+    stopped. A list's own parameters (``LIST_PARAMS``) and reading of its rows
+    (``ROW_READERS``) apply; the lists of ``ENABLED_FILTERED`` are then read again for
+    their disabled records (a cursor of their own)."""
+    endpoint, read = resource.endpoint, ROW_READERS.get(resource.endpoint)
+
+    def pages(params, cursor_key):
+        def fetch(first):
+            for number, rows in client.pages(endpoint, params, first):
+                yield number, read(rows) if read else rows
+        return backend._list_pages(cursor_key, fetch)
+
+    params = LIST_PARAMS.get(endpoint, {})
+    done = backend._import(run, resource, pages(params, endpoint), endpoint, max_pages,
+                           client=client)
+    if done and endpoint in ENABLED_FILTERED and not run.out_of_time():
+        key = endpoint + ":disabled"
+        done = backend._import(run, resource, pages(dict(params, Enabled="false"), key), key,
+                               max_pages, client=client)
+    return done
 
 
 def import_transactions(backend, run, client, resource, max_pages):
@@ -94,8 +119,9 @@ def import_batch_calculations(backend, run, client, resource, max_pages):
 def refetch_by_id(backend, client, resource, key, row):
     """One record of a list read again by its id (the lists filter by ``Id``), for the
     retry of a kept row; a row kept without id is looked for by its number, when it has
-    one (``Number``)."""
-    params = _dates_of(backend) if resource.endpoint == TRANSACTIONS_ENDPOINT else {}
+    one (``Number``, or the list's own filter: ``NUMBER_FILTERS``)."""
+    params = (_dates_of(backend) if resource.endpoint == TRANSACTIONS_ENDPOINT
+              else LIST_PARAMS.get(resource.endpoint, {}))
     if not key.startswith(NO_ID):
         return [found for found in client.page(resource.endpoint, dict(params, Id=key))
                 if str(found.get("id")) == key]
@@ -103,7 +129,9 @@ def refetch_by_id(backend, client, resource, key, row):
     number = row.get(number_key) if isinstance(row, dict) else None
     if not isinstance(number, str) or not number:
         return []
-    return [found for found in client.page(resource.endpoint, dict(params, Number=number))
+    number_filter = NUMBER_FILTERS.get(resource.endpoint, "Number")
+    return [found for found in client.page(resource.endpoint,
+                                           dict(params, **{number_filter: number}))
             if found.get(number_key) == number]
 
 

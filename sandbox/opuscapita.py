@@ -68,7 +68,8 @@ class OpusCapitaApi:
                                   "error_description": "grant_type must be password"})
         if (form.get("username"), form.get("password")) != (OPUSCAPITA_USERNAME,
                                                             OPUSCAPITA_PASSWORD):
-            raise HttpError(401, {"error": "invalid_grant",
+            # RFC 6749, 5.2: a wrong password is a 400 "invalid_grant" (a wrong client, 401).
+            raise HttpError(400, {"error": "invalid_grant",
                                   "error_description": "Invalid user credentials"})
         token = secrets.token_urlsafe(24)
         self.tokens[token] = time.time() + self.token_ttl

@@ -37,6 +37,12 @@ NUMBER_KEYS = {"transaction": "transactionNumber", "itemconfiguration": "name"}
 LOCATION_TYPES = {"Unknown": 0, "Customer": 1, "Supplier": 2, "Auction": 3, "Carrier": 4,
                   "CompanyLocation": 5, "Manufacturer": 6, "ServiceCenter": 7, "Retail": 8,
                   "RollingStock": 9, "Administrative": 10, "CrossDock": 11, "Storage": 12}
+ITEM_TYPES = {"Unknown": 0, "Tray": 1, "Box": 2, "Interior": 3, "Container": 4,
+              "LoadCarrier": 5, "Crate": 6, "Pallet": 7, "Lockingplate": 8, "Lid": 9,
+              "Bulk": 10, "Tote": 11, "Other": 99}
+# The enumerations a POST may write by name (the document's examples do): stored as codes.
+TYPE_NAMES = {"location": LOCATION_TYPES, "itemdefinition": ITEM_TYPES,
+              "packaginglabel": {"Undefined": 0, "Sscc": 1}}
 
 
 def _parse_date(text):
@@ -164,9 +170,13 @@ class TrackOnlineApi:
         rows = self.resources[resource]
         if request.arg("Id"):
             rows = [row for row in rows if row["id"] == request.arg("Id")]
-        if request.arg("Number"):
-            key = NUMBER_KEYS.get(resource, "number")
-            rows = [row for row in rows if row[key] == request.arg("Number")]
+        if request.arg("Number") and resource in ("location", "itemdefinition"):
+            rows = [row for row in rows if row["number"] == request.arg("Number")]
+        if request.arg("Number") and resource == "packaginglabel":  # "PL": part of the number
+            rows = [row for row in rows if request.arg("Number") in row["number"]]
+        if request.arg("TransactionNumber") and resource == "transaction":
+            rows = [row for row in rows
+                    if row["transactionNumber"] == request.arg("TransactionNumber")]
         if resource == "uniqueitem":
             numbers = set(request.args("ItemNumber"))
             if numbers:
@@ -181,8 +191,8 @@ class TrackOnlineApi:
         if resource == "itemconfiguration":
             return [row for row in rows if request.arg("Name", "") in row["name"]]
         if resource in ("location", "itemdefinition"):
-            if request.arg("Enabled", "true").lower() == "true":
-                rows = [row for row in rows if row.get("isEnabled", True)]
+            enabled = request.arg("Enabled", "true").lower() == "true"  # the one or the other
+            rows = [row for row in rows if row.get("isEnabled", True) == enabled]
             codes = {int(code) for code in request.args("TypeCodes")}
             if codes:
                 rows = [row for row in rows if row["type"] in codes]
@@ -298,8 +308,8 @@ class TrackOnlineApi:
         stored.setdefault("id", "00000000-0000-4000-8000-%012d" % next(self._ids))
         if not stored.get(number_key):
             stored[number_key] = "T-AUTO-%d" % next(self._ids)
-        if isinstance(stored.get("type"), str):
-            stored["type"] = LOCATION_TYPES.get(stored["type"], 0)
+        if isinstance(stored.get("type"), str) and resource in TYPE_NAMES:
+            stored["type"] = TYPE_NAMES[resource].get(stored["type"], 0)
         stored["modifiedOn"] = now
         stored.setdefault("createdOn", now)
         if resource == "transaction":

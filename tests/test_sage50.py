@@ -279,6 +279,24 @@ class TestSage50Endpoints(Sage50EndpointCase):
                                  headers={"Content-Type": "application/json"})
         self.assertEqual(response.status_code, 413)
 
+    def test_approval_and_notification_in_the_shapes_the_document_leaves_open(self):
+        """The document does not give the bodies Sage sends: a form, or JSON keys in
+        another casing ("ApiKey", "Scope"), are read too (before: 400, key lost)."""
+        response = self.url_open(self.sage.approval_url, data={"ApiKey": "key-from-a-form"})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.sage.invalidate_recordset()
+        self.assertEqual(self.sage._current_key()[0], "key-from-a-form")
+        self.assertEqual(self.sage.onboarding_state, "approved")
+        response = self.url_open(self.sage.notification_url,
+                                 data=json.dumps({"Scope": "Customers"}),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text)
+        download = self.env["sage50.download"].search([("backend_id", "=", self.sage.id)])
+        self.assertEqual(download.scope, "Customers")
+        response = self.url_open(self.sage.approval_url, data="[1]",
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 400, "neither a JSON object nor a form")
+
     def test_notification_records_the_scope(self):
         codes = self.sandbox.sage50.publish_scope("Products", b'{"records": []}', self.app_id)
         self.assertEqual(codes, [200])

@@ -307,4 +307,5 @@ class TestTrackOnline(TrackOnlineCase):
         day = self.env["tracking.rate.counter"].search([
             ("backend_model", "=", "trackonline.backend"), ("backend_id", "=", self.to.id),
             ("period", "=", "day")])
-        self.assertEqual(day.calls, 3, "one page read, after two retries")
+        self.assertEqual(day.calls, 4, "one page read after two retries, then the page of "
+                                       "disabled locations")

@@ -49,6 +49,25 @@ class TestTrackOnlineMore(SandboxCase):
         run = self.to._sync("unique_items")
         self.assertEqual((run.log.created_count, run.log.updated_count), (1, 0))
 
+    def test_deleted_items_and_inactive_labels_reach_the_mirror(self):
+        """The lists leave deleted unique items and inactive labels out unless asked
+        (IncludeDeleted, IncludeInactive): before, a record deleted or disabled in
+        TrackOnline stayed as it was in Odoo."""
+        self.to._sync("unique_items")
+        self.to._sync("packaging_labels")
+        remote_item = self.sandbox.trackonline.resources["uniqueitem"][0]
+        remote_label = self.sandbox.trackonline.resources["packaginglabel"][1]
+        remote_item["isDeleted"] = True
+        remote_label["isEnabled"] = False
+        self.assertEqual(self.to._sync("unique_items").log.updated_count, 1)
+        self.assertEqual(self.to._sync("packaging_labels").log.updated_count, 1)
+        item = self.records("trackonline.unique.item").filtered(
+            lambda i: i.remote_id == remote_item["id"])
+        label = self.records("trackonline.packaging.label").filtered(
+            lambda i: i.remote_id == remote_label["id"])
+        self.assertTrue(item.is_deleted)
+        self.assertFalse(label.is_enabled)
+
     def test_unique_item_written_with_polled_result(self):
         self.to._sync("item_definitions")
         definition = self.records("trackonline.item.definition")[:1]
@@ -129,6 +148,41 @@ class TestTrackOnlineMore(SandboxCase):
                       if r["transactionNumber"] == "SCAN-1")
         quantities = sum(line["quantity"] for line in stored["transactionItems"])
         self.assertEqual(quantities, 2 + 25, "two scanned items and a label of 25")
+
+    def test_disabled_locations_and_item_definitions_reach_the_mirror(self):
+        """``Enabled`` is true by default, and false gives the disabled records only: both
+        are read (before: a location disabled in TrackOnline stayed enabled in Odoo)."""
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        location = self.sandbox.trackonline.resources["location"][0]
+        definition = self.sandbox.trackonline.resources["itemdefinition"][0]
+        location["isEnabled"] = definition["isEnabled"] = False
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        for model, remote in (("trackonline.location", location),
+                              ("trackonline.item.definition", definition)):
+            mirrored = self.env[model].with_context(active_test=False).search(
+                [("backend_id", "=", self.to.id), ("remote_id", "=", remote["id"])])
+            self.assertEqual(len(mirrored), 1, model)
+            self.assertFalse(mirrored.is_enabled, model)
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/location"), 4,
+                         "each run: the enabled page, and the disabled one")
+
+    def test_iot_devices_answered_as_unique_items(self):
+        """``iot/item`` filters as the unique items do, and the document does not give its
+        answer: unique items with their ``deviceIds`` are read as one device each (before:
+        every row kept aside "without deviceId")."""
+        self.to._sync("unique_items")
+        unique = self.sandbox.trackonline.resources["uniqueitem"]
+        self.sandbox.add_fault("/trackonline/api/v1/iot/item", method="GET", times=5,
+                               rewrite=lambda rows: unique[:len(rows)])
+        run = self.to._sync("iot_devices")
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        devices = self.records("trackonline.iot.device")
+        self.assertEqual(sorted(devices.mapped("remote_id")),
+                         sorted(item["deviceIds"][0]["deviceId"] for item in unique))
+        first = devices.filtered(lambda d: d.remote_id == unique[0]["deviceIds"][0]["deviceId"])
+        self.assertEqual(first.unique_item_id.number, unique[0]["number"])
 
     def test_iot_devices_and_measurements_with_windows(self):
         self.to._sync("unique_items")

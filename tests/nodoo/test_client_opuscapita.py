@@ -91,7 +91,7 @@ def test_401_on_data_call_renews_once(sandbox):
 
 
 def test_page_shapes():
-    assert parse_page([{"id": 1}]) == ([{"id": 1}], False)
+    assert parse_page([{"id": 1}]) == ([{"id": 1}], None), "a bare list says nothing of paging"
     assert parse_page({"items": [], "last": True}) == ([], True)
     assert parse_page({"content": [{"id": 1}], "page": 2, "totalPages": 2})[1] is True
     with pytest.raises(RemoteDataError):

@@ -156,7 +156,6 @@ def test_opuscapita_event_variants():
         "FI123", "Acme", "SE9")
     assert nested["status"] == "Delivered"
     assert '"state": "Delivered"' in nested["raw"]
-    assert opuscapita.with_event_id({"eventId": "e1"})["id"] == "e1"
     with pytest.raises(RowError, match="status: expected text"):
         opuscapita.EVENT.read({"id": "7", "status": {"unexpected": "x"}})
 

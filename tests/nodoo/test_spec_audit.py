@@ -1,0 +1,306 @@
+"""What an acceptance suite written from the vendors' documents (its own emulators, not our
+sandbox) may send, and what we must make of it: docs/spec_audit.rst lists each case. Over
+real HTTP to the sandbox, whose answers are reshaped by faults where the document allows
+another shape than the sandbox's own."""
+
+import itertools
+import time
+from datetime import datetime
+from email.utils import formatdate
+
+import pytest
+
+from clients.base import RemoteDataError
+from clients.opuscapita import OpusCapitaClient, parse_page
+from clients.sage50 import Sage50Client
+from clients.trackline import TracklineClient
+from clients.trackonline import TrackOnlineClient, parse_message_id, parse_results
+from mappings import trackonline
+from mappings.dates import parse_datetime
+from mappings.fields import Ref, RowError
+from sandbox.opuscapita import (
+    OPUSCAPITA_CLIENT_ID,
+    OPUSCAPITA_CLIENT_SECRET,
+    OPUSCAPITA_PASSWORD,
+    OPUSCAPITA_USERNAME,
+)
+from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
+from sandbox.trackonline import TRACKONLINE_API_KEY
+
+OPUS_DATA = "/opuscapita/track/api/transactions"
+OPUS_TOKEN = "/opuscapita/auth/token"
+
+
+def opuscapita(sandbox):
+    return OpusCapitaClient("%s/opuscapita" % sandbox.url, OPUSCAPITA_CLIENT_ID,
+                            OPUSCAPITA_CLIENT_SECRET, OPUSCAPITA_USERNAME, OPUSCAPITA_PASSWORD,
+                            timeout=5, backoff=0.01)
+
+
+def trackonline_client(sandbox, **kwargs):
+    return TrackOnlineClient("%s/trackonline/api/v1" % sandbox.url, TRACKONLINE_API_KEY,
+                             timeout=5, backoff=0.01, **kwargs)
+
+
+# -- TrackOnline: rows -------------------------------------------------------------------------
+
+def test_true_and_false_written_as_text():
+    """``"false"`` is not true: before, a unique item sent with ``"isDeleted": "false"``
+    was mirrored as deleted, and a location with ``"isEnabled": "false"`` as enabled."""
+    item = {"id": "u1", "number": "U1", "itemDefinition": {"number": "CC"}}
+    assert trackonline.UNIQUE_ITEM.read(dict(item, isDeleted="false"))["is_deleted"] is False
+    assert trackonline.UNIQUE_ITEM.read(dict(item, isDeleted="True"))["is_deleted"] is True
+    assert trackonline.UNIQUE_ITEM.read(dict(item, isDeleted=0))["is_deleted"] is False
+    location = {"id": "l1", "number": "L1", "name": "L"}
+    assert trackonline.LOCATION.read(dict(location, isEnabled="false"))["is_enabled"] is False
+    assert trackonline.LOCATION.read(dict(location, isEnabled=""))["is_enabled"] is True
+    with pytest.raises(RowError, match="isDeleted: expected true/false"):
+        trackonline.UNIQUE_ITEM.read(dict(item, isDeleted="perhaps"))
+
+
+def test_enumerations_by_number_or_by_the_documents_names():
+    """The document's POST examples write names ("CompanyLocation", "LoadCarrier"); its
+    enumerations write "SubLocation", "Lockingplate", "Sscc"."""
+    row = {"id": "l1", "number": "L1", "name": "L", "type": "CompanyLocation",
+           "hierarchyLevel": "SubLocation", "languageId": "English",
+           "balanceOperationMode": "NoRestriction"}
+    values = trackonline.LOCATION.read(row)
+    assert (values["type"], values["hierarchy_level"], values["language"],
+            values["balance_operation_mode"]) == ("5", "4", "2", "0")
+    assert trackonline.LOCATION.read(dict(row, type="05"))["type"] == "5"
+    definition = {"id": "d1", "number": "D1", "name": "D", "type": "Lockingplate"}
+    assert trackonline.ITEM_DEFINITION.read(definition)["type"] == "8"
+    label = {"id": "p1", "number": "P1", "expirationOn": "2028-01-25T00:00:00.000Z"}
+    for written in ("Sscc", "SSCC", 1, "1"):
+        assert trackonline.PACKAGING_LABEL.read(dict(label, type=written))["label_type"] == "1"
+    assert trackonline.PACKAGING_LABEL.read(dict(label, type="Undefined"))["label_type"] == "0"
+
+
+def test_references_by_number_alone_or_by_id_alone():
+    row = {"id": "t1", "fromLocation": "L-1", "toLocation": {"id": "loc-guid"},
+           "carrier": {"name": "no number, no id"}}
+    values = trackonline.TRANSACTION.read(row)
+    assert (values["from_location_id"].by, values["from_location_id"].key) == ("number", "L-1")
+    assert (values["to_location_id"].by, values["to_location_id"].key) == (
+        "remote_id", "loc-guid")
+    assert values["carrier_id"] is False
+    member = trackonline.ITEM_CONFIGURATION.read(
+        {"id": "c1", "name": "C", "members": [{"itemDefinitionId": "def-guid"}]})
+    assert member["member_ids"][1][2]["item_definition_id"].key == "def-guid"
+
+
+def test_packaging_label_items_under_item_as_the_documents_example_writes():
+    label = {"id": "p1", "number": "P1", "expirationOn": "2028-03-26T00:00:00.000Z",
+             "packagingSerializedItems": [{"item": {"number": "UI01"}},
+                                          {"uniqueItem": {"number": "UI02"}}]}
+    refs = trackonline.PACKAGING_LABEL.read(label)["unique_item_ids"][0][2]
+    assert [ref.key for ref in refs] == ["UI01", "UI02"]
+
+
+def test_balance_rows_in_the_shapes_the_document_leaves_open():
+    """The document gives no balance answer: objects, or numbers under other keys."""
+    flat = trackonline.BALANCE.read({"locationNumber": "A", "itemDefinitionNumber": "CC",
+                                     "quantity": "12"})
+    assert isinstance(flat["location_id"], Ref) and flat["location_id"].key == "A"
+    assert flat["item_definition_id"].key == "CC" and flat["balance"] == 12
+    nested = trackonline.BALANCE.read({"location": {"number": "A"}, "itemDefinition": "CC",
+                                       "balance": -3})
+    assert (nested["location_id"].key, nested["item_definition_id"].key,
+            nested["balance"]) == ("A", "CC", -3)
+
+
+def test_dates_as_the_documents_write_them():
+    assert parse_datetime("2022-01-01T00:00:00.0000000+00:00") == datetime(2022, 1, 1)
+    assert parse_datetime("2020-01-01T00:00:00.000Z") == datetime(2020, 1, 1)
+    assert parse_datetime("2026-03-01T00:00:00+02:00") == datetime(2026, 2, 28, 22)
+    assert parse_datetime("2026-03-01T00:30:00") == datetime(2026, 3, 1, 0, 30), "no zone: UTC"
+    warnings = []
+    values = trackonline.LOCATION.read({"id": "l1", "number": "L1", "name": "Zürich – 東京 🚚",
+                                        "createdOn": "yesterday"}, warnings.append)
+    assert values["name"] == "Zürich – 東京 🚚"
+    assert values["created_on"] is False
+    assert warnings == ["createdOn: unreadable date 'yesterday' left empty"]
+
+
+# -- TrackOnline: saves ------------------------------------------------------------------------
+
+def test_save_answers_in_the_shapes_the_document_leaves_open(sandbox):
+    """"A message ID is added to the response": in an object (any casing), as a JSON
+    value, or as plain text."""
+    assert parse_message_id({"MessageID": "m1"}, "location") == "m1"
+    assert parse_message_id({"message_id": 7}, "location") == "7"
+    assert parse_message_id(42, "location") == "42"
+    with pytest.raises(RemoteDataError, match="no message ID"):
+        parse_message_id({"status": "ok"}, "location")
+    sandbox.add_fault("/trackonline/api/v1/location", method="POST", status=200,
+                      body="msg-plain-1", content_type="text/plain")
+    client = trackonline_client(sandbox)
+    assert client.save("location", [{"number": "N1", "name": "N", "type": 1}]) == [
+        "msg-plain-1"]
+
+
+def test_save_results_with_flags_and_error_lists():
+    results = parse_results([
+        {"id": "a", "isSuccess": "false", "errors": ["name is required", "type is unknown"]},
+        {"id": "b", "succeeded": True},
+        {"number": "C", "success": False, "errors": {"name": ["too long"]}},
+        {"number": "D", "success": "false", "errorMessage": "locked"},
+        {"number": "E", "success": 1},
+    ], "location")
+    assert [result["success"] for result in results] == [False, True, False, False, True]
+    assert results[0]["message"] == "name is required; type is unknown"
+    assert results[2]["message"] == "name: too long"
+    assert results[3]["message"] == "locked"
+
+
+def test_429_with_retry_after_as_an_http_date_is_waited_out(sandbox):
+    slept = []
+    client = trackonline_client(sandbox, sleep=slept.append)
+    sandbox.add_fault("/trackonline/api/v1/location", status=429, body="{}",
+                      headers={"Retry-After": formatdate(time.time() + 3, usegmt=True)})
+    assert client.page("location")
+    assert len(slept) == 1 and 1 <= slept[0] <= 4
+
+
+# -- OpusCapita --------------------------------------------------------------------------------
+
+def test_events_known_by_their_transaction_id():
+    """A page with no event id at all lists transactions: each is known by its
+    ``transactionId``. In a page of events, one without its id stays without (skipped)."""
+    events, _last = parse_page({"transactions": [{"transactionId": "T1", "status": "Sent"},
+                                                 {"transactionID": "T2"}]})
+    assert [event["id"] for event in events] == ["T1", "T2"]
+    events, _last = parse_page([{"eventId": "E1", "transactionId": "T1"},
+                                {"id": 2, "transactionId": "T1"}, {"transactionId": "T3"}])
+    assert [event["id"] for event in events] == ["E1", 2, None]
+
+
+def test_a_server_that_ignores_paging_is_read_once(sandbox):
+    """The document's request is ``{"filter": {}}``, with no paging: a server answering
+    every event to every page was asked for pages without end (as many as the run's page
+    budget allowed, the same events each time)."""
+    everything = list(sandbox.opuscapita.events)
+    sandbox.add_fault(OPUS_DATA, times=50, rewrite=lambda body: everything[:50])
+    pages = list(itertools.islice(opuscapita(sandbox).transactions({}, page_size=50), 10))
+    assert [number for number, _events in pages] == [1]
+    assert sandbox.calls("POST", OPUS_DATA) == 2, "the page repeating page 1 ends it"
+    sandbox.clear_faults()
+    sandbox.reset_calls()
+    sandbox.add_fault(OPUS_DATA, times=50, rewrite=lambda body: everything)
+    pages = list(itertools.islice(opuscapita(sandbox).transactions({}, page_size=25), 10))
+    assert len(pages) == 1 and len(pages[0][1]) == len(everything)
+
+
+def test_a_server_with_smaller_pages_is_read_to_its_last_page(sandbox):
+    """A page shorter than ours that says it is not the last (``totalPages``) is not the
+    end: before, the first short page ended the read, and the rest was never read."""
+    sandbox.add_fault(OPUS_DATA, times=50, rewrite=lambda body: dict(
+        body, transactions=body["transactions"][:10]))
+    pages = list(opuscapita(sandbox).transactions({}, page_size=25))
+    total = -(-len(sandbox.opuscapita.events) // 25)
+    assert [number for number, _events in pages] == list(range(1, total + 1))
+
+
+def test_expires_in_as_text(sandbox):
+    sandbox.add_fault(OPUS_TOKEN, rewrite=lambda body: dict(body, expires_in="3600"))
+    client = opuscapita(sandbox)
+    client.new_token()
+    assert client._token_expiry - time.time() > 3000
+
+
+# -- Trackline and Sage 50 ---------------------------------------------------------------------
+
+def test_trackline_token_under_access_token(sandbox):
+    sandbox.add_fault("/trackline/api/login", rewrite=lambda body: {
+        "access_token": body["token"]})
+    client = TracklineClient("%s/trackline/api" % sandbox.url, TRACKLINE_EMAIL,
+                             TRACKLINE_PASSWORD, timeout=5)
+    assert client.login().count(".") == 2
+
+
+def test_sage_statuses_in_other_casings_end_the_upload(sandbox):
+    """"Accepted" or "BadRequest" is final: before, an upload so answered was polled for
+    ever, as running. Progress as text is a number."""
+    client = Sage50Client("%s/sage50" % sandbox.url, api_key="k", timeout=5)
+    for status, progress, expected in (("Accepted", "100%", "accepted"),
+                                       ("BAD_REQUEST", "40", "badRequest"),
+                                       ("Failed", 12.5, "failed"),
+                                       ("Validating", None, "Validating")):
+        sandbox.add_fault("/sage50/api/status-check", status=200, content_type=(
+            "application/json"), body='{"status": "%s", "progress": %s}' % (
+            status, "null" if progress is None else '"%s"' % progress))
+        tracking = client.tracking("api/status-check")
+        assert (tracking["status"], tracking["progress"]) == (
+            expected, {"100%": 100, "40": 40, 12.5: 12, None: 0}[progress])
+
+
+def test_sandbox_filters_numbers_as_the_document_names_them(sandbox):
+    """``Number`` filters locations, item definitions and (part of the number) packaging
+    labels; transactions filter on ``TransactionNumber``, unique items on ``ItemNumber``.
+    Our sandbox used to take ``Number`` everywhere, and the retry of a kept transaction
+    without id asked with it: an emulator following the document ignores it."""
+    client = trackonline_client(sandbox)
+    rows = sandbox.trackonline.resources
+    number = rows["transaction"][0]["transactionNumber"]
+    window = {"CreatedDateFrom": "2000-01-01T00:00:00.000Z",
+              "CreatedDateTo": "2100-01-01T00:00:00.000Z"}
+    assert len(client.page("transaction", dict(window, Number=number))) > 1
+    assert [row["transactionNumber"] for row in client.page(
+        "transaction", dict(window, TransactionNumber=number))] == [number]
+    item = rows["uniqueitem"][0]["number"]
+    assert [row["number"] for row in client.page("uniqueitem", {"ItemNumber": item})] == [item]
+    assert len(client.page("packaginglabel", {"Number": "PL"})) == len(rows["packaginglabel"])
+
+
+def test_iot_devices_from_unique_items():
+    """``iot/item`` may answer unique items (its filters are theirs): one device per
+    ``deviceIds`` entry; rows that are devices already are taken as they are."""
+    rows = trackonline.iot_device_rows([
+        {"id": "u1", "number": "UI1", "itemDefinition": {"id": "d1", "number": "CC"},
+         "lastKnownLocation": {"id": "l1"}, "lastSeen": "2026-01-02T00:00:00Z",
+         "deviceIds": [{"deviceId": "A"}, {"deviceId": "B"}]},
+        {"id": "u2", "number": "UI2", "deviceIds": {"deviceId": 7}},
+        {"id": "u3", "number": "UI3", "deviceIds": []},
+        {"deviceId": "C", "itemNumber": "UI4"},
+    ])
+    assert [(row["deviceId"], row["itemNumber"]) for row in rows] == [
+        ("A", "UI1"), ("B", "UI1"), ("7", "UI2"), ("C", "UI4")]
+    values = trackonline.IOT_DEVICE.read(rows[0])
+    assert (values["remote_id"], values["item_definition_remote_id"],
+            values["location_remote_id"]) == ("A", "d1", "l1")
+
+
+def test_sage_answer_keys_in_another_casing(sandbox):
+    """The document writes both 'apikey' and 'apiKey': an answer's keys are matched
+    without regard to case (before: "has no status", "has no trackingUrl")."""
+    client = Sage50Client("%s/sage50" % sandbox.url, api_key="k", timeout=5)
+    sandbox.add_fault("/sage50/api/status-check", status=200, content_type="application/json",
+                      body='{"Status": "accepted", "Progress": 100, "DownloadResultUrl": '
+                           '"api/result-1"}')
+    assert client.tracking("api/status-check") == {
+        "status": "accepted", "progress": 100, "downloadResultUrl": "api/result-1",
+        "message": ""}
+    sandbox.add_fault("/sage50/api/uploads", method="POST", status=202,
+                      content_type="application/json", body='{"TrackingUrl": "api/t-1"}')
+    assert client.upload("Customers", {"records": []}) == "api/t-1"
+
+
+def test_trackline_token_expired_by_our_clock_is_not_a_login_per_call(sandbox):
+    """Our clock an hour ahead of Trackline's: the token's ``exp`` is already past here.
+    Before, each call logged in again; now the token serves until a 401 says otherwise."""
+    client = TracklineClient("%s/trackline/api" % sandbox.url, TRACKLINE_EMAIL,
+                             TRACKLINE_PASSWORD, timeout=5, clock=lambda: time.time() + 3600)
+    process_id = next(iter(sandbox.trackline.processes))
+    for _ in range(3):
+        assert client.process_metadata(process_id)["process_id"] == process_id
+    assert sandbox.calls("POST", "/trackline/api/login") == 1
+
+
+def test_a_row_without_its_lines_leaves_the_lines_alone():
+    """An answer that leaves ``transactionItems`` out (or null) is not a transaction without
+    lines: before, its lines were replaced by none. An empty list still empties them."""
+    assert "line_ids" not in trackonline.TRANSACTION.read({"id": "t1"})
+    assert "line_ids" not in trackonline.TRANSACTION.read({"id": "t1", "transactionItems": None})
+    assert trackonline.TRANSACTION.read({"id": "t1", "transactionItems": []})["line_ids"] == [
+        (5, 0, 0)]
+    assert "member_ids" not in trackonline.ITEM_CONFIGURATION.read({"id": "c1", "name": "C"})
