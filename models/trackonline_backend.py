@@ -232,5 +232,5 @@ class TrackOnlineBackend(models.Model):
                         if results is None:
                             run.count(skipped=len(records))
                             continue
-                        records._apply_results(run, results)
+                        records._apply_results(run, client, results)
         return run

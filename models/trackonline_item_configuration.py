@@ -11,6 +11,7 @@ class TrackOnlineItemConfiguration(models.Model):
     _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "name, id"
     _trackonline_resource = "itemconfiguration"
+    _trackonline_lookup = ("Name", "name", "name")  # "part of the name": exact match kept
     _remote_entity = mapping.ITEM_CONFIGURATION
     _payload_fields = ("member_ids",)
 

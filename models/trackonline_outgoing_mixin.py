@@ -34,6 +34,9 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     # The field of the number TrackOnline gives a record sent without one (None: a number
     # is always sent).
     _trackonline_number_field = None
+    # How a saved record is found again by what was sent when its save result carries no id:
+    # (GET filter of the public document, Odoo field, key of the remote row); None: no filter.
+    _trackonline_lookup = ("Number", "number", "number")
 
     def _to_payload(self):
         raise NotImplementedError
@@ -130,9 +133,11 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 records = by_model[model].with_context(**{SYNC_WRITE: True})
                 records._send_batches(run, client)
 
-    def _apply_results(self, run, results):
+    def _apply_results(self, run, client, results):
         """Give each record of one batch its result (results are in batch order): saved
-        marks its kept unit done; a refusal is kept (see ``_not_saved``)."""
+        marks its kept unit done; a refusal is kept (see ``_not_saved``). A record saved
+        without its id in the result is read back by its number (``_look_up_remote_id``):
+        without the id a later sync would add a copy of it."""
         for record in self:
             result = (results[record.batch_position]
                       if record.batch_position < len(results) else None)
@@ -147,12 +152,45 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 if number_field and result["number"] and not record[number_field]:
                     values[number_field] = str(result["number"])
                 record.write(values)
+                if not record.remote_id and not record._look_up_remote_id(run, client):
+                    continue
                 record._kept_units()._mark_done()
                 run.count(updated=1)
             else:
                 message = str(result["message"] or self.env._("refused without a message"))
                 passing = any(word in message.lower() for word in PASSING_REFUSALS)
                 record._not_saved(run, message, final=not passing)
+
+    def _look_up_params(self, param, value):
+        return {param: value}
+
+    def _look_up_remote_id(self, run, client):
+        """Read this saved record back by what was sent and note TrackOnline's id; True
+        when found. Not found once exactly (or the call failed), it is kept to send again: a
+        send of the same number updates the same remote record (no copy)."""
+        param, field, key = self._trackonline_lookup or (None, None, None)
+        value = param and self[field]
+        found = None
+        if value:
+            try:
+                rows = client.page(self._trackonline_resource,
+                                   self._look_up_params(param, value))
+            except ApiError as exc:
+                why = exc.message
+            else:
+                ids = {str(row["id"]) for row in rows
+                       if str(row.get(key)) == value and row.get("id")}
+                found = ids.pop() if len(ids) == 1 else None
+                why = self.env._("%s records of that number found", len(ids) + bool(found))
+        else:
+            why = self.env._("nothing to look it up by")
+        if found:
+            self.write({"remote_id": found})
+            return True
+        self._not_saved(run, self.env._(
+            "TrackOnline saved it but its result holds no id, and reading it back failed "
+            "(%s): it is sent again by its number.", why))
+        return False
 
     @api.model
     def _send_drafts(self, records, resource):

@@ -1,10 +1,13 @@
 # Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
 # pylint: disable=prefer-env-translation
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
+from ..mappings.dates import api_datetime
 from .tracking_words import _lt
 
 
@@ -16,6 +19,7 @@ class TrackOnlineTransaction(models.Model):
     _rec_name = "transaction_number"
     _trackonline_resource = "transaction"
     _trackonline_number_field = "transaction_number"
+    _trackonline_lookup = ("TransactionNumber", "transaction_number", "transactionNumber")
     _remote_entity = mapping.TRANSACTION
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
@@ -79,6 +83,12 @@ class TrackOnlineTransaction(models.Model):
             raise UserError(self.env._("TrackOnline does not accept Exchange transactions "
                                        "sent from outside (%s).", self.display_name))
         return mapping.transaction_payload(self)
+
+    def _look_up_params(self, param, value):
+        """Without a date filter TrackOnline reads the last 7 days only: from the day
+        before this record was first sent (a new remote record is created after it)."""
+        since = self.create_date - timedelta(days=1)
+        return {param: value, "CreatedDateFrom": api_datetime(since)}
 
     def action_send(self):
         processed = self.filtered("is_processed")
