@@ -157,7 +157,7 @@ class Sage50Backend(models.Model):
         return None
 
     def _rotate_key_once(self, client, backend, known_key):
-        refused = lost = None
+        refused = lost = new_key = None
         with self.env.registry.cursor() as cr:
             read_committed(cr)
             token_model = self.env["tracking.token"]
@@ -182,10 +182,10 @@ class Sage50Backend(models.Model):
                                       time.time() + self.key_lifetime_days * 86400)
                 note = self.env._("Rotated on %s", fields.Datetime.now())
             elif lost:
-                note = self.env._("Sage 50 rotated the key but its answer could not be read "
-                                  "(%s), and refuses the old key and the initial one: "
-                                  "generate a new passcode and give consent in Sage 50 "
-                                  "again (Onboarding).", refused.message)
+                note = self.env._("API key lost: generate a new passcode and give consent "
+                                  "in Sage 50 again (Onboarding). Sage 50 rotated the key "
+                                  "but its answer could not be read, and refuses the old "
+                                  "and the initial key (%s)", refused.message)
             else:
                 note = self.env._("Refused by Sage 50, the old key is kept: %s",
                                   refused.message)
