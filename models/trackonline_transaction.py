@@ -19,7 +19,6 @@ class TrackOnlineTransaction(models.Model):
     _rec_name = "transaction_number"
     _trackonline_resource = "transaction"
     _trackonline_number_field = "transaction_number"
-    _trackonline_lookup = ("TransactionNumber", "transaction_number", "transactionNumber")
     _remote_entity = mapping.TRANSACTION
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
@@ -83,6 +82,24 @@ class TrackOnlineTransaction(models.Model):
             raise UserError(self.env._("TrackOnline does not accept Exchange transactions "
                                        "sent from outside (%s).", self.display_name))
         return mapping.transaction_payload(self)
+
+    def _look_up_key(self):
+        """By the number TrackOnline gave, else by the reference number sent."""
+        if self.transaction_number:
+            return ("TransactionNumber", "transaction_number", "transactionNumber")
+        return ("ReferenceNumber", "reference_number", "referenceNumber")
+
+    def _would_copy(self):
+        return not self.remote_id and not self.transaction_number
+
+    def _before_send(self):
+        """A transaction sent without a number gets a reference number of its own (the
+        document's "internal number"), unless it has one: a send whose answer is lost is
+        found by it instead of being sent twice (``_taken_already``)."""
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
+        for transaction in self:
+            if not transaction.transaction_number and not transaction.reference_number:
+                transaction.reference_number = "ODOO-%s-%s" % (uuid, transaction.id)
 
     def _look_up_params(self, param, value):
         """Without a date filter TrackOnline reads the last 7 days only: from the day
