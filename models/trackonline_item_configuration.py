@@ -30,7 +30,9 @@ class TrackOnlineItemConfiguration(models.Model):
 class TrackOnlineItemConfigurationMember(models.Model):
     _name = "trackonline.item.configuration.member"
     _description = "TrackOnline Item Configuration Member"
+    _inherit = ["tracking.mirrored.line.mixin"]
     _order = "configuration_id, position, id"
+    _parent_field = "configuration_id"
 
     configuration_id = fields.Many2one("trackonline.item.configuration", required=True,
                                        index=True, ondelete="cascade")

@@ -130,6 +130,8 @@ class TrackOnlineTransaction(models.Model):
 class TrackOnlineTransactionScan(models.Model):
     _name = "trackonline.transaction.scan"
     _description = "TrackOnline Scanned Code"
+    _inherit = ["tracking.mirrored.line.mixin"]
+    _parent_field = "transaction_id"
 
     transaction_id = fields.Many2one("trackonline.transaction", required=True, index=True,
                                      ondelete="cascade")

@@ -166,7 +166,7 @@ class TestDriftTrackOnline(KeptUnitsCase):
         def without_document_number(data):
             for row in _rows(data):
                 row.pop("documentNumber", None)
-            return data
+            return b"" if data is None else data  # None: no rows (204), left empty
 
         self.sandbox.add_fault("/trackonline/api/v1/transaction",
                                rewrite=without_document_number, times=100)
@@ -180,7 +180,7 @@ class TestDriftTrackOnline(KeptUnitsCase):
         def first_without_document_number(data):
             for row in _rows(data)[:1]:
                 row.pop("documentNumber", None)
-            return data
+            return b"" if data is None else data
 
         self.sandbox.add_fault("/trackonline/api/v1/transaction",
                                rewrite=first_without_document_number, times=100)
