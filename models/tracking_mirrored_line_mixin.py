@@ -4,7 +4,7 @@ line is judged as a change of its parent's field holding the lines would be
 (``tracking.binding.mixin._check_ownership``): allowed on a draft, or on a record edited
 locally when a send carries its lines; refused on a copy of a remote record, naming it."""
 
-from odoo import models
+from odoo import api, models
 
 from .tracking_binding_mixin import SYNC_WRITE
 
@@ -23,9 +23,9 @@ class TrackingMirroredLineMixin(models.AbstractModel):
             self._check_parent_ownership()  # moved onto another record
         return result
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_parent_owned(self):
         self._check_parent_ownership()
-        return super().unlink()
 
     def _check_parent_ownership(self):
         if self.env.su or self.env.context.get(SYNC_WRITE) or not self:

@@ -145,7 +145,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     def _import_after_save(self, backend, run, records, rows):
         """The records of a page that hold a conflict are counted in the run's log, named,
         and end the run "done with warnings": a user has to choose."""
-        super()._import_after_save(backend, run, records, rows)
+        result = super()._import_after_save(backend, run, records, rows)
         conflicts = records.filtered("has_conflict")
         if conflicts:
             run.warn(self.env._(
@@ -153,6 +153,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                 "TrackOnline version (both kept, choose on each): %(names)s", count=len(conflicts),
                 names=", ".join(conflicts[:10].mapped("display_name"))))
             run.warnings += 1
+        return result
 
     # -- versions: comparable, readable -----------------------------------------------------
 
