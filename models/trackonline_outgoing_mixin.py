@@ -211,14 +211,17 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         return False
 
     def _taken_already(self, run, client):
-        """Of these kept records about to be sent again, those TrackOnline took already (a
+        """Of these records about to be sent (again), those TrackOnline took already (a kept
         send whose answer or save result was lost) and that a second send would copy: found
         by what was sent (``_remote_rows``), marked saved and not sent. Returns the records
         to send. One that cannot be looked up now waits for the next attempt; one that
-        matches several remote records waits for a user."""
+        matches several remote records waits for a user. Records never tried (no kept
+        unit) are not looked up."""
         to_send = self.browse()
+        tried = set(self.filtered(lambda r: r._would_copy())._kept_units().mapped(
+            "remote_key"))
         for record in self:
-            if not record._would_copy():
+            if not record._would_copy() or record_key(record) not in tried:
                 to_send |= record
                 continue
             try:
@@ -236,8 +239,9 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 run.count(updated=1)
             else:
                 record._not_saved(run, self.env._(
-                    "Not sent again: TrackOnline holds %s records that match it; check them "
-                    "and ignore this item or send it again.", len(rows)), final=True,
+                    "Not sent again: TrackOnline holds %s records that match it. Check them: "
+                    "ignore this item if one of them is it, or clear its reference number to "
+                    "send it as a new one.", len(rows)), final=True,
                     unsent=True)
         return to_send
 

@@ -166,6 +166,23 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(self.env["trackonline.transaction"].search_count(
             [("backend_id", "=", self.to.id), ("remote_id", "=", row["id"])]), 1)
 
+    def test_user_sending_again_does_not_copy(self):
+        draft = self.draft_transaction()
+        self.sandbox.add_fault(TRANSACTION_PATH, method="POST", truncate=True)
+        draft.action_send()
+        self.sandbox.reset_calls()
+        draft.action_send()  # the user's "Send" again, before the backoff's wait is over
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0, "not sent again")
+        self.assertEqual(len(self.remote_copies(draft)), 1)
+        self.assertEqual(draft.send_state, "saved")
+        self.assertTrue(draft.transaction_number)
+        # A draft never tried is sent without a look-up.
+        other = self.draft_transaction()
+        self.sandbox.reset_calls()
+        other.action_send()
+        self.assertEqual(self.sandbox.calls("GET", TRANSACTION_PATH), 0)
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 1)
+
     def test_post_that_never_arrived_is_sent_again(self):
         draft = self.draft_transaction()
         self.sandbox.add_fault(TRANSACTION_PATH, method="POST", status=503, times=10)
