@@ -247,12 +247,8 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
 
     def _taken(self, remote_id, row):
         """TrackOnline holds this record (``row``, found by what was sent): saved."""
-        values = {"send_state": "saved", "remote_id": remote_id,
-                  "send_message": self.env._("Found in TrackOnline: not sent twice.")}
-        number_field = self._trackonline_number_field
-        if number_field and not self[number_field] and row.get("transactionNumber"):
-            values[number_field] = str(row["transactionNumber"])
-        self.write(values)
+        self.write({"send_state": "saved", "remote_id": remote_id,
+                    "send_message": self.env._("Found in TrackOnline: not sent twice.")})
         self._kept_units()._mark_done()
 
     @api.model

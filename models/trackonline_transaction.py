@@ -92,6 +92,12 @@ class TrackOnlineTransaction(models.Model):
     def _would_copy(self):
         return not self.remote_id and not self.transaction_number
 
+    def _taken(self, remote_id, row):
+        """With the number TrackOnline gave it."""
+        if not self.transaction_number and row.get("transactionNumber"):
+            self.transaction_number = str(row["transactionNumber"])
+        return super()._taken(remote_id, row)
+
     def _before_send(self):
         """A transaction sent without a number gets a reference number of its own (the
         document's "internal number"), unless it has one: a send whose answer is lost is
