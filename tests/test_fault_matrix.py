@@ -456,6 +456,7 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
             self.assertEqual(final, clean)
         return "%s; kept %d; %s" % (self._result(log, differs), len(kept),
                                     "kept (Failed at its retry, user decides)" if gap
+                                    else "recovered after a new consent" if consented
                                     else "recovered")
 
     @staticmethod
