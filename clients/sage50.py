@@ -63,8 +63,16 @@ class Sage50Client(BaseClient):
         body = self.parse_json(self.request(
             "PATCH", "api/developers/%s/applications/%s/apikey" % (developer_id, application_id),
             auth=False, json={"initialApikey": initial_key, "secret": secret}))
-        key = _field(body, "apikey")
+        if isinstance(body, list) and len(body) == 1:
+            # The object inside a list: Sage has rotated, the new key is there all the same.
+            _logger.warning("Sage 50's rotation answer came inside a list: key read from it")
+            body = body[0]
+        key = body.get("apikey") if isinstance(body, dict) else None
         hide(key)
+        if not isinstance(key, str) or not key:
+            # The answer itself is not shown: it may hold the key in another form.
+            raise RemoteDataError("Sage 50's rotation answer has no apikey (a %s of another "
+                                  "shape)" % type(body).__name__)
         return key
 
     # -- data ---------------------------------------------------------------------------------

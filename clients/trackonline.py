@@ -49,7 +49,7 @@ class TrackOnlineClient(BaseClient):
                                 expected=(200, 204))
         if response.status_code == 204 or not response.content.strip():
             return []
-        return parse_list(self.parse_json(response), resource)
+        return parse_list(self.parse_json(response), resource, self.stats.shapes)
 
     def pages(self, resource, params=None, first_page=1):
         """Yield ``(page_number, items)`` until a page is empty (204) or shorter than 50:
@@ -68,7 +68,7 @@ class TrackOnlineClient(BaseClient):
         response = self.request("GET", resource, params=params, expected=(200, 204))
         if response.status_code == 204:
             return []
-        return parse_list(self.parse_json(response), resource)
+        return parse_list(self.parse_json(response), resource, self.stats.shapes)
 
     def download(self, resource, params, max_bytes=None):
         response = self.request("GET", resource, params=params, stream=True)
@@ -112,13 +112,21 @@ class TrackOnlineClient(BaseClient):
         return self.parse_json(response) if response.content.strip() else None
 
 
-def parse_list(body, resource):
-    """A list answer is a JSON array; an object with a common envelope is accepted."""
+def parse_list(body, resource, shapes=None):
+    """A list answer is a JSON array; an object with a common envelope is read all the same,
+    and noted in ``shapes`` (``CallStats.shapes``: the run ends "done with warnings" naming
+    the key, with a page as received kept, ``models/tracking_drift.py``)."""
     if isinstance(body, list):
         items = body
     elif isinstance(body, dict) and any(isinstance(body.get(key), list) for key in ENVELOPES):
         key = next(key for key in ENVELOPES if isinstance(body.get(key), list))
-        _logger.info("TrackOnline %s: list came in an object under %r", resource, key)
+        note = ("TrackOnline %s: an answer of another shape, its list in an object under %r, "
+                "not the JSON array of the document (other keys: %s)"
+                % (resource, key, ", ".join(sorted(str(k) for k in body if k != key)[:10])
+                   or "none"))
+        _logger.warning(note)
+        if shapes is not None and note not in shapes:
+            shapes.append(note)
         items = body[key]
     else:
         raise RemoteDataError("TrackOnline %s: expected a list, got %s: %r"

@@ -8,6 +8,7 @@ from . import tracking_failed_unit
 from . import tracking_importer
 from . import tracking_backend_mixin
 from . import tracking_binding_mixin
+from . import tracking_mirrored_line_mixin
 from . import trackline_backend
 from . import trackline_process
 from . import trackline_document

@@ -10,7 +10,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import ApiError
+from ..clients.base import ApiError, AuthError, RemoteDataError, TransientError, hide
 from ..clients.sage50 import DEFAULT_KEY_HEADER, Sage50Client
 from ..mappings.sage50 import customer_record, process_record
 from .sage50_download import CUSTOMERS
@@ -21,6 +21,9 @@ from .tracking_words import _lt
 _logger = logging.getLogger(__name__)
 
 KEY_NAME = "apikey"
+# The key Sage gave at consent (approval URL): the rotation's parameter is named
+# "initialApikey" in Sage's document, so it is the second key a lost rotation is tried with.
+INITIAL_KEY_NAME = "initial apikey"
 PROCESSES_SCOPE = "TracklineProcesses"
 
 
@@ -123,11 +126,13 @@ class Sage50Backend(models.Model):
         return self._key_row()[:2]
 
     def _store_key(self, key):
-        """Save a key Sage gave us (approval) at once, on its own cursor."""
+        """Save a key Sage gave us (approval) at once, on its own cursor: as the key in use
+        and as the initial key (see ``_rotate_after_lost_answer``)."""
         expires = time.time() + self.key_lifetime_days * 86400
         with self.env.registry.cursor() as cr:
             read_committed(cr)
-            self.env["tracking.token"]._store_in(self.env(cr=cr), self, KEY_NAME, key, expires)
+            for name in (KEY_NAME, INITIAL_KEY_NAME):
+                self.env["tracking.token"]._store_in(self.env(cr=cr), self, name, key, expires)
 
     def _rotate_key(self, known_key=None):
         """Rotate the key and return the new one. Under a row lock on a cursor of its own,
@@ -152,7 +157,7 @@ class Sage50Backend(models.Model):
         return None
 
     def _rotate_key_once(self, client, backend, known_key):
-        refused = None
+        refused = lost = new_key = None
         with self.env.registry.cursor() as cr:
             read_committed(cr)
             token_model = self.env["tracking.token"]
@@ -162,20 +167,71 @@ class Sage50Backend(models.Model):
             current = cr.fetchone()[0]
             if current and known_key and current != known_key:
                 return current  # rotated by someone else meanwhile
+            old_key = current or known_key
             try:
                 new_key = client.rotate_key(backend.developer_id, backend.application_id,
-                                            current or known_key, backend.secret)
+                                            old_key, backend.secret)
+            except (TransientError, RemoteDataError) as exc:
+                # Sage may have rotated the key and the answer was lost on the way.
+                new_key, lost = self._rotate_after_lost_answer(cr, client, backend, old_key)
+                refused = None if new_key else exc
             except ApiError as exc:
                 refused = exc
-                note = self.env._("Refused by Sage 50, the old key is kept: %s", exc.message)
-            else:
+            if new_key:
                 token_model._store_in(self.env(cr=cr), self, KEY_NAME, new_key,
                                       time.time() + self.key_lifetime_days * 86400)
                 note = self.env._("Rotated on %s", fields.Datetime.now())
+            elif lost:
+                note = self.env._("API key lost: generate a new passcode and give consent "
+                                  "in Sage 50 again (Onboarding). Sage 50 rotated the key "
+                                  "but its answer could not be read, and refuses the old "
+                                  "and the initial key (%s)", refused.message)
+            else:
+                note = self.env._("Refused by Sage 50, the old key is kept: %s",
+                                  refused.message)
             self._note_rotation(cr, note)
+        if lost:
+            self._key_lost(note)
+            raise AuthError(note)
         if refused:
             raise refused
         return new_key
+
+    def _rotate_after_lost_answer(self, cr, client, backend, old_key):
+        """The rotation's answer could not be read: ``(new key, lost)``. Sage's document
+        gives no call that reads a key back, so rotate again, with the key we hold, then
+        with the initial key (the document names the parameter "initialApikey"); a key Sage
+        still accepts is kept as it is (not lost: rotated at the next run). Lost when Sage
+        refuses them all."""
+        cr.execute("SELECT value FROM tracking_token WHERE backend_model = %s AND "
+                   "backend_id = %s AND name = %s", (self._name, self.id, INITIAL_KEY_NAME))
+        initial = (cr.fetchone() or [None])[0]
+        for key in dict.fromkeys(k for k in (old_key, initial) if k):
+            try:
+                return client.rotate_key(backend.developer_id, backend.application_id, key,
+                                         backend.secret), False
+            except ApiError as exc:
+                _logger.info("Sage 50 key rotated again after a lost answer: %s", exc.message)
+        return None, not self._key_accepted(client, old_key)
+
+    def _key_accepted(self, client, key):
+        """Whether Sage 50 accepts ``key`` on a data call (a 401 says it does not)."""
+        hide(key)
+        client.api_key = key
+        try:
+            client.request("GET", "api/downloads/Customers", expected=(200, 404))
+        except AuthError:
+            return False
+        except ApiError:
+            return True  # not known to be refused: kept
+        return True
+
+    def _key_lost(self, note):
+        """Sage no longer accepts any key this backend holds: back to "Registered", so that
+        a user generates a new passcode and gives consent again; said on the backend."""
+        self.sudo().with_context(mail_notrack=True).write({"onboarding_state": "registered"})
+        self.message_post(body=note, message_type="notification",
+                          subtype_xmlid="mail.mt_note")
 
     def _note_rotation(self, cr, text):
         """Note the outcome next to the key, on the key's own (locked) cursor."""

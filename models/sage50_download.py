@@ -123,11 +123,31 @@ class Sage50Download(models.Model):
 
 
 def _records(content):
+    """The records of a scope file: ``{"records": [...]}`` (our reading of the Solutions
+    contract) or a bare list of records. Any other shape is refused as a whole, naming what
+    came, so that the file is kept and downloaded again (a record is never guessed out of an
+    envelope: ``[{"records": [...]}]`` is not one customer without id)."""
     try:
         body = json.loads(content)
     except ValueError as exc:
         raise RemoteDataError("The file is not valid JSON (%s): %r" % (exc, content[:80]))
-    records = body.get("records") if isinstance(body, dict) else body
-    if not isinstance(records, list) or any(not isinstance(r, dict) for r in records):
-        raise RemoteDataError("The file holds no list of records.")
+    if isinstance(body, dict):
+        records = body.get("records")
+        if not isinstance(records, list):
+            raise RemoteDataError("The file is not of the expected shape: an object without a "
+                                  "list under \"records\" (keys: %s)."
+                                  % ", ".join(sorted(map(str, body))[:10]))
+    elif isinstance(body, list):
+        records = body
+        wrapped = [r for r in records if isinstance(r, dict) and isinstance(r.get("records"),
+                                                                            list)]
+        if wrapped:
+            raise RemoteDataError("The file is not of the expected shape: its list holds "
+                                  "%d object(s) with their own list of records." % len(wrapped))
+    else:
+        raise RemoteDataError("The file is not of the expected shape: %s instead of an object "
+                              "or a list of records." % type(body).__name__)
+    if any(not isinstance(r, dict) for r in records):
+        raise RemoteDataError("The file is not of the expected shape: its list of records "
+                              "holds entries that are not objects.")
     return records

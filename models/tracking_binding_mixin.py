@@ -70,6 +70,19 @@ class TrackingBindingMixin(models.AbstractModel):
             self._check_ownership(vals)
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_mirrored(self):
+        """A copy of a remote record is not deleted by a user: the remote one would stay, and
+        the next sync would bring it back. Drafts (no remote id yet) may go."""
+        if not (self.env.su or self.env.context.get(SYNC_WRITE)):
+            mirrored = self.filtered("remote_id")
+            if mirrored:
+                raise UserError(self.env._(
+                    "%(records)s: copies of %(system)s records cannot be deleted in Odoo; "
+                    "%(system)s keeps them and the next sync would bring them back.",
+                    records=", ".join(mirrored[:5].mapped("display_name")),
+                    system=mirrored[:1]._remote_system()))
+
     def _check_ownership(self, vals):
         """Refuse a user's write of a field the remote system owns on a record mirrored
         from it, naming the record and the fields."""

@@ -7,39 +7,63 @@ integrator, instead of rows saved with empty columns in silence. The detection o
 pure (``Entity.drift``); this module tells the run."""
 
 import json
+import weakref
 
 from ..clients.base import mask
+from ..mappings.fields import DRIFT_MIN_ROWS
 from .tracking_words import resource_words
 
-# More than this share of a page's rows must show it (a few records' gaps are not drift).
+# More than this share of the rows judged must show it (a few records' gaps are not drift).
 DRIFT_SHARE = 0.5
 # The page kept on the run log holds at most this many rows (a Sage 50 file is one page).
 MAX_KEPT_ROWS = 500
 KEPT_SUFFIX = " page as received.json"
+# Per run (forgotten with it): the rows of its small pages not judged yet, by resource, and
+# the warnings it gave already (each said once a run).
+_RUNS = weakref.WeakKeyDictionary()
 
 
 def check_page(backend, run, resource, rows):
     """Warn the run when ``rows`` (one page of ``resource``) drift from its mapping, and
-    keep the first such page of the run on its log."""
+    keep the first such page of the run on its log.
+
+    Rows are judged by at least ``DRIFT_MIN_ROWS`` at a time: the rows of a small page wait
+    for those of the run's next pages of the same resource (a run of date windows reads many
+    small pages). Until there are enough, the rows waiting are judged by a stricter rule: a
+    key that every one of them (two at least) lacks, or holds with a value of another type."""
     if not isinstance(rows, list):
         return
-    absent, wrong = resource.entity.drift(rows, DRIFT_SHARE)
+    state = _RUNS.setdefault(run, {"rows": {}, "said": set()})
+    waiting = state["rows"].setdefault(resource.name, [])
+    waiting.extend(rows[:MAX_KEPT_ROWS])
+    if len(waiting) >= DRIFT_MIN_ROWS:
+        judged = list(waiting)
+        del waiting[:]
+        absent, wrong = resource.entity.drift(judged, DRIFT_SHARE)
+    elif len(waiting) >= 2:
+        judged = list(waiting)
+        absent, wrong = resource.entity.drift(judged, (len(judged) - 0.5) / len(judged),
+                                              min_rows=2)
+    else:
+        judged, absent, wrong = rows, [], []
     shapes = list(run.stats.shapes)  # envelopes the client read in another shape
     del run.stats.shapes[:]
-    if not absent and not wrong and not shapes:
-        return
     env = backend.env
     how = list(shapes)
     if absent:
         how.append(env._("most rows lack %s", ", ".join(absent)))
     if wrong:
         how.append(env._("most rows hold a value of another type in %s", ", ".join(wrong)))
+    how = [text for text in how if text not in state["said"]]
+    if not how:
+        return
+    state["said"].update(how)
     run.warn(env._(
         "%(what)s: the answers no longer match what the connector reads (%(how)s); the "
         "columns of these fields stay empty. A page as received is attached to this run log "
         "for the integrator.", what=resource_words(resource), how="; ".join(how)))
     run.warnings += 1
-    keep_page(run, resource, rows)
+    keep_page(run, resource, judged)
 
 
 def keep_page(run, resource, rows):

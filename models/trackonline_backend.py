@@ -194,7 +194,8 @@ class TrackOnlineBackend(models.Model):
         self.ensure_one()
         records = records.with_context(**{SYNC_WRITE: True})
         with self._sync_run(_lt("send %s", ENTITY_WORDS.get(resource, resource))) as run:
-            records._send_batches(run, self._make_client(run.stats))
+            client = self._make_client(run.stats)
+            records._taken_already(run, client)._send_batches(run, client)
         return run
 
     @api.model
@@ -232,5 +233,5 @@ class TrackOnlineBackend(models.Model):
                         if results is None:
                             run.count(skipped=len(records))
                             continue
-                        records._apply_results(run, results)
+                        records._apply_results(run, client, results)
         return run

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
+from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_words import _lt
 
 
@@ -48,5 +49,6 @@ class TrackOnlineBalance(models.Model):
     @api.model
     def _import_after_save(self, backend, run, records, rows):
         """The balances are read whole in one page: those TrackOnline no longer gives go."""
-        self.search([("backend_id", "=", backend.id), ("id", "not in", records.ids)]).unlink()
+        self.search([("backend_id", "=", backend.id), ("id", "not in", records.ids)]
+                    ).with_context(**{SYNC_WRITE: True}).unlink()
         records.write({"synced_at": fields.Datetime.now()})

@@ -11,6 +11,7 @@ class TrackOnlineItemConfiguration(models.Model):
     _inherit = ["trackonline.local.edit.mixin", "mail.thread"]
     _order = "name, id"
     _trackonline_resource = "itemconfiguration"
+    _trackonline_lookup = ("Name", "name", "name")  # "part of the name": exact match kept
     _remote_entity = mapping.ITEM_CONFIGURATION
     _payload_fields = ("member_ids",)
 
@@ -29,7 +30,9 @@ class TrackOnlineItemConfiguration(models.Model):
 class TrackOnlineItemConfigurationMember(models.Model):
     _name = "trackonline.item.configuration.member"
     _description = "TrackOnline Item Configuration Member"
+    _inherit = ["tracking.mirrored.line.mixin"]
     _order = "configuration_id, position, id"
+    _parent_field = "configuration_id"
 
     configuration_id = fields.Many2one("trackonline.item.configuration", required=True,
                                        index=True, ondelete="cascade")

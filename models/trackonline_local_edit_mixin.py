@@ -141,6 +141,20 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
             self.with_context(**{SYNC_WRITE: True}).write(others)
         return bool(others)
 
+    @api.model
+    def _import_after_save(self, backend, run, records, rows):
+        """The records of a page that hold a conflict are counted in the run's log, named,
+        and end the run "done with warnings": a user has to choose."""
+        result = super()._import_after_save(backend, run, records, rows)
+        conflicts = records.filtered("has_conflict")
+        if conflicts:
+            run.warn(self.env._(
+                "Conflicts on %(count)s records: local changes not sent and a newer "
+                "TrackOnline version (both kept, choose on each): %(names)s", count=len(conflicts),
+                names=", ".join(conflicts[:10].mapped("display_name"))))
+            run.warnings += 1
+        return result
+
     # -- versions: comparable, readable -----------------------------------------------------
 
     def _version(self, names):

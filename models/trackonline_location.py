@@ -71,7 +71,9 @@ class TrackOnlineLocation(models.Model):
     @api.model
     def _import_after_save(self, backend, run, records, rows):
         """Link the new locations to contacts."""
+        result = super()._import_after_save(backend, run, records, rows)
         records.filtered(lambda r: not r.partner_id)._match_partners(backend)
+        return result
 
     def _match_partners(self, backend):
         """Link each location to its contact (``match_partners``: its number, then its GLN,

@@ -34,6 +34,9 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     # The field of the number TrackOnline gives a record sent without one (None: a number
     # is always sent).
     _trackonline_number_field = None
+    # How a saved record is found again by what was sent when its save result carries no id:
+    # (GET filter of the public document, Odoo field, key of the remote row); None: no filter.
+    _trackonline_lookup = ("Number", "number", "number")
 
     def _to_payload(self):
         raise NotImplementedError
@@ -60,6 +63,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         (``_not_saved``): to send again when the failure may pass, Failed otherwise. Once the
         call budget or the API key stops a batch, the rest are kept without a call."""
         resource = self._trackonline_resource
+        self._before_send()
         stopped = None
         for number, batch in enumerate(batches(self, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):
@@ -81,6 +85,9 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 # Kept units of these records wait for the save result, not for a time.
                 batch._kept_units().write({"next_attempt": False})
                 run.count(updated=len(batch))
+
+    def _before_send(self):
+        """Give these records what finds them again in TrackOnline, when they lack it."""
 
     def _kept_units(self):
         """The open kept units of these records (``_not_saved``)."""
@@ -128,11 +135,13 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         for model in backend._outgoing_models():
             if model in by_model:
                 records = by_model[model].with_context(**{SYNC_WRITE: True})
-                records._send_batches(run, client)
+                records._taken_already(run, client)._send_batches(run, client)
 
-    def _apply_results(self, run, results):
+    def _apply_results(self, run, client, results):
         """Give each record of one batch its result (results are in batch order): saved
-        marks its kept unit done; a refusal is kept (see ``_not_saved``)."""
+        marks its kept unit done; a refusal is kept (see ``_not_saved``). A record saved
+        without its id in the result is read back by its number (``_look_up_remote_id``):
+        without the id a later sync would add a copy of it."""
         for record in self:
             result = (results[record.batch_position]
                       if record.batch_position < len(results) else None)
@@ -147,12 +156,100 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 if number_field and result["number"] and not record[number_field]:
                     values[number_field] = str(result["number"])
                 record.write(values)
+                if not record.remote_id and not record._look_up_remote_id(run, client):
+                    continue
                 record._kept_units()._mark_done()
                 run.count(updated=1)
             else:
                 message = str(result["message"] or self.env._("refused without a message"))
                 passing = any(word in message.lower() for word in PASSING_REFUSALS)
                 record._not_saved(run, message, final=not passing)
+
+    # -- finding a sent record again in TrackOnline ----------------------------------------------
+
+    def _look_up_key(self):
+        """(GET filter, Odoo field, remote key) that finds this record in TrackOnline by
+        what was sent, or None."""
+        return self._trackonline_lookup
+
+    def _look_up_params(self, param, value):
+        return {param: value}
+
+    def _remote_rows(self, client):
+        """TrackOnline's rows (by id) that match this record by what was sent; None when
+        there is nothing to look it up by. Raises ``ApiError``."""
+        param, field, key = self._look_up_key() or (None, None, None)
+        value = param and self[field]
+        if not value:
+            return None
+        rows = client.page(self._trackonline_resource, self._look_up_params(param, value))
+        return {str(row["id"]): row for row in rows
+                if str(row.get(key)) == value and row.get("id")}
+
+    def _look_up_remote_id(self, run, client):
+        """Read this saved record back by what was sent and note TrackOnline's id; True
+        when found. Not found once exactly (or the call failed), it is kept to send again: a
+        send of the same number updates the same remote record (no copy)."""
+        try:
+            rows = self._remote_rows(client)
+        except ApiError as exc:
+            rows, why = None, exc.message
+        else:
+            why = (self.env._("nothing to look it up by") if rows is None else
+                   self.env._("%s records of that number found", len(rows)))
+        if rows and len(rows) == 1:
+            self.write({"remote_id": next(iter(rows))})
+            return True
+        self._not_saved(run, self.env._(
+            "TrackOnline saved it but its result holds no id, and reading it back failed "
+            "(%s): it is sent again by its number.", why))
+        return False
+
+    def _would_copy(self):
+        """Whether a second send of this record would make a second remote record (nothing
+        in it names the first one: no id, no number)."""
+        return False
+
+    def _taken_already(self, run, client):
+        """Of these records about to be sent (again), those TrackOnline took already (a kept
+        send whose answer or save result was lost) and that a second send would copy: found
+        by what was sent (``_remote_rows``), marked saved and not sent. Returns the records
+        to send. One that cannot be looked up now waits for the next attempt; one that
+        matches several remote records waits for a user. Records never tried (no kept
+        unit) are not looked up."""
+        to_send = self.browse()
+        tried = set(self.filtered(lambda r: r._would_copy())._kept_units().mapped(
+            "remote_key"))
+        for record in self:
+            if not record._would_copy() or record_key(record) not in tried:
+                to_send |= record
+                continue
+            try:
+                rows = record._remote_rows(client)
+            except ApiError as exc:
+                record._not_saved(run, self.env._(
+                    "Not sent again: TrackOnline may hold it already, and looking it up failed "
+                    "(%s).", exc.message), unsent=True)
+                continue
+            if not rows:
+                to_send |= record
+            elif len(rows) == 1:
+                remote_id, row = next(iter(rows.items()))
+                record._taken(remote_id, row)
+                run.count(updated=1)
+            else:
+                record._not_saved(run, self.env._(
+                    "Not sent again: TrackOnline holds %s records that match it. Check them: "
+                    "ignore this item if one of them is it, or clear its reference number to "
+                    "send it as a new one.", len(rows)), final=True,
+                    unsent=True)
+        return to_send
+
+    def _taken(self, remote_id, row):
+        """TrackOnline holds this record (``row``, found by what was sent): saved."""
+        self.write({"send_state": "saved", "remote_id": remote_id,
+                    "send_message": self.env._("Found in TrackOnline: not sent twice.")})
+        self._kept_units()._mark_done()
 
     @api.model
     def _send_drafts(self, records, resource):

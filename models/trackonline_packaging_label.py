@@ -47,6 +47,8 @@ class TrackOnlinePackagingLabel(models.Model):
 class TrackOnlinePackagingLabelLine(models.Model):
     _name = "trackonline.packaging.label.line"
     _description = "TrackOnline Packaging Label Item"
+    _inherit = ["tracking.mirrored.line.mixin"]
+    _parent_field = "label_id"
 
     label_id = fields.Many2one("trackonline.packaging.label", required=True, index=True,
                                ondelete="cascade")

@@ -1,10 +1,13 @@
 # Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
 # pylint: disable=prefer-env-translation
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
+from ..mappings.dates import api_datetime
 from .tracking_words import _lt
 
 
@@ -80,6 +83,36 @@ class TrackOnlineTransaction(models.Model):
                                        "sent from outside (%s).", self.display_name))
         return mapping.transaction_payload(self)
 
+    def _look_up_key(self):
+        """By the number TrackOnline gave, else by the reference number sent."""
+        if self.transaction_number:
+            return ("TransactionNumber", "transaction_number", "transactionNumber")
+        return ("ReferenceNumber", "reference_number", "referenceNumber")
+
+    def _would_copy(self):
+        return not self.remote_id and not self.transaction_number
+
+    def _taken(self, remote_id, row):
+        """With the number TrackOnline gave it."""
+        if not self.transaction_number and row.get("transactionNumber"):
+            self.transaction_number = str(row["transactionNumber"])
+        return super()._taken(remote_id, row)
+
+    def _before_send(self):
+        """A transaction sent without a number gets a reference number of its own (the
+        document's "internal number"), unless it has one: a send whose answer is lost is
+        found by it instead of being sent twice (``_taken_already``)."""
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
+        for transaction in self:
+            if not transaction.transaction_number and not transaction.reference_number:
+                transaction.reference_number = "ODOO-%s-%s" % (uuid, transaction.id)
+
+    def _look_up_params(self, param, value):
+        """Without a date filter TrackOnline reads the last 7 days only: from the day
+        before this record was first sent (a new remote record is created after it)."""
+        since = self.create_date - timedelta(days=1)
+        return {param: value, "CreatedDateFrom": api_datetime(since)}
+
     def action_send(self):
         processed = self.filtered("is_processed")
         if processed:
@@ -103,6 +136,8 @@ class TrackOnlineTransaction(models.Model):
 class TrackOnlineTransactionScan(models.Model):
     _name = "trackonline.transaction.scan"
     _description = "TrackOnline Scanned Code"
+    _inherit = ["tracking.mirrored.line.mixin"]
+    _parent_field = "transaction_id"
 
     transaction_id = fields.Many2one("trackonline.transaction", required=True, index=True,
                                      ondelete="cascade")

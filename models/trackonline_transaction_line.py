@@ -6,7 +6,9 @@ from ..mappings import trackonline_codes as codes
 class TrackOnlineTransactionLine(models.Model):
     _name = "trackonline.transaction.line"
     _description = "TrackOnline Transaction Item"
+    _inherit = ["tracking.mirrored.line.mixin"]
     _order = "transaction_id, sequence, id"
+    _parent_field = "transaction_id"
 
     transaction_id = fields.Many2one("trackonline.transaction", required=True, index=True,
                                      ondelete="cascade")

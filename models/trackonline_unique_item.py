@@ -12,6 +12,7 @@ class TrackOnlineUniqueItem(models.Model):
     _order = "number, id"
     _rec_name = "number"
     _trackonline_resource = "uniqueitem"
+    _trackonline_lookup = ("ItemNumber", "number", "number")
     _remote_entity = mapping.UNIQUE_ITEM
     _payload_fields = ("barcode", "location_id")
 

@@ -213,6 +213,11 @@ class TrackOnlineApi:
                 rows = [row for row in rows if _parse_date(row[field]) < _parse_date(high)]
         if request.arg("IncludeDeleted", "false").lower() != "true":
             rows = [row for row in rows if not row.get("isDeleted")]
+        for param, field in (("TransactionNumber", "transactionNumber"),
+                             ("ReferenceNumber", "referenceNumber"),
+                             ("DocumentNumber", "documentNumber")):
+            if request.arg(param):
+                rows = [row for row in rows if row.get(field) == request.arg(param)]
         statuses = {int(code) for code in request.args("StatusCode")}
         if statuses:
             rows = [row for row in rows if row["statusCode"] in statuses]

@@ -138,3 +138,52 @@ class TestDriftSage50(Sage50Mixin, KeptUnitsCase):
                       log.error_details)
         self.assertEqual(len(kept_pages(log)), 1)
         self.assertEqual(log.kept_count, 5, "each row kept to retry as well")
+
+
+@tagged("post_install", "-at_install")
+class TestDriftTrackOnline(KeptUnitsCase):
+    """TrackOnline: an envelope of another shape, and runs of small pages."""
+
+    sandbox_transactions = 4  # fewer rows in the whole run than a page needs to be judged
+
+    def test_list_in_another_envelope_warns_and_keeps_one_page(self):
+        def under_items(data):
+            return {"items": data, "total": len(data)} if isinstance(data, list) else data
+
+        self.sandbox.add_fault("/trackonline/api/v1/location", rewrite=under_items, times=100)
+        log = self.to._sync("locations").log
+        self.assertEqual(log.state, "warning", log.error_details)
+        self.assertIn("its list in an object under 'items'", log.error_details)
+        self.assertIn("other keys: total", log.error_details)
+        self.assertEqual(log.error_details.count("under 'items'"), 1, "said once a run")
+        self.assertEqual(sorted(self.env["trackonline.location"].search(
+            [("backend_id", "=", self.to.id)]).mapped("number")), sorted(
+            row["number"] for row in self.sandbox.trackonline.resources["location"]),
+            "read all the same")
+        self.assertEqual(len(kept_pages(log)), 1)
+
+    def test_small_pages_lacking_a_field_are_judged_together(self):
+        def without_document_number(data):
+            for row in _rows(data):
+                row.pop("documentNumber", None)
+            return b"" if data is None else data  # None: no rows (204), left empty
+
+        self.sandbox.add_fault("/trackonline/api/v1/transaction",
+                               rewrite=without_document_number, times=100)
+        log = self.to._sync("transactions").log
+        self.assertEqual(len(self.transactions()), 4, "a run of 4 rows in all")
+        self.assertEqual(log.state, "warning", log.error_details)
+        self.assertIn("most rows lack documentNumber", log.error_details)
+        self.assertEqual(len(kept_pages(log)), 1)
+
+    def test_one_small_row_lacking_a_field_is_no_drift(self):
+        def first_without_document_number(data):
+            for row in _rows(data)[:1]:
+                row.pop("documentNumber", None)
+            return b"" if data is None else data
+
+        self.sandbox.add_fault("/trackonline/api/v1/transaction",
+                               rewrite=first_without_document_number, times=100)
+        log = self.to._sync("transactions").log
+        self.assertEqual(log.state, "done", log.error_details)
+        self.assertFalse(kept_pages(log))

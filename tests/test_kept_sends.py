@@ -12,6 +12,7 @@ from .test_failed_units import KeptUnitsCase
 from .test_sage50 import Sage50Mixin
 
 LOCATION_PATH = "/trackonline/api/v1/location"
+TRANSACTION_PATH = "/trackonline/api/v1/transaction"
 
 
 @tagged("post_install", "-at_install")
@@ -121,6 +122,112 @@ class TestKeptSends(KeptUnitsCase):
         self.poll()
         self.poll()
         self.assertEqual((location.send_state, unit.state), ("saved", "done"))
+
+    # -- a send TrackOnline took but whose answer was lost: found again, not sent twice -------
+
+    def draft_transaction(self):
+        """A transaction drafted in Odoo without a number (TrackOnline gives it one)."""
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        item = self.env["trackonline.item.definition"].search(
+            [("backend_id", "=", self.to.id)], limit=1)
+        known = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        return self.env["trackonline.transaction"].create({
+            "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+            "from_location_id": known[0].id, "to_location_id": known[1].id,
+            "date_transaction": "2026-11-01 10:00:00",
+            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 3})]})
+
+    def remote_copies(self, transaction):
+        return [row for row in self.sandbox.trackonline.resources["transaction"]
+                if row.get("referenceNumber") == transaction.reference_number]
+
+    def test_post_answer_lost_is_found_by_its_reference_not_sent_twice(self):
+        draft = self.draft_transaction()
+        self.sandbox.add_fault(TRANSACTION_PATH, method="POST", truncate=True)
+        log = self.to._send(draft, "transaction").log
+        self.assertEqual(log.state, "failed")
+        self.assertIn("cut short", log.message)
+        self.assertTrue(draft.reference_number.startswith("ODOO-"), "a reference of its own")
+        self.assertEqual(len(self.remote_copies(draft)), 1, "TrackOnline took it")
+        unit = self.unit_of(draft)
+        self.assertEqual((draft.send_state, unit.state), ("draft", "retry"))
+        self.make_due(unit)
+        self.sandbox.reset_calls()
+        self.to._poll_results()
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0, "not sent again")
+        self.assertEqual(len(self.remote_copies(draft)), 1, "no copy in TrackOnline")
+        row = self.remote_copies(draft)[0]
+        self.assertEqual((draft.send_state, draft.remote_id, draft.transaction_number),
+                         ("saved", row["id"], row["transactionNumber"]))
+        self.assertEqual(unit.state, "done")
+        # A sync of transactions finds the same record: no copy in Odoo either.
+        self.to._sync("transactions")
+        self.assertEqual(self.env["trackonline.transaction"].search_count(
+            [("backend_id", "=", self.to.id), ("remote_id", "=", row["id"])]), 1)
+
+    def test_user_sending_again_does_not_copy(self):
+        draft = self.draft_transaction()
+        self.sandbox.add_fault(TRANSACTION_PATH, method="POST", truncate=True)
+        draft.action_send()
+        self.sandbox.reset_calls()
+        draft.action_send()  # the user's "Send" again, before the backoff's wait is over
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0, "not sent again")
+        self.assertEqual(len(self.remote_copies(draft)), 1)
+        self.assertEqual(draft.send_state, "saved")
+        self.assertTrue(draft.transaction_number)
+        # A draft never tried is sent without a look-up.
+        other = self.draft_transaction()
+        self.sandbox.reset_calls()
+        other.action_send()
+        self.assertEqual(self.sandbox.calls("GET", TRANSACTION_PATH), 0)
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 1)
+
+    def test_post_that_never_arrived_is_sent_again(self):
+        draft = self.draft_transaction()
+        self.sandbox.add_fault(TRANSACTION_PATH, method="POST", status=503, times=10)
+        self.to._send(draft, "transaction")
+        self.assertFalse(self.remote_copies(draft), "TrackOnline did not take it")
+        self.make_due(self.unit_of(draft))
+        self.sandbox.clear_faults()
+        self.poll()
+        self.poll()
+        self.assertEqual(len(self.remote_copies(draft)), 1)
+        self.assertEqual(draft.send_state, "saved")
+        self.assertTrue(draft.transaction_number, "the number TrackOnline gave")
+
+    def test_lookup_failing_waits_instead_of_sending_blindly(self):
+        draft = self.draft_transaction()
+        self.sandbox.add_fault(TRANSACTION_PATH, method="POST", truncate=True)
+        self.to._send(draft, "transaction")
+        unit = self.unit_of(draft)
+        self.make_due(unit)
+        self.sandbox.add_fault(TRANSACTION_PATH, method="GET", status=503, times=10)
+        self.sandbox.reset_calls()
+        self.to._poll_results()
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0)
+        self.assertEqual((draft.send_state, unit.state), ("draft", "retry"))
+        self.assertIn("looking it up failed", unit.error)
+        self.assertEqual(len(self.remote_copies(draft)), 1)
+
+    def test_save_result_without_id_is_read_back_by_number(self):
+        location = self.draft_locations("Depot No Id")
+
+        def without_id(data):
+            for row in data or []:  # None: the first poll's 202
+                row.pop("id", None)
+            return data
+
+        location.action_send()
+        self.sandbox.add_fault(LOCATION_PATH + "/result", rewrite=without_id, times=10)
+        self.poll()
+        remote = [row for row in self.sandbox.trackonline.resources["location"]
+                  if row["number"] == "KEPT-1"]
+        self.assertEqual((location.send_state, location.remote_id), ("saved", remote[0]["id"]))
+        self.assertFalse(self.unit_of(location))
+        self.to._sync("locations")
+        self.assertEqual(self.env["trackonline.location"].search_count(
+            [("backend_id", "=", self.to.id), ("number", "=", "KEPT-1")]), 1, "no copy")
 
 
 @tagged("post_install", "-at_install")

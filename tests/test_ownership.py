@@ -119,7 +119,10 @@ class TestOwnership(SandboxCase):
         remote = self.remote_location("L0002")
         remote.update(city="Remote city", modifiedOn="2026-02-01T00:00:00.000Z")
         run = self.to._sync("locations")
-        self.assertEqual(run.log.state, "done", run.log.error_details)
+        # The conflict is counted in the run's log: a user has to choose.
+        self.assertEqual(run.log.state, "warning", run.log.error_details)
+        self.assertIn("Conflicts on 1 records", run.log.error_details)
+        self.assertIn("L0002", run.log.error_details)
         return location
 
     def test_sync_keeps_unsent_edit_when_remote_unchanged(self):
@@ -181,6 +184,53 @@ class TestOwnership(SandboxCase):
         location.action_take_remote()
         self.assertEqual(location.city, city)
         self.assertTrue(location.remote_locked)
+
+    # -- lines of mirrored records, deletion ----------------------------------------------
+
+    def test_lines_of_a_mirrored_transaction_are_read_only(self):
+        self.to._sync("transactions")
+        mirrored = self.records("trackonline.transaction").filtered("line_ids")[:1]
+        line = mirrored.line_ids[0].with_user(self.user)
+        quantity = line.quantity
+        with self.assertRaisesRegex(UserError, "belong to TrackOnline"):
+            line.write({"quantity": quantity + 1})
+        with self.assertRaisesRegex(UserError, "belong to TrackOnline"):
+            line.unlink()
+        self.assertEqual(line.quantity, quantity)
+        # A draft's lines are the user's until it is sent.
+        draft = self.env["trackonline.transaction"].create({
+            "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+            "line_ids": [(0, 0, {"item_definition_id": line.item_definition_id.id,
+                                 "quantity": 1})]})
+        draft_line = draft.line_ids.with_user(self.user)
+        draft_line.write({"quantity": 4})
+        self.assertEqual(draft_line.quantity, 4)
+        draft_line.unlink()
+        self.assertFalse(draft.line_ids)
+
+    def test_lines_follow_a_local_edit_of_their_parent(self):
+        self.to._sync("item_configurations")
+        configuration = self.records("trackonline.item.configuration")[:1]
+        member = configuration.member_ids[0].with_user(self.user)
+        with self.assertRaisesRegex(UserError, "Edit locally"):
+            member.write({"lead_time": 7})
+        configuration.with_user(self.user).action_edit_locally()
+        member.write({"lead_time": 7})  # a send carries the members
+        self.assertEqual(member.lead_time, 7)
+
+    def test_mirrored_record_cannot_be_deleted_a_draft_can(self):
+        manager = new_test_user(self.env, "owner_manager",
+                                groups="tracking_connector.group_tracking_manager")
+        self.to._sync("locations")
+        location = self.records("trackonline.location")[:1].with_user(manager)
+        with self.assertRaisesRegex(UserError, "next sync would bring them back"):
+            location.unlink()
+        self.assertTrue(location.exists())
+        draft = self.env["trackonline.location"].create({
+            "backend_id": self.to.id, "number": "DRAFT-DEL", "name": "Draft to delete",
+            "send_state": "draft"})
+        draft.with_user(manager).unlink()
+        self.assertFalse(draft.exists())
 
     def test_item_configuration_lines_in_conflict(self):
         self.to._sync("item_configurations")

@@ -1,0 +1,38 @@
+"""A line of a mirrored record (a transaction's items and scanned codes, an item
+configuration's members, a packaging label's items): a user's direct write or deletion of a
+line is judged as a change of its parent's field holding the lines would be
+(``tracking.binding.mixin._check_ownership``): allowed on a draft, or on a record edited
+locally when a send carries its lines; refused on a copy of a remote record, naming it."""
+
+from odoo import api, models
+
+from .tracking_binding_mixin import SYNC_WRITE
+
+
+class TrackingMirroredLineMixin(models.AbstractModel):
+    _name = "tracking.mirrored.line.mixin"
+    _description = "Line of a mirrored record (shared)"
+
+    # The Many2one to the parent record (a ``tracking.binding.mixin``).
+    _parent_field = None
+
+    def write(self, vals):
+        self._check_parent_ownership()
+        result = super().write(vals)
+        if self._parent_field in vals:
+            self._check_parent_ownership()  # moved onto another record
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_parent_owned(self):
+        self._check_parent_ownership()
+
+    def _check_parent_ownership(self):
+        if self.env.su or self.env.context.get(SYNC_WRITE) or not self:
+            return
+        parent_field = self._fields[self._parent_field]
+        parents = self.env[parent_field.comodel_name]
+        lines_field = next(name for name, field in parents._fields.items()
+                           if field.type == "one2many" and field.comodel_name == self._name
+                           and field.inverse_name == self._parent_field)
+        self[self._parent_field]._check_ownership({lines_field: True})
