@@ -21,14 +21,14 @@ have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; 
 ensure_venv
 ensure_postgres
 ensure_addons_link
-CONFIG="$CACHE_DIR/bench.conf"
+CONFIG="$CACHE_DIR/$DB.conf"  # one per database: two benches never share it
 write_odoo_config "$CONFIG"
 
 runuser -u postgres -- dropdb -h /var/run/postgresql --if-exists "$DB"
 log "installing the addon in the fresh database $DB"
 odoo_bin -d "$DB" -i tracking_connector --without-demo=all --stop-after-init --log-level=warn
 
-RESULTS="$CACHE_DIR/bench.jsonl"
+RESULTS="$CACHE_DIR/$DB.jsonl"
 : >"$RESULTS"
 log "the cost of counting one call in the shared budget (scripts/bench_limiter.py)"
 PYTHONPATH="$ODOO_SRC" "$PY" scripts/bench_limiter.py --db "$DB" --config "$CONFIG" \
