@@ -9,7 +9,9 @@
 # other (download_concurrency 1) and BENCH_TL_BOUND (4) at a time (scripts/bench_trackline.py;
 # BENCH_TL_PROCESSES=0 leaves it out). First, the cost of counting one call in the shared
 # budget (scripts/bench_limiter.py). Each measurement runs in a process of its own; its
-# peak memory is its own. The table and the ratios come last.
+# peak memory is its own. The connector's sync runs to the end of the list (again after a
+# run stopped by the licence's call budget). The table, the ratios, each target met or not
+# and the whole bench's duration come last.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 SIZES=${BENCH_SIZES:-"2000 10000"}
@@ -17,6 +19,7 @@ LATENCIES=${BENCH_LATENCIES:-"0 100"}
 MEMORY_N=${BENCH_MEMORY_N-50000}  # empty: no memory run
 DB=${BENCH_DB:-tc_bench}
 PORT=${BENCH_SANDBOX_PORT:-8950}
+STARTED=$(date +%s)
 have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
 ensure_venv
 ensure_postgres
@@ -75,4 +78,5 @@ if [ "$TL_PROCESSES" -gt 0 ]; then
     kill "$sandbox_pid"
     wait "$sandbox_pid" 2>/dev/null || true
 fi
+printf '{"importer": "bench", "seconds": %d}\n' "$(($(date +%s) - STARTED))" >>"$RESULTS"
 "$PY" scripts/bench_table.py "$RESULTS"
