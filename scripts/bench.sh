@@ -47,7 +47,7 @@ for n in $SIZES ${MEMORY_N:+$MEMORY_N}; do
     # the sandbox's epoch, 50,000 ran into the future, which a sync rightly leaves for later).
     "$PY" -m sandbox --port "$PORT" --transactions "$n" --spacing 1 --size 2 >/dev/null 2>&1 &
     sandbox_pid=$!
-    trap 'kill $sandbox_pid 2>/dev/null' EXIT
+    trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
     wait_for_sandbox "$PORT" "$sandbox_pid"
     if [ "$n" = "$MEMORY_N" ]; then
         measure connector "$n" 0
@@ -69,7 +69,7 @@ TL_PROCESSES=${BENCH_TL_PROCESSES:-100}
 if [ "$TL_PROCESSES" -gt 0 ]; then
     "$PY" -m sandbox --port "$PORT" --size 2 >/dev/null 2>&1 &
     sandbox_pid=$!
-    trap 'kill $sandbox_pid 2>/dev/null' EXIT
+    trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
     wait_for_sandbox "$PORT" "$sandbox_pid"
     for bound in 1 "${BENCH_TL_BOUND:-4}"; do
         log "Trackline: $TL_PROCESSES processes of 3 documents of 1 MB, $bound at a time"
