@@ -21,6 +21,7 @@ def main(path):
     rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
     trackline = [r for r in rows if r["importer"] == "trackline"]
     limiter = [r for r in rows if r["importer"] == "limiter"]
+    whole = [r for r in rows if r["importer"] == "bench"]
     rows = [r for r in rows if r["importer"] not in ("trackline", "limiter", "bench")]
     for r in limiter:
         print("counting one call in the shared budget: %.3f ms (own cursor, row lock, "
@@ -74,10 +75,12 @@ def main(path):
             print("N=%d at %d ms: the sync ran %d times to the end of the list, %.1f s of "
                   "waiting for the licence's call budget left out" % (
                       r["n"], r["latency_ms"], r["runs"], r.get("budget_wait_s", 0)))
-        if r["importer"] == "connector" and r["n"] == memory[-1][0]:
-            print("N=%d at %d ms: %d of %d transactions stored, state %s (all stored: %s)"
+        if r["importer"] == "connector" and memory and r["n"] == memory[-1][0]:
+            print("N=%d at %d ms: %d of %d transactions stored, state %s (all stored: %s); "
+                  "%d calls for %d pages (calls = pages: %s)"
                   % (r["n"], r["latency_ms"], r["stored"], r["n"], r["state"],
-                     verdict(r["stored"] == r["n"])))
+                     verdict(r["stored"] == r["n"]), r["api_calls"], r["pages"],
+                     verdict(r["api_calls"] == r["pages"])))
     if trackline:
         print("\n%-9s %9s %9s %8s %9s %9s %9s" % ("Trackline", "processes", "documents",
                                                   "latency", "seconds", "API calls", "RSS (MB)"))
@@ -92,13 +95,8 @@ def main(path):
                 print("Trackline: %d at a time takes %.2f x the time of one at a time "
                       "(target <= %.2f: %s)" % (r["bound"], ratio, MAX_TRACKLINE_RATIO,
                                                  verdict(ratio <= MAX_TRACKLINE_RATIO)))
-    for r in rows_of(path, "bench"):
+    for r in whole:
         print("\nThe whole bench took %d min %02d s." % divmod(round(r["seconds"]), 60))
-
-
-def rows_of(path, importer):
-    return [r for r in map(json.loads, filter(str.strip, open(path, encoding="utf-8")))
-            if r["importer"] == importer]
 
 
 if __name__ == "__main__":
