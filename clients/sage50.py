@@ -3,6 +3,7 @@ passcodes, API key rotation, uploads followed through their tracking URL, scope 
 The production host, the key header and some paths are not public: all are settings."""
 
 import logging
+import threading
 from urllib.parse import urlsplit
 
 from .base import BaseClient, RemoteDataError, hide
@@ -16,7 +17,9 @@ FINAL_STATUSES = ("accepted", "failed", "badRequest")
 class Sage50Client(BaseClient):
     """``rotate`` is called on a 401 of a data call with the key that failed and must return
     a valid key (the Odoo side rotates it under a lock and stores it before returning); the
-    call is then retried once (``BaseClient.authed``)."""
+    call is then retried once (``BaseClient.authed``). Only in the thread that made the
+    client: a call made in a worker thread (``clients/concurrent.py``) raises its 401, and
+    the caller rotates the key once for all the calls refused together."""
 
     def __init__(self, base_url, api_key=None, key_header=DEFAULT_KEY_HEADER, rotate=None,
                  **kwargs):
@@ -24,13 +27,14 @@ class Sage50Client(BaseClient):
         self.api_key = api_key
         self.key_header = key_header or DEFAULT_KEY_HEADER
         self._rotate = rotate
+        self._home = threading.get_ident()
 
     def auth_headers(self):
         return {self.key_header: self.api_key or ""}
 
     def renew_credentials(self):
         """A 401 on a data call: the key is rotated (once per call, see ``authed``)."""
-        if not self._rotate:
+        if not self._rotate or threading.get_ident() != self._home:
             return False
         _logger.info("Sage 50 refused the API key: rotating it")
         self.api_key = self._rotate(self.api_key)

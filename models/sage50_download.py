@@ -1,10 +1,12 @@
 # Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
 # pylint: disable=prefer-env-translation
 import json
+from contextlib import closing
 
 from odoo import fields, models
 
 from ..clients.base import ApiError, AuthError, RateLimited, RemoteDataError
+from ..clients.concurrent import bounded
 from ..mappings import sage50 as mapping
 from .tracking_attachment import attach_files
 from .tracking_importer import Resource
@@ -14,6 +16,8 @@ from .tracking_words import _lt
 CUSTOMERS = Resource("Customers", "sage50.partner", mapping.CUSTOMER)
 # The resource name of a scope file kept to retry (``tracking.failed.unit``; key: the scope).
 FILE_UNIT = "scope file"
+# Scope files downloaded at once, in worker threads (as TrackOnline's calculation files).
+DOWNLOAD_BOUND = 4
 
 
 class Sage50Download(models.Model):
@@ -73,42 +77,67 @@ class Sage50Download(models.Model):
         return run
 
     def _fetch_files(self, run, client, backend):
-        units = self.env["tracking.failed.unit"]
-        for download in self:
-            if run.out_of_time():
-                run.more = True
+        """Download these files ``DOWNLOAD_BOUND`` at a time, in worker threads
+        (``clients/concurrent.py: bounded``), and store each here, in a step of its own, as
+        it arrives. A worker never rotates the key (``Sage50Client.renew_credentials``): the
+        first file refused with a 401 has the key rotated here, once for the whole batch,
+        and the files refused are downloaded again with the new key. One refused again ends
+        the run (the new key is refused too); a file that fails otherwise is kept and the
+        others go on."""
+        refused = self._download_files(run, client, backend, rotate=True)
+        if refused:
+            refused._download_files(run, client, backend, rotate=False)
+
+    def _download_files(self, run, client, backend, rotate):
+        """Download and store these files; returns those refused with a 401 when ``rotate``
+        (the key rotated at the first of them), to download again."""
+        cap = backend.max_file_size * 1024 * 1024
+        refused = self.browse()
+        items = [(download, download.url) for download in self]
+        with closing(bounded(items, lambda item: client.download(item[1], cap),
+                             DOWNLOAD_BOUND)) as results:
+            for (download, _url), content, error in results:
+                if run.out_of_time():
+                    run.more = True  # the files not stored stay pending for the next run
+                    return self.browse()
+                if rotate and isinstance(error, AuthError) and error.status == 401:
+                    if not refused and not client.renew_credentials():
+                        raise error
+                    refused |= download
+                    continue
+                download._store_file(run, backend, content, error)
+        return refused
+
+    def _store_file(self, run, backend, content, error):
+        """One file downloaded (``content``, or the ``error`` its download met): kept as an
+        attachment and imported, in a step of its own."""
+        kept = run.kept
+        with run.step(self.scope):
+            if error is not None:
+                if isinstance(error, (RateLimited, AuthError)) or not isinstance(error,
+                                                                                 ApiError):
+                    raise error
+                self._failed(run, error.message, None)
                 return
-            kept = run.kept
-            with run.step(download.scope):
-                try:
-                    content = client.download(download.url,
-                                              backend.max_file_size * 1024 * 1024)
-                except (RateLimited, AuthError):
-                    raise
-                except ApiError as exc:
-                    download._failed(run, exc.message, None)
-                    continue
-                attachment = attach_files(download, [("%s.json" % download.scope, content,
-                                                      None)])
-                download.attachment_id.unlink()
-                download.write({"attachment_id": attachment.id,
-                                "downloaded_at": fields.Datetime.now()})
-                try:
-                    records = _records(content)
-                except RemoteDataError as exc:
-                    download._failed(run, exc.message, content)
-                    continue
-                if download.scope == CUSTOMERS.name:
-                    backend._import_page(run, CUSTOMERS, records)
-                else:
-                    run.count(skipped=len(records))
-                kept = run.kept - kept
-                download.write({
-                    "state": "warning" if kept else "done", "record_count": len(records),
-                    "message": kept and self.env._(
-                        "%s records could not be imported: kept to retry (Logs > Items to "
-                        "Retry).", kept)})
-                units._resolve(backend, FILE_UNIT, [download.scope])
+            attachment = attach_files(self, [("%s.json" % self.scope, content, None)])
+            self.attachment_id.unlink()
+            self.write({"attachment_id": attachment.id, "downloaded_at": fields.Datetime.now()})
+            try:
+                records = _records(content)
+            except RemoteDataError as exc:
+                self._failed(run, exc.message, content)
+                return
+            if self.scope == CUSTOMERS.name:
+                backend._import_page(run, CUSTOMERS, records)
+            else:
+                run.count(skipped=len(records))
+            kept = run.kept - kept
+            self.write({
+                "state": "warning" if kept else "done", "record_count": len(records),
+                "message": kept and self.env._(
+                    "%s records could not be imported: kept to retry (Logs > Items to "
+                    "Retry).", kept)})
+            self.env["tracking.failed.unit"]._resolve(backend, FILE_UNIT, [self.scope])
 
     def _failed(self, run, message, content):
         """This file could not be downloaded or read: marked failed, kept to retry."""

@@ -105,6 +105,7 @@ class TrackingImporter(models.AbstractModel):
     def _import_pages(self, run, resource, pages, cursor_key, max_pages, alone, then, pace):
         done = 0
         mark = time.monotonic()
+        known = KnownIds()
         for rows, cursor in pages:
             label = self.env._("%(resource)s, page %(page)s", resource=resource_words(resource),
                                page=done + 1)
@@ -114,7 +115,8 @@ class TrackingImporter(models.AbstractModel):
                     records = self._import_page(run, resource, rows(), cursor_key, cursor)
             else:
                 records = run.page(label, lambda rows=rows, cursor=cursor: self._import_page(
-                    run, resource, rows, cursor_key, cursor))
+                    run, resource, rows, cursor_key, cursor, known))
+                known.commit()
             done += 1
             run.pages += 1
             if then and records:
@@ -125,9 +127,10 @@ class TrackingImporter(models.AbstractModel):
                 return False
         return True
 
-    def _import_page(self, run, resource, rows, cursor_key=None, cursor=None):
+    def _import_page(self, run, resource, rows, cursor_key=None, cursor=None, known=None):
         """One page: rows -> values -> references -> upsert -> after-save hook -> cursor.
-        Returns the records saved, in the order of the rows read.
+        Returns the records saved, in the order of the rows read. ``known``: the ids of the
+        references earlier pages of the run resolved (``KnownIds``).
 
         A row that cannot be read, and a row that cannot be saved, is kept
         (``tracking.failed.unit``) in the same step as the page and its cursor: the cursor
@@ -137,19 +140,23 @@ class TrackingImporter(models.AbstractModel):
         blocks its page."""
         check_page(self, run, resource, rows)  # answers that drift from the mapping
         counts = run.counts()
+        if known is not None:
+            known.page = {}  # a page saved again (after a clash) resolves its own afresh
         try:
             with self.env.cr.savepoint():
-                records = self._save_rows(run, resource, rows)
+                records = self._save_rows(run, resource, rows, known)
         except Exception as exc:  # noqa: BLE001 - filtered by row_by_row()
             if not row_by_row(exc) or not rows:
                 raise
             run.restore(counts)
+            if known is not None:
+                known.forget()
             records = self._save_one_by_one(run, resource, rows)
         if cursor_key:
             self.env["tracking.cursor"]._set(self, cursor_key, cursor)
         return records
 
-    def _save_rows(self, run, resource, rows):
+    def _save_rows(self, run, resource, rows, known=None):
         model = self.env[resource.model]
         values_list, read = [], []
         for row in rows:
@@ -157,7 +164,8 @@ class TrackingImporter(models.AbstractModel):
             if values is not None:
                 values_list.append(values)
                 read.append(row)
-        values_list = model._import_prepare(self, run, self._resolve_refs(run, values_list))
+        values_list = model._import_prepare(self, run, self._resolve_refs(run, values_list,
+                                                                          known))
         records, created, updated = model._upsert(self, values_list)
         run.count(created=created, updated=updated)
         model._import_after_save(self, run, records, read)
@@ -262,20 +270,28 @@ class TrackingImporter(models.AbstractModel):
         unit_model._keep(run, resource.name, unit.remote_key, row, text)
         return None
 
-    def _resolve_refs(self, run, values_list):
+    def _resolve_refs(self, run, values_list, known=None):
         """Replace every ``Ref`` in ``values_list`` (top level, line commands and many2many
         lists) by the id of the mirrored record, with one search per model; a record not
         mirrored yet is created as a stub from the embedded object when it has an id. A line
-        whose required reference stays unknown is dropped with a warning."""
+        whose required reference stays unknown is dropped with a warning. With ``known``
+        (``KnownIds``), the references earlier pages resolved are not searched again."""
         refs = {}
         for ref in _walk_refs(values_list):
             refs.setdefault((ref.model, ref.by), {}).setdefault(ref.key, ref.embedded)
-        ids = {(model, by): self.env[model]._ids_by_key(self, by, embedded)
-               for (model, by), embedded in refs.items()}
+        ids = {}
+        for (model, by), embedded in refs.items():
+            before = known.ids.get((model, by), {}) if known is not None else {}
+            new = {key: value for key, value in embedded.items() if key not in before}
+            found = self.env[model]._ids_by_key(self, by, new) if new else {}
+            if known is not None:
+                known.page.setdefault((model, by), {}).update(found)
+            ids[model, by] = (found, before)
 
         def resolve(value):
             if isinstance(value, Ref):
-                return ids[value.model, value.by].get(value.key, False)
+                found, before = ids[value.model, value.by]
+                return found.get(value.key) or before.get(value.key, False)
             return value
 
         for values in values_list:
@@ -342,6 +358,27 @@ class TrackingImporter(models.AbstractModel):
                 return
             start, page = end, 1
             yield [], cursor(start, 1)
+
+
+class KnownIds:
+    """The ids of the records that references of a run's pages named (a transaction's
+    locations and items), resolved by earlier pages: a page searches only for those it is
+    the first to name. The ids of the page being saved wait in ``page`` until it is
+    committed (``commit()``). A page whose save fails drops them all (``forget()``) before
+    its rows are saved one by one: records it made may be rolled back, one may have been
+    deleted meanwhile; the rows resolve theirs afresh."""
+
+    def __init__(self):
+        self.ids = {}  # (model, field) -> {key: id}, committed
+        self.page = {}  # the same, of the page being saved
+
+    def commit(self):
+        for group, found in self.page.items():
+            self.ids.setdefault(group, {}).update(found)
+        self.page = {}
+
+    def forget(self):
+        self.ids, self.page = {}, {}
 
 
 def _walk_refs(values_list):

@@ -2,6 +2,7 @@ import threading
 import time
 
 from odoo import fields, models
+from odoo.tools import SQL
 
 from ..clients.base import RateLimited
 from .tracking_sync_log import read_committed, testing
@@ -50,7 +51,7 @@ class TrackingRateCounter(models.Model):
         starts = {period: int(now // PERIODS[period]) for period in limits}
 
         def charge_in(cr):
-            rows = self._locked_rows(cr, backend, starts)
+            rows, _made = self._locked_rows(cr, backend, starts)
             cr.execute("UPDATE tracking_rate_counter SET calls = calls + %s WHERE id IN %s",
                        (calls, tuple(row[0] for row in rows)))
 
@@ -66,15 +67,16 @@ class TrackingRateCounter(models.Model):
 
     def _take_in(self, cr, backend, limits, now):
         starts = {period: int(now // PERIODS[period]) for period in limits}
-        rows = self._locked_rows(cr, backend, starts)
+        rows, made = self._locked_rows(cr, backend, starts)
         for _id, period, calls in sorted(rows, key=lambda row: -PERIODS[row[1]]):
             if calls >= limits[period]:
                 return period
         cr.execute("UPDATE tracking_rate_counter SET calls = calls + 1 WHERE id IN %s",
                    (tuple(row[0] for row in rows),))
-        cr.execute("DELETE FROM tracking_rate_counter WHERE backend_model = %s AND backend_id = %s "
-                   "AND period = 'minute' AND period_start < %s",
-                   (backend._name, backend.id, starts.get("minute", 0) - 60))
+        if "minute" in made:  # a new minute: the counters of past hours go, once a minute
+            cr.execute("DELETE FROM tracking_rate_counter WHERE backend_model = %s "
+                       "AND backend_id = %s AND period = 'minute' AND period_start < %s",
+                       (backend._name, backend.id, starts["minute"] - 60))
         return None
 
     @staticmethod
@@ -82,17 +84,19 @@ class TrackingRateCounter(models.Model):
         """The counters of ``starts`` (period -> start), made when missing and locked for the
         rest of ``cr``'s transaction, always in the order of their ids: every taking and
         every charge locks them in that one order, so two workers never deadlock.
-        Returns ``(id, period, calls)`` rows."""
-        for period, start in starts.items():
-            cr.execute(
-                "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, "
-                "period_start, calls) VALUES (%s, %s, %s, %s, 0) ON CONFLICT DO NOTHING",
-                (backend._name, backend.id, period, start))
+        Returns the ``(id, period, calls)`` rows and the periods whose counter was made now.
+        (One statement makes the missing ones, one locks them: two round trips a call.)"""
+        cr.execute(SQL(
+            "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, period_start, "
+            "calls) VALUES %s ON CONFLICT DO NOTHING RETURNING period",
+            SQL(", ").join(SQL("(%s, %s, %s, %s, 0)", backend._name, backend.id, period, start)
+                           for period, start in starts.items())))
+        made = {row[0] for row in cr.fetchall()}
         cr.execute(
             "SELECT id, period, calls FROM tracking_rate_counter WHERE backend_model = %s "
             "AND backend_id = %s AND (period, period_start) IN %s ORDER BY id FOR UPDATE",
             (backend._name, backend.id, tuple(starts.items())))
-        return cr.fetchall()
+        return cr.fetchall(), made
 
 
 def quick_commit(cr):

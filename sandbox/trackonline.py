@@ -3,6 +3,7 @@
 50 answered with a message ID whose result is 202 first and 200 then, a per-minute budget
 answered with 429 and ``Retry-After``."""
 
+import functools
 import itertools
 import json
 import random
@@ -45,6 +46,7 @@ TYPE_NAMES = {"location": LOCATION_TYPES, "itemdefinition": ITEM_TYPES,
               "packaginglabel": {"Undefined": 0, "Sscc": 1}}
 
 
+@functools.lru_cache(maxsize=1 << 17)  # every page filters all rows: parse each date once
 def _parse_date(text):
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

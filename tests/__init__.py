@@ -18,5 +18,6 @@ from . import test_failed_units
 from . import test_ownership
 from . import test_prefetch
 from . import test_trackline_parallel
+from . import test_sage50_parallel
 from . import test_kept_sends
 from . import test_drift

@@ -1,3 +1,6 @@
+import copy
+from unittest.mock import patch
+
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -5,6 +8,9 @@ from odoo.tools import mute_logger
 from ..clients.base import RemoteDataError
 from ..mappings.fields import Entity, Field
 from ..models.tracking_importer import Resource
+from ..models.trackonline_resources import TRANSACTIONS
+from ..sandbox.backends import backend_values
+from ..sandbox.data import trackonline_data
 
 # Processes given as {"remote_id", "name", "status"} rows, through the importer.
 PROCESSES = Resource("test", "trackline.process", Entity(
@@ -162,3 +168,65 @@ class TestSyncCore(TransactionCase):
         self.env["trackline.backend"].with_context(
             ir_cron_progress_id=progress.id)._cron_each_backend("test", job)
         self.assertEqual((progress.done, progress.remaining), (1, 1))
+
+    # -- references resolved once a run ------------------------------------------------------
+
+    def transaction_pages(self):
+        """A TrackOnline backend, and two pages of one transaction each naming the same
+        locations and items."""
+        backend = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", "http://127.0.0.1:9", name="References test"))
+        first = trackonline_data(3, transactions=1)[2][0]
+        second = dict(copy.deepcopy(first), id="tx-2", transactionNumber="T-2")
+        return backend, first, second
+
+    def test_references_resolved_by_an_earlier_page_are_not_searched_again(self):
+        backend, first, second = self.transaction_pages()
+        Location = type(self.env["trackonline.location"])
+        searched = []
+        original = Location._ids_by_key
+
+        def ids_by_key(model, backend_, field, embedded):
+            searched.append(sorted(embedded))
+            return original(model, backend_, field, embedded)
+
+        def pages():
+            yield [first], "c1"
+            self.assertEqual(len(searched), 1, "page 1 searches its locations once")
+            yield [second], "c2"
+
+        with patch.object(Location, "_ids_by_key", ids_by_key), \
+                backend._sync_run("references") as run:
+            backend._import(run, TRANSACTIONS, pages(), "test")
+        self.assertEqual(len(searched), 1, "page 2 names the same locations: no search")
+        saved = self.env["trackonline.transaction"].search([("backend_id", "=", backend.id)])
+        self.assertEqual(len(saved), 2)
+        self.assertEqual(len(saved.from_location_id), 1)
+        self.assertEqual(saved.from_location_id.number, first["fromLocation"]["number"])
+
+    def test_a_page_that_fails_resolves_its_references_afresh(self):
+        """The locations page 1 resolved are deleted before page 2 (by a user, say): page 2's
+        save fails on their ids, is saved again row by row with its references searched
+        again (made again as stubs), and nothing is kept as failed."""
+        backend, first, second = self.transaction_pages()
+
+        def pages():
+            yield [first], "c1"
+            transactions = self.env["trackonline.transaction"].search(
+                [("backend_id", "=", backend.id)])
+            locations = transactions.from_location_id | transactions.to_location_id
+            self.env.flush_all()
+            self.env.cr.execute("DELETE FROM trackonline_transaction WHERE id IN %s",
+                                (tuple(transactions.ids),))
+            self.env.cr.execute("DELETE FROM trackonline_location WHERE id IN %s",
+                                (tuple(locations.ids),))
+            self.env.invalidate_all()
+            yield [second], "c2"
+
+        with backend._sync_run("references") as run, mute_logger("odoo.sql_db"):
+            backend._import(run, TRANSACTIONS, pages(), "test")
+        self.assertEqual((run.log.state, run.log.kept_count), ("done", 0), run.log.error_details)
+        saved = self.env["trackonline.transaction"].search([("backend_id", "=", backend.id)])
+        self.assertEqual(saved.remote_id, "tx-2")
+        self.assertEqual(saved.from_location_id.number, first["fromLocation"]["number"])
+        self.assertEqual(backend._get_cursor("test"), "c2")
