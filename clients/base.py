@@ -97,6 +97,11 @@ class NotFound(ApiError):
     """The remote does not know the requested object (404)."""
 
 
+# A 429 without Retry-After (the documents promise one): the job comes back after the minute
+# the per-minute budgets count, in a later run.
+NO_RETRY_AFTER_WAIT = 60
+
+
 class RateLimited(ApiError):
     """Too many calls: wait ``retry_after`` seconds (a 429, or our own budget spent)."""
 
@@ -237,7 +242,8 @@ class BaseClient:
                 raise RateLimited(
                     "%s answered 429 Too Many Requests (Retry-After: %s)"
                     % (self._where(method, url), "none" if retry_after is None else retry_after),
-                    retry_after=retry_after, excerpt=excerpt(response))
+                    retry_after=NO_RETRY_AFTER_WAIT if retry_after is None else retry_after,
+                    excerpt=excerpt(response))
             attempt += 1
             _logger.info("429 from %s: waiting %s s as Retry-After asks", self._where(method, url),
                          retry_after)

@@ -23,7 +23,7 @@ from ..clients.concurrent import ahead
 from ..mappings.dates import cursor_moment, cursor_text
 from ..mappings.fields import Entity, Ref, RowError, dig
 from .tracking_drift import check_page
-from .tracking_failed_unit import key_without_id
+from .tracking_failed_unit import OPEN_STATES, key_without_id
 from .tracking_sync_log import error_words, row_by_row
 from .tracking_words import _lt, entity_words, resource_words
 
@@ -169,10 +169,23 @@ class TrackingImporter(models.AbstractModel):
         records, created, updated = model._upsert(self, values_list)
         run.count(created=created, updated=updated)
         model._import_after_save(self, run, records, read)
-        if records:
+        if records and self._may_have_open_units(run, resource):
             self.env["tracking.failed.unit"]._resolve(self, resource.name,
                                                       records.mapped("remote_id"))
         return records
+
+    def _may_have_open_units(self, run, resource):
+        """Whether rows of ``resource`` saved now may close kept units: the backend had open
+        units of it when the run first asked (one query a run, not a search a page), or the
+        run kept some itself."""
+        if run.kept:
+            return True
+        if run.open_unit_resources is None:
+            groups = self.env["tracking.failed.unit"].sudo()._read_group(
+                [("backend_model", "=", self._name), ("backend_id", "=", self.id),
+                 ("state", "in", OPEN_STATES)], ["resource"])
+            run.open_unit_resources = {name for (name,) in groups}
+        return resource.name in run.open_unit_resources
 
     def _save_one_by_one(self, run, resource, rows):
         records = self.env[resource.model]

@@ -195,6 +195,7 @@ class SyncRun:
         self.stats = CallStats()
         self.created = self.updated = self.skipped = self.failed = 0
         self.kept = 0  # units kept to retry (``tracking.failed.unit``)
+        self.open_unit_resources = None  # resources with kept units open, once asked
         self.warnings = 0  # pages whose answers drift from the mapping (``tracking_drift``)
         self.errors = []
         self.fatal = None  # why the run ended, in the language of whoever started it

@@ -148,6 +148,8 @@ class TestDriftTrackOnline(KeptUnitsCase):
 
     def test_list_in_another_envelope_warns_and_keeps_one_page(self):
         def under_items(data):
+            if data is None:  # no rows (204; the disabled locations), left empty
+                return b""
             return {"items": data, "total": len(data)} if isinstance(data, list) else data
 
         self.sandbox.add_fault("/trackonline/api/v1/location", rewrite=under_items, times=100)

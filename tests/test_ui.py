@@ -79,6 +79,25 @@ class TestUi(HttpCase):
         self.start_tour("/odoo/action-tracking_connector.action_tracking_dashboard",
                         "tracking_connector_run_in_spanish", login="tour_es", timeout=120)
 
+    def sync_with_a_bad_second_row(self, change):
+        """The run log of a TrackOnline backend's transaction sync from a sandbox of its own
+        whose second transaction is changed by ``change(row)``."""
+        sandbox = Sandbox(seed=7, size=4, transactions=30)
+        sandbox.start()
+        self.addCleanup(sandbox.stop)
+
+        def rewrite(data):
+            rows = next((v for v in data.values() if isinstance(v, list)), []) \
+                if isinstance(data, dict) else data
+            change(rows[1])
+            return data
+
+        sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=rewrite)
+        backend = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", sandbox.url, name="Tour TrackOnline", start_date="2026-01-01",
+            window_days=400, timeout=10))
+        return backend._sync("transactions").log
+
     def test_errors_read_in_spanish(self):
         """Tour ``tracking_connector_errors_in_spanish``: a run's error lines and its kept
         item, logged by a user working in English, read in Spanish; the run logs grouped by
@@ -86,22 +105,7 @@ class TestUi(HttpCase):
         self.env["res.lang"]._activate_lang("es_ES")
         self.env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"],
                                                         overwrite=True)
-        sandbox = Sandbox(seed=7, size=4, transactions=30)
-        sandbox.start()
-        self.addCleanup(sandbox.stop)
-
-        def second_row_without_id(data):
-            rows = next((v for v in data.values() if isinstance(v, list)), []) \
-                if isinstance(data, dict) else data
-            rows[1].pop("id")
-            return data
-
-        sandbox.add_fault("/trackonline/api/v1/transaction", skip=0,
-                          rewrite=second_row_without_id)
-        backend = self.env["trackonline.backend"].create(backend_values(
-            "trackonline", sandbox.url, name="Tour TrackOnline", start_date="2026-01-01",
-            window_days=400, timeout=10))
-        log = backend._sync("transactions").log
+        log = self.sync_with_a_bad_second_row(lambda row: row.pop("id"))
         self.assertEqual(log.kept_count, 1)
         self.assertIn("transaction without id skipped", log.error_details, "logged in English")
         new_test_user(self.env, "tour_es", lang="es_ES",
@@ -112,21 +116,8 @@ class TestUi(HttpCase):
     def test_items_to_retry_open_their_list(self):
         """Tour ``tracking_connector_items_to_retry``: the card's open errors and the backend
         form's smart button open the items kept to retry."""
-        sandbox = Sandbox(seed=7, size=4, transactions=30)
-        sandbox.start()
-        self.addCleanup(sandbox.stop)
-
-        def second_row_unreadable(data):
-            rows = next((v for v in data.values() if isinstance(v, list)), []) \
-                if isinstance(data, dict) else data
-            rows[1]["transactionItems"] = "not-a-list"
-            return data
-
-        sandbox.add_fault("/trackonline/api/v1/transaction", skip=0,
-                          rewrite=second_row_unreadable)
-        backend = self.env["trackonline.backend"].create(backend_values(
-            "trackonline", sandbox.url, name="Tour TrackOnline", start_date="2026-01-01",
-            window_days=400, timeout=10))
-        self.assertEqual(backend._sync("transactions").log.kept_count, 1)
+        log = self.sync_with_a_bad_second_row(
+            lambda row: row.update(transactionItems="not-a-list"))
+        self.assertEqual(log.kept_count, 1)
         self.start_tour("/odoo/action-tracking_connector.action_tracking_dashboard",
                         "tracking_connector_items_to_retry", login="admin", timeout=120)

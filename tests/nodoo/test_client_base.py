@@ -96,12 +96,13 @@ def test_429_beyond_the_bound_raises_rate_limited(sandbox):
     assert info.value.retry_after == 120
 
 
-def test_429_without_retry_after_raises_rate_limited(sandbox):
+def test_429_without_retry_after_raises_rate_limited_for_a_minute(sandbox):
     sandbox.add_fault(PATH, status=429, times=1)
-    api = client(sandbox)
+    api = client(sandbox, sleep=lambda s: pytest.fail("must not wait in the run"))
     with pytest.raises(RateLimited) as info:
         api.request("POST", PATH, auth=False, json={})
-    assert info.value.retry_after is None
+    assert "Retry-After: none" in info.value.message
+    assert info.value.retry_after == 60, "the job comes back after the budgets' minute"
 
 
 def test_429_keeps_coming_then_gives_up(sandbox):
