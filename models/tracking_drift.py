@@ -6,12 +6,14 @@ the envelope, and one page as received (secrets masked) is attached to the run l
 integrator, instead of rows saved with empty columns in silence. The detection of rows is
 pure (``Entity.drift``); this module tells the run."""
 
+# The warnings are words translated when read (``_lt``, models/tracking_words.py).
+# pylint: disable=prefer-env-translation
 import json
 import weakref
 
 from ..clients.base import mask
 from ..mappings.fields import DRIFT_MIN_ROWS
-from .tracking_words import resource_words
+from .tracking_words import _lt, resource_words, words_to_json
 
 # More than this share of the rows judged must show it (a few records' gaps are not drift).
 DRIFT_SHARE = 0.5
@@ -26,7 +28,7 @@ KEPT_SUFFIX = " page as received.json"
 _RUNS = weakref.WeakKeyDictionary()
 
 
-def check_page(backend, run, resource, rows):
+def check_page(run, resource, rows):
     """Warn the run when ``rows`` (one page of ``resource``) drift from its mapping, and
     keep the first such page of the run on its log. A page's first ``SAMPLE_ROWS`` rows are
     judged.
@@ -52,22 +54,29 @@ def check_page(backend, run, resource, rows):
         judged, absent, wrong = rows, [], []
     shapes = list(run.stats.shapes)  # envelopes the client read in another shape
     del run.stats.shapes[:]
-    env = backend.env
-    how = list(shapes)
+    how = list(shapes)  # the client's notes, as it wrote them
     if absent:
-        how.append(env._("most rows lack %s", ", ".join(absent)))
+        how.append(_lt("most rows lack %s", ", ".join(absent)))
     if wrong:
-        how.append(env._("most rows hold a value of another type in %s", ", ".join(wrong)))
-    how = [text for text in how if text not in state["said"]]
+        how.append(_lt("most rows hold a value of another type in %s", ", ".join(wrong)))
+    how = [words for words in how if _said(words) not in state["said"]]
     if not how:
         return
-    state["said"].update(how)
-    run.warn(env._(
+    state["said"].update(_said(words) for words in how)
+    joined = how[0]
+    for words in how[1:]:
+        joined = _lt("%(first)s; %(then)s", first=joined, then=words)
+    run.warn(_lt(
         "%(what)s: the answers no longer match what the connector reads (%(how)s); the "
         "columns of these fields stay empty. A page as received is attached to this run log "
-        "for the integrator.", what=resource_words(resource), how="; ".join(how)))
+        "for the integrator.", what=resource_words(resource), how=joined))
     run.warnings += 1
     keep_page(run, resource, rows if len(rows) >= DRIFT_MIN_ROWS else judged)
+
+
+def _said(words):
+    """What ``words`` say, to say it once a run."""
+    return json.dumps(words_to_json(words), sort_keys=True)
 
 
 def keep_page(run, resource, rows):

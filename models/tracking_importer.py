@@ -138,7 +138,7 @@ class TrackingImporter(models.AbstractModel):
         constraint, a value the database refuses, an error of a hook), its rows are saved
         one by one, each in a savepoint, and those that fail are kept: one bad record never
         blocks its page."""
-        check_page(self, run, resource, rows)  # answers that drift from the mapping
+        check_page(run, resource, rows)  # answers that drift from the mapping
         counts = run.counts()
         if known is not None:
             known.page = {}  # a page saved again (after a clash) resolves its own afresh

@@ -232,6 +232,22 @@ class TestErrorWords(KeptUnitsCase):
         row = log.error_details.removeprefix(english)
         self.assertTrue(log.with_context(lang="es_ES").errors.endswith(row))
 
+    def test_a_drift_warning_reads_in_the_readers_language(self):
+        def without_document_number(data):
+            for row in data if isinstance(data, list) else []:
+                row.pop("documentNumber", None)
+            return b"" if data is None else data  # None: no rows (204), left empty
+
+        self.sandbox.add_fault("/trackonline/api/v1/transaction",
+                               rewrite=without_document_number, times=100)
+        log = self.to._sync("transactions").log
+        self.assertEqual(log.state, "warning", log.error_details)
+        self.assertIn("the answers no longer match what the connector reads (most rows lack "
+                      "documentNumber)", log.errors)
+        self.assertIn("las respuestas ya no coinciden con lo que lee el conector (a la "
+                      "mayoría de las filas les falta documentNumber)",
+                      log.with_context(lang="es_ES").errors)
+
     def test_a_failed_connection_test_reads_in_the_readers_language(self):
         sage = self.env["sage50.backend"].create(backend_values(
             "sage50", self.sandbox.url, name="Sage words", timeout=10))
