@@ -1,6 +1,6 @@
 """A line of a mirrored record (a transaction's items and scanned codes, an item
-configuration's members, a packaging label's items): a user's direct write or deletion of a
-line is judged as a change of its parent's field holding the lines would be
+configuration's members, a packaging label's items): a user's direct write, deletion or
+creation of a line is judged as a change of its parent's field holding the lines would be
 (``tracking.binding.mixin._check_ownership``): allowed on a draft, or on a record edited
 locally when a send carries its lines; refused on a copy of a remote record, naming it."""
 
@@ -16,6 +16,13 @@ class TrackingMirroredLineMixin(models.AbstractModel):
     # The Many2one to the parent record (a ``tracking.binding.mixin``).
     _parent_field = None
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        parents = self._parents().browse(
+            {vals[self._parent_field] for vals in vals_list if vals.get(self._parent_field)})
+        self._check_ownership_of(parents)  # before the lines exist
+        return super().create(vals_list)
+
     def write(self, vals):
         self._check_parent_ownership()
         result = super().write(vals)
@@ -27,12 +34,17 @@ class TrackingMirroredLineMixin(models.AbstractModel):
     def _unlink_except_parent_owned(self):
         self._check_parent_ownership()
 
+    def _parents(self):
+        return self.env[self._fields[self._parent_field].comodel_name]
+
     def _check_parent_ownership(self):
-        if self.env.su or self.env.context.get(SYNC_WRITE) or not self:
+        self._check_ownership_of(self[self._parent_field])
+
+    def _check_ownership_of(self, parents):
+        """Refuse the change of these lines of ``parents`` as a change of their lines field."""
+        if self.env.su or self.env.context.get(SYNC_WRITE) or not parents:
             return
-        parent_field = self._fields[self._parent_field]
-        parents = self.env[parent_field.comodel_name]
         lines_field = next(name for name, field in parents._fields.items()
                            if field.type == "one2many" and field.comodel_name == self._name
                            and field.inverse_name == self._parent_field)
-        self[self._parent_field]._check_ownership({lines_field: True})
+        parents._check_ownership({lines_field: True})

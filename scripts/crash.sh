@@ -179,11 +179,14 @@ sg_files="SELECT d.scope, d.state, d.record_count, a.checksum FROM sage50_downlo
 # Killed once the first file (Customers) is kept: during its import or after it.
 sg_kept() { sql "SELECT count(*) FROM ($(printf "$sg_files" "$1")) x WHERE checksum IS NOT NULL"; }
 sg_contacts() { echo "$(sql "SELECT count(*) FROM ($(printf "$sg_partners" crashed)) x") contacts"; }
-# The three files after Customers are small: at 0 ms they are all kept within the 50 ms the
-# watcher takes to see the first one, so each call is slowed to leave the kill a gap.
-network '{"latency": 0.3}'
+# The files download four at a time and are stored in order: the three small ones after
+# Customers would all be kept within the 50 ms the watcher takes to see the first one, so
+# the last one's download is held back 3 s to leave the kill a gap.
+curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+    -d '{"path_prefix": "/sage50/api/downloads/Suppliers", "delay": 3, "times": 1}' \
+    "http://127.0.0.1:$PORT/_sandbox/faults"
 crash sage50 1 sg_kept sg_contacts
-network '{"latency": 0}'
+curl -s -o /dev/null -X DELETE "http://127.0.0.1:$PORT/_sandbox/faults"
 check "Sage 50: the kill happened mid-way" yes "$(mid_way 4)"
 check "Sage 50: one contact per customer after resuming" "$RECORDS/$RECORDS/$RECORDS" "$(sql "
     SELECT count(*) || '/' || count(DISTINCT s.remote_id) || '/' || count(DISTINCT s.partner_id)

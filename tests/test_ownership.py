@@ -191,12 +191,18 @@ class TestOwnership(SandboxCase):
         self.to._sync("transactions")
         mirrored = self.records("trackonline.transaction").filtered("line_ids")[:1]
         line = mirrored.line_ids[0].with_user(self.user)
-        quantity = line.quantity
+        quantity, count = line.quantity, len(mirrored.line_ids)
         with self.assertRaisesRegex(UserError, "belong to TrackOnline"):
             line.write({"quantity": quantity + 1})
         with self.assertRaisesRegex(UserError, "belong to TrackOnline"):
             line.unlink()
+        with self.assertRaisesRegex(UserError, "belong to TrackOnline"):
+            self.env["trackonline.transaction.line"].with_user(self.user).create({
+                "transaction_id": mirrored.id, "quantity": 1,
+                "item_definition_id": line.item_definition_id.id})
         self.assertEqual(line.quantity, quantity)
+        mirrored.invalidate_recordset(["line_ids"])
+        self.assertEqual(len(mirrored.line_ids), count, "no line added")
         # A draft's lines are the user's until it is sent.
         draft = self.env["trackonline.transaction"].create({
             "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
