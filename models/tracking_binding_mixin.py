@@ -153,7 +153,8 @@ class TrackingBindingMixin(models.AbstractModel):
             changes = record._changed_values(by_key[key])
             if changes and record._sync_update(by_key[key], changes):
                 updated += 1
-        new = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
+        new = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True,
+                                **{SYNC_WRITE: True}).create(
             [values for key, values in by_key.items() if key not in found])
         found.update((record.remote_id, record) for record in new)
         records = self.browse([found[str(values["remote_id"])].id for values in values_list])

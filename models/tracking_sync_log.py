@@ -446,6 +446,11 @@ class SyncRun:
                                         for line in self.errors) or False,
             "error_words": self.errors or False,
         })
+        # The log's end is written (its row locked by this transaction) before the run's
+        # locks go: a run of this backend starting meanwhile on another worker would
+        # otherwise take this one for dead (its log still "running", its lock free), mark it
+        # "Interrupted", and this commit would fail on the row it changed.
+        self.log.flush_recordset()
         if self._lock_key:
             self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", self._lock_key)
         self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, self.log.id))

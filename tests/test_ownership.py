@@ -214,6 +214,23 @@ class TestOwnership(SandboxCase):
         draft_line.unlink()
         self.assertFalse(draft.line_ids)
 
+    def test_a_user_s_sync_saves_mirrored_records_with_their_lines(self):
+        # A button's sync runs as the user who pressed it (not as the superuser the tests'
+        # environment is): the lines it creates and replaces are the sync's, not the user's.
+        admin = self.env.ref("base.user_admin")
+        log = self.to.with_user(admin)._sync("transactions").log
+        self.assertEqual((log.state, log.kept_count), ("done", 0), log.error_details)
+        transactions = self.records("trackonline.transaction")
+        self.assertEqual(len(transactions), 6)
+        self.assertTrue(all(transactions.mapped("line_ids")))
+        remote = self.sandbox.trackonline.resources["transaction"][0]
+        remote["transactionItems"] = remote["transactionItems"][:1]
+        self.env["tracking.cursor"].search([]).unlink()  # read again
+        log = self.to.with_user(admin)._sync("transactions").log
+        self.assertEqual((log.state, log.updated_count), ("done", 1), log.error_details)
+        changed = transactions.filtered(lambda t: t.remote_id == str(remote["id"]))
+        self.assertEqual(len(changed.line_ids), 1, "the lines replaced by the sync")
+
     def test_lines_follow_a_local_edit_of_their_parent(self):
         self.to._sync("item_configurations")
         configuration = self.records("trackonline.item.configuration")[:1]
