@@ -12,6 +12,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.sql_db import Cursor
 from odoo.tools import format_datetime
 
@@ -391,6 +392,13 @@ class SyncRun:
                         "rate_limited_count": self.stats.rate_limited})
 
     def fail(self, exc):
+        if isinstance(exc, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+            # Another worker changed what this run was changing: expected on several
+            # workers, not a crash (no traceback); the next run goes on.
+            exc = UserError(_lt(
+                "A database conflict with another worker (%s): what this run had not "
+                "committed is not saved; the next run goes on from there.",
+                type(exc).__name__))
         self.fatal_words = error_words(exc)
         self.fatal = str(words_text(self.fatal_words, self.env.lang))
         self.rate_limited = isinstance(exc, RateLimited)

@@ -181,9 +181,10 @@ sg_kept() { sql "SELECT count(*) FROM ($(printf "$sg_files" "$1")) x WHERE check
 sg_contacts() { echo "$(sql "SELECT count(*) FROM ($(printf "$sg_partners" crashed)) x") contacts"; }
 # The files download four at a time and are stored in order: the three small ones after
 # Customers would all be kept within the 50 ms the watcher takes to see the first one, so
-# the last one's download is held back 3 s to leave the kill a gap.
+# the last one's download is held back 20 s to leave the kill a gap (Customers' import
+# takes a few seconds, more on a loaded machine).
 curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
-    -d '{"path_prefix": "/sage50/api/downloads/Suppliers", "delay": 3, "times": 1}' \
+    -d '{"path_prefix": "/sage50/api/downloads/Suppliers", "delay": 20, "times": 1}' \
     "http://127.0.0.1:$PORT/_sandbox/faults"
 crash sage50 1 sg_kept sg_contacts
 curl -s -o /dev/null -X DELETE "http://127.0.0.1:$PORT/_sandbox/faults"

@@ -1,6 +1,8 @@
 import copy
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -105,6 +107,18 @@ class TestSyncCore(TransactionCase):
         self.assertEqual(run.log.state, "failed")
         self.assertIn("ZeroDivisionError: boom", run.log.message)
         self.assertIn("Traceback", run.log.error_details)
+
+    def test_a_database_conflict_is_logged_without_a_traceback(self):
+        logger = "odoo.addons.tracking_connector.models.tracking_sync_log"
+        with self.assertLogs(logger, "WARNING") as logged:
+            with self.backend._sync_run("conflict") as run:
+                raise psycopg2.errors.SerializationFailure("could not serialize access")
+        self.assertEqual(run.log.state, "failed")
+        self.assertIn("A database conflict with another worker (SerializationFailure)",
+                      run.log.message)
+        self.assertNotIn("Traceback", run.log.error_details)
+        self.assertFalse([line for line in logged.output if line.startswith("ERROR")],
+                         "a conflict is no crash")
 
     def test_failed_step_leaves_nothing_half_written(self):
         with self.backend._sync_run("half") as run:
