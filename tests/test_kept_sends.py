@@ -81,12 +81,16 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual((location.send_state, unit.state), ("saved", "done"))
         self.assertEqual(unit.attempts, 1)
 
-    def test_definitive_refusal_is_failed_at_once_and_waits_for_a_user(self):
+    def synced_item_and_locations(self):
+        """An item definition and the locations, synced from TrackOnline."""
         self.to._sync("locations")
         self.to._sync("item_definitions")
         item = self.env["trackonline.item.definition"].search(
             [("backend_id", "=", self.to.id)], limit=1)
-        known = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        return item, self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+
+    def test_definitive_refusal_is_failed_at_once_and_waits_for_a_user(self):
+        item, known = self.synced_item_and_locations()
         unknown = self.draft_locations("Not in TrackOnline")
         draft = self.env["trackonline.transaction"].create({
             "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
@@ -127,11 +131,7 @@ class TestKeptSends(KeptUnitsCase):
 
     def draft_transaction(self):
         """A transaction drafted in Odoo without a number (TrackOnline gives it one)."""
-        self.to._sync("locations")
-        self.to._sync("item_definitions")
-        item = self.env["trackonline.item.definition"].search(
-            [("backend_id", "=", self.to.id)], limit=1)
-        known = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        item, known = self.synced_item_and_locations()
         return self.env["trackonline.transaction"].create({
             "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
             "from_location_id": known[0].id, "to_location_id": known[1].id,
