@@ -65,8 +65,13 @@ class TrackingBindingMixin(models.AbstractModel):
         it is edited locally (those a send does not carry)."""
         return set()
 
+    def _changed_by_a_user(self):
+        """Whether a change of these records is a user's (not the sync's, not the
+        superuser's): the one test of the ownership rules."""
+        return not (self.env.su or self.env.context.get(SYNC_WRITE))
+
     def write(self, vals):
-        if not (self.env.su or self.env.context.get(SYNC_WRITE)):
+        if self._changed_by_a_user():
             self._check_ownership(vals)
         return super().write(vals)
 
@@ -74,7 +79,7 @@ class TrackingBindingMixin(models.AbstractModel):
     def _unlink_except_mirrored(self):
         """A copy of a remote record is not deleted by a user: the remote one would stay, and
         the next sync would bring it back. Drafts (no remote id yet) may go."""
-        if not (self.env.su or self.env.context.get(SYNC_WRITE)):
+        if self._changed_by_a_user():
             mirrored = self.filtered("remote_id")
             if mirrored:
                 raise UserError(self.env._(

@@ -6,8 +6,6 @@ locally when a send carries its lines; refused on a copy of a remote record, nam
 
 from odoo import api, models
 
-from .tracking_binding_mixin import SYNC_WRITE
-
 
 class TrackingMirroredLineMixin(models.AbstractModel):
     _name = "tracking.mirrored.line.mixin"
@@ -42,7 +40,7 @@ class TrackingMirroredLineMixin(models.AbstractModel):
 
     def _check_ownership_of(self, parents):
         """Refuse the change of these lines of ``parents`` as a change of their lines field."""
-        if self.env.su or self.env.context.get(SYNC_WRITE) or not parents:
+        if not parents or not parents._changed_by_a_user():
             return
         lines_field = next(name for name, field in parents._fields.items()
                            if field.type == "one2many" and field.comodel_name == self._name

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_words import _lt
 from .trackonline_outgoing_mixin import EDITABLE_STATES
 
 
@@ -148,7 +149,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         result = super()._import_after_save(backend, run, records, rows)
         conflicts = records.filtered("has_conflict")
         if conflicts:
-            run.warn(self.env._(
+            run.warn(_lt(  # pylint: disable=prefer-env-translation
                 "Conflicts on %(count)s records: local changes not sent and a newer "
                 "TrackOnline version (both kept, choose on each): %(names)s", count=len(conflicts),
                 names=", ".join(conflicts[:10].mapped("display_name"))))
