@@ -176,9 +176,6 @@ class TrackOnlineApi:
             rows = [row for row in rows if row["number"] == request.arg("Number")]
         if request.arg("Number") and resource == "packaginglabel":  # "PL": part of the number
             rows = [row for row in rows if request.arg("Number") in row["number"]]
-        if request.arg("TransactionNumber") and resource == "transaction":
-            rows = [row for row in rows
-                    if row["transactionNumber"] == request.arg("TransactionNumber")]
         if resource == "uniqueitem":
             numbers = set(request.args("ItemNumber"))
             if numbers:
