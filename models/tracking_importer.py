@@ -308,10 +308,10 @@ class TrackingImporter(models.AbstractModel):
             return value
 
         for values in values_list:
-            for name, value in list(values.items()):
+            for name, value in values.items():  # values replaced, no key added
                 if isinstance(value, list):
                     values[name] = self._resolve_commands(run, value, resolve, name)
-                else:
+                elif isinstance(value, Ref):
                     values[name] = resolve(value)
         return values_list
 
@@ -319,7 +319,8 @@ class TrackingImporter(models.AbstractModel):
         resolved = []
         for command in commands:
             if command[0] == 0:
-                line = {key: resolve(value) for key, value in command[2].items()}
+                line = {key: resolve(value) if isinstance(value, Ref) else value
+                        for key, value in command[2].items()}
                 unknown = [key for key, value in command[2].items()
                            if isinstance(value, Ref) and not line[key]]
                 if unknown:

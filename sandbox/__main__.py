@@ -43,6 +43,10 @@ def main():
                         help="vary each wait by up to this much, either way")
     parser.add_argument("--bandwidth-kbps", type=float, default=0,
                         help="send answers at this many kilobytes a second (0: no cap)")
+    parser.add_argument("--static-lists", action="store_true",
+                        help="TrackOnline: the data does not change while the sandbox runs; "
+                             "filter a list query once and serve its pages from that "
+                             "(benchmarks: the remote's work then takes little of this machine)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     if args.spread_days:
@@ -52,6 +56,7 @@ def main():
                       events=args.events, spacing=args.spacing,
                       network=Network(args.latency_ms / 1000, args.jitter_ms / 1000,
                                       int(args.bandwidth_kbps * 1000)))
+    sandbox.trackonline.static_lists = args.static_lists
     sandbox.start()
     print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
           "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s\n"

@@ -7,11 +7,15 @@
 # BENCH_MEMORY_N (50,000) for its memory. Then Trackline: BENCH_TL_PROCESSES (100) processes
 # of 3 documents of 1 MB at BENCH_TL_LATENCY (100) ms a call, imported one call after the
 # other (download_concurrency 1) and BENCH_TL_BOUND (4) at a time (scripts/bench_trackline.py;
-# BENCH_TL_PROCESSES=0 leaves it out). First, the cost of counting one call in the shared
-# budget (scripts/bench_limiter.py). Each measurement runs in a process of its own; its
-# peak memory is its own. The connector's sync runs to the end of the list (again after a
-# run stopped by the licence's call budget). The table, the ratios, each target met or not
-# and the whole bench's duration come last.
+# BENCH_TL_PROCESSES=0 leaves it out). The 0 ms connector and ORM bound are measured
+# BENCH_REPEAT (3) times, alternately; the table keeps the fastest of each. The sandbox serves
+# TrackOnline's lists with --static-lists (a query filtered once, as a real API's index
+# would) and at the lowest priority (nice 19): the remote's work, elsewhere in real life,
+# takes little of this 2-core machine from Odoo and PostgreSQL. First, the cost of
+# counting one call in the shared budget (scripts/bench_limiter.py). Each measurement runs
+# in a process of its own; its peak memory is its own. The connector's sync runs to the end
+# of the list (again after a run stopped by the licence's call budget). The table, the
+# ratios, each target met or not and the whole bench's duration come last.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 SIZES=${BENCH_SIZES:-"2000 10000"}
@@ -19,6 +23,7 @@ LATENCIES=${BENCH_LATENCIES:-"0 100"}
 MEMORY_N=${BENCH_MEMORY_N-50000}  # empty: no memory run
 DB=${BENCH_DB:-tc_bench}
 PORT=${BENCH_SANDBOX_PORT:-8950}
+REPEAT=${BENCH_REPEAT:-3}  # times the 0 ms connector and ORM bound are measured, alternately
 STARTED=$(date +%s)
 have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
 ensure_venv
@@ -45,7 +50,8 @@ measure() {  # measure IMPORTER N LATENCY_MS
 for n in $SIZES ${MEMORY_N:+$MEMORY_N}; do
     # One transaction a minute: all N are created before now (at one every 10 minutes from
     # the sandbox's epoch, 50,000 ran into the future, which a sync rightly leaves for later).
-    "$PY" -m sandbox --port "$PORT" --transactions "$n" --spacing 1 --size 2 >/dev/null 2>&1 &
+    nice -n 19 "$PY" -m sandbox --port "$PORT" --transactions "$n" --spacing 1 --size 2 \
+        --static-lists >/dev/null 2>&1 &
     sandbox_pid=$!
     trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
     wait_for_sandbox "$PORT" "$sandbox_pid"
@@ -60,6 +66,10 @@ for n in $SIZES ${MEMORY_N:+$MEMORY_N}; do
         done
         curl -sf -X POST "http://127.0.0.1:$PORT/_sandbox/network" -d '{}' >/dev/null
         measure orm "$n" 0
+        for _ in $(seq 2 "$REPEAT"); do  # the 0 ms pair again: the table keeps the fastest
+            measure connector "$n" 0
+            measure orm "$n" 0
+        done
         measure naive "$n" 0
     fi
     kill "$sandbox_pid"

@@ -34,7 +34,18 @@ def main(path):
         print("%-10s %7d %6d ms %9.2f %9.1f %9d %7d %13.1f" % (
             r["importer"], r["n"], r["latency_ms"], r["seconds"], r["tx_per_s"],
             r["api_calls"], r["pages"], r["sync_rss_mb"]))
-    by = {(r["importer"], r["n"], r["latency_ms"]): r for r in rows}
+    # A measure made more than once (the 0 ms pair, BENCH_REPEAT): the fastest is kept, for
+    # each importer alike (a busy machine only ever slows a run down).
+    by, times = {}, {}
+    for r in rows:
+        key = (r["importer"], r["n"], r["latency_ms"])
+        times.setdefault(key, []).append(r["seconds"])
+        if key not in by or r["seconds"] < by[key]["seconds"]:
+            by[key] = r
+    for (importer, n, latency), seconds in sorted(times.items()):
+        if len(seconds) > 1:
+            print("%s N=%d at %d ms, measured %d times: %s s; the fastest is kept" % (
+                importer, n, latency, len(seconds), ", ".join("%.2f" % s for s in seconds)))
     print()
     for (importer, n, latency), connector in sorted(by.items()):
         network, orm = by.get(("network", n, latency)), by.get(("orm", n, 0))
@@ -63,8 +74,11 @@ def main(path):
         if naive and latency == 0:
             print("N=%d: connector %.1f x the naive importer" % (
                 n, naive["seconds"] / connector["seconds"]))
-    memory = sorted((r["n"], r["sync_rss_mb"]) for r in rows if r["importer"] == "connector"
-                    and r["latency_ms"] == 0)
+    largest = {}  # N -> the connector's largest memory at 0 ms
+    for r in rows:
+        if r["importer"] == "connector" and r["latency_ms"] == 0:
+            largest[r["n"]] = max(largest.get(r["n"], 0), r["sync_rss_mb"])
+    memory = sorted(largest.items())
     if memory:
         print("connector memory above the loaded registry (N: MB): %s (flat, the largest N "
               "within %.0f MB of the smallest: %s)" % (

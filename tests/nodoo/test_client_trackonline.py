@@ -1,5 +1,7 @@
 """clients/trackonline.py against the sandbox over real HTTP."""
 
+from datetime import datetime
+
 import pytest
 import requests
 
@@ -53,6 +55,31 @@ def test_full_last_page_needs_one_more_call(box):
         box.trackonline.reset(transactions=120)
     assert len(pages) == 2
     assert box.calls() == 3, "two full pages and the 204 that ends them"
+
+
+def test_static_lists_filter_a_query_once_until_reset(box):
+    """``--static-lists`` (the benchmark's): the pages of one query come from one filtering,
+    so a transaction added meanwhile is not listed; another query, or a reset, filters
+    afresh. Without it every page filters the data as it is."""
+    client = make(box)
+    added = WINDOW["CreatedDateFrom"][:4] + "-06-01T00:00:00"
+    box.trackonline.static_lists = True
+    try:
+        assert len(client.page("transaction", WINDOW, 3)) == 20
+        box.trackonline.add_transactions(5, created=datetime.fromisoformat(added))
+        assert len(client.page("transaction", WINDOW, 3)) == 20, "served from the first"
+        other = dict(WINDOW, IncludeDeleted="false")
+        assert len(client.page("transaction", other, 3)) == 25, "another query: afresh"
+        box.trackonline.static_lists = False
+        assert len(client.page("transaction", WINDOW, 3)) == 25
+    finally:
+        box.trackonline.static_lists = False
+        box.trackonline.reset(transactions=120)
+    box.trackonline.static_lists = True
+    try:
+        assert len(client.page("transaction", WINDOW, 3)) == 20, "a reset forgets them"
+    finally:
+        box.trackonline.static_lists = False
 
 
 def test_no_date_filter_means_last_7_days_only(box):
