@@ -69,8 +69,7 @@ def check_page(run, resource, rows):
     run.warn(_lt(
         "%(what)s: the answers no longer match what the connector reads (%(how)s); the "
         "columns of these fields stay empty. A page as received is attached to this run log "
-        "for the integrator.", what=resource_words(resource), how=joined))
-    run.warnings += 1
+        "for the integrator.", what=resource_words(resource), how=joined), serious=True)
     keep_page(run, resource, rows if len(rows) >= DRIFT_MIN_ROWS else judged)
 
 

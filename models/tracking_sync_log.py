@@ -197,7 +197,7 @@ class SyncRun:
         self.created = self.updated = self.skipped = self.failed = 0
         self.kept = 0  # units kept to retry (``tracking.failed.unit``)
         self.open_unit_resources = None  # resources with kept units open, once asked
-        self.warnings = 0  # pages whose answers drift from the mapping (``tracking_drift``)
+        self.warnings = 0  # warnings that end the run "done with warnings" (``warn``)
         self.errors = []
         self.fatal = None  # why the run ended, in the language of whoever started it
         self.fatal_words = None  # the same, as words (``_lt``) or a remote's text
@@ -307,9 +307,13 @@ class SyncRun:
         self.skipped += 1
         self.error(words)
 
-    def warn(self, words):
-        """Something the log should say that does not stop a row (an unknown code)."""
+    def warn(self, words, serious=False):
+        """Something the log should say that does not stop a row (an unknown code). A
+        ``serious`` one (answers that drift from the mapping, conflicts a user has to choose
+        on) also ends the run "done with warnings"."""
         self.error(words)
+        if serious:
+            self.warnings += 1
 
     def time_left(self):
         """Seconds until the scheduled job's time budget is spent (None: no budget)."""

@@ -152,8 +152,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
             run.warn(_lt(  # pylint: disable=prefer-env-translation
                 "Conflicts on %(count)s records: local changes not sent and a newer "
                 "TrackOnline version (both kept, choose on each): %(names)s", count=len(conflicts),
-                names=", ".join(conflicts[:10].mapped("display_name"))))
-            run.warnings += 1
+                names=", ".join(conflicts[:10].mapped("display_name"))), serious=True)
         return result
 
     # -- versions: comparable, readable -----------------------------------------------------

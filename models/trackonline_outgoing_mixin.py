@@ -1,3 +1,6 @@
+# Why a record was not saved is kept as words translated when read (``_lt``,
+# models/tracking_words.py): the run log and the kept unit show it in each reader's language.
+# pylint: disable=prefer-env-translation
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -5,6 +8,7 @@ from ..clients.base import ApiError, AuthError, RateLimited, batches
 from ..clients.trackonline import MAX_BATCH
 from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_failed_unit import may_pass, record_key
+from .tracking_words import _lt, words_text, words_to_json
 
 # Send states in which the record is Odoo's to edit (a draft, or one TrackOnline refused).
 EDITABLE_STATES = ("draft", "rejected", "error")
@@ -104,15 +108,16 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         """These records were not saved in TrackOnline (``message`` says why): each kept as a
         ``tracking.failed.unit`` with its payload, to send again after the backoff, or, when
         ``final`` (a refusal of the data), Failed at once for a user to correct and retry.
-        Records ``unsent`` (their batch's call failed) keep their send state."""
-        values = {"send_message": message[:250]}
+        Records ``unsent`` (their batch's call failed) keep their send state. ``message``:
+        words (``_lt``), or the remote's text."""
+        values = {"send_message": str(words_text(words_to_json(message), self.env.lang))[:250]}
         if not unsent:
             values["send_state"] = "rejected" if final else "error"
         self.write(values)
         run.count(failed=len(self))
         units = self.env["tracking.failed.unit"]
         for record in self:
-            text = "%s: %s" % (record.display_name, message)
+            text = _lt("%(record)s: %(message)s", record=record.display_name, message=message)
             run.error(text)
             units._keep(run, SEND_UNIT % record._trackonline_resource, record_key(record),
                         record._to_payload(), text, kind="send", final=final)
@@ -146,8 +151,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             result = (results[record.batch_position]
                       if record.batch_position < len(results) else None)
             if result is None:
-                record._not_saved(run, self.env._("TrackOnline returned no result for this "
-                                                  "record."))
+                record._not_saved(run, _lt("TrackOnline returned no result for this record."))
             elif result["success"]:
                 values = {"send_state": "saved", "send_message": result["message"] or False}
                 if result["id"] and not record.remote_id:
@@ -161,9 +165,10 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 record._kept_units()._mark_done()
                 run.count(updated=1)
             else:
-                message = str(result["message"] or self.env._("refused without a message"))
+                message = str(result["message"] or "")
                 passing = any(word in message.lower() for word in PASSING_REFUSALS)
-                record._not_saved(run, message, final=not passing)
+                record._not_saved(run, message or _lt("refused without a message"),
+                                  final=not passing)
 
     # -- finding a sent record again in TrackOnline ----------------------------------------------
 
@@ -195,12 +200,12 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         except ApiError as exc:
             rows, why = None, exc.message
         else:
-            why = (self.env._("nothing to look it up by") if rows is None else
-                   self.env._("%s records of that number found", len(rows)))
+            why = (_lt("nothing to look it up by") if rows is None else
+                   _lt("%s records of that number found", len(rows)))
         if rows and len(rows) == 1:
             self.write({"remote_id": next(iter(rows))})
             return True
-        self._not_saved(run, self.env._(
+        self._not_saved(run, _lt(
             "TrackOnline saved it but its result holds no id, and reading it back failed "
             "(%s): it is sent again by its number.", why))
         return False
@@ -227,7 +232,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             try:
                 rows = record._remote_rows(client)
             except ApiError as exc:
-                record._not_saved(run, self.env._(
+                record._not_saved(run, _lt(
                     "Not sent again: TrackOnline may hold it already, and looking it up failed "
                     "(%s).", exc.message), unsent=True)
                 continue
@@ -238,7 +243,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 record._taken(remote_id, row)
                 run.count(updated=1)
             else:
-                record._not_saved(run, self.env._(
+                record._not_saved(run, _lt(
                     "Not sent again: TrackOnline holds %s records that match it. Check them: "
                     "ignore this item if one of them is it, or clear its reference number to "
                     "send it as a new one.", len(rows)), final=True,

@@ -74,6 +74,15 @@ class TrackOnlineTransaction(models.Model):
         for transaction in self:
             transaction.is_processed = transaction.status_code == codes.PROCESSED
 
+    @api.depends("transaction_number", "reference_number")
+    def _compute_display_name(self):
+        """Its number; a draft without one yet (TrackOnline gives it) by its reference,
+        so that a list, a message or a log line never names it "False"."""
+        for transaction in self:
+            transaction.display_name = (transaction.transaction_number
+                                        or transaction.reference_number
+                                        or self.env._("Draft transaction"))
+
     # -- to TrackOnline -------------------------------------------------------------------------
 
     def _to_payload(self):

@@ -209,6 +209,16 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual((draft.send_state, unit.state), ("draft", "retry"))
         self.assertIn("looking it up failed", unit.error)
         self.assertEqual(len(self.remote_copies(draft)), 1)
+        # The reason is our words: read in the reader's language, the remote's text in it
+        # as received.
+        self.env["res.lang"]._activate_lang("es_ES")
+        self.env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"],
+                                                        overwrite=True)
+        spanish = unit.with_context(lang="es_ES").reason
+        self.assertIn("No se vuelve a enviar: puede que TrackOnline ya lo tenga", spanish)
+        self.assertIn("503", spanish)
+        self.assertEqual(draft.display_name, draft.reference_number, "no number yet")
+        self.assertTrue(spanish.startswith(draft.reference_number + ": "), spanish)
 
     def test_save_result_without_id_is_read_back_by_number(self):
         location = self.draft_locations("Depot No Id")
