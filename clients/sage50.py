@@ -11,6 +11,9 @@ from .base import BaseClient, RemoteDataError, hide
 _logger = logging.getLogger(__name__)
 
 DEFAULT_KEY_HEADER = "X-Api-Key"
+# Paths the public document does not give exactly (API_NOTES.md): settings of the backend.
+DEFAULT_ROTATION_PATH = "api/developers/{developer_id}/applications/{application_id}/apikey"
+DEFAULT_UPLOAD_PATH = "api/uploads"
 FINAL_STATUSES = ("accepted", "failed", "badRequest")
 
 
@@ -22,10 +25,13 @@ class Sage50Client(BaseClient):
     the caller rotates the key once for all the calls refused together."""
 
     def __init__(self, base_url, api_key=None, key_header=DEFAULT_KEY_HEADER, rotate=None,
+                 rotation_path=DEFAULT_ROTATION_PATH, upload_path=DEFAULT_UPLOAD_PATH,
                  **kwargs):
         super().__init__(base_url, secrets=(api_key,), **kwargs)
         self.api_key = api_key
         self.key_header = key_header or DEFAULT_KEY_HEADER
+        self.rotation_path = rotation_path or DEFAULT_ROTATION_PATH
+        self.upload_path = upload_path or DEFAULT_UPLOAD_PATH
         self._rotate = rotate
         self._home = threading.get_ident()
 
@@ -65,7 +71,8 @@ class Sage50Client(BaseClient):
         """PATCH the key: works with an expired key too. Returns the new key."""
         hide(initial_key, secret)
         body = self.parse_json(self.request(
-            "PATCH", "api/developers/%s/applications/%s/apikey" % (developer_id, application_id),
+            "PATCH", self.rotation_path.format(developer_id=developer_id,
+                                               application_id=application_id),
             auth=False, json={"initialApikey": initial_key, "secret": secret}))
         if isinstance(body, list) and len(body) == 1:
             # The object inside a list: Sage has rotated, the new key is there all the same.
@@ -82,7 +89,7 @@ class Sage50Client(BaseClient):
     # -- data ---------------------------------------------------------------------------------
 
     def upload(self, scope, payload):
-        body = self.parse_json(self.authed("POST", "api/uploads", params={"scope": scope},
+        body = self.parse_json(self.authed("POST", self.upload_path, params={"scope": scope},
                                            json=payload, expected=(200, 201, 202)))
         return _field(body, "trackingUrl")
 

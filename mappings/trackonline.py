@@ -345,7 +345,8 @@ def transaction_payload(transaction):
         payload["scannedItems"] = scans
     labels = comma_list(transaction.packaging_label_numbers)
     if labels:
-        payload["packagingLabelNumbers"] = [{"number": number} for number in labels]
+        # "Number", as the document writes it (the API reads keys in any case).
+        payload["packagingLabelNumbers"] = [{"Number": number} for number in labels]
     return payload
 
 

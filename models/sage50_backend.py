@@ -8,10 +8,15 @@ from datetime import UTC, datetime
 import psycopg2
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..clients.base import ApiError, AuthError, RemoteDataError, TransientError, hide
-from ..clients.sage50 import DEFAULT_KEY_HEADER, Sage50Client
+from ..clients.sage50 import (
+    DEFAULT_KEY_HEADER,
+    DEFAULT_ROTATION_PATH,
+    DEFAULT_UPLOAD_PATH,
+    Sage50Client,
+)
 from ..mappings.sage50 import customer_record, process_record
 from .sage50_download import CUSTOMERS
 from .tracking_backend_mixin import MANAGER_GROUP
@@ -50,6 +55,12 @@ class Sage50Backend(models.Model):
     _inherit = ["tracking.backend.mixin"]
 
     key_header = fields.Char(string="API key header", default=DEFAULT_KEY_HEADER, required=True)
+    rotation_path = fields.Char(
+        string="Key rotation path", default=DEFAULT_ROTATION_PATH, required=True,
+        help="Where the API key is rotated (PATCH), under the base URL; {developer_id} and "
+             "{application_id} are filled in.")
+    upload_path = fields.Char(string="Upload path", default=DEFAULT_UPLOAD_PATH, required=True,
+                              help="Where files are uploaded (POST), under the base URL.")
     developer_id = fields.Char(string="Developer ID", groups=MANAGER_GROUP, copy=False)
     application_id = fields.Char(string="Application ID", groups=MANAGER_GROUP, copy=False)
     secret = fields.Char(groups=MANAGER_GROUP, copy=False, default=_new_token,
@@ -144,7 +155,7 @@ class Sage50Backend(models.Model):
             raise UserError(self.env._("Sage 50 backend %s: finish the onboarding first.",
                                        self.name))
         client = Sage50Client(backend.base_url, key_header=self.key_header,
-                              **self._client_options())
+                              rotation_path=self.rotation_path, **self._client_options())
         for attempt in range(3):
             try:
                 return self._rotate_key_once(client, backend, known_key)
@@ -245,7 +256,19 @@ class Sage50Backend(models.Model):
         self.ensure_one()
         key, _expires = self._current_key()
         return Sage50Client(self.sudo().base_url, api_key=key, key_header=self.key_header,
-                            rotate=self._rotate_key, **self._client_options(stats))
+                            rotate=self._rotate_key, rotation_path=self.rotation_path,
+                            upload_path=self.upload_path, **self._client_options(stats))
+
+    @api.constrains("rotation_path")
+    def _check_rotation_path(self):
+        for backend in self:
+            try:
+                backend.rotation_path.format(developer_id="D", application_id="A")
+            except (KeyError, IndexError, ValueError):
+                raise ValidationError(self.env._(
+                    "Key rotation path \"%s\": write the IDs as {developer_id} and "
+                    "{application_id}, and no other name in braces.",
+                    backend.rotation_path)) from None
 
     def _check_connection(self, client):
         if not client.api_key:

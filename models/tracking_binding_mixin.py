@@ -158,8 +158,9 @@ class TrackingBindingMixin(models.AbstractModel):
             changes = record._changed_values(by_key[key])
             if changes and record._sync_update(by_key[key], changes):
                 updated += 1
-        new = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True,
-                                **{SYNC_WRITE: True}).create(
+        # A copy of a remote record gets no chatter at its creation (no message, no
+        # followers, no tracking): Odoo's own imports do the same.
+        new = self.with_context(tracking_disable=True, **{SYNC_WRITE: True}).create(
             [values for key, values in by_key.items() if key not in found])
         found.update((record.remote_id, record) for record in new)
         records = self.browse([found[str(values["remote_id"])].id for values in values_list])

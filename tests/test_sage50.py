@@ -2,9 +2,10 @@ import json
 import threading
 import time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
+from ..clients.base import ApiError
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
 from .common import SandboxCase
@@ -94,6 +95,17 @@ class TestSage50(Sage50Mixin, SandboxCase):
         self.sage.invalidate_recordset(["key_message"])
         self.assertIn("secret does not match", self.sage.key_message)
         self.assertIn("old key is kept", self.sage.key_message)
+
+    def test_rotation_path_is_a_setting_checked_on_save(self):
+        with self.assertRaisesRegex(ValidationError, r"\{developer_id\} and \{application_id\}"):
+            self.sage.rotation_path = "api/{developer}/apikey"
+        self.sage.rotation_path = "api/v2/{application_id}/apikey"
+        self.sandbox.reset_calls()
+        with self.assertRaises(ApiError):  # the sandbox knows only the documented path
+            self.sage._rotate_key(self.first_key)
+        self.assertEqual(self.sandbox.calls("PATCH", "/sage50/api/v2/%s/apikey" % self.app_id),
+                         1)
+        self.assertEqual(self.committed_key(), self.first_key, "the old key is kept")
 
     def test_two_workers_rotating_at_once_rotate_once(self):
         """Another worker holds the key's row lock and rotates; this one waits on the lock,

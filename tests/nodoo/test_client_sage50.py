@@ -85,6 +85,26 @@ def test_rotation_refused_keeps_the_old_key(sandbox, receiver):
     assert client.upload("Customers", {"records": [{"id": "C1"}]})
 
 
+def test_rotation_and_upload_paths_are_settings(sandbox, receiver):
+    """The paths the document does not give exactly are the backend's settings: the client
+    calls the ones it is given, the IDs filled into the rotation path."""
+    url, received = receiver
+    client, dev, app = onboard(sandbox, url)
+    key, rotations = received[-1][1]["apikey"], sandbox.sage50.rotations
+    moved = Sage50Client("%s/sage50" % sandbox.url, api_key=key, timeout=5, backoff=0.01,
+                         rotation_path="api/v2/{application_id}/keys/{developer_id}",
+                         upload_path="api/v2/files")
+    with pytest.raises(ApiError) as refused:  # the sandbox knows only the documented paths
+        moved.rotate_key(dev, app, key, "app-secret")
+    assert "PATCH %s/sage50/api/v2/%s/keys/%s " % (sandbox.url, app, dev) in refused.value.message
+    with pytest.raises(ApiError) as refused:
+        moved.upload("Customers", {"records": [{"id": "C1"}]})
+    assert "POST %s/sage50/api/v2/files" % sandbox.url in refused.value.message
+    assert sandbox.sage50.rotations == rotations, "nothing rotated"
+    client.api_key = key  # the documented paths, the defaults, still work
+    assert client.rotate_key(dev, app, key, "app-secret") != key
+
+
 def test_upload_goes_through_each_state(sandbox, receiver):
     url, received = receiver
     client, _dev, _app = onboard(sandbox, url)

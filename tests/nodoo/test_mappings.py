@@ -126,7 +126,8 @@ def test_transaction_payload():
                                             "quantity": 0, "quantityPlanned": None,
                                             "itemConditionType": 2}]
     assert payload["scannedItems"] == [{"type": 10, "code": "871234"}]
-    assert payload["packagingLabelNumbers"] == [{"number": "P1"}, {"number": "P2"}]
+    # the document's key
+    assert payload["packagingLabelNumbers"] == [{"Number": "P1"}, {"Number": "P2"}]
 
 
 def test_stub_reads_only_the_embedded_fields():
