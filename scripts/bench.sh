@@ -8,7 +8,7 @@
 # of 3 documents of 1 MB at BENCH_TL_LATENCY (100) ms a call, imported one call after the
 # other (download_concurrency 1) and BENCH_TL_BOUND (4) at a time (scripts/bench_trackline.py;
 # BENCH_TL_PROCESSES=0 leaves it out). The 0 ms connector and ORM bound are measured
-# BENCH_REPEAT (3) times, alternately; the table keeps the fastest of each. The sandbox serves
+# BENCH_REPEAT (5) times, alternately; the table keeps the fastest of each. The sandbox serves
 # TrackOnline's lists with --static-lists (a query filtered once, as a real API's index
 # would) and at the lowest priority (nice 19): the remote's work, elsewhere in real life,
 # takes little of this 2-core machine from Odoo and PostgreSQL. First, the cost of
@@ -23,7 +23,7 @@ LATENCIES=${BENCH_LATENCIES:-"0 100"}
 MEMORY_N=${BENCH_MEMORY_N-50000}  # empty: no memory run
 DB=${BENCH_DB:-tc_bench}
 PORT=${BENCH_SANDBOX_PORT:-8950}
-REPEAT=${BENCH_REPEAT:-3}  # times the 0 ms connector and ORM bound are measured, alternately
+REPEAT=${BENCH_REPEAT:-5}  # times the 0 ms connector and ORM bound are measured, alternately
 STARTED=$(date +%s)
 have_odoo || { echo "No Odoo 18.0 source tree at $ODOO_SRC: set ODOO_SRC." >&2; exit 1; }
 ensure_venv
