@@ -301,11 +301,9 @@ class TrackingImporter(models.AbstractModel):
                 known.page.setdefault((model, by), {}).update(found)
             ids[model, by] = (found, before)
 
-        def resolve(value):
-            if isinstance(value, Ref):
-                found, before = ids[value.model, value.by]
-                return found.get(value.key) or before.get(value.key, False)
-            return value
+        def resolve(ref):
+            found, before = ids[ref.model, ref.by]
+            return found.get(ref.key) or before.get(ref.key, False)
 
         for values in values_list:
             for name, value in values.items():  # values replaced, no key added
@@ -329,7 +327,8 @@ class TrackingImporter(models.AbstractModel):
                     continue
                 resolved.append((0, 0, line))
             elif command[0] == 6:
-                resolved.append((6, 0, sorted({resolve(ref) for ref in command[2]} - {False})))
+                resolved.append((6, 0, sorted({resolve(ref) if isinstance(ref, Ref) else ref
+                                               for ref in command[2]} - {False})))
             else:
                 resolved.append(command)
         return resolved

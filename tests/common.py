@@ -6,6 +6,13 @@ from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
 
 
+def load_spanish(env):
+    """Spanish active and the addon's Spanish terms loaded: for tests read by a user working
+    in Spanish."""
+    env["res.lang"]._activate_lang("es_ES")
+    env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"], overwrite=True)
+
+
 class SandboxCase(TransactionCase):
     """Odoo tests that talk to a real sandbox over HTTP on 127.0.0.1, one per class."""
 

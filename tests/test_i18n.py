@@ -15,7 +15,7 @@ from ..models.sage50_download import CUSTOMERS
 from ..models.trackline_backend import PROCESSES
 from ..models.trackonline_resources import RESOURCES
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import SandboxCase, load_spanish
 from .test_failed_units import KeptUnitsCase, _second_row
 
 MODULE = "tracking_connector"
@@ -107,8 +107,7 @@ class TestRunWords(SandboxCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("es_ES")
-        cls.env["ir.module.module"]._load_module_terms([MODULE], ["es_ES"], overwrite=True)
+        load_spanish(cls.env)
 
     def spanish_counts(self, log):
         counts = "%s creados, %s actualizados, %s omitidos, %s fallidos" % (
@@ -211,8 +210,7 @@ class TestErrorWords(KeptUnitsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("es_ES")
-        cls.env["ir.module.module"]._load_module_terms([MODULE], ["es_ES"], overwrite=True)
+        load_spanish(cls.env)
 
     def test_error_lines_and_kept_reasons(self):
         self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=_second_row(

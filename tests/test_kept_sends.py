@@ -8,6 +8,7 @@ import json
 from odoo.tests import tagged
 
 from ..models.tracking_failed_unit import record_key
+from .common import load_spanish
 from .test_failed_units import KeptUnitsCase
 from .test_sage50 import Sage50Mixin
 
@@ -211,9 +212,7 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(len(self.remote_copies(draft)), 1)
         # The reason is our words: read in the reader's language, the remote's text in it
         # as received.
-        self.env["res.lang"]._activate_lang("es_ES")
-        self.env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"],
-                                                        overwrite=True)
+        load_spanish(self.env)
         spanish = unit.with_context(lang="es_ES").reason
         self.assertIn("No se vuelve a enviar: puede que TrackOnline ya lo tenga", spanish)
         self.assertIn("503", spanish)

@@ -5,6 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
+from .common import load_spanish
 
 
 @tagged("post_install", "-at_install")
@@ -62,9 +63,7 @@ class TestUi(HttpCase):
     def test_a_run_reads_in_spanish(self):
         """Tour ``tracking_connector_run_in_spanish``: a run started by a user working in
         English, read on the dashboard and in the run logs by a user working in Spanish."""
-        self.env["res.lang"]._activate_lang("es_ES")
-        self.env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"],
-                                                        overwrite=True)
+        load_spanish(self.env)
         sandbox = Sandbox(seed=7, size=4, transactions=30)
         sandbox.start()
         self.addCleanup(sandbox.stop)
@@ -102,9 +101,7 @@ class TestUi(HttpCase):
         """Tour ``tracking_connector_errors_in_spanish``: a run's error lines and its kept
         item, logged by a user working in English, read in Spanish; the run logs grouped by
         operation in Spanish."""
-        self.env["res.lang"]._activate_lang("es_ES")
-        self.env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"],
-                                                        overwrite=True)
+        load_spanish(self.env)
         log = self.sync_with_a_bad_second_row(lambda row: row.pop("id"))
         self.assertEqual(log.kept_count, 1)
         self.assertIn("transaction without id skipped", log.error_details, "logged in English")
