@@ -33,6 +33,8 @@ class OpusCapitaClient(BearerTokenClient):
         self.username = username
         self._password = password
         self._noted = set()
+        # The number of the server's first page: 0 once an answer showed it numbers from 0.
+        self._first_page = 1
 
     def fetch_token(self):
         if not all((self.client_id, self._client_secret, self.username, self._password)):
@@ -63,8 +65,14 @@ class OpusCapitaClient(BearerTokenClient):
         with no such mark, until a page is not of the page size. The document shows no
         paging (``{"filter": {}}``): an unmarked answer longer than the page size, or one
         holding the same events as the page before, is a server that ignores our paging,
-        and the last page."""
-        number = first_page
+        and the last page.
+
+        ``first_page`` 1 is the list's first page; page numbers are the server's. A server
+        that answers page 1 as not its first (``"first": false``, as Spring's pages say)
+        numbers its pages from 0: the read starts again at 0, and this client starts every
+        list there from then on. (A run resumed at a cursor of 1 after the server's page 0
+        reads that page again: saved once, as every page read twice.)"""
+        number = self._first_page if first_page == 1 else first_page
         previous = None
         while True:
             try:
@@ -75,6 +83,12 @@ class OpusCapitaClient(BearerTokenClient):
                 raise type(exc)("Data call failed: %s" % exc.message, status=exc.status,
                                 excerpt=exc.excerpt) from None
             body = self.parse_json(response)
+            if (number == 1 and self._first_page == 1 and isinstance(body, dict)
+                    and body.get("first") is False):
+                _logger.info("OpusCapita transactions: page 1 is not the server's first: its "
+                             "pages are numbered from 0; reading from page 0")
+                self._first_page = number = 0
+                continue
             events, last = parse_page(body)
             self._note_envelope(body)
             ids = [event["id"] for event in events]

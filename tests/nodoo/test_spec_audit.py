@@ -201,6 +201,37 @@ def test_a_server_with_smaller_pages_is_read_to_its_last_page(sandbox):
     assert [number for number, _events in pages] == list(range(1, total + 1))
 
 
+def test_a_server_numbering_pages_from_0_is_read_from_its_first_page(sandbox):
+    """A server whose pages are numbered from 0 (Spring's ``content``, ``number``, ``first``,
+    ``last``) answers our page 1 with its second page: before, its first page was never
+    read. Page 1 said to be not the first, the read starts again at 0; the same client
+    starts there at once for the next list (a date window); a read resumed at a cursor past
+    page 1 goes on from there."""
+    everything = list(sandbox.opuscapita.events)
+    size = 3
+    total = -(-len(everything) // size)
+
+    def spring(_body):
+        page = sandbox.opuscapita.bodies[-1]["page"]
+        return {"content": everything[page * size:(page + 1) * size], "number": page,
+                "size": size, "first": page == 0, "last": page + 1 >= total,
+                "totalPages": total, "totalElements": len(everything)}
+
+    sandbox.add_fault(OPUS_DATA, times=100, rewrite=spring)
+    client = opuscapita(sandbox)
+    pages = list(client.transactions({}, page_size=size))
+    assert [number for number, _events in pages] == list(range(total))
+    assert [event["id"] for _number, events in pages for event in events] == [
+        event["id"] for event in everything]
+    assert sandbox.calls("POST", OPUS_DATA) == total + 1, "page 1 asked once in vain"
+    sandbox.reset_calls()
+    assert len(list(client.transactions({}, page_size=size))) == total
+    assert sandbox.calls("POST", OPUS_DATA) == total, "the next list starts at 0 at once"
+    resumed = list(opuscapita(sandbox).transactions({}, first_page=2, page_size=size))
+    assert [number for number, _events in resumed] == list(range(2, total))
+    assert resumed[0][1][0]["id"] == everything[2 * size]["id"]
+
+
 def test_expires_in_as_text(sandbox):
     sandbox.add_fault(OPUS_TOKEN, rewrite=lambda body: dict(body, expires_in="3600"))
     client = opuscapita(sandbox)
