@@ -8,6 +8,7 @@ from ..clients.base import ApiError, AuthError, RateLimited, batches
 from ..clients.trackonline import MAX_BATCH
 from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_failed_unit import may_pass, record_key
+from .tracking_sync_log import commit
 from .tracking_words import _lt, words_text, words_to_json
 
 # Send states in which the record is Odoo's to edit (a draft, or one TrackOnline refused).
@@ -68,6 +69,9 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         call budget or the API key stops a batch, the rest are kept without a call."""
         resource = self._trackonline_resource
         self._before_send()
+        # What finds a record again is committed before its call: a worker killed during the
+        # call leaves it, and the next send looks the record up (``_maybe_sent``).
+        commit(self.env)
         stopped = None
         for number, batch in enumerate(batches(self, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):
@@ -92,6 +96,11 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
 
     def _before_send(self):
         """Give these records what finds them again in TrackOnline, when they lack it."""
+
+    def _maybe_sent(self):
+        """Whether an earlier send of this record, of which nothing else is known, may have
+        reached TrackOnline: it is looked up before it is sent (``_taken_already``)."""
+        return False
 
     def _kept_units(self):
         """The open kept units of these records (``_not_saved``)."""
@@ -221,12 +230,13 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         by what was sent (``_remote_rows``), marked saved and not sent. Returns the records
         to send. One that cannot be looked up now waits for the next attempt; one that
         matches several remote records waits for a user. Records never tried (no kept
-        unit) are not looked up."""
+        unit, nothing a send gave them) are not looked up."""
         to_send = self.browse()
         tried = set(self.filtered(lambda r: r._would_copy())._kept_units().mapped(
             "remote_key"))
         for record in self:
-            if not record._would_copy() or record_key(record) not in tried:
+            if not record._would_copy() or (record_key(record) not in tried
+                                            and not record._maybe_sent()):
                 to_send |= record
                 continue
             try:

@@ -24,7 +24,9 @@ class TrackOnlineTransaction(models.Model):
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
-    transaction_number = fields.Char(index=True, tracking=True,
+    # Not copied: a copy sent with the original's number would change the original in
+    # TrackOnline.
+    transaction_number = fields.Char(index=True, tracking=True, copy=False,
                                      help="Given by TrackOnline when left empty.")
     document_number = fields.Char(help="The CMR number.")
     reference_number = fields.Char()
@@ -111,10 +113,29 @@ class TrackOnlineTransaction(models.Model):
         """A transaction sent without a number gets a reference number of its own (the
         document's "internal number"), unless it has one: a send whose answer is lost is
         found by it instead of being sent twice (``_taken_already``)."""
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
         for transaction in self:
             if not transaction.transaction_number and not transaction.reference_number:
-                transaction.reference_number = "ODOO-%s-%s" % (uuid, transaction.id)
+                transaction.reference_number = transaction._own_reference()
+
+    def _own_reference(self):
+        """The reference number a send gives this transaction: the database's and the
+        record's ids."""
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
+        return "ODOO-%s-%s" % (uuid, self.id)
+
+    def _maybe_sent(self):
+        """It holds the reference a send gave it, committed before that send's call: a
+        worker killed during the call leaves it so, with no kept unit."""
+        return self._would_copy() and self.reference_number == self._own_reference()
+
+    def copy_data(self, default=None):
+        """A copy does not take the reference a send gave the original (it would be found
+        as the original in TrackOnline): its own send gives it one."""
+        vals_list = super().copy_data(default=default)
+        for transaction, values in zip(self, vals_list, strict=True):
+            if values.get("reference_number") == transaction._own_reference():
+                values["reference_number"] = False
+        return vals_list
 
     def _look_up_params(self, param, value):
         """Without a date filter TrackOnline reads the last 7 days only: from the day

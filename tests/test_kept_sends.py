@@ -184,6 +184,48 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(self.sandbox.calls("GET", TRANSACTION_PATH), 0)
         self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 1)
 
+    def test_send_killed_during_its_call_is_looked_up_not_sent_twice(self):
+        """A worker killed during the call (a time limit, a restart) rolls back all but the
+        reference its send committed before the call: no kept unit, the record still "To
+        send". TrackOnline may hold it: the next send looks it up by that reference."""
+        draft = self.draft_transaction()
+        draft._before_send()  # committed before the call
+        self.assertTrue(draft._maybe_sent())
+        self.to._make_client().save("transaction", [draft._to_payload()])  # the killed call
+        self.assertEqual(len(self.remote_copies(draft)), 1)
+        self.assertEqual((draft.send_state, self.unit_of(draft)), ("draft", self.unit_of(
+            draft).browse()), "nothing else of the send is left")
+        self.sandbox.reset_calls()
+        draft.action_send()
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0, "not sent again")
+        self.assertEqual(self.sandbox.calls("GET", TRANSACTION_PATH), 1, "looked up")
+        self.assertEqual(len(self.remote_copies(draft)), 1, "no copy in TrackOnline")
+        self.assertEqual((draft.send_state, draft.remote_id),
+                         ("saved", self.remote_copies(draft)[0]["id"]))
+        # Killed before its call reached TrackOnline: looked up, not found, sent.
+        other = self.draft_transaction()
+        other._before_send()
+        self.sandbox.reset_calls()
+        other.action_send()
+        self.assertEqual(self.sandbox.calls("GET", TRANSACTION_PATH), 1)
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 1)
+        self.assertEqual(len(self.remote_copies(other)), 1)
+        # A copy of a sent transaction takes neither its number nor the reference its send
+        # gave it: sent as a new one, not as a change of the original nor found as it.
+        copy = draft.copy()
+        self.assertFalse(copy.transaction_number or copy.reference_number)
+        self.sandbox.reset_calls()
+        copy.action_send()
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 1)
+        self.assertEqual(copy.reference_number, copy._own_reference())
+        self.assertEqual(len(self.remote_copies(copy)), 1)
+        self.assertEqual(len(self.remote_copies(draft)), 1, "the original unchanged")
+        # A reference the user typed is kept on a copy.
+        typed = self.draft_transaction()
+        typed.reference_number = "PO-4711"
+        self.assertEqual(typed.copy().reference_number, "PO-4711")
+        self.assertFalse(typed._maybe_sent(), "a reference of the user's: never sent")
+
     def test_post_that_never_arrived_is_sent_again(self):
         draft = self.draft_transaction()
         self.sandbox.add_fault(TRANSACTION_PATH, method="POST", status=503, times=10)
