@@ -73,12 +73,13 @@ class Sage50Client(BaseClient):
         body = self.parse_json(self.request(
             "PATCH", self.rotation_path.format(developer_id=developer_id,
                                                application_id=application_id),
-            auth=False, json={"initialApikey": initial_key, "secret": secret}))
+            auth=False, json={"initialApikey": initial_key, "secret": secret},
+            expected=(200, 201, 204)))  # 204, no key: read as an answer lost
         if isinstance(body, list) and len(body) == 1:
             # The object inside a list: Sage has rotated, the new key is there all the same.
             _logger.warning("Sage 50's rotation answer came inside a list: key read from it")
             body = body[0]
-        key = body.get("apikey") if isinstance(body, dict) else None
+        key = _get(body, "apikey")
         hide(key)
         if not isinstance(key, str) or not key:
             # The answer itself is not shown: it may hold the key in another form.
@@ -94,7 +95,8 @@ class Sage50Client(BaseClient):
         return _field(body, "trackingUrl")
 
     def tracking(self, tracking_url):
-        body = self.parse_json(self.authed("GET", tracking_url))
+        # 202: still working, as 200 with its status.
+        body = self.parse_json(self.authed("GET", tracking_url, expected=(200, 202)))
         return {"status": _status(_field(body, "status")), "progress": _progress(body),
                 "downloadResultUrl": _get(body, "downloadResultUrl") or False,
                 "message": _get(body, "message") or ""}
@@ -107,13 +109,20 @@ class Sage50Client(BaseClient):
     def url(self, path):
         """Absolute URLs given by Sage (tracking, result, scope files) are used as they are,
         but only on Sage's own host: the API key is never sent anywhere else."""
-        if path.startswith(("http://", "https://")):
-            if urlsplit(path)[:2] != urlsplit(self.base_url)[:2]:
+        if path.lower().startswith(("http://", "https://")):
+            if _origin(path) != _origin(self.base_url):
                 raise RemoteDataError("Sage 50 gave a URL on another host (%s): refused, so "
                                       "that the API key does not leave Sage."
                                       % urlsplit(path).netloc)
             return path
         return super().url(path)
+
+
+def _origin(url):
+    """Scheme, host (any casing) and port (the scheme's own when none is written)."""
+    parts = urlsplit(url)
+    default = 443 if parts.scheme.lower() == "https" else 80
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or default
 
 
 def _get(body, name):

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..clients.base import ApiError, NotFound
+from ..clients.base import ApiError, NotFound, RemoteDataError
 from ..clients.sage50 import FINAL_STATUSES
 from .tracking_attachment import attach_files
 from .tracking_failed_unit import may_pass, record_key
@@ -142,10 +142,17 @@ class Sage50Upload(models.Model):
                   "message": tracking["message"] or False,
                   "state": status if status in FINAL_STATUSES else "running"}
         if status in FINAL_STATUSES and tracking["downloadResultUrl"]:
-            content = client.download(tracking["downloadResultUrl"],
-                                      backend.max_file_size * 1024 * 1024)
-            values["result_attachment_id"] = attach_files(
-                self, [("%s result.json" % self.name, content, None)]).id
+            try:
+                content = client.download(tracking["downloadResultUrl"],
+                                          backend.max_file_size * 1024 * 1024)
+            except (NotFound, RemoteDataError) as exc:
+                # Sage 50 "could" leave a result file (the document): one that is not there,
+                # or that cannot be taken, does not hold the upload's end back.
+                run.warn(_lt("%(upload)s: its result file was not downloaded: %(error)s",
+                             upload=self.name, error=exc.message))
+            else:
+                values["result_attachment_id"] = attach_files(
+                    self, [("%s result.json" % self.name, content, None)]).id
         self.write(values)
         run.count(updated=1)
         if status == "accepted":

@@ -166,6 +166,27 @@ class TestSage50(Sage50Mixin, SandboxCase):
         payload = next(u["payload"] for u in sent.values() if u["final"] == "accepted")
         self.assertEqual({r["firstName"] for r in payload["records"]}, {"Greta", "Jan"})
 
+    def test_upload_ends_without_the_result_file_sage_did_not_leave(self):
+        """The document: at a final state Sage 50 "could" upload a result file. One that is
+        not there (404) no longer holds the upload at "running", polled for ever: it ends,
+        its kept unit closed, the run's log saying the file was not downloaded."""
+        partners = self.env["res.partner"].create([{"name": "Greta Berg"}])
+        upload = self.env["sage50.upload"].browse(
+            self.env["sage50.backend"]._send_partners(partners)["res_id"])
+        result_path = upload.tracking_url.split(self.sandbox.url)[1].replace("/tracking",
+                                                                             "/result")
+        self.sandbox.add_fault(result_path, method="GET", status=404, times=10,
+                               content_type="application/json", body='{"message": "none"}')
+        for _ in range(4):
+            log = upload._poll(self.sage).log
+        self.assertEqual((upload.state, upload.progress), ("accepted", 100))
+        self.assertFalse(upload.result_attachment_id)
+        self.assertFalse(upload._units(), "its kept unit, if any, closed")
+        self.assertEqual(self.sandbox.calls("GET", result_path), 1, "asked once")
+        self.assertIn("result file was not downloaded", log.errors)
+        self.assertIn("404", log.errors)
+        self.assertEqual(log.state, "done", "nothing for a user to do")
+
     def test_trackline_process_goes_to_sage_with_its_documents(self):
         process = self.import_process("10000")
         action = process.action_send_to_sage()

@@ -265,6 +265,40 @@ def test_sage_statuses_in_other_casings_end_the_upload(sandbox):
             expected, {"100%": 100, "40": 40, 12.5: 12, None: 0}[progress])
 
 
+def test_sage_rotation_answers_the_document_leaves_open(sandbox):
+    """The document writes the key 'apikey' and 'apiKey', and gives the PATCH no status:
+    before, an 'apiKey' answer or a 201 was taken for a refusal while Sage had rotated (and
+    the key was then declared lost). A 204 holds no key: read as an answer lost (the
+    backend's recovery path)."""
+    client = Sage50Client("%s/sage50" % sandbox.url, timeout=5, retries=0)
+    path = "/sage50/api/developers/D/applications/A/apikey"
+    for status, body in ((200, '{"apiKey": "NEW-1"}'), (201, '{"ApiKey": "NEW-2"}')):
+        sandbox.add_fault(path, method="PATCH", status=status, body=body,
+                          content_type="application/json")
+        assert client.rotate_key("D", "A", "OLD", "s") == body.split('"')[3]
+    sandbox.add_fault(path, method="PATCH", status=204, body="")
+    with pytest.raises(RemoteDataError):
+        client.rotate_key("D", "A", "OLD", "s")
+
+
+def test_sage_tracking_answered_202_and_its_own_host_in_any_spelling(sandbox):
+    """A tracking URL answered 202 (still working) was an error at each poll; a URL on
+    Sage's own host written in capitals, or with the scheme's port, was refused as another
+    host's."""
+    client = Sage50Client("%s/sage50" % sandbox.url, api_key="k", timeout=5)
+    sandbox.add_fault("/sage50/api/status-check", status=202, content_type="application/json",
+                      body='{"status": "Validating", "progress": 40}')
+    assert client.tracking("api/status-check")["progress"] == 40
+    host = sandbox.url.replace("http://127.0.0.1", "HTTP://127.0.0.1")
+    assert client.url(host + "/sage50/x") == host + "/sage50/x"
+    https = Sage50Client("https://sage.example.com/api", api_key="k")
+    assert https.url("https://SAGE.example.com:443/f") == "https://SAGE.example.com:443/f"
+    with pytest.raises(RemoteDataError, match="another host"):
+        https.url("https://sage.example.com:8443/f")
+    with pytest.raises(RemoteDataError, match="another host"):
+        client.url(sandbox.url.replace("127.0.0.1", "localhost") + "/sage50/x")
+
+
 def test_sandbox_filters_numbers_as_the_document_names_them(sandbox):
     """``Number`` filters locations, item definitions and (part of the number) packaging
     labels; transactions filter on ``TransactionNumber``, unique items on ``ItemNumber``.
