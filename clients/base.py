@@ -179,6 +179,22 @@ class CallStats:
         self.shapes = []
 
 
+class CredentialSession(requests.Session):
+    """A ``requests`` session that, when a redirect leaves the host, drops every header that
+    carried a credential (``credential_headers``): requests drops ``Authorization`` only, and
+    an API key header went along to the other host."""
+
+    def __init__(self):
+        super().__init__()
+        self.credential_headers = set()
+
+    def rebuild_auth(self, prepared_request, response):
+        super().rebuild_auth(prepared_request, response)
+        if self.should_strip_auth(response.request.url, prepared_request.url):
+            for name in self.credential_headers:
+                prepared_request.headers.pop(name, None)
+
+
 class BaseClient:
     """One remote API: a base URL, a ``requests`` session and the rules of this module.
 
@@ -205,7 +221,7 @@ class BaseClient:
         self.limiter = limiter
         self.stats = stats or CallStats()
         self._sleep = sleep
-        self.session = requests.Session()
+        self.session = CredentialSession()
         retry = Retry(
             total=retries, connect=retries, read=retries, status=retries, other=0,
             backoff_factor=backoff, status_forcelist=RETRY_STATUSES,
@@ -229,7 +245,9 @@ class BaseClient:
         url = self.url(path)
         headers = dict(kwargs.pop("headers", None) or {})
         if auth:
-            headers.update(self.auth_headers())
+            credentials = self.auth_headers()
+            self.session.credential_headers.update(credentials)
+            headers.update(credentials)
         attempt = 0
         while True:
             response = self._send(method, url, headers, stream, kwargs)

@@ -3,7 +3,9 @@ sandbox) may send, and what we must make of it: docs/spec_audit.rst lists each c
 real HTTP to the sandbox, whose answers are reshaped by faults where the document allows
 another shape than the sandbox's own."""
 
+import http.server
 import itertools
+import threading
 import time
 from datetime import datetime
 from email.utils import formatdate
@@ -297,6 +299,50 @@ def test_sage_tracking_answered_202_and_its_own_host_in_any_spelling(sandbox):
         https.url("https://sage.example.com:8443/f")
     with pytest.raises(RemoteDataError, match="another host"):
         client.url(sandbox.url.replace("127.0.0.1", "localhost") + "/sage50/x")
+
+
+def test_a_redirect_to_another_host_does_not_carry_the_key(sandbox):
+    """requests drops ``Authorization`` on a redirect to another host, not an API key
+    header: Sage 50's ``X-Api-Key`` (and TrackOnline's ``X-ApiKey``) went along to wherever
+    a 302 pointed. A redirect on the same host keeps it."""
+    seen = []
+
+    class Other(http.server.BaseHTTPRequestHandler):
+        """Another host: ``/same`` redirects on itself, every other path answers."""
+
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            if self.path == "/same":
+                self.send_response(302)
+                self.send_header("Location", "/landing")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            seen.append(dict(self.headers))
+            body = b'{"status": "accepted", "progress": 100}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Other)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        client = Sage50Client("%s/sage50" % sandbox.url, api_key="SECRET-KEY", timeout=5)
+        sandbox.add_fault("/sage50/api/status-check", status=302, body="", headers={
+            "Location": "http://localhost:%d/elsewhere" % other.server_port})
+        assert client.tracking("api/status-check")["status"] == "accepted"
+        assert len(seen) == 1 and "SECRET-KEY" not in str(seen[0]), seen
+        same = Sage50Client("http://127.0.0.1:%d" % other.server_port, api_key="SECRET-KEY",
+                            timeout=5)
+        assert same.tracking("same")["status"] == "accepted"
+        assert len(seen) == 2 and seen[1].get("X-Api-Key") == "SECRET-KEY"
+    finally:
+        other.shutdown()
+        other.server_close()
 
 
 def test_sandbox_filters_numbers_as_the_document_names_them(sandbox):
