@@ -189,10 +189,11 @@ class CredentialSession(requests.Session):
         self.credential_headers = set()
 
     def rebuild_auth(self, prepared_request, response):
-        super().rebuild_auth(prepared_request, response)
+        result = super().rebuild_auth(prepared_request, response)
         if self.should_strip_auth(response.request.url, prepared_request.url):
             for name in self.credential_headers:
                 prepared_request.headers.pop(name, None)
+        return result
 
 
 class BaseClient:
