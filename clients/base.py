@@ -150,22 +150,38 @@ def excerpt(response, size=EXCERPT_BYTES):
 
 
 def remote_message(response):
-    """The remote's own complaint: a JSON message field, else the first bytes of the body."""
+    """The remote's own complaint: a JSON message field (with the ``errors`` it lists, as
+    ASP.NET's validation answers write them), else the first bytes of the body."""
     try:
         body = response.json()
     except ValueError:
         body = None
     if isinstance(body, dict):
+        details = errors_text(body.get("errors"))
         for key in ("msg", "message", "error_description", "error", "detail", "title"):
             value = body.get(key)
-            if isinstance(value, str) and value:
-                return value
             if isinstance(value, dict) and isinstance(value.get("message"), str):
-                return value["message"]
+                value = value["message"]
+            if isinstance(value, str) and value:
+                return "%s (%s)" % (value, details) if details else value
+        if details:
+            return details
     text = excerpt(response)
     if "<html" in text.lower() or "<!doctype" in text.lower():
         return "HTML error page: %s" % re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
     return text or response.reason or "no message"
+
+
+def errors_text(errors):
+    """A list of errors as one text: ``{"field": ["text", ...]}`` (ASP.NET's validation),
+    or a list of texts or of objects with a ``message``; "" when there is none."""
+    if isinstance(errors, dict):
+        errors = ["%s: %s" % (field, "; ".join(map(str, texts)) if isinstance(texts, list)
+                              else texts) for field, texts in errors.items()]
+    if isinstance(errors, list):
+        return "; ".join(str(error.get("message", error)) if isinstance(error, dict)
+                         else str(error) for error in errors)
+    return ""
 
 
 class CallStats:

@@ -3,7 +3,7 @@ POST batches of at most 50 with a message ID to poll for the save result."""
 
 import logging
 
-from .base import BaseClient, NotFound, RemoteDataError, batches
+from .base import BaseClient, NotFound, RemoteDataError, batches, errors_text
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +28,10 @@ LICENCE_LIMITS = {
     "enterprise": (1000, 10000),
 }
 ENVELOPES = ("items", "data", "results")
+# A save result's ``status`` that says its record was saved (any casing; the document gives
+# the result no shape).
+SAVED_STATUSES = ("saved", "ok", "success", "succeeded", "created", "updated", "processed",
+                  "done", "completed")
 
 
 class TrackOnlineClient(BaseClient):
@@ -91,10 +95,11 @@ class TrackOnlineClient(BaseClient):
         """The per-record results of a saved batch, or None while TrackOnline is still
         saving it (202). An unknown (404) or outdated (410) message ID raises
         ``RemoteDataError`` saying so."""
-        path = self.result_path.format(resource=resource)
+        path = self.result_path.format(resource=resource, message_id=message_id)
+        # The message ID goes in the path where the setting places it, else as a query.
+        params = None if "{message_id}" in self.result_path else {"messageId": message_id}
         try:
-            response = self.request("GET", path, params={"messageId": message_id},
-                                    expected=(200, 202, 410))
+            response = self.request("GET", path, params=params, expected=(200, 202, 410))
         except NotFound:
             raise RemoteDataError("TrackOnline does not know the save message %s (404): the "
                                   "batch must be sent again." % message_id, status=404) from None
@@ -167,25 +172,23 @@ def parse_results(body, resource):
         entry = entry if isinstance(entry, dict) else {}
         flags = [str(entry.get(key)).lower() for key in ("success", "isSuccess", "succeeded")
                  if str(entry.get(key)).lower() in ("true", "false", "1", "0")]
-        success = flags[0] in ("true", "1") if flags else None
-        if success is None:
-            success = str(entry.get("status", "")).lower() in ("saved", "ok", "success")
+        message = _result_message(entry)
+        status = str(entry.get("status") or "").lower()
+        if flags:
+            success = flags[0] in ("true", "1")
+        elif status:
+            success = status in SAVED_STATUSES
+        else:  # no flag, no status: saved when it names the record and no error
+            success = bool(entry.get("id") or entry.get("number")) and not message
         results.append({"id": entry.get("id") or False, "number": entry.get("number") or False,
-                        "success": success, "message": _result_message(entry)})
+                        "success": success, "message": message})
     return results
 
 
 def _result_message(entry):
     """What a save result says of its record: ``message`` or ``error`` as text, or the
-    ``errors`` it lists (texts, or objects with a ``message``)."""
+    ``errors`` it lists."""
     for key in ("message", "error", "errorMessage"):
         if isinstance(entry.get(key), str) and entry[key]:
             return entry[key]
-    errors = entry.get("errors")
-    if isinstance(errors, dict):  # {"field": ["text"]}, as ASP.NET validation writes it
-        errors = ["%s: %s" % (field, "; ".join(map(str, texts)) if isinstance(texts, list)
-                              else texts) for field, texts in errors.items()]
-    if isinstance(errors, list):
-        return "; ".join(str(error.get("message", error)) if isinstance(error, dict)
-                         else str(error) for error in errors)
-    return ""
+    return errors_text(entry.get("errors"))

@@ -3,7 +3,7 @@
 import time
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..clients.base import RemoteDataError
 from ..clients.trackonline import (
@@ -58,13 +58,27 @@ class TrackOnlineBackend(models.Model):
              "that their later changes and deletions in TrackOnline reach Odoo.")
     create_partners = fields.Boolean(
         help="Create a contact for a location that matches none by number, GLN or VAT.")
-    result_path = fields.Char(string="Save result path", default=DEFAULT_RESULT_PATH,
-                              required=True)
+    result_path = fields.Char(
+        string="Save result path", default=DEFAULT_RESULT_PATH, required=True,
+        help="Where a saved batch's result is asked for (not in the public document): "
+             "{resource} is the list (location, transaction...); {message_id}, when written, "
+             "the batch's message ID, else sent as ?messageId=.")
     trip_path = fields.Char(string="Trip next-status path", default=DEFAULT_TRIP_PATH,
                             required=True)
     location_count = fields.Integer(compute="_compute_counts")
     item_definition_count = fields.Integer(compute="_compute_counts")
     transaction_count = fields.Integer(compute="_compute_counts")
+
+    @api.constrains("result_path")
+    def _check_result_path(self):
+        for backend in self:
+            try:
+                backend.result_path.format(resource="location", message_id="M")
+            except (KeyError, IndexError, ValueError):
+                raise ValidationError(self.env._(
+                    "Save result path \"%s\": write the list as {resource} and the message ID "
+                    "as {message_id} (or leave it out: it is then sent as ?messageId=), and no "
+                    "other name in braces.", backend.result_path)) from None
 
     _sql_constraints = [
         ("window_positive", "CHECK(window_days > 0)", "The window must be at least one day."),

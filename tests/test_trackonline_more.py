@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
@@ -27,6 +28,15 @@ class TestTrackOnlineMore(SandboxCase):
     def poll(self):
         self.to._poll_results()  # 202: still saving
         self.to._poll_results()
+
+    def test_result_path_is_a_setting_checked_on_save(self):
+        """The save result's path is not in the document: ``{message_id}`` may place the
+        message ID in it; a name in braces the client does not fill is refused on save."""
+        self.to.result_path = "{resource}/result/{message_id}"
+        self.assertEqual(self.to._make_client().result_path, "{resource}/result/{message_id}")
+        with self.assertRaises(ValidationError) as raised:
+            self.to.result_path = "{resource}/result/{id}"
+        self.assertIn("{message_id}", str(raised.exception))
 
     def test_unique_items_read_and_resync(self):
         run = self.to._sync("unique_items")

@@ -5,6 +5,7 @@ another shape than the sandbox's own."""
 
 import http.server
 import itertools
+import json
 import threading
 import time
 from datetime import datetime
@@ -12,7 +13,7 @@ from email.utils import formatdate
 
 import pytest
 
-from clients.base import RemoteDataError
+from clients.base import ApiError, RemoteDataError
 from clients.opuscapita import OpusCapitaClient, parse_page
 from clients.sage50 import Sage50Client
 from clients.trackline import TracklineClient
@@ -343,6 +344,44 @@ def test_a_redirect_to_another_host_does_not_carry_the_key(sandbox):
     finally:
         other.shutdown()
         other.server_close()
+
+
+def test_save_results_in_the_shapes_the_document_leaves_open(sandbox):
+    """The document gives a save result no shape: a ``status`` of "Created" or "Updated",
+    or an entry naming its record with no flag and no error, was a refusal (the record
+    marked Rejected for good)."""
+    results = parse_results([
+        {"id": "a", "status": "Created"}, {"number": "B", "status": "UPDATED"},
+        {"id": "c"}, {"id": "d", "errors": ["number taken"]}, {},
+        {"id": "f", "status": "Rejected", "message": "unknown item"}], "location")
+    assert [result["success"] for result in results] == [True, True, True, False, False,
+                                                         False]
+    assert results[3]["message"] == "number taken"
+
+
+def test_a_400_names_the_fields_asp_net_lists(sandbox):
+    """"400 | One or more received data are incorrect": ASP.NET's validation answer says
+    which under ``errors``; only its ``title`` was shown, naming no field."""
+    client = trackonline_client(sandbox)
+    sandbox.add_fault("/trackonline/api/v1/location", method="POST", status=400,
+                      content_type="application/problem+json", body=json.dumps({
+                          "title": "One or more validation errors occurred.", "status": 400,
+                          "errors": {"Number": ["The Number field is required."]}}))
+    with pytest.raises(ApiError) as raised:
+        client.save("location", [{"name": "no number"}])
+    assert raised.value.message.endswith("One or more validation errors occurred. (Number: "
+                                         "The Number field is required.)")
+
+
+def test_save_result_path_with_the_message_id_in_it(sandbox):
+    """The result's path is a setting (not in the document): ``{message_id}`` places the
+    message ID in it; without it the ID goes as ``?messageId=``."""
+    client = trackonline_client(sandbox, result_path="{resource}/result/{message_id}")
+    path = "/trackonline/api/v1/location/result/MSG-1"
+    sandbox.add_fault(path, status=200, content_type="application/json",
+                      body='[{"id": "x", "success": true}]')
+    assert client.save_result("location", "MSG-1")[0]["success"] is True
+    assert sandbox.calls("GET", path) == 1
 
 
 def test_sandbox_filters_numbers_as_the_document_names_them(sandbox):
