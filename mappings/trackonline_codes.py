@@ -29,6 +29,9 @@ TRANSACTION_TYPES = [("0", "Start balance"), ("1", "External start balance"),
                      ("70", "Inter depot transfer"), ("75", "Intra depot transfer"),
                      ("80", "Exchange"), ("85", "Cross dock"), ("90", "Purchase"),
                      ("95", "Sale"), ("99", "Unknown"), UNKNOWN]
+# Types the document's POST list leaves out (Exchange "NOT allowed for POST"; start
+# balances, Audit and Agreement not listed): TrackOnline's own.
+NOT_SENDABLE_TYPES = ("0", "1", "10", "16", "80")
 CONDITIONS = [("0", "Unknown"), ("1", "Clean"), ("2", "Dirty"), ("3", "Polluted"),
               ("4", "Damaged"), ("5", "Scrap"), UNKNOWN]
 

@@ -66,14 +66,16 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         message ID and place in its batch. A batch whose call fails fails the run with the
         remote's message, and its records, left as they were, are kept one by one
         (``_not_saved``): to send again when the failure may pass, Failed otherwise. Once the
-        call budget or the API key stops a batch, the rest are kept without a call."""
+        call budget or the API key stops a batch, the rest are kept without a call; a record
+        TrackOnline does not take as it is, Failed without one (``_sendable``)."""
         resource = self._trackonline_resource
-        self._before_send()
+        records = self._sendable(run)
+        records._before_send()
         # What finds a record again is committed before its call: a worker killed during the
         # call leaves it, and the next send looks the record up (``_maybe_sent``).
         commit(self.env)
         stopped = None
-        for number, batch in enumerate(batches(self, MAX_BATCH), 1):
+        for number, batch in enumerate(batches(records, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):
                 if stopped:
                     batch._not_saved(run, stopped.message, final=not may_pass(stopped),
@@ -93,6 +95,20 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 # Kept units of these records wait for the save result, not for a time.
                 batch._kept_units().write({"next_attempt": False})
                 run.count(updated=len(batch))
+
+    def _sendable(self, run):
+        """These records but those TrackOnline does not accept as they are (their payload
+        refused here, an Exchange transaction): each kept as Failed with the reason, for a
+        user, without holding back the others of its batch."""
+        refused = self.browse()
+        for record in self:
+            try:
+                record._to_payload()
+            except UserError as exc:
+                with run.step(record.display_name):
+                    record._not_saved(run, exc.args[0], final=True)
+                refused |= record
+        return self - refused
 
     def _before_send(self):
         """Give these records what finds them again in TrackOnline, when they lack it."""
@@ -128,8 +144,12 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         for record in self:
             text = _lt("%(record)s: %(message)s", record=record.display_name, message=message)
             run.error(text)
+            try:
+                payload = record._to_payload()
+            except UserError:  # refused here (``_sendable``): kept without one
+                payload = None
             units._keep(run, SEND_UNIT % record._trackonline_resource, record_key(record),
-                        record._to_payload(), text, kind="send", final=final)
+                        payload, text, kind="send", final=final)
 
     @api.model
     def _send_again(self, backend, run, client, units):

@@ -226,6 +226,22 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(typed.copy().reference_number, "PO-4711")
         self.assertFalse(typed._maybe_sent(), "a reference of the user's: never sent")
 
+    def test_a_type_trackonline_refuses_is_kept_without_holding_its_batch(self):
+        """An Exchange (or a start balance, an audit, an agreement: not in the document's
+        POST list) is Failed with the reason, for a user; before, it failed the whole batch
+        of 50 in its step, the others neither sent nor kept."""
+        exchange, declare = self.draft_transaction(), self.draft_transaction()
+        exchange.type_code = "80"
+        self.sandbox.reset_calls()
+        (exchange | declare).action_send()
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 1)
+        self.assertEqual(declare.send_state, "sent")
+        self.assertEqual(len(self.remote_copies(declare)), 1)
+        self.assertEqual(exchange.send_state, "rejected")
+        self.assertIn("does not accept Exchange transactions", exchange.send_message)
+        self.assertEqual(self.unit_of(exchange).state, "failed")
+        self.assertFalse(exchange.reference_number, "never sent: given nothing")
+
     def test_post_that_never_arrived_is_sent_again(self):
         draft = self.draft_transaction()
         self.sandbox.add_fault(TRANSACTION_PATH, method="POST", status=503, times=10)
