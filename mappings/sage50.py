@@ -6,12 +6,14 @@ contact or a Trackline process as the records of an upload."""
 
 import base64
 
+from .dates import api_datetime
 from .fields import TEXT, Entity, Field, Kind, RowError, dig
 
 
-def _odoo_time(moment):
-    """A datetime as Odoo writes it (``2026-11-30 10:00:00``), "" for none."""
-    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+def _api_time(moment):
+    """A datetime in ISO 8601, UTC (``2026-11-30T10:00:00.000Z``), as the documents' samples
+    write them and .NET's JSON reads them; "" for none."""
+    return api_datetime(moment) or ""
 
 
 class CustomerName(Kind):
@@ -70,13 +72,13 @@ def customer_record(partner, sage_id=None):
                "state": partner.state_id.name or "", "region": "",
                "postCode": partner.zip or "", "telephone1": partner.phone or "",
                "telephone2": partner.mobile or "",
-               "timestamp": _odoo_time(partner.write_date)}
+               "timestamp": _api_time(partner.write_date)}
     return {"id": sage_id or partner.ref or "ODOO-%d" % partner.id,
             "idNumber": partner.vat or "", "firstName": first, "lastName": last,
             "email": partner.email or "", "addresses": [address],
             "type": "company" if partner.is_company else "person",
             "currency": partner.company_id.currency_id.name or "", "tax": "",
-            "timestamp": _odoo_time(partner.write_date)}
+            "timestamp": _api_time(partner.write_date)}
 
 
 def process_record(process):
@@ -88,4 +90,4 @@ def process_record(process):
                   "content": base64.b64encode(document.attachment_id.raw).decode()}
                  for document in process.document_ids if document.state == "downloaded"]
     return {"id": process.remote_id, "name": process.name, "status": process.status or "",
-            "createdAt": _odoo_time(process.created_at), "documents": documents}
+            "createdAt": _api_time(process.created_at), "documents": documents}

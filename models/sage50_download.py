@@ -123,11 +123,11 @@ class Sage50Download(models.Model):
             self.attachment_id.unlink()
             self.write({"attachment_id": attachment.id, "downloaded_at": fields.Datetime.now()})
             try:
-                records = _records(content)
+                records = _records(content, self.scope)
             except RemoteDataError as exc:
                 self._failed(run, exc.message, content)
                 return
-            if self.scope == CUSTOMERS.name:
+            if self.scope.lower() == CUSTOMERS.name.lower():  # "customers" too
                 backend._import_page(run, CUSTOMERS, records)
             else:
                 run.count(skipped=len(records))
@@ -151,9 +151,10 @@ class Sage50Download(models.Model):
             text, kind="file")
 
 
-def _records(content):
+def _records(content, scope):
     """The records of a scope file: ``{"records": [...]}`` (our reading of the Solutions
-    contract) or a bare list of records. Any other shape is refused as a whole, naming what
+    contract; the list under the scope's name, ``{"Customers": [...]}``, too, the key in any
+    casing) or a bare list of records. Any other shape is refused as a whole, naming what
     came, so that the file is kept and downloaded again (a record is never guessed out of an
     envelope: ``[{"records": [...]}]`` is not one customer without id)."""
     try:
@@ -161,11 +162,13 @@ def _records(content):
     except ValueError as exc:
         raise RemoteDataError("The file is not valid JSON (%s): %r" % (exc, content[:80]))
     if isinstance(body, dict):
-        records = body.get("records")
-        if not isinstance(records, list):
+        lists = {str(key).lower(): value for key, value in body.items()
+                 if isinstance(value, list)}
+        records = lists.get("records", lists.get(scope.lower()))
+        if records is None:
             raise RemoteDataError("The file is not of the expected shape: an object without a "
-                                  "list under \"records\" (keys: %s)."
-                                  % ", ".join(sorted(map(str, body))[:10]))
+                                  "list under \"records\" or \"%s\" (keys: %s)."
+                                  % (scope, ", ".join(sorted(map(str, body))[:10])))
     elif isinstance(body, list):
         records = body
         wrapped = [r for r in records if isinstance(r, dict) and isinstance(r.get("records"),

@@ -165,6 +165,9 @@ class TestSage50(Sage50Mixin, SandboxCase):
         sent = self.sandbox.sage50.uploads
         payload = next(u["payload"] for u in sent.values() if u["final"] == "accepted")
         self.assertEqual({r["firstName"] for r in payload["records"]}, {"Greta", "Jan"})
+        # Times in ISO 8601 (.NET's JSON refuses "2026-11-30 10:00:00").
+        self.assertRegex(payload["records"][0]["timestamp"],
+                         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
     def test_upload_ends_without_the_result_file_sage_did_not_leave(self):
         """The document: at a final state Sage 50 "could" upload a result file. One that is
@@ -222,6 +225,20 @@ class TestSage50(Sage50Mixin, SandboxCase):
         self.assertEqual(self.env["sage50.partner"].search_count(
             [("backend_id", "=", self.sage.id)]), 2, "no duplicates")
         self.assertEqual(downloads.search([("backend_id", "=", self.sage.id)]).record_count, 2)
+
+    def test_customers_under_their_scope_name_in_any_casing(self):
+        """The file's contract is Sage's (Solutions section, not public): a list under the
+        scope's name and a scope written "customers" are read too (before: the whole file
+        refused, or every customer skipped)."""
+        content = {"Customers": [{"id": "C-7", "firstName": "Ana", "lastName": "Ruiz"}]}
+        self.sandbox.sage50.publish_scope("customers", json.dumps(content).encode())
+        download = self.env["sage50.download"]._notify(self.sage, "customers", None)
+        run = download._fetch(self.sage)
+        self.assertEqual((download.state, download.record_count), ("done", 1),
+                         download.message)
+        self.assertEqual(run.log.created_count, 1)
+        binding = self.env["sage50.partner"].search([("backend_id", "=", self.sage.id)])
+        self.assertEqual((binding.remote_id, binding.partner_id.name), ("C-7", "Ana Ruiz"))
 
     def test_malformed_scope_file_is_kept_and_touches_nothing(self):
         self.sandbox.sage50.publish_scope("Customers", b'{"records": [{"id": "C-9",')
