@@ -48,7 +48,13 @@ class TrackOnlineBalance(models.Model):
 
     @api.model
     def _import_after_save(self, backend, run, records, rows):
-        """The balances are read whole in one page: those TrackOnline no longer gives go."""
-        self.search([("backend_id", "=", backend.id), ("id", "not in", records.ids)]
-                    ).with_context(**{SYNC_WRITE: True}).unlink()
+        """The balances are read whole in one page: those TrackOnline no longer gives go. An
+        answer with no balance at all (a 204, a server that wants the locations named) keeps
+        the mirrored ones, with a warning: it never empties the mirror."""
+        stale = self.search([("backend_id", "=", backend.id), ("id", "not in", records.ids)])
+        if not rows and stale:
+            run.warn(_lt("TrackOnline gave no balance at all: the %s balances mirrored before "
+                         "are kept as they were.", len(stale)), serious=True)
+            return
+        stale.with_context(**{SYNC_WRITE: True}).unlink()
         records.write({"synced_at": fields.Datetime.now()})

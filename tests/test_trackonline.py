@@ -215,6 +215,13 @@ class TestTrackOnline(TrackOnlineCase):
         self.to._sync("balances")
         self.assertEqual(self.env["trackonline.balance"].search_count(
             [("backend_id", "=", self.to.id)]), len(balances))
+        # An answer with no balance at all (204) does not empty the mirror.
+        self.sandbox.add_fault("/trackonline/api/v1/balance", status=204, body="")
+        run = self.to._sync("balances")
+        self.assertEqual(run.log.state, "warning")
+        self.assertIn("gave no balance at all", run.log.errors)
+        self.assertEqual(self.env["trackonline.balance"].search_count(
+            [("backend_id", "=", self.to.id)]), len(balances))
 
     def test_user_cannot_read_the_api_key(self):
         from odoo.exceptions import AccessError
