@@ -26,6 +26,11 @@ class TrackOnlineItemConfiguration(models.Model):
         self.ensure_one()
         return mapping.item_configuration_payload(self)
 
+    def _would_copy(self):
+        """Sent again without its id, a configuration may be a second one (it has no number;
+        the document names a record by its id): a retry looks it up by its name first."""
+        return not self.remote_id
+
 
 class TrackOnlineItemConfigurationMember(models.Model):
     _name = "trackonline.item.configuration.member"

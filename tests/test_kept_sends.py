@@ -242,6 +242,28 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(self.unit_of(exchange).state, "failed")
         self.assertFalse(exchange.reference_number, "never sent: given nothing")
 
+    def test_configuration_whose_answer_was_lost_is_found_by_its_name(self):
+        """An item configuration has no number: sent again after a lost answer, a server
+        that knows records by their id only would make a second one. The retry looks it up
+        by its name first (before: sent again blindly)."""
+        item, known = self.synced_item_and_locations()
+        configuration = self.env["trackonline.item.configuration"].create({
+            "backend_id": self.to.id, "name": "Kept config Gent", "send_state": "draft",
+            "member_ids": [(0, 0, {"item_definition_id": item.id, "lead_time": 3})]})
+        self.sandbox.add_fault("/trackonline/api/v1/itemconfiguration", method="POST",
+                               truncate=True)
+        configuration.action_send()
+        remote = [row for row in self.sandbox.trackonline.resources["itemconfiguration"]
+                  if row["name"] == "Kept config Gent"]
+        self.assertEqual(len(remote), 1, "TrackOnline took it")
+        self.make_due(self.unit_of(configuration))
+        self.sandbox.reset_calls()
+        self.to._poll_results()
+        self.assertEqual(self.sandbox.calls("POST", "/trackonline/api/v1/itemconfiguration"), 0,
+                         "not sent again")
+        self.assertEqual((configuration.send_state, configuration.remote_id),
+                         ("saved", remote[0]["id"]))
+
     def test_post_that_never_arrived_is_sent_again(self):
         draft = self.draft_transaction()
         self.sandbox.add_fault(TRANSACTION_PATH, method="POST", status=503, times=10)
