@@ -11,6 +11,10 @@ _logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.codecontractplattform.com/api"
 # A token without a readable "exp" is used for this long at most.
 DEFAULT_TOKEN_LIFETIME = 300
+# Words of Flask-JWT-Extended's 422 answers to a token it cannot read or verify ("Signature
+# verification failed", "Not enough segments", "Invalid header padding", "Bad Authorization
+# header...").
+JWT_COMPLAINTS = ("signature", "segments", "padding", "token", "authorization header")
 
 def token_expiry(token):
     """The ``exp`` claim of a JWT as a Unix time, read without verifying the signature
@@ -57,6 +61,17 @@ class TracklineClient(BearerTokenClient):
             # says when it is over.
             expiry = self._clock() + DEFAULT_TOKEN_LIFETIME
         return token, expiry
+
+    def _error(self, method, url, response):
+        """A 422 that complains of the token (Flask-JWT-Extended, as the API notes read
+        Trackline's tokens, answers 422 to a token it cannot verify: signed with a key the
+        server no longer holds, malformed) is a token refused, as a 401: one new login, one
+        retry. Any other 422 stays what it is."""
+        error = super()._error(method, url, response)
+        if response.status_code == 422 and any(
+                word in error.message.lower() for word in JWT_COMPLAINTS):
+            return AuthError(error.message, status=401, excerpt=error.excerpt)
+        return error
 
     # -- API --------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ import time
 import jwt
 import pytest
 
-from clients.base import AuthError, NotFound, RemoteDataError
+from clients.base import ApiError, AuthError, NotFound, RemoteDataError
 from clients.trackline import TracklineClient, parse_process, token_expiry
 from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 
@@ -97,6 +97,27 @@ def test_401_relogs_once_and_retries_once(sandbox):
     with pytest.raises(AuthError, match="Token has expired"):
         client.process_metadata(process_id="10000")
     assert sandbox.calls("POST", LOGIN) == 3, "one re-login per 401, never a loop"
+
+
+def test_422_on_a_token_the_server_cannot_verify_relogs_once(sandbox):
+    """Flask-JWT-Extended (the style of Trackline's tokens) answers 422 to a token it cannot
+    verify, for example after its signing key changed: before, every run failed until the
+    stored token's expiry. Taken as a 401 (one login, one retry); a 422 about the data stays
+    an error, with no login."""
+    client = make(sandbox)
+    client.login()
+    sandbox.add_fault("/trackline/api/track-line", status=422,
+                      body='{"msg": "Signature verification failed"}',
+                      content_type="application/json")
+    assert client.process_metadata(process_id="10000")["process_id"] == "10000"
+    assert sandbox.calls("POST", LOGIN) == 2
+    sandbox.add_fault("/trackline/api/track-line", status=422,
+                      body='{"msg": "process_id must be a number"}',
+                      content_type="application/json")
+    with pytest.raises(ApiError, match="process_id must be a number") as raised:
+        client.process_metadata(process_id="x")
+    assert not isinstance(raised.value, AuthError)
+    assert sandbox.calls("POST", LOGIN) == 2, "no login for a complaint about the data"
 
 
 def test_token_expiry_read_without_key():
