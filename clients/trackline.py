@@ -4,7 +4,7 @@ import logging
 
 import jwt
 
-from .base import AuthError, BearerTokenClient, RemoteDataError
+from .base import AuthError, BearerTokenClient, RemoteDataError, remote_message
 
 _logger = logging.getLogger(__name__)
 
@@ -68,8 +68,8 @@ class TracklineClient(BearerTokenClient):
         server no longer holds, malformed) is a token refused, as a 401: one new login, one
         retry. Any other 422 stays what it is."""
         error = super()._error(method, url, response)
-        if response.status_code == 422 and any(
-                word in error.message.lower() for word in JWT_COMPLAINTS):
+        complaint = remote_message(response).lower() if response.status_code == 422 else ""
+        if any(word in complaint for word in JWT_COMPLAINTS):
             return AuthError(error.message, status=401, excerpt=error.excerpt)
         return error
 
