@@ -6,3 +6,13 @@ def comma_list(text):
     empty ones dropped (``" Error, Rejected,,"`` -> ``["Error", "Rejected"]``); an empty or
     unset setting (None, False) gives ``[]``."""
     return [item.strip() for item in (text or "").split(",") if item.strip()]
+
+
+def path_names_only(template, *names):
+    """Whether a path setting names in braces nothing but ``names`` (the placeholders the
+    client fills): ``"{resource}/result"`` with ``resource``; ``"{id}/x"`` is not."""
+    try:
+        template.format(**dict.fromkeys(names, "x"))
+    except (KeyError, IndexError, ValueError):
+        return False
+    return True

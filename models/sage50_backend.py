@@ -18,6 +18,7 @@ from ..clients.sage50 import (
     Sage50Client,
 )
 from ..mappings.sage50 import customer_record, process_record
+from ..mappings.settings import path_names_only
 from .sage50_download import CUSTOMERS
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_sync_log import read_committed
@@ -262,13 +263,10 @@ class Sage50Backend(models.Model):
     @api.constrains("rotation_path")
     def _check_rotation_path(self):
         for backend in self:
-            try:
-                backend.rotation_path.format(developer_id="D", application_id="A")
-            except (KeyError, IndexError, ValueError):
+            if not path_names_only(backend.rotation_path, "developer_id", "application_id"):
                 raise ValidationError(self.env._(
                     "Key rotation path \"%s\": write the IDs as {developer_id} and "
-                    "{application_id}, and no other name in braces.",
-                    backend.rotation_path)) from None
+                    "{application_id}, and no other name in braces.", backend.rotation_path))
 
     def _check_connection(self, client):
         if not client.api_key:

@@ -13,6 +13,7 @@ from ..clients.trackonline import (
     LICENCE_LIMITS,
     TrackOnlineClient,
 )
+from ..mappings.settings import path_names_only
 from .tracking_backend_mixin import MANAGER_GROUP
 from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_rate_counter import DatabaseRateLimiter
@@ -72,13 +73,11 @@ class TrackOnlineBackend(models.Model):
     @api.constrains("result_path")
     def _check_result_path(self):
         for backend in self:
-            try:
-                backend.result_path.format(resource="location", message_id="M")
-            except (KeyError, IndexError, ValueError):
+            if not path_names_only(backend.result_path, "resource", "message_id"):
                 raise ValidationError(self.env._(
                     "Save result path \"%s\": write the list as {resource} and the message ID "
                     "as {message_id} (or leave it out: it is then sent as ?messageId=), and no "
-                    "other name in braces.", backend.result_path)) from None
+                    "other name in braces.", backend.result_path))
 
     _sql_constraints = [
         ("window_positive", "CHECK(window_days > 0)", "The window must be at least one day."),
