@@ -33,3 +33,4 @@ from . import trackonline_packaging_label
 from . import trackonline_iot
 from . import ir_actions_report
 from . import tracking_dashboard
+from . import tracking_housekeeping
