@@ -173,14 +173,14 @@ class TrackingDashboard(models.Model):
         if not keys:
             return {}
         self.env["tracking.sync.log"].flush_model()
-        self.env.cr.execute("""
-            SELECT DISTINCT ON (backend_model, backend_id)
-                   backend_model, backend_id, started_at, state, operation, operation_words,
-                   message, message_words
-              FROM tracking_sync_log
-             WHERE (backend_model, backend_id) IN %s
-          ORDER BY backend_model, backend_id, started_at DESC, id DESC
-        """, (tuple(keys),))
+        # One index read per backend (tracking_sync_log_backend_newest_idx), not a sort of
+        # all its runs: a query per backend, its values written in (a plan made for any
+        # backend would walk every run of the others).
+        self.env.cr.execute(SQL(" UNION ALL ").join(SQL("""
+            (SELECT backend_model, backend_id, started_at, state, operation, operation_words,
+                    message, message_words
+               FROM tracking_sync_log WHERE backend_model = %s AND backend_id = %s
+           ORDER BY started_at DESC, id DESC LIMIT 1)""", model, bid) for model, bid in keys))
         lang = self.env.lang
         return {(model, bid): (started, state, run_text(operation_words, operation, lang),
                                run_text(message_words, message, lang))
