@@ -1,7 +1,7 @@
 {
     "name": "Tracking Connector",
     "summary": "Trackline, TrackOnline, OpusCapita Track API and Sage 50 Cloud in Odoo",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Tracking",
     "author": "tracking_connector developers",
     "license": "LGPL-3",
@@ -33,6 +33,7 @@
         "wizards/sage50_onboarding_wizard_views.xml",
         "wizards/opuscapita_fetch_wizard_views.xml",
         "views/trackonline_transaction_line_views.xml",
+        "views/trackonline_transaction_month_views.xml",
         "views/tracking_dashboard_views.xml",
         "views/menus.xml",
         "data/ir_cron.xml",

@@ -148,6 +148,21 @@ def verify(env, args):
     check("%d attachments kept, content included" % len(before["attachments"]), not lost,
           json.dumps(list(lost.values())[:3]))
 
+    if "trackonline.transaction.month" in env:  # the items by month, filled at the update
+        env.cr.execute("""
+            (SELECT backend_id, month, type_code, status_code, item_definition_id, quantity,
+                    line_count FROM trackonline_transaction_month
+             EXCEPT SELECT backend_id, date_trunc('month', date_transaction)::date, type_code,
+                    status_code, item_definition_id, SUM(COALESCE(quantity, 0)), COUNT(*)
+               FROM trackonline_transaction_line GROUP BY 1, 2, 3, 4, 5)
+            UNION ALL
+            (SELECT backend_id, date_trunc('month', date_transaction)::date, type_code,
+                    status_code, item_definition_id, SUM(COALESCE(quantity, 0)), COUNT(*)
+               FROM trackonline_transaction_line GROUP BY 1, 2, 3, 4, 5
+             EXCEPT SELECT backend_id, month, type_code, status_code, item_definition_id,
+                    quantity, line_count FROM trackonline_transaction_month)""")
+        differ = env.cr.fetchall()
+        check("the items by month filled at the update", not differ, differ[:3])
     trackonline = env["trackonline.backend"].search([("name", "=", "upgrade trackonline")])
     transactions = env["trackonline.transaction"].with_context(active_test=False)
     had = transactions.search_count([("backend_id", "=", trackonline.id)])

@@ -22,3 +22,4 @@ from . import test_sage50_parallel
 from . import test_kept_sends
 from . import test_drift
 from . import test_housekeeping
+from . import test_transaction_month

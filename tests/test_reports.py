@@ -3,11 +3,14 @@ import logging
 import re
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
 
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools.misc import format_amount, format_date
 from odoo.tools.pdf import PdfReader
+from odoo.tools.safe_eval import safe_eval
 
 from ..sandbox.backends import backend_values
 from .common import SandboxCase
@@ -215,8 +218,9 @@ class TestReports(SandboxCase, HttpCase):
 
     def read_filter(self, xmlid, measures):
         saved = self.env.ref("tracking_connector.%s" % xmlid)
-        context = eval(saved.context)  # noqa: S307 pylint: disable=eval-used
-        domain = eval(saved.domain)  # noqa: S307 pylint: disable=eval-used
+        names = {"context_today": date.today, "relativedelta": relativedelta}
+        context = safe_eval(saved.context, names)
+        domain = safe_eval(saved.domain, names)
         model = self.env[saved.model_id]
         action = self.env[saved.action_id.type].browse(saved.action_id.id)
         self.assertEqual(action.res_model, saved.model_id)
@@ -225,7 +229,8 @@ class TestReports(SandboxCase, HttpCase):
 
     def test_views_load(self):
         for action in ("action_trackline_document_analysis",
-                       "action_trackonline_transaction_line", "action_trackonline_balance",
+                       "action_trackonline_transaction_line",
+                       "action_trackonline_transaction_month", "action_trackonline_balance",
                        "action_opuscapita_event_analysis", "action_tracking_sync_log_analysis"):
             action = self.env.ref("tracking_connector.%s" % action)
             modes = action.view_mode.split(",")
@@ -243,8 +248,8 @@ class TestReports(SandboxCase, HttpCase):
         groups = self.read_filter("filter_trackonline_line_month_type", ["quantity:sum"])
         self.assertGreater(len(groups), 1)
         for group in groups:
-            bounds = group["__range"]["date_transaction:month"]
-            start, end = (datetime.strptime(bounds[k], "%Y-%m-%d %H:%M:%S") for k in ("from", "to"))
+            bounds = group["__range"]["month:month"]
+            start, end = (datetime.strptime(bounds[k], "%Y-%m-%d") for k in ("from", "to"))
             expected = sum(line["quantity"] for tx in remote
                            if str(tx["typeCode"]) == group["type_code"]
                            and start <= sandbox_time(tx["dateTransaction"]) < end
