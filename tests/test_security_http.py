@@ -110,6 +110,7 @@ class TestSecurityEndpoints(Sage50EndpointCase):
                                      data=json.dumps({"apikey": "stolen-key-000"}),
                                      headers={"Content-Type": "application/json"})
             self.assertEqual(response.status_code, 403)
+            self.wait_for_consent()
             key = self.sandbox.sage50.issue_key(self.app_id)
             response = self.url_open(self.sage.approval_url, data=json.dumps({"apikey": key}),
                                      headers={"Content-Type": "application/json"})
@@ -127,6 +128,25 @@ class TestSecurityEndpoints(Sage50EndpointCase):
         for secret in (token, wrong, key):
             self.assertNotIn(secret, text)
         self.assertEqual(self.sage._current_key()[0], key)
+
+    def test_key_in_the_query_string_reaches_no_log(self):
+        """Before: refused, but werkzeug's access log wrote the request line, query string
+        and key in clear (the filter masked the token only)."""
+        self.wait_for_consent()
+        key = "query-string-key-4711"
+        with self.assertLogs(level=logging.DEBUG) as captured:
+            response = self.url_open("%s?apikey=%s&x=1" % (self.sage.approval_url, key),
+                                     data="{}", headers={"Content-Type": "application/json"})
+            self.assertEqual(response.status_code, 400, "a key is read in the body only")
+        callers = {"urllib3.connectionpool", "odoo.tests.common", "odoo.sql_db"}
+        text = "\n".join(line for record, line in zip(captured.records, captured.output,
+                                                      strict=True)
+                         if record.name not in callers)
+        self.assertIn("/tracking_connector/sage50/%d/***/approval?***" % self.sage.id, text,
+                      "the access log names the route with token and query string masked")
+        self.assertNotIn(key, text)
+        self.assertNotIn(self.sage.endpoint_token, text)
+        self.assertFalse(self.sage._current_key()[0])
 
     def test_body_without_length_is_refused(self):
         def chunks():
