@@ -7,6 +7,7 @@ from odoo import http
 from odoo.http import request
 
 from ..clients.base import MASK, hide
+from ..clients.sage50 import plain_scope
 
 _logger = logging.getLogger(__name__)
 
@@ -78,7 +79,12 @@ class Sage50Controller(http.Controller):
         scope = body.get("scope")  # "Scope", "SCOPE": the keys are lowercased
         if not isinstance(scope, str) or not scope:
             return self._answer(400, "scope is missing")
-        request.env["sage50.download"].sudo()._notify(backend, scope, body.get("url"))
+        if not plain_scope(scope):
+            return self._answer(400, "scope is not a plain name")
+        url = body.get("url")
+        if url is not None and not isinstance(url, str):
+            return self._answer(400, "url is not a text")
+        request.env["sage50.download"].sudo()._notify(backend, scope, url)
         return self._answer(200, "ok")
 
     def _checked(self, backend_id, token):

@@ -419,6 +419,28 @@ class TestSage50Endpoints(Sage50EndpointCase):
         self.assertEqual(self.sage.onboarding_state, "passcode")
         self.assertFalse(self.sage._current_key()[0])
 
+    def test_scope_names_that_are_not_plain_are_refused(self):
+        """Before: "../" in a scope moved the download, with the API key, to another path
+        of Sage's host; now such a name is refused (400), and a plain one is URL-encoded."""
+        for scope in ("../developers/dev-0001", "..", "Customers/../../x", "Cus?tomers",
+                      "Cus#tomers", "%2e%2e", " Customers", "x" * 101):
+            response = self.url_open(self.sage.notification_url,
+                                     data=json.dumps({"scope": scope}),
+                                     headers={"Content-Type": "application/json"})
+            self.assertEqual(response.status_code, 400, scope)
+        self.assertFalse(self.env["sage50.download"].search([("backend_id", "=", self.sage.id)]))
+        response = self.url_open(self.sage.notification_url,
+                                 data=json.dumps({"scope": "Sales Orders", "url": {"a": 1}}),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 400, "a url that is not a text")
+        response = self.url_open(self.sage.notification_url,
+                                 data=json.dumps({"scope": "Sales Orders"}),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text)
+        download = self.env["sage50.download"].search([("backend_id", "=", self.sage.id)])
+        self.assertEqual((download.scope, download.url),
+                         ("Sales Orders", "api/downloads/Sales%20Orders"))
+
     def test_notification_records_the_scope(self):
         codes = self.sandbox.sage50.publish_scope("Products", b'{"records": []}', self.app_id)
         self.assertEqual(codes, [200])
