@@ -332,6 +332,71 @@ class TestCompanies(SecurityMixin, SandboxCase):
         self.assertTrue(self.env(user=self.manager_b)["tracking.token"].search_count(
             []) >= 0)
 
+    def test_line_records_stay_within_their_company(self):
+        """Before: a Tracking user of company B read the scanned codes, item configuration
+        members and packaging label items of company A (and their parents' names)."""
+        for resource in ("locations", "item_definitions", "item_configurations",
+                         "unique_items", "packaging_labels"):
+            self.assertIn(self.to._sync(resource).log.state, ("done", "warning"), resource)
+        locations = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        unique = self.env["trackonline.unique.item"].search([("backend_id", "=", self.to.id)])
+        transaction = self.env["trackonline.transaction"].create({
+            "backend_id": self.to.id, "type_code": "15", "send_state": "draft",
+            "transaction_number": "SCAN-A", "from_location_id": locations[0].id,
+            "to_location_id": locations[1].id, "date_transaction": "2026-11-01 10:00:00",
+            "scan_ids": [(0, 0, {"code_type": "10", "code": u.barcode}) for u in unique[:2]]})
+        lines = {
+            "trackonline.transaction.scan": transaction.scan_ids,
+            "trackonline.item.configuration.member": self.env[
+                "trackonline.item.configuration"].search(
+                    [("backend_id", "=", self.to.id)]).member_ids,
+            "trackonline.packaging.label.line": self.env["trackonline.packaging.label"].search(
+                [("backend_id", "=", self.to.id)]).line_ids,
+        }
+        user_a = new_test_user(self.env, "user_a",
+                               groups="tracking_connector.group_tracking_user",
+                               company_id=self.company_a.id,
+                               company_ids=[(6, 0, self.company_a.ids)])
+        for model, records in lines.items():
+            self.assertTrue(records, model)
+            self.assertEqual(set(records.company_id), {self.company_a}, model)
+            self.assertEqual(self.env[model].with_user(user_a).search(
+                [("id", "in", records.ids)]), records, "company A's user reads them")
+            for user in (self.user_b, self.manager_b):
+                with self.subTest(model=model, user=user.login):
+                    found = self.env[model].with_user(user).search([("id", "in", records.ids)])
+                    self.assertFalse(found)
+                    with self.assertRaises(AccessError):
+                        records.with_user(user).read(["display_name"])
+
+    def test_every_model_with_company_data_has_a_company_rule(self):
+        """Every model of the addon whose records hold a company has a rule keeping them
+        within it; the models that hold none (cursors, call counters) are read by
+        managers only."""
+        names = self.env["ir.model.data"].search([
+            ("module", "=", "tracking_connector"), ("model", "=", "ir.model")]).mapped(
+                lambda data: self.env["ir.model"].browse(data.res_id).model)
+        companyless = set()
+        for name in names:
+            model = self.env[name]
+            if model._abstract or model._transient or \
+                    model._original_module != "tracking_connector":
+                continue
+            field = model._fields.get("company_id")
+            if not field or not field.store:
+                companyless.add(name)
+                continue
+            rules = self.env["ir.rule"].search([("model_id.model", "=", name),
+                                                ("global", "=", True),
+                                                ("perm_read", "=", True)])
+            with self.subTest(model=name):
+                self.assertTrue(any("company_ids" in rule.domain_force for rule in rules),
+                                "%s holds company data: it needs a company rule" % name)
+        self.assertEqual(companyless, {"tracking.cursor", "tracking.rate.counter"},
+                         "a new model without a company: does it hold company data?")
+        for name in companyless:
+            self.assertFalse(self.env[name].with_user(self.user_b).has_access("read"), name)
+
     def test_trackonline_links_contacts_of_its_own_company_only(self):
         other = self.env["res.partner"].create({"name": "B's depot", "ref": "L0002",
                                                 "company_id": self.company_b.id})
