@@ -1,4 +1,5 @@
 import inspect
+import json
 import logging
 import re
 
@@ -279,6 +280,32 @@ class TestSecurity(SecurityMixin, SandboxCase):
         self.assertIn("Invalid key", everything, "the remote's complaint is kept, masked")
         for secret in secrets:
             self.assertNotIn(secret, everything)
+
+    def test_run_logs_name_no_login_to_users(self):
+        """Before: a Tracking user read the Trackline login and the OpusCapita username in
+        run logs ("Logged in to Trackline as ...", "... work for ...", "login failed for
+        ...") and in the backends' test results; both are for managers only."""
+        login, username = self.backend.sudo().login, self.oc.sudo().username
+        self.assertTrue(login and username)
+        self.backend.action_test_connection()
+        self.oc.action_test_connection()
+        self.backend.sudo().password = SECRET + "-wrong"
+        self.backend.action_test_connection()
+        self.backend.sudo().password = SECRET
+        self.env.flush_all()
+        for user in (self.user, self.manager):
+            logs = self.env["tracking.sync.log"].with_user(user).search([
+                ("backend_model", "in", ("trackline.backend", "opuscapita.backend")),
+                ("backend_id", "in", (self.backend.id, self.oc.id))])
+            self.assertEqual(len(logs), 3, user.login)
+            text = json.dumps(logs.read() + self.backend.with_user(user).read()
+                              + self.oc.with_user(user).read(), default=str)
+            self.assertIn("Logged in to Trackline.", text)
+            self.assertIn("Token and data call work.", text)
+            self.assertIn("login failed", text)
+            if user == self.user:
+                self.assertNotIn(login, text)
+                self.assertNotIn(username, text)
 
     def drop_tokens(self, sage):
         with self.env.registry.cursor() as cr:
