@@ -5,6 +5,7 @@ from urllib.parse import quote
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
+from ..models.tracking_attachment import attach_files
 from .test_sage50 import Sage50EndpointCase
 
 API_KEY = "http-test-api-key-0042"
@@ -86,6 +87,22 @@ class TestSecurityWebClient(HttpCase):
         self.assertEqual(response.status_code, 500)
         self.assertIn("AccessError", response.text)
         self.assertNotIn(API_KEY, response.text)
+
+    def test_remote_html_and_svg_are_served_as_plain_text(self):
+        """Before: a remote's HTML or SVG was kept under its type and served inline, a page
+        of its own in the browser; now as text (its source), never run."""
+        partner = self.env["res.partner"].create({"name": "Files"})
+        attachments = attach_files(partner, [
+            ("note.html", b"<html><a href='https://evil.example'>x</a></html>", "text/html"),
+            ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml")])
+        self.authenticate("admin", "admin")
+        for attachment in attachments:
+            response = self.url_open("/web/content/%d" % attachment.id)
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/plain",
+                             attachment.name)
+            self.assertEqual(response.headers.get("X-Content-Type-Options"), "nosniff")
+            self.assertIn(attachment.name, response.headers.get("Content-Disposition", ""))
 
 
 @tagged("post_install", "-at_install")
