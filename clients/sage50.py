@@ -3,8 +3,9 @@ passcodes, API key rotation, uploads followed through their tracking URL, scope 
 The production host, the key header and some paths are not public: all are settings."""
 
 import logging
+import re
 import threading
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .base import BaseClient, RemoteDataError, hide
 
@@ -15,6 +16,25 @@ DEFAULT_KEY_HEADER = "X-Api-Key"
 DEFAULT_ROTATION_PATH = "api/developers/{developer_id}/applications/{application_id}/apikey"
 DEFAULT_UPLOAD_PATH = "api/uploads"
 FINAL_STATUSES = ("accepted", "failed", "badRequest")
+DOWNLOAD_PATH = "api/downloads/%s"
+# A scope's name goes into the download path, which carries the API key: letters, digits,
+# spaces, "_", "-" and "." only, starting with a letter or a digit (never "..", "/", "?",
+# "%" or "#", which would move the call to another path of Sage's host).
+PLAIN_SCOPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}")
+
+
+def plain_scope(scope):
+    """Whether ``scope`` is a plain scope name (``PLAIN_SCOPE``)."""
+    return isinstance(scope, str) and PLAIN_SCOPE.fullmatch(scope) is not None
+
+
+def scope_path(scope):
+    """The download path of ``scope``'s file, the name URL-encoded; a name that is not
+    plain raises ``RemoteDataError``."""
+    if not plain_scope(scope):
+        raise RemoteDataError("Sage 50 named a scope that is not a plain name (%r): its file "
+                              "is not downloaded" % str(scope)[:100])
+    return DOWNLOAD_PATH % quote(scope, safe="")
 
 
 class Sage50Client(BaseClient):

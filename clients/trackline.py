@@ -46,7 +46,8 @@ class TracklineClient(BearerTokenClient):
             response = self.request("POST", "login", auth=False,
                                     json={"email": self.email, "password": self._password})
         except AuthError as exc:
-            raise AuthError("Trackline login failed for %s: %s" % (self.email, exc.message),
+            # The login is not named: the message reaches run logs every user reads.
+            raise AuthError("Trackline login failed: %s" % exc.message,
                             status=exc.status) from None
         body = self.parse_json(response)
         # "token" in the document; "access_token" as other JWT services write it.

@@ -1,5 +1,7 @@
 import json
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 
 from ..mappings import opuscapita as mapping
@@ -108,5 +110,7 @@ class OpusCapitaEvent(models.Model):
                 summary=self.env._("%(type)s %(number)s: %(status)s",
                                    type=event.document_type or "",
                                    number=event.document_number or key, status=event.status),
-                note=event.status_message or False)
+                # The remote's message is text, never markup: escaped, so that no link or
+                # image it holds survives into the note.
+                note=escape(event.status_message) if event.status_message else False)
             event.error_notified = True

@@ -9,6 +9,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..clients.base import ApiError, AuthError, RemoteDataError, TransientError, hide
 from ..clients.sage50 import (
@@ -301,7 +302,19 @@ class Sage50Backend(models.Model):
         return run
 
     def _approve(self, key):
-        """Sage called the approval URL with the key."""
+        """Sage called the approval URL with the key: taken only while a consent is pending
+        (a passcode was generated, "Waiting for consent"), and the approval spends it: called
+        again, or in any other state (approved already, registered, key lost), it stores
+        nothing and returns False. The backend's row is locked first: of two approvals at
+        once, the second waits, then finds the consent spent (Odoo runs its request again
+        after the first one's update)."""
+        self.ensure_one()
+        self.flush_recordset(["onboarding_state"])
+        self.env.cr.execute(SQL("SELECT onboarding_state FROM %s WHERE id = %s "
+                                "FOR NO KEY UPDATE", SQL.identifier(self._table), self.id))
+        row = self.env.cr.fetchone()
+        if not row or row[0] != "passcode":
+            return False
         self._store_key(key)
         # Sage calls in as the public user: no tracking message in its name; the message
         # below says the same, as the company's own record of the approval (not "Public
@@ -312,6 +325,7 @@ class Sage50Backend(models.Model):
                                           "and stored."),
                           author_id=self.company_id.partner_id.id,
                           message_type="notification", subtype_xmlid="mail.mt_note")
+        return True
 
     def action_open_onboarding(self):
         self.ensure_one()

@@ -7,6 +7,7 @@ from odoo import fields, models
 
 from ..clients.base import ApiError, AuthError, RateLimited, RemoteDataError
 from ..clients.concurrent import bounded
+from ..clients.sage50 import scope_path
 from ..mappings import sage50 as mapping
 from .tracking_attachment import attach_files
 from .tracking_importer import Resource
@@ -48,7 +49,7 @@ class Sage50Download(models.Model):
     def _notify(self, backend, scope, url):
         """Sage says a new file is there for ``scope``: note it for the next download."""
         download = self.search([("backend_id", "=", backend.id), ("scope", "=", scope)])
-        values = {"url": url or "api/downloads/%s" % scope, "state": "pending",
+        values = {"url": url or scope_path(scope), "state": "pending",
                   "notified_at": fields.Datetime.now(), "message": False}
         if download:
             download.write(values)

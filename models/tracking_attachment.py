@@ -21,13 +21,21 @@ UNSAFE_CHARACTERS = frozenset('/\\:*?"<>|')
 # and line/paragraph separators.
 UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
 OCTET_STREAM = "application/octet-stream"
+PLAIN_TEXT = "text/plain"
 # A Content-Type that says nothing about the file: the bytes are asked instead.
 VAGUE_HEADERS = frozenset((OCTET_STREAM, "binary/octet-stream", "application/unknown",
                            "application/binary", "application/download",
                            "application/force-download"))
 # A guess from the bytes that the name may make more precise (text: CSV, JSON, XML...).
-VAGUE_GUESSES = frozenset((OCTET_STREAM, "text/plain"))
+VAGUE_GUESSES = frozenset((OCTET_STREAM, PLAIN_TEXT))
 MIMETYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
+# Types a browser shows inline as a page of their own, with scripts, links and forms: HTML,
+# SVG and any XML (which may hold XHTML). A remote file of such a type is kept as plain text,
+# whatever the remote said: Odoo serves an attachment inline under its type, and text/plain
+# (with Odoo's "nosniff") shows its source, never runs it; a download keeps its own name.
+# (Not application/octet-stream: ir.attachment guesses that type again from the bytes.)
+ACTIVE_SUBTYPES = frozenset(("html", "xhtml", "xml", "xsl", "xslt"))
+ACTIVE_SUFFIXES = ("+xml", "+html")
 
 
 def safe_filename(name, default="document"):
@@ -64,6 +72,16 @@ def file_mimetype(name, content, content_type=None):
     return mimetypes.guess_type(name or "")[0] or guessed
 
 
+def stored_mimetype(mimetype):
+    """The type an attachment of a remote file is kept under: ``mimetype``, or "text/plain"
+    for a type a browser would show as an active page (``ACTIVE_SUBTYPES``: HTML, SVG,
+    XML)."""
+    subtype = (mimetype or "").partition("/")[2].lower()
+    if subtype in ACTIVE_SUBTYPES or subtype.endswith(ACTIVE_SUFFIXES):
+        return PLAIN_TEXT
+    return mimetype
+
+
 def check_size(name, content, max_bytes):
     """Refuse a file over ``max_bytes`` (0 or None: no cap) with ``RemoteDataError``."""
     if max_bytes and len(content) > max_bytes:
@@ -77,7 +95,9 @@ def attach_files(records, files, max_bytes=None, **values):
     list of records of different models), with one ``create()``. The content is kept byte
     for byte; the name is made safe (``safe_filename``), the type told by
     ``file_mimetype``, and a file over ``max_bytes`` refused with ``RemoteDataError`` before
-    anything is created. ``values`` are added to every attachment (a description...).
+    anything is created; a file of a type a browser would show as an active page (HTML,
+    SVG, XML) is kept as plain text (``stored_mimetype``), under its own name. ``values``
+    are added to every attachment (a description...).
     Returns the attachments, file after file and, for each file, record after record."""
     records = [record for group in ([records] if hasattr(records, "_name") else records)
                for record in group]
@@ -87,7 +107,8 @@ def attach_files(records, files, max_bytes=None, **values):
     for name, content, content_type in files:
         check_size(name, content, max_bytes)
         file_values = dict(values, name=safe_filename(name), raw=content,
-                           mimetype=file_mimetype(name, content, content_type))
+                           mimetype=stored_mimetype(file_mimetype(name, content,
+                                                                  content_type)))
         vals_list.extend(dict(file_values, res_model=record._name, res_id=record.id)
                          for record in records)
     return records[0].env["ir.attachment"].create(vals_list)

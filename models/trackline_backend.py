@@ -74,7 +74,9 @@ class TracklineBackend(models.Model):
 
     def _check_connection(self, client):
         client.login()
-        return _lt("Logged in to Trackline as %(login)s.", login=client.email)
+        # The login is not named: run logs and the backend's test result are read by every
+        # Tracking user, the login by managers only.
+        return _lt("Logged in to Trackline.")
 
     # -- import ----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import json
 import secrets
 import threading
 import time
+from urllib.parse import quote, unquote
 
 import requests
 
@@ -69,10 +70,10 @@ class Sage50Api:
         for app_id, app in self.applications.items():
             if application_id and app_id != application_id or not app.get("notificationUrl"):
                 continue
+            url = "%s/sage50/api/downloads/%s" % (self.base_url, quote(scope, safe=""))
             try:
                 codes.append(requests.post(app["notificationUrl"], timeout=10, json={
-                    "scope": scope, "url": "%s/sage50/api/downloads/%s" % (self.base_url, scope)
-                }).status_code)
+                    "scope": scope, "url": url}).status_code)
             except requests.RequestException:
                 codes.append(None)  # that application is gone: Sage goes on with the others
         return codes
@@ -200,9 +201,10 @@ class Sage50Api:
                                                   "message": upload["message"]}).encode(),
                                       "application/json")
         if method == "GET" and len(parts) == 2 and parts[0] == "downloads":
-            if parts[1] not in self.scopes:
+            scope = unquote(parts[1])  # the path as sent: the name URL-encoded
+            if scope not in self.scopes:
                 raise HttpError(404, {"message": "No file for this scope"})
-            return bytes_response(self.scopes[parts[1]], "application/json")
+            return bytes_response(self.scopes[scope], "application/json")
         raise HttpError(404, {"message": "Not found"})
 
     def _track(self, upload_id, upload):

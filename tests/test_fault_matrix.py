@@ -425,7 +425,9 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
             self.assertIn("new passcode", text)
             self.assertNotIn(self.sandbox.sage50.applications[
                 backend.sudo().application_id]["key"], text, "the new key is not shown")
-            backend._approve(self.sandbox.sage50.issue_key(backend.sudo().application_id))
+            backend._generate_passcode()  # the new consent the approval belongs to
+            self.assertTrue(backend._approve(self.sandbox.sage50.issue_key(
+                backend.sudo().application_id)))
             gap = None
         # 4. the next run, fault gone and the kept units' wait over, ends as a clean run,
         # with no duplicate

@@ -1,6 +1,8 @@
 import json
 from datetime import datetime, timedelta
 
+from lxml import html
+
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
@@ -94,6 +96,23 @@ class TestOpusCapita(SandboxCase):
         self.oc._sync_events()
         self.assertEqual(self.env["mail.activity"].search_count(
             [("res_model", "=", "opuscapita.event")]), len(activities))
+
+    def test_remote_message_is_text_in_the_activity_note(self):
+        """Before: the remote's message became the note's HTML; after sanitising, a link to
+        the remote's site and a tracking pixel were left."""
+        message = ('Rejected: see <a href="https://evil.example/login">your account</a>'
+                   '<img src="https://evil.example/pixel.gif"> & retry')
+        self.add_event(id="evt-html", transactionId="TX-HTML", status="Rejected",
+                       message=message,
+                       eventTime=datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+        self.oc._sync_events()
+        event = self.events().filtered(lambda e: e.remote_id == "evt-html")
+        self.assertEqual(event.status_message, message, "the message itself is kept as is")
+        note = event.activity_ids.note
+        self.assertTrue(note)
+        tree = html.fromstring("<div>%s</div>" % note)
+        self.assertFalse(tree.xpath("//a | //img | //*[@href] | //*[@src]"), note)
+        self.assertEqual(tree.text_content(), message, "shown as the remote wrote it")
 
     def test_activities_go_to_the_responsible_or_the_backends_creator(self):
         admin = self.env.ref("base.user_admin")

@@ -272,6 +272,12 @@ class Sage50EndpointCase(Sage50Mixin, HttpCase):
         app["approvalUrl"], app["notificationUrl"] = (self.sage.approval_url,
                                                       self.sage.notification_url)
 
+    def wait_for_consent(self):
+        """The backend waits for Sage's approval, as after a passcode is generated; saved
+        for the requests that follow."""
+        self.sage.onboarding_state = "passcode"
+        self.env.flush_all()
+
 
 @tagged("post_install", "-at_install")
 class TestSage50Endpoints(Sage50EndpointCase):
@@ -332,6 +338,7 @@ class TestSage50Endpoints(Sage50EndpointCase):
     def test_approval_and_notification_in_the_shapes_the_document_leaves_open(self):
         """The document does not give the bodies Sage sends: a form, or JSON keys in
         another casing ("ApiKey", "Scope"), are read too (before: 400, key lost)."""
+        self.wait_for_consent()
         response = self.url_open(self.sage.approval_url, data={"ApiKey": "key-from-a-form"})
         self.assertEqual(response.status_code, 200, response.text)
         self.sage.invalidate_recordset()
@@ -346,6 +353,93 @@ class TestSage50Endpoints(Sage50EndpointCase):
         response = self.url_open(self.sage.approval_url, data="[1]",
                                  headers={"Content-Type": "application/json"})
         self.assertEqual(response.status_code, 400, "neither a JSON object nor a form")
+
+    def approve(self, key):
+        return self.url_open(self.sage.approval_url, data=json.dumps({"apikey": key}),
+                             headers={"Content-Type": "application/json"})
+
+    def consent(self):
+        """A manager generates a passcode, the Sage 50 user types it in: Sage calls the
+        approval URL. Returns the status Sage got and the key it gave."""
+        wizard = self.env["sage50.onboarding.wizard"].create({
+            "backend_id": self.sage.id, "mode": "existing"})
+        wizard.action_passcode()
+        self.env.flush_all()
+        status = self.sandbox.sage50.consent(wizard.passcode)
+        self.sage.invalidate_recordset()
+        return status, self.sandbox.sage50.applications[self.app_id]["key"]
+
+    def test_approval_only_while_a_consent_is_pending_and_once(self):
+        """Before: whoever held the URL's token set the key of their choosing in any state,
+        an approved backend's included, replacing the key and the consent key."""
+        self.addCleanup(self.drop_keys, self.sage.id)
+        self.assertEqual(self.approve("key-before-any-passcode").status_code, 409)
+        self.sage.invalidate_recordset()
+        self.assertEqual(self.sage.onboarding_state, "new")
+        self.assertFalse(self.sage._current_key()[0])
+        status, first_key = self.consent()
+        self.assertEqual((status, self.sage.onboarding_state), (200, "approved"))
+        self.assertEqual(self.sage._current_key()[0], first_key)
+        # The same URL, the same token, once more: the consent is spent.
+        response = self.approve("key-of-an-intruder")
+        self.assertEqual(response.status_code, 409, response.text)
+        self.assertIn("no consent is waiting", response.text)
+        self.sage.invalidate_recordset()
+        self.assertEqual(self.sage.onboarding_state, "approved")
+        self.assertEqual(self.sage._current_key()[0], first_key)
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT name, value FROM tracking_token WHERE backend_model = "
+                       "'sage50.backend' AND backend_id = %s", (self.sage.id,))
+            self.assertEqual(dict(cr.fetchall()), {"apikey": first_key,
+                                                   "initial apikey": first_key})
+        # The notification URL shares the token: Sage's notifications still arrive.
+        self.assertEqual(self.sandbox.sage50.publish_scope("Products", b"{}", self.app_id),
+                         [200])
+        # A key lost and a new consent: the URL Sage was given takes the new key, once.
+        self.sage.sudo().onboarding_state = "registered"
+        self.env.flush_all()
+        self.assertEqual(self.approve("key-while-registered").status_code, 409)
+        status, second_key = self.consent()
+        self.assertEqual((status, self.sage.onboarding_state), (200, "approved"))
+        self.assertNotEqual(second_key, first_key)
+        self.assertEqual(self.sage._current_key()[0], second_key)
+        self.assertEqual(self.approve("key-of-an-intruder").status_code, 409)
+        self.assertEqual(self.sage._current_key()[0], second_key)
+
+    def test_deeply_nested_json_is_refused_and_stores_nothing(self):
+        """Before: a RecursionError, answered with a 500 and a traceback."""
+        self.wait_for_consent()
+        for body in ('{"apikey": %s}' % ("[" * 20000 + "]" * 20000),
+                     '{"apikey": "k", "x": %s}' % ('{"a":' * 10000 + "1" + "}" * 10000)):
+            response = self.url_open(self.sage.approval_url, data=body,
+                                     headers={"Content-Type": "application/json"})
+            self.assertEqual(response.status_code, 400, response.text[:300])
+            self.assertNotIn("Traceback", response.text)
+        self.sage.invalidate_recordset()
+        self.assertEqual(self.sage.onboarding_state, "passcode")
+        self.assertFalse(self.sage._current_key()[0])
+
+    def test_scope_names_that_are_not_plain_are_refused(self):
+        """Before: "../" in a scope moved the download, with the API key, to another path
+        of Sage's host; now such a name is refused (400), and a plain one is URL-encoded."""
+        for scope in ("../developers/dev-0001", "..", "Customers/../../x", "Cus?tomers",
+                      "Cus#tomers", "%2e%2e", " Customers", "x" * 101):
+            response = self.url_open(self.sage.notification_url,
+                                     data=json.dumps({"scope": scope}),
+                                     headers={"Content-Type": "application/json"})
+            self.assertEqual(response.status_code, 400, scope)
+        self.assertFalse(self.env["sage50.download"].search([("backend_id", "=", self.sage.id)]))
+        response = self.url_open(self.sage.notification_url,
+                                 data=json.dumps({"scope": "Sales Orders", "url": {"a": 1}}),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 400, "a url that is not a text")
+        response = self.url_open(self.sage.notification_url,
+                                 data=json.dumps({"scope": "Sales Orders"}),
+                                 headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text)
+        download = self.env["sage50.download"].search([("backend_id", "=", self.sage.id)])
+        self.assertEqual((download.scope, download.url),
+                         ("Sales Orders", "api/downloads/Sales%20Orders"))
 
     def test_notification_records_the_scope(self):
         codes = self.sandbox.sage50.publish_scope("Products", b'{"records": []}', self.app_id)

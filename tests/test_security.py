@@ -1,4 +1,5 @@
 import inspect
+import json
 import logging
 import re
 
@@ -280,6 +281,32 @@ class TestSecurity(SecurityMixin, SandboxCase):
         for secret in secrets:
             self.assertNotIn(secret, everything)
 
+    def test_run_logs_name_no_login_to_users(self):
+        """Before: a Tracking user read the Trackline login and the OpusCapita username in
+        run logs ("Logged in to Trackline as ...", "... work for ...", "login failed for
+        ...") and in the backends' test results; both are for managers only."""
+        login, username = self.backend.sudo().login, self.oc.sudo().username
+        self.assertTrue(login and username)
+        self.backend.action_test_connection()
+        self.oc.action_test_connection()
+        self.backend.sudo().password = SECRET + "-wrong"
+        self.backend.action_test_connection()
+        self.backend.sudo().password = SECRET
+        self.env.flush_all()
+        for user in (self.user, self.manager):
+            logs = self.env["tracking.sync.log"].with_user(user).search([
+                ("backend_model", "in", ("trackline.backend", "opuscapita.backend")),
+                ("backend_id", "in", (self.backend.id, self.oc.id))])
+            self.assertEqual(len(logs), 3, user.login)
+            text = json.dumps(logs.read() + self.backend.with_user(user).read()
+                              + self.oc.with_user(user).read(), default=str)
+            self.assertIn("Logged in to Trackline.", text)
+            self.assertIn("Token and data call work.", text)
+            self.assertIn("login failed", text)
+            if user == self.user:
+                self.assertNotIn(login, text)
+                self.assertNotIn(username, text)
+
     def drop_tokens(self, sage):
         with self.env.registry.cursor() as cr:
             cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
@@ -331,6 +358,79 @@ class TestCompanies(SecurityMixin, SandboxCase):
             [("id", "=", token.id)]), "a manager of B sees no token of A")
         self.assertTrue(self.env(user=self.manager_b)["tracking.token"].search_count(
             []) >= 0)
+
+    def test_line_records_stay_within_their_company(self):
+        """Before: a Tracking user of company B read the scanned codes, item configuration
+        members and packaging label items of company A (and their parents' names)."""
+        for resource in ("locations", "item_definitions", "item_configurations",
+                         "unique_items", "packaging_labels"):
+            self.assertIn(self.to._sync(resource).log.state, ("done", "warning"), resource)
+        locations = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+        unique = self.env["trackonline.unique.item"].search([("backend_id", "=", self.to.id)])
+        transaction = self.env["trackonline.transaction"].create({
+            "backend_id": self.to.id, "type_code": "15", "send_state": "draft",
+            "transaction_number": "SCAN-A", "from_location_id": locations[0].id,
+            "to_location_id": locations[1].id, "date_transaction": "2026-11-01 10:00:00",
+            "scan_ids": [(0, 0, {"code_type": "10", "code": u.barcode}) for u in unique[:2]]})
+        lines = {
+            "trackonline.transaction.scan": transaction.scan_ids,
+            "trackonline.item.configuration.member": self.env[
+                "trackonline.item.configuration"].search(
+                    [("backend_id", "=", self.to.id)]).member_ids,
+            "trackonline.packaging.label.line": self.env["trackonline.packaging.label"].search(
+                [("backend_id", "=", self.to.id)]).line_ids,
+        }
+        user_a = new_test_user(self.env, "user_a",
+                               groups="tracking_connector.group_tracking_user",
+                               company_id=self.company_a.id,
+                               company_ids=[(6, 0, self.company_a.ids)])
+        # A drift page (a page as received, attached to the run log: tracking_drift.py)
+        # follows its log's company rule.
+        log = self.to._sync("locations").log
+        page = self.env["ir.attachment"].create({
+            "name": "locations (page as received).json", "res_model": log._name,
+            "res_id": log.id, "mimetype": "application/json", "raw": b"[]"})
+        lines["ir.attachment"] = page
+        for model, records in lines.items():
+            self.assertTrue(records, model)
+            if model != "ir.attachment":
+                self.assertEqual(set(records.company_id), {self.company_a}, model)
+            self.assertEqual(self.env[model].with_user(user_a).search(
+                [("id", "in", records.ids)]), records, "company A's user reads them")
+            for user in (self.user_b, self.manager_b):
+                with self.subTest(model=model, user=user.login):
+                    found = self.env[model].with_user(user).search([("id", "in", records.ids)])
+                    self.assertFalse(found)
+                    with self.assertRaises(AccessError):
+                        records.with_user(user).read(["display_name"])
+
+    def test_every_model_with_company_data_has_a_company_rule(self):
+        """Every model of the addon whose records hold a company has a rule keeping them
+        within it; the models that hold none (cursors, call counters) are read by
+        managers only."""
+        names = self.env["ir.model.data"].search([
+            ("module", "=", "tracking_connector"), ("model", "=", "ir.model")]).mapped(
+                lambda data: self.env["ir.model"].browse(data.res_id).model)
+        companyless = set()
+        for name in names:
+            model = self.env[name]
+            if model._abstract or model._transient or \
+                    model._original_module != "tracking_connector":
+                continue
+            field = model._fields.get("company_id")
+            if not field or not field.store:
+                companyless.add(name)
+                continue
+            rules = self.env["ir.rule"].search([("model_id.model", "=", name),
+                                                ("global", "=", True),
+                                                ("perm_read", "=", True)])
+            with self.subTest(model=name):
+                self.assertTrue(any("company_ids" in rule.domain_force for rule in rules),
+                                "%s holds company data: it needs a company rule" % name)
+        self.assertEqual(companyless, {"tracking.cursor", "tracking.rate.counter"},
+                         "a new model without a company: does it hold company data?")
+        for name in companyless:
+            self.assertFalse(self.env[name].with_user(self.user_b).has_access("read"), name)
 
     def test_trackonline_links_contacts_of_its_own_company_only(self):
         other = self.env["res.partner"].create({"name": "B's depot", "ref": "L0002",

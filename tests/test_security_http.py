@@ -5,6 +5,7 @@ from urllib.parse import quote
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
+from ..models.tracking_attachment import attach_files
 from .test_sage50 import Sage50EndpointCase
 
 API_KEY = "http-test-api-key-0042"
@@ -87,6 +88,22 @@ class TestSecurityWebClient(HttpCase):
         self.assertIn("AccessError", response.text)
         self.assertNotIn(API_KEY, response.text)
 
+    def test_remote_html_and_svg_are_served_as_plain_text(self):
+        """Before: a remote's HTML or SVG was kept under its type and served inline, a page
+        of its own in the browser; now as text (its source), never run."""
+        partner = self.env["res.partner"].create({"name": "Files"})
+        attachments = attach_files(partner, [
+            ("note.html", b"<html><a href='https://evil.example'>x</a></html>", "text/html"),
+            ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml")])
+        self.authenticate("admin", "admin")
+        for attachment in attachments:
+            response = self.url_open("/web/content/%d" % attachment.id)
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.headers["Content-Type"].split(";")[0], "text/plain",
+                             attachment.name)
+            self.assertEqual(response.headers.get("X-Content-Type-Options"), "nosniff")
+            self.assertIn(attachment.name, response.headers.get("Content-Disposition", ""))
+
 
 @tagged("post_install", "-at_install")
 class TestSecurityEndpoints(Sage50EndpointCase):
@@ -110,6 +127,7 @@ class TestSecurityEndpoints(Sage50EndpointCase):
                                      data=json.dumps({"apikey": "stolen-key-000"}),
                                      headers={"Content-Type": "application/json"})
             self.assertEqual(response.status_code, 403)
+            self.wait_for_consent()
             key = self.sandbox.sage50.issue_key(self.app_id)
             response = self.url_open(self.sage.approval_url, data=json.dumps({"apikey": key}),
                                      headers={"Content-Type": "application/json"})
@@ -127,6 +145,25 @@ class TestSecurityEndpoints(Sage50EndpointCase):
         for secret in (token, wrong, key):
             self.assertNotIn(secret, text)
         self.assertEqual(self.sage._current_key()[0], key)
+
+    def test_key_in_the_query_string_reaches_no_log(self):
+        """Before: refused, but werkzeug's access log wrote the request line, query string
+        and key in clear (the filter masked the token only)."""
+        self.wait_for_consent()
+        key = "query-string-key-4711"
+        with self.assertLogs(level=logging.DEBUG) as captured:
+            response = self.url_open("%s?apikey=%s&x=1" % (self.sage.approval_url, key),
+                                     data="{}", headers={"Content-Type": "application/json"})
+            self.assertEqual(response.status_code, 400, "a key is read in the body only")
+        callers = {"urllib3.connectionpool", "odoo.tests.common", "odoo.sql_db"}
+        text = "\n".join(line for record, line in zip(captured.records, captured.output,
+                                                      strict=True)
+                         if record.name not in callers)
+        self.assertIn("/tracking_connector/sage50/%d/***/approval?***" % self.sage.id, text,
+                      "the access log names the route with token and query string masked")
+        self.assertNotIn(key, text)
+        self.assertNotIn(self.sage.endpoint_token, text)
+        self.assertFalse(self.sage._current_key()[0])
 
     def test_body_without_length_is_refused(self):
         def chunks():

@@ -59,3 +59,30 @@ class TestTrackingAttachment(TransactionCase):
                          max_bytes=10)
         self.assertEqual(self.env["ir.attachment"].search_count([]), before)
         self.assertTrue(attach_files(partner, [("fits.bin", b"x" * 10, None)], max_bytes=10))
+
+    def test_active_documents_are_kept_as_plain_text(self):
+        """Before: a remote's HTML, SVG or XML was kept under its type, and Odoo served it
+        inline as a page of its own (links, forms; scripts stopped by Odoo's CSP only)."""
+        partner = self.env["res.partner"].create({"name": "A"})
+        page = b"<html><body><a href='https://evil.example'>x</a><script>1</script></body></html>"
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>'
+        files = [("note.html", page, "text/html; charset=utf-8"),
+                 ("note.htm", page, None),
+                 ("logo.svg", svg, "image/svg+xml"),
+                 ("logo", svg, None),
+                 ("page.xhtml", page, "application/xhtml+xml"),
+                 ("Lieferschein.xml", b"<?xml version='1.0'?><a/>", None),
+                 ("feed", b"<rss/>", "application/rss+xml")]
+        attachments = attach_files(partner, files)
+        self.assertEqual(attachments.mapped("name"), [name for name, _c, _t in files],
+                         "names (and extensions) kept")
+        self.assertEqual(set(attachments.mapped("mimetype")), {"text/plain"})
+        self.assertEqual(attachments[0].raw, page, "the bytes kept as they came")
+        kept = attach_files(partner, [("a.pdf", b"%PDF-1.4", "application/pdf"),
+                                      ("a.json", b"{}", "application/json"),
+                                      ("a.docx", _zip(), "application/vnd.openxmlformats-"
+                                                         "officedocument.wordprocessingml."
+                                                         "document")])
+        self.assertEqual(kept.mapped("mimetype"), [
+            "application/pdf", "application/json",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"])

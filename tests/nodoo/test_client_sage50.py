@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from clients.base import ApiError, AuthError, RemoteDataError
-from clients.sage50 import Sage50Client
+from clients.sage50 import Sage50Client, plain_scope, scope_path
 
 
 @pytest.fixture()
@@ -133,3 +133,24 @@ def test_scope_file_and_notification(sandbox, receiver):
     path, body = received[-1]
     assert path == "/notify" and body["scope"] == "Customers"
     assert client.download(body["url"]) == b'{"records": []}'
+
+
+def test_scope_names_stay_in_the_download_path(sandbox, receiver):
+    """A scope's name goes into the download path, which carries the API key: a plain name
+    is URL-encoded and reaches its file; "../", "/", "?", "#", "%" never move the call to
+    another path of Sage's host (before: "api/downloads/../developers" was called)."""
+    url, received = receiver
+    client, _dev, _app = onboard(sandbox, url)
+    client.api_key = received[-1][1]["apikey"]
+    sandbox.sage50.publish_scope("Sales Orders", b'{"records": [{"id": "SO-1"}]}')
+    assert scope_path("Sales Orders") == "api/downloads/Sales%20Orders"
+    assert client.download(scope_path("Sales Orders")) == b'{"records": [{"id": "SO-1"}]}'
+    sandbox.reset_calls()
+    for scope in ("../developers", "..", ".", "a/b", "Customers/../../x", "a?b", "a#b",
+                  "%2e%2e", "", " x", "x" * 101, None, ["Customers"]):
+        assert not plain_scope(scope), scope
+        with pytest.raises(RemoteDataError, match="not a plain name"):
+            scope_path(scope)
+    assert sandbox.calls() == 0, "nothing was called"
+    for scope in ("Customers", "customers", "Trackline_Processes-2", "v1.2", "x" * 100):
+        assert plain_scope(scope), scope
