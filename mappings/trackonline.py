@@ -379,9 +379,11 @@ def packaging_label_payload(label):
 # -- contacts ----------------------------------------------------------------------------------
 
 def location_from_partner(partner):
-    """Values of a location drafted in Odoo for a contact (sent to TrackOnline next)."""
+    """Values of a location drafted in Odoo for a contact (sent to TrackOnline next). The
+    name is cut to the document's 50 characters; the number is not (cut, two contacts could
+    share one): a longer one is refused before sending (``trackonline_rules``)."""
     return {
-        "name": partner.name[:50], "number": (partner.ref or "ODOO-%d" % partner.id)[:25],
+        "name": partner.name[:50], "number": partner.ref or "ODOO-%d" % partner.id,
         "type": "1",
         "address_line": partner.street or False, "postal_code": partner.zip or False,
         "city": partner.city or False, "country": partner.country_id.name or False,

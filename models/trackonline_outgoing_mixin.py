@@ -1,11 +1,14 @@
 # Why a record was not saved is kept as words translated when read (``_lt``,
 # models/tracking_words.py): the run log and the kept unit show it in each reader's language.
 # pylint: disable=prefer-env-translation
+from functools import reduce
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..clients.base import ApiError, AuthError, RateLimited, batches
 from ..clients.trackonline import MAX_BATCH
+from ..mappings import trackonline_rules as rules
 from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_failed_unit import may_pass, record_key
 from .tracking_sync_log import commit
@@ -97,18 +100,64 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 run.count(updated=len(batch))
 
     def _sendable(self, run):
-        """These records but those TrackOnline does not accept as they are (their payload
-        refused here, an Exchange transaction): each kept as Failed with the reason, for a
-        user, without holding back the others of its batch."""
+        """These records but those TrackOnline does not accept as they are (``_refusal``):
+        each kept as Failed with the reason, for a user, without a call and without holding
+        back the others of its batch."""
         refused = self.browse()
         for record in self:
             try:
-                record._to_payload()
+                why = record._refusal(record._to_payload())
             except UserError as exc:
+                why = exc.args[0]
+            if why:
                 with run.step(record.display_name):
-                    record._not_saved(run, exc.args[0], final=True)
+                    record._not_saved(run, why, final=True)
                 refused |= record
         return self - refused
+
+    def _refusal(self, payload):
+        """Why TrackOnline would refuse this record as ``payload`` carries it (words), or
+        None: the rules of its document (``mappings/trackonline_rules.py``: lengths,
+        required keys, dates, types)."""
+        reasons = [self._problem_words(problem) for problem in
+                   rules.problems(self._trackonline_resource, payload)]
+        if not reasons:
+            return None
+        return _lt("Not sent: %s Correct it and send it again.",
+                   reduce(lambda first, second: _lt(
+                       "%(first)s %(second)s", first=first, second=second), reasons))
+
+    def _problem_words(self, problem):
+        """What a user reads for a broken rule of the document (``rules.Problem``)."""
+        field = self._field_of_key(problem.key)
+        label = field._description_string(self.env) if field else problem.key
+        if problem.rule == "length":
+            return _lt("%(field)s has %(length)s characters, more than the %(limit)s "
+                       "TrackOnline takes.", field=label, length=problem.value,
+                       limit=problem.limit)
+        if problem.rule == "required":
+            return _lt("%s is empty, and TrackOnline requires it.", label)
+        if problem.rule == "range":
+            return _lt("%(field)s is %(value)s, and TrackOnline takes from %(low)s to "
+                       "%(high)s.", field=label, value=problem.value, low=problem.limit[0],
+                       high=problem.limit[1])
+        if problem.rule == "dates":
+            return _lt("The delivery date is before the shipping date, and TrackOnline does "
+                       "not save such a transaction.")
+        names = dict(field._description_selection(self.env)) if field else {}
+        return _lt("TrackOnline does not accept %s transactions sent from outside.",
+                   names.get(problem.value, problem.value))
+
+    def _field_of_key(self, key):
+        """The Odoo field of a remote key of the rules ("city", "deviceIds[].deviceId":
+        its first part, in any case), or None."""
+        head = key.split("[]", 1)[0].lower()
+        entity = self._remote_entity
+        for candidate in (key.lower(), head, head.split(".", 1)[0]):
+            for field in entity.fields if entity else ():
+                if field.key.lower() == candidate and field.name in self._fields:
+                    return self._fields[field.name]
+        return None
 
     def _before_send(self):
         """Give these records what finds them again in TrackOnline, when they lack it."""

@@ -89,11 +89,6 @@ class TrackOnlineTransaction(models.Model):
 
     def _to_payload(self):
         self.ensure_one()
-        if self.type_code in codes.NOT_SENDABLE_TYPES:
-            types = dict(self._fields["type_code"]._description_selection(self.env))
-            raise UserError(self.env._(
-                "TrackOnline does not accept %(type)s transactions sent from outside "
-                "(%(name)s).", type=types[self.type_code], name=self.display_name))
         return mapping.transaction_payload(self)
 
     def _look_up_key(self):

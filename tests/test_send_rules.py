@@ -1,0 +1,93 @@
+"""What Odoo sends to TrackOnline is valid, complete and ours to send, over real HTTP against
+the sandbox (whose POST handlers answer 400 for a batch holding a record that breaks the
+document's limits, as TrackOnline's would): a record breaking a documented rule is refused
+before any call and the others of its batch go."""
+
+from odoo.tests import tagged
+
+from ..models.tracking_failed_unit import record_key
+from .test_failed_units import KeptUnitsCase
+
+LOCATION_PATH = "/trackonline/api/v1/location"
+TRANSACTION_PATH = "/trackonline/api/v1/transaction"
+
+
+class SendCase(KeptUnitsCase):
+    sandbox_transactions = 6
+
+    def draft_locations(self, *values_list):
+        partners = self.env["res.partner"].create([
+            dict({"name": "Depot %d" % n, "ref": "RULES-%d" % n}, **values)
+            for n, values in enumerate(values_list, 1)])
+        return self.env["trackonline.location"]._from_partners(self.to, partners)
+
+    def unit_of(self, record):
+        return self.units(self.to).filtered(lambda unit: unit.remote_key == record_key(record))
+
+    def remote_numbers(self, resource="location"):
+        return {row.get("number") for row in self.sandbox.trackonline.resources[resource]}
+
+    def poll(self):
+        self.to._poll_results()  # 202: still saving
+        return self.to._poll_results()
+
+    def synced(self):
+        """An item definition and the locations, synced from TrackOnline."""
+        self.to._sync("locations")
+        self.to._sync("item_definitions")
+        item = self.env["trackonline.item.definition"].search(
+            [("backend_id", "=", self.to.id), ("remote_id", "!=", False)], limit=1)
+        return item, self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
+
+
+@tagged("post_install", "-at_install")
+class TestSendRules(SendCase):
+
+    def test_a_record_breaking_a_documented_limit_is_refused_before_any_call(self):
+        """A contact with a 31-character city: before, the whole batch went and TrackOnline
+        refused it all (400); now that one is refused in Odoo, naming the field and the
+        limit, and the others go in one call."""
+        good, bad, other = self.draft_locations({}, {"city": "C" * 31}, {"city": "Gent"})
+        (good | bad | other).action_send()
+        self.assertEqual(self.sandbox.calls("POST", LOCATION_PATH), 1)
+        self.assertEqual((good.send_state, other.send_state), ("sent", "sent"))
+        self.assertEqual(bad.send_state, "rejected")
+        self.assertIn("City has 31 characters, more than the 30 TrackOnline takes",
+                      bad.send_message)
+        unit = self.unit_of(bad)
+        self.assertEqual(unit.state, "failed", "waits for a user")
+        self.assertIn("City", unit.error)
+        self.poll()
+        self.assertEqual((good.send_state, other.send_state), ("saved", "saved"))
+        self.assertNotIn("RULES-2", self.remote_numbers())
+        # Corrected, it goes.
+        bad.city = "Brugge"
+        unit.action_retry_now()
+        self.assertEqual(bad.send_state, "sent")
+
+    def test_a_long_reference_is_refused_not_cut(self):
+        """Cut to 25 characters, two contacts' references could be one location number."""
+        long_ref = "CUSTOMER-REFERENCE-000000001"
+        location = self.draft_locations({"ref": long_ref})
+        self.assertEqual(location.number, long_ref)
+        location.action_send()
+        self.assertEqual(self.sandbox.calls("POST", LOCATION_PATH), 0)
+        self.assertEqual(location.send_state, "rejected")
+        self.assertIn("Number has 28 characters, more than the 25", location.send_message)
+
+    def test_a_delivery_before_the_shipping_date_is_refused_before_any_call(self):
+        item, known = self.synced()
+        values = {"backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+                  "from_location_id": known[0].id, "to_location_id": known[1].id,
+                  "date_transaction": "2026-11-02 10:00:00",
+                  "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 1})]}
+        late, fine = self.env["trackonline.transaction"].create([
+            dict(values, date_counterpart="2026-11-01 10:00:00"),
+            dict(values, date_counterpart="2026-11-02 10:00:00")])
+        self.sandbox.reset_calls()
+        (late | fine).action_send()
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 1)
+        self.assertEqual(fine.send_state, "sent")
+        self.assertEqual(late.send_state, "rejected")
+        self.assertIn("The delivery date is before the shipping date", late.send_message)
+        self.assertFalse(late.reference_number, "never sent: given nothing")
