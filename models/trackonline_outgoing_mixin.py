@@ -65,13 +65,8 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     # -- sending, and keeping what was not sent or saved ------------------------------------------
 
     def _send_batches(self, run, client):
-        """POST these records in batches of 50, each batch in a step, and note each record's
-        message ID and place in its batch. A batch whose call fails fails the run with the
-        remote's message, and its records, left as they were, are kept one by one
-        (``_not_saved``): to send again when the failure may pass, Failed otherwise. Once the
-        call budget or the API key stops a batch, the rest are kept without a call; a record
-        TrackOnline does not take as it is, Failed without one (``_sendable``)."""
-        resource = self._trackonline_resource
+        """POST these records in batches of 50, each batch in a step (``_post``). A record
+        TrackOnline does not take as it is is Failed without a call (``_sendable``)."""
         records = self._sendable(run)
         records._before_send()
         # What finds a record again is committed before its call: a worker killed during the
@@ -80,24 +75,39 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         stopped = None
         for number, batch in enumerate(batches(records, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):
-                if stopped:
-                    batch._not_saved(run, stopped.message, final=not may_pass(stopped),
-                                     unsent=True)
-                    continue
-                try:
-                    message_id = client.save(resource, [r._to_payload() for r in batch])[0]
-                except ApiError as exc:
-                    stopped = exc if isinstance(exc, (RateLimited, AuthError)) else None
-                    if not run.fatal:
-                        run.fail(exc)
-                    batch._not_saved(run, exc.message, final=not may_pass(exc), unsent=True)
-                    continue
-                for position, record in enumerate(batch):
-                    record.write({"send_state": "sent", "message_id": message_id,
-                                  "batch_position": position, "send_message": False})
-                # Kept units of these records wait for the save result, not for a time.
-                batch._kept_units().write({"next_attempt": False})
-                run.count(updated=len(batch))
+                stopped = batch._post(run, client, stopped)
+
+    def _post(self, run, client, stopped=None):
+        """POST these records (one batch) and note each record's message ID and place in its
+        batch. A batch refused with a 400 (TrackOnline refuses data of it without saying
+        which record's) is split: each half is sent on its own, down to the one record
+        refused, so that one bad record never holds back the others. A call that fails fails
+        the run with the remote's message, and its records, left as they were, are kept one
+        by one (``_not_saved``): to send again when the failure may pass, Failed otherwise.
+        Once ``stopped`` (the error of the call budget or the API key that stopped an earlier
+        batch), they are kept without a call. Returns the error that stops the next batches,
+        or None."""
+        if stopped:
+            self._not_saved(run, stopped.message, final=not may_pass(stopped), unsent=True)
+            return stopped
+        try:
+            message_id = client.save(self._trackonline_resource,
+                                     [record._to_payload() for record in self])[0]
+        except ApiError as exc:
+            if exc.status == 400 and len(self) > 1:
+                half = (len(self) + 1) // 2
+                return self[half:]._post(run, client, self[:half]._post(run, client))
+            if not run.fatal:
+                run.fail(exc)
+            self._not_saved(run, exc.message, final=not may_pass(exc), unsent=True)
+            return exc if isinstance(exc, (RateLimited, AuthError)) else None
+        for position, record in enumerate(self):
+            record.write({"send_state": "sent", "message_id": message_id,
+                          "batch_position": position, "send_message": False})
+        # Kept units of these records wait for the save result, not for a time.
+        self._kept_units().write({"next_attempt": False})
+        run.count(updated=len(self))
+        return None
 
     def _sendable(self, run):
         """These records but those TrackOnline does not accept as they are (``_refusal``):

@@ -91,3 +91,32 @@ class TestSendRules(SendCase):
         self.assertEqual(late.send_state, "rejected")
         self.assertIn("The delivery date is before the shipping date", late.send_message)
         self.assertFalse(late.reference_number, "never sent: given nothing")
+
+    def test_one_bad_record_among_50_saves_the_49_and_names_the_one(self):
+        """A 400 for the whole batch (here from a server stricter than its document: names
+        of 20 characters at most, which Odoo's checks let through) is split and sent again
+        in halves, down to the one record refused. Before: the 50 kept as Failed together,
+        and retried together."""
+        self.sandbox.trackonline.limits["location"]["name"] = 20
+        values = [{} for _n in range(50)]
+        values[37] = {"name": "A name of twenty-nine letters"}
+        locations = self.draft_locations(*values)
+        bad = locations[37]
+        locations.action_send()
+        calls = self.sandbox.calls("POST", LOCATION_PATH)
+        self.assertLessEqual(calls, 13, "halves down to the one, not a call per record")
+        self.assertGreater(calls, 1)
+        others = locations - bad
+        self.assertEqual(set(others.mapped("send_state")), {"sent"})
+        self.assertEqual(bad.send_state, "draft", "not sent")
+        unit = self.unit_of(bad)
+        self.assertEqual(unit.state, "failed", "a refusal of its data: waits for a user")
+        self.assertIn("maximum length of 20", unit.error)
+        self.assertEqual(self.units(self.to, "send location"), unit, "the one, alone")
+        log = self.last_log(self.to)
+        self.assertIn(bad.display_name, log.errors, "the one named")
+        self.assertFalse([other for other in others if other.display_name in log.errors])
+        self.poll()
+        self.assertEqual(set(others.mapped("send_state")), {"saved"})
+        self.assertEqual(len(self.remote_numbers() & set(others.mapped("number"))), 49)
+        self.assertNotIn(bad.number, self.remote_numbers())

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 import requests
 
-from clients.base import AuthError, RateLimited, RemoteDataError
+from clients.base import ApiError, AuthError, RateLimited, RemoteDataError
 from clients.trackonline import TrackOnlineClient, parse_list, parse_results
 from sandbox.server import Sandbox
 from sandbox.trackonline import TRACKONLINE_API_KEY
@@ -142,6 +142,26 @@ def test_save_in_batches_and_poll(box):
     assert len(results) == 50
     assert results[5]["success"] is False and "name" in results[5]["message"]
     assert all(r["success"] and r["id"] for i, r in enumerate(results) if i != 5)
+
+
+def test_a_record_over_a_documented_limit_fails_its_whole_batch_with_400(box):
+    """As TrackOnline's models are validated: one record too long and the batch is refused
+    (nothing of it saved), the errors naming the record's place and the key."""
+    client = make(box)
+    records = [{"number": "LIM%02d" % n, "name": "Limit %d" % n, "type": 1} for n in range(3)]
+    records[1]["city"] = "C" * 31
+    with pytest.raises(ApiError) as info:
+        client.save("location", records)
+    assert info.value.status == 400
+    assert "[1].City" in info.value.message and "maximum length of 30" in info.value.message
+    assert not {"LIM00", "LIM02"} & {row["number"] for row in
+                                      box.trackonline.resources["location"]}
+    items = [{"number": "U1", "itemDefinition": {"number": "X"},
+              "deviceIds": [{"deviceId": "d"}, {"deviceId": "d" * 201}]}]
+    with pytest.raises(ApiError, match=r"\[0\]\.DeviceIds\[1\]\.DeviceId"):
+        client.save("uniqueitem", items)
+    records[1]["city"] = "C" * 30  # at the limit: saved
+    assert client.save("location", records)
 
 
 def test_unknown_and_outdated_message_ids(box):
