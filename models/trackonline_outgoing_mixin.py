@@ -18,9 +18,6 @@ from .tracking_words import _lt, words_text, words_to_json
 EDITABLE_STATES = ("draft", "rejected", "error")
 # The resource of a record kept to send again (``tracking.failed.unit``): "send location".
 SEND_UNIT = "send %s"
-# A save result refusing a record for one of these reasons may pass later (our reading: the
-# public document lists no refusal codes); any other refusal waits for a user.
-PASSING_REFUSALS = ("locked", "try again", "timeout", "temporarily")
 
 
 class TrackOnlineOutgoingMixin(models.AbstractModel):
@@ -253,10 +250,10 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 record._kept_units()._mark_done()
                 run.count(updated=1)
             else:
-                message = str(result["message"] or "")
-                passing = any(word in message.lower() for word in PASSING_REFUSALS)
-                record._not_saved(run, message or _lt("refused without a message"),
-                                  final=not passing)
+                # Final unless the result says it may pass (``refusal_may_pass``).
+                record._not_saved(run, str(result["message"] or "")
+                                  or _lt("refused without a message"),
+                                  final=not result.get("passing"))
 
     # -- finding a sent record again in TrackOnline ----------------------------------------------
 

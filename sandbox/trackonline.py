@@ -125,6 +125,9 @@ class TrackOnlineApi:
         # Numbers of records another user holds: a save of one is refused "locked" (a
         # refusal that passes once the number leaves this set).
         self.locked = set()
+        # Numbers TrackOnline refuses for good: "Location number X is blocked in this
+        # administration" (a refusal whose words hold "locked" inside a word).
+        self.blocked = set()
         self.requests_seen = []  # the query of every transaction list request, for tests
         self.limits = copy.deepcopy(DOCUMENT_LIMITS)
         self._lists = {}  # (resource, query without its page) -> rows, with static_lists
@@ -318,6 +321,10 @@ class TrackOnlineApi:
         if missing:
             return {"id": None, "number": record.get(number_key), "success": False,
                     "message": "Required field(s) missing: %s" % ", ".join(missing)}
+        if record.get(number_key) in self.blocked:
+            return {"id": None, "number": record.get(number_key), "success": False,
+                    "message": "%s number %s is blocked in this administration."
+                               % (resource.capitalize(), record.get(number_key))}
         if record.get(number_key) in self.locked:
             return {"id": None, "number": record.get(number_key), "success": False,
                     "message": "The record is locked by another user: try again later."}

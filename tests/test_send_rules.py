@@ -120,3 +120,18 @@ class TestSendRules(SendCase):
         self.assertEqual(set(others.mapped("send_state")), {"saved"})
         self.assertEqual(len(self.remote_numbers() & set(others.mapped("number"))), 49)
         self.assertNotIn(bad.number, self.remote_numbers())
+
+    def test_a_refusal_is_final_unless_its_words_say_it_may_pass(self):
+        """"Location number ACC-REJ-1 is blocked in this administration": before, kept to
+        send again ("blocked" holds "locked"); now Rejected with that message, waiting for a
+        user. "locked", as a word, still passes."""
+        blocked, locked = self.draft_locations({"ref": "ACC-REJ-1"}, {"ref": "ACC-LCK-1"})
+        self.sandbox.trackonline.blocked.add("ACC-REJ-1")
+        self.sandbox.trackonline.locked.add("ACC-LCK-1")
+        (blocked | locked).action_send()
+        self.poll()
+        self.assertEqual(blocked.send_state, "rejected")
+        self.assertIn("ACC-REJ-1 is blocked in this administration", blocked.send_message)
+        self.assertEqual(self.unit_of(blocked).state, "failed")
+        self.assertFalse(self.unit_of(blocked).next_attempt)
+        self.assertEqual((locked.send_state, self.unit_of(locked).state), ("error", "retry"))

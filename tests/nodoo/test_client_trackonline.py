@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from clients.base import ApiError, AuthError, RateLimited, RemoteDataError
-from clients.trackonline import TrackOnlineClient, parse_list, parse_results
+from clients.trackonline import TrackOnlineClient, parse_list, parse_results, refusal_may_pass
 from sandbox.server import Sandbox
 from sandbox.trackonline import TRACKONLINE_API_KEY
 
@@ -222,3 +222,22 @@ def test_malformed_page_is_remote_data_error(box):
     box.add_fault("/trackonline/api/v1/location", malformed_json=True)
     with pytest.raises(RemoteDataError, match="Expected JSON"):
         make(box).page("location")
+
+
+def test_a_refusal_passes_by_its_code_or_status_else_by_whole_words():
+    """A refusal is final unless what it carries says it may pass: an HTTP-like code, else
+    its status or message as whole words ("blocked" holds "locked": final)."""
+    blocked = "Location number ACC-REJ-1 is blocked in this administration"
+    assert not refusal_may_pass({}, blocked)
+    assert refusal_may_pass({}, "The record is locked by another user: try again later.")
+    assert refusal_may_pass({}, "Timed out while saving")
+    assert not refusal_may_pass({}, "Unlocked records only")
+    assert refusal_may_pass({"code": 423}, blocked), "the code decides"
+    assert refusal_may_pass({"errorCode": "503"}, "")
+    assert not refusal_may_pass({"code": 400}, "locked: try again"), "a 400 is final"
+    assert not refusal_may_pass({"statusCode": 35}, blocked), "a transaction's status"
+    assert refusal_may_pass({"status": "Locked"}, "")
+    results = parse_results([{"success": False, "message": blocked},
+                             {"success": False, "message": "locked"},
+                             {"success": True, "message": "locked"}], "location")
+    assert [result["passing"] for result in results] == [False, True, False]
