@@ -135,3 +135,25 @@ class TestSendRules(SendCase):
         self.assertEqual(self.unit_of(blocked).state, "failed")
         self.assertFalse(self.unit_of(blocked).next_attempt)
         self.assertEqual((locked.send_state, self.unit_of(locked).state), ("error", "retry"))
+
+    def test_trailer_trip_and_internal_notes_are_sent_and_kept(self):
+        """"Gets or sets" in the document and editable on a draft: before, never sent, and
+        the next sync emptied them in Odoo."""
+        item, known = self.synced()
+        draft = self.env["trackonline.transaction"].create({
+            "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+            "transaction_number": "ODOO-TRIP-1", "from_location_id": known[0].id,
+            "to_location_id": known[1].id, "date_transaction": "2026-11-01 10:00:00",
+            "trailer_number": "TR-42", "trip_number": "TRIP-7",
+            "internal_notes": "Back door only",
+            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 2})]})
+        draft.action_send()
+        self.poll()
+        self.assertEqual(draft.send_state, "saved")
+        row = next(row for row in self.sandbox.trackonline.resources["transaction"]
+                   if row.get("transactionNumber") == "ODOO-TRIP-1")
+        self.assertEqual((row.get("trailerNumber"), row.get("transactionTripNumber"),
+                          row.get("internalNotes")), ("TR-42", "TRIP-7", "Back door only"))
+        self.to._sync("transactions")
+        self.assertEqual((draft.trailer_number, draft.trip_number, draft.internal_notes),
+                         ("TR-42", "TRIP-7", "Back door only"))

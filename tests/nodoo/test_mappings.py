@@ -115,6 +115,7 @@ def test_transaction_payload():
         reference_number=False, status_code="0", type_code="60", from_location_id=location,
         to_location_id=location, carrier_id=False, date_transaction=datetime(2026, 3, 1),
         date_counterpart=False, license_plate=False, notes=False, line_ids=[line],
+        trailer_number="TR-9", trip_number=False, internal_notes="Dock 4 only",
         scan_ids=[SimpleNamespace(code_type="10", code="871234")],
         packaging_label_numbers="P1, P2")
     payload = trackonline.transaction_payload(transaction)
@@ -126,6 +127,9 @@ def test_transaction_payload():
                                             "quantity": 0, "quantityPlanned": None,
                                             "itemConditionType": 2}]
     assert payload["scannedItems"] == [{"type": 10, "code": "871234"}]
+    # "Gets or sets" in the document, editable on a draft: sent (before: left out, lost).
+    assert (payload["trailerNumber"], payload["transactionTripNumber"],
+            payload["internalNotes"]) == ("TR-9", None, "Dock 4 only")
     # the document's key
     assert payload["packagingLabelNumbers"] == [{"Number": "P1"}, {"Number": "P2"}]
 
