@@ -266,15 +266,17 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         return {param: value}
 
     def _remote_rows(self, client):
-        """TrackOnline's rows (by id) that match this record by what was sent; None when
-        there is nothing to look it up by. Raises ``ApiError``."""
+        """TrackOnline's rows (by id) that match this record by what was sent, read on every
+        page (a filter on part of a name may match more than a page holds); None when there
+        is nothing to look it up by. Raises ``ApiError``."""
         param, field, key = self._look_up_key() or (None, None, None)
         value = param and self[field]
         if not value:
             return None
-        rows = client.page(self._trackonline_resource, self._look_up_params(param, value))
-        return {str(row["id"]): row for row in rows
-                if str(row.get(key)) == value and row.get("id")}
+        params = self._look_up_params(param, value)
+        return {str(row["id"]): row
+                for _number, rows in client.pages(self._trackonline_resource, params)
+                for row in rows if str(row.get(key)) == value and row.get("id")}
 
     def _look_up_remote_id(self, run, client):
         """Read this saved record back by what was sent and note TrackOnline's id; True

@@ -157,3 +157,28 @@ class TestSendRules(SendCase):
         self.to._sync("transactions")
         self.assertEqual((draft.trailer_number, draft.trip_number, draft.internal_notes),
                          ("TR-42", "TRIP-7", "Back door only"))
+
+    def test_a_configuration_sent_already_is_looked_up_on_every_page(self):
+        """The name filter matches part of a name, 50 a page: with 50 other configurations
+        whose names hold this one's, it is on the second page. Before, only the first page
+        was read, and it was sent again (a second one in TrackOnline)."""
+        item, _known = self.synced()
+        rows = self.sandbox.trackonline.resources["itemconfiguration"]
+        rows.extend(dict(rows[0], id="00000000-0000-4000-9000-%012d" % n,
+                         name="Paged config Gent %02d" % n) for n in range(50))
+        configuration = self.env["trackonline.item.configuration"].create({
+            "backend_id": self.to.id, "name": "Paged config Gent", "send_state": "draft",
+            "member_ids": [(0, 0, {"item_definition_id": item.id, "lead_time": 3})]})
+        self.sandbox.add_fault("/trackonline/api/v1/itemconfiguration", method="POST",
+                               truncate=True)
+        configuration.action_send()
+        remote = [row for row in rows if row["name"] == "Paged config Gent"]
+        self.assertEqual(len(remote), 1, "TrackOnline took it")
+        self.make_due(self.unit_of(configuration))
+        self.sandbox.reset_calls()
+        self.to._poll_results()
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/itemconfiguration"), 2)
+        self.assertEqual(self.sandbox.calls("POST", "/trackonline/api/v1/itemconfiguration"), 0,
+                         "not sent again")
+        self.assertEqual((configuration.send_state, configuration.remote_id),
+                         ("saved", remote[0]["id"]))
