@@ -125,14 +125,26 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     def _refusal(self, payload):
         """Why TrackOnline would refuse this record as ``payload`` carries it (words), or
         None: the rules of its document (``mappings/trackonline_rules.py``: lengths,
-        required keys, dates, types)."""
+        required keys, dates, types) and item definitions TrackOnline does not hold
+        (``_unsent_item_definitions``)."""
         reasons = [self._problem_words(problem) for problem in
                    rules.problems(self._trackonline_resource, payload)]
+        unsent = self._unsent_item_definitions()
+        if unsent:
+            reasons.insert(0, _lt(
+                "Item definition %s was made in Odoo and is not in TrackOnline (Odoo does not "
+                "send item definitions): create it in TrackOnline, sync the item definitions "
+                "and choose it here.", ", ".join(unsent.mapped("display_name"))))
         if not reasons:
             return None
         return _lt("Not sent: %s Correct it and send it again.",
                    reduce(lambda first, second: _lt(
                        "%(first)s %(second)s", first=first, second=second), reasons))
+
+    def _unsent_item_definitions(self):
+        """The item definitions this record names that TrackOnline does not hold: made in
+        Odoo (no remote id), never sent (Odoo keeps item definitions as mirrors)."""
+        return self.env["trackonline.item.definition"]
 
     def _problem_words(self, problem):
         """What a user reads for a broken rule of the document (``rules.Problem``)."""

@@ -91,6 +91,9 @@ class TrackOnlineTransaction(models.Model):
         self.ensure_one()
         return mapping.transaction_payload(self)
 
+    def _unsent_item_definitions(self):
+        return self.line_ids.item_definition_id.filtered(lambda item: not item.remote_id)
+
     def _look_up_key(self):
         """By the number TrackOnline gave, else by the reference number sent."""
         if self.transaction_number:

@@ -182,3 +182,36 @@ class TestSendRules(SendCase):
                          "not sent again")
         self.assertEqual((configuration.send_state, configuration.remote_id),
                          ("saved", remote[0]["id"]))
+
+    def test_a_reference_to_an_item_definition_never_sent_is_refused(self):
+        """An item definition made in Odoo is not in TrackOnline (Odoo keeps item definitions
+        as mirrors and does not send them): a member, unique item, label or line naming it
+        went out with ``itemDefinitionId: false`` or an unknown number. Now refused before
+        any call, saying what to do; the others go."""
+        item, known = self.synced()
+        local = self.env["trackonline.item.definition"].create({
+            "backend_id": self.to.id, "number": "ODOO-CRATE", "name": "Odoo crate"})
+        configurations = self.env["trackonline.item.configuration"].create([
+            {"backend_id": self.to.id, "name": name, "send_state": "draft",
+             "member_ids": [(0, 0, {"item_definition_id": definition.id, "lead_time": 3})]}
+            for name, definition in (("Local members", local), ("Synced members", item))])
+        unique = self.env["trackonline.unique.item"].create({
+            "backend_id": self.to.id, "number": "UI-LOCAL-1", "send_state": "draft",
+            "item_definition_id": local.id})
+        transaction = self.env["trackonline.transaction"].create({
+            "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
+            "from_location_id": known[0].id, "to_location_id": known[1].id,
+            "date_transaction": "2026-11-01 10:00:00",
+            "line_ids": [(0, 0, {"item_definition_id": local.id, "quantity": 1})]})
+        configurations.action_send()
+        unique.action_send()
+        transaction.action_send()
+        self.assertEqual(self.sandbox.calls("POST", "/trackonline/api/v1/itemconfiguration"), 1)
+        self.assertEqual(self.sandbox.calls("POST", "/trackonline/api/v1/uniqueitem"), 0)
+        self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0)
+        refused = (configurations[0], unique, transaction)
+        self.assertEqual({record.send_state for record in refused}, {"rejected"})
+        self.assertEqual(configurations[1].send_state, "sent")
+        for record in refused:
+            self.assertIn("Item definition [ODOO-CRATE] Odoo crate was made in Odoo",
+                          record.send_message)
