@@ -379,17 +379,25 @@ def packaging_label_payload(label):
 # -- contacts ----------------------------------------------------------------------------------
 
 def location_from_partner(partner):
-    """Values of a location drafted in Odoo for a contact (sent to TrackOnline next). The
-    name is cut to the document's 50 characters; the number is not (cut, two contacts could
-    share one): a longer one is refused before sending (``trackonline_rules``)."""
+    """What a contact owns of its location, sent to TrackOnline by "Send to TrackOnline as
+    locations": its name (cut to the document's 50 characters), address and contact
+    details. A location linked already keeps its number and type (``new_location_from``)."""
     return {
-        "name": partner.name[:50], "number": partner.ref or "ODOO-%d" % partner.id,
-        "type": "1",
+        "name": partner.name[:50],
         "address_line": partner.street or False, "postal_code": partner.zip or False,
         "city": partner.city or False, "country": partner.country_id.name or False,
         "telephone": partner.phone or False, "mobile": partner.mobile or False,
         "email": partner.email or False, "vat": partner.vat or False,
     }
+
+
+def new_location_from(partner):
+    """Values of a location drafted in Odoo for a contact that has none: what it owns, a
+    Customer numbered by its reference (or "ODOO-<id>"). The number is not cut (cut, two
+    contacts could share one): a longer one is refused before sending
+    (``trackonline_rules``)."""
+    return dict(location_from_partner(partner), type="1",
+                number=partner.ref or "ODOO-%d" % partner.id)
 
 
 def partner_from_location(location):

@@ -215,3 +215,43 @@ class TestSendRules(SendCase):
         for record in refused:
             self.assertIn("Item definition [ODOO-CRATE] Odoo crate was made in Odoo",
                           record.send_message)
+
+
+
+@tagged("post_install", "-at_install")
+class TestSendContacts(SendCase):
+
+    def test_a_linked_location_keeps_its_number_and_type_and_changes_are_shown_first(self):
+        """"Send to TrackOnline as locations" made a supplier a customer and gave it the
+        contact's reference as number (other systems posting by the old number then fail).
+        Now only what the contact owns changes, and the user sees it before it is sent."""
+        self.to._sync("locations")
+        supplier = self.env["trackonline.location"].search(
+            [("backend_id", "=", self.to.id), ("type", "not in", ("1", "unknown"))], limit=1)
+        number, kind, city = supplier.number, supplier.type, supplier.city
+        partner = self.env["res.partner"].create({
+            "name": supplier.name, "ref": "OTHER-REF-1", "city": "Nieuwe Stad"})
+        supplier.partner_id = partner
+        fresh = self.env["res.partner"].create({"name": "Fresh depot", "ref": "FRESH-1"})
+        action = self.env["trackonline.partner.send.wizard"]._open(partner | fresh)
+        wizard = self.env["trackonline.partner.send.wizard"].browse(action["res_id"])
+        self.sandbox.reset_calls()
+        preview = str(wizard.preview)
+        self.assertIn("Nieuwe Stad", preview)
+        self.assertIn(city or "-", preview, "what it holds now")
+        self.assertIn("keeps its number and type", preview)
+        self.assertNotIn("OTHER-REF-1", preview, "the number is not changed")
+        self.assertIn("FRESH-1", preview, "a new location's number")
+        self.assertFalse(supplier.send_state, "nothing written before the user confirms")
+        self.assertEqual(self.sandbox.calls("POST", LOCATION_PATH), 0)
+        wizard.action_send()
+        self.assertEqual((supplier.number, supplier.type, supplier.city),
+                         (number, kind, "Nieuwe Stad"))
+        self.poll()
+        self.assertEqual(supplier.send_state, "saved")
+        row = next(row for row in self.sandbox.trackonline.resources["location"]
+                   if row["id"] == supplier.remote_id)
+        self.assertEqual((row["number"], str(row["type"]), row["city"]),
+                         (number, kind, "Nieuwe Stad"))
+        new = self.env["trackonline.location"].search([("partner_id", "=", fresh.id)])
+        self.assertEqual((new.number, new.type, new.send_state), ("FRESH-1", "1", "saved"))

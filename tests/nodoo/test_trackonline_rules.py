@@ -93,4 +93,4 @@ def test_a_contacts_reference_is_never_cut_to_fit():
                               street=False, zip=False, city=False, country_id=SimpleNamespace(
                                   name=False), phone=False, mobile=False, email=False,
                               vat=False)
-    assert trackonline.location_from_partner(partner)["number"] == partner.ref
+    assert trackonline.new_location_from(partner)["number"] == partner.ref
