@@ -21,9 +21,13 @@ from .fields import (
     Kind,
     Reference,
     RowError,
+    SetOnly,
     items,
 )
 from .settings import comma_list
+
+SET_INTEGER = SetOnly(INTEGER)
+SET_DATETIME = SetOnly(DATETIME)
 
 
 class Lines(Kind):
@@ -163,20 +167,22 @@ ITEM_DEFINITION = Entity("item definition", [
     Field("modified_on", "modifiedOn", DATETIME),
 ], required=("id", "number"))
 
+# What the user did not set (a limit of 0, no dates) is left out, as the document's example
+# leaves it out (``SET_INTEGER``, ``SET_DATETIME``).
 ITEM_CONFIGURATION_MEMBER = LineEntity("item configuration member", [
     Field("item_definition_id", "", MemberItem()),
-    Field("position", "position", INTEGER, send=True),
-    Field("maximum_balance", "maximumBalance", INTEGER, send=True),
-    Field("minimum_balance", "minimumBalance", INTEGER, send=True),
-    Field("minimum_stock_collection", "minimumStockCollection", INTEGER, send=True),
-    Field("maximum_flow_in", "maximumFlowIn", INTEGER, send=True),
-    Field("minimum_flow_in", "minimumFlowIn", INTEGER, send=True),
-    Field("maximum_flow_out", "maximumFlowOut", INTEGER, send=True),
-    Field("minimum_flow_out", "minimumFlowOut", INTEGER, send=True),
-    Field("contract_cycle_time", "contractCycleTime", INTEGER, send=True),
-    Field("lead_time", "leadTime", INTEGER, send=True),
-    Field("active_from", "activeFrom", DATETIME, send=True),
-    Field("active_to", "activeTo", DATETIME, send=True),
+    Field("position", "position", SET_INTEGER, send=True),
+    Field("maximum_balance", "maximumBalance", SET_INTEGER, send=True),
+    Field("minimum_balance", "minimumBalance", SET_INTEGER, send=True),
+    Field("minimum_stock_collection", "minimumStockCollection", SET_INTEGER, send=True),
+    Field("maximum_flow_in", "maximumFlowIn", SET_INTEGER, send=True),
+    Field("minimum_flow_in", "minimumFlowIn", SET_INTEGER, send=True),
+    Field("maximum_flow_out", "maximumFlowOut", SET_INTEGER, send=True),
+    Field("minimum_flow_out", "minimumFlowOut", SET_INTEGER, send=True),
+    Field("contract_cycle_time", "contractCycleTime", SET_INTEGER, send=True),
+    Field("lead_time", "leadTime", SET_INTEGER, send=True),
+    Field("active_from", "activeFrom", SET_DATETIME, send=True),
+    Field("active_to", "activeTo", SET_DATETIME, send=True),
 ])
 
 ITEM_CONFIGURATION = Entity("item configuration", [

@@ -134,6 +134,38 @@ def test_transaction_payload():
     assert payload["packagingLabelNumbers"] == [{"Number": "P1"}, {"Number": "P2"}]
 
 
+def test_what_the_user_did_not_set_is_left_out():
+    """An "Unknown code" went out as 0 (Start balance, New) and unset member limits as 0:
+    now left out, as the document's example leaves them out; what is set goes as set."""
+    location = SimpleNamespace(number="L-1")
+    item = SimpleNamespace(number="CRATE", remote_id="i")
+    line = SimpleNamespace(item_definition_id=item, quantity=1, quantity_planned=0,
+                           condition="unknown")
+    transaction = SimpleNamespace(
+        remote_id="t", transaction_number="T1", document_number=False,
+        reference_number=False, status_code="unknown", type_code="unknown",
+        from_location_id=location, to_location_id=location, carrier_id=False,
+        date_transaction=datetime(2026, 3, 1), date_counterpart=False, license_plate=False,
+        trailer_number=False, trip_number=False, internal_notes=False, notes=False,
+        line_ids=[line], scan_ids=[], packaging_label_numbers=False)
+    payload = trackonline.transaction_payload(transaction)
+    assert "typeCode" not in payload and "statusCode" not in payload
+    assert "itemConditionType" not in payload["transactionItems"][0]
+    unset = dict.fromkeys(("position", "maximum_balance", "minimum_balance",
+                           "minimum_stock_collection", "maximum_flow_in", "minimum_flow_in",
+                           "maximum_flow_out", "minimum_flow_out", "contract_cycle_time",
+                           "lead_time", "active_from", "active_to"), False)
+    member = SimpleNamespace(item_definition_id=item, **dict(unset, maximum_balance=60,
+                                                             lead_time=2))
+    configuration = SimpleNamespace(remote_id=False, name="Config123", member_ids=[member])
+    assert trackonline.item_configuration_payload(configuration)["members"] == [
+        {"itemDefinitionId": "i", "number": "CRATE", "maximumBalance": 60, "leadTime": 2}]
+    location = dict.fromkeys((field.name for field in trackonline.LOCATION.fields), False)
+    location.update(type="0", remote_id=False)
+    assert trackonline.LOCATION.payload(SimpleNamespace(**location))["type"] == 0, \
+        "Unknown (0) is a code of the document"
+
+
 def test_stub_reads_only_the_embedded_fields():
     stub = trackonline.ITEM_DEFINITION.stub({"id": "i", "number": "CRATE", "type": "Crate"})
     assert stub == {"remote_id": "i", "number": "CRATE", "name": "CRATE", "code": False,
