@@ -1,12 +1,15 @@
 """What Odoo sends to TrackOnline is valid, complete and ours to send, over real HTTP against
 the sandbox (whose POST handlers answer 400 for a batch holding a record that breaks the
 document's limits, as TrackOnline's would): a record breaking a documented rule is refused
-before any call and the others of its batch go."""
+before any call and the others of its batch go. And the Trackline -> Sage 50 hand-off reads
+the process afresh and says what it leaves out."""
 
 from odoo.tests import tagged
 
 from ..models.tracking_failed_unit import record_key
+from .common import SandboxCase
 from .test_failed_units import KeptUnitsCase
+from .test_sage50 import Sage50Mixin
 
 LOCATION_PATH = "/trackonline/api/v1/location"
 TRANSACTION_PATH = "/trackonline/api/v1/transaction"
@@ -255,3 +258,30 @@ class TestSendContacts(SendCase):
                          (number, kind, "Nieuwe Stad"))
         new = self.env["trackonline.location"].search([("partner_id", "=", fresh.id)])
         self.assertEqual((new.number, new.type, new.send_state), ("FRESH-1", "1", "saved"))
+
+
+@tagged("post_install", "-at_install")
+class TestSageHandOff(Sage50Mixin, SandboxCase):
+    """The Trackline -> Sage 50 hand-off, as the vendor's script makes it: the process read
+    afresh at hand-off time, and what is still left out said on the upload."""
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.trackline.reset()
+        self.set_up_approved_backend()
+
+    def test_a_process_is_read_again_before_it_goes_and_what_is_left_out_is_said(self):
+        """Before: Odoo uploaded what it held, silently without a document Trackline got
+        after the import, and without one it could not download."""
+        process = self.import_process("10000")
+        self.sandbox.trackline.add_document("10000", "Late_CMR.pdf", "CMR", b"%PDF-1.4 late")
+        self.sandbox.trackline.add_document("10000", "Empty_invoice.pdf", "Invoice", b"")
+        action = process.action_send_to_sage()
+        upload = self.env["sage50.upload"].browse(action["res_id"])
+        payload = next(iter(self.sandbox.sage50.uploads.values()))["payload"]
+        names = [document["name"] for document in payload["records"][0]["documents"]]
+        self.assertIn("Late_CMR.pdf", names, "read afresh at hand-off time")
+        self.assertNotIn("Empty_invoice.pdf", names)
+        said = " ".join(upload.message_ids.mapped("body"))
+        self.assertIn("Left out of this upload: Trackline documents not downloaded (1)", said)
+        self.assertIn("Empty_invoice.pdf", said)
