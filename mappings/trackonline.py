@@ -283,6 +283,41 @@ IOT_DEVICE = Entity("IoT device", [
 ], required=("deviceId",), remote_id="deviceId")
 
 
+# A transaction's public documents (``transactionDocuments``: CMRs and other papers): the
+# document refers to a "transactionDocument data model" it does not give. Read: a list of
+# objects (or one object), the URL and the name under any of these keys; or a list of URLs.
+DOCUMENT_URL_KEYS = ("url", "documentUrl", "publicUrl", "link", "uri", "href")
+DOCUMENT_NAME_KEYS = ("name", "documentName", "fileName", "title", "description", "type")
+
+
+def transaction_documents(row):
+    """``(name, url)`` of each public document of a transaction row, in its order, without
+    repeats; None when the row does not carry the list (the documents are left as they are).
+    Only http(s) URLs are kept (a link a user opens)."""
+    value = row.get("transactionDocuments") if isinstance(row, dict) else None
+    if value is None:
+        return None
+    entries = [value] if isinstance(value, (dict, str)) else value if isinstance(
+        value, list) else []
+    documents = {}
+    for entry in entries:
+        if isinstance(entry, str):
+            url, name = entry, None
+        elif isinstance(entry, dict):
+            lower = {str(key).lower(): item for key, item in entry.items()}
+            url = next((lower[key.lower()] for key in DOCUMENT_URL_KEYS
+                        if isinstance(lower.get(key.lower()), str)), None)
+            name = next((lower[key.lower()] for key in DOCUMENT_NAME_KEYS
+                         if isinstance(lower.get(key.lower()), str) and lower[key.lower()]),
+                        None)
+        else:
+            continue
+        url = (url or "").strip()
+        if url.lower().startswith(("https://", "http://")) and url not in documents:
+            documents[url] = (name or url.rsplit("/", 1)[-1] or url)[:200]
+    return [(name, url) for url, name in documents.items()]
+
+
 def iot_device_rows(rows):
     """The IoT devices of a page of ``iot/item``, whose answer the document does not give
     (its filters are a unique item's): a row with a ``deviceId`` is a device as it is; a

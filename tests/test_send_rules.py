@@ -220,6 +220,29 @@ class TestSendRules(SendCase):
                           record.send_message)
 
 
+    def test_a_transactions_public_documents_are_shown_as_links(self):
+        """``transactionDocuments`` (public URLs of CMRs and other papers) were never read:
+        now each is a link among the transaction's attachments, kept in step with
+        TrackOnline's list, never twice."""
+        target = self.sandbox.trackonline.resources["transaction"][0]
+        cmr, pod = ("https://docs.example.com/cmr/1.pdf", "https://docs.example.com/pod/1.pdf")
+        self.sandbox.trackonline.change_transaction(target["id"], transactionDocuments=[
+            {"name": "CMR 1", "url": cmr}, {"name": "Proof of delivery", "url": pod}])
+        self.to._sync("transactions")
+        transaction = self.transactions().filtered(lambda t: t.remote_id == target["id"])
+
+        def links():
+            return self.env["ir.attachment"].search([
+                ("res_model", "=", transaction._name), ("res_id", "=", transaction.id)])
+
+        self.assertEqual(sorted((link.name, link.url, link.type) for link in links()),
+                         [("CMR 1", cmr, "url"), ("Proof of delivery", pod, "url")])
+        self.sandbox.trackonline.change_transaction(target["id"], transactionDocuments=[
+            {"name": "CMR 1", "url": cmr}])
+        self.env["tracking.cursor"].search([]).unlink()  # read everything again
+        self.to._sync("transactions")
+        self.assertEqual(links().mapped("url"), [cmr], "the one TrackOnline dropped, gone")
+
 
 @tagged("post_install", "-at_install")
 class TestSendContacts(SendCase):

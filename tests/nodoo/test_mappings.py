@@ -250,3 +250,23 @@ def test_absent_keys_of_fields_read_from_the_whole_row():
     customers = [{"id": "C-%d" % n, "firstName": "n", "email": "", "idNumber": ""}
                  for n in range(5)]
     assert sage50.CUSTOMER.absent_keys(customers) == ["addresses"]
+
+
+def test_transaction_documents_are_read_in_any_shape_the_document_allows():
+    """``transactionDocuments``: "public documents (url)", of a data model the document does
+    not give: objects with a URL under a few names, one object, or URLs."""
+    row = {"transactionDocuments": [
+        {"name": "CMR 12", "url": "https://docs.example.com/cmr/12.pdf"},
+        {"DocumentUrl": "https://docs.example.com/pod/12.pdf"},
+        "http://docs.example.com/photo.jpg",
+        {"name": "Script", "url": "javascript:alert(1)"},
+        {"name": "CMR 12 again", "url": "https://docs.example.com/cmr/12.pdf"},
+        42]}
+    assert trackonline.transaction_documents(row) == [
+        ("CMR 12", "https://docs.example.com/cmr/12.pdf"),
+        ("12.pdf", "https://docs.example.com/pod/12.pdf"),
+        ("photo.jpg", "http://docs.example.com/photo.jpg")]
+    assert trackonline.transaction_documents({"transactionDocuments": {
+        "url": "https://x.example/a.pdf", "type": "CMR"}}) == [("CMR", "https://x.example/a.pdf")]
+    assert trackonline.transaction_documents({"transactionDocuments": []}) == []
+    assert trackonline.transaction_documents({}) is None, "not carried: left as they are"
