@@ -2,6 +2,7 @@
 POST batches of at most 50 with a message ID to poll for the save result."""
 
 import logging
+import re
 
 from .base import BaseClient, NotFound, RemoteDataError, batches, errors_text
 
@@ -28,6 +29,14 @@ LICENCE_LIMITS = {
     "enterprise": (1000, 10000),
 }
 ENVELOPES = ("items", "data", "results")
+# A save result refusing its record may pass if the record is sent again later when it says
+# so: an HTTP-like code it carries (a timeout, a conflict, a lock, too many calls, a server
+# error), else its status or its message in these words, as whole words ("blocked" is not
+# "locked"). The public document lists no refusal codes: any other refusal is final.
+PASSING_CODES = (408, 409, 423, 429)
+RESULT_CODE_KEYS = ("code", "errorCode", "httpStatusCode", "statusCode")
+PASSING_WORDS = re.compile(r"\b(?:locked|try\s+again|time\s*out|timed\s+out|temporarily)\b",
+                           re.IGNORECASE)
 # A save result's ``status`` that says its record was saved (any casing; the document gives
 # the result no shape).
 SAVED_STATUSES = ("saved", "ok", "success", "succeeded", "created", "updated", "processed",
@@ -181,8 +190,24 @@ def parse_results(body, resource):
         else:  # no flag, no status: saved when it names the record and no error
             success = bool(entry.get("id") or entry.get("number")) and not message
         results.append({"id": entry.get("id") or False, "number": entry.get("number") or False,
-                        "success": success, "message": message})
+                        "success": success, "message": message,
+                        "passing": not success and refusal_may_pass(entry, message)})
     return results
+
+
+def refusal_may_pass(entry, message):
+    """Whether a save result refusing its record (``entry``, its ``message``) may pass later
+    (see ``PASSING_CODES``): decided by the HTTP-like code it carries (400 to 599) where it
+    carries one, else by the words of its status or message."""
+    for key in RESULT_CODE_KEYS:
+        code = entry.get(key)
+        if isinstance(code, str) and code.strip().isdigit():
+            code = int(code)
+        if isinstance(code, int) and not isinstance(code, bool) and 400 <= code <= 599:
+            return code in PASSING_CODES or code >= 500
+    status = entry.get("status")
+    return bool(isinstance(status, str) and PASSING_WORDS.search(status)
+                or PASSING_WORDS.search(message or ""))
 
 
 def _result_message(entry):

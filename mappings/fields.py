@@ -25,6 +25,9 @@ DRIFT_MIN_ROWS = 5
 # What a kind reads for a value the row does not give, when the record's value must stay
 # as it is (``Entity.read`` leaves the field out).
 UNCHANGED = object()
+# What a kind writes for a value the user did not set, or that stands for no remote value
+# (an "Unknown code"): ``Entity.payload`` leaves the key out rather than send 0 or null.
+OMIT = object()
 
 
 class RowError(ValueError):
@@ -210,7 +213,24 @@ class Code(Kind):
         return "unknown"
 
     def write(self, value):
-        return int(value) if value and value.isdigit() else 0
+        """The code; left out when unset or "unknown" (sent as 0, it would be another code:
+        Start balance for a transaction type, New for a status)."""
+        return int(value) if value and value.isdigit() else OMIT
+
+
+class SetOnly(Kind):
+    """``kind``, but a value the user did not set (empty, or 0 for a number) is left out of
+    the payload, as the document's examples leave it out, rather than sent as 0 or null."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.empty = kind.empty
+
+    def read(self, value, key, warn):
+        return self.kind.read(value, key, warn)
+
+    def write(self, value):
+        return self.kind.write(value) if value else OMIT
 
 
 class Tags(Kind):
@@ -401,11 +421,14 @@ class Entity:
 
     def payload(self, record):
         """The remote's object for an Odoo record (any object with the fields as
-        attributes): the ``send`` fields, and the remote id once the remote gave one."""
+        attributes): the ``send`` fields (but those a kind leaves out: ``OMIT``), and the
+        remote id once the remote gave one."""
         payload = {}
         for field in self.fields:
             if field.send:
-                payload[field.key] = field.kind.write(getattr(record, field.name))
+                value = field.kind.write(getattr(record, field.name))
+                if value is not OMIT:
+                    payload[field.key] = value
         remote_id = getattr(record, "remote_id", False)
         if remote_id:
             payload[self.remote_id] = remote_id

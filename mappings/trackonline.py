@@ -21,9 +21,13 @@ from .fields import (
     Kind,
     Reference,
     RowError,
+    SetOnly,
     items,
 )
 from .settings import comma_list
+
+SET_INTEGER = SetOnly(INTEGER)
+SET_DATETIME = SetOnly(DATETIME)
 
 
 class Lines(Kind):
@@ -163,20 +167,22 @@ ITEM_DEFINITION = Entity("item definition", [
     Field("modified_on", "modifiedOn", DATETIME),
 ], required=("id", "number"))
 
+# What the user did not set (a limit of 0, no dates) is left out, as the document's example
+# leaves it out (``SET_INTEGER``, ``SET_DATETIME``).
 ITEM_CONFIGURATION_MEMBER = LineEntity("item configuration member", [
     Field("item_definition_id", "", MemberItem()),
-    Field("position", "position", INTEGER, send=True),
-    Field("maximum_balance", "maximumBalance", INTEGER, send=True),
-    Field("minimum_balance", "minimumBalance", INTEGER, send=True),
-    Field("minimum_stock_collection", "minimumStockCollection", INTEGER, send=True),
-    Field("maximum_flow_in", "maximumFlowIn", INTEGER, send=True),
-    Field("minimum_flow_in", "minimumFlowIn", INTEGER, send=True),
-    Field("maximum_flow_out", "maximumFlowOut", INTEGER, send=True),
-    Field("minimum_flow_out", "minimumFlowOut", INTEGER, send=True),
-    Field("contract_cycle_time", "contractCycleTime", INTEGER, send=True),
-    Field("lead_time", "leadTime", INTEGER, send=True),
-    Field("active_from", "activeFrom", DATETIME, send=True),
-    Field("active_to", "activeTo", DATETIME, send=True),
+    Field("position", "position", SET_INTEGER, send=True),
+    Field("maximum_balance", "maximumBalance", SET_INTEGER, send=True),
+    Field("minimum_balance", "minimumBalance", SET_INTEGER, send=True),
+    Field("minimum_stock_collection", "minimumStockCollection", SET_INTEGER, send=True),
+    Field("maximum_flow_in", "maximumFlowIn", SET_INTEGER, send=True),
+    Field("minimum_flow_in", "minimumFlowIn", SET_INTEGER, send=True),
+    Field("maximum_flow_out", "maximumFlowOut", SET_INTEGER, send=True),
+    Field("minimum_flow_out", "minimumFlowOut", SET_INTEGER, send=True),
+    Field("contract_cycle_time", "contractCycleTime", SET_INTEGER, send=True),
+    Field("lead_time", "leadTime", SET_INTEGER, send=True),
+    Field("active_from", "activeFrom", SET_DATETIME, send=True),
+    Field("active_to", "activeTo", SET_DATETIME, send=True),
 ])
 
 ITEM_CONFIGURATION = Entity("item configuration", [
@@ -244,12 +250,12 @@ TRANSACTION = Entity("transaction", [
     Field("date_transaction", "dateTransaction", DATETIME, send=True),
     Field("date_counterpart", "dateTransactionCounterpart", DATETIME, send=True),
     Field("license_plate", "licensePlate", send=True),
-    Field("trailer_number", "trailerNumber"),
-    Field("trip_number", "transactionTripNumber"),
+    Field("trailer_number", "trailerNumber", send=True),
+    Field("trip_number", "transactionTripNumber", send=True),
     Field("dock_number", "dockNumber"),
     Field("area", "area"),
     Field("notes", "notes", send=True),
-    Field("internal_notes", "internalNotes"),
+    Field("internal_notes", "internalNotes", send=True),
     Field("created_on", "createdOn", DATETIME),
     Field("modified_on", "modifiedOn", DATETIME),
     Field("processed_on", "processedOn", DATETIME),
@@ -275,6 +281,41 @@ IOT_DEVICE = Entity("IoT device", [
     Field("temperature", "lastKnownTemperature", NUMBER),
     Field("last_seen", "lastSeen", DATETIME),
 ], required=("deviceId",), remote_id="deviceId")
+
+
+# A transaction's public documents (``transactionDocuments``: CMRs and other papers): the
+# document refers to a "transactionDocument data model" it does not give. Read: a list of
+# objects (or one object), the URL and the name under any of these keys; or a list of URLs.
+DOCUMENT_URL_KEYS = ("url", "documentUrl", "publicUrl", "link", "uri", "href")
+DOCUMENT_NAME_KEYS = ("name", "documentName", "fileName", "title", "description", "type")
+
+
+def transaction_documents(row):
+    """``(name, url)`` of each public document of a transaction row, in its order, without
+    repeats; None when the row does not carry the list (the documents are left as they are).
+    Only http(s) URLs are kept (a link a user opens)."""
+    value = row.get("transactionDocuments") if isinstance(row, dict) else None
+    if value is None:
+        return None
+    entries = [value] if isinstance(value, (dict, str)) else value if isinstance(
+        value, list) else []
+    documents = {}
+    for entry in entries:
+        if isinstance(entry, str):
+            url, name = entry, None
+        elif isinstance(entry, dict):
+            lower = {str(key).lower(): item for key, item in entry.items()}
+            url = next((lower[key.lower()] for key in DOCUMENT_URL_KEYS
+                        if isinstance(lower.get(key.lower()), str)), None)
+            name = next((lower[key.lower()] for key in DOCUMENT_NAME_KEYS
+                         if isinstance(lower.get(key.lower()), str) and lower[key.lower()]),
+                        None)
+        else:
+            continue
+        url = (url or "").strip()
+        if url.lower().startswith(("https://", "http://")) and url not in documents:
+            documents[url] = (name or url.rsplit("/", 1)[-1] or url)[:200]
+    return [(name, url) for url, name in documents.items()]
 
 
 def iot_device_rows(rows):
@@ -379,15 +420,25 @@ def packaging_label_payload(label):
 # -- contacts ----------------------------------------------------------------------------------
 
 def location_from_partner(partner):
-    """Values of a location drafted in Odoo for a contact (sent to TrackOnline next)."""
+    """What a contact owns of its location, sent to TrackOnline by "Send to TrackOnline as
+    locations": its name (cut to the document's 50 characters), address and contact
+    details. A location linked already keeps its number and type (``new_location_from``)."""
     return {
-        "name": partner.name[:50], "number": (partner.ref or "ODOO-%d" % partner.id)[:25],
-        "type": "1",
+        "name": partner.name[:50],
         "address_line": partner.street or False, "postal_code": partner.zip or False,
         "city": partner.city or False, "country": partner.country_id.name or False,
         "telephone": partner.phone or False, "mobile": partner.mobile or False,
         "email": partner.email or False, "vat": partner.vat or False,
     }
+
+
+def new_location_from(partner):
+    """Values of a location drafted in Odoo for a contact that has none: what it owns, a
+    Customer numbered by its reference (or "ODOO-<id>"). The number is not cut (cut, two
+    contacts could share one): a longer one is refused before sending
+    (``trackonline_rules``)."""
+    return dict(location_from_partner(partner), type="1",
+                number=partner.ref or "ODOO-%d" % partner.id)
 
 
 def partner_from_location(location):

@@ -394,12 +394,19 @@ class Sage50Backend(models.Model):
     @api.model
     def _send_processes(self, processes):
         """Trackline processes (the vendor's Trackline -> SAGE flow, with Odoo in the
-        middle)."""
+        middle). As the vendor's script reads each process's metadata and documents at
+        hand-off time, the processes are read again from Trackline first (their new
+        documents downloaded); a document still not downloaded is left out, and the
+        upload's record says which and why (``_note_left_out``)."""
         backend = self._for_company()
+        for trackline in processes.backend_id:
+            processes.filtered(lambda p, b=trackline: p.backend_id == b)._refresh(trackline)
         upload = self.env["sage50.upload"]._send(
             backend, PROCESSES_SCOPE, processes,
             backend._upload_payload(PROCESSES_SCOPE, processes),
             self.env._("Trackline %s", ", ".join(processes.mapped("remote_id"))[:100]))
+        upload._note_left_out(processes.document_ids.filtered(
+            lambda document: document.state != "downloaded"))
         return upload._open()
 
     # -- crons --

@@ -1,5 +1,7 @@
 # Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
 # pylint: disable=prefer-env-translation
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -81,6 +83,24 @@ class Sage50Upload(models.Model):
             upload._post(run, client, payload)
         run.raise_if_failed()
         return upload
+
+    def _note_left_out(self, documents):
+        """Say on this upload which Trackline ``documents`` it left out (not downloaded),
+        each with its state and reason."""
+        if not documents:
+            return
+        states = dict(documents._fields["state"]._description_selection(self.env))
+        lines = Markup("").join(
+            Markup("<li>%s</li>") % self.env._(
+                "%(process)s: %(document)s (%(state)s%(reason)s)",
+                process=document.process_id.display_name, document=document.name,
+                state=states[document.state],
+                reason=": %s" % document.state_message if document.state_message else "")
+            for document in documents)
+        self.message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (self.env._(
+            "Left out of this upload: Trackline documents not downloaded (%s). Download "
+            "them from their process (\"Download documents\") and send it again to include "
+            "them.", len(documents)), lines))
 
     def _post(self, run, client, payload):
         """Upload ``payload`` for this upload record; a failure keeps it (see ``_kept``)."""

@@ -26,6 +26,9 @@ class TrackOnlineItemConfiguration(models.Model):
         self.ensure_one()
         return mapping.item_configuration_payload(self)
 
+    def _unsent_item_definitions(self):
+        return self.member_ids.item_definition_id.filtered(lambda item: not item.remote_id)
+
     def _would_copy(self):
         """Sent again without its id, a configuration may be a second one (it has no number;
         the document names a record by its id): a retry looks it up by its name first."""

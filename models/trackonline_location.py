@@ -106,23 +106,51 @@ class TrackOnlineLocation(models.Model):
         return mapping.LOCATION.payload(self)
 
     @api.model
-    def _from_partners(self, backend, partners):
-        """Draft locations for contacts (existing ones are updated and sent again)."""
+    def _linked_to(self, backend, partners):
+        """The locations of ``backend`` linked to ``partners``, by contact."""
         existing = self.search([("backend_id", "=", backend.id),
                                 ("partner_id", "in", partners.ids)])
-        by_partner = {location.partner_id: location for location in existing}
+        return {location.partner_id: location for location in existing}
+
+    @api.model
+    def _from_partners(self, backend, partners):
+        """Draft locations for contacts. A location linked to its contact already is edited
+        locally with what the contact owns (``location_from_partner``): it keeps its number
+        and its type (other systems post by that number; a supplier stays a supplier)."""
+        by_partner = self._linked_to(backend, partners)
         records = self.browse()
         for partner in partners:
-            values = mapping.location_from_partner(partner)
             location = by_partner.get(partner)
             if location:
                 location.action_edit_locally()
-                location.write(values)
+                location.write(mapping.location_from_partner(partner))
             else:
-                location = self.create(dict(values, backend_id=backend.id, send_state="draft",
+                location = self.create(dict(mapping.new_location_from(partner),
+                                            backend_id=backend.id, send_state="draft",
                                             partner_id=partner.id))
             records |= location
         return records
+
+    @api.model
+    def _changes_from_partners(self, backend, partners):
+        """What ``_from_partners`` would change, by contact, before anything is written:
+        ``(partner, location or None, [(field label, now, after)…])``; a new location's
+        changes are its values."""
+        by_partner = self._linked_to(backend, partners)
+        changes = []
+        for partner in partners:
+            location = by_partner.get(partner)
+            values = (mapping.location_from_partner(partner) if location
+                      else mapping.new_location_from(partner))
+            rows = []
+            for name, after in values.items():
+                field = self._fields[name]
+                now = location[name] if location else False
+                if (now or False) != (after or False):
+                    rows.append((field._description_string(self.env),
+                                 self._readable(name, now), self._readable(name, after)))
+            changes.append((partner, location, rows))
+        return changes
 
     def action_view_transactions(self):
         self.ensure_one()

@@ -1,11 +1,14 @@
 # Why a record was not saved is kept as words translated when read (``_lt``,
 # models/tracking_words.py): the run log and the kept unit show it in each reader's language.
 # pylint: disable=prefer-env-translation
+from functools import reduce
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..clients.base import ApiError, AuthError, RateLimited, batches
 from ..clients.trackonline import MAX_BATCH
+from ..mappings import trackonline_rules as rules
 from .tracking_binding_mixin import SYNC_WRITE
 from .tracking_failed_unit import may_pass, record_key
 from .tracking_sync_log import commit
@@ -15,9 +18,6 @@ from .tracking_words import _lt, words_text, words_to_json
 EDITABLE_STATES = ("draft", "rejected", "error")
 # The resource of a record kept to send again (``tracking.failed.unit``): "send location".
 SEND_UNIT = "send %s"
-# A save result refusing a record for one of these reasons may pass later (our reading: the
-# public document lists no refusal codes); any other refusal waits for a user.
-PASSING_REFUSALS = ("locked", "try again", "timeout", "temporarily")
 
 
 class TrackOnlineOutgoingMixin(models.AbstractModel):
@@ -62,13 +62,8 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     # -- sending, and keeping what was not sent or saved ------------------------------------------
 
     def _send_batches(self, run, client):
-        """POST these records in batches of 50, each batch in a step, and note each record's
-        message ID and place in its batch. A batch whose call fails fails the run with the
-        remote's message, and its records, left as they were, are kept one by one
-        (``_not_saved``): to send again when the failure may pass, Failed otherwise. Once the
-        call budget or the API key stops a batch, the rest are kept without a call; a record
-        TrackOnline does not take as it is, Failed without one (``_sendable``)."""
-        resource = self._trackonline_resource
+        """POST these records in batches of 50, each batch in a step (``_post``). A record
+        TrackOnline does not take as it is is Failed without a call (``_sendable``)."""
         records = self._sendable(run)
         records._before_send()
         # What finds a record again is committed before its call: a worker killed during the
@@ -77,38 +72,111 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         stopped = None
         for number, batch in enumerate(batches(records, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):
-                if stopped:
-                    batch._not_saved(run, stopped.message, final=not may_pass(stopped),
-                                     unsent=True)
-                    continue
-                try:
-                    message_id = client.save(resource, [r._to_payload() for r in batch])[0]
-                except ApiError as exc:
-                    stopped = exc if isinstance(exc, (RateLimited, AuthError)) else None
-                    if not run.fatal:
-                        run.fail(exc)
-                    batch._not_saved(run, exc.message, final=not may_pass(exc), unsent=True)
-                    continue
-                for position, record in enumerate(batch):
-                    record.write({"send_state": "sent", "message_id": message_id,
-                                  "batch_position": position, "send_message": False})
-                # Kept units of these records wait for the save result, not for a time.
-                batch._kept_units().write({"next_attempt": False})
-                run.count(updated=len(batch))
+                stopped = batch._post(run, client, stopped)
+
+    def _post(self, run, client, stopped=None):
+        """POST these records (one batch) and note each record's message ID and place in its
+        batch. A batch refused with a 400 (TrackOnline refuses data of it without saying
+        which record's) is split: each half is sent on its own, down to the one record
+        refused, so that one bad record never holds back the others. A call that fails fails
+        the run with the remote's message, and its records, left as they were, are kept one
+        by one (``_not_saved``): to send again when the failure may pass, Failed otherwise.
+        Once ``stopped`` (the error of the call budget or the API key that stopped an earlier
+        batch), they are kept without a call. Returns the error that stops the next batches,
+        or None."""
+        if stopped:
+            self._not_saved(run, stopped.message, final=not may_pass(stopped), unsent=True)
+            return stopped
+        try:
+            message_id = client.save(self._trackonline_resource,
+                                     [record._to_payload() for record in self])[0]
+        except ApiError as exc:
+            if exc.status == 400 and len(self) > 1:
+                half = (len(self) + 1) // 2
+                return self[half:]._post(run, client, self[:half]._post(run, client))
+            if not run.fatal:
+                run.fail(exc)
+            self._not_saved(run, exc.message, final=not may_pass(exc), unsent=True)
+            return exc if isinstance(exc, (RateLimited, AuthError)) else None
+        for position, record in enumerate(self):
+            record.write({"send_state": "sent", "message_id": message_id,
+                          "batch_position": position, "send_message": False})
+        # Kept units of these records wait for the save result, not for a time.
+        self._kept_units().write({"next_attempt": False})
+        run.count(updated=len(self))
+        return None
 
     def _sendable(self, run):
-        """These records but those TrackOnline does not accept as they are (their payload
-        refused here, an Exchange transaction): each kept as Failed with the reason, for a
-        user, without holding back the others of its batch."""
+        """These records but those TrackOnline does not accept as they are (``_refusal``):
+        each kept as Failed with the reason, for a user, without a call and without holding
+        back the others of its batch."""
         refused = self.browse()
         for record in self:
             try:
-                record._to_payload()
+                why = record._refusal(record._to_payload())
             except UserError as exc:
+                why = exc.args[0]
+            if why:
                 with run.step(record.display_name):
-                    record._not_saved(run, exc.args[0], final=True)
+                    record._not_saved(run, why, final=True)
                 refused |= record
         return self - refused
+
+    def _refusal(self, payload):
+        """Why TrackOnline would refuse this record as ``payload`` carries it (words), or
+        None: the rules of its document (``mappings/trackonline_rules.py``: lengths,
+        required keys, dates, types) and item definitions TrackOnline does not hold
+        (``_unsent_item_definitions``)."""
+        reasons = [self._problem_words(problem) for problem in
+                   rules.problems(self._trackonline_resource, payload)]
+        unsent = self._unsent_item_definitions()
+        if unsent:
+            reasons.insert(0, _lt(
+                "Item definition %s was made in Odoo and is not in TrackOnline (Odoo does not "
+                "send item definitions): create it in TrackOnline, sync the item definitions "
+                "and choose it here.", ", ".join(unsent.mapped("display_name"))))
+        if not reasons:
+            return None
+        return _lt("Not sent: %s Correct it and send it again.",
+                   reduce(lambda first, second: _lt(
+                       "%(first)s %(second)s", first=first, second=second), reasons))
+
+    def _unsent_item_definitions(self):
+        """The item definitions this record names that TrackOnline does not hold: made in
+        Odoo (no remote id), never sent (Odoo keeps item definitions as mirrors)."""
+        return self.env["trackonline.item.definition"]
+
+    def _problem_words(self, problem):
+        """What a user reads for a broken rule of the document (``rules.Problem``)."""
+        field = self._field_of_key(problem.key)
+        label = field._description_string(self.env) if field else problem.key
+        if problem.rule == "length":
+            return _lt("%(field)s has %(length)s characters, more than the %(limit)s "
+                       "TrackOnline takes.", field=label, length=problem.value,
+                       limit=problem.limit)
+        if problem.rule == "required":
+            return _lt("%s is empty, and TrackOnline requires it.", label)
+        if problem.rule == "range":
+            return _lt("%(field)s is %(value)s, and TrackOnline takes from %(low)s to "
+                       "%(high)s.", field=label, value=problem.value, low=problem.limit[0],
+                       high=problem.limit[1])
+        if problem.rule == "dates":
+            return _lt("The delivery date is before the shipping date, and TrackOnline does "
+                       "not save such a transaction.")
+        names = dict(field._description_selection(self.env)) if field else {}
+        return _lt("TrackOnline does not accept %s transactions sent from outside.",
+                   names.get(problem.value, problem.value))
+
+    def _field_of_key(self, key):
+        """The Odoo field of a remote key of the rules ("city", "deviceIds[].deviceId":
+        its first part, in any case), or None."""
+        head = key.split("[]", 1)[0].lower()
+        entity = self._remote_entity
+        for candidate in (key.lower(), head, head.split(".", 1)[0]):
+            for field in entity.fields if entity else ():
+                if field.key.lower() == candidate and field.name in self._fields:
+                    return self._fields[field.name]
+        return None
 
     def _before_send(self):
         """Give these records what finds them again in TrackOnline, when they lack it."""
@@ -194,10 +262,10 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 record._kept_units()._mark_done()
                 run.count(updated=1)
             else:
-                message = str(result["message"] or "")
-                passing = any(word in message.lower() for word in PASSING_REFUSALS)
-                record._not_saved(run, message or _lt("refused without a message"),
-                                  final=not passing)
+                # Final unless the result says it may pass (``refusal_may_pass``).
+                record._not_saved(run, str(result["message"] or "")
+                                  or _lt("refused without a message"),
+                                  final=not result.get("passing"))
 
     # -- finding a sent record again in TrackOnline ----------------------------------------------
 
@@ -210,15 +278,17 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         return {param: value}
 
     def _remote_rows(self, client):
-        """TrackOnline's rows (by id) that match this record by what was sent; None when
-        there is nothing to look it up by. Raises ``ApiError``."""
+        """TrackOnline's rows (by id) that match this record by what was sent, read on every
+        page (a filter on part of a name may match more than a page holds); None when there
+        is nothing to look it up by. Raises ``ApiError``."""
         param, field, key = self._look_up_key() or (None, None, None)
         value = param and self[field]
         if not value:
             return None
-        rows = client.page(self._trackonline_resource, self._look_up_params(param, value))
-        return {str(row["id"]): row for row in rows
-                if str(row.get(key)) == value and row.get("id")}
+        params = self._look_up_params(param, value)
+        return {str(row["id"]): row
+                for _number, rows in client.pages(self._trackonline_resource, params)
+                for row in rows if str(row.get(key)) == value and row.get("id")}
 
     def _look_up_remote_id(self, run, client):
         """Read this saved record back by what was sent and note TrackOnline's id; True

@@ -43,6 +43,9 @@ class TrackOnlinePackagingLabel(models.Model):
         self.ensure_one()
         return mapping.packaging_label_payload(self)
 
+    def _unsent_item_definitions(self):
+        return self.line_ids.item_definition_id.filtered(lambda item: not item.remote_id)
+
 
 class TrackOnlinePackagingLabelLine(models.Model):
     _name = "trackonline.packaging.label.line"

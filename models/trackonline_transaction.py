@@ -10,6 +10,10 @@ from ..mappings import trackonline_codes as codes
 from ..mappings.dates import api_datetime
 from .tracking_words import _lt
 
+# The description of the attachments that are a transaction's public documents in
+# TrackOnline (links, not files): those a sync adds and removes.
+TRANSACTION_DOCUMENT = "TrackOnline transaction document"
+
 
 class TrackOnlineTransaction(models.Model):
     _name = "trackonline.transaction"
@@ -85,16 +89,46 @@ class TrackOnlineTransaction(models.Model):
                                         or transaction.reference_number
                                         or self.env._("Draft transaction"))
 
+    # -- from TrackOnline -----------------------------------------------------------------------
+
+    @api.model
+    def _import_after_save(self, backend, run, records, rows):
+        """The public documents a transaction carries (``transactionDocuments``) become
+        links in its attachments (``_show_documents``)."""
+        result = super()._import_after_save(backend, run, records, rows)
+        records._show_documents([mapping.transaction_documents(row) for row in rows])
+        return result
+
+    def _show_documents(self, documents_list):
+        """Give each of these transactions its public documents (``(name, url)`` lists in
+        the order of the records; None leaves a record's as they are) as URL attachments,
+        found by its chatter's paper clip: new ones added, those TrackOnline no longer lists
+        removed. One search for the page."""
+        wanted = {record.id: dict((url, name) for name, url in documents)
+                  for record, documents in zip(self, documents_list, strict=True)
+                  if documents is not None}
+        if not wanted:
+            return
+        attachments = self.env["ir.attachment"]
+        held = attachments.search([("res_model", "=", self._name),
+                                   ("res_id", "in", list(wanted)), ("type", "=", "url"),
+                                   ("description", "=", TRANSACTION_DOCUMENT)])
+        known = {(attachment.res_id, attachment.url) for attachment in held}
+        held.filtered(lambda a: a.url not in wanted.get(a.res_id, {})).unlink()
+        attachments.create([
+            {"name": name, "type": "url", "url": url, "res_model": self._name,
+             "res_id": record_id, "description": TRANSACTION_DOCUMENT}
+            for record_id, urls in wanted.items() for url, name in urls.items()
+            if (record_id, url) not in known])
+
     # -- to TrackOnline -------------------------------------------------------------------------
 
     def _to_payload(self):
         self.ensure_one()
-        if self.type_code in codes.NOT_SENDABLE_TYPES:
-            types = dict(self._fields["type_code"]._description_selection(self.env))
-            raise UserError(self.env._(
-                "TrackOnline does not accept %(type)s transactions sent from outside "
-                "(%(name)s).", type=types[self.type_code], name=self.display_name))
         return mapping.transaction_payload(self)
+
+    def _unsent_item_definitions(self):
+        return self.line_ids.item_definition_id.filtered(lambda item: not item.remote_id)
 
     def _look_up_key(self):
         """By the number TrackOnline gave, else by the reference number sent."""

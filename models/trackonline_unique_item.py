@@ -42,6 +42,9 @@ class TrackOnlineUniqueItem(models.Model):
         self.ensure_one()
         return mapping.unique_item_payload(self)
 
+    def _unsent_item_definitions(self):
+        return self.item_definition_id.filtered(lambda item: not item.remote_id)
+
 
 def count_unique_items(records, field):
     """Set ``unique_item_count`` on item definitions or locations (``field`` links them)."""

@@ -3,6 +3,7 @@
 50 answered with a message ID whose result is 202 first and 200 then, a per-minute budget
 answered with 429 and ``Retry-After``."""
 
+import copy
 import functools
 import itertools
 import json
@@ -35,6 +36,26 @@ REQUIRED = {
     "packaginglabel": ("number", "expirationOn"),
 }
 NUMBER_KEYS = {"transaction": "transactionNumber", "itemconfiguration": "name"}
+# The document's "maxLength" of each key a POST carries ("a[].b": ``b`` in each object of the
+# list ``a``), enforced as an ASP.NET API validating its models does: one record over a limit
+# and the whole batch is answered 400, its errors by record and key. Read from the document
+# apart from Odoo's own reading (mappings/trackonline_rules.py), so that each checks the
+# other; a test may change ``TrackOnlineApi.limits`` (a server stricter than its document).
+_EXTERNAL_LIMITS = {"externalNumbers[].source": 30, "externalNumbers[].number": 30}
+DOCUMENT_LIMITS = {
+    "location": dict({
+        "number": 25, "name": 50, "nameShort": 15, "addressLine": 100, "postalCode": 15,
+        "city": 30, "stateOrProvince": 30, "country": 50, "telephone": 30, "mobile": 30,
+        "emailAddress": 200, "globalLocationNumber": 50, "chamberOfCommerceNumber": 50,
+        "vatNumber": 50, "legalEntityIdentifier": 50}, **_EXTERNAL_LIMITS),
+    "itemdefinition": dict({"number": 25, "name": 50, "code": 6, "gS1Code": 50},
+                           **_EXTERNAL_LIMITS),
+    "itemconfiguration": {"name": 50},
+    "uniqueitem": {"number": 100, "barCode": 100, "epcCode": 100, "bleCode": 100,
+                   "deviceIds[].deviceId": 200},
+    "packaginglabel": {"number": 30},
+    "transaction": {"transactionNumber": 50},
+}
 LOCATION_TYPES = {"Unknown": 0, "Customer": 1, "Supplier": 2, "Auction": 3, "Carrier": 4,
                   "CompanyLocation": 5, "Manufacturer": 6, "ServiceCenter": 7, "Retail": 8,
                   "RollingStock": 9, "Administrative": 10, "CrossDock": 11, "Storage": 12}
@@ -50,6 +71,25 @@ TYPE_NAMES = {"location": LOCATION_TYPES, "itemdefinition": ITEM_TYPES,
 def _parse_date(text):
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _values(value, path, where):
+    """(where, value) for each value at ``path`` ("a[].b": in each object of the list ``a``)
+    in ``value``, keys read in any case (as the API reads them)."""
+    head, _dot, rest = path.partition(".")
+    many = head.endswith("[]")
+    head = head.removesuffix("[]")
+    found = next((item for key, item in value.items() if key.lower() == head.lower()), None) \
+        if isinstance(value, dict) else None
+    name = where + "." + head[0].upper() + head[1:]
+    if many:
+        found = [found] if isinstance(found, dict) else found if isinstance(found, list) else []
+        pairs = [("%s[%d]" % (name, index), item) for index, item in enumerate(found)]
+    else:
+        pairs = [(name, found)]
+    if not rest:
+        return pairs
+    return [pair for place, item in pairs for pair in _values(item, rest, place)]
 
 
 class TrackOnlineApi:
@@ -85,7 +125,11 @@ class TrackOnlineApi:
         # Numbers of records another user holds: a save of one is refused "locked" (a
         # refusal that passes once the number leaves this set).
         self.locked = set()
+        # Numbers TrackOnline refuses for good: "Location number X is blocked in this
+        # administration" (a refusal whose words hold "locked" inside a word).
+        self.blocked = set()
         self.requests_seen = []  # the query of every transaction list request, for tests
+        self.limits = copy.deepcopy(DOCUMENT_LIMITS)
         self._lists = {}  # (resource, query without its page) -> rows, with static_lists
         self.calculations, self.calculation_documents = batch_calculations(self.seed,
                                                                             locations)
@@ -244,10 +288,30 @@ class TrackOnlineApi:
             raise HttpError(400, {"message": "The body must be a JSON array."})
         if len(batch) > MAX_BATCH:
             raise HttpError(400, {"message": "At most %d records per batch." % MAX_BATCH})
+        errors = {}
+        for position, record in enumerate(batch):
+            errors.update(self._too_long(resource, position, record))
+        if errors:
+            raise HttpError(400, {
+                "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                "title": "One or more validation errors occurred.", "status": 400,
+                "errors": errors})
         results = [self._save_one(resource, record) for record in batch]
         message_id = "msg-%06d" % next(self._ids)
         self.messages[message_id] = {"polls": 0, "results": results, "outdated": False}
         return json_response({"messageId": message_id})
+
+    def _too_long(self, resource, position, record):
+        """ASP.NET's validation errors of one record of a batch: ``{"[3].City": ["The field
+        City must be a string with a maximum length of 30."]}``."""
+        errors = {}
+        for path, limit in self.limits.get(resource, {}).items():
+            for where, value in _values(record, path, "[%d]" % position):
+                if isinstance(value, str) and len(value) > limit:
+                    name = path.rsplit(".", 1)[-1]
+                    errors[where] = ["The field %s must be a string with a maximum length of "
+                                     "%d." % (name[0].upper() + name[1:], limit)]
+        return errors
 
     def _save_one(self, resource, record):
         number_key = NUMBER_KEYS.get(resource, "number")
@@ -257,6 +321,10 @@ class TrackOnlineApi:
         if missing:
             return {"id": None, "number": record.get(number_key), "success": False,
                     "message": "Required field(s) missing: %s" % ", ".join(missing)}
+        if record.get(number_key) in self.blocked:
+            return {"id": None, "number": record.get(number_key), "success": False,
+                    "message": "%s number %s is blocked in this administration."
+                               % (resource.capitalize(), record.get(number_key))}
         if record.get(number_key) in self.locked:
             return {"id": None, "number": record.get(number_key), "success": False,
                     "message": "The record is locked by another user: try again later."}

@@ -23,3 +23,4 @@ from . import test_kept_sends
 from . import test_drift
 from . import test_housekeeping
 from . import test_transaction_month
+from . import test_send_rules

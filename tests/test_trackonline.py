@@ -194,8 +194,11 @@ class TestTrackOnline(TrackOnlineCase):
         partners = self.env["res.partner"].create([
             {"name": "Greenhouse Almería", "ref": "GH-1", "city": "Almería"},
             {"name": "Kwekerij Westland", "city": "Naaldwijk"}])
-        self.env.ref("tracking_connector.action_server_partner_to_trackonline").with_context(
+        action = self.env.ref(
+            "tracking_connector.action_server_partner_to_trackonline").with_context(
             active_model="res.partner", active_ids=partners.ids).run()
+        # The action shows what will change first; the user's "Send" sends.
+        self.env[action["res_model"]].browse(action["res_id"]).action_send()
         locations = self.env["trackonline.location"].search([("partner_id", "in", partners.ids)])
         self.assertEqual(len(locations), 2)
         self.to._poll_results()

@@ -1,1 +1,6 @@
-from . import opuscapita_fetch_wizard, sage50_onboarding_wizard, trackline_import_wizard
+from . import (
+    opuscapita_fetch_wizard,
+    sage50_onboarding_wizard,
+    trackline_import_wizard,
+    trackonline_partner_send_wizard,
+)

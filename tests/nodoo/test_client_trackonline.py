@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 import requests
 
-from clients.base import AuthError, RateLimited, RemoteDataError
-from clients.trackonline import TrackOnlineClient, parse_list, parse_results
+from clients.base import ApiError, AuthError, RateLimited, RemoteDataError
+from clients.trackonline import TrackOnlineClient, parse_list, parse_results, refusal_may_pass
 from sandbox.server import Sandbox
 from sandbox.trackonline import TRACKONLINE_API_KEY
 
@@ -144,6 +144,26 @@ def test_save_in_batches_and_poll(box):
     assert all(r["success"] and r["id"] for i, r in enumerate(results) if i != 5)
 
 
+def test_a_record_over_a_documented_limit_fails_its_whole_batch_with_400(box):
+    """As TrackOnline's models are validated: one record too long and the batch is refused
+    (nothing of it saved), the errors naming the record's place and the key."""
+    client = make(box)
+    records = [{"number": "LIM%02d" % n, "name": "Limit %d" % n, "type": 1} for n in range(3)]
+    records[1]["city"] = "C" * 31
+    with pytest.raises(ApiError) as info:
+        client.save("location", records)
+    assert info.value.status == 400
+    assert "[1].City" in info.value.message and "maximum length of 30" in info.value.message
+    assert not {"LIM00", "LIM02"} & {row["number"] for row in
+                                      box.trackonline.resources["location"]}
+    items = [{"number": "U1", "itemDefinition": {"number": "X"},
+              "deviceIds": [{"deviceId": "d"}, {"deviceId": "d" * 201}]}]
+    with pytest.raises(ApiError, match=r"\[0\]\.DeviceIds\[1\]\.DeviceId"):
+        client.save("uniqueitem", items)
+    records[1]["city"] = "C" * 30  # at the limit: saved
+    assert client.save("location", records)
+
+
 def test_unknown_and_outdated_message_ids(box):
     client = make(box)
     with pytest.raises(RemoteDataError, match="404"):
@@ -202,3 +222,22 @@ def test_malformed_page_is_remote_data_error(box):
     box.add_fault("/trackonline/api/v1/location", malformed_json=True)
     with pytest.raises(RemoteDataError, match="Expected JSON"):
         make(box).page("location")
+
+
+def test_a_refusal_passes_by_its_code_or_status_else_by_whole_words():
+    """A refusal is final unless what it carries says it may pass: an HTTP-like code, else
+    its status or message as whole words ("blocked" holds "locked": final)."""
+    blocked = "Location number ACC-REJ-1 is blocked in this administration"
+    assert not refusal_may_pass({}, blocked)
+    assert refusal_may_pass({}, "The record is locked by another user: try again later.")
+    assert refusal_may_pass({}, "Timed out while saving")
+    assert not refusal_may_pass({}, "Unlocked records only")
+    assert refusal_may_pass({"code": 423}, blocked), "the code decides"
+    assert refusal_may_pass({"errorCode": "503"}, "")
+    assert not refusal_may_pass({"code": 400}, "locked: try again"), "a 400 is final"
+    assert not refusal_may_pass({"statusCode": 35}, blocked), "a transaction's status"
+    assert refusal_may_pass({"status": "Locked"}, "")
+    results = parse_results([{"success": False, "message": blocked},
+                             {"success": False, "message": "locked"},
+                             {"success": True, "message": "locked"}], "location")
+    assert [result["passing"] for result in results] == [False, True, False]

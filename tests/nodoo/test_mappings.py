@@ -115,6 +115,7 @@ def test_transaction_payload():
         reference_number=False, status_code="0", type_code="60", from_location_id=location,
         to_location_id=location, carrier_id=False, date_transaction=datetime(2026, 3, 1),
         date_counterpart=False, license_plate=False, notes=False, line_ids=[line],
+        trailer_number="TR-9", trip_number=False, internal_notes="Dock 4 only",
         scan_ids=[SimpleNamespace(code_type="10", code="871234")],
         packaging_label_numbers="P1, P2")
     payload = trackonline.transaction_payload(transaction)
@@ -126,8 +127,43 @@ def test_transaction_payload():
                                             "quantity": 0, "quantityPlanned": None,
                                             "itemConditionType": 2}]
     assert payload["scannedItems"] == [{"type": 10, "code": "871234"}]
+    # "Gets or sets" in the document, editable on a draft: sent (before: left out, lost).
+    assert (payload["trailerNumber"], payload["transactionTripNumber"],
+            payload["internalNotes"]) == ("TR-9", None, "Dock 4 only")
     # the document's key
     assert payload["packagingLabelNumbers"] == [{"Number": "P1"}, {"Number": "P2"}]
+
+
+def test_what_the_user_did_not_set_is_left_out():
+    """An "Unknown code" went out as 0 (Start balance, New) and unset member limits as 0:
+    now left out, as the document's example leaves them out; what is set goes as set."""
+    location = SimpleNamespace(number="L-1")
+    item = SimpleNamespace(number="CRATE", remote_id="i")
+    line = SimpleNamespace(item_definition_id=item, quantity=1, quantity_planned=0,
+                           condition="unknown")
+    transaction = SimpleNamespace(
+        remote_id="t", transaction_number="T1", document_number=False,
+        reference_number=False, status_code="unknown", type_code="unknown",
+        from_location_id=location, to_location_id=location, carrier_id=False,
+        date_transaction=datetime(2026, 3, 1), date_counterpart=False, license_plate=False,
+        trailer_number=False, trip_number=False, internal_notes=False, notes=False,
+        line_ids=[line], scan_ids=[], packaging_label_numbers=False)
+    payload = trackonline.transaction_payload(transaction)
+    assert "typeCode" not in payload and "statusCode" not in payload
+    assert "itemConditionType" not in payload["transactionItems"][0]
+    unset = dict.fromkeys(("position", "maximum_balance", "minimum_balance",
+                           "minimum_stock_collection", "maximum_flow_in", "minimum_flow_in",
+                           "maximum_flow_out", "minimum_flow_out", "contract_cycle_time",
+                           "lead_time", "active_from", "active_to"), False)
+    member = SimpleNamespace(item_definition_id=item, **dict(unset, maximum_balance=60,
+                                                             lead_time=2))
+    configuration = SimpleNamespace(remote_id=False, name="Config123", member_ids=[member])
+    assert trackonline.item_configuration_payload(configuration)["members"] == [
+        {"itemDefinitionId": "i", "number": "CRATE", "maximumBalance": 60, "leadTime": 2}]
+    location = dict.fromkeys((field.name for field in trackonline.LOCATION.fields), False)
+    location.update(type="0", remote_id=False)
+    assert trackonline.LOCATION.payload(SimpleNamespace(**location))["type"] == 0, \
+        "Unknown (0) is a code of the document"
 
 
 def test_stub_reads_only_the_embedded_fields():
@@ -214,3 +250,23 @@ def test_absent_keys_of_fields_read_from_the_whole_row():
     customers = [{"id": "C-%d" % n, "firstName": "n", "email": "", "idNumber": ""}
                  for n in range(5)]
     assert sage50.CUSTOMER.absent_keys(customers) == ["addresses"]
+
+
+def test_transaction_documents_are_read_in_any_shape_the_document_allows():
+    """``transactionDocuments``: "public documents (url)", of a data model the document does
+    not give: objects with a URL under a few names, one object, or URLs."""
+    row = {"transactionDocuments": [
+        {"name": "CMR 12", "url": "https://docs.example.com/cmr/12.pdf"},
+        {"DocumentUrl": "https://docs.example.com/pod/12.pdf"},
+        "http://docs.example.com/photo.jpg",
+        {"name": "Script", "url": "javascript:alert(1)"},
+        {"name": "CMR 12 again", "url": "https://docs.example.com/cmr/12.pdf"},
+        42]}
+    assert trackonline.transaction_documents(row) == [
+        ("CMR 12", "https://docs.example.com/cmr/12.pdf"),
+        ("12.pdf", "https://docs.example.com/pod/12.pdf"),
+        ("photo.jpg", "http://docs.example.com/photo.jpg")]
+    assert trackonline.transaction_documents({"transactionDocuments": {
+        "url": "https://x.example/a.pdf", "type": "CMR"}}) == [("CMR", "https://x.example/a.pdf")]
+    assert trackonline.transaction_documents({"transactionDocuments": []}) == []
+    assert trackonline.transaction_documents({}) is None, "not carried: left as they are"
