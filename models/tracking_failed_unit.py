@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..clients.base import RateLimited, TransientError, mask
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt, words_text, words_to_json
 
 # The wait after the 1st, 2nd, 3rd failed attempt, then every day: the one backoff.
@@ -258,6 +259,7 @@ class TrackingFailedUnit(models.Model):
 
     def action_retry_now(self):
         """Try these units again now, whatever their attempts and next attempt."""
+        check_door(self, USER_GROUP, "write")
         units = self.filtered(lambda unit: unit.state != "done")
         if not units:
             raise UserError(self.env._("These items are done already."))
@@ -268,12 +270,13 @@ class TrackingFailedUnit(models.Model):
             backends[unit.backend_model, unit.backend_id] |= unit
         for group in backends.values():
             backend = group[:1]._backend()
-            backend.check_access("read")
+            check_door(backend, USER_GROUP)
             logs |= backend._retry_units(group.sudo()).log
         return units[:1]._backend()._notify_logs(self.env._("Items retried"), logs)
 
     def action_ignore(self):
         """No more attempts for these units: someone decided (and said why)."""
+        check_door(self, USER_GROUP, "write")
         if any(not unit.ignore_reason for unit in self):
             raise UserError(self.env._("Write the reason to ignore %s first.",
                                        ", ".join(self.filtered(
@@ -283,6 +286,7 @@ class TrackingFailedUnit(models.Model):
 
     def action_reopen(self):
         """An ignored unit back in the retries, for the next run."""
+        check_door(self, USER_GROUP, "write")
         self.sudo().write({"state": "retry", "ignore_reason": False,
                            "next_attempt": fields.Datetime.now()})
 
@@ -295,6 +299,7 @@ class TrackingFailedUnit(models.Model):
         return self.env[model].browse(int(res_id)).exists()
 
     def action_open_record(self):
+        check_door(self, USER_GROUP)
         record = self._record()
         if not record:
             raise UserError(self.env._("The record of %s no longer exists.", self.display_name))
@@ -302,6 +307,7 @@ class TrackingFailedUnit(models.Model):
                 "res_id": record.id, "view_mode": "form", "views": [(False, "form")]}
 
     def action_open_log(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "tracking.sync.log",
                 "res_id": self.log_id.id, "view_mode": "form", "views": [(False, "form")]}

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt
 from .trackonline_outgoing_mixin import EDITABLE_STATES
 
@@ -74,6 +75,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
 
     def action_edit_locally(self):
         """Unlock the record: its sendable fields become editable, to be sent on purpose."""
+        check_door(self, USER_GROUP, "write")
         for record in self:
             if record.send_state == "sent":
                 raise UserError(self.env._("%s was sent and waits for TrackOnline's result.",
@@ -86,6 +88,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         return True
 
     def action_send(self):
+        check_door(self, USER_GROUP, "write")
         conflicts = self.filtered("has_conflict")
         if conflicts and not self.env.context.get("tracking_keep_mine"):
             raise UserError(self.env._(
@@ -97,6 +100,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     def action_keep_mine_and_send(self):
         """Settle a conflict with the local version: TrackOnline's becomes the version it
         starts from, and the local one is sent over it."""
+        check_door(self, USER_GROUP, "write")
         for record in self.filtered("has_conflict"):
             theirs = json.loads(record.conflict_values)
             record.with_context(**{SYNC_WRITE: True}).write({
@@ -107,6 +111,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
 
     def action_take_remote(self):
         """Settle a conflict (or drop local changes) with TrackOnline's version."""
+        check_door(self, USER_GROUP, "write")
         for record in self:
             if record.has_conflict:
                 values = json.loads(record.conflict_values)
