@@ -11,7 +11,7 @@ from datetime import timedelta
 from hashlib import sha1
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..clients.base import RateLimited, TransientError, mask
 from .tracking_doors import USER_GROUP, check_door
@@ -24,6 +24,9 @@ MAX_ATTEMPTS = 8
 OPEN_STATES = ("retry", "failed")
 # Units a run tries again before its pages, at most (the rest wait for the next run).
 DUE_PER_RUN = 200
+# What a user writes on a unit: why it is ignored. The rest is the runs' (what the remote
+# sent, the error, the attempts) and the buttons' (the state): written as the superuser only.
+USER_FIELDS = frozenset({"ignore_reason"})
 
 
 def next_attempt_at(attempts, now):
@@ -144,6 +147,16 @@ class TrackingFailedUnit(models.Model):
         for unit in self:
             unit.display_name = "%s %s" % (unit.resource or "", unit.remote_key or "")
 
+    def write(self, vals):
+        """A user changes the reason to ignore only: a payload, a kind or a resource written
+        by hand would be retried as if the remote had sent it."""
+        if not self.env.su and set(vals) - USER_FIELDS:
+            raise AccessError(self.env._(
+                "Items to retry keep what the remote system sent and what the runs found: "
+                "only the reason to ignore can be changed. Use the buttons to retry, ignore "
+                "or reopen an item."))
+        return super().write(vals)
+
     # -- kept by runs ------------------------------------------------------------------------
 
     def _domain_of(self, backend, resource=None):
@@ -227,7 +240,7 @@ class TrackingFailedUnit(models.Model):
         return units
 
     def _mark_done(self):
-        self.write({"state": "done", "next_attempt": False, "error": False,
+        self.sudo().write({"state": "done", "next_attempt": False, "error": False,
                     "error_words": False})
 
     @api.model
