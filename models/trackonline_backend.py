@@ -14,7 +14,7 @@ from ..clients.trackonline import (
     TrackOnlineClient,
 )
 from ..mappings.settings import path_names_only
-from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_rate_counter import DatabaseRateLimiter
 from .tracking_words import ENTITY_WORDS, _lt, resource_words
@@ -220,7 +220,7 @@ class TrackOnlineBackend(models.Model):
         """Send Odoo-drafted ``records`` (of the model whose TrackOnline resource is
         ``resource``) in batches of 50 (``trackonline.outgoing.mixin._send_batches``)."""
         self.ensure_one()
-        records = records.with_context(**{SYNC_WRITE: True})
+        records = records.with_context(**{SYNC_WRITE: SyncWriter})
         with self._sync_run(_lt("send %s", ENTITY_WORDS.get(resource, resource))) as run:
             client = self._make_client(run.stats)
             records._taken_already(run, client)._send_batches(run, client)
@@ -248,7 +248,7 @@ class TrackOnlineBackend(models.Model):
                 self, kind="send"))
             for model in OUTGOING_MODELS:
                 resource = self.env[model]._trackonline_resource
-                waiting = self.env[model].with_context(**{SYNC_WRITE: True}).search(
+                waiting = self.env[model].with_context(**{SYNC_WRITE: SyncWriter}).search(
                     [("backend_id", "=", self.id), ("send_state", "=", "sent")])
                 for message_id in sorted(set(waiting.mapped("message_id"))):
                     records = waiting.filtered(lambda r, m=message_id: r.message_id == m)

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
-from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt
 
@@ -58,5 +58,5 @@ class TrackOnlineBalance(models.Model):
             run.warn(_lt("TrackOnline gave no balance at all: the %s balances mirrored before "
                          "are kept as they were.", len(stale)), serious=True)
             return
-        stale.with_context(**{SYNC_WRITE: True}).unlink()
+        stale.with_context(**{SYNC_WRITE: SyncWriter}).unlink()
         records.write({"synced_at": fields.Datetime.now()})

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt
 from .trackonline_outgoing_mixin import EDITABLE_STATES
@@ -82,7 +82,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                                            record.display_name))
             if record.has_local_changes:
                 continue
-            record.with_context(**{SYNC_WRITE: True}).write({
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write({
                 "send_state": "draft", "send_message": False,
                 "remote_version": json.dumps(record._version(record._sendable_fields()))})
         return True
@@ -103,7 +103,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         check_door(self, USER_GROUP, "write")
         for record in self.filtered("has_conflict"):
             theirs = json.loads(record.conflict_values)
-            record.with_context(**{SYNC_WRITE: True}).write({
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write({
                 "remote_version": json.dumps(record._version_of_values(theirs)),
                 "has_conflict": False, "conflict_values": False,
                 "send_state": "draft"})
@@ -117,7 +117,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                 values = json.loads(record.conflict_values)
             else:
                 values = record._values_of_version(json.loads(record.remote_version or "{}"))
-            record.with_context(**{SYNC_WRITE: True}).write(dict(
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write(dict(
                 values, has_conflict=False, conflict_values=False, remote_version=False,
                 send_state=False, send_message=False))
         return True
@@ -144,7 +144,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                 "TrackOnline changed this record while local changes were not sent: both "
                 "versions are kept until you choose."))
         if others:
-            self.with_context(**{SYNC_WRITE: True}).write(others)
+            self.with_context(**{SYNC_WRITE: SyncWriter}).write(others)
         return bool(others)
 
     @api.model
