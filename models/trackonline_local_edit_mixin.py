@@ -90,7 +90,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     def action_send(self):
         check_door(self, USER_GROUP, "write")
         conflicts = self.filtered("has_conflict")
-        if conflicts and not self.env.context.get("tracking_keep_mine"):
+        if conflicts:
             raise UserError(self.env._(
                 "TrackOnline changed %s while your changes were not sent: choose \"Keep mine "
                 "and send\" or \"Take TrackOnline's\" first.",
@@ -107,7 +107,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                 "remote_version": json.dumps(record._version_of_values(theirs)),
                 "has_conflict": False, "conflict_values": False,
                 "send_state": "draft"})
-        return self.with_context(tracking_keep_mine=True).action_send()
+        return self.action_send()  # its conflicts are settled now
 
     def action_take_remote(self):
         """Settle a conflict (or drop local changes) with TrackOnline's version."""

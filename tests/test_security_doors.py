@@ -55,6 +55,13 @@ class TestDoorsOverJsonRpc(HttpCase):
         cls.kept = cls.env["tracking.failed.unit"].create(dict(
             unit, remote_key="ev-1", payload=json.dumps(KEPT_EVENT), state="failed",
             attempts=8, error="The event could not be saved."))
+        to = cls.env["trackonline.backend"].create({
+            "name": "TrackOnline doors", "base_url": NOWHERE + "/trackonline/api/v1",
+            "api_key": "doors-key", "start_date": "2026-01-01", "timeout": 1})
+        cls.location = cls.env["trackonline.location"].create({
+            "backend_id": to.id, "remote_id": "loc-1", "number": "L1", "name": "Depot",
+            "city": "Odoo city", "send_state": "draft", "remote_version": "{}",
+            "has_conflict": True, "conflict_values": json.dumps({"city": "Remote city"})})
         cls.event = cls.env["opuscapita.event"].create({
             "backend_id": cls.oc.id, "remote_id": "ev-2", "document_number": "PO-2",
             "status": "Received"})
@@ -176,6 +183,21 @@ class TestDoorsOverJsonRpc(HttpCase):
                 self.assertIn("belong to OpusCapita", error["message"])
         self.event.invalidate_recordset()
         self.assertEqual(self.event.status, "Received")
+
+    def test_a_callers_context_settles_no_conflict(self):
+        """Before: a caller's context ``{"tracking_keep_mine": true}`` sent a record in conflict
+        with TrackOnline without choosing a version."""
+        sends = self.runs_of(self.location.backend_id)
+        _result, error = self.call_as("user", "trackonline.location", "action_send",
+                                      [self.location.ids],
+                                      {"context": {"tracking_keep_mine": True}})
+        self.assertTrue(error, "sent in conflict")
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertIn("Keep mine and send", error["message"])
+        self.location.invalidate_recordset()
+        self.assertTrue(self.location.has_conflict)
+        self.assertEqual(self.location.send_state, "draft")
+        self.assertEqual(self.runs_of(self.location.backend_id), sends, "nothing sent")
 
 
 def public_methods(model):
