@@ -8,7 +8,7 @@ from ..clients.opuscapita import HOSTS, OpusCapitaClient
 from ..mappings import opuscapita as mapping
 from ..mappings.dates import api_datetime
 from ..mappings.settings import comma_list
-from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_importer import Resource
 from .tracking_words import _lt
 
@@ -146,13 +146,16 @@ class OpusCapitaBackend(models.Model):
         return {EVENTS.name: EVENTS}
 
     def action_sync_events(self):
+        check_door(self, USER_GROUP)
         run = self._sync_events()
         return self._notify_logs(self.env._("OpusCapita events"), run.log)
 
     def action_view_events(self):
+        check_door(self, USER_GROUP)
         return self._open_action("tracking_connector.action_opuscapita_event")
 
     def action_open_fetch_wizard(self):
+        check_door(self, USER_GROUP)
         return self._open_action("tracking_connector.action_opuscapita_fetch_wizard",
                                  of_backend=False)
 

@@ -21,7 +21,7 @@ from ..clients.sage50 import (
 from ..mappings.sage50 import customer_record, process_record
 from ..mappings.settings import path_names_only
 from .sage50_download import CUSTOMERS
-from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_sync_log import read_committed
 from .tracking_words import _lt
 
@@ -328,12 +328,14 @@ class Sage50Backend(models.Model):
         return True
 
     def action_open_onboarding(self):
+        check_door(self, MANAGER_GROUP, "write")
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sage50.onboarding.wizard",
                 "name": self.env._("Sage 50 onboarding"), "view_mode": "form", "target": "new",
                 "context": {"default_backend_id": self.id}}
 
     def action_rotate_key(self):
+        check_door(self, MANAGER_GROUP, "write")
         self.ensure_one()
         with self._sync_run(_lt("rotate API key")) as run:
             self._rotate_key(self._current_key()[0])
@@ -341,19 +343,23 @@ class Sage50Backend(models.Model):
         return self._notify_logs(self.env._("Sage 50 API key"), run.log)
 
     def action_view_uploads(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sage50.upload",
                 "name": self.env._("Sage 50 uploads"), "view_mode": "list,form",
                 "domain": [("backend_id", "=", self.id)]}
 
     def action_view_downloads(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sage50.download",
                 "name": self.env._("Sage 50 downloads"), "view_mode": "list,form",
                 "domain": [("backend_id", "=", self.id)]}
 
     def action_new_endpoint_token(self):
-        self.sudo().endpoint_token = _new_token()
+        check_door(self, MANAGER_GROUP, "write")
+        for backend in self:
+            backend.endpoint_token = _new_token()
 
     # -- sending -------------------------------------------------------------------------------
 

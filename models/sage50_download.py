@@ -10,6 +10,7 @@ from ..clients.concurrent import bounded
 from ..clients.sage50 import scope_path
 from ..mappings import sage50 as mapping
 from .tracking_attachment import attach_files
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_importer import Resource
 from .tracking_words import _lt
 
@@ -60,6 +61,7 @@ class Sage50Download(models.Model):
     def action_download_now(self):
         """Download and import these scope files now, without waiting for the scheduled
         action."""
+        check_door(self, USER_GROUP, "write")
         logs = self.env["tracking.sync.log"]
         for backend in self.backend_id:
             logs |= self.filtered(lambda d, b=backend: d.backend_id == b)._fetch(backend).log

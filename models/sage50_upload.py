@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from ..clients.base import ApiError, NotFound, RemoteDataError
 from ..clients.sage50 import FINAL_STATUSES
 from .tracking_attachment import attach_files
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
 from .tracking_words import _lt
 
@@ -61,6 +62,7 @@ class Sage50Upload(models.Model):
 
     def action_open_sources(self):
         """The records this upload sent (contacts, Trackline processes)."""
+        check_door(self, USER_GROUP)
         records = self._source_records()
         if not records:
             raise UserError(self.env._("The records this upload sent no longer exist."))
@@ -209,5 +211,6 @@ class Sage50Upload(models.Model):
                 "view_mode": "form"}
 
     def action_poll(self):
+        check_door(self, USER_GROUP, "write")
         run = self._poll(self.backend_id[:1])
         return self.backend_id[:1]._notify_logs(self.env._("Sage 50 uploads"), run.log)

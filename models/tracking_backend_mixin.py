@@ -7,11 +7,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from . import tracking_schedule
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import OPEN_STATES
 from .tracking_sync_log import SyncRun, testing
 from .tracking_words import _lt, words_text, words_to_json
 
-MANAGER_GROUP = "tracking_connector.group_tracking_manager"
 CONNECTION_STATES = [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")]
 
 
@@ -177,6 +177,7 @@ class TrackingBackendMixin(models.AbstractModel):
                       ", ".join(units.mapped("display_name"))))
 
     def action_view_failed_units(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_tracking_failed_unit")
@@ -184,6 +185,7 @@ class TrackingBackendMixin(models.AbstractModel):
         return action
 
     def action_test_connection(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         with self._sync_run(_lt("test connection")) as run:
             run.message = self._check_connection(self._make_client(run.stats))
@@ -224,6 +226,7 @@ class TrackingBackendMixin(models.AbstractModel):
         return action
 
     def action_view_sync_logs(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_tracking_sync_log")

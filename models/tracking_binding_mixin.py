@@ -1,8 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+
+class SyncWriter:
+    """The value of ``SYNC_WRITE`` in the context of the connector's own writes: a Python
+    class, which no JSON-RPC call can send (a caller's context saying ``true`` is no sync)."""
+
+
 # In the context, the connector's own writes (a sync, a save result, a send): they may change
-# the fields a remote system owns, which a user may not.
+# the fields a remote system owns, which a user may not. Its value is ``SyncWriter`` only.
 SYNC_WRITE = "tracking_sync_write"
 SYSTEMS = {"trackonline": "TrackOnline", "opuscapita": "OpusCapita", "trackline": "Trackline",
            "sage50": "Sage 50"}
@@ -68,7 +74,7 @@ class TrackingBindingMixin(models.AbstractModel):
     def _changed_by_a_user(self):
         """Whether a change of these records is a user's (not the sync's, not the
         superuser's): the one test of the ownership rules."""
-        return not (self.env.su or self.env.context.get(SYNC_WRITE))
+        return not (self.env.su or self.env.context.get(SYNC_WRITE) is SyncWriter)
 
     def write(self, vals):
         if self._changed_by_a_user():
@@ -137,7 +143,7 @@ class TrackingBindingMixin(models.AbstractModel):
     def _sync_update(self, values, changes):
         """A sync brings ``values`` whose ``changes`` differ from the record: write them.
         Returns whether the record was updated."""
-        self.with_context(**{SYNC_WRITE: True}).write(changes)
+        self.with_context(**{SYNC_WRITE: SyncWriter}).write(changes)
         return True
 
     @api.model
@@ -160,7 +166,7 @@ class TrackingBindingMixin(models.AbstractModel):
                 updated += 1
         # A copy of a remote record gets no chatter at its creation (no message, no
         # followers, no tracking): Odoo's own imports do the same.
-        new = self.with_context(tracking_disable=True, **{SYNC_WRITE: True}).create(
+        new = self.with_context(tracking_disable=True, **{SYNC_WRITE: SyncWriter}).create(
             [values for key, values in by_key.items() if key not in found])
         found.update((record.remote_id, record) for record in new)
         records = self.browse([found[str(values["remote_id"])].id for values in values_list])

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..clients.trackonline import LICENCE_LIMITS
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import OPEN_STATES
 from .tracking_sync_log import RUN_STATES, run_text
 
@@ -292,6 +293,7 @@ class TrackingDashboard(models.Model):
         return backend
 
     def action_open_backend(self):
+        check_door(self, USER_GROUP)
         backend = self._backend()
         return {"type": "ir.actions.act_window", "res_model": backend._name,
                 "res_id": backend.id, "view_mode": "form", "views": [(False, "form")]}
@@ -305,6 +307,7 @@ class TrackingDashboard(models.Model):
 
     def action_open_records(self):
         """The list behind the "Records" figure."""
+        check_door(self, USER_GROUP)
         backend = self._backend()
         _model, xmlid = MAIN_RECORDS[backend._name]
         return self._window(xmlid, [("backend_id", "=", backend.id)],
@@ -313,6 +316,7 @@ class TrackingDashboard(models.Model):
 
     def action_open_calls_today(self):
         """The runs behind the "API calls today" figure."""
+        check_door(self, USER_GROUP)
         backend = self._backend()
         return self._window(
             "tracking_connector.action_tracking_sync_log",
@@ -324,6 +328,7 @@ class TrackingDashboard(models.Model):
         """The "Open errors" figure: the list of its first source (items to retry, then the
         records in error, most first, then failed runs); the links under the figure open
         each source (``action_open_error_source``)."""
+        check_door(self, USER_GROUP)
         self.ensure_one()
         sources = self.error_sources or [{"source": "runs"}]
         return self.action_open_error_source(sources[0]["source"])
@@ -332,6 +337,7 @@ class TrackingDashboard(models.Model):
         """The list behind one source of the "Open errors" figure: ``runs`` (failed runs of
         the last 24 hours), ``kept`` (items to retry) or the name of a model whose records
         of this backend are in error or wait for an activity."""
+        check_door(self, USER_GROUP)
         backend = self._backend()
         if source == "kept":
             return self._window(
@@ -369,31 +375,41 @@ class TrackingDashboard(models.Model):
         return getattr(backend, name)()
 
     def action_test_connection(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_test_connection")
 
     def action_sync_transactions(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_sync_transactions")
 
     def action_sync_locations(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_sync_locations")
 
     def action_sync_item_definitions(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_sync_item_definitions")
 
     def action_sync_balances(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_sync_balances")
 
     def action_poll_results(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_poll_results")
 
     def action_sync_events(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_sync_events")
 
     def action_open_import_wizard(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_open_import_wizard")
 
     def action_rotate_key(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_rotate_key")
 
     def action_view_sync_logs(self):
+        check_door(self, USER_GROUP)
         return self._run_action("action_view_sync_logs")

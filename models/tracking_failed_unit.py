@@ -11,9 +11,10 @@ from datetime import timedelta
 from hashlib import sha1
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..clients.base import RateLimited, TransientError, mask
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt, words_text, words_to_json
 
 # The wait after the 1st, 2nd, 3rd failed attempt, then every day: the one backoff.
@@ -23,6 +24,9 @@ MAX_ATTEMPTS = 8
 OPEN_STATES = ("retry", "failed")
 # Units a run tries again before its pages, at most (the rest wait for the next run).
 DUE_PER_RUN = 200
+# What a user writes on a unit: why it is ignored. The rest is the runs' (what the remote
+# sent, the error, the attempts) and the buttons' (the state): written as the superuser only.
+USER_FIELDS = frozenset({"ignore_reason"})
 
 
 def next_attempt_at(attempts, now):
@@ -143,6 +147,16 @@ class TrackingFailedUnit(models.Model):
         for unit in self:
             unit.display_name = "%s %s" % (unit.resource or "", unit.remote_key or "")
 
+    def write(self, vals):
+        """A user changes the reason to ignore only: a payload, a kind or a resource written
+        by hand would be retried as if the remote had sent it."""
+        if not self.env.su and set(vals) - USER_FIELDS:
+            raise AccessError(self.env._(
+                "Items to retry keep what the remote system sent and what the runs found: "
+                "only the reason to ignore can be changed. Use the buttons to retry, ignore "
+                "or reopen an item."))
+        return super().write(vals)
+
     # -- kept by runs ------------------------------------------------------------------------
 
     def _domain_of(self, backend, resource=None):
@@ -226,7 +240,7 @@ class TrackingFailedUnit(models.Model):
         return units
 
     def _mark_done(self):
-        self.write({"state": "done", "next_attempt": False, "error": False,
+        self.sudo().write({"state": "done", "next_attempt": False, "error": False,
                     "error_words": False})
 
     @api.model
@@ -258,6 +272,7 @@ class TrackingFailedUnit(models.Model):
 
     def action_retry_now(self):
         """Try these units again now, whatever their attempts and next attempt."""
+        check_door(self, USER_GROUP, "write")
         units = self.filtered(lambda unit: unit.state != "done")
         if not units:
             raise UserError(self.env._("These items are done already."))
@@ -268,12 +283,13 @@ class TrackingFailedUnit(models.Model):
             backends[unit.backend_model, unit.backend_id] |= unit
         for group in backends.values():
             backend = group[:1]._backend()
-            backend.check_access("read")
+            check_door(backend, USER_GROUP)
             logs |= backend._retry_units(group.sudo()).log
         return units[:1]._backend()._notify_logs(self.env._("Items retried"), logs)
 
     def action_ignore(self):
         """No more attempts for these units: someone decided (and said why)."""
+        check_door(self, USER_GROUP, "write")
         if any(not unit.ignore_reason for unit in self):
             raise UserError(self.env._("Write the reason to ignore %s first.",
                                        ", ".join(self.filtered(
@@ -283,6 +299,7 @@ class TrackingFailedUnit(models.Model):
 
     def action_reopen(self):
         """An ignored unit back in the retries, for the next run."""
+        check_door(self, USER_GROUP, "write")
         self.sudo().write({"state": "retry", "ignore_reason": False,
                            "next_attempt": fields.Datetime.now()})
 
@@ -295,6 +312,7 @@ class TrackingFailedUnit(models.Model):
         return self.env[model].browse(int(res_id)).exists()
 
     def action_open_record(self):
+        check_door(self, USER_GROUP)
         record = self._record()
         if not record:
             raise UserError(self.env._("The record of %s no longer exists.", self.display_name))
@@ -302,6 +320,7 @@ class TrackingFailedUnit(models.Model):
                 "res_id": record.id, "view_mode": "form", "views": [(False, "form")]}
 
     def action_open_log(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "tracking.sync.log",
                 "res_id": self.log_id.id, "view_mode": "form", "views": [(False, "form")]}

@@ -18,6 +18,7 @@ from odoo.tools import format_datetime
 from odoo.tools.sql import create_index
 
 from ..clients.base import ApiError, CallStats, NotFound, RateLimited, RemoteDataError, mask
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt, words_text, words_to_json
 
 _logger = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ class TrackingSyncLog(models.Model):
                                        self.skipped_count, self.failed_count))
 
     def action_open_failed_units(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_tracking_failed_unit")
@@ -174,6 +176,7 @@ class TrackingSyncLog(models.Model):
         return action
 
     def action_open_backend(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -8,7 +8,7 @@ from ..clients.concurrent import bounded
 from ..clients.trackline import DEFAULT_BASE_URL, TracklineClient
 from ..mappings import trackline as mapping
 from ..mappings.settings import comma_list
-from .tracking_backend_mixin import MANAGER_GROUP
+from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_importer import Resource
 from .tracking_words import _lt
 
@@ -189,9 +189,11 @@ class TracklineBackend(models.Model):
     # -- buttons -----------------------------------------------------------------------------
 
     def action_view_processes(self):
+        check_door(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackline_process")
 
     def action_open_import_wizard(self):
+        check_door(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackline_import_wizard",
                                  of_backend=False)
 

@@ -9,6 +9,7 @@ from ..clients.base import RemoteDataError
 from ..clients.concurrent import bounded
 from ..mappings import trackline as mapping
 from .tracking_attachment import attach_files, file_mimetype
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt
 
 # The resource name of a document kept to retry (``tracking.failed.unit``).
@@ -122,4 +123,5 @@ class TracklineDocument(models.Model):
         run.count(updated=1)
 
     def action_download(self):
+        check_door(self, USER_GROUP, "write")
         return self.process_id.action_download_documents()

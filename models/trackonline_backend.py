@@ -14,8 +14,8 @@ from ..clients.trackonline import (
     TrackOnlineClient,
 )
 from ..mappings.settings import path_names_only
-from .tracking_backend_mixin import MANAGER_GROUP
-from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
+from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_rate_counter import DatabaseRateLimiter
 from .tracking_words import ENTITY_WORDS, _lt, resource_words
 from .trackonline_resources import RESOURCES
@@ -144,50 +144,65 @@ class TrackOnlineBackend(models.Model):
                                  run.log)
 
     def action_sync_locations(self):
+        check_door(self, USER_GROUP)
         return self._run_button("locations")
 
     def action_sync_item_definitions(self):
+        check_door(self, USER_GROUP)
         return self._run_button("item_definitions")
 
     def action_sync_transactions(self):
+        check_door(self, USER_GROUP)
         return self._run_button("transactions")
 
     def action_reread_transactions(self):
+        check_door(self, USER_GROUP)
         return self._run_button("reconciliation")
 
     def action_sync_balances(self):
+        check_door(self, USER_GROUP)
         return self._run_button("balances")
 
     def action_sync_batch_calculations(self):
+        check_door(self, USER_GROUP)
         return self._run_button("batch_calculations")
 
     def action_sync_item_configurations(self):
+        check_door(self, USER_GROUP)
         return self._run_button("item_configurations")
 
     def action_sync_unique_items(self):
+        check_door(self, USER_GROUP)
         return self._run_button("unique_items")
 
     def action_sync_packaging_labels(self):
+        check_door(self, USER_GROUP)
         return self._run_button("packaging_labels")
 
     def action_sync_iot(self):
+        check_door(self, USER_GROUP)
         self._sync("iot_devices")
         return self._run_button("iot_measurements")
 
     def action_poll_results(self):
+        check_door(self, USER_GROUP)
         run = self._poll_results()
         return self._notify_logs(self.env._("TrackOnline save results"), run.log)
 
     def action_view_locations(self):
+        check_door(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackonline_location")
 
     def action_view_item_definitions(self):
+        check_door(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackonline_item_definition")
 
     def action_view_transactions(self):
+        check_door(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackonline_transaction")
 
     def action_view_batch_calculations(self):
+        check_door(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackonline_batch_calculation")
 
     @api.model
@@ -205,7 +220,7 @@ class TrackOnlineBackend(models.Model):
         """Send Odoo-drafted ``records`` (of the model whose TrackOnline resource is
         ``resource``) in batches of 50 (``trackonline.outgoing.mixin._send_batches``)."""
         self.ensure_one()
-        records = records.with_context(**{SYNC_WRITE: True})
+        records = records.with_context(**{SYNC_WRITE: SyncWriter})
         with self._sync_run(_lt("send %s", ENTITY_WORDS.get(resource, resource))) as run:
             client = self._make_client(run.stats)
             records._taken_already(run, client)._send_batches(run, client)
@@ -233,7 +248,7 @@ class TrackOnlineBackend(models.Model):
                 self, kind="send"))
             for model in OUTGOING_MODELS:
                 resource = self.env[model]._trackonline_resource
-                waiting = self.env[model].with_context(**{SYNC_WRITE: True}).search(
+                waiting = self.env[model].with_context(**{SYNC_WRITE: SyncWriter}).search(
                     [("backend_id", "=", self.id), ("send_state", "=", "sent")])
                 for message_id in sorted(set(waiting.mapped("message_id"))):
                     records = waiting.filtered(lambda r, m=message_id: r.message_id == m)

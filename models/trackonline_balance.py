@@ -3,7 +3,8 @@
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
-from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt
 
 
@@ -29,6 +30,7 @@ class TrackOnlineBalance(models.Model):
 
     def action_print_statement(self):
         """The balance statement of the locations of these balances."""
+        check_door(self, USER_GROUP)
         return self.env.ref("tracking_connector.action_report_balance_statement").report_action(
             self.location_id)
 
@@ -56,5 +58,5 @@ class TrackOnlineBalance(models.Model):
             run.warn(_lt("TrackOnline gave no balance at all: the %s balances mirrored before "
                          "are kept as they were.", len(stale)), serious=True)
             return
-        stale.with_context(**{SYNC_WRITE: True}).unlink()
+        stale.with_context(**{SYNC_WRITE: SyncWriter}).unlink()
         records.write({"synced_at": fields.Datetime.now()})

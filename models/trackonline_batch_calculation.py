@@ -9,6 +9,7 @@ from ..clients.trackonline import (
 )
 from ..mappings import trackonline as mapping
 from .tracking_attachment import attach_files
+from .tracking_doors import USER_GROUP, check_door
 
 PARALLEL_FILES = 4  # files of a batch calculation asked at once
 
@@ -82,6 +83,7 @@ class TrackOnlineBatchCalculation(models.Model):
                 run.count(updated=1)
 
     def action_view_attachments(self):
+        check_door(self, USER_GROUP)
         self.ensure_one()
         return {
             "type": "ir.actions.act_window", "name": self.number,

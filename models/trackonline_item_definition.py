@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
+from .tracking_doors import USER_GROUP, check_door
 from .trackonline_unique_item import count_unique_items, open_unique_items
 
 
@@ -38,6 +39,7 @@ class TrackOnlineItemDefinition(models.Model):
         count_unique_items(self, "item_definition_id")
 
     def action_view_unique_items(self):
+        check_door(self, USER_GROUP)
         return open_unique_items(self, "item_definition_id")
 
     @api.depends("number", "name")

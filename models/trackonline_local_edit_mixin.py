@@ -14,7 +14,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt
 from .trackonline_outgoing_mixin import EDITABLE_STATES
 
@@ -74,20 +75,22 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
 
     def action_edit_locally(self):
         """Unlock the record: its sendable fields become editable, to be sent on purpose."""
+        check_door(self, USER_GROUP, "write")
         for record in self:
             if record.send_state == "sent":
                 raise UserError(self.env._("%s was sent and waits for TrackOnline's result.",
                                            record.display_name))
             if record.has_local_changes:
                 continue
-            record.with_context(**{SYNC_WRITE: True}).write({
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write({
                 "send_state": "draft", "send_message": False,
                 "remote_version": json.dumps(record._version(record._sendable_fields()))})
         return True
 
     def action_send(self):
+        check_door(self, USER_GROUP, "write")
         conflicts = self.filtered("has_conflict")
-        if conflicts and not self.env.context.get("tracking_keep_mine"):
+        if conflicts:
             raise UserError(self.env._(
                 "TrackOnline changed %s while your changes were not sent: choose \"Keep mine "
                 "and send\" or \"Take TrackOnline's\" first.",
@@ -97,22 +100,24 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     def action_keep_mine_and_send(self):
         """Settle a conflict with the local version: TrackOnline's becomes the version it
         starts from, and the local one is sent over it."""
+        check_door(self, USER_GROUP, "write")
         for record in self.filtered("has_conflict"):
             theirs = json.loads(record.conflict_values)
-            record.with_context(**{SYNC_WRITE: True}).write({
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write({
                 "remote_version": json.dumps(record._version_of_values(theirs)),
                 "has_conflict": False, "conflict_values": False,
                 "send_state": "draft"})
-        return self.with_context(tracking_keep_mine=True).action_send()
+        return self.action_send()  # its conflicts are settled now
 
     def action_take_remote(self):
         """Settle a conflict (or drop local changes) with TrackOnline's version."""
+        check_door(self, USER_GROUP, "write")
         for record in self:
             if record.has_conflict:
                 values = json.loads(record.conflict_values)
             else:
                 values = record._values_of_version(json.loads(record.remote_version or "{}"))
-            record.with_context(**{SYNC_WRITE: True}).write(dict(
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write(dict(
                 values, has_conflict=False, conflict_values=False, remote_version=False,
                 send_state=False, send_message=False))
         return True
@@ -139,7 +144,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                 "TrackOnline changed this record while local changes were not sent: both "
                 "versions are kept until you choose."))
         if others:
-            self.with_context(**{SYNC_WRITE: True}).write(others)
+            self.with_context(**{SYNC_WRITE: SyncWriter}).write(others)
         return bool(others)
 
     @api.model

@@ -9,7 +9,8 @@ from odoo.exceptions import UserError
 from ..clients.base import ApiError, AuthError, RateLimited, batches
 from ..clients.trackonline import MAX_BATCH
 from ..mappings import trackonline_rules as rules
-from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
 from .tracking_sync_log import commit
 from .tracking_words import _lt, words_text, words_to_json
@@ -236,7 +237,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 by_model[record._name] |= record
         for model in backend._outgoing_models():
             if model in by_model:
-                records = by_model[model].with_context(**{SYNC_WRITE: True})
+                records = by_model[model].with_context(**{SYNC_WRITE: SyncWriter})
                 records._taken_already(run, client)._send_batches(run, client)
 
     def _apply_results(self, run, client, results):
@@ -362,6 +363,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             backend._send(records.filtered(lambda r, b=backend: r.backend_id == b), resource)
 
     def action_send(self):
+        check_door(self, USER_GROUP, "write")
         records = self.filtered(lambda r: r.send_state in (False, *EDITABLE_STATES)
                                 and not r.remote_locked)
         if not records:

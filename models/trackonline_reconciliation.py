@@ -33,7 +33,7 @@ from ..clients.base import RateLimited
 from ..clients.trackonline import LICENCE_LIMITS, PAGE_SIZE
 from ..mappings import trackonline_codes as codes
 from ..mappings.dates import api_datetime, cursor_moment, cursor_text
-from .tracking_binding_mixin import SYNC_WRITE
+from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_words import _lt
 
 CURSOR = "reconciliation"
@@ -58,7 +58,7 @@ class Reconciliation:
         self.resource = resource
         self.forward_cursor = forward_cursor
         # the connector's own writes (``is_deleted`` belongs to TrackOnline, not to users)
-        self.transactions = self.env[resource.model].with_context(**{SYNC_WRITE: True})
+        self.transactions = self.env[resource.model].with_context(**{SYNC_WRITE: SyncWriter})
 
     # -- the loop ---------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
 from ..mappings.dates import api_datetime
+from .tracking_doors import USER_GROUP, check_door
 from .tracking_words import _lt
 
 # The description of the attachments that are a transaction's public documents in
@@ -180,6 +181,7 @@ class TrackOnlineTransaction(models.Model):
         return {param: value, "CreatedDateFrom": api_datetime(since)}
 
     def action_send(self):
+        check_door(self, USER_GROUP, "write")
         processed = self.filtered("is_processed")
         if processed:
             raise UserError(self.env._("Processed transactions are read-only in TrackOnline: "
@@ -189,6 +191,7 @@ class TrackOnlineTransaction(models.Model):
     def action_next_trip_status(self):
         """Move the trips of these transactions to their next status (new -> in progress
         -> processed)."""
+        check_door(self, USER_GROUP, "write")
         trips = [t for t in set(self.mapped("trip_number")) if t]
         if not trips:
             raise UserError(self.env._("These transactions belong to no trip."))

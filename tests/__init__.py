@@ -5,6 +5,7 @@ from . import test_sage50
 from . import test_trackonline_more
 from . import test_trackonline_reconciliation
 from . import test_security_http
+from . import test_security_doors
 from . import test_reports
 from . import test_dashboard
 from . import test_screens

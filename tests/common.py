@@ -1,6 +1,9 @@
+"""What the Odoo tests share: the sandbox test cases, the users a door is tried with and the
+web client's JSON-RPC call."""
+
 import json
 
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, new_test_user
 
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
@@ -11,6 +14,42 @@ def load_spanish(env):
     in Spanish."""
     env["res.lang"]._activate_lang("es_ES")
     env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"], overwrite=True)
+
+
+# The password of the users of ``door_users`` (HTTP tests log in with it).
+DOOR_PASSWORD = "door-Pass-0430!"
+
+
+def door_users(env, company_b):
+    """The people every door is tried with, by role: ``portal``, ``internal`` (an employee
+    without Tracking access), ``user`` and ``manager`` (Tracking, of the current company),
+    ``user_b`` and ``manager_b`` (Tracking, of ``company_b`` only)."""
+    user = "tracking_connector.group_tracking_user"
+    manager = "tracking_connector.group_tracking_manager"
+    only_b = {"company_id": company_b.id, "company_ids": [(6, 0, company_b.ids)]}
+    roles = {"portal": ("base.group_portal", {}), "internal": ("base.group_user", {}),
+             "user": (user, {}), "manager": (manager, {}), "user_b": (user, only_b),
+             "manager_b": (manager, only_b)}
+    return {role: new_test_user(env, "door_%s" % role, password=DOOR_PASSWORD,
+                                groups=groups, **values)
+            for role, (groups, values) in roles.items()}
+
+
+def call_kw(case, model, method, args, kwargs=None):
+    """``model.method(*args, **kwargs)`` over the web client's JSON-RPC route, as the user
+    the ``HttpCase`` ``case`` is logged in as: ``(result, None)``, or ``(None, error)`` with
+    the error's ``name`` (the exception's class) and ``message`` (what the user reads)."""
+    body = {"jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"model": model, "method": method, "args": args,
+                       "kwargs": kwargs or {}}}
+    response = case.url_open("/web/dataset/call_kw/%s/%s" % (model, method),
+                             data=json.dumps(body),
+                             headers={"Content-Type": "application/json"})
+    response.raise_for_status()
+    answer = response.json()
+    if "error" in answer:
+        return None, answer["error"]["data"]
+    return answer.get("result"), None
 
 
 class SandboxCase(TransactionCase):

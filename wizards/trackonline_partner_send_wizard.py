@@ -6,6 +6,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.tracking_doors import USER_GROUP, check_door
+
 
 class TrackOnlinePartnerSendWizard(models.TransientModel):
     _name = "trackonline.partner.send.wizard"
@@ -61,4 +63,6 @@ class TrackOnlinePartnerSendWizard(models.TransientModel):
         """Draft the locations as shown (``trackonline.location._from_partners``) and send
         them."""
         self.ensure_one()
+        check_door(self, USER_GROUP, "write")
+        check_door(self.backend_id, USER_GROUP)
         return self.backend_id._send_partners(self.partner_ids)
