@@ -15,6 +15,7 @@ Months are calendar months in UTC (the items' dates as stored). A row opens its 
 from odoo import fields, models, tools
 
 from ..mappings import trackonline_codes as codes
+from .tracking_doors import USER_GROUP, check_door
 
 # The key of a row, NULLs written as values (a unique index cannot tell NULLs apart).
 KEY = ("COALESCE(backend_id, 0)", "COALESCE(month, '1900-01-01'::date)",
@@ -112,8 +113,8 @@ class TrackOnlineTransactionMonth(models.Model):
 
     def action_view_items(self):
         """The items this row adds up, one by one."""
+        check_door(self, USER_GROUP)
         self.ensure_one()
-        self.check_access("read")
         domain = [("backend_id", "=", self.backend_id.id),
                   ("type_code", "=", self.type_code),
                   ("status_code", "=", self.status_code),
