@@ -22,3 +22,4 @@ from . import test_sage50_parallel
 from . import test_kept_sends
 from . import test_drift
 from . import test_click_everywhere
+from . import test_ui_buttons

@@ -5,25 +5,12 @@ Spanish, on a database with the addon's demo data whose backends have synced fro
 (so the lists, graphs and pivots have rows to show). A JS error, an error dialog or a failed
 call ends the bot with an error, which fails the test."""
 
-import logging
-
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
-from .common import load_spanish
-
-_logger = logging.getLogger(__name__)
+from .common import demo_backends, load_spanish
 
 APP_MENU = "tracking_connector.menu_tracking_root"
-# The demo's backends (demo/*.xml), by system; a database installed without demo data gets
-# backends of the same names in the set-up.
-DEMO_BACKENDS = {
-    "trackline": ("tracking_connector.demo_trackline_backend", "Trackline (sandbox)"),
-    "trackonline": ("tracking_connector.demo_trackonline_backend", "TrackOnline (sandbox)"),
-    "opuscapita": ("tracking_connector.demo_opuscapita_backend", "Business Network (sandbox)"),
-    "sage50": ("tracking_connector.demo_sage50_backend", "Sage 50 (sandbox)"),
-}
 ROLES = {
     "user": "base.group_user,tracking_connector.group_tracking_user",
     "manager": "base.group_user,tracking_connector.group_tracking_manager",
@@ -43,7 +30,7 @@ class TestClickEverywhere(HttpCase):
         cls.sandbox = Sandbox(seed=7, size=4, transactions=30)
         cls.sandbox.start()
         cls.addClassCleanup(cls.sandbox.stop)
-        cls.backends = {system: cls.demo_backend(system) for system in DEMO_BACKENDS}
+        cls.backends = demo_backends(cls.env, cls.sandbox.url)
         # What README's demo steps 2 to 4 fill: transactions and locations, events (some
         # in error with an activity), an imported process with its documents.
         trackonline = cls.backends["trackonline"]
@@ -59,20 +46,6 @@ class TestClickEverywhere(HttpCase):
             "process_ref": "10000"})
         wizard.action_import()
         load_spanish(cls.env)
-
-    @classmethod
-    def demo_backend(cls, system):
-        """The demo's backend of ``system`` pointed at this class's sandbox; made with the
-        demo's name when the database has no demo data."""
-        xmlid, name = DEMO_BACKENDS[system]
-        backend = cls.env.ref(xmlid, raise_if_not_found=False)
-        values = backend_values(system, cls.sandbox.url)
-        if backend:
-            backend.write({"base_url": values["base_url"]})
-        else:
-            _logger.info("no demo data: %s made for the clickbot", name)
-            backend = cls.env["%s.backend" % system].create(dict(values, name=name))
-        return backend
 
     def click_everywhere(self, role, lang):
         login = "click_%s_%s" % (role, lang.lower())

