@@ -5,6 +5,8 @@ smart buttons of each backend form and of the records people act on, by a Tracki
 sandbox. Each tour step that clicks is followed by one that checks what the screen shows
 then. docs/tours.rst lists the buttons and what each step checks."""
 
+from unittest import skip
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..sandbox.server import Sandbox
@@ -52,3 +54,39 @@ class TestButtonsClicked(HttpCase):
             sorted(["sync transactions", "sync locations", "sync item definitions",
                     "sync balances", "fetch save results", "test connection"]))
         self.assertEqual(self.runs("trackonline").create_uid.login, "tour_user")
+
+    def test_backend_form_buttons(self):
+        """Tour ``tracking_connector_backend_forms``: the header and smart buttons of the
+        four backend forms, as a Tracking user, the Trackline import included (from the
+        backend form)."""
+        self.start_tour(DASHBOARD, "tracking_connector_backend_forms", login="tour_user",
+                        timeout=180)
+        process = self.env["trackline.process"].search(
+            [("backend_id", "=", self.backends["trackline"].id)])
+        self.assertEqual(process.remote_id, "10000")
+        self.assertTrue(process.document_ids)
+        self.assertEqual(
+            sorted(self.runs("opuscapita").mapped("operation")),
+            ["fetch events", "sync events", "test connection"])
+
+    def test_sage50_manager_buttons(self):
+        """Tour ``tracking_connector_sage_manager``: the Sage 50 form's onboarding and new
+        URLs, and the card's key rotation, as a Tracking manager."""
+        sage = self.backends["sage50"]
+        token = sage.sudo().endpoint_token
+        self.start_tour(DASHBOARD, "tracking_connector_sage_manager", login="tour_manager",
+                        timeout=120)
+        self.assertNotEqual(sage.sudo().endpoint_token, token)
+        self.assertEqual(self.runs("sage50").mapped("operation"), ["rotate API key"])
+
+    @skip("Bug: the dashboard's 'Import a process' says 'You are not allowed to modify "
+          "Tracking Dashboard Card' (the wizard takes the card for the record to link); "
+          "fixed on branch click: remove this skip once merged")
+    def test_import_a_process_from_the_trackline_card(self):
+        """Tour ``tracking_connector_card_import``: the Trackline card's Import a process,
+        as a Tracking user, opens the imported process."""
+        self.start_tour(DASHBOARD, "tracking_connector_card_import", login="tour_user",
+                        timeout=120)
+        process = self.env["trackline.process"].search(
+            [("backend_id", "=", self.backends["trackline"].id)])
+        self.assertEqual(process.remote_id, "10000")
