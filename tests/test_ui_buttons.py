@@ -90,3 +90,84 @@ class TestButtonsClicked(HttpCase):
         process = self.env["trackline.process"].search(
             [("backend_id", "=", self.backends["trackline"].id)])
         self.assertEqual(process.remote_id, "10000")
+
+    # -- the records people act on ------------------------------------------------------------
+
+    def synced_trackonline(self, bad_rows=0):
+        """The demo's TrackOnline backend with its locations, item definitions and
+        transactions synced; the transaction rows 1 to ``bad_rows`` come malformed (their
+        items are not a list) in this sync only, so that each is kept as an item to retry
+        that a retry without the fault settles."""
+        backend = self.backends["trackonline"]
+
+        def spoil(data):
+            rows = next((v for v in data.values() if isinstance(v, list)), []) \
+                if isinstance(data, dict) else data
+            for row in rows[1:1 + bad_rows]:
+                row["transactionItems"] = "not-a-list"
+            return data
+
+        for name in ("locations", "item_definitions"):
+            self.assertEqual(backend._sync(name).log.state, "done")
+        if bad_rows:
+            self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=spoil)
+        log = backend._sync("transactions").log
+        self.sandbox.clear_faults()
+        self.assertEqual(log.kept_count, bad_rows)
+        return backend
+
+    def open_record(self, record, tour, login="tour_user"):
+        self.start_tour("/odoo/%s/%d" % (record._name, record.id), tour, login=login,
+                        timeout=120)
+
+    def test_process_buttons(self):
+        """Tour ``tracking_connector_process_buttons``: a Trackline process's Refresh,
+        Download documents, Send to Sage 50 (refused, Sage 50 not onboarded) and its
+        documents."""
+        wizard = self.env["trackline.import.wizard"].create({
+            "backend_id": self.backends["trackline"].id, "process_ref": "10000"})
+        process = self.env["trackline.process"].browse(wizard.action_import()["res_id"])
+        self.open_record(process, "tracking_connector_process_buttons")
+        self.assertTrue(process.last_refresh_at)
+        self.assertEqual(self.env["sage50.upload"].search_count([]), 0)
+
+    def test_location_buttons(self):
+        """Tour ``tracking_connector_location_buttons``: a mirrored location edited locally
+        and sent, and its smart buttons."""
+        backend = self.synced_trackonline()
+        location = self.env["trackonline.location"].search(
+            [("backend_id", "=", backend.id)], limit=1, order="id")
+        self.open_record(location, "tracking_connector_location_buttons")
+        self.assertEqual(location.send_state, "sent")
+
+    def test_transaction_buttons(self):
+        """Tour ``tracking_connector_transaction_buttons``: a transaction drafted in Odoo,
+        sent to TrackOnline."""
+        backend = self.synced_trackonline()
+        locations = self.env["trackonline.location"].search(
+            [("backend_id", "=", backend.id)], limit=2, order="id")
+        item = self.env["trackonline.item.definition"].search(
+            [("backend_id", "=", backend.id)], limit=1, order="id")
+        draft = self.env["trackonline.transaction"].create({
+            "backend_id": backend.id, "type_code": "60", "send_state": "draft",
+            "from_location_id": locations[0].id, "to_location_id": locations[1].id,
+            "date_transaction": "2026-11-01 10:00:00",
+            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 3})]})
+        sent_before = len(self.sandbox.trackonline.resources["transaction"])
+        self.open_record(draft, "tracking_connector_transaction_buttons")
+        self.assertEqual(draft.send_state, "sent")
+        self.assertEqual(len(self.sandbox.trackonline.resources["transaction"]),
+                         sent_before + 1)
+
+    def test_items_to_retry_buttons(self):
+        """Tours ``tracking_connector_retry_buttons`` and ``..._ignore_buttons``: an item to
+        retry's run log and Retry now; another's Ignore (which asks for a reason first) and
+        Retry again later."""
+        backend = self.synced_trackonline(bad_rows=2)
+        first, second = self.env["tracking.failed.unit"].search(
+            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)],
+            order="id")
+        self.open_record(first, "tracking_connector_retry_buttons")
+        self.assertEqual(first.state, "done")
+        self.open_record(second, "tracking_connector_ignore_buttons")
+        self.assertEqual((second.state, second.ignore_reason), ("retry", False))
