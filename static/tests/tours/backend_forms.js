@@ -4,10 +4,11 @@
  * the run's notification, the connection state in the status bar, the counts on the smart
  * buttons, the list a smart button opens. Tour tracking_connector_backend_forms is a
  * Tracking user's; tracking_connector_sage_manager clicks the Sage 50 form's manager
- * buttons; tracking_connector_card_import imports a process from the dashboard's card.
+ * buttons (tracking_connector_sage_rotate on an onboarded backend);
+ * tracking_connector_card_import imports a process from the dashboard's card.
  */
 import { registry } from "@web/core/registry";
-import { card, clickAndRead, opensAndBack } from "./tour_steps";
+import { card, clickAndRead, notified, opensAndBack } from "./tour_steps";
 
 const TO = "TrackOnline (sandbox)";
 const OC = "Business Network (sandbox)";
@@ -171,5 +172,26 @@ registry.category("web_tour.tours").add("tracking_connector_card_import", {
             trigger: "button.oe_stat_button[name='action_view_documents'] .o_stat_value:not(:contains(/^0$/))",
         },
         { content: "No error", trigger: "body:not(:has(.o_error_dialog)):not(:has(.modal))" },
+    ],
+});
+
+registry.category("web_tour.tours").add("tracking_connector_sage_rotate", {
+    steps: () => [
+        {
+            content: "Rotate API key, in the onboarded backend's card menu",
+            trigger: card("Sage 50 test"),
+            run: `hover && click ${card("Sage 50 test")} .o_dropdown_kanban .dropdown-toggle`,
+        },
+        { trigger: ".o-dropdown--menu .dropdown-item:contains('Rotate API key')", run: "click" },
+        ...notified("Card: Rotate API key", { title: "Sage 50 API key", text: "API key rotated" }),
+        ...openForm("Sage 50 test"),
+        {
+            content: "Onboarded: Rotate API key offered, Onboarding not",
+            trigger: `${FORM}:has(button[name='action_rotate_key']):not(:has(button[name='action_open_onboarding']))`,
+        },
+        connection("API key received"),
+        ...clickAndRead("Form: Rotate API key", `${FORM} button[name='action_rotate_key']`,
+            { title: "Sage 50 API key", text: "API key rotated" }),
+        { content: "The key's expiry is shown", trigger: ".o_field_widget[name='key_expires_at']:not(:empty)" },
     ],
 });

@@ -114,3 +114,25 @@ registry.category("web_tour.tours").add("tracking_connector_ignore_buttons", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("tracking_connector_sage_upload", {
+    steps: () => [
+        { trigger: ".o_form_view .o_field_widget[name='remote_id']:contains('10000')" },
+        { content: "Process: Send to Sage 50 (onboarded)", trigger: `${HEADER} button[name='action_send_to_sage']`, run: "click" },
+        { content: "The upload opens", trigger: ".o_last_breadcrumb_item:contains('Trackline 10000')" },
+        state("Sent"),
+        ...clickAndRead("Upload: Check progress", `${HEADER} button[name='action_poll']`,
+            { title: "Sage 50 uploads", text: "1 updated" }),
+        state("In progress"),
+    ],
+});
+
+registry.category("web_tour.tours").add("tracking_connector_sage_download", {
+    steps: () => [
+        state("New file to download"),
+        ...clickAndRead("Scope file: Download now", `${HEADER} button[name='action_download_now']:contains('Download now')`,
+            { title: "Sage 50 scope files", text: "1 created" }),
+        state("Imported"),
+        { content: "Now offered: Download again", trigger: `${HEADER} button[name='action_download_now']:contains('Download again')` },
+    ],
+});
