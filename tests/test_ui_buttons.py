@@ -54,7 +54,7 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.assertEqual(
             sorted(self.runs("trackonline").mapped("operation")),
             sorted(["sync transactions", "sync locations", "sync item definitions",
-                    "sync balances", "fetch save results", "test connection"]))
+                    "sync balances", "save results", "test connection"]))
         self.assertEqual(self.runs("trackonline").create_uid.login, "tour_user")
 
     def test_backend_form_buttons(self):
