@@ -123,6 +123,12 @@ registry.category("web_tour.tours").add("tracking_connector_backend_forms", {
 
 registry.category("web_tour.tours").add("tracking_connector_sage_manager", {
     steps: () => [
+        // A Tracking manager who is not an Access Rights administrator opens the Trackline
+        // backend form too (its "Offer the import on" field, models, is not shown).
+        ...openForm(TL),
+        { content: "The Trackline form shows its login to a manager", trigger: ".o_form_view .o_field_widget[name='login'] input" },
+        { trigger: ".o_breadcrumb .o_back_button a", run: "click" },
+        { trigger: ".o_tracking_dashboard .o_kanban_record" },
         ...openForm(SAGE),
         { content: "Onboarding (a manager's button)", trigger: `${FORM} button[name='action_open_onboarding']`, run: "click" },
         { content: "The onboarding dialog opens at its first step", trigger: ".modal:contains('Sage 50 onboarding') footer button:contains('Register')" },
