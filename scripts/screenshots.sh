@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # README.rst's screenshots taken again: a fresh demo database (scripts/demo.sh on the database
-# "tracking_screenshots", dropped first), README.rst's demo steps 1 to 6 done and checked on
-# it, then the screenshots into static/description/ (scripts/screenshots.py, headless
-# chromium). Ends with status 1 when a step does not give what README.rst says.
+# "tracking_screenshots", dropped first), README.rst's demo steps 1 to 6 clicked and checked
+# on it, then the screenshots into static/description/ (scripts/screenshots.py, headless
+# chromium for both). Ends with status 1 when a step does not give what README.rst says.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
 export DEMO_DB=${DEMO_DB:-tracking_screenshots}

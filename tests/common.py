@@ -52,6 +52,31 @@ def call_kw(case, model, method, args, kwargs=None):
     return answer.get("result"), None
 
 
+# The demo's backends (demo/*.xml), by system.
+DEMO_BACKENDS = {
+    "trackline": ("tracking_connector.demo_trackline_backend", "Trackline (sandbox)"),
+    "trackonline": ("tracking_connector.demo_trackonline_backend", "TrackOnline (sandbox)"),
+    "opuscapita": ("tracking_connector.demo_opuscapita_backend", "Business Network (sandbox)"),
+    "sage50": ("tracking_connector.demo_sage50_backend", "Sage 50 (sandbox)"),
+}
+
+
+def demo_backends(env, sandbox_url):
+    """The demo's four backends pointed at the sandbox at ``sandbox_url``, by system, as
+    scripts/demo.sh points them; a database installed without demo data gets backends of
+    the demo's names and the sandbox's credentials."""
+    backends = {}
+    for system, (xmlid, name) in DEMO_BACKENDS.items():
+        backend = env.ref(xmlid, raise_if_not_found=False)
+        values = backend_values(system, sandbox_url)
+        if backend:
+            backend.write({"base_url": values["base_url"]})
+        else:
+            backend = env["%s.backend" % system].create(dict(values, name=name))
+        backends[system] = backend
+    return backends
+
+
 class SandboxCase(TransactionCase):
     """Odoo tests that talk to a real sandbox over HTTP on 127.0.0.1, one per class."""
 

@@ -1,0 +1,203 @@
+/**
+ * The header and smart buttons of each backend form, clicked on the demo's four backends
+ * pointed at a sandbox (tests/test_ui_buttons.py), each followed by what the screen shows:
+ * the run's notification, the connection state in the status bar, the counts on the smart
+ * buttons, the list a smart button opens. Tour tracking_connector_backend_forms is a
+ * Tracking user's; tracking_connector_sage_manager clicks the Sage 50 form's manager
+ * buttons (tracking_connector_sage_rotate on an onboarded backend);
+ * tracking_connector_card_import imports a process from the dashboard's card.
+ */
+import { registry } from "@web/core/registry";
+import { card, clickAndRead, notified, opensAndBack } from "./tour_steps";
+
+const TO = "TrackOnline (sandbox)";
+const OC = "Business Network (sandbox)";
+const TL = "Trackline (sandbox)";
+const SAGE = "Sage 50 (sandbox)";
+const FORM = ".o_form_view .o_form_statusbar";
+
+/** Open the form of backend ``name`` from its dashboard card's title. */
+function openForm(name) {
+    return [
+        { content: `${name}: its form`, trigger: `${card(name)} a.fw-bold[name='action_open_backend']`, run: "click" },
+        { trigger: `.o_last_breadcrumb_item:contains('${name}')` },
+    ];
+}
+
+/** The smart button ``button`` (showing ``label``) opens ``breadcrumb`` showing ``shown``. */
+function smart(button, label, breadcrumb, shown) {
+    return opensAndBack(`The smart button ${label}`,
+        `button.oe_stat_button[name='${button}']:contains('${label}')`,
+        breadcrumb, shown, FORM);
+}
+
+/** The form's connection state in its status bar. */
+function connection(state) {
+    return { content: `The status bar says ${state}`, trigger: `${FORM} .o_statusbar_status button.o_arrow_button_current:contains('${state}')` };
+}
+
+function toDashboard() {
+    return [
+        { trigger: ".o_breadcrumb .o_back_button a", run: "click" },
+        { trigger: ".o_tracking_dashboard .o_kanban_record" },
+    ];
+}
+
+registry.category("web_tour.tours").add("tracking_connector_backend_forms", {
+    steps: () => [
+        // TrackOnline.
+        ...openForm(TO),
+        connection("Not tested"),
+        ...clickAndRead("TrackOnline form: Test connection", `${FORM} button[name='action_test_connection']`,
+            { title: "Connection works", text: "answered with the API key" }),
+        connection("Connected"),
+        ...clickAndRead("TrackOnline form: Sync transactions", `${FORM} button[name='action_sync_transactions']`,
+            { title: "TrackOnline transactions", text: "30 created" }),
+        {
+            content: "The smart button counts the 30 transactions",
+            trigger: "button.oe_stat_button[name='action_view_transactions'] .o_stat_value:contains(/^30$/)",
+        },
+        ...smart("action_view_transactions", "Transactions", "Transactions", ".o_list_view .o_data_row"),
+        ...smart("action_view_locations", "Locations", "Locations", ".o_list_view .o_data_row"),
+        ...smart("action_view_item_definitions", "Item definitions", "Item definitions", ".o_list_view"),
+        ...smart("action_view_batch_calculations", "Batch calculations", "Batch", ".o_view_controller"),
+        ...smart("action_view_sync_logs", "Sync runs", "Sync Runs", ".o_list_view .o_data_row:contains('sync transactions')"),
+        ...toDashboard(),
+
+        // OpusCapita.
+        ...openForm(OC),
+        ...clickAndRead("OpusCapita form: Test connection", `${FORM} button[name='action_test_connection']`,
+            { title: "Connection works", text: "Token and data call work" }),
+        connection("Connected"),
+        ...clickAndRead("OpusCapita form: Sync now", `${FORM} button[name='action_sync_events']`,
+            { title: "OpusCapita events", text: "60 created" }),
+        {
+            content: "The smart button counts the 60 events",
+            trigger: "button.oe_stat_button[name='action_view_events'] .o_stat_value:contains(/^60$/)",
+        },
+        { content: "OpusCapita form: Fetch a period", trigger: `${FORM} button[name='action_open_fetch_wizard']`, run: "click" },
+        { content: "Its dialog starts with the backend", trigger: `.modal div[name='backend_id'] input:value('${OC}')` },
+        ...clickAndRead("Fetch of the last day", ".modal footer button[name='action_fetch']",
+            { title: "OpusCapita events", text: "0 failed" }),
+        { trigger: "body:not(:has(.modal))" },
+        ...smart("action_view_events", "Events", "Events", ".o_list_view .o_data_row"),
+        ...smart("action_view_sync_logs", "Sync runs", "Sync Runs", ".o_list_view .o_data_row:contains('fetch events')"),
+        ...toDashboard(),
+
+        // Trackline: the import from the backend form (the card's is tour ..._card_import).
+        ...openForm(TL),
+        ...clickAndRead("Trackline form: Test connection", `${FORM} button[name='action_test_connection']`,
+            { title: "Connection works", text: "Logged in to Trackline" }),
+        connection("Connected"),
+        { content: "Trackline form: Import a process", trigger: `${FORM} button[name='action_open_import_wizard']`, run: "click" },
+        { trigger: ".modal div[name='process_ref'] input", run: "edit 10000" },
+        { trigger: ".modal footer button[name='action_import']", run: "click" },
+        { content: "The imported process opens", trigger: ".o_form_view .o_field_widget[name='remote_id']:contains('10000')" },
+        {
+            content: "with its documents",
+            trigger: "button.oe_stat_button[name='action_view_documents'] .o_stat_value:not(:contains(/^0$/))",
+        },
+        { trigger: "body:not(:has(.modal))" },
+        { trigger: ".o_breadcrumb .o_back_button a", run: "click" },
+        {
+            content: "The backend's smart button counts the process",
+            trigger: "button.oe_stat_button[name='action_view_processes'] .o_stat_value:contains(/^1$/)",
+        },
+        ...smart("action_view_processes", "Processes", "Processes", ".o_list_view .o_data_row:contains('10000')"),
+        ...smart("action_view_sync_logs", "Sync runs", "Sync Runs", ".o_list_view .o_data_row:contains('import process 10000')"),
+        ...toDashboard(),
+
+        // Sage 50, not onboarded: a Tracking user has no onboarding button.
+        ...openForm(SAGE),
+        {
+            content: "No Onboarding or Rotate API key for a Tracking user",
+            trigger: `${FORM}:has(button[name='action_test_connection']):not(:has(button[name='action_open_onboarding'])):not(:has(button[name='action_rotate_key']))`,
+        },
+        ...clickAndRead("Sage 50 form: Test connection", `${FORM} button[name='action_test_connection']`,
+            { title: "Connection failed", text: "finish the onboarding", kind: "danger" }),
+        ...smart("action_view_uploads", "Uploads", "Sage 50 uploads", ".o_view_controller"),
+        ...smart("action_view_downloads", "Scope files", "Sage 50 downloads", ".o_view_controller"),
+        ...smart("action_view_sync_logs", "Sync runs", "Sync Runs", ".o_list_view .o_data_row:contains('test connection')"),
+    ],
+});
+
+registry.category("web_tour.tours").add("tracking_connector_sage_manager", {
+    steps: () => [
+        // A Tracking manager who is not an Access Rights administrator opens the Trackline
+        // backend form too (its "Offer the import on" field, models, is not shown).
+        ...openForm(TL),
+        { content: "The Trackline form shows its login to a manager", trigger: ".o_form_view .o_field_widget[name='login'] input" },
+        { trigger: ".o_breadcrumb .o_back_button a", run: "click" },
+        { trigger: ".o_tracking_dashboard .o_kanban_record" },
+        ...openForm(SAGE),
+        { content: "Onboarding (a manager's button)", trigger: `${FORM} button[name='action_open_onboarding']`, run: "click" },
+        { content: "The onboarding dialog opens at its first step", trigger: ".modal:contains('Sage 50 onboarding') footer button:contains('Register')" },
+        { trigger: ".modal .btn-close", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        {
+            content: "The URLs to give Sage",
+            trigger: ".o_form_view .o_field_widget[name='approval_url']",
+            run() {
+                window.tcOldUrl = this.anchor.textContent;
+            },
+        },
+        { content: "New URLs", trigger: ".o_form_view button[name='action_new_endpoint_token']", run: "click" },
+        { content: "Confirmed: Sage will need the new URLs", trigger: ".modal-footer .btn-primary", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        {
+            content: "The URL shown is a new one",
+            trigger: ".o_form_view .o_field_widget[name='approval_url']",
+            run() {
+                if (!this.anchor.textContent.trim() || this.anchor.textContent === window.tcOldUrl) {
+                    throw new Error("The URL did not change: " + this.anchor.textContent);
+                }
+            },
+        },
+        { trigger: ".o_breadcrumb .o_back_button a", run: "click" },
+        {
+            content: "Rotate API key, in the card's menu for a manager",
+            trigger: card(SAGE),
+            run: `hover && click ${card(SAGE)} .o_dropdown_kanban .dropdown-toggle`,
+        },
+        { trigger: ".o-dropdown--menu .dropdown-item:contains('Rotate API key')", run: "click" },
+        {
+            content: "Not onboarded yet: the notification says to finish the onboarding first",
+            trigger: ".o_notification:has(.o_notification_title:contains('Sage 50 API key')):has(.bg-danger):contains('finish the onboarding first')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("tracking_connector_card_import", {
+    steps: () => [
+        { content: "Import a process, from the Trackline card", trigger: `${card(TL)} footer button[name='action_open_import_wizard']`, run: "click" },
+        { trigger: ".modal div[name='process_ref'] input", run: "edit 10000" },
+        { trigger: ".modal footer button[name='action_import']", run: "click" },
+        { content: "The imported process opens", trigger: ".o_form_view .o_field_widget[name='remote_id']:contains('10000')" },
+        {
+            content: "with its documents",
+            trigger: "button.oe_stat_button[name='action_view_documents'] .o_stat_value:not(:contains(/^0$/))",
+        },
+        { content: "No error", trigger: "body:not(:has(.o_error_dialog)):not(:has(.modal))" },
+    ],
+});
+
+registry.category("web_tour.tours").add("tracking_connector_sage_rotate", {
+    steps: () => [
+        {
+            content: "Rotate API key, in the onboarded backend's card menu",
+            trigger: card("Sage 50 test"),
+            run: `hover && click ${card("Sage 50 test")} .o_dropdown_kanban .dropdown-toggle`,
+        },
+        { trigger: ".o-dropdown--menu .dropdown-item:contains('Rotate API key')", run: "click" },
+        ...notified("Card: Rotate API key", { title: "Sage 50 API key", text: "API key rotated" }),
+        ...openForm("Sage 50 test"),
+        {
+            content: "Onboarded: Rotate API key offered, Onboarding not",
+            trigger: `${FORM}:has(button[name='action_rotate_key']):not(:has(button[name='action_open_onboarding']))`,
+        },
+        connection("API key received"),
+        ...clickAndRead("Form: Rotate API key", `${FORM} button[name='action_rotate_key']`,
+            { title: "Sage 50 API key", text: "API key rotated" }),
+        { content: "The key's expiry is shown", trigger: ".o_field_widget[name='key_expires_at']:not(:empty)" },
+    ],
+});

@@ -1,0 +1,228 @@
+"""The Tracking app's buttons clicked in headless Chromium as people click them (Odoo tours
+in static/tests/tours/): every button of every dashboard card and card menu, the header and
+smart buttons of each backend form and of the records people act on, by a Tracking user
+(and a Tracking manager for the manager's buttons), on the demo's backends pointed at a
+sandbox. Each tour step that clicks is followed by one that checks what the screen shows
+then. docs/tours.rst lists the buttons and what each step checks."""
+
+import json
+from unittest import skip
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from ..sandbox.server import Sandbox
+from .common import demo_backends
+from .test_sage50 import Sage50Mixin
+
+USER_GROUPS = "base.group_user,tracking_connector.group_tracking_user"
+MANAGER_GROUPS = "base.group_user,tracking_connector.group_tracking_manager"
+DASHBOARD = "/odoo/action-tracking_connector.action_tracking_dashboard"
+
+
+@tagged("post_install", "-at_install")
+class TestButtonsClicked(Sage50Mixin, HttpCase):
+    """Tours on the demo's four backends, talking to a sandbox of this class."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox = Sandbox(seed=7, size=4, transactions=30)
+        cls.sandbox.start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        cls.backends = demo_backends(cls.env, cls.sandbox.url)
+        cls.backends["trackonline"].write(
+            {"start_date": "2026-01-01", "window_days": 400, "timeout": 10})
+        for login, groups in (("tour_user", USER_GROUPS), ("tour_manager", MANAGER_GROUPS)):
+            user = new_test_user(cls.env, login, groups=groups)
+            if "tour_enabled" in user._fields:
+                user.tour_enabled = False
+
+    def setUp(self):
+        super().setUp()
+        self.sandbox.clear_faults()
+
+    def runs(self, system):
+        backend = self.backends[system]
+        return self.env["tracking.sync.log"].search(
+            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+
+    def test_dashboard_card_buttons(self):
+        """Tour ``tracking_connector_card_buttons``: each card's footer and menu buttons,
+        its figures, title and error links, as a Tracking user."""
+        self.start_tour(DASHBOARD, "tracking_connector_card_buttons", login="tour_user",
+                        timeout=180)
+        self.assertEqual(
+            sorted(self.runs("trackonline").mapped("operation")),
+            sorted(["sync transactions", "sync locations", "sync item definitions",
+                    "sync balances", "save results", "test connection"]))
+        self.assertEqual(self.runs("trackonline").create_uid.login, "tour_user")
+
+    def test_backend_form_buttons(self):
+        """Tour ``tracking_connector_backend_forms``: the header and smart buttons of the
+        four backend forms, as a Tracking user, the Trackline import included (from the
+        backend form)."""
+        self.start_tour(DASHBOARD, "tracking_connector_backend_forms", login="tour_user",
+                        timeout=180)
+        process = self.env["trackline.process"].search(
+            [("backend_id", "=", self.backends["trackline"].id)])
+        self.assertEqual(process.remote_id, "10000")
+        self.assertTrue(process.document_ids)
+        self.assertEqual(
+            sorted(self.runs("opuscapita").mapped("operation")),
+            ["fetch events", "sync events", "test connection"])
+
+    def test_sage50_manager_buttons(self):
+        """Tour ``tracking_connector_sage_manager``: the Sage 50 form's onboarding and new
+        URLs, and the card's key rotation, as a Tracking manager."""
+        sage = self.backends["sage50"]
+        token = sage.sudo().endpoint_token
+        self.start_tour(DASHBOARD, "tracking_connector_sage_manager", login="tour_manager",
+                        timeout=120)
+        self.assertNotEqual(sage.sudo().endpoint_token, token)
+        self.assertEqual(self.runs("sage50").mapped("operation"), ["rotate API key"])
+
+    @skip("Bug: the dashboard's 'Import a process' says 'You are not allowed to modify "
+          "Tracking Dashboard Card' (the wizard takes the card for the record to link); "
+          "fixed on branch click: remove this skip once merged")
+    def test_import_a_process_from_the_trackline_card(self):
+        """Tour ``tracking_connector_card_import``: the Trackline card's Import a process,
+        as a Tracking user, opens the imported process."""
+        self.start_tour(DASHBOARD, "tracking_connector_card_import", login="tour_user",
+                        timeout=120)
+        process = self.env["trackline.process"].search(
+            [("backend_id", "=", self.backends["trackline"].id)])
+        self.assertEqual(process.remote_id, "10000")
+
+    # -- the records people act on ------------------------------------------------------------
+
+    def synced_trackonline(self, bad_rows=0):
+        """The demo's TrackOnline backend with its locations, item definitions and
+        transactions synced; the transaction rows 1 to ``bad_rows`` come malformed (their
+        items are not a list) in this sync only, so that each is kept as an item to retry
+        that a retry without the fault settles."""
+        backend = self.backends["trackonline"]
+
+        def spoil(data):
+            rows = next((v for v in data.values() if isinstance(v, list)), []) \
+                if isinstance(data, dict) else data
+            for row in rows[1:1 + bad_rows]:
+                row["transactionItems"] = "not-a-list"
+            return data
+
+        for name in ("locations", "item_definitions"):
+            self.assertEqual(backend._sync(name).log.state, "done")
+        if bad_rows:
+            self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=spoil)
+        log = backend._sync("transactions").log
+        self.sandbox.clear_faults()
+        self.assertEqual(log.kept_count, bad_rows)
+        return backend
+
+    def open_record(self, record, tour, login="tour_user"):
+        self.start_tour("/odoo/%s/%d" % (record._name, record.id), tour, login=login,
+                        timeout=120)
+
+    def test_process_buttons(self):
+        """Tour ``tracking_connector_process_buttons``: a Trackline process's Refresh,
+        Download documents, Send to Sage 50 (refused, Sage 50 not onboarded) and its
+        documents."""
+        wizard = self.env["trackline.import.wizard"].create({
+            "backend_id": self.backends["trackline"].id, "process_ref": "10000"})
+        process = self.env["trackline.process"].browse(wizard.action_import()["res_id"])
+        self.open_record(process, "tracking_connector_process_buttons")
+        self.assertTrue(process.last_refresh_at)
+        self.assertEqual(self.env["sage50.upload"].search_count([]), 0)
+
+    def test_location_buttons(self):
+        """Tour ``tracking_connector_location_buttons``: a mirrored location edited locally
+        and sent, and its smart buttons."""
+        backend = self.synced_trackonline()
+        location = self.env["trackonline.location"].search(
+            [("backend_id", "=", backend.id)], limit=1, order="id")
+        self.open_record(location, "tracking_connector_location_buttons")
+        self.assertEqual(location.send_state, "sent")
+
+    def test_transaction_buttons(self):
+        """Tour ``tracking_connector_transaction_buttons``: a transaction drafted in Odoo,
+        sent to TrackOnline."""
+        backend = self.synced_trackonline()
+        locations = self.env["trackonline.location"].search(
+            [("backend_id", "=", backend.id)], limit=2, order="id")
+        item = self.env["trackonline.item.definition"].search(
+            [("backend_id", "=", backend.id)], limit=1, order="id")
+        draft = self.env["trackonline.transaction"].create({
+            "backend_id": backend.id, "type_code": "60", "send_state": "draft",
+            "from_location_id": locations[0].id, "to_location_id": locations[1].id,
+            "date_transaction": "2026-11-01 10:00:00",
+            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 3})]})
+        sent_before = len(self.sandbox.trackonline.resources["transaction"])
+        self.open_record(draft, "tracking_connector_transaction_buttons")
+        self.assertEqual(draft.send_state, "sent")
+        self.assertEqual(len(self.sandbox.trackonline.resources["transaction"]),
+                         sent_before + 1)
+
+    def test_items_to_retry_buttons(self):
+        """Tours ``tracking_connector_retry_buttons`` and ``..._ignore_buttons``: an item to
+        retry's run log and Retry now; another's Ignore (which asks for a reason first) and
+        Retry again later."""
+        backend = self.synced_trackonline(bad_rows=2)
+        first, second = self.env["tracking.failed.unit"].search(
+            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)],
+            order="id")
+        self.open_record(first, "tracking_connector_retry_buttons")
+        self.assertEqual(first.state, "done")
+        self.open_record(second, "tracking_connector_ignore_buttons")
+        self.assertEqual((second.state, second.ignore_reason), ("retry", False))
+
+    # -- Sage 50 onboarded (``self.sage``, "Sage 50 test", with its key) -----------------------
+
+    def import_process(self):
+        wizard = self.env["trackline.import.wizard"].create({
+            "backend_id": self.backends["trackline"].id, "process_ref": "10000"})
+        return self.env["trackline.process"].browse(wizard.action_import()["res_id"])
+
+    def test_sage50_key_rotation_buttons(self):
+        """Tour ``tracking_connector_sage_rotate``: Rotate API key on an onboarded backend,
+        from its card's menu and from its form, as a Tracking manager."""
+        first_key = self.set_up_approved_backend()
+        self.start_tour(DASHBOARD, "tracking_connector_sage_rotate", login="tour_manager",
+                        timeout=120)
+        runs = self.env["tracking.sync.log"].search(
+            [("backend_model", "=", "sage50.backend"), ("backend_id", "=", self.sage.id)])
+        self.assertEqual(runs.mapped("state"), ["done", "done"])
+        self.assertNotEqual(self.sage._current_key()[0], first_key)
+
+    def test_sage50_upload_buttons(self):
+        """Tour ``tracking_connector_sage_upload``: a process sent to an onboarded Sage 50,
+        and its upload's Check progress, as a Tracking user."""
+        self.set_up_approved_backend()
+        process = self.import_process()
+        self.open_record(process, "tracking_connector_sage_upload")
+        upload = self.env["sage50.upload"].search([("backend_id", "=", self.sage.id)])
+        self.assertEqual((upload.state, upload.scope), ("running", "TracklineProcesses"))
+
+    def download_customers(self, login):
+        """Tour ``tracking_connector_sage_download`` as ``login``: the scope file of one new
+        customer, Lucía Martín, downloaded with Download now."""
+        self.set_up_approved_backend()
+        self.sandbox.sage50.publish_scope("Customers", json.dumps({"records": [{
+            "id": "C-1", "firstName": "Lucía", "lastName": "Martín", "addresses": []}]}).encode())
+        self.env["sage50.download"]._notify(self.sage, "Customers", None)
+        download = self.env["sage50.download"].search([("backend_id", "=", self.sage.id)])
+        self.open_record(download, "tracking_connector_sage_download", login=login)
+        self.assertEqual(download.state, "done")
+        self.assertEqual(self.env["res.partner"].search_count([("name", "=", "Lucía Martín")]),
+                         1)
+
+    def test_sage50_download_buttons(self):
+        """A scope file's Download now, by a Tracking user who may create contacts."""
+        new_test_user(self.env, "tour_contacts",
+                      groups=USER_GROUPS + ",base.group_partner_manager")
+        self.download_customers("tour_contacts")
+
+    @skip("Bug: a Tracking user without Contact Creation who clicks a Customers scope file's "
+          "'Download now' gets '1 skipped, 1 kept to retry', the item to retry saying "
+          "Odoo's 'You are not allowed to create Contact': remove this skip once fixed")
+    def test_sage50_download_by_a_tracking_user(self):
+        """A scope file's Download now, by a Tracking user (group Tracking / User only)."""
+        self.download_customers("tour_user")
