@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .tracking_binding_mixin import changed_values
-from .tracking_partner_match import match_partners
+from .tracking_partner_match import create_partners, match_partners, write_partner
 
 
 class Sage50Partner(models.Model):
@@ -35,7 +35,7 @@ class Sage50Partner(models.Model):
         for key, binding in by_id.items():
             changes = changed_values(binding.partner_id, by_key[key])
             if changes:
-                binding.partner_id.write(changes)
+                write_partner(binding.partner_id, changes)
                 updated += 1
         matches = match_partners(self.env, backend.company_id, [
             {"ref": key, "vat": by_key[key].get("vat")} for key in new])
@@ -48,11 +48,11 @@ class Sage50Partner(models.Model):
                 taken.add(partner.id)
                 changes = changed_values(partner, by_key[key])
                 if changes:
-                    partner.write(changes)
+                    write_partner(partner, changes)
                 matched.append((key, partner))
             else:
                 to_create.append(key)
-        partners = self.env["res.partner"].create([
+        partners = create_partners(self.env, [
             dict(by_key[key], company_id=backend.company_id.id) for key in to_create])
         new_bindings = self.create([
             {"backend_id": backend.id, "remote_id": key, "partner_id": partner.id}

@@ -1,5 +1,6 @@
 """Which Odoo contact a remote party (a location, an event's sender, a customer) is: one
-matcher, one order of precedence and one company rule for every integration.
+matcher, one order of precedence and one company rule for every integration; and the contacts
+a sync makes and keeps for them (``create_partners``, ``write_partner``).
 
 A plain function rather than an AbstractModel, as ``tracking_attachment``: it keeps no
 state and needs only an environment, and a model would add an ``ir.model`` row and a
@@ -68,3 +69,17 @@ def match_partners(env, company, parties):
                 break
         matches.append(partner)
     return matches
+
+
+def create_partners(env, values_list):
+    """The contacts a sync makes for remote parties (Sage 50 customers, TrackOnline
+    locations), made by the connector itself: a Tracking user who starts the sync (its button
+    checked who may press it first) may have no right to create contacts, and the contacts
+    are the backend's, configured by a manager. Returned with the caller's rights."""
+    return env["res.partner"].sudo().create(values_list).sudo(False)
+
+
+def write_partner(partner, changes):
+    """A contact kept up to date by a sync with what its remote party says (see
+    ``create_partners`` for why by the connector itself)."""
+    partner.sudo().write(changes)

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
 from .tracking_doors import USER_GROUP, check_door
-from .tracking_partner_match import match_partners
+from .tracking_partner_match import create_partners, match_partners
 from .trackonline_unique_item import count_unique_items, open_unique_items
 
 
@@ -92,7 +92,7 @@ class TrackOnlineLocation(models.Model):
             elif backend.create_partners:
                 to_create |= location
         if to_create:
-            new = self.env["res.partner"].create([
+            new = create_partners(self.env, [
                 dict(location._partner_values(), company_id=backend.company_id.id)
                 for location in to_create])
             for location, partner in zip(to_create, new, strict=True):

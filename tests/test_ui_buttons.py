@@ -220,9 +220,6 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
                       groups=USER_GROUPS + ",base.group_partner_manager")
         self.download_customers("tour_contacts")
 
-    @skip("Bug: a Tracking user without Contact Creation who clicks a Customers scope file's "
-          "'Download now' gets '1 skipped, 1 kept to retry', the item to retry saying "
-          "Odoo's 'You are not allowed to create Contact': remove this skip once fixed")
     def test_sage50_download_by_a_tracking_user(self):
         """A scope file's Download now, by a Tracking user (group Tracking / User only)."""
         self.download_customers("tour_user")
