@@ -72,7 +72,6 @@ class TrackOnlineTransaction(models.Model):
     quantity_total = fields.Integer(compute="_compute_quantity_total", store=True)
     is_processed = fields.Boolean(compute="_compute_is_processed", store=True)
 
-
     def init(self):
         # The dashboard counts each backend's transactions with the reader's company rule:
         # read from this index alone, not from a million rows (scripts/bench_scale.sh).
