@@ -5,7 +5,7 @@ from odoo.tests import new_test_user, tagged
 
 from ..models.tracking_sync_log import SyncRun
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import SandboxCase, web_context
 
 
 @tagged("post_install", "-at_install")
@@ -150,6 +150,25 @@ class TestDashboard(SandboxCase):
         card = self.card(self.to)
         self.assertEqual((card.last_sync_state, card.error_count), ("failed", 1))
         self.assertEqual(self.last_log(other).operation, "sync locations")
+
+    def test_import_a_process_from_the_trackline_card(self):
+        """The Trackline card's "Import a process", as a Tracking user clicks it: the web
+        client gives the wizard the card as ``active_model``/``active_id``; the process is
+        imported, linked to no record (the card is none)."""
+        user = new_test_user(self.env, "dash_importer",
+                             groups="tracking_connector.group_tracking_user")
+        card = self.card(self.backend).with_user(user)
+        active = {"active_model": card._name, "active_id": card.id, "active_ids": card.ids}
+        action = card.with_context(**active).action_open_import_wizard()
+        self.assertEqual(action["target"], "new")
+        wizard = self.env[action["res_model"]].with_user(user).with_context(
+            **web_context(active, action["context"])).create(
+            {"lookup": "id", "process_ref": "10000"})
+        self.assertEqual(wizard.backend_id, self.backend, "the card's backend")
+        result = wizard.action_import()
+        process = self.env["trackline.process"].browse(result["res_id"])
+        self.assertEqual(process.remote_id, "10000")
+        self.assertFalse(process.res_model, "linked to no record")
 
     def test_a_card_refuses_a_button_its_system_has_not(self):
         with self.assertRaisesRegex(Exception, "has no button"):

@@ -219,11 +219,26 @@ class TestTracklineImport(SandboxCase):
         self.env["trackline.backend"].search([]).linked_model_ids = [(5, 0, 0)]
         self.assertFalse(binding.exists(), "the entry goes when no backend enables it")
 
+    def test_action_menu_entries_made_before_give_the_record_to_link(self):
+        """An Action menu entry made before the wizard took its record from the entry's
+        context gets that context (migrations/18.0.1.0.1), and then links the record."""
+        partner = self.env["res.partner"].create({"name": "Customer of an old entry"})
+        self.backend.linked_model_ids = [(4, self.env.ref("base.model_res_partner").id)]
+        entry = self.env["ir.actions.act_window"].search([
+            ("res_model", "=", "trackline.import.wizard"),
+            ("binding_model_id.model", "=", "res.partner")])
+        entry.context = "{}"
+        self.env["trackline.backend"]._sync_action_bindings()
+        process = self.import_process("10000", active_model="res.partner",
+                                      active_id=partner.id, active_ids=[partner.id])
+        self.assertEqual((process.res_model, process.res_id), ("res.partner", partner.id))
+
     def test_process_imported_before_is_attached_to_each_record_it_is_linked_to(self):
         """README: from a record's Action menu the wizard links the process to that record
         and attaches its documents to it, also when the process was imported before."""
         first, second = self.env["res.partner"].create([{"name": "First customer"},
                                                         {"name": "Second customer"}])
+        self.backend.linked_model_ids = [(4, self.env.ref("base.model_res_partner").id)]
         process = self.import_process("10000")
         downloaded = process.document_ids.filtered(lambda d: d.state == "downloaded")
         self.assertTrue(downloaded)
