@@ -47,7 +47,7 @@ class TracklineClient(BearerTokenClient):
                                     json={"email": self.email, "password": self._password})
         except AuthError as exc:
             raise AuthError("Trackline login failed for %s: %s" % (self.email, exc.message),
-                            status=exc.status) from None
+                            status=exc.status, remote=exc.remote) from None
         body = self.parse_json(response)
         # "token" in the document; "access_token" as other JWT services write it.
         token = next((body[key] for key in ("token", "access_token")
@@ -70,7 +70,8 @@ class TracklineClient(BearerTokenClient):
         error = super()._error(method, url, response)
         complaint = remote_message(response).lower() if response.status_code == 422 else ""
         if any(word in complaint for word in JWT_COMPLAINTS):
-            return AuthError(error.message, status=401, excerpt=error.excerpt)
+            return AuthError(error.message, status=401, excerpt=error.excerpt,
+                             remote=error.remote)
         return error
 
     # -- API --------------------------------------------------------------------------------

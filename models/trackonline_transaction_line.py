@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..mappings import trackonline_codes as codes
 
@@ -28,3 +28,11 @@ class TrackOnlineTransactionLine(models.Model):
                                        index=True)
     to_location_id = fields.Many2one(related="transaction_id.to_location_id", store=True,
                                      index=True)
+
+    @api.depends("transaction_id.display_name", "item_definition_id.display_name", "quantity")
+    def _compute_display_name(self):
+        """The transaction, and what it moved of which item."""
+        for line in self:
+            line.display_name = "%s: %s x %s" % (line.transaction_id.display_name or "",
+                                                 line.quantity,
+                                                 line.item_definition_id.display_name or "")

@@ -21,3 +21,4 @@ from . import test_trackline_parallel
 from . import test_sage50_parallel
 from . import test_kept_sends
 from . import test_drift
+from . import test_error_words
