@@ -293,7 +293,24 @@ class TrackingFailedUnit(models.Model):
             backend = group[:1]._backend()
             backend.check_access("read")
             logs |= backend._retry_units(group.sudo()).log
+        units.sudo()._note_sent_again()
         return units[:1]._backend()._notify_logs(self.env._("Items retried"), logs)
+
+    def _note_sent_again(self):
+        """Units to send that a retry sent again: no longer Failed with the old error, but
+        waiting for the remote's verdict, which the next fetch of results brings (their
+        record says "Sent")."""
+        for unit in self.filtered(lambda u: u.kind in ("send", "upload")
+                                  and u.state in OPEN_STATES):
+            record = unit._record()
+            field = "send_state" if record and "send_state" in record._fields else "state"
+            if not record or record[field] != "sent":
+                continue
+            words = words_to_json(_lt(
+                "Sent again: waiting for %s to say whether it saved it (Fetch save results, "
+                "or the next scheduled run).", system_name(record.backend_id)))
+            unit.write({"state": "retry", "next_attempt": False,
+                        "error": words_text(words, "en_US"), "error_words": words})
 
     def action_ignore(self):
         """No more attempts for these units: someone decided (and said why)."""

@@ -33,6 +33,11 @@ RUN_STATES = [("running", "Running"), ("done", "Done"), ("warning", "Done with w
               ("stopped", "Stopped: call budget spent"),
               ("busy", "Skipped: the same sync was running"), ("failed", "Failed")]
 LOG_LOCK = zlib.crc32(b"tracking.sync.log") - 2**31  # with the log id: the run is alive
+# Runs that are no sync (their names as stored, in English): a connection test's failure is
+# the backend's connection state, not a failed sync, and it is not the "Last sync".
+NOT_SYNCS = ("test connection",)
+# The states of a run that did its work: a failed run of the same sync before it is fixed.
+GOOD_RUN_STATES = ("done", "warning")
 
 
 def counts_words(created, updated, skipped, failed):

@@ -120,6 +120,45 @@ class TestDashboard(SandboxCase):
         card.invalidate_recordset()
         self.assertEqual(card.error_count, 1)
 
+    def test_a_failure_fixed_by_a_later_good_run_stops_counting(self):
+        """A failed sync followed by a good run of the same sync is no open error; a failed
+        run of another sync still is."""
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", status=500, times=10)
+        self.to._sync("transactions")
+        self.sandbox.clear_faults()
+        self.sandbox.add_fault("/trackonline/api/v1/location", status=500, times=10)
+        self.to._sync("locations")
+        card = self.card(self.to)
+        self.assertEqual(card.error_summary, "Failed runs: 2")
+        self.sandbox.clear_faults()
+        self.to._sync("transactions")
+        card.invalidate_recordset()
+        self.assertEqual(card.error_summary, "Failed runs: 1", "the locations' failure only")
+        runs = self.env["tracking.sync.log"].search(
+            card.action_open_error_source("runs")["domain"])
+        self.assertEqual(runs.mapped("operation"), ["sync locations"])
+        self.to._sync("locations")
+        card.invalidate_recordset()
+        self.assertEqual(card.error_count, 0)
+        self.assertFalse(card.error_sources)
+
+    def test_a_failed_connection_test_is_no_failed_sync(self):
+        """A failed "Test connection" shows in the card's connection, not as a failed run,
+        and it moves neither the card's last run nor the backend's "Last sync"."""
+        self.to._sync("locations")
+        synced = self.last_log(self.to)
+        self.to.sudo().api_key = "wrong"
+        self.card(self.to).action_test_connection()
+        self.assertEqual(self.last_log(self.to).state, "failed")
+        self.env["tracking.dashboard"].invalidate_model()  # as a new request reads it
+        card = self.card(self.to)
+        self.assertEqual(card.connection_state, "error")
+        self.assertEqual(card.error_count, 0)
+        self.assertEqual((card.last_sync_operation, card.last_sync_state, card.last_sync_at),
+                         ("sync locations", "done", synced.started_at))
+        self.to.invalidate_recordset(["last_sync_at"])
+        self.assertEqual(self.to.last_sync_at, synced.started_at)
+
     def test_a_scheduled_job_failing_before_its_run_leaves_a_failed_run(self):
         """As the packaging labels' job that met a database conflict at its start: no run
         of its own, yet a failed run log the dashboard counts, and the next backend goes

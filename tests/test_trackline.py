@@ -167,6 +167,25 @@ class TestTracklineImport(SandboxCase):
         self.assertIn("process_id", log.message, "the first bytes are shown")
         self.assertFalse(self.processes())
 
+    def test_download_documents_fetches_a_document_in_error_at_once(self):
+        """README: "Download documents" takes those not downloaded yet, or in error, now,
+        whatever the wait a scheduled retry plans for them."""
+        trackline = self.sandbox.trackline
+        empty = next(doc_id for doc_id, content in trackline.files.items() if not content)
+        process_id = next(p for p, remote in trackline.processes.items()
+                          if empty in {d["doc_id"] for d in remote["documents"]})
+        process = self.import_process(process_id)
+        document = process.document_ids.filtered(lambda d: d.remote_id == empty)
+        self.assertEqual(document.state, "error")
+        self.addCleanup(trackline.files.__setitem__, empty, trackline.files[empty])
+        trackline.files[empty] = b"%PDF-1.4 now with content"
+        action = process.action_download_documents()
+        self.assertEqual(document.state, "downloaded", action["params"]["message"])
+        self.assertIn("1 updated", action["params"]["message"])
+        unit = self.env["tracking.failed.unit"].search([
+            ("backend_model", "=", "trackline.backend"), ("remote_key", "=", empty)])
+        self.assertEqual(unit.state, "done")
+
     def test_429_with_retry_after_is_waited_out(self):
         self.sandbox.add_fault("/trackline/api/track-line/ext/track-path", status=429,
                                retry_after=1)
