@@ -401,7 +401,8 @@ class BaseClient:
                 "Expected JSON from %s (status %s, %s) but could not read it (%s): %r"
                 % (mask(response.url.split("?", 1)[0]), response.status_code,
                    ctype or "no content type", exc, excerpt(response)),
-                status=response.status_code, excerpt=excerpt(response)) from None
+                status=response.status_code, excerpt=excerpt(response),
+                remote=excerpt(response)) from None
         if UNSTORABLE_ESCAPE.search(response.content):
             body = storable(body)
         return body

@@ -140,10 +140,11 @@ def api_error_words(exc, backend):
                     "the backend %(backend)s, and that the record still exists in %(system)s.",
                     system=system, backend=name)
     elif isinstance(exc, RemoteDataError) and status:
-        words = _lt("Expected JSON from %(system)s, but its answer could not be read. If it "
-                    "lasts, check the API base URL on the backend %(backend)s (it may lead to "
-                    "another server), or give the run log to your integrator.", system=system,
-                    backend=name)
+        return _lt("Expected JSON from %(system)s, but its answer (status %(status)s) could not "
+                   "be read. If it lasts, check the API base URL on the backend %(backend)s (it "
+                   "may lead to another server), or give the run log to your integrator. Its "
+                   "answer began: \"%(remote)s\"", system=system, status=status, backend=name,
+                   remote=exc.remote or "")
     elif status and 400 <= status < 500:
         words = _lt("%(system)s refused the data sent (error %(status)s). Correct the record "
                     "as %(system)s says, then press Retry now.", system=system, status=status)
