@@ -1,5 +1,7 @@
 import json
 
+from lxml import etree
+
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
@@ -89,7 +91,8 @@ class TestRunScreens(Sage50KeyCase):
 
 @tagged("post_install", "-at_install")
 class TestNamesAndHome(SandboxCase):
-    """Where a user looks, things are named by what they are."""
+    """Where a user looks, things are named by what they are; mirrored records offer no
+    Delete they would refuse."""
 
     def test_an_item_to_retry_is_titled_by_its_record_and_keeps_its_key(self):
         backend = self.env["trackonline.backend"].create(backend_values(
@@ -104,3 +107,11 @@ class TestNamesAndHome(SandboxCase):
                          "the key that finds the record again is kept")
         self.assertEqual(unit.display_name, "To send to TrackOnline: [NAMED-1] Depot Named")
         self.assertEqual(unit._record(), location)
+
+    def test_mirrored_only_records_offer_no_delete(self):
+        for model in ("trackline.process", "trackline.document", "opuscapita.event",
+                      "trackonline.batch.calculation", "trackonline.iot.device"):
+            views = self.env[model].get_views([(False, "list"), (False, "form")])["views"]
+            for kind in ("list", "form"):
+                arch = etree.fromstring(views[kind]["arch"])
+                self.assertEqual(arch.get("delete"), "0", (model, kind))
