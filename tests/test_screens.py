@@ -92,7 +92,7 @@ class TestRunScreens(Sage50KeyCase):
 @tagged("post_install", "-at_install")
 class TestNamesAndHome(SandboxCase):
     """Where a user looks, things are named by what they are; mirrored records offer no
-    Delete they would refuse."""
+    Delete they would refuse; a Tracking user's home is the dashboard."""
 
     def test_an_item_to_retry_is_titled_by_its_record_and_keeps_its_key(self):
         backend = self.env["trackonline.backend"].create(backend_values(
@@ -115,3 +115,11 @@ class TestNamesAndHome(SandboxCase):
             for kind in ("list", "form"):
                 arch = etree.fromstring(views[kind]["arch"])
                 self.assertEqual(arch.get("delete"), "0", (model, kind))
+
+    def test_the_demo_tracking_user_lands_on_the_dashboard(self):
+        user = self.env.ref("tracking_connector.user_tracking_demo", raise_if_not_found=False)
+        if not user:
+            self.skipTest("installed without demo data")
+        self.assertTrue(user.has_group("tracking_connector.group_tracking_user"))
+        self.assertEqual(user.action_id.id,
+                         self.env.ref("tracking_connector.action_tracking_dashboard").id)
