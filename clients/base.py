@@ -82,13 +82,16 @@ def mask(text):
 class ApiError(Exception):
     """A remote call failed. ``message`` is the technical line for the run log (secrets
     masked); ``remote``, when the remote answered, its own complaint without the request's
-    line (for the words a user reads: models/tracking_words.py ``api_error_words``)."""
+    line (for the words a user reads: models/tracking_words.py ``api_error_words``);
+    ``step``, the step of a client's work that failed ("login", "token", "data"), when the
+    client names it."""
 
-    def __init__(self, message, status=None, excerpt=None, remote=None):
+    def __init__(self, message, status=None, excerpt=None, remote=None, step=None):
         self.message = mask(message)
         self.status = status
         self.excerpt = mask(excerpt)
         self.remote = mask(remote)
+        self.step = step
         super().__init__(self.message)
 
 
@@ -110,8 +113,8 @@ class RateLimited(ApiError):
     ``budget``, its period and number of calls)."""
 
     def __init__(self, message, retry_after=None, status=429, excerpt=None, remote=None,
-                 budget=None):
-        super().__init__(message, status=status, excerpt=excerpt, remote=remote)
+                 budget=None, step=None):
+        super().__init__(message, status=status, excerpt=excerpt, remote=remote, step=step)
         self.retry_after = retry_after
         self.budget = budget
 

@@ -47,7 +47,7 @@ class TracklineClient(BearerTokenClient):
                                     json={"email": self.email, "password": self._password})
         except AuthError as exc:
             raise AuthError("Trackline login failed for %s: %s" % (self.email, exc.message),
-                            status=exc.status, remote=exc.remote) from None
+                            status=exc.status, remote=exc.remote, step="login") from None
         body = self.parse_json(response)
         # "token" in the document; "access_token" as other JWT services write it.
         token = next((body[key] for key in ("token", "access_token")

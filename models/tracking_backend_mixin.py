@@ -194,7 +194,7 @@ class TrackingBackendMixin(models.AbstractModel):
         words = words_to_json(run.message if ok else run.fatal_words)
         self.sudo().write({
             "connection_state": "ok" if ok else "error",
-            "connection_message": str(words_text(words, "en_US"))[:250],
+            "connection_message": str(words_text(words, "en_US"))[:500],
             "connection_words": words if isinstance(words, dict) else False,
         })
         return self._notify_logs(

@@ -73,9 +73,12 @@ RESOURCE_WORDS = {
 CREDENTIAL_WORDS = {
     "trackline.backend": _lt("login and password"),
     "trackonline.backend": _lt("API key"),
-    "opuscapita.backend": _lt("client ID, client secret, username and password"),
+    "opuscapita.backend": _lt("user and client credentials"),
     "sage50.backend": _lt("API key"),
 }
+# The steps of a client's work it names on its errors (``ApiError.step``).
+STEP_WORDS = {"login": _lt("The login failed"), "token": _lt("Token request failed"),
+              "data": _lt("Data call failed")}
 # The periods of a call budget (models/tracking_rate_counter.py).
 PERIOD_WORDS = {"minute": _lt("minute"), "day": _lt("day")}
 
@@ -97,16 +100,9 @@ def api_error_words(exc, backend):
         return None  # our own words (credentials missing, a key lost): they say it
     if isinstance(exc, AuthError):
         credentials = CREDENTIAL_WORDS.get(backend._name, _lt("credentials"))
-        if getattr(exc, "refused_credentials", False):  # at the login (token request)
-            words = _lt("The %(system)s login failed: %(system)s refused the %(credentials)s "
-                        "(error %(status)s). Check the %(credentials)s on the backend "
-                        "%(backend)s, then press Test connection.", system=system,
-                        credentials=credentials, status=status, backend=name)
-        else:
-            words = _lt("%(system)s refused the %(credentials)s (error %(status)s). Check the "
-                        "%(credentials)s on the backend %(backend)s, then press Test "
-                        "connection.", system=system, credentials=credentials, status=status,
-                        backend=name)
+        words = _lt("%(system)s refused the %(credentials)s (error %(status)s). Check the "
+                    "%(credentials)s on the backend %(backend)s, then press Test connection.",
+                    system=system, credentials=credentials, status=status, backend=name)
     elif isinstance(exc, RateLimited) and status is None:
         if not exc.budget:
             return None
@@ -150,6 +146,8 @@ def api_error_words(exc, backend):
                     "as %(system)s says, then press Retry now.", system=system, status=status)
     else:
         return None
+    if exc.step in STEP_WORDS:
+        words = _lt("%(step)s: %(words)s", step=STEP_WORDS[exc.step], words=words)
     if exc.remote:
         words = _lt("%(words)s %(system)s said: \"%(remote)s\"", words=words, system=system,
                     remote=exc.remote)
