@@ -50,6 +50,7 @@
         "demo/opuscapita_backend_demo.xml",
         "demo/sage50_backend_demo.xml",
         "demo/ir_cron_demo.xml",
+        "demo/res_users_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["tracking_connector/static/src/js/*.js"],

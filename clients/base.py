@@ -80,12 +80,18 @@ def mask(text):
 
 
 class ApiError(Exception):
-    """A remote call failed. ``message`` is safe to show to a user (secrets masked)."""
+    """A remote call failed. ``message`` is the technical line for the run log (secrets
+    masked); ``remote``, when the remote answered, its own complaint without the request's
+    line (for the words a user reads: models/tracking_words.py ``api_error_words``);
+    ``step``, the step of a client's work that failed ("login", "token", "data"), when the
+    client names it."""
 
-    def __init__(self, message, status=None, excerpt=None):
+    def __init__(self, message, status=None, excerpt=None, remote=None, step=None):
         self.message = mask(message)
         self.status = status
         self.excerpt = mask(excerpt)
+        self.remote = mask(remote)
+        self.step = step
         super().__init__(self.message)
 
 
@@ -103,15 +109,26 @@ NO_RETRY_AFTER_WAIT = 60
 
 
 class RateLimited(ApiError):
-    """Too many calls: wait ``retry_after`` seconds (a 429, or our own budget spent)."""
+    """Too many calls: wait ``retry_after`` seconds (a 429, or our own budget spent:
+    ``budget``, its period and number of calls)."""
 
-    def __init__(self, message, retry_after=None, status=429, excerpt=None):
-        super().__init__(message, status=status, excerpt=excerpt)
+    def __init__(self, message, retry_after=None, status=429, excerpt=None, remote=None,
+                 budget=None, step=None):
+        super().__init__(message, status=status, excerpt=excerpt, remote=remote, step=step)
         self.retry_after = retry_after
+        self.budget = budget
 
 
 class TransientError(ApiError):
     """The remote or the network failed in a way that may pass: try again later."""
+
+
+class TimedOut(TransientError):
+    """The remote did not answer within the timeout."""
+
+
+class Unreachable(TransientError):
+    """The remote could not be reached: connection refused, unknown host, no route."""
 
 
 class RemoteDataError(ApiError):
@@ -336,8 +353,12 @@ class BaseClient:
             if cut:
                 raise TransientError("%s sent a body cut short: %d of %d bytes"
                                      % ((self._where(method, url),) + cut)) from None
-            raise TransientError("%s could not be reached: %s"
-                                 % (self._where(method, url), _reason(exc))) from None
+            reason = _reason(exc)
+            # urllib3's retries wrap a read timeout in a ConnectionError: read its reason.
+            cls = (TimedOut if isinstance(exc, requests.exceptions.Timeout)
+                   or "timed out" in reason.lower() else Unreachable)
+            raise cls("%s could not be reached: %s"
+                      % (self._where(method, url), reason)) from None
         if not stream:
             try:
                 check_complete(response)
@@ -358,7 +379,8 @@ class BaseClient:
 
     def _error(self, method, url, response):
         status = response.status_code
-        text = "%s answered %s: %s" % (self._where(method, url), status, remote_message(response))
+        remote = remote_message(response)
+        text = "%s answered %s: %s" % (self._where(method, url), status, remote)
         cls = ApiError
         if status in (401, 403):
             cls = AuthError
@@ -366,7 +388,7 @@ class BaseClient:
             cls = NotFound
         elif status >= 500:
             cls = TransientError
-        return cls(text, status=status, excerpt=excerpt(response))
+        return cls(text, status=status, excerpt=excerpt(response), remote=remote)
 
     @staticmethod
     def parse_json(response):
@@ -382,7 +404,8 @@ class BaseClient:
                 "Expected JSON from %s (status %s, %s) but could not read it (%s): %r"
                 % (mask(response.url.split("?", 1)[0]), response.status_code,
                    ctype or "no content type", exc, excerpt(response)),
-                status=response.status_code, excerpt=excerpt(response)) from None
+                status=response.status_code, excerpt=excerpt(response),
+                remote=excerpt(response)) from None
         if UNSTORABLE_ESCAPE.search(response.content):
             body = storable(body)
         return body

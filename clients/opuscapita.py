@@ -53,7 +53,7 @@ class OpusCapitaClient(BearerTokenClient):
                                                 for code in OAUTH_REFUSALS)
             raise (AuthError if refused else type(exc))(
                 "Token request failed: %s" % exc.message, status=exc.status,
-                excerpt=exc.excerpt) from None
+                excerpt=exc.excerpt, remote=exc.remote, step="token") from None
         body = self.parse_json(response)
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
@@ -81,7 +81,8 @@ class OpusCapitaClient(BearerTokenClient):
                                              "pageSize": page_size})
             except ApiError as exc:
                 raise type(exc)("Data call failed: %s" % exc.message, status=exc.status,
-                                excerpt=exc.excerpt) from None
+                                excerpt=exc.excerpt, remote=exc.remote,
+                                step="data") from None
             body = self.parse_json(response)
             if (number == 1 and self._first_page == 1 and isinstance(body, dict)
                     and body.get("first") is False):

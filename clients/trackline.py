@@ -48,7 +48,7 @@ class TracklineClient(BearerTokenClient):
         except AuthError as exc:
             # The login is not named: the message reaches run logs every user reads.
             raise AuthError("Trackline login failed: %s" % exc.message,
-                            status=exc.status) from None
+                            status=exc.status, remote=exc.remote, step="login") from None
         body = self.parse_json(response)
         # "token" in the document; "access_token" as other JWT services write it.
         token = next((body[key] for key in ("token", "access_token")
@@ -71,7 +71,8 @@ class TracklineClient(BearerTokenClient):
         error = super()._error(method, url, response)
         complaint = remote_message(response).lower() if response.status_code == 422 else ""
         if any(word in complaint for word in JWT_COMPLAINTS):
-            return AuthError(error.message, status=401, excerpt=error.excerpt)
+            return AuthError(error.message, status=401, excerpt=error.excerpt,
+                             remote=error.remote)
         return error
 
     # -- API --------------------------------------------------------------------------------

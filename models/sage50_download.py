@@ -3,7 +3,8 @@
 import json
 from contextlib import closing
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import format_date
 
 from ..clients.base import ApiError, AuthError, RateLimited, RemoteDataError
 from ..clients.concurrent import bounded
@@ -12,7 +13,7 @@ from ..mappings import sage50 as mapping
 from .tracking_attachment import attach_files
 from .tracking_doors import USER_GROUP, check_door
 from .tracking_importer import Resource
-from .tracking_words import _lt
+from .tracking_words import _lt, words_text, words_to_json
 
 # The customers of a Customers scope file, imported into contacts (``sage50.partner``).
 CUSTOMERS = Resource("Customers", "sage50.partner", mapping.CUSTOMER)
@@ -46,6 +47,18 @@ class Sage50Download(models.Model):
     _sql_constraints = [
         ("scope_unique", "unique(backend_id, scope)", "One file per scope is kept."),
     ]
+
+    @api.depends("scope", "downloaded_at", "notified_at")
+    @api.depends_context("lang", "tz")
+    def _compute_display_name(self):
+        """What a user calls it: "Customers file of 7 Dec" (or "Customers file" before
+        Sage 50 published one)."""
+        for download in self:
+            moment = download.downloaded_at or download.notified_at
+            download.display_name = (
+                self.env._("%(scope)s file of %(date)s", scope=download.scope,
+                           date=format_date(self.env, moment, date_format="d MMM"))
+                if moment else self.env._("%s file", download.scope))
 
     def _notify(self, backend, scope, url):
         """Sage says a new file is there for ``scope``: note it for the next download."""
@@ -120,7 +133,7 @@ class Sage50Download(models.Model):
                 if isinstance(error, (RateLimited, AuthError)) or not isinstance(error,
                                                                                  ApiError):
                     raise error
-                self._failed(run, error.message, None)
+                self._failed(run, error, None)
                 return
             attachment = attach_files(self, [("%s.json" % self.scope, content, None)])
             self.attachment_id.unlink()
@@ -142,12 +155,16 @@ class Sage50Download(models.Model):
                     "Retry).", kept)})
             self.env["tracking.failed.unit"]._resolve(backend, FILE_UNIT, [self.scope])
 
-    def _failed(self, run, message, content):
-        """This file could not be downloaded or read: marked failed, kept to retry."""
-        self.write({"state": "failed", "message": message[:250]})
+    def _failed(self, run, error, content):
+        """This file could not be downloaded (``error``: the remote error it met) or read
+        (``error``: why): marked failed, kept to retry."""
+        words = run.words_for(error)  # a remote error in plain words
+        self.write({"state": "failed",
+                    "message": str(words_text(words_to_json(words), self.env.lang))[:250]})
         run.count(failed=1)
-        text = "%s: %s" % (self.scope, message)
+        text = _lt("%(scope)s: %(error)s", scope=self.scope, error=words)
         run.error(text)
+        run.technical_detail(error)
         self.env["tracking.failed.unit"]._keep(
             run, FILE_UNIT, self.scope, {"scope": self.scope, "url": self.url,
                                          "content": (content or b"")[:2000]},

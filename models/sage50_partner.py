@@ -16,6 +16,13 @@ class Sage50Partner(models.Model):
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
 
+    @api.depends("partner_id.display_name", "remote_id")
+    def _compute_display_name(self):
+        """The contact's name and the customer's Sage 50 id."""
+        for customer in self:
+            customer.display_name = "%s (%s)" % (customer.partner_id.display_name or "",
+                                                 customer.remote_id)
+
     @api.model
     def _upsert(self, backend, values_list):
         """Values of contacts read from Sage customers (``mappings.sage50.CUSTOMER``, with

@@ -10,7 +10,7 @@ from ..clients.sage50 import FINAL_STATUSES
 from .tracking_attachment import attach_files
 from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
-from .tracking_words import _lt
+from .tracking_words import _lt, words_text, words_to_json
 
 # The resource of an upload kept to send again (``tracking.failed.unit``).
 UPLOAD_UNIT = "upload"
@@ -114,7 +114,7 @@ class Sage50Upload(models.Model):
                 sent = {"scope": self.scope, "records": [
                     record.get("id") for record in payload.get("records") or []
                     if isinstance(record, dict)]}
-                self._kept(run, exc.message, sent, final=not may_pass(exc))
+                self._kept(run, exc, sent, final=not may_pass(exc))
                 return
             self.write({"tracking_url": tracking_url, "state": "sent", "message": False,
                         "remote_status": False, "progress": 0})
@@ -127,15 +127,18 @@ class Sage50Upload(models.Model):
             ("resource", "=", UPLOAD_UNIT), ("remote_key", "=", record_key(self)),
             ("state", "in", ("retry", "failed"))])
 
-    def _kept(self, run, message, payload, final=False):
-        """This upload did not pass: kept to send again after the backoff, or, when
-        ``final`` (Sage 50 refused the data), Failed at once for a user to decide."""
-        text = "%s: %s" % (self.name, message)
+    def _kept(self, run, error, payload, final=False):
+        """This upload did not pass (``error``: the remote error it met): kept to send again
+        after the backoff, or, when ``final`` (Sage 50 refused the data), Failed at once for
+        a user to decide."""
+        words = run.words_for(error)  # in plain words
+        text = _lt("%(upload)s: %(error)s", upload=self.name, error=words)
         if not self.state or self.state in ("sent", "running"):
             self.state = "error"
-        self.message = message[:250]
+        self.message = str(words_text(words_to_json(words), self.env.lang))[:250]
         run.count(failed=1)
         run.error(text)
+        run.technical_detail(error)
         self.env["tracking.failed.unit"]._keep(run, UPLOAD_UNIT, record_key(self), payload,
                                                text, kind="upload", final=final)
 
@@ -153,7 +156,7 @@ class Sage50Upload(models.Model):
                     try:
                         tracking = client.tracking(upload.tracking_url)
                     except NotFound as exc:  # Sage 50 lost it: sent again later
-                        upload._kept(run, exc.message, None)
+                        upload._kept(run, exc, None)
                         continue
                     upload._follow(run, client, backend, tracking)
         return run

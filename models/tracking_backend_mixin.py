@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from . import tracking_schedule
 from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import OPEN_STATES
-from .tracking_sync_log import SyncRun, testing
+from .tracking_sync_log import NOT_SYNCS, SyncRun, testing
 from .tracking_words import _lt, words_text, words_to_json
 
 CONNECTION_STATES = [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")]
@@ -68,12 +68,15 @@ class TrackingBackendMixin(models.AbstractModel):
     ]
 
     def _compute_sync_log_count(self):
-        groups = self.env["tracking.sync.log"]._read_group(
-            [("backend_model", "=", self._name), ("backend_id", "in", self.ids)],
-            ["backend_id"], ["__count", "started_at:max"])
-        stats = {backend_id: (count, last) for backend_id, count, last in groups}
+        logs = self.env["tracking.sync.log"]
+        domain = [("backend_model", "=", self._name), ("backend_id", "in", self.ids)]
+        counts = dict(logs._read_group(domain, ["backend_id"], ["__count"]))
+        # A connection test is no sync: it does not move "Last sync".
+        last = dict(logs._read_group(domain + [("operation", "not in", NOT_SYNCS)],
+                                     ["backend_id"], ["started_at:max"]))
         for backend in self:
-            backend.sync_log_count, backend.last_sync_at = stats.get(backend.id, (0, False))
+            backend.sync_log_count = counts.get(backend.id, 0)
+            backend.last_sync_at = last.get(backend.id, False)
 
     def _compute_connection(self):
         """The dashboard's card of each backend knows (one rule, in its SQL view)."""
@@ -193,7 +196,7 @@ class TrackingBackendMixin(models.AbstractModel):
         words = words_to_json(run.message if ok else run.fatal_words)
         self.sudo().write({
             "connection_state": "ok" if ok else "error",
-            "connection_message": str(words_text(words, "en_US"))[:250],
+            "connection_message": str(words_text(words, "en_US"))[:500],
             "connection_words": words if isinstance(words, dict) else False,
         })
         return self._notify_logs(

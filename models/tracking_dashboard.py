@@ -9,7 +9,7 @@ from odoo.tools import SQL
 from ..clients.trackonline import LICENCE_LIMITS
 from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import OPEN_STATES
-from .tracking_sync_log import RUN_STATES, run_text
+from .tracking_sync_log import GOOD_RUN_STATES, NOT_SYNCS, RUN_STATES, run_text
 
 # The backends shown on the dashboard, in the order of their cards.
 BACKEND_MODELS = ("trackline.backend", "trackonline.backend", "opuscapita.backend",
@@ -88,8 +88,9 @@ class TrackingDashboard(models.Model):
     calls_budget = fields.Integer(string="Daily call budget", compute="_compute_figures",
                                   help="0: the API sets no budget the connector knows of.")
     error_count = fields.Integer(string="Open errors", compute="_compute_figures",
-                                 help="Failed runs of the last 24 hours, items kept to retry, "
-                                      "records in error and open activities.")
+                                 help="Failed runs of the last 24 hours not followed by a good "
+                                      "run of the same sync, items kept to retry, records in "
+                                      "error and open activities.")
     error_summary = fields.Char(string="Open errors in", compute="_compute_figures")
     error_sources = fields.Json(
         string="Open errors by kind", compute="_compute_figures",
@@ -169,36 +170,51 @@ class TrackingDashboard(models.Model):
         }
 
     def _last_runs(self, keys):
-        """The last run of each backend: one query for all cards. Its name and summary in the
-        user's language, as its log shows them."""
+        """The last run of each backend that is a sync (not a connection test): one query for
+        all cards. Its name and summary in the user's language, as its log shows them."""
         if not keys:
             return {}
         self.env["tracking.sync.log"].flush_model()
         # One index read per backend (tracking_sync_log_backend_newest_idx), not a sort of
         # all its runs: a query per backend, its values written in (a plan made for any
-        # backend would walk every run of the others).
+        # backend would walk every run of the others). Connection tests are no sync.
         self.env.cr.execute(SQL(" UNION ALL ").join(SQL("""
             (SELECT backend_model, backend_id, started_at, state, operation, operation_words,
                     message, message_words
-               FROM tracking_sync_log WHERE backend_model = %s AND backend_id = %s
-           ORDER BY started_at DESC, id DESC LIMIT 1)""", model, bid) for model, bid in keys))
+               FROM tracking_sync_log
+              WHERE backend_model = %s AND backend_id = %s AND operation NOT IN %s
+           ORDER BY started_at DESC, id DESC LIMIT 1)""", model, bid, NOT_SYNCS)
+            for model, bid in keys))
         lang = self.env.lang
         return {(model, bid): (started, state, run_text(operation_words, operation, lang),
                                run_text(message_words, message, lang))
                 for (model, bid, started, state, operation, operation_words, message,
                      message_words) in self.env.cr.fetchall()}
 
+    def _open_failed_runs(self, keys):
+        """The failed runs of the last 24 hours that are still open errors, per backend (their
+        ids): not a connection test (the card's connection says it), and not followed by a
+        good run of the same operation of the same backend (the failure was fixed)."""
+        if not keys:
+            return {}
+        self.env["tracking.sync.log"].flush_model()
+        self.env.cr.execute(SQL("""
+            SELECT f.backend_model, f.backend_id, array_agg(f.id ORDER BY f.id)
+              FROM tracking_sync_log f
+             WHERE (f.backend_model, f.backend_id) IN %(keys)s AND f.state = 'failed'
+               AND f.started_at >= %(since)s AND f.operation NOT IN %(not_syncs)s
+               AND NOT EXISTS (
+                   SELECT 1 FROM tracking_sync_log g
+                    WHERE g.backend_model = f.backend_model AND g.backend_id = f.backend_id
+                      AND g.operation = f.operation AND g.state IN %(good)s
+                      AND (g.started_at, g.id) > (f.started_at, f.id))
+          GROUP BY f.backend_model, f.backend_id""",
+            keys=tuple(keys), since=fields.Datetime.subtract(fields.Datetime.now(), hours=24),
+            not_syncs=NOT_SYNCS, good=GOOD_RUN_STATES))
+        return {(model, bid): ids for model, bid, ids in self.env.cr.fetchall()}
+
     def _recent_failures(self, keys):
-        since = fields.Datetime.subtract(fields.Datetime.now(), hours=24)
-        result = {}
-        for model in {model for model, _bid in keys}:
-            groups = self.env["tracking.sync.log"].sudo()._read_group(
-                [("backend_model", "=", model),
-                 ("backend_id", "in", [bid for m, bid in keys if m == model]),
-                 ("state", "=", "failed"), ("started_at", ">=", since)],
-                ["backend_id"], ["__count"])
-            result.update({(model, bid): count for bid, count in groups})
-        return result
+        return {key: len(ids) for key, ids in self._open_failed_runs(keys).items()}
 
     def _kept_units(self, keys):
         """Open kept units (``tracking.failed.unit``) per backend, with the user's rights."""
@@ -346,11 +362,10 @@ class TrackingDashboard(models.Model):
                  ("state", "in", OPEN_STATES)],
                 self.env._("%s: items to retry", backend.display_name))
         if source == "runs":
-            since = fields.Datetime.subtract(fields.Datetime.now(), hours=24)
+            ids = self._open_failed_runs({(backend._name, backend.id)}).get(
+                (backend._name, backend.id), [])
             return self._window(
-                "tracking_connector.action_tracking_sync_log",
-                [("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
-                 ("state", "=", "failed"), ("started_at", ">=", fields.Datetime.to_string(since))],
+                "tracking_connector.action_tracking_sync_log", [("id", "in", ids)],
                 self.env._("%s: failed runs", backend.display_name))
         models_ = {model._name: model for model in self._backend_record_models(backend._name)}
         if source not in models_:

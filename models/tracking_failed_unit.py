@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..clients.base import RateLimited, TransientError, mask
 from .tracking_doors import USER_GROUP, check_door
-from .tracking_words import _lt, words_text, words_to_json
+from .tracking_words import RESOURCE_WORDS, _lt, system_name, words_text, words_to_json
 
 # The wait after the 1st, 2nd, 3rd failed attempt, then every day: the one backoff.
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(days=1))
@@ -57,11 +57,6 @@ def may_pass(error):
 def record_key(record):
     """The key of a unit that is an Odoo record to send again ("model,id")."""
     return "%s,%d" % (record._name, record.id)
-
-
-def system_name(backend):
-    """The remote system of ``backend`` as a user knows it ("TrackOnline", "Sage 50 Cloud")."""
-    return backend._description.removesuffix(" Backend")
 
 
 NO_ID = "no id "
@@ -142,10 +137,37 @@ class TrackingFailedUnit(models.Model):
             unit.reason = (words_text(unit.error_words, self.env.lang) if unit.error_words
                            else unit.error)
 
-    @api.depends("resource", "remote_key")
+    @api.depends("kind", "resource", "remote_key")
+    @api.depends_context("lang")
     def _compute_display_name(self):
+        """What the item is, as a user knows it ("To send to TrackOnline: [L0004] Depot Gent",
+        "Document 123", "transactions: 4711"); the key that finds it again stays in
+        ``remote_key``."""
         for unit in self:
-            unit.display_name = "%s %s" % (unit.resource or "", unit.remote_key or "")
+            unit.display_name = unit._title()
+
+    def _title(self):
+        key = self.remote_key or ""
+        if self.kind in ("send", "upload"):
+            record = self._record()
+            try:
+                name = record.display_name if record else None
+            except AccessError:
+                name = None
+            system = system_name(self.env[self.backend_model]) \
+                if self.backend_model in self.env else ""
+            if not name:
+                return self.env._("A record to send to %s, deleted since", system)
+            return self.env._("To send to %(system)s: %(name)s", system=system, name=name)
+        if self.kind == "document":
+            return self.env._("Document %s", key)
+        if self.kind == "file":
+            return self.env._("%s file", key)
+        resource = self.env._(RESOURCE_WORDS[self.resource]) \
+            if self.resource in RESOURCE_WORDS else self.resource or ""
+        if key.startswith(NO_ID):
+            return self.env._("%s: a record without id", resource)
+        return "%s: %s" % (resource, key)
 
     def write(self, vals):
         """A user changes the reason to ignore only: a payload, a kind or a resource written
@@ -176,6 +198,7 @@ class TrackingFailedUnit(models.Model):
         error cannot pass by trying again (a refusal of the data): the unit is Failed at
         once, for a user to decide."""
         backend, now = run.backend, fields.Datetime.now()
+        error = run.words_for(error)  # a remote error in plain words
         units = self.sudo()
         unit = units.search(self._domain_of(backend, resource)
                             + [("remote_key", "=", str(remote_key))], limit=1)
@@ -285,7 +308,24 @@ class TrackingFailedUnit(models.Model):
             backend = group[:1]._backend()
             check_door(backend, USER_GROUP)
             logs |= backend._retry_units(group.sudo()).log
+        units.sudo()._note_sent_again()
         return units[:1]._backend()._notify_logs(self.env._("Items retried"), logs)
+
+    def _note_sent_again(self):
+        """Units to send that a retry sent again: no longer Failed with the old error, but
+        waiting for the remote's verdict, which the next fetch of results brings (their
+        record says "Sent")."""
+        for unit in self.filtered(lambda u: u.kind in ("send", "upload")
+                                  and u.state in OPEN_STATES):
+            record = unit._record()
+            field = "send_state" if record and "send_state" in record._fields else "state"
+            if not record or record[field] != "sent":
+                continue
+            words = words_to_json(_lt(
+                "Sent again: waiting for %s to say whether it saved it (Fetch save results, "
+                "or the next scheduled run).", system_name(record.backend_id)))
+            unit.write({"state": "retry", "next_attempt": False,
+                        "error": words_text(words, "en_US"), "error_words": words})
 
     def action_ignore(self):
         """No more attempts for these units: someone decided (and said why)."""

@@ -24,7 +24,7 @@ from ..mappings.dates import cursor_moment, cursor_text
 from ..mappings.fields import Entity, Ref, RowError, dig
 from .tracking_drift import check_page
 from .tracking_failed_unit import OPEN_STATES, key_without_id
-from .tracking_sync_log import error_words, row_by_row
+from .tracking_sync_log import row_by_row
 from .tracking_words import _lt, entity_words, resource_words
 
 ROW_EXCERPT = 200
@@ -201,7 +201,7 @@ class TrackingImporter(models.AbstractModel):
                 self._keep_row(run, resource, row, _lt(
                     "%(what)s %(key)s could not be saved: %(error)s",
                     what=entity_words(resource.entity), key=row_key(resource.entity, row),
-                    error=error_words(exc)))
+                    error=run.error_words(exc)))
         return records
 
     def _read_row(self, run, resource, row):
@@ -268,7 +268,7 @@ class TrackingImporter(models.AbstractModel):
             except (RateLimited, AuthError):
                 raise
             except ApiError as exc:
-                rows, text = None, exc.message
+                rows, text = None, run.error_words(exc)
             else:
                 text = _lt("%(what)s %(key)s is no longer found remotely",
                            what=entity_words(resource.entity), key=unit.remote_key)

@@ -19,10 +19,12 @@ class TrackingMirroredLineMixin(models.AbstractModel):
         parents = self._parents().browse(
             {vals[self._parent_field] for vals in vals_list if vals.get(self._parent_field)})
         self._check_ownership_of(parents)  # before the lines exist
+        self._note_change_of(parents)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_parent_ownership()
+        self._note_change_of(self[self._parent_field])
         result = super().write(vals)
         if self._parent_field in vals:
             self._check_parent_ownership()  # moved onto another record
@@ -31,6 +33,18 @@ class TrackingMirroredLineMixin(models.AbstractModel):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_parent_owned(self):
         self._check_parent_ownership()
+        self._note_change_of(self[self._parent_field])
+
+    def _note_change_of(self, parents):
+        """A change of these lines is a change of their parents' lines field: a parent
+        edited locally is To send once its lines changed (``_note_local_change``)."""
+        if parents and hasattr(parents, "_note_local_change"):
+            parents._note_local_change({self._lines_field(parents)})
+
+    def _lines_field(self, parents):
+        return next(name for name, field in parents._fields.items()
+                    if field.type == "one2many" and field.comodel_name == self._name
+                    and field.inverse_name == self._parent_field)
 
     def _parents(self):
         return self.env[self._fields[self._parent_field].comodel_name]
@@ -42,7 +56,4 @@ class TrackingMirroredLineMixin(models.AbstractModel):
         """Refuse the change of these lines of ``parents`` as a change of their lines field."""
         if not parents or not parents._changed_by_a_user():
             return
-        lines_field = next(name for name, field in parents._fields.items()
-                           if field.type == "one2many" and field.comodel_name == self._name
-                           and field.inverse_name == self._parent_field)
-        parents._check_ownership({lines_field: True})
+        parents._check_ownership({self._lines_field(parents): True})

@@ -156,7 +156,8 @@ class DatabaseRateLimiter:
                 raise RateLimited(
                     "The %s's budget of %d TrackOnline calls is spent: the sync stops here "
                     "and goes on in %d s." % (spent, self.limits[spent], wait),
-                    retry_after=int(wait) + 1, status=None)
+                    retry_after=int(wait) + 1, status=None,
+                    budget=(spent, self.limits[spent]))
             self._sleep(wait)
 
     def charge(self, calls):

@@ -19,7 +19,7 @@ from odoo.tools.sql import create_index
 
 from ..clients.base import ApiError, CallStats, NotFound, RateLimited, RemoteDataError, mask
 from .tracking_doors import USER_GROUP, check_door
-from .tracking_words import _lt, words_text, words_to_json
+from .tracking_words import _lt, api_error_words, words_text, words_to_json
 
 _logger = logging.getLogger(__name__)
 
@@ -35,6 +35,11 @@ RUN_STATES = [("running", "Running"), ("done", "Done"), ("warning", "Done with w
               ("stopped", "Stopped: call budget spent"),
               ("busy", "Skipped: the same sync was running"), ("failed", "Failed")]
 LOG_LOCK = zlib.crc32(b"tracking.sync.log") - 2**31  # with the log id: the run is alive
+# Runs that are no sync (their names as stored, in English): a connection test's failure is
+# the backend's connection state, not a failed sync, and it is not the "Last sync".
+NOT_SYNCS = ("test connection",)
+# The states of a run that did its work: a failed run of the same sync before it is fixed.
+GOOD_RUN_STATES = ("done", "warning")
 
 
 def counts_words(created, updated, skipped, failed):
@@ -223,6 +228,7 @@ class SyncRun:
         self.deadline = backend.env.context.get("tracking_deadline")
         self._lock_key = None
         self.message = None  # the summary, when not the counts: words (``_lt``) or a text
+        self._api_words = {}  # technical line of a remote error met -> its plain words
         self._progress_at = self._started = time.monotonic()
         self._progress_to = (None if backend.env.context.get("ir_cron_progress_id")
                              else backend.env.user)
@@ -356,7 +362,9 @@ class SyncRun:
             if fatal:
                 raise
             self.failed += 1
-            self.error(_lt("%(label)s: %(error)s", label=label, error=error_words(exc)))
+            self.error(_lt("%(label)s: %(error)s", label=label,
+                           error=self.error_words(exc)))
+            self.technical_detail(exc)
         else:
             self._progress()
             self._write_counts()
@@ -416,7 +424,7 @@ class SyncRun:
                 "A database conflict with another worker (%s): what this run had not "
                 "committed is not saved; the next run goes on from there.",
                 type(exc).__name__))
-        self.fatal_words = error_words(exc)
+        self.fatal_words = self.error_words(exc)
         self.fatal = str(words_text(self.fatal_words, self.env.lang))
         self.rate_limited = isinstance(exc, RateLimited)
         if self.rate_limited and exc.status is None:
@@ -428,8 +436,42 @@ class SyncRun:
             _logger.exception("%s %s failed", self.backend.display_name, self.log.operation)
             detail = mask("".join(traceback.format_exception(exc)))
         self.error(self.fatal_words)
+        self.technical_detail(exc)
         if detail:
             self.error(detail)
+
+    def error_words(self, exc):
+        """What ``exc`` says to a user as words (``error_words``), a remote error in plain
+        words naming what to fix (``api_error_words``); remembered by its technical line, so
+        that an item kept with that line reads the same words (``words_for``)."""
+        words = error_words(exc, self.backend)
+        if isinstance(exc, ApiError):
+            self._api_words[exc.message] = words
+        return words
+
+    def words_for(self, error):
+        """``error`` (a remote error, words or a text) as a user reads it, as JSON words: the
+        technical line of a remote error this run met, alone or within the words, replaced
+        by its plain words."""
+        if isinstance(error, ApiError):
+            return self.error_words(error)
+
+        def plain(data):
+            if isinstance(data, str):
+                return self._api_words.get(data, data)
+            if isinstance(data, dict) and "text" in data:
+                args = data.get("args") or ()
+                args = ({key: plain(value) for key, value in args.items()}
+                        if isinstance(args, dict) else [plain(value) for value in args])
+                return dict(data, args=args)
+            return data
+
+        return plain(words_to_json(error))
+
+    def technical_detail(self, exc):
+        """The technical line of a remote error told in plain words, for the integrator."""
+        if isinstance(exc, ApiError) and api_error_words(exc, self.backend) is not None:
+            self.error(_lt("Technical detail: %s", exc.message))
 
     def raise_if_failed(self):
         """The rule for a failed run started by a person from a dialog (a wizard, an upload),
@@ -486,12 +528,14 @@ class RunFailed(UserError):
     """A run started by a person failed: what failed, and where its log is."""
 
 
-def error_words(exc):
-    """What ``exc`` says as words (``words_to_json``, secrets masked): the words of our own
-    errors raised with ``_lt`` (shown in each reader's language), else a text (a remote's
-    message as received, an error raised with a translated text, a crash)."""
+def error_words(exc, backend=None):
+    """What ``exc`` says as words (``words_to_json``, secrets masked): a remote error met by
+    a run of ``backend`` in plain words (``api_error_words``), the words of our own errors
+    raised with ``_lt`` (shown in each reader's language), else a text (a remote's message
+    as received, an error raised with a translated text, a crash)."""
     if isinstance(exc, ApiError):
-        return words_to_json(exc.message)
+        plain = api_error_words(exc, backend) if backend is not None else None
+        return words_to_json(plain if plain is not None else exc.message)
     if isinstance(exc, (UserError, ValidationError, RunBusy)):
         return words_to_json(exc.args[0] if exc.args else str(exc))
     return words_to_json("%s: %s" % (type(exc).__name__, exc))

@@ -15,7 +15,16 @@ entity's description or the resource's name.
 # pylint: disable=prefer-env-translation
 from odoo.tools.translate import LazyGettext, LazyTranslate, get_translation
 
-from ..clients.base import mask
+from ..clients.base import (
+    AuthError,
+    NotFound,
+    RateLimited,
+    RemoteDataError,
+    TimedOut,
+    TransientError,
+    Unreachable,
+    mask,
+)
 
 MODULE = "tracking_connector"
 _lt = LazyTranslate(MODULE)
@@ -58,6 +67,91 @@ RESOURCE_WORDS = {
     "events": _lt("events"),
     "Customers": _lt("Customers"),
 }
+
+
+# The credentials of each system's backend, as its form names them.
+CREDENTIAL_WORDS = {
+    "trackline.backend": _lt("login and password"),
+    "trackonline.backend": _lt("API key"),
+    "opuscapita.backend": _lt("user and client credentials"),
+    "sage50.backend": _lt("API key"),
+}
+# The steps of a client's work it names on its errors (``ApiError.step``).
+STEP_WORDS = {"login": _lt("The login failed"), "token": _lt("Token request failed"),
+              "data": _lt("Data call failed")}
+# The periods of a call budget (models/tracking_rate_counter.py).
+PERIOD_WORDS = {"minute": _lt("minute"), "day": _lt("day")}
+
+
+def system_name(backend):
+    """The remote system of ``backend`` as a user knows it ("TrackOnline", "Sage 50 Cloud")."""
+    return backend._description.removesuffix(" Backend")
+
+
+def api_error_words(exc, backend):
+    """What a user reads of ``exc``, a typed error of a remote call (clients/base.py) met by
+    a run of ``backend``: what happened and what to do, naming the setting to fix, as words
+    translated for each reader, with the remote's own complaint quoted when it sent one.
+    None for an error these words do not cover (its own message says it). The one home of
+    "typed error -> words"; the technical line (``exc.message``) is for the run log."""
+    system, name = system_name(backend), backend.display_name
+    status = exc.status
+    if isinstance(exc, AuthError) and status is None:
+        return None  # our own words (credentials missing, a key lost): they say it
+    if isinstance(exc, AuthError):
+        credentials = CREDENTIAL_WORDS.get(backend._name, _lt("credentials"))
+        words = _lt("%(system)s refused the %(credentials)s (error %(status)s). Check the "
+                    "%(credentials)s on the backend %(backend)s, then press Test connection.",
+                    system=system, credentials=credentials, status=status, backend=name)
+    elif isinstance(exc, RateLimited) and status is None:
+        if not exc.budget:
+            return None
+        period, calls = exc.budget
+        words = _lt("The %(period)s's budget of %(calls)s %(system)s calls is spent: the run "
+                    "stopped here and the next one goes on in %(minutes)s min. Nothing to fix; "
+                    "a higher licence tier on the backend %(backend)s gives more calls.",
+                    period=PERIOD_WORDS.get(period, period), calls=calls, system=system,
+                    minutes=max(1, round((exc.retry_after or 0) / 60)), backend=name)
+    elif isinstance(exc, RateLimited):
+        words = _lt("%(system)s asked for fewer calls (429 Too Many Requests): the run stopped "
+                    "here and the next one goes on in %(minutes)s min. Nothing to fix.",
+                    system=system, minutes=max(1, round((exc.retry_after or 0) / 60)))
+    elif isinstance(exc, TimedOut):
+        words = _lt("%(system)s did not answer in time. Nothing to fix if it passes: the next "
+                    "run tries again. If it lasts, check the API base URL and the request "
+                    "timeout on the backend %(backend)s.", system=system, backend=name)
+    elif isinstance(exc, Unreachable):
+        words = _lt("%(system)s could not be reached. Check the API base URL on the backend "
+                    "%(backend)s and the network, then press Test connection.", system=system,
+                    backend=name)
+    elif isinstance(exc, TransientError) and status and status >= 500:
+        words = _lt("%(system)s failed on its side (error %(status)s). Nothing to fix in Odoo: "
+                    "the next run tries again. If it lasts, tell %(system)s's support.",
+                    system=system, status=status)
+    elif isinstance(exc, TransientError):
+        words = _lt("%(system)s's answer was cut short: the connection broke off. Nothing "
+                    "to fix: the next run tries again.", system=system)
+    elif isinstance(exc, NotFound):
+        words = _lt("%(system)s does not know what was asked for. Check the API base URL on "
+                    "the backend %(backend)s, and that the record still exists in %(system)s.",
+                    system=system, backend=name)
+    elif isinstance(exc, RemoteDataError) and status:
+        return _lt("Expected JSON from %(system)s, but its answer (status %(status)s) could not "
+                   "be read. If it lasts, check the API base URL on the backend %(backend)s (it "
+                   "may lead to another server), or give the run log to your integrator. Its "
+                   "answer began: \"%(remote)s\"", system=system, status=status, backend=name,
+                   remote=exc.remote or "")
+    elif status and 400 <= status < 500:
+        words = _lt("%(system)s refused the data sent (error %(status)s). Correct the record "
+                    "as %(system)s says, then press Retry now.", system=system, status=status)
+    else:
+        return None
+    if exc.step in STEP_WORDS:
+        words = _lt("%(step)s: %(words)s", step=STEP_WORDS[exc.step], words=words)
+    if exc.remote:
+        words = _lt("%(words)s %(system)s said: \"%(remote)s\"", words=words, system=system,
+                    remote=exc.remote)
+    return words
 
 
 def entity_words(entity):

@@ -14,6 +14,9 @@ from .tracking_words import _lt
 
 TOKEN_NAME = "jwt"
 WIZARD_MODEL = "trackline.import.wizard"
+# The context of the wizard's entry in a record's Action menu (evaluated by the web client
+# with the record as ``active_model``/``active_id``): that record is the one to link.
+LINK_CONTEXT = "{'default_res_model': active_model, 'default_res_id': active_id}"
 # A process with its documents: read by ``_import_process`` (one, by id or name) and
 # ``_import_processes`` (a refresh of several, each alone).
 PROCESSES = Resource("processes", "trackline.process", mapping.PROCESS,
@@ -175,12 +178,17 @@ class TracklineBackend(models.Model):
         unwanted = bound.filtered(lambda action: action.binding_model_id not in wanted)
         present = (bound - unwanted).binding_model_id
         unwanted.unlink()
+        # The record the entry is chosen on is the record to link (the wizard reads no
+        # ``active_model``: a dashboard card opens it too).
+        (bound - unwanted).filtered(lambda action: action.context != LINK_CONTEXT).write(
+            {"context": LINK_CONTEXT})
         for model in wanted - present:
             actions.create({
                 "name": self.env._("Import from Trackline"),
                 "res_model": WIZARD_MODEL,
                 "view_mode": "form",
                 "target": "new",
+                "context": LINK_CONTEXT,
                 "binding_model_id": model.id,
                 "binding_view_types": "form,list",
                 "groups_id": [(6, 0, [self.env.ref("tracking_connector.group_tracking_user").id])],

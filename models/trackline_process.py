@@ -96,10 +96,14 @@ class TracklineProcess(models.Model):
             backend._import_processes(run, client, self.mapped("remote_id"))
         return run
 
-    def _download_documents(self, run, client):
-        """Download the documents of these processes that are not downloaded yet."""
+    def _download_documents(self, run, client, whatever_backoff=False):
+        """Download the documents of these processes that are not downloaded yet: those in
+        error after their wait (``_to_download``), or, ``whatever_backoff`` (a person asked
+        for them), at once."""
         pending = self.document_ids.filtered(lambda doc: doc.state != "downloaded")
-        pending._to_download()._download(run, client)
+        if not whatever_backoff:
+            pending = pending._to_download()
+        pending._download(run, client)
 
     def _attach_documents_to_linked_record(self, run):
         """Give the linked record the downloaded documents it does not hold yet: a process
@@ -142,7 +146,8 @@ class TracklineProcess(models.Model):
         check_door(self, USER_GROUP, "write")
         def download(processes, backend):
             with backend._sync_run(_lt("download documents")) as run:
-                processes._download_documents(run, backend._make_client(run.stats))
+                processes._download_documents(run, backend._make_client(run.stats),
+                                              whatever_backoff=True)
             return run
 
         return self._run_per_backend(self.env._("Trackline documents"), download)

@@ -243,6 +243,7 @@ class TrackOnlineBackend(models.Model):
         (saved with its remote id, or refused and kept with the message)."""
         self.ensure_one()
         with self._sync_run(_lt("save results")) as run:
+            saving = 0  # records TrackOnline is still saving (202): no result yet
             client = self._make_client(run.stats)
             self._retry_other(run, client, self.env["tracking.failed.unit"]._due(
                 self, kind="send"))
@@ -260,6 +261,13 @@ class TrackOnlineBackend(models.Model):
                             continue
                         if results is None:
                             run.count(skipped=len(records))
+                            saving += len(records)
+                            run.error(_lt("%(records)s: TrackOnline is still saving them.",
+                                          records=", ".join(records.mapped("display_name"))))
                             continue
                         records._apply_results(run, client, results)
+            if saving:
+                run.message = _lt("%(count)s records skipped: TrackOnline is still saving "
+                                  "them. Press Fetch save results again in a minute.",
+                                  count=saving)
         return run

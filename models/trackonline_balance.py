@@ -28,6 +28,13 @@ class TrackOnlineBalance(models.Model):
     balance = fields.Integer(aggregator="sum")
     synced_at = fields.Datetime(readonly=True)
 
+    @api.depends("location_id.display_name", "item_definition_id.display_name")
+    def _compute_display_name(self):
+        """The location and the item definition it counts."""
+        for balance in self:
+            balance.display_name = "%s, %s" % (balance.location_id.display_name or "",
+                                               balance.item_definition_id.display_name or "")
+
     def action_print_statement(self):
         """The balance statement of the locations of these balances."""
         check_door(self, USER_GROUP)

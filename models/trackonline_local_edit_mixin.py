@@ -1,8 +1,9 @@
 """A record mirrored from TrackOnline that Odoo may change and send back (a location, an
 item configuration, a unique item, a packaging label).
 
-A user unlocks it on purpose ("Edit locally"): its send state becomes draft and the remote
-version it starts from is kept (``remote_version``). Until it is sent and saved, a sync never
+A user unlocks it on purpose ("Edit locally": ``edit_unlocked``); once a field a send carries
+is changed, its send state becomes draft ("To send") and the remote version it starts from is
+kept (``remote_version``). Until it is sent and saved, a sync never
 overwrites the fields a send carries: when TrackOnline's version has changed meanwhile, both
 versions are kept (a conflict) and the user chooses ("Keep mine and send" / "Take
 TrackOnline's")."""
@@ -38,15 +39,52 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                                 sanitize=False)
     has_local_changes = fields.Boolean(
         string="Local changes not sent", compute="_compute_has_local_changes")
+    edit_unlocked = fields.Boolean(
+        string="Unlocked to edit", readonly=True, copy=False,
+        help="\"Edit locally\" was pressed: the fields a send carries may be changed; the "
+             "record is To send once one is.")
 
     # Fields a send carries beyond the mapping's ``send`` fields (lines, links).
     _payload_fields = ()
 
-    @api.depends("remote_id", "send_state")
+    @api.depends("remote_id", "send_state", "edit_unlocked")
     def _compute_has_local_changes(self):
+        """Edited locally and not sent: changed, or unlocked to be changed."""
         for record in self:
-            record.has_local_changes = bool(record.remote_id
-                                            and record.send_state in EDITABLE_STATES)
+            record.has_local_changes = bool(record.remote_id and (
+                record.send_state in EDITABLE_STATES or record._unlocked_unchanged()))
+
+    def _unlocked_unchanged(self):
+        """Unlocked by "Edit locally", nothing changed yet (not To send)."""
+        return bool(self.edit_unlocked and self.send_state not in ("sent", *EDITABLE_STATES))
+
+    @api.depends("remote_id", "send_state", "edit_unlocked")
+    def _compute_remote_locked(self):
+        """Unlocked by "Edit locally" before anything changed: editable too."""
+        result = super()._compute_remote_locked()
+        for record in self.filtered(lambda r: r._unlocked_unchanged()):
+            record.remote_locked = False
+        return result
+
+    def write(self, vals):
+        """A send locks a record unlocked by "Edit locally" again."""
+        if vals.get("send_state") == "sent":
+            vals = dict(vals, edit_unlocked=False)
+        else:
+            self._note_local_change(vals)
+        return super().write(vals)
+
+    def _note_local_change(self, names):
+        """The first change (not a sync's) of fields ``names`` a send carries (its lines
+        too: tracking.mirrored.line.mixin tells) on a record unlocked by "Edit locally"
+        makes it To send, starting from the version it had before."""
+        if self.env.context.get(SYNC_WRITE) is SyncWriter or not (
+                set(names) & self._sendable_fields()):
+            return
+        for record in self.filtered(lambda r: r._unlocked_unchanged()):
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write({
+                "send_state": "draft", "send_message": False,
+                "remote_version": json.dumps(record._version(record._sendable_fields()))})
 
     @api.model
     def _sendable_fields(self):
@@ -61,7 +99,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     @api.model
     def _connector_fields(self):
         return super()._connector_fields() | {"remote_version", "has_conflict",
-                                              "conflict_values"}
+                                              "conflict_values", "edit_unlocked"}
 
     def _edit_hint(self):
         return self.env._(" Press \"Edit locally\" to change it and send the change.")
@@ -74,7 +112,8 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     # -- buttons ---------------------------------------------------------------------------------
 
     def action_edit_locally(self):
-        """Unlock the record: its sendable fields become editable, to be sent on purpose."""
+        """Unlock the record: its sendable fields become editable, to be sent on purpose (it
+        is To send once one changed: ``write``)."""
         check_door(self, USER_GROUP, "write")
         for record in self:
             if record.send_state == "sent":
@@ -82,9 +121,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                                            record.display_name))
             if record.has_local_changes:
                 continue
-            record.with_context(**{SYNC_WRITE: SyncWriter}).write({
-                "send_state": "draft", "send_message": False,
-                "remote_version": json.dumps(record._version(record._sendable_fields()))})
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write({"edit_unlocked": True})
         return True
 
     def action_send(self):
@@ -119,7 +156,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                 values = record._values_of_version(json.loads(record.remote_version or "{}"))
             record.with_context(**{SYNC_WRITE: SyncWriter}).write(dict(
                 values, has_conflict=False, conflict_values=False, remote_version=False,
-                send_state=False, send_message=False))
+                send_state=False, send_message=False, edit_unlocked=False))
         return True
 
     # -- from a sync --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools.sql import create_index
 
 from ..mappings import trackonline_codes as codes
@@ -36,3 +36,11 @@ class TrackOnlineTransactionLine(models.Model):
         # order (by transaction) would sort them all through a join.
         create_index(self.env.cr, "trackonline_transaction_line_newest_idx", self._table,
                      ["date_transaction DESC", "id DESC"])
+
+    @api.depends("transaction_id.display_name", "item_definition_id.display_name", "quantity")
+    def _compute_display_name(self):
+        """The transaction, and what it moved of which item."""
+        for line in self:
+            line.display_name = "%s: %s x %s" % (line.transaction_id.display_name or "",
+                                                 line.quantity,
+                                                 line.item_definition_id.display_name or "")

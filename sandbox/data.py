@@ -90,6 +90,9 @@ TRACKONLINE_EPOCH = datetime(2026, 1, 5, 8, 0)
 LOCATION_TYPES = (1, 2, 4, 5, 11, 12)
 ITEM_TYPES = (1, 2, 6, 7, 11)
 CITIES = ("Rotterdam", "Almería", "Düsseldorf", "Göteborg", "Lyon", "Málaga", "Utrecht")
+# The country of each city, as TrackOnline names it (a location's "country").
+COUNTRIES = {"Rotterdam": "Netherlands", "Almería": "Spain", "Düsseldorf": "Germany",
+             "Göteborg": "Sweden", "Lyon": "France", "Málaga": "Spain", "Utrecht": "Netherlands"}
 
 
 def _guid(rng):
@@ -116,7 +119,7 @@ def trackonline_data(seed, locations=12, item_definitions=6, transactions=40, sp
             "type": LOCATION_TYPES[index % len(LOCATION_TYPES)], "hierarchyLevel": 3,
             "parentNumber": None, "parentName": None,
             "addressLine": "Havenweg %d" % (index + 10), "postalCode": "30%02d AB" % index,
-            "city": city, "stateOrProvince": None, "country": "Netherlands",
+            "city": city, "stateOrProvince": None, "country": COUNTRIES[city],
             "telephone": "+31 10 555 %04d" % index, "mobile": None,
             "emailAddress": "depot%d@example.com" % (index + 1),
             "globalLocationNumber": "87%011d" % (index + 1),

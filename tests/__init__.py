@@ -27,3 +27,4 @@ from . import test_transaction_month
 from . import test_send_rules
 from . import test_click_everywhere
 from . import test_ui_buttons
+from . import test_error_words

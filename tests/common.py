@@ -4,6 +4,7 @@ web client's JSON-RPC call."""
 import json
 
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools.safe_eval import safe_eval
 
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
@@ -77,6 +78,16 @@ def demo_backends(env, sandbox_url):
     return backends
 
 
+def web_context(active, action_context):
+    """The context the web client gives an action it runs from a record or a button
+    (web's action_service: the record as ``active_model``/``active_id``/``active_ids``,
+    then the action's own context, a text evaluated with them)."""
+    own = action_context or {}
+    if isinstance(own, str):
+        own = safe_eval(own, dict(active))
+    return dict(active, **own)
+
+
 class SandboxCase(TransactionCase):
     """Odoo tests that talk to a real sandbox over HTTP on 127.0.0.1, one per class."""
 
@@ -105,6 +116,14 @@ class SandboxCase(TransactionCase):
             order="id desc", limit=1)
 
     def import_process(self, reference, lookup="id", **context):
+        """Import with the wizard; given an ``active_model``, from that record's Action menu
+        as the web client opens it (the menu's entry must be there)."""
+        if context.get("active_model"):
+            entry = self.env["ir.actions.act_window"].search([
+                ("res_model", "=", "trackline.import.wizard"),
+                ("binding_model_id.model", "=", context["active_model"])])
+            self.assertEqual(len(entry), 1, "the record's Action menu offers the import")
+            context = web_context(context, entry.context)
         wizard = self.env["trackline.import.wizard"].with_context(**context).create({
             "backend_id": self.backend.id, "lookup": lookup, "process_ref": reference})
         action = wizard.action_import()

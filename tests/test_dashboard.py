@@ -5,7 +5,7 @@ from odoo.tests import new_test_user, tagged
 
 from ..models.tracking_sync_log import SyncRun
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import SandboxCase, web_context
 
 
 @tagged("post_install", "-at_install")
@@ -120,6 +120,45 @@ class TestDashboard(SandboxCase):
         card.invalidate_recordset()
         self.assertEqual(card.error_count, 1)
 
+    def test_a_failure_fixed_by_a_later_good_run_stops_counting(self):
+        """A failed sync followed by a good run of the same sync is no open error; a failed
+        run of another sync still is."""
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", status=500, times=10)
+        self.to._sync("transactions")
+        self.sandbox.clear_faults()
+        self.sandbox.add_fault("/trackonline/api/v1/location", status=500, times=10)
+        self.to._sync("locations")
+        card = self.card(self.to)
+        self.assertEqual(card.error_summary, "Failed runs: 2")
+        self.sandbox.clear_faults()
+        self.to._sync("transactions")
+        card.invalidate_recordset()
+        self.assertEqual(card.error_summary, "Failed runs: 1", "the locations' failure only")
+        runs = self.env["tracking.sync.log"].search(
+            card.action_open_error_source("runs")["domain"])
+        self.assertEqual(runs.mapped("operation"), ["sync locations"])
+        self.to._sync("locations")
+        card.invalidate_recordset()
+        self.assertEqual(card.error_count, 0)
+        self.assertFalse(card.error_sources)
+
+    def test_a_failed_connection_test_is_no_failed_sync(self):
+        """A failed "Test connection" shows in the card's connection, not as a failed run,
+        and it moves neither the card's last run nor the backend's "Last sync"."""
+        self.to._sync("locations")
+        synced = self.last_log(self.to)
+        self.to.sudo().api_key = "wrong"
+        self.card(self.to).action_test_connection()
+        self.assertEqual(self.last_log(self.to).state, "failed")
+        self.env["tracking.dashboard"].invalidate_model()  # as a new request reads it
+        card = self.card(self.to)
+        self.assertEqual(card.connection_state, "error")
+        self.assertEqual(card.error_count, 0)
+        self.assertEqual((card.last_sync_operation, card.last_sync_state, card.last_sync_at),
+                         ("sync locations", "done", synced.started_at))
+        self.to.invalidate_recordset(["last_sync_at"])
+        self.assertEqual(self.to.last_sync_at, synced.started_at)
+
     def test_a_scheduled_job_failing_before_its_run_leaves_a_failed_run(self):
         """As the packaging labels' job that met a database conflict at its start: no run
         of its own, yet a failed run log the dashboard counts, and the next backend goes
@@ -150,6 +189,25 @@ class TestDashboard(SandboxCase):
         card = self.card(self.to)
         self.assertEqual((card.last_sync_state, card.error_count), ("failed", 1))
         self.assertEqual(self.last_log(other).operation, "sync locations")
+
+    def test_import_a_process_from_the_trackline_card(self):
+        """The Trackline card's "Import a process", as a Tracking user clicks it: the web
+        client gives the wizard the card as ``active_model``/``active_id``; the process is
+        imported, linked to no record (the card is none)."""
+        user = new_test_user(self.env, "dash_importer",
+                             groups="tracking_connector.group_tracking_user")
+        card = self.card(self.backend).with_user(user)
+        active = {"active_model": card._name, "active_id": card.id, "active_ids": card.ids}
+        action = card.with_context(**active).action_open_import_wizard()
+        self.assertEqual(action["target"], "new")
+        wizard = self.env[action["res_model"]].with_user(user).with_context(
+            **web_context(active, action["context"])).create(
+            {"lookup": "id", "process_ref": "10000"})
+        self.assertEqual(wizard.backend_id, self.backend, "the card's backend")
+        result = wizard.action_import()
+        process = self.env["trackline.process"].browse(result["res_id"])
+        self.assertEqual(process.remote_id, "10000")
+        self.assertFalse(process.res_model, "linked to no record")
 
     def test_a_card_refuses_a_button_its_system_has_not(self):
         with self.assertRaisesRegex(Exception, "has no button"):

@@ -8,6 +8,7 @@ import json
 from odoo.tests import tagged
 
 from ..models.tracking_failed_unit import record_key
+from ..sandbox.trackonline import TRACKONLINE_API_KEY
 from .common import load_spanish
 from .test_failed_units import KeptUnitsCase
 from .test_sage50 import Sage50Mixin
@@ -65,6 +66,30 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(set(units.mapped("state")), {"done"})
         numbers = {row["number"] for row in self.sandbox.trackonline.resources["location"]}
         self.assertTrue({"KEPT-1", "KEPT-2"} <= numbers)
+
+    def test_retry_now_shows_the_new_state_at_once_and_a_skip_says_why(self):
+        """After "Retry now" sent the record again, its item no longer says Failed with the
+        old error: it waits for TrackOnline's verdict; "Fetch save results" that finds
+        TrackOnline still saving says so, naming the records."""
+        location = self.draft_locations("Depot Retried")
+        self.to.sudo().api_key = "not-the-key"
+        self.to._send(location, "location")
+        unit = self.unit_of(location)
+        self.assertEqual(unit.state, "failed", "a refused key does not pass by waiting")
+        self.to.sudo().api_key = TRACKONLINE_API_KEY
+        unit.action_retry_now()
+        self.assertEqual(location.send_state, "sent")
+        self.assertEqual((unit.state, unit.next_attempt), ("retry", False))
+        self.assertTrue(unit.reason.startswith("Sent again: waiting for TrackOnline"),
+                        unit.reason)
+        log = self.to._poll_results().log  # 202: still saving
+        self.assertEqual(location.send_state, "sent")
+        self.assertIn("1 records skipped: TrackOnline is still saving them. Press Fetch save "
+                      "results again in a minute.", log.summary)
+        self.assertIn("%s: TrackOnline is still saving them." % location.display_name,
+                      log.errors)
+        self.to._poll_results()
+        self.assertEqual((location.send_state, unit.state), ("saved", "done"))
 
     def test_refusal_that_may_pass_is_retried_until_saved(self):
         location = self.draft_locations("Depot Locked")

@@ -125,6 +125,25 @@ class TestOwnership(SandboxCase):
         self.assertIn("L0002", run.log.error_details)
         return location
 
+    def test_edit_locally_marks_to_send_only_once_a_field_changed(self):
+        """"Edit locally" unlocks; the record is To send once a field a send carries (or a
+        line of it) changed, starting from the version it had then."""
+        self.to._sync("locations")
+        location = self.records("trackonline.location")[:1].with_user(self.user)
+        location.action_edit_locally()
+        self.assertFalse(location.remote_locked, "unlocked")
+        self.assertNotEqual(location.send_state, "draft", "nothing changed: not To send")
+        name = location.name
+        location.write({"name": "Renamed once unlocked"})
+        self.assertEqual(location.send_state, "draft")
+        self.assertEqual(json.loads(location.remote_version)["name"], name)
+        self.to._sync("item_configurations")
+        configuration = self.records("trackonline.item.configuration")[:1].with_user(self.user)
+        configuration.action_edit_locally()
+        self.assertNotEqual(configuration.send_state, "draft")
+        configuration.member_ids[0].write({"lead_time": 11})
+        self.assertEqual(configuration.send_state, "draft", "a changed line is a change")
+
     def test_sync_keeps_unsent_edit_when_remote_unchanged(self):
         self.to._sync("locations")
         location = self.records("trackonline.location")[:1].with_user(self.user)

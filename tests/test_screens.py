@@ -1,7 +1,10 @@
 import json
 
+from lxml import etree
+
 from odoo.tests import tagged
 
+from ..sandbox.backends import backend_values
 from .common import SandboxCase
 from .test_sage50 import Sage50EndpointCase, Sage50Mixin
 
@@ -28,6 +31,11 @@ class TestSage50Screens(Sage50KeyCase):
         self.assertEqual(action["tag"], "tracking_connector.notify")
         self.assertEqual(download.state, "done")
         self.assertEqual(download.record_count, 1)
+        # Named by what it is (the breadcrumb), not "sage50.download,1".
+        download.downloaded_at = "2026-12-07 10:00:00"
+        self.assertEqual(download.display_name, "Customers file of 7 Dec")
+        customer = self.env["sage50.partner"].search([("remote_id", "=", "C-7")])
+        self.assertEqual(customer.display_name, "Ana Ruiz (C-7)")
         self.assertEqual(self.env["sage50.partner"].search(
             [("backend_id", "=", self.sage.id)]).partner_id.name, "Ana Ruiz")
 
@@ -79,3 +87,40 @@ class TestRunScreens(Sage50KeyCase):
         self.assertLess(log.duration, 30.0)
         self.assertEqual(log._fields["rate_limited_count"].string,
                          "Calls refused (too many requests)")
+
+
+@tagged("post_install", "-at_install")
+class TestNamesAndHome(SandboxCase):
+    """Where a user looks, things are named by what they are; mirrored records offer no
+    Delete they would refuse; a Tracking user's home is the dashboard."""
+
+    def test_an_item_to_retry_is_titled_by_its_record_and_keeps_its_key(self):
+        backend = self.env["trackonline.backend"].create(backend_values(
+            "trackonline", self.sandbox.url, name="TrackOnline names", timeout=10))
+        backend.sudo().api_key = "not-the-key"
+        partner = self.env["res.partner"].create({"name": "Depot Named", "ref": "NAMED-1"})
+        location = self.env["trackonline.location"]._from_partners(backend, partner)
+        backend._send(location, "location")
+        unit = self.env["tracking.failed.unit"].search([
+            ("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+        self.assertEqual(unit.remote_key, "trackonline.location,%d" % location.id,
+                         "the key that finds the record again is kept")
+        self.assertEqual(unit.display_name, "To send to TrackOnline: [NAMED-1] Depot Named")
+        self.assertEqual(unit._record(), location)
+
+    def test_mirrored_only_records_offer_no_delete(self):
+        for model in ("trackline.process", "trackline.document", "opuscapita.event",
+                      "trackonline.batch.calculation", "trackonline.iot.device"):
+            views = self.env[model].get_views([(False, "list"), (False, "form")])["views"]
+            for kind in ("list", "form"):
+                arch = etree.fromstring(views[kind]["arch"])
+                self.assertEqual(arch.get("delete"), "0", (model, kind))
+
+    def test_the_demo_tracking_user_lands_on_the_dashboard(self):
+        if not self.env["ir.module.module"].search([("name", "=", "tracking_connector")]).demo:
+            self.skipTest("installed without demo data")
+        user = self.env.ref("tracking_connector.user_tracking_demo", raise_if_not_found=False)
+        self.assertTrue(user, "the demo has a Tracking user")
+        self.assertTrue(user.has_group("tracking_connector.group_tracking_user"))
+        self.assertEqual(user.action_id.id,
+                         self.env.ref("tracking_connector.action_tracking_dashboard").id)

@@ -167,6 +167,25 @@ class TestTracklineImport(SandboxCase):
         self.assertIn("process_id", log.message, "the first bytes are shown")
         self.assertFalse(self.processes())
 
+    def test_download_documents_fetches_a_document_in_error_at_once(self):
+        """README: "Download documents" takes those not downloaded yet, or in error, now,
+        whatever the wait a scheduled retry plans for them."""
+        trackline = self.sandbox.trackline
+        empty = next(doc_id for doc_id, content in trackline.files.items() if not content)
+        process_id = next(p for p, remote in trackline.processes.items()
+                          if empty in {d["doc_id"] for d in remote["documents"]})
+        process = self.import_process(process_id)
+        document = process.document_ids.filtered(lambda d: d.remote_id == empty)
+        self.assertEqual(document.state, "error")
+        self.addCleanup(trackline.files.__setitem__, empty, trackline.files[empty])
+        trackline.files[empty] = b"%PDF-1.4 now with content"
+        action = process.action_download_documents()
+        self.assertEqual(document.state, "downloaded", action["params"]["message"])
+        self.assertIn("1 updated", action["params"]["message"])
+        unit = self.env["tracking.failed.unit"].search([
+            ("backend_model", "=", "trackline.backend"), ("remote_key", "=", empty)])
+        self.assertEqual(unit.state, "done")
+
     def test_429_with_retry_after_is_waited_out(self):
         self.sandbox.add_fault("/trackline/api/track-line/ext/track-path", status=429,
                                retry_after=1)
@@ -219,11 +238,26 @@ class TestTracklineImport(SandboxCase):
         self.env["trackline.backend"].search([]).linked_model_ids = [(5, 0, 0)]
         self.assertFalse(binding.exists(), "the entry goes when no backend enables it")
 
+    def test_action_menu_entries_made_before_give_the_record_to_link(self):
+        """An Action menu entry made before the wizard took its record from the entry's
+        context gets that context (migrations/18.0.1.0.1), and then links the record."""
+        partner = self.env["res.partner"].create({"name": "Customer of an old entry"})
+        self.backend.linked_model_ids = [(4, self.env.ref("base.model_res_partner").id)]
+        entry = self.env["ir.actions.act_window"].search([
+            ("res_model", "=", "trackline.import.wizard"),
+            ("binding_model_id.model", "=", "res.partner")])
+        entry.context = "{}"
+        self.env["trackline.backend"]._sync_action_bindings()
+        process = self.import_process("10000", active_model="res.partner",
+                                      active_id=partner.id, active_ids=[partner.id])
+        self.assertEqual((process.res_model, process.res_id), ("res.partner", partner.id))
+
     def test_process_imported_before_is_attached_to_each_record_it_is_linked_to(self):
         """README: from a record's Action menu the wizard links the process to that record
         and attaches its documents to it, also when the process was imported before."""
         first, second = self.env["res.partner"].create([{"name": "First customer"},
                                                         {"name": "Second customer"}])
+        self.backend.linked_model_ids = [(4, self.env.ref("base.model_res_partner").id)]
         process = self.import_process("10000")
         downloaded = process.document_ids.filtered(lambda d: d.state == "downloaded")
         self.assertTrue(downloaded)

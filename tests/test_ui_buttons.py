@@ -6,7 +6,6 @@ sandbox. Each tour step that clicks is followed by one that checks what the scre
 then. docs/tours.rst lists the buttons and what each step checks."""
 
 import json
-from unittest import skip
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -81,9 +80,6 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.assertNotEqual(sage.sudo().endpoint_token, token)
         self.assertEqual(self.runs("sage50").mapped("operation"), ["rotate API key"])
 
-    @skip("Bug: the dashboard's 'Import a process' says 'You are not allowed to modify "
-          "Tracking Dashboard Card' (the wizard takes the card for the record to link); "
-          "fixed on branch click: remove this skip once merged")
     def test_import_a_process_from_the_trackline_card(self):
         """Tour ``tracking_connector_card_import``: the Trackline card's Import a process,
         as a Tracking user, opens the imported process."""

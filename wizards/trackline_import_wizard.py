@@ -9,7 +9,12 @@ from ..models.tracking_words import _lt
 
 class TracklineImportWizard(models.TransientModel):
     """Import one Trackline process by ID or name; opened from the Tracking menu, from a
-    backend, or from the Action menu of a record it is then linked to."""
+    backend, from the dashboard, or from the Action menu of a record it is then linked to.
+
+    The record to link is given explicitly (``res_model``, ``res_id``: the Action menu's
+    entry sets their defaults, models/trackline_backend.py ``_sync_action_bindings``), never
+    taken from the record the wizard was opened from: a dashboard card or a backend is no
+    record to link a process to."""
 
     _name = "trackline.import.wizard"
     _description = "Import from Trackline"
@@ -23,16 +28,6 @@ class TracklineImportWizard(models.TransientModel):
     res_model = fields.Char(string="Link to model")
     res_id = fields.Integer(string="Link to record")
     res_name = fields.Char(string="Link to", compute="_compute_res_name")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        context = self.env.context
-        model = context.get("active_model")
-        if model and model != self._name and model in self.env and context.get("active_id") \
-                and not model.startswith("trackline."):
-            values.update(res_model=model, res_id=context["active_id"])
-        return values
 
     @api.depends("res_model", "res_id")
     def _compute_res_name(self):

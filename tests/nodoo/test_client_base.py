@@ -12,7 +12,9 @@ from clients.base import (
     NotFound,
     RateLimited,
     RemoteDataError,
+    TimedOut,
     TransientError,
+    Unreachable,
     hide,
     mask,
     storable,
@@ -75,6 +77,29 @@ def test_timeout_is_explicit(sandbox):
     api = BaseClient(sandbox.url, timeout=0.5, retries=0)
     with pytest.raises(TransientError):
         api.request("GET", "/_missing")
+
+
+def test_unreachable_and_timed_out_are_told_apart(sandbox):
+    """A refused connection and a remote that does not answer in time are typed apart (the
+    words a user reads differ: models/tracking_words.py), both still transient."""
+    api = BaseClient("http://127.0.0.1:9", timeout=2, retries=0)
+    with pytest.raises(Unreachable):
+        api.request("GET", "/x")
+    sandbox.add_fault("/_missing", delay=1.5, times=5)
+    api = BaseClient(sandbox.url, timeout=0.5, retries=0)
+    with pytest.raises(TimedOut):
+        api.request("GET", "/_missing")
+
+
+def test_an_error_keeps_the_remote_complaint_apart_from_the_request_line(sandbox):
+    """The technical line names the request; ``remote`` is the remote's own words only."""
+    api = client(sandbox)
+    with pytest.raises(AuthError) as raised:
+        api.request("POST", PATH, auth=False, json={"email": "x@example.com", "password": "no"})
+    error = raised.value
+    assert error.status == 401
+    assert "POST http" in error.message and error.remote in error.message
+    assert error.remote and "http" not in error.remote and "POST" not in error.remote
 
 
 def test_429_retry_after_is_honoured(sandbox):

@@ -9,7 +9,7 @@ import jwt
 import pytest
 import requests
 
-from sandbox.data import sage50_scope
+from sandbox.data import sage50_scope, trackonline_data
 from sandbox.server import Sandbox
 from sandbox.trackline import TRACKLINE_EMAIL, TRACKLINE_PASSWORD
 
@@ -49,6 +49,15 @@ def test_same_seed_same_data_other_seed_other_data():
     assert first.trackline.processes == again.trackline.processes
     assert first.trackline.files == again.trackline.files
     assert first.trackline.files != other.trackline.files
+
+
+def test_trackonline_locations_lie_in_their_citys_country():
+    """The demo's locations: Lyon in France, Almería in Spain, Göteborg in Sweden."""
+    locations = trackonline_data(7, locations=7)[0]
+    countries = {location["city"]: location["country"] for location in locations}
+    assert countries == {"Rotterdam": "Netherlands", "Almería": "Spain", "Düsseldorf": "Germany",
+                         "Göteborg": "Sweden", "Lyon": "France", "Málaga": "Spain",
+                         "Utrecht": "Netherlands"}
 
 
 def test_generated_documents_look_like_their_type():
