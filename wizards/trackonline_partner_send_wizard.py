@@ -62,7 +62,7 @@ class TrackOnlinePartnerSendWizard(models.TransientModel):
     def action_send(self):
         """Draft the locations as shown (``trackonline.location._from_partners``) and send
         them."""
-        self.ensure_one()
         check_door(self, USER_GROUP, "write")
+        self.ensure_one()
         check_door(self.backend_id, USER_GROUP)
         return self.backend_id._send_partners(self.partner_ids)

@@ -62,7 +62,10 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
         ...cardMenu(TO, "Test connection"),
         ...notified("TrackOnline: Test connection",
             { title: "Connection works", text: "answered with the API key" }),
-        { trigger: `${card(TO)}:contains('test connection')` },
+        {
+            content: "A connection test is no sync: the card still names the last sync",
+            trigger: `${card(TO)}:contains('Connected'):not(:contains('test connection'))`,
+        },
         {
             content: "A Tracking user is not offered the Sage 50 key rotation",
             ...cardMenu(SAGE, "")[0],
@@ -119,8 +122,10 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
             `${card(SAGE)} footer button[name='action_test_connection']`,
             { title: "Connection failed", text: "finish the onboarding", kind: "danger" }),
         { content: "The card says so", trigger: `${card(SAGE)}:contains('finish the onboarding')` },
-        ...opensAndBack("Sage 50: the open errors figure", `${card(SAGE)} a.o_tracking_errors`,
-            `${SAGE}: failed runs`, ".o_list_view .o_data_row:contains('test connection')", DASHBOARD),
+        {
+            content: "A failed connection test is no failed sync: no open error in red",
+            trigger: `${card(SAGE)} a.o_tracking_errors:not(:has(.text-danger)):contains(/^\\s*0\\s/)`,
+        },
         ...cardLinks(SAGE, "Uploads"),
     ],
 });

@@ -49,6 +49,16 @@ registry.category("web_tour.tours").add("tracking_connector_location_buttons", {
             trigger: `${HEADER}:has(button[name='action_edit_locally']):not(:has(button[name='action_send']))`,
         },
         { content: "Location: Edit locally", trigger: `${HEADER} button[name='action_edit_locally']`, run: "click" },
+        {
+            content: "Unlocked, not To send yet: nothing changed, no Send offered",
+            trigger: `.o_form_view:contains('Unlocked: change the fields here'):has(${HEADER}):not(:has(${HEADER} button[name='action_send']))`,
+        },
+        {
+            content: "The city changed here",
+            trigger: ".o_form_view .o_field_widget[name='city'] input",
+            run: "edit Gent Centrum",
+        },
+        { content: "Saved", trigger: ".o_form_view .o_form_button_save", run: "click" },
         state("To send"),
         {
             content: "Now Send and Drop local changes are offered",
