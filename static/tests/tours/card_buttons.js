@@ -121,7 +121,10 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
         ...clickAndRead("Sage 50: Test connection",
             `${card(SAGE)} footer button[name='action_test_connection']`,
             { title: "Connection failed", text: "finish the onboarding", kind: "danger" }),
-        { content: "The card says so", trigger: `${card(SAGE)}:contains('finish the onboarding')` },
+        {
+            content: "The card's connection badge says Error (the test is no sync: no last run)",
+            trigger: `${card(SAGE)} .badge:contains('Error')`,
+        },
         {
             content: "A failed connection test is no failed sync: no open error in red",
             trigger: `${card(SAGE)} a.o_tracking_errors:not(:has(.text-danger)):contains(/^\\s*0\\s/)`,
