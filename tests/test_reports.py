@@ -166,6 +166,21 @@ class TestReports(SandboxCase, HttpCase):
             [(False, "form")], {"toolbar": True})["views"]["form"]["toolbar"]["print"]
         self.assertIn("Process dossier", [p["name"] for p in prints])
 
+    def test_balance_statement_names_item_definitions_without_price(self):
+        """An item definition without a base price (not synced yet: a stub made from a
+        balance) prints no 0.00 price and value: a dash, and a note saying to sync them."""
+        location = self.env["trackonline.location"].search(
+            [("backend_id", "=", self.to.id), ("balance_ids", "!=", False)], limit=1)
+        balance = location.balance_ids[0]
+        item = balance.item_definition_id
+        item.base_price = 0
+        flat = " ".join(self.render("tracking_connector.action_report_balance_statement",
+                                    location).split()).replace("\xa0", " ")
+        self.assertIn("%s %s %s — —" % (item.number, item.name,
+                                         "{:,}".format(balance.balance)), flat)
+        self.assertIn("No base price in Odoo for %s" % item.display_name, flat)
+        self.assertIn("Sync the item definitions", flat)
+
     def test_balance_statement_of_two_locations_without_balance(self):
         empty = self.env["trackonline.location"].create({
             "backend_id": self.to.id, "number": "EMPTY-1", "name": "Empty depot Göteborg",
