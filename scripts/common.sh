@@ -156,6 +156,18 @@ wait_for_sandbox() {
     return 1
 }
 
+# The Sage 50 application a sandbox started with --sage50-records onboarded, as JSON with its
+# secret added (developer_id, application_id, key, secret): sandbox_sage50_application OUTPUT
+# SECRET, OUTPUT being the file the sandbox printed to (it prints the line "  Sage 50: ..."
+# once the application is onboarded and its scope files published).
+sandbox_sage50_application() {
+    local output=$1 secret=$2
+    for _ in $(seq 1 100); do grep -q 'Sage 50:' "$output" 2>/dev/null && break; sleep 0.1; done
+    sed -n 's/^  Sage 50: *[^ ]* //p' "$output" | "$PY" -c \
+        'import json, sys; print(json.dumps(dict(json.load(sys.stdin), secret=sys.argv[1])))' \
+        "$secret"
+}
+
 # What every command that runs Odoo from this checkout needs first: an Odoo 18.0 source tree
 # (else a message and exit 1), the virtualenv, PostgreSQL and the addons link.
 ensure_setup() {

@@ -33,10 +33,7 @@ SANDBOX_OUT="$CACHE_DIR/crash-sandbox-$PORT.out"
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null' EXIT
 wait_for_sandbox "$PORT" "$sandbox_pid" "$SANDBOX_OUT"
-# Its Sage 50 application is printed once onboarded and its scope files published.
-for _ in $(seq 1 100); do grep -q 'Sage 50:' "$SANDBOX_OUT" 2>/dev/null && break; sleep 0.1; done
-SAGE50=$(sed -n 's/^  Sage 50: *[^ ]* //p' "$SANDBOX_OUT" | "$PY" -c \
-    'import json, sys; print(json.dumps(dict(json.load(sys.stdin), secret="crash-secret")))')
+SAGE50=$(sandbox_sage50_application "$SANDBOX_OUT" crash-secret)
 PROCESS_IDS=$(seq -s, 10000 $((10000 + PROCESSES - 1)))
 
 sync() {  # sync SYSTEM BACKEND [--prepare]

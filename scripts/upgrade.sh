@@ -26,9 +26,7 @@ SANDBOX_OUT="$CACHE_DIR/upgrade-sandbox-$PORT.out"
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null' EXIT
 wait_for_sandbox "$PORT" "$sandbox_pid" "$SANDBOX_OUT"
-for _ in $(seq 1 100); do grep -q 'Sage 50:' "$SANDBOX_OUT" 2>/dev/null && break; sleep 0.1; done
-SAGE50=$(sed -n 's/^  Sage 50: *[^ ]* //p' "$SANDBOX_OUT" | "$PY" -c \
-    'import json, sys; print(json.dumps(dict(json.load(sys.stdin), secret="upgrade-secret")))')
+SAGE50=$(sandbox_sage50_application "$SANDBOX_OUT" upgrade-secret)
 # The credentials and paths of the sandbox, from this checkout (older versions had no
 # sandbox/backends.py): the driver keeps the values the old models know.
 BACKENDS=$("$PY" -c '
