@@ -65,7 +65,8 @@ DEMO_BACKENDS = {
 def demo_backends(env, sandbox_url):
     """The demo's four backends pointed at the sandbox at ``sandbox_url``, by system, as
     scripts/demo.sh points them; a database installed without demo data gets backends of
-    the demo's names and the sandbox's credentials."""
+    the demo's names and the sandbox's credentials. The TrackOnline backend's window reaches
+    the sandbox's transactions (from 1 Jan 2026, 400 days a window)."""
     backends = {}
     for system, (xmlid, name) in DEMO_BACKENDS.items():
         backend = env.ref(xmlid, raise_if_not_found=False)
@@ -75,6 +76,8 @@ def demo_backends(env, sandbox_url):
         else:
             backend = env["%s.backend" % system].create(dict(values, name=name))
         backends[system] = backend
+    backends["trackonline"].write(
+        {"start_date": "2026-01-01", "window_days": 400, "timeout": 10})
     return backends
 
 

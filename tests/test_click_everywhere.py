@@ -34,7 +34,6 @@ class TestClickEverywhere(HttpCase):
         # What README's demo steps 2 to 4 fill: transactions and locations, events (some
         # in error with an activity), an imported process with its documents.
         trackonline = cls.backends["trackonline"]
-        trackonline.write({"start_date": "2026-01-01", "window_days": 400, "timeout": 10})
         runs = [trackonline._sync(name).log
                 for name in ("locations", "item_definitions", "transactions")]
         runs.append(cls.backends["opuscapita"]._sync_events().log)

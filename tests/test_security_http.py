@@ -105,6 +105,17 @@ class TestSecurityWebClient(HttpCase):
             self.assertIn(attachment.name, response.headers.get("Content-Disposition", ""))
 
 
+# Not Odoo's side: urllib3 logs the calls of a test acting as Sage, the test harness names
+# each request's path; SQL debug logging prints every value.
+NOT_ODOOS_LOGGERS = {"urllib3.connectionpool", "odoo.tests.common", "odoo.sql_db"}
+
+
+def logged_by_odoo(captured):
+    """The lines ``assertLogs`` captured, but those of ``NOT_ODOOS_LOGGERS``."""
+    return "\n".join(line for record, line in zip(captured.records, captured.output, strict=True)
+                     if record.name not in NOT_ODOOS_LOGGERS)
+
+
 @tagged("post_install", "-at_install")
 class TestSecurityEndpoints(Sage50EndpointCase):
     """Sage 50's inbound endpoints: the token in their path never reaches a log, a body of
@@ -134,12 +145,7 @@ class TestSecurityEndpoints(Sage50EndpointCase):
             self.assertEqual(response.status_code, 200)
             self.assertEqual(self.sandbox.sage50.publish_scope("Products", b"{}", self.app_id),
                              [200])
-        # Not Odoo's side: urllib3 logs the calls of this test acting as Sage, the test
-        # harness names each request's path; SQL debug logging prints every value.
-        callers = {"urllib3.connectionpool", "odoo.tests.common", "odoo.sql_db"}
-        text = "\n".join(line for record, line in zip(captured.records, captured.output,
-                                                      strict=True)
-                         if record.name not in callers)
+        text = logged_by_odoo(captured)
         self.assertIn("/tracking_connector/sage50/%d/***/approval" % self.sage.id, text,
                       "the access log names the route with the token masked")
         for secret in (token, wrong, key):
@@ -155,10 +161,7 @@ class TestSecurityEndpoints(Sage50EndpointCase):
             response = self.url_open("%s?apikey=%s&x=1" % (self.sage.approval_url, key),
                                      data="{}", headers={"Content-Type": "application/json"})
             self.assertEqual(response.status_code, 400, "a key is read in the body only")
-        callers = {"urllib3.connectionpool", "odoo.tests.common", "odoo.sql_db"}
-        text = "\n".join(line for record, line in zip(captured.records, captured.output,
-                                                      strict=True)
-                         if record.name not in callers)
+        text = logged_by_odoo(captured)
         self.assertIn("/tracking_connector/sage50/%d/***/approval?***" % self.sage.id, text,
                       "the access log names the route with token and query string masked")
         self.assertNotIn(key, text)

@@ -29,8 +29,6 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         cls.sandbox.start()
         cls.addClassCleanup(cls.sandbox.stop)
         cls.backends = demo_backends(cls.env, cls.sandbox.url)
-        cls.backends["trackonline"].write(
-            {"start_date": "2026-01-01", "window_days": 400, "timeout": 10})
         for login, groups in (("tour_user", USER_GROUPS), ("tour_manager", MANAGER_GROUPS)):
             user = new_test_user(cls.env, login, groups=groups)
             if "tour_enabled" in user._fields:
