@@ -98,12 +98,13 @@ class OpusCapitaBackend(models.Model):
 
     # -- client ------------------------------------------------------------------------------
 
-    def _make_client(self, stats=None):
+    def _make_client(self, stats=None, deadline=None):
         self.ensure_one()
         backend = self.sudo()
         return OpusCapitaClient(
             backend.base_url, backend.client_id, backend.client_secret, backend.username,
-            backend.password, **self._token_options(TOKEN_NAME), **self._client_options(stats))
+            backend.password, **self._token_options(TOKEN_NAME),
+            **self._client_options(stats, deadline))
 
     def _check_connection(self, client):
         client.new_token()
@@ -127,15 +128,17 @@ class OpusCapitaBackend(models.Model):
 
     # -- sync ------------------------------------------------------------------------------------
 
-    def _sync_events(self, max_pages=None, date_from=None, date_to=None, overrides=None):
+    def _sync_events(self, max_pages=None, date_from=None, date_to=None, overrides=None,
+                     deadline=None):
         """Events window after window from the cursor, each page committed with its cursor;
         or, for the fetch wizard, one period with its own filters, leaving the cursor alone."""
         self.ensure_one()
         once = bool(date_from)
-        with self._sync_run(_lt("fetch events") if once else _lt("sync events")) as run:
+        with self._sync_run(_lt("fetch events") if once else _lt("sync events"),
+                            deadline) as run:
             if not once:
                 run.exclusive(EVENTS.name)
-            client = self._make_client(run.stats)
+            client = self._make_client(run.stats, deadline)
             if once or self._retry_kept(run, client, EVENTS):
                 import_events(self, run, client, EVENTS, max_pages or self.max_pages,
                               period=(date_from, date_to) if once else None,
@@ -161,4 +164,4 @@ class OpusCapitaBackend(models.Model):
 
     @api.model
     def _cron_sync_events(self):
-        self._cron_each_backend(EVENTS.name, lambda backend: backend._sync_events())
+        self._cron_each_backend(EVENTS.name, type(self)._sync_events)

@@ -254,12 +254,13 @@ class Sage50Backend(models.Model):
 
     # -- client ------------------------------------------------------------------------------
 
-    def _make_client(self, stats=None):
+    def _make_client(self, stats=None, deadline=None):
         self.ensure_one()
         key, _expires = self._current_key()
         return Sage50Client(self.sudo().base_url, api_key=key, key_header=self.key_header,
                             rotate=self._rotate_key, rotation_path=self.rotation_path,
-                            upload_path=self.upload_path, **self._client_options(stats))
+                            upload_path=self.upload_path,
+                            **self._client_options(stats, deadline))
 
     @api.constrains("rotation_path")
     def _check_rotation_path(self):

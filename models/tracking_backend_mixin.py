@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from . import tracking_schedule
 from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import OPEN_STATES
-from .tracking_sync_log import NOT_SYNCS, SyncRun, testing
+from .tracking_sync_log import NOT_SYNCS, SyncRun
 from .tracking_words import _lt, words_text, words_to_json
 
 CONNECTION_STATES = [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")]
@@ -106,19 +106,19 @@ class TrackingBackendMixin(models.AbstractModel):
 
     # -- to implement per API ------------------------------------------------------------
 
-    def _make_client(self, stats=None):
-        """A client of this backend's API, counting its calls in ``stats``."""
+    def _make_client(self, stats=None, deadline=None):
+        """A client of this backend's API, counting its calls in ``stats``; a scheduled
+        run's client never waits past its ``deadline`` (``time.monotonic()``)."""
         raise NotImplementedError
 
     def _check_connection(self, client):
         """Make the cheapest authenticated call; return a short success text."""
         raise NotImplementedError
 
-    def _client_options(self, stats=None):
-        """A scheduled run's calls never wait longer than its time left (a hanging remote
-        must not hold the cron worker until it is killed)."""
+    def _client_options(self, stats=None, deadline=None):
+        """A scheduled run's calls never wait longer than its time left until ``deadline``
+        (a hanging remote must not hold the cron worker until it is killed)."""
         timeout = float(self.timeout)
-        deadline = self.env.context.get("tracking_deadline")
         if deadline is not None:
             # idempotent calls are tried up to 4 times (clients/base.py)
             timeout = min(timeout, max(1.0, (deadline - time.monotonic()) / 4))
@@ -136,12 +136,13 @@ class TrackingBackendMixin(models.AbstractModel):
     # -- runs ------------------------------------------------------------------------------
 
     @contextmanager
-    def _sync_run(self, operation):
+    def _sync_run(self, operation, deadline=None):
         """Open a sync log for one run and close it whatever happens: a typed remote error,
         a user error or a crash of our own ends the run with its message in the log,
-        never with a traceback in the caller's face."""
+        never with a traceback in the caller's face. ``deadline``: that of a scheduled run
+        (``SyncRun``)."""
         self.ensure_one()
-        run = SyncRun(self, operation)
+        run = SyncRun(self, operation, deadline)
         try:
             yield run
         except Exception as exc:  # noqa: BLE001 - the log keeps it; the cron must go on
@@ -243,22 +244,28 @@ class TrackingBackendMixin(models.AbstractModel):
     # -- scheduled actions ------------------------------------------------------------------
 
     @api.model
-    def _cron_each_backend(self, run_key, job):
-        """The one way a scheduled action runs over the backends of one system.
+    def _cron_each_backend(self, run_key, job, *args):
+        """The one way a scheduled action runs over the backends of one system: for each,
+        ``job(backend, *args, deadline=...)`` (a method of the backend's model, as
+        ``type(self)._sync``), one run (a ``SyncRun``; None when it had nothing to do) of
+        the sync ``run_key``.
 
-        ``job(backend)`` does one run (a ``SyncRun``; None when it had nothing to do) of
-        the sync ``run_key``. The backends take turns, the one served longest ago first,
-        each within its share of the time left before the cron worker's limit
-        (``tracking_schedule``), and never more than an equal part of the time the job had
-        when it started (the last backend does not inherit what the others left: a hanging
-        one would spend the whole pass, and the jobs after this one in the worker's pass
-        would get nothing). So one slow or hanging backend cannot starve the others, of
-        this job or of the next. Progress is reported once for all of them: ``remaining``
-        counts the backends stopped with work left (pages per run, time), so that Odoo runs
-        the job again at once; a backend stopped by its call budget is not "remaining"
-        (running again at once would only meet the spent budget): the job is triggered
-        again for the moment its budget returns. With work left, the next run never waits
-        for the cron workers' minute of sleep (``_run_cron_again_now``)."""
+        The backends take turns, the one served longest ago first, each with its share of
+        the time left before the cron worker's limit (``tracking_schedule.job_deadline``) as
+        its ``deadline``, and never more than an equal part of the time the job had when it
+        started (the last backend does not inherit what the others left: a hanging one
+        would spend the whole pass, and the jobs after this one in the worker's pass would
+        get nothing). So one slow or hanging backend cannot starve the others, of this job
+        or of the next. A run that fails before it could log itself (a database conflict as
+        it starts, a crash of our own) is rolled back and logged as a failed run: a
+        scheduled action never fails unseen, and the next backends still have their turn.
+
+        Progress is reported once for all of them (``ir.cron._notify_progress``):
+        ``remaining`` counts the backends stopped with work left (pages per run, time), so
+        that Odoo runs the job again at once; a backend stopped by its call budget is not
+        "remaining" (running again at once would only meet the spent budget): the job is
+        triggered again (``ir.cron._trigger``) for the moment its budget returns. With work
+        left, a trigger due now has the next run start at once (``_run_cron_again_now``)."""
         deadline = tracking_schedule.job_deadline()
         cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
         if deadline - time.monotonic() < 1:
@@ -266,7 +273,7 @@ class TrackingBackendMixin(models.AbstractModel):
             # while it reports work remaining): end here, and have a new pass, with a new
             # time budget, run the job at once.
             if cron:
-                self._run_cron_again_now(cron, due=True)
+                self._run_cron_again_now(cron)
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
         backends = self._least_recently_served(self.search([]), run_key)
@@ -279,7 +286,12 @@ class TrackingBackendMixin(models.AbstractModel):
                 remaining += len(backends) - position
                 break
             share = time.monotonic() + min(left / (len(backends) - position), equal_part)
-            run = backend._cron_job(run_key, job, backend.with_context(tracking_deadline=share))
+            try:
+                run = job(backend, *args, deadline=share)
+            except Exception as exc:  # noqa: BLE001 - logged, the next backend goes on
+                self.env.cr.rollback()
+                backend._log_failed_job(run_key, exc)
+                continue
             if run is None:
                 continue
             pages += run.pages
@@ -290,45 +302,30 @@ class TrackingBackendMixin(models.AbstractModel):
         if retry_in and cron:
             cron._trigger(at=fields.Datetime.now() + timedelta(seconds=min(retry_in)))
         if remaining and cron:
-            # Odoo takes "nothing done" for "nothing to do" and will not run the job again.
-            self._run_cron_again_now(cron, due=not pages)
+            self._run_cron_again_now(cron)
         self.env["ir.cron"]._notify_progress(done=pages, remaining=remaining)
 
-    def _cron_job(self, run_key, job, backend):
-        """``job(backend)``; when it fails before its run could log itself (a database
-        conflict as it starts, a crash of its own), its work is rolled back and a failed run
-        log says so: a scheduled action never fails unseen (the dashboard counts it), and the
-        next backends still have their turn."""
-        try:
-            if testing():  # a test's cursor cannot roll back: a savepoint stands in
-                with self.env.cr.savepoint():
-                    return job(backend)
-            return job(backend)
-        except Exception as exc:  # noqa: BLE001 - logged below, the next backend goes on
-            if not testing():
-                self.env.cr.rollback()
-            cron = self.env["ir.cron"].browse(self.env.context.get("cron_id")).exists()
-            run = SyncRun(self, _lt("scheduled action %s", cron.name or run_key))
-            run.fail(exc)
-            run.close()
-            return None
+    def _log_failed_job(self, run_key, exc):
+        """A failed run log for a scheduled run that failed before it could log itself."""
+        cron = self.env["ir.cron"].browse(self.env.context.get("cron_id")).exists()
+        run = SyncRun(self, _lt("scheduled action %s", cron.name or run_key))
+        run.fail(exc)
+        run.close()
 
     @api.model
-    def _run_cron_again_now(self, cron, due):
-        """Have a cron worker run ``cron`` as soon as this job's transaction commits.
+    def _run_cron_again_now(self, cron):
+        """Have a cron worker run ``cron`` again as soon as this job's transaction commits:
+        a trigger due now (``ir.cron._trigger``, which also wakes the cron workers when the
+        transaction commits, instead of their minute of sleep).
 
         Odoo runs a job that reports work remaining again at once, up to ten times, and
-        then leaves it due, but a cron worker only looks for due jobs after its minute of
-        sleep unless woken: so the cron workers are woken (``cron_trigger``) when this
-        transaction commits. ``due``: Odoo will end the job as done (it reports nothing
-        done, or nothing left), so it reschedules it at its interval and deletes its
-        triggers older than the start of the pass: a trigger at this transaction's clock
-        (never earlier than that) makes it due now all the same (and Odoo wakes the cron
-        workers for a trigger due now: one wake-up, not two)."""
-        if due:
-            cron._trigger(at=self.env.cr.now())
-        else:
-            self.env.cr.postcommit.add(cron._notifydb)
+        then leaves it due; but when it ends the job as done (it reports nothing done, or
+        nothing left) it reschedules it at its interval and deletes its triggers older than
+        the start of the pass: a trigger at this transaction's clock (never earlier than
+        that) makes it due now all the same. (``_trigger`` wakes the cron workers for a
+        moment not after its clock, which counts whole seconds: a job whose transaction
+        began within the current second leaves the wake-up to the workers' sleep.)"""
+        cron._trigger(at=self.env.cr.now())
 
     @api.model
     def _least_recently_served(self, backends, run_key):

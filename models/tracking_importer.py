@@ -61,19 +61,13 @@ class TrackingImporter(models.AbstractModel):
     _name = "tracking.importer"
     _description = "Tracking Importer (shared)"
 
-    def _import(self, run, resource, pages, cursor_key=None, max_pages=None, alone=False,
-                then=None, client=None):
+    def _import(self, run, resource, pages, cursor_key=None, max_pages=None, client=None):
         """Save ``pages`` (``(rows, cursor_after)`` pairs) one at a time, each page and the
-        cursor after it in one step committed together: the cursor never passes data that
-        is not saved. Stops after ``max_pages`` pages, or when the run's time is up, with
-        ``run.more`` set; returns True when the pages ran out. Without ``cursor_key`` (a
-        one-off read of a period) no cursor is kept.
-
-        A page that fails ends the run there, unless the pages stand ``alone`` (no cursor:
-        one process, one file): then ``rows`` is a function that fetches them inside the
-        page's step, and a page that fails is logged and the next one goes on.
-        ``then(records)`` runs after each page is committed (downloads that commit per
-        file).
+        cursor after it in one step committed together (``SyncRun.page``): the cursor never
+        passes data that is not saved, and a page that fails ends the run there. Stops after
+        ``max_pages`` pages, or when the run's time is up, with ``run.more`` set; returns
+        True when the pages ran out. Without ``cursor_key`` (a one-off read of a period) no
+        cursor is kept.
 
         With ``client`` (the one ``pages`` calls), the next page is fetched in a worker
         thread while this one is saved (``clients/concurrent.py: ahead``): its call budget
@@ -83,7 +77,7 @@ class TrackingImporter(models.AbstractModel):
         stops with a fetch in flight (an error, a page slower than the last) waits for it
         and drops its page, which the next run reads again."""
         pace = {"page": 0.0}  # seconds the last page took (its fetch and its save)
-        if client is not None and not alone:
+        if client is not None:
             def prepare():
                 # Ahead only when the run has time to save this page and the next: a page
                 # fetched and then dropped because the run is out of time costs a call.
@@ -95,37 +89,44 @@ class TrackingImporter(models.AbstractModel):
             pages = ahead(pages, limit=max_pages, prepare=prepare, settle=client.settle)
         pages = iter(pages)
         try:
-            return self._import_pages(run, resource, pages, cursor_key, max_pages, alone, then,
-                                      pace)
+            done = 0
+            mark = time.monotonic()
+            known = KnownIds()
+            for rows, cursor in pages:
+                run.page(self._page_label(resource, done + 1),
+                         lambda rows=rows, cursor=cursor: self._import_page(
+                             run, resource, rows, cursor_key, cursor, known))
+                known.commit()
+                done += 1
+                run.pages += 1
+                pace["page"], mark = time.monotonic() - mark, time.monotonic()
+                if (max_pages and done >= max_pages) or run.out_of_time():
+                    run.more = True
+                    return False
+            return True
         finally:
             close = getattr(pages, "close", None)
             if close:
                 close()
 
-    def _import_pages(self, run, resource, pages, cursor_key, max_pages, alone, then, pace):
-        done = 0
-        mark = time.monotonic()
-        known = KnownIds()
-        for rows, cursor in pages:
-            label = self.env._("%(resource)s, page %(page)s", resource=resource_words(resource),
-                               page=done + 1)
-            records = None
-            if alone:
-                with run.step(label):
-                    records = self._import_page(run, resource, rows(), cursor_key, cursor)
-            else:
-                records = run.page(label, lambda rows=rows, cursor=cursor: self._import_page(
-                    run, resource, rows, cursor_key, cursor, known))
-                known.commit()
-            done += 1
+    def _import_each(self, run, resource, units):
+        """Save one-off ``units`` (one process, one file: each a function that fetches its
+        rows), each fetched and saved in a step of its own: one that fails is logged and the
+        next goes on. Stops when the run's time is up, with ``run.more`` set. Returns the
+        records saved and whether the units ran out."""
+        saved = []
+        for number, fetch in enumerate(units, start=1):
+            with run.step(self._page_label(resource, number)):
+                saved.append(self._import_page(run, resource, fetch()))
             run.pages += 1
-            if then and records:
-                then(records)
-            pace["page"], mark = time.monotonic() - mark, time.monotonic()
-            if (max_pages and done >= max_pages) or run.out_of_time():
+            if run.out_of_time():
                 run.more = True
-                return False
-        return True
+                return self.env[resource.model].concat(*saved), False
+        return self.env[resource.model].concat(*saved), True
+
+    def _page_label(self, resource, number):
+        return self.env._("%(resource)s, page %(page)s", resource=resource_words(resource),
+                          page=number)
 
     def _import_page(self, run, resource, rows, cursor_key=None, cursor=None, known=None):
         """One page: rows -> values -> references -> upsert -> after-save hook -> cursor.

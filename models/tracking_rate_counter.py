@@ -5,7 +5,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..clients.base import RateLimited
-from .tracking_sync_log import read_committed, testing
+from .tracking_sync_log import read_committed
 
 PERIODS = {"minute": 60, "day": 86400}
 
@@ -34,13 +34,8 @@ class TrackingRateCounter(models.Model):
 
     def _take(self, backend, limits, now):
         """Count one call if every period has room: return None, or the name of the first
-        period whose budget is spent. Runs on its own cursor (committed at once) outside
-        tests, under a row lock, so that concurrent workers never overspend."""
-        if testing():
-            self.flush_model()
-            spent = self._take_in(self.env.cr, backend, limits, now)
-            self.invalidate_model()
-            return spent
+        period whose budget is spent. Runs on its own cursor (committed at once), under a
+        row lock, so that concurrent workers never overspend."""
         with self.env.registry.cursor() as cr:
             read_committed(cr)
             quick_commit(cr)
@@ -55,11 +50,6 @@ class TrackingRateCounter(models.Model):
             cr.execute("UPDATE tracking_rate_counter SET calls = calls + %s WHERE id IN %s",
                        (calls, tuple(row[0] for row in rows)))
 
-        if testing():
-            self.flush_model()
-            charge_in(self.env.cr)
-            self.invalidate_model()
-            return
         with self.env.registry.cursor() as cr:
             read_committed(cr)
             quick_commit(cr)

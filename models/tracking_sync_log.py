@@ -2,7 +2,6 @@
 # pylint: disable=prefer-env-translation
 import json
 import logging
-import threading
 import time
 import traceback
 import zlib
@@ -206,9 +205,16 @@ class SyncRun:
     # A run started by a user (not by a cron) tells them how far it got at most this often.
     PROGRESS_INTERVAL = 3.0
 
-    def __init__(self, backend, operation):
+    def __init__(self, backend, operation, deadline=None):
         """``operation``: what the run does, as words (``_lt("sync %s", ...)``, translated
-        for each reader of its log) or as a text (shown as it is)."""
+        for each reader of its log) or as a text (shown as it is). ``deadline``: when the
+        scheduled job that runs this must be over (``time.monotonic()``), None for a run
+        started by a person.
+
+        Every step of the run is committed on the backend's cursor (``env.cr.commit()``):
+        whoever owns that cursor decides what a commit is (a request's or a cron job's
+        cursor: a real commit; the tests' cursor: Odoo's ``TestCursor``, see
+        tests/common.py)."""
         self.backend = backend
         self.env = backend.env
         self.stats = CallStats()
@@ -224,8 +230,7 @@ class SyncRun:
         self.busy = False
         self.pages = 0
         self.more = False  # stopped with work left (pages per run, time budget)
-        # When the scheduled job that runs this must be over (time.monotonic()), or None.
-        self.deadline = backend.env.context.get("tracking_deadline")
+        self.deadline = deadline
         self._lock_key = None
         self.message = None  # the summary, when not the counts: words (``_lt``) or a text
         self._api_words = {}  # technical line of a remote error met -> its plain words
@@ -246,7 +251,7 @@ class SyncRun:
         # process dies: a "running" log whose lock is free belongs to a dead run.
         self.env.cr.execute("SELECT pg_advisory_lock(%s, %s)", (LOG_LOCK, self.log.id))
         self._close_dead_logs()
-        commit(self.env)
+        self.env.cr.commit()
 
     def _close_dead_logs(self):
         """Mark the logs of this backend still "running" whose run died (SIGKILL, OOM,
@@ -281,15 +286,10 @@ class SyncRun:
                 "WHERE id IN %s AND state = 'running'",
                 (words_text(words, "en_US"), json.dumps(words), self.env.uid, tuple(dead)))
 
-        logs = self.env["tracking.sync.log"]
-        if testing():
-            logs.flush_model()
-            close_in(cr)
-        else:
-            with self.env.registry.cursor() as close_cr:
-                read_committed(close_cr)
-                close_in(close_cr)
-        logs.invalidate_model()
+        with self.env.registry.cursor() as close_cr:
+            read_committed(close_cr)
+            close_in(close_cr)
+        self.env["tracking.sync.log"].invalidate_model()
 
     def exclusive(self, name):
         """Make sure no other run of sync ``name`` of this backend is under way: a
@@ -303,7 +303,7 @@ class SyncRun:
             raise RunBusy(_lt("Another run of \"%s\" is under way for this backend: "
                               "this one did nothing.", name))
         self._lock_key = key
-        commit(self.env)  # the run key stands even if the first page is rolled back and redone
+        self.env.cr.commit()  # the run key stands even if the first page is rolled back and redone
 
     def count(self, created=0, updated=0, skipped=0, failed=0):
         self.created += created
@@ -368,7 +368,7 @@ class SyncRun:
         else:
             self._progress()
             self._write_counts()
-            commit(self.env)
+            self.env.cr.commit()
 
     def page(self, label, save):
         """``save()`` (its result returned) as one fatal step (a page and the cursor after
@@ -383,7 +383,7 @@ class SyncRun:
                     result = save()
                 return result
             except psycopg2.Error as exc:
-                if exc.pgcode not in CLASH_PGCODES or attempt == PAGE_ATTEMPTS or testing():
+                if exc.pgcode not in CLASH_PGCODES or attempt == PAGE_ATTEMPTS:
                     raise
                 self.restore(counts)
                 _logger.warning("%s %s, %s: rows written by another worker at the same time "
@@ -521,7 +521,7 @@ class SyncRun:
         if self._lock_key:
             self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", self._lock_key)
         self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, self.log.id))
-        commit(self.env)
+        self.env.cr.commit()
 
 
 class RunFailed(UserError):
@@ -554,11 +554,6 @@ def row_by_row(exc):
     return True
 
 
-def testing():
-    """True inside Odoo's test runner or pytest-odoo, where a commit is forbidden."""
-    return getattr(threading.current_thread(), "testing", False)
-
-
 def read_committed(cr):
     """Run the fresh transaction of ``cr`` at READ COMMITTED: for a shared counter or a
     token row updated under a row lock, a worker that waited for the lock then reads the
@@ -567,9 +562,3 @@ def read_committed(cr):
     only: a test cursor is a savepoint of the test's transaction and is left as it is."""
     if isinstance(cr, Cursor):
         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-
-
-def commit(env):
-    """Commit the run's progress; inside tests the savepoints stand in for it."""
-    if not testing():
-        env.cr.commit()

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .tracking_sync_log import read_committed, testing
+from .tracking_sync_log import read_committed
 
 
 class TrackingToken(models.Model):
@@ -36,10 +36,7 @@ class TrackingToken(models.Model):
 
     @api.model
     def _store(self, backend, name, value, expires_at=False):
-        """Save and commit at once on a cursor of its own (in tests: the test cursor)."""
-        if testing():
-            self._store_in(self.env, backend, name, value, expires_at)
-            return
+        """Save and commit at once on a cursor of its own."""
         with self.env.registry.cursor() as cr:
             read_committed(cr)
             self._store_in(self.env(cr=cr), backend, name, value, expires_at)

@@ -69,11 +69,12 @@ class TracklineBackend(models.Model):
 
     # -- client ----------------------------------------------------------------------------
 
-    def _make_client(self, stats=None):
+    def _make_client(self, stats=None, deadline=None):
         self.ensure_one()
         backend = self.sudo()
         return TracklineClient(backend.base_url, backend.login, backend.password,
-                               **self._token_options(TOKEN_NAME), **self._client_options(stats))
+                               **self._token_options(TOKEN_NAME),
+                               **self._client_options(stats, deadline))
 
     def _check_connection(self, client):
         client.login()
@@ -126,12 +127,10 @@ class TracklineBackend(models.Model):
                     client.process_metadata(process_id=remote_id)), bound))
             finally:
                 client.settle()
-            saved = []
-            finished = self._import(
-                run, PROCESSES, [(lambda remote_id=remote_id, meta=meta, error=error: checked(
-                    remote_id, meta, error), None) for remote_id, meta, error in metas],
-                alone=True, then=saved.append)
-            self.env["trackline.process"].concat(*saved)._download_documents(run, client)
+            saved, finished = self._import_each(run, PROCESSES, [
+                lambda remote_id=remote_id, meta=meta, error=error: checked(
+                    remote_id, meta, error) for remote_id, meta, error in metas])
+            saved._download_documents(run, client)
             if not finished:
                 return
 
@@ -211,17 +210,19 @@ class TracklineBackend(models.Model):
         last ``min_age_minutes``, oldest first, and download their new documents: a bounded
         batch per backend and per call."""
         since = fields.Datetime.subtract(fields.Datetime.now(), minutes=min_age_minutes)
+        self._cron_each_backend("refresh", type(self)._refresh_open_processes, since,
+                                batch_size)
 
-        def refresh(backend):
-            stale = self.env["trackline.process"].search([
-                ("backend_id", "=", backend.id),
-                ("status_key", "not in", list(backend._final_status_set())),
-                "|", ("last_refresh_at", "=", False), ("last_refresh_at", "<=", since)],
-                order="last_refresh_at asc nulls first, id", limit=batch_size + 1)
-            if not stale:
-                return None
-            run = stale[:batch_size]._refresh(backend)
-            run.more = run.more or len(stale) > batch_size
-            return run
-
-        self._cron_each_backend("refresh", refresh)
+    def _refresh_open_processes(self, since, batch_size, deadline=None):
+        """One run refreshing at most ``batch_size`` of this backend's open processes not
+        refreshed since ``since``; None when there is none."""
+        stale = self.env["trackline.process"].search([
+            ("backend_id", "=", self.id),
+            ("status_key", "not in", list(self._final_status_set())),
+            "|", ("last_refresh_at", "=", False), ("last_refresh_at", "<=", since)],
+            order="last_refresh_at asc nulls first, id", limit=batch_size + 1)
+        if not stale:
+            return None
+        run = stale[:batch_size]._refresh(self, deadline)
+        run.more = run.more or len(stale) > batch_size
+        return run

@@ -88,11 +88,12 @@ class TracklineProcess(models.Model):
             _documents, created, updated = documents._upsert(backend, values)
             run.count(created=created, updated=updated)
 
-    def _refresh(self, backend):
-        """Read these processes again and download their new documents, in one run."""
-        with backend._sync_run(_lt("refresh processes")) as run:
+    def _refresh(self, backend, deadline=None):
+        """Read these processes again and download their new documents, in one run
+        (``deadline``: that of a scheduled run)."""
+        with backend._sync_run(_lt("refresh processes"), deadline) as run:
             run.exclusive("refresh")
-            client = backend._make_client(run.stats)
+            client = backend._make_client(run.stats, deadline)
             backend._import_processes(run, client, self.mapped("remote_id"))
         return run
 

@@ -97,17 +97,17 @@ class TrackOnlineBackend(models.Model):
 
     # -- client ------------------------------------------------------------------------------
 
-    def _make_client(self, stats=None):
+    def _make_client(self, stats=None, deadline=None):
         self.ensure_one()
         per_minute, per_day = LICENCE_LIMITS[self.licence_tier]
         backend = self.sudo()
         # A scheduled run never sleeps for the next minute's budget past its time left.
-        deadline = self.env.context.get("tracking_deadline")
         max_wait = 60 if deadline is None else max(0.0, deadline - time.monotonic())
         limiter = DatabaseRateLimiter(self, per_minute, per_day, max_wait=max_wait)
         return TrackOnlineClient(
             backend.base_url, backend.api_key, result_path=self.result_path,
-            trip_path=self.trip_path, limiter=limiter, **self._client_options(stats))
+            trip_path=self.trip_path, limiter=limiter,
+            **self._client_options(stats, deadline))
 
     def _check_connection(self, client):
         client.page("location", {"Enabled": "true"})
@@ -115,13 +115,14 @@ class TrackOnlineBackend(models.Model):
 
     # -- syncs ---------------------------------------------------------------------------------
 
-    def _sync(self, name, max_pages=None):
-        """One run of the resource ``name`` (a key of ``RESOURCES``), by its importer."""
+    def _sync(self, name, max_pages=None, deadline=None):
+        """One run of the resource ``name`` (a key of ``RESOURCES``), by its importer;
+        ``deadline``: that of a scheduled run (``time.monotonic()``)."""
         self.ensure_one()
         resource = RESOURCES[name]
-        with self._sync_run(_lt("sync %s", resource_words(resource))) as run:
+        with self._sync_run(_lt("sync %s", resource_words(resource)), deadline) as run:
             run.exclusive(resource.name)
-            client = self._make_client(run.stats)
+            client = self._make_client(run.stats, deadline)
             if self._retry_kept(run, client, resource):
                 resource.importer(self, run, client, resource, max_pages or self.max_pages)
         return run
@@ -208,11 +209,11 @@ class TrackOnlineBackend(models.Model):
     @api.model
     def _cron_sync(self, name):
         """The scheduled action of the resource ``name`` (a key of ``RESOURCES``)."""
-        self._cron_each_backend(name, lambda backend: backend._sync(name))
+        self._cron_each_backend(name, type(self)._sync, name)
 
     @api.model
     def _cron_poll_results(self):
-        self._cron_each_backend("save results", lambda backend: backend._poll_results())
+        self._cron_each_backend("save results", type(self)._poll_results)
 
     # -- write back --------------------------------------------------------------------------------
 
@@ -237,14 +238,14 @@ class TrackOnlineBackend(models.Model):
         run = backend._send(locations, "location")
         return backend._notify_logs(self.env._("Contacts sent to TrackOnline"), run.log)
 
-    def _poll_results(self):
+    def _poll_results(self, deadline=None):
         """Send again the kept records whose next attempt has come, then ask TrackOnline
         for the result of every batch still waiting, and put each record's result on it
         (saved with its remote id, or refused and kept with the message)."""
         self.ensure_one()
-        with self._sync_run(_lt("save results")) as run:
+        with self._sync_run(_lt("save results"), deadline) as run:
             saving = 0  # records TrackOnline is still saving (202): no result yet
-            client = self._make_client(run.stats)
+            client = self._make_client(run.stats, deadline)
             self._retry_other(run, client, self.env["tracking.failed.unit"]._due(
                 self, kind="send"))
             for model in OUTGOING_MODELS:

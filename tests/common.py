@@ -1,8 +1,11 @@
-"""What the Odoo tests share: the sandbox test cases, the users a door is tried with and the
-web client's JSON-RPC call."""
+"""What the Odoo tests share: the committing and sandbox test cases, the users a door is
+tried with and the web client's JSON-RPC call."""
 
 import json
+import threading
 
+from odoo import sql_db
+from odoo.sql_db import TestCursor
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools.safe_eval import safe_eval
 
@@ -91,7 +94,55 @@ def web_context(active, action_context):
     return dict(active, **own)
 
 
-class SandboxCase(TransactionCase):
+class CommitCase(TransactionCase):
+    """Tests of code that commits, as every sync does (each step, a run's log, a token or a
+    call counted on a cursor of its own): the code commits and rolls back for real, on the
+    cursor each test gives it.
+
+    That cursor is Odoo's own ``TestCursor`` (odoo/sql_db.py) over the test's transaction:
+    its commit releases a savepoint and its rollback goes back to the last commit, so the
+    code's commit, rollback and clash-retry paths run as in production, and the test's
+    transaction is still rolled back at its end. Every environment of the test uses it
+    (the records the class made included). The registry is in test mode, so that a cursor
+    of its own (``registry.cursor()``) is a ``TestCursor`` on the same transaction too; a
+    test that needs another real connection (a worker running meanwhile) opens it with
+    ``other_connection``."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.registry.in_test_mode():  # an ``HttpCase`` is already
+            cls.registry.enter_test_mode(cls.cr)
+            cls.addClassCleanup(cls.registry.leave_test_mode)
+
+    def setUp(self):
+        super().setUp()
+        # Its own lock: the cursors a request or a thread opens meanwhile do not wait for
+        # this one, which lasts the whole test.
+        committing = TestCursor(self.cr, threading.RLock(), False)
+        committing.transaction = self.cr.transaction  # one cache, as on one real cursor
+        # The transaction's clock, as a real cursor's ``now()`` (the database's ``now()``
+        # in SQL is the test transaction's start too).
+        committing._now = self.cr.now()
+        envs = self.cr.transaction.envs
+        for env in envs:
+            env.cr = committing
+
+        def restore():
+            for env in list(envs):
+                if env.cr is committing:
+                    env.cr = self.cr
+            committing.close()
+
+        self.addCleanup(restore)
+
+
+def other_connection(env):
+    """A cursor on a connection of its own (committed for real): another worker's."""
+    return sql_db.db_connect(env.cr.dbname).cursor()
+
+
+class SandboxCase(CommitCase):
     """Odoo tests that talk to a real sandbox over HTTP on 127.0.0.1, one per class."""
 
     sandbox_size = 12

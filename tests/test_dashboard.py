@@ -167,15 +167,16 @@ class TestDashboard(SandboxCase):
             "trackonline", self.sandbox.url, name="TrackOnline next", timeout=10))
         self.env["trackonline.backend"].search([("id", "not in", (self.to | other).ids)]
                                                ).active = False
+        self.env.cr.commit()  # saved before the scheduled action runs (it rolls back its own)
         served = []
 
-        def job(backend):
+        def job(backend, deadline):
             served.append(backend)
             if backend == self.to:
                 self.env["trackonline.location"].create({
                     "backend_id": backend.id, "number": "L-lost", "name": "Rolled back"})
                 raise RuntimeError("could not serialize access at start")
-            return backend._sync("locations")
+            return backend._sync("locations", deadline=deadline)
 
         self.env["trackonline.backend"]._cron_each_backend("packaging_labels", job)
         self.assertEqual(sorted(b.id for b in served), sorted((self.to | other).ids))

@@ -53,8 +53,7 @@ class TestPrefetch(TrackOnlineCase):
     def test_a_run_out_of_time_fetches_nothing_ahead_and_loses_nothing(self):
         # Out of time from the start: page 1 is saved, and page 2 is not fetched ahead (the
         # run has no time for it: it would be dropped, a call spent in vain).
-        late = self.to.with_context(tracking_deadline=time.monotonic() - 1)
-        run = late._sync("transactions")
+        run = self.to._sync("transactions", deadline=time.monotonic() - 1)
         self.assertTrue(run.more)
         self.assertEqual(len(self.transactions()), 50)
         self.assertEqual(self.cursor()["page"], 2)

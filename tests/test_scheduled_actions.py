@@ -1,4 +1,6 @@
+import inspect
 import select
+import threading
 import time
 from contextlib import closing, contextmanager
 from datetime import timedelta
@@ -6,10 +8,12 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import fields, sql_db
-from odoo.tests import tagged
+from odoo.addons.base.models import ir_cron as odoo_ir_cron
+from odoo.service import server as odoo_server
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
-from ..models import tracking_schedule
+from ..models import ir_cron
 from ..sandbox.backends import backend_values
 from .common import SandboxCase
 
@@ -143,7 +147,7 @@ class TestScheduledActions(SandboxCase):
     def test_a_pass_without_time_left_has_the_next_pass_run_the_job_at_once(self):
         backend = self.make_backend("Slow", max_pages=1000, window_days=1)
         self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
-        with cron_limit(12), tracking_schedule.in_pass(CronPass()):  # a pass of 2 s
+        with cron_limit(12), ir_cron.in_pass(CronPass()):  # a pass of 2 s
             first = self.run_cron()
             calls = self.sandbox.calls("GET", "/trackonline/api/v1/transaction")
             triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
@@ -182,7 +186,7 @@ class TestScheduledActions(SandboxCase):
             for number in range(8)])
         self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
-        with cron_limit(12), tracking_schedule.in_pass(CronPass()):  # a pass of 2 s
+        with cron_limit(12), ir_cron.in_pass(CronPass()):  # a pass of 2 s
             with self.cron_workers_listening() as heard:
                 progress = self.run_cron()
         log = self.logs(backend)
@@ -203,11 +207,55 @@ class TestScheduledActions(SandboxCase):
         self.make_backend("Slow", max_pages=1000, window_days=1)
         self.sandbox.add_fault("/trackonline/api/v1/transaction", delay=0.6, times=1000)
         with cron_limit(12):
-            with tracking_schedule.in_pass(CronPass()):
+            with ir_cron.in_pass(CronPass()):
                 self.run_cron()
             calls = self.sandbox.calls("GET", "/trackonline/api/v1/transaction")
-            with tracking_schedule.in_pass(CronPass()):
+            with ir_cron.in_pass(CronPass()):
                 progress = self.run_cron()
         self.assertGreater(self.sandbox.calls("GET", "/trackonline/api/v1/transaction"), calls)
         self.assertGreater(progress.done, 0)
         self.assertEqual(progress.remaining, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestPassClock(TransactionCase):
+    """What models/ir_cron.py relies on in Odoo's cron runner, which has no public way to
+    tell when a worker's pass began: these fail if Odoo changes under it."""
+
+    def test_odoo_hands_each_job_the_cursor_of_its_pass(self):
+        base = odoo_ir_cron.ir_cron
+        self.assertEqual(list(inspect.signature(base._process_job).parameters),
+                         ["db", "cron_cr", "job"])
+        # ``_process_jobs`` opens one cursor per pass and gives it to every job of the pass,
+        # through the registry's model (so that this addon's override runs).
+        source = inspect.getsource(base._process_jobs)
+        self.assertIn("with db.cursor() as cron_cr:", source)
+        self.assertIn("registry[cls._name]._process_job(db, cron_cr, job)", source)
+        overrides = [vars(klass)["_process_job"] for klass in type(self.env["ir.cron"]).mro()
+                     if "_process_job" in vars(klass)]
+        self.assertIn(vars(ir_cron.IrCron)["_process_job"], overrides, "the override is in use")
+
+    def test_the_threaded_server_stamps_its_cron_thread_as_a_pass_starts(self):
+        source = inspect.getsource(odoo_server.ThreadedServer.cron_thread)
+        self.assertIn("thread.start_time = time.time()", source)
+        self.assertLess(source.index("thread.start_time = time.time()"),
+                        source.index("ir_cron._process_jobs(db_name)"))
+
+    def test_a_new_pass_cursor_starts_a_new_clock_and_a_job_of_the_same_pass_keeps_it(self):
+        first, second = CronPass(), CronPass()
+        with ir_cron.in_pass(first):
+            started = ir_cron.pass_started()
+        time.sleep(0.05)
+        with ir_cron.in_pass(first):
+            self.assertEqual(ir_cron.pass_started(), started, "the same pass, the same clock")
+        with ir_cron.in_pass(second):
+            self.assertGreater(ir_cron.pass_started(), started, "a new pass, a new clock")
+        thread = threading.current_thread()
+        cron = (getattr(thread, "type", None), getattr(thread, "start_time", None))
+        try:
+            thread.type, thread.start_time = "cron", time.time() - 30
+            with ir_cron.in_pass(CronPass()):
+                self.assertAlmostEqual(time.monotonic() - ir_cron.pass_started(), 30, delta=1,
+                                       msg="the threaded server's stamp is the pass's start")
+        finally:
+            thread.type, thread.start_time = cron

@@ -4,7 +4,7 @@ from unittest.mock import patch
 import psycopg2
 
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..clients.base import RemoteDataError
@@ -13,6 +13,7 @@ from ..models.tracking_importer import Resource
 from ..models.trackonline_resources import TRANSACTIONS
 from ..sandbox.backends import backend_values
 from ..sandbox.data import trackonline_data
+from .common import CommitCase
 
 # Processes given as {"remote_id", "name", "status"} rows, through the importer.
 PROCESSES = Resource("test", "trackline.process", Entity(
@@ -21,7 +22,7 @@ PROCESSES = Resource("test", "trackline.process", Entity(
 
 
 @tagged("post_install", "-at_install")
-class TestSyncCore(TransactionCase):
+class TestSyncCore(CommitCase):
     """The shared core every integration uses: keyed upsert, sync runs and their logs,
     cursors that never pass unsaved data."""
 
@@ -174,8 +175,8 @@ class TestSyncCore(TransactionCase):
         pages = [(self.page("a"), "c1"), (self.page("b"), "c2")]
         self.env["trackline.backend"].search([("id", "!=", self.backend.id)]).active = False
 
-        def job(backend):
-            with backend._sync_run("pages") as run:
+        def job(backend, deadline):
+            with backend._sync_run("pages", deadline) as run:
                 backend._import(run, PROCESSES, pages, "test", max_pages=1)
             return run
 

@@ -2,7 +2,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..models.tracking_sync_log import LOG_LOCK
-from .common import SandboxCase
+from .common import SandboxCase, other_connection
 
 
 @tagged("post_install", "-at_install")
@@ -47,7 +47,7 @@ class TestTracklineImport(SandboxCase):
                 "operation": "import process 10001", "state": "running"})
 
         dead, alive = running_log(), running_log()
-        with self.env.registry.cursor() as other:  # the connection of a run still under way
+        with other_connection(self.env) as other:  # the connection of a run still under way
             other.execute("SELECT pg_advisory_lock(%s, %s)", (LOG_LOCK, alive.id))
             self.import_process("10000")
             self.assertEqual(dead.state, "failed")

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
-from .common import TrackOnlineCase
+from .common import TrackOnlineCase, other_connection
 
 
 @tagged("post_install", "-at_install")
@@ -292,7 +292,7 @@ class TestTrackOnline(TrackOnlineCase):
         import zlib
 
         key = (self.to.id, zlib.crc32(b"trackonline.backend:transactions") - 2**31)
-        with self.env.registry.cursor() as other:
+        with other_connection(self.env) as other:
             other.execute("SELECT pg_advisory_lock(%s, %s)", key)
             run = self.to._sync("transactions")
             other.execute("SELECT pg_advisory_unlock(%s, %s)", key)
