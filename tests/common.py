@@ -106,12 +106,15 @@ class CommitCase(TransactionCase):
     (the records the class made included). The registry is in test mode, so that a cursor
     of its own (``registry.cursor()``) is a ``TestCursor`` on the same transaction too; a
     test that needs another real connection (a worker running meanwhile) opens it with
-    ``other_connection``."""
+    ``other_connection``. A class with ``real_own_cursors`` keeps them real connections,
+    committed for real: for what must outlive a rollback of the test's cursor."""
+
+    real_own_cursors = False
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not cls.registry.in_test_mode():  # an ``HttpCase`` is already
+        if not cls.real_own_cursors and not cls.registry.in_test_mode():  # HttpCase: it is
             cls.registry.enter_test_mode(cls.cr)
             cls.addClassCleanup(cls.registry.leave_test_mode)
 

@@ -14,7 +14,13 @@ SECRET = "app-secret-for-tests"
 
 
 class Sage50Mixin:
-    """A Sage 50 backend registered with the sandbox, with an application and its secret."""
+    """A Sage 50 backend registered with the sandbox, with an application and its secret.
+
+    Its key is read and written on cursors of their own that must outlive a rollback of
+    the test's cursor (a crash right after a rotation) and that another worker's waits on:
+    real connections, committed for real (the keys are removed after each test)."""
+
+    real_own_cursors = True
 
     @classmethod
     def make_backend(cls, env, sandbox):
