@@ -211,10 +211,7 @@ class SyncRun:
         scheduled job that runs this must be over (``time.monotonic()``), None for a run
         started by a person.
 
-        Every step of the run is committed on the backend's cursor (``env.cr.commit()``):
-        whoever owns that cursor decides what a commit is (a request's or a cron job's
-        cursor: a real commit; the tests' cursor: Odoo's ``TestCursor``, see
-        tests/common.py)."""
+        Every step of the run is committed on the backend's cursor (``commit``)."""
         self.backend = backend
         self.env = backend.env
         self.stats = CallStats()
@@ -251,7 +248,7 @@ class SyncRun:
         # process dies: a "running" log whose lock is free belongs to a dead run.
         self.env.cr.execute("SELECT pg_advisory_lock(%s, %s)", (LOG_LOCK, self.log.id))
         self._close_dead_logs()
-        self.env.cr.commit()
+        commit(self.env)
 
     def _close_dead_logs(self):
         """Mark the logs of this backend still "running" whose run died (SIGKILL, OOM,
@@ -303,7 +300,7 @@ class SyncRun:
             raise RunBusy(_lt("Another run of \"%s\" is under way for this backend: "
                               "this one did nothing.", name))
         self._lock_key = key
-        self.env.cr.commit()  # the run key stands even if the first page is rolled back and redone
+        commit(self.env)  # the run key stands even if the first page is rolled back and redone
 
     def count(self, created=0, updated=0, skipped=0, failed=0):
         self.created += created
@@ -368,7 +365,7 @@ class SyncRun:
         else:
             self._progress()
             self._write_counts()
-            self.env.cr.commit()
+            commit(self.env)
 
     def page(self, label, save):
         """``save()`` (its result returned) as one fatal step (a page and the cursor after
@@ -521,7 +518,7 @@ class SyncRun:
         if self._lock_key:
             self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", self._lock_key)
         self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOG_LOCK, self.log.id))
-        self.env.cr.commit()
+        commit(self.env)
 
 
 class RunFailed(UserError):
@@ -562,3 +559,10 @@ def read_committed(cr):
     only: a test cursor is a savepoint of the test's transaction and is left as it is."""
     if isinstance(cr, Cursor):
         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+
+
+def commit(env):
+    """Commit the work of a run on ``env``'s cursor. Whoever owns the cursor decides what a
+    commit is: a request's or a cron job's cursor commits for real; the tests' cursor is
+    Odoo's ``TestCursor``, whose commit releases a savepoint (tests/common.py)."""
+    env.cr.commit()  # pylint: disable=invalid-commit

@@ -12,6 +12,7 @@ from ..mappings import trackonline_rules as rules
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
+from .tracking_sync_log import commit
 from .tracking_words import _lt, words_text, words_to_json
 
 # Send states in which the record is Odoo's to edit (a draft, or one TrackOnline refused).
@@ -68,7 +69,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         records._before_send()
         # What finds a record again is committed before its call: a worker killed during the
         # call leaves it, and the next send looks the record up (``_maybe_sent``).
-        self.env.cr.commit()
+        commit(self.env)
         stopped = None
         for number, batch in enumerate(batches(records, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):

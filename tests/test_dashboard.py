@@ -167,7 +167,8 @@ class TestDashboard(SandboxCase):
             "trackonline", self.sandbox.url, name="TrackOnline next", timeout=10))
         self.env["trackonline.backend"].search([("id", "not in", (self.to | other).ids)]
                                                ).active = False
-        self.env.cr.commit()  # saved before the scheduled action runs (it rolls back its own)
+        # Saved before the scheduled action runs (it rolls back its own work).
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         served = []
 
         def job(backend, deadline):

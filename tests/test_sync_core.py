@@ -164,6 +164,37 @@ class TestSyncCore(CommitCase):
         self.assertEqual(self.backend._get_cursor("test"), "c2")
         self.assertEqual(next(pages)[1], "c3", "the third page was not read")
 
+    def test_a_page_that_clashed_with_another_worker_is_saved_again(self):
+        """``SyncRun.page``: a clash (PostgreSQL's serialization failure, as when another
+        worker wrote the same rows) rolls the transaction back to the last commit, drops the
+        attempt's counts and saves the page again; what was committed before stands."""
+        attempts = []
+
+        def save(names, clash=False):
+            attempts.append(names)
+            records, created, updated = self.Process._upsert(self.backend, self.page(*names))
+            run.count(created=created, updated=updated)
+            if clash and len(attempts) == 2:  # the first attempt of the second page
+                self.env.cr.execute("DO $$ BEGIN RAISE EXCEPTION 'clash' "
+                                    "USING ERRCODE = '40001'; END $$")
+            return records
+
+        logger = "odoo.addons.tracking_connector.models.tracking_sync_log"
+        with mute_logger("odoo.sql_db"), self.assertLogs(logger, "WARNING") as logs:
+            with self.backend._sync_run("clash") as run:
+                self.env["tracking.cursor"]._set(self.backend, "test", "before")
+                run.page("page 1", lambda: save(["z"]))
+                saved = run.page("page 2", lambda: save(["z", "y", "x"], clash=True))
+        self.assertEqual(attempts, [["z"], ["z", "y", "x"], ["z", "y", "x"]],
+                         "the clashed page is saved once more, the page before it is not")
+        self.assertEqual(saved.mapped("name"), ["z", "y", "x"])
+        self.assertIn("doing the page again", logs.output[0])
+        self.assertEqual(run.log.state, "done", run.log.error_details)
+        self.assertEqual((run.log.created_count, run.log.updated_count), (3, 0),
+                         "the clashed attempt's counts are dropped")
+        self.assertEqual(self.Process.search_count([("backend_id", "=", self.backend.id)]), 3)
+        self.assertEqual(self.backend._get_cursor("test"), "before", "committed before: kept")
+
     def cron_progress(self):
         cron = self.env.ref("tracking_connector.cron_trackline_refresh")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0,
