@@ -322,9 +322,12 @@ class TrackingBackendMixin(models.AbstractModel):
         then leaves it due; but when it ends the job as done (it reports nothing done, or
         nothing left) it reschedules it at its interval and deletes its triggers older than
         the start of the pass: a trigger at this transaction's clock (never earlier than
-        that) makes it due now all the same. (``_trigger`` wakes the cron workers for a
-        moment not after its clock, which counts whole seconds: a job whose transaction
-        began within the current second leaves the wake-up to the workers' sleep.)"""
+        that) makes it due now all the same. ``_trigger`` is Odoo's public way to wake the
+        cron workers; its cost: the triggers of a pass that had work left outlive the job's
+        end, so a backlog's last pass is followed by one more run, which finds little to do.
+        (It wakes the workers for a moment not after its clock, which counts whole seconds:
+        a job whose transaction began within the current second leaves the wake-up to the
+        workers' sleep.)"""
         cron._trigger(at=self.env.cr.now())
 
     @api.model
