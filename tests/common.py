@@ -3,6 +3,8 @@ tried with and the web client's JSON-RPC call."""
 
 import json
 import threading
+import unittest
+from contextlib import contextmanager
 
 from odoo import sql_db
 from odoo.sql_db import TestCursor
@@ -97,15 +99,15 @@ def web_context(active, action_context):
 class CommitCase(TransactionCase):
     """Tests of code that commits, as every sync does (each step, a run's log, a token or a
     call counted on a cursor of its own): the code commits and rolls back for real, on the
-    cursor each test gives it.
+    cursor the test class gives it.
 
     That cursor is Odoo's own ``TestCursor`` (odoo/sql_db.py) over the test's transaction:
     its commit releases a savepoint and its rollback goes back to the last commit, so the
     code's commit, rollback and clash-retry paths run as in production, and the test's
-    transaction is still rolled back at its end. Every environment of the test uses it
-    (the records the class made included). The registry is in test mode, so that a cursor
-    of its own (``registry.cursor()``) is a ``TestCursor`` on the same transaction too; a
-    test that needs another real connection (a worker running meanwhile) opens it with
+    transaction is still rolled back at its end. Every environment of the class uses it,
+    from ``setUpClass`` on. The registry is in test mode, so that a cursor of its own
+    (``registry.cursor()``) is a ``TestCursor`` on the same transaction too; a test that
+    needs another real connection (a worker running meanwhile) opens it with
     ``other_connection``. A class with ``real_own_cursors`` keeps them real connections,
     committed for real: for what must outlive a rollback of the test's cursor."""
 
@@ -117,27 +119,38 @@ class CommitCase(TransactionCase):
         if not cls.real_own_cursors and not cls.registry.in_test_mode():  # HttpCase: it is
             cls.registry.enter_test_mode(cls.cr)
             cls.addClassCleanup(cls.registry.leave_test_mode)
-
-    def setUp(self):
-        super().setUp()
         # Its own lock: the cursors a request or a thread opens meanwhile do not wait for
-        # this one, which lasts the whole test.
-        committing = TestCursor(self.cr, threading.RLock(), False)
-        committing.transaction = self.cr.transaction  # one cache, as on one real cursor
+        # this one, which lasts the whole class.
+        committing = cls.committing = TestCursor(cls.cr, threading.RLock(), False)
+        committing.transaction = cls.cr.transaction  # one cache, as on one real cursor
         # The transaction's clock, as a real cursor's ``now()`` (the database's ``now()``
         # in SQL is the test transaction's start too).
-        committing._now = self.cr.now()
-        envs = self.cr.transaction.envs
+        committing._now = cls.cr.now()
+        envs = cls.cr.transaction.envs
         for env in envs:
             env.cr = committing
 
         def restore():
             for env in list(envs):
                 if env.cr is committing:
-                    env.cr = self.cr
+                    env.cr = cls.cr
             committing.close()
 
-        self.addCleanup(restore)
+        cls.addClassCleanup(restore)
+
+    def setUp(self):
+        # What the class made is committed (into the test's transaction) before the test's
+        # savepoint, so that a test's commit never releases that savepoint.
+        self.committing.commit()
+        super().setUp()
+        self.addCleanup(self.committing.rollback)  # the test's own, before its savepoint's
+
+    @contextmanager
+    def _assertRaises(self, exception, *, msg=None):
+        """Without Odoo's savepoint around the block: the code in it commits (every run
+        does), and, as on a real cursor, no savepoint outlives a commit."""
+        with unittest.TestCase.assertRaises(self, exception, msg=msg) as context:
+            yield context
 
 
 def other_connection(env):

@@ -8,7 +8,7 @@ call ends the bot with an error, which fails the test."""
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..sandbox.server import Sandbox
-from .common import demo_backends, load_spanish
+from .common import CommitCase, demo_backends, load_spanish
 
 APP_MENU = "tracking_connector.menu_tracking_root"
 ROLES = {
@@ -18,7 +18,7 @@ ROLES = {
 
 
 @tagged("post_install", "-at_install")
-class TestClickEverywhere(HttpCase):
+class TestClickEverywhere(CommitCase, HttpCase):
     """The clickbot on the Tracking app, once per role and language."""
 
     # The bot may end on a form view (Odoo's own clickbot tests allow it too).

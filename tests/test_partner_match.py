@@ -1,13 +1,14 @@
 from unittest.mock import patch
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..models.sage50_download import CUSTOMERS
 from ..models.tracking_partner_match import match_partners
+from .common import CommitCase
 
 
 @tagged("post_install", "-at_install")
-class TestPartnerMatch(TransactionCase):
+class TestPartnerMatch(CommitCase):
     """One matcher of remote parties to contacts: its company rule and its precedence."""
 
     @classmethod

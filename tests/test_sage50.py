@@ -8,7 +8,7 @@ from odoo.tests import HttpCase, tagged
 from ..clients.base import ApiError
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
-from .common import SandboxCase
+from .common import CommitCase, SandboxCase
 
 SECRET = "app-secret-for-tests"
 
@@ -259,7 +259,7 @@ class TestSage50(Sage50Mixin, SandboxCase):
 
 
 @tagged("post_install", "-at_install")
-class Sage50EndpointCase(Sage50Mixin, HttpCase):
+class Sage50EndpointCase(Sage50Mixin, CommitCase, HttpCase):
     """A backend whose approval and notification URLs the sandbox's Sage 50 calls over real
     HTTP (no tests of its own)."""
 

@@ -5,11 +5,11 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
-from .common import load_spanish
+from .common import CommitCase, load_spanish
 
 
 @tagged("post_install", "-at_install")
-class TestUi(HttpCase):
+class TestUi(CommitCase, HttpCase):
     """The Tracking app in headless Chromium (Odoo tours)."""
 
     def test_every_menu_of_the_app_opens(self):
