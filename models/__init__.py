@@ -6,6 +6,7 @@ from . import tracking_token
 from . import tracking_rate_counter
 from . import tracking_failed_unit
 from . import tracking_importer
+from . import tracking_backend  # what every backend is; the mixin delegates to it
 from . import tracking_backend_mixin
 from . import tracking_binding_mixin
 from . import tracking_mirrored_line_mixin
@@ -33,5 +34,4 @@ from . import trackonline_unique_item
 from . import trackonline_packaging_label
 from . import trackonline_iot
 from . import ir_actions_report
-from . import tracking_dashboard
 from . import tracking_housekeeping

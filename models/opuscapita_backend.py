@@ -44,11 +44,11 @@ class OpusCapitaBackend(models.Model):
     _name = "opuscapita.backend"
     _description = "OpusCapita Track API Backend"
     _inherit = ["tracking.backend.mixin"]
+    _default_base_url = HOSTS["production"]
 
     environment = fields.Selection(
         [("production", "Production"), ("stage", "Test (stage)"), ("custom", "Custom URL")],
         default="production", required=True)
-    base_url = fields.Char(string="Host", default=HOSTS["production"])
     client_id = fields.Char(string="Client ID", groups=MANAGER_GROUP, copy=False)
     client_secret = fields.Char(groups=MANAGER_GROUP, copy=False)
     username = fields.Char(groups=MANAGER_GROUP, copy=False)

@@ -130,8 +130,7 @@ class Sage50Backend(models.Model):
         rotated the key meanwhile."""
         with self.env.registry.cursor(readonly=readonly) as cr:
             cr.execute("SELECT value, expires_at, note FROM tracking_token WHERE "
-                       "backend_model = %s AND backend_id = %s AND name = %s",
-                       (self._name, self.id, KEY_NAME))
+                       "backend_id = %s AND name = %s", (self.tracking_backend_id.id, KEY_NAME))
             row = cr.fetchone()
         return tuple(row) if row else (False, False, False)
 
@@ -175,8 +174,8 @@ class Sage50Backend(models.Model):
             read_committed(cr)
             token_model = self.env["tracking.token"]
             token_model._lock_in(self.env(cr=cr), self, KEY_NAME)
-            cr.execute("SELECT value FROM tracking_token WHERE backend_model = %s AND "
-                       "backend_id = %s AND name = %s", (self._name, self.id, KEY_NAME))
+            cr.execute("SELECT value FROM tracking_token WHERE backend_id = %s AND name = %s",
+                       (self.tracking_backend_id.id, KEY_NAME))
             current = cr.fetchone()[0]
             if current and known_key and current != known_key:
                 return current  # rotated by someone else meanwhile
@@ -216,8 +215,8 @@ class Sage50Backend(models.Model):
         with the initial key (the document names the parameter "initialApikey"); a key Sage
         still accepts is kept as it is (not lost: rotated at the next run). Lost when Sage
         refuses them all."""
-        cr.execute("SELECT value FROM tracking_token WHERE backend_model = %s AND "
-                   "backend_id = %s AND name = %s", (self._name, self.id, INITIAL_KEY_NAME))
+        cr.execute("SELECT value FROM tracking_token WHERE backend_id = %s AND name = %s",
+                   (self.tracking_backend_id.id, INITIAL_KEY_NAME))
         initial = (cr.fetchone() or [None])[0]
         for key in dict.fromkeys(k for k in (old_key, initial) if k):
             try:
@@ -248,8 +247,8 @@ class Sage50Backend(models.Model):
 
     def _note_rotation(self, cr, text):
         """Note the outcome next to the key, on the key's own (locked) cursor."""
-        cr.execute("UPDATE tracking_token SET note = %s WHERE backend_model = %s AND "
-                   "backend_id = %s AND name = %s", (text[:250], self._name, self.id, KEY_NAME))
+        cr.execute("UPDATE tracking_token SET note = %s WHERE backend_id = %s AND name = %s",
+                   (text[:250], self.tracking_backend_id.id, KEY_NAME))
         self.invalidate_recordset(["key_message"])
 
     # -- client ------------------------------------------------------------------------------

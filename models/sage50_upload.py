@@ -123,7 +123,7 @@ class Sage50Upload(models.Model):
 
     def _units(self):
         return self.env["tracking.failed.unit"].sudo().search([
-            ("backend_model", "=", "sage50.backend"), ("backend_id", "=", self.backend_id.id),
+            ("backend_id", "=", self.backend_id.tracking_backend_id.id),
             ("resource", "=", UPLOAD_UNIT), ("remote_key", "=", record_key(self)),
             ("state", "in", ("retry", "failed"))])
 

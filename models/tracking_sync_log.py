@@ -61,9 +61,10 @@ class TrackingSyncLog(models.Model):
     _order = "started_at desc, id desc"
     _rec_name = "operation"
 
-    backend_model = fields.Char(required=True, index=True, readonly=True)
-    backend_id = fields.Many2oneReference(string="Backend ID", model_field="backend_model",
-                                          required=True, index=True, readonly=True)
+    backend_id = fields.Many2one("tracking.backend", string="Backend record", readonly=True,
+                                 ondelete="set null",
+                                 help="Empty once the backend is deleted: the run stays as "
+                                      "history, naming it.")
     backend_name = fields.Char(string="Backend", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     user_id = fields.Many2one("res.users", string="Started by", readonly=True)
@@ -120,7 +121,7 @@ class TrackingSyncLog(models.Model):
         create_index(self.env.cr, "tracking_sync_log_newest_idx", self._table,
                      ["started_at DESC", "id DESC"])
         create_index(self.env.cr, "tracking_sync_log_backend_newest_idx", self._table,
-                     ["backend_model", "backend_id", "started_at DESC", "id DESC"])
+                     ["backend_id", "started_at DESC", "id DESC"])
 
     @api.depends("state")
     def _compute_failed_run_count(self):
@@ -183,12 +184,10 @@ class TrackingSyncLog(models.Model):
     def action_open_backend(self):
         check_door(self, USER_GROUP)
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.backend_model,
-            "res_id": self.backend_id,
-            "view_mode": "form",
-        }
+        if not self.backend_id:
+            raise UserError(self.env._("The backend %s was deleted: its runs stay as history.",
+                                       self.backend_name))
+        return self.backend_id.action_open_backend()
 
 
 class RunBusy(Exception):
@@ -234,8 +233,7 @@ class SyncRun:
                              else backend.env.user)
         words = words_to_json(operation)
         self.log = self.env["tracking.sync.log"].sudo().create({
-            "backend_model": backend._name,
-            "backend_id": backend.id,
+            "backend_id": backend.tracking_backend_id.id,
             "backend_name": backend.display_name,
             "company_id": backend.company_id.id,
             "user_id": self.env.uid,
@@ -260,7 +258,7 @@ class SyncRun:
         cr = self.env.cr
         dead = []
         for log_id in self.env["tracking.sync.log"].sudo().search([
-                ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id),
+                ("backend_id", "=", self.backend.tracking_backend_id.id),
                 ("state", "=", "running"), ("id", "!=", self.log.id)]).ids:
             cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOG_LOCK, log_id))
             if not cr.fetchone()[0]:

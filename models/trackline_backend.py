@@ -28,8 +28,8 @@ class TracklineBackend(models.Model):
     _name = "trackline.backend"
     _description = "Trackline Backend"
     _inherit = ["tracking.backend.mixin"]
+    _default_base_url = DEFAULT_BASE_URL
 
-    base_url = fields.Char(default=DEFAULT_BASE_URL)
     login = fields.Char(string="Login (email)", groups=MANAGER_GROUP, copy=False)
     password = fields.Char(groups=MANAGER_GROUP, copy=False)
     max_file_size = fields.Integer(

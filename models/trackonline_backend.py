@@ -30,8 +30,8 @@ class TrackOnlineBackend(models.Model):
     _name = "trackonline.backend"
     _description = "TrackOnline Backend"
     _inherit = ["tracking.backend.mixin"]
+    _default_base_url = DEFAULT_BASE_URL
 
-    base_url = fields.Char(default=DEFAULT_BASE_URL)
     api_key = fields.Char(string="API key", groups=MANAGER_GROUP, copy=False)
     licence_tier = fields.Selection(
         [("start_pro", "START / PRO (60 a minute, 1,000 a day)"),

@@ -192,8 +192,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         units = self.env["tracking.failed.unit"].sudo()
         if not self:
             return units
-        return units.search([("backend_model", "=", "trackonline.backend"),
-                             ("backend_id", "in", self.backend_id.ids),
+        return units.search([("backend_id", "in", self.backend_id.tracking_backend_id.ids),
                              ("resource", "=", SEND_UNIT % self._trackonline_resource),
                              ("remote_key", "in", [record_key(r) for r in self]),
                              ("state", "in", ("retry", "failed"))])
@@ -372,6 +371,6 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 "waiting for their result.", ", ".join(self.mapped("display_name")[:5])))
         self._send_drafts(records, self._trackonline_resource)
         logs = self.env["tracking.sync.log"].search(
-            [("backend_model", "=", "trackonline.backend"),
-             ("backend_id", "in", records.backend_id.ids)], limit=len(records.backend_id))
+            [("backend_id", "in", records.backend_id.tracking_backend_id.ids)],
+            limit=len(records.backend_id))
         return self.backend_id[:1]._notify_logs(self.env._("Sent to TrackOnline"), logs)

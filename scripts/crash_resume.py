@@ -50,7 +50,7 @@ def prepare_kept(env, backend, count):
     lost = env["trackonline.transaction"].search([("backend_id", "=", backend.id)],
                                                  order="remote_id", limit=count)
     env["tracking.failed.unit"].create([{
-        "backend_model": backend._name, "backend_id": backend.id,
+        "backend_id": backend.tracking_backend_id.id,
         "backend_name": backend.display_name, "company_id": backend.company_id.id,
         "resource": "transactions", "remote_key": tx.remote_id,
         "payload": json.dumps({"id": tx.remote_id}), "error": "kept by the crash test",

@@ -115,7 +115,7 @@ class SandboxCase(TransactionCase):
     def last_log(self, backend=None):
         backend = backend or self.backend
         return self.env["tracking.sync.log"].search(
-            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)],
+            [("backend_id", "=", backend.tracking_backend_id.id)],
             order="id desc", limit=1)
 
     def import_process(self, reference, lookup="id", **context):
@@ -162,3 +162,13 @@ class TrackOnlineCase(SandboxCase):
         """The transactions cursor, read."""
         value = self.to._get_cursor("transactions")
         return json.loads(value) if value else None
+
+
+def keys_on_test_cursors(case):
+    """Have the cursors of their own that Sage 50's key is read and written on
+    (``registry.cursor()``) be test cursors over ``case``'s transaction, as in Odoo's browser
+    tests (``enter_test_mode``): they see the backend the test made, which a token row points
+    to by a real foreign key, and the test's rollback takes what they wrote."""
+    if case.registry.test_cr is None:
+        case.registry.enter_test_mode(case.cr, test_readonly_enabled=False)
+        case.addCleanup(case.registry.leave_test_mode)

@@ -83,7 +83,7 @@ class TestPlainErrorWords(KeptUnitsCase):
         self.to.licence_tier = "start_pro"
         now = self.env.cr.now().timestamp()
         self.env["tracking.rate.counter"].create({
-            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "backend_id": self.to.tracking_backend_id.id,
             "period": "day", "period_start": int(now // 86400), "calls": 1000})
         log = self.to._sync("locations").log
         self.assertEqual(log.state, "stopped")

@@ -15,7 +15,7 @@ from odoo.fields import Datetime
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import SandboxCase, keys_on_test_cursors
 from .test_sage50 import Sage50Mixin
 
 # Odoo's test guard raises any requests timeout under 10 s to 10 s: the timeout fault waits more.
@@ -253,7 +253,7 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
         self.env["sage50.backend"].search([]).active = False
         self.sandbox.sage50.reset()
         backend, app_id = self.make_backend(self.env, self.sandbox)
-        self.addCleanup(self.drop_keys, backend.id)
+        keys_on_test_cursors(self)
         backend._store_key(self.sandbox.sage50.issue_key(app_id))
         backend.write({"onboarding_state": "approved", "timeout": TIMEOUT,
                        "rotate_before_days": 40})  # the 30-day key is due for rotation
@@ -301,14 +301,14 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
         """Of the runs of ``backend`` since the log ``after_id``, the first that did not end
         "done" (the one a user reads), else the last."""
         logs = self.env["tracking.sync.log"].search([
-            ("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
+            ("backend_id", "=", backend.tracking_backend_id.id),
             ("id", ">", after_id)], order="id")
         return next((log for log in logs if log.state != "done"), logs[-1:] or NOTHING_TO_DO)
 
     def _kept_units_due(self, backend):
         """As if the backoff's wait had passed: the kept units are tried by the next run."""
         self.env["tracking.failed.unit"].search([
-            ("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
+            ("backend_id", "=", backend.tracking_backend_id.id),
             ("state", "=", "retry")]).write({"next_attempt": Datetime.now()})
 
     def _next(self):
@@ -447,7 +447,7 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
         if gap:
             self.assertNotEqual(final, clean, "it passes now: update USER_DECIDES")
             unit = self.env["tracking.failed.unit"].search([
-                ("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+                ("backend_id", "=", backend.tracking_backend_id.id)])
             self.assertEqual(unit.mapped("state"), ["failed"], "Failed at once, not retried")
             self.assertIn("fails the same way", unit.error)
             if "without id" in text or "without id" in (unit.error or ""):

@@ -2,13 +2,14 @@ import json
 import threading
 import time
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
-from ..clients.base import ApiError
+from ..clients.base import ApiError, AuthError
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
-from .common import SandboxCase
+from .common import SandboxCase, keys_on_test_cursors
 
 SECRET = "app-secret-for-tests"
 
@@ -29,26 +30,22 @@ class Sage50Mixin:
         return client_backend, application_id
 
     def set_up_approved_backend(self):
-        """``self.sage``, approved, with a key stored on a cursor of its own (removed after
-        the test), and ``self.app_id``, on a fresh sandbox; returns the key."""
+        """``self.sage``, approved, with a key stored on a cursor of its own
+        (``keys_on_test_cursors``), and ``self.app_id``, on a fresh sandbox; returns the
+        key."""
+        keys_on_test_cursors(self)
         self.sandbox.sage50.reset()
         self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
-        self.addCleanup(self.drop_keys, self.sage.id)
         key = self.sandbox.sage50.issue_key(self.app_id)
         self.sage._store_key(key)
         self.sage.onboarding_state = "approved"
         return key
 
-    def drop_keys(self, backend_id):
-        with self.env.registry.cursor() as cr:
-            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
-                       "AND backend_id = %s", (backend_id,))
-
 
 @tagged("post_install", "-at_install")
 class TestSage50(Sage50Mixin, SandboxCase):
     """Keys live on cursors of their own (committed at once): these tests read them back
-    with fresh cursors and remove them when done."""
+    with fresh cursors (test cursors over the test's transaction)."""
 
     def setUp(self):
         super().setUp()
@@ -75,27 +72,6 @@ class TestSage50(Sage50Mixin, SandboxCase):
         self.assertEqual(self.sandbox.sage50.rotations, 1)
         self.assertNotEqual(self.committed_key(), self.first_key)
 
-    def test_crash_right_after_rotation_keeps_the_new_key(self):
-        class Crash(Exception):
-            pass
-
-        with self.assertRaises(Crash), self.env.cr.savepoint():
-            new_key = self.sage._rotate_key(self.first_key)
-            raise Crash()
-        self.assertEqual(self.committed_key(), new_key, "the key Sage now holds is stored")
-        self.assertEqual(self.sandbox.sage50.applications[self.app_id]["key"], new_key)
-
-    def test_refused_rotation_keeps_the_old_key(self):
-        self.sage.sudo().secret = "not-the-secret"
-        from odoo.addons.tracking_connector.clients.base import AuthError
-
-        with self.assertRaises(AuthError):
-            self.sage._rotate_key(self.first_key)
-        self.assertEqual(self.committed_key(), self.first_key)
-        self.sage.invalidate_recordset(["key_message"])
-        self.assertIn("secret does not match", self.sage.key_message)
-        self.assertIn("old key is kept", self.sage.key_message)
-
     def test_rotation_path_is_a_setting_checked_on_save(self):
         with self.assertRaisesRegex(ValidationError, r"\{developer_id\} and \{application_id\}"):
             self.sage.rotation_path = "api/{developer}/apikey"
@@ -106,40 +82,6 @@ class TestSage50(Sage50Mixin, SandboxCase):
         self.assertEqual(self.sandbox.calls("PATCH", "/sage50/api/v2/%s/apikey" % self.app_id),
                          1)
         self.assertEqual(self.committed_key(), self.first_key, "the old key is kept")
-
-    def test_two_workers_rotating_at_once_rotate_once(self):
-        """Another worker holds the key's row lock and rotates; this one waits on the lock,
-        then finds the key already new and does not rotate again."""
-        registry, backend_id = self.env.registry, self.sage.id
-        sage = self.sage.sudo()
-        client = sage._make_client()
-        locked, keys, errors = threading.Event(), [], []
-
-        def other_worker():
-            try:
-                with registry.cursor() as cr:
-                    cr.execute("SELECT id FROM tracking_token WHERE backend_model = "
-                               "'sage50.backend' AND backend_id = %s AND name = 'apikey' "
-                               "FOR UPDATE", (backend_id,))
-                    locked.set()
-                    time.sleep(0.5)  # meanwhile this worker reaches the lock and waits
-                    keys.append(client.rotate_key(sage.developer_id, sage.application_id,
-                                                  self.first_key, SECRET))
-                    cr.execute("UPDATE tracking_token SET value = %s WHERE backend_model = "
-                               "'sage50.backend' AND backend_id = %s AND name = 'apikey'",
-                               (keys[0], backend_id))
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                errors.append(exc)
-
-        thread = threading.Thread(target=other_worker)
-        thread.start()
-        self.assertTrue(locked.wait(5))
-        key = self.sage._rotate_key(self.first_key)
-        thread.join(10)
-        self.assertFalse(errors, errors)
-        self.assertEqual(self.sandbox.sage50.rotations, 1, "one rotation, not two")
-        self.assertEqual(key, keys[0], "this worker ends with the other's new key")
-        self.assertEqual(self.committed_key(), key)
 
     def test_upload_followed_to_each_final_state(self):
         partners = self.env["res.partner"].create([{"name": "Greta Berg"},
@@ -253,6 +195,100 @@ class TestSage50(Sage50Mixin, SandboxCase):
 
 
 @tagged("post_install", "-at_install")
+class TestSage50KeyOnItsOwnCursor(Sage50Mixin, SandboxCase):
+    """The key lives on cursors of its own, committed at once: a rollback of the run, or a
+    second worker, never loses or doubles a rotation. Real transactions: the backend and its
+    key are committed on cursors of their own (the test's transaction cannot see them) and
+    deleted after the test, its token with it."""
+
+    def committed_sage(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})["sage50.backend"].browse(self.backend_id)
+
+    def committed_key(self):
+        with self.registry.cursor() as cr:
+            return self.committed_sage(cr)._current_key()[0]
+
+    def delete_committed(self):
+        with self.registry.cursor() as cr:
+            self.committed_sage(cr).unlink()
+
+    def committed_approved_backend(self):
+        """An approved backend and its key, committed (``self.backend_id``, ``self.app_id``);
+        returns the key."""
+        self.sandbox.sage50.reset()
+        with self.registry.cursor() as cr:
+            sage, self.app_id = self.make_backend(api.Environment(cr, SUPERUSER_ID, {}),
+                                                  self.sandbox)
+            self.backend_id = sage.id
+        self.addCleanup(self.delete_committed)
+        key = self.sandbox.sage50.issue_key(self.app_id)
+        with self.registry.cursor() as cr:
+            sage = self.committed_sage(cr)
+            sage._store_key(key)
+            sage.onboarding_state = "approved"
+        return key
+
+    def test_crash_right_after_rotation_keeps_the_new_key(self):
+        class Crash(Exception):
+            pass
+
+        first_key = self.committed_approved_backend()
+        with self.assertRaises(Crash), self.registry.cursor() as cr:  # the run rolls back
+            new_key = self.committed_sage(cr)._rotate_key(first_key)
+            raise Crash()
+        self.assertEqual(self.committed_key(), new_key, "the key Sage now holds is stored")
+        self.assertEqual(self.sandbox.sage50.applications[self.app_id]["key"], new_key)
+
+    def test_refused_rotation_keeps_the_old_key(self):
+        first_key = self.committed_approved_backend()
+        with self.registry.cursor() as cr:
+            self.committed_sage(cr).secret = "not-the-secret"
+        with self.assertRaises(AuthError), self.registry.cursor() as cr:
+            self.committed_sage(cr)._rotate_key(first_key)
+        self.assertEqual(self.committed_key(), first_key)
+        with self.registry.cursor() as cr:
+            message = self.committed_sage(cr).key_message
+        self.assertIn("secret does not match", message)
+        self.assertIn("old key is kept", message)
+
+    def test_two_workers_rotating_at_once_rotate_once(self):
+        """Another worker holds the key's row lock and rotates; this one waits on the lock,
+        then finds the key already new and does not rotate again."""
+        registry = self.registry
+        first_key = self.committed_approved_backend()
+        with registry.cursor() as cr:
+            sage = self.committed_sage(cr)
+            client = sage._make_client()
+            developer_id, application_id = sage.developer_id, sage.application_id
+            shared_id = sage.tracking_backend_id.id
+        locked, keys, errors = threading.Event(), [], []
+
+        def other_worker():
+            try:
+                with registry.cursor() as cr:
+                    cr.execute("SELECT id FROM tracking_token WHERE backend_id = %s "
+                               "AND name = 'apikey' FOR UPDATE", (shared_id,))
+                    locked.set()
+                    time.sleep(0.5)  # meanwhile this worker reaches the lock and waits
+                    keys.append(client.rotate_key(developer_id, application_id, first_key,
+                                                  SECRET))
+                    cr.execute("UPDATE tracking_token SET value = %s WHERE backend_id = %s "
+                               "AND name = 'apikey'", (keys[0], shared_id))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        self.assertTrue(locked.wait(5))
+        with registry.cursor() as cr:
+            key = self.committed_sage(cr)._rotate_key(first_key)
+        thread.join(10)
+        self.assertFalse(errors, errors)
+        self.assertEqual(self.sandbox.sage50.rotations, 1, "one rotation, not two")
+        self.assertEqual(key, keys[0], "this worker ends with the other's new key")
+        self.assertEqual(self.committed_key(), key)
+
+
 class Sage50EndpointCase(Sage50Mixin, HttpCase):
     """A backend whose approval and notification URLs the sandbox's Sage 50 calls over real
     HTTP (no tests of its own)."""
@@ -372,7 +408,6 @@ class TestSage50Endpoints(Sage50EndpointCase):
     def test_approval_only_while_a_consent_is_pending_and_once(self):
         """Before: whoever held the URL's token set the key of their choosing in any state,
         an approved backend's included, replacing the key and the consent key."""
-        self.addCleanup(self.drop_keys, self.sage.id)
         self.assertEqual(self.approve("key-before-any-passcode").status_code, 409)
         self.sage.invalidate_recordset()
         self.assertEqual(self.sage.onboarding_state, "new")
@@ -388,8 +423,8 @@ class TestSage50Endpoints(Sage50EndpointCase):
         self.assertEqual(self.sage.onboarding_state, "approved")
         self.assertEqual(self.sage._current_key()[0], first_key)
         with self.env.registry.cursor() as cr:
-            cr.execute("SELECT name, value FROM tracking_token WHERE backend_model = "
-                       "'sage50.backend' AND backend_id = %s", (self.sage.id,))
+            cr.execute("SELECT name, value FROM tracking_token WHERE backend_id = %s",
+                       (self.sage.tracking_backend_id.id,))
             self.assertEqual(dict(cr.fetchall()), {"apikey": first_key,
                                                    "initial apikey": first_key})
         # The notification URL shares the token: Sage's notifications still arrive.

@@ -14,7 +14,7 @@ from ..sandbox.opuscapita import (
     OPUSCAPITA_PASSWORD,
 )
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
-from .common import SandboxCase
+from .common import SandboxCase, keys_on_test_cursors
 from .test_sage50 import Sage50Mixin
 
 SECRET = "s3cret-Trackline!"
@@ -122,8 +122,8 @@ class TestSecurity(SecurityMixin, SandboxCase):
 
     def test_non_managers_read_no_token(self):
         self.backend.action_test_connection()
-        token = self.env["tracking.token"].search([("backend_model", "=", "trackline.backend"),
-                                                   ("backend_id", "=", self.backend.id)])
+        token = self.env["tracking.token"].search(
+            [("backend_id", "=", self.backend.tracking_backend_id.id)])
         self.assertTrue(token.value, "the token is kept")
         for user in (self.user, self.internal):
             tokens = token.with_user(user)
@@ -191,6 +191,7 @@ class TestSecurity(SecurityMixin, SandboxCase):
         sanitised."""
         self.sandbox.sage50.reset()
         sage, app_id = Sage50Mixin.make_backend(self.env, self.sandbox)
+        keys_on_test_cursors(self)
         sage._store_key(self.sandbox.sage50.issue_key(app_id))
         sage.onboarding_state = "approved"
         self.addCleanup(self.drop_tokens, sage)
@@ -209,6 +210,7 @@ class TestSecurity(SecurityMixin, SandboxCase):
         """Faults that echo the credentials (wrong password, 401, 500 pages that echo the
         request, URLs with keys), with Python logging captured from the root down."""
         key = TRACKONLINE_API_KEY
+        keys_on_test_cursors(self)
         self.sage._store_key("sage-live-key-123456")
         self.addCleanup(self.drop_tokens, self.sage)
 
@@ -261,9 +263,9 @@ class TestSecurity(SecurityMixin, SandboxCase):
         secrets |= set(self.env["tracking.token"].sudo().search([]).mapped("value"))
         secrets.discard(False)
         self.assertGreaterEqual(len(secrets), 9, "the tokens obtained are checked too")
-        backends = [(b._name, b.id) for b in self.backends]
+        backends = [b.tracking_backend_id for b in self.backends]
         logs = self.env["tracking.sync.log"].search([]).filtered(
-            lambda log: (log.backend_model, log.backend_id) in backends)
+            lambda log: log.backend_id in backends)
         self.assertGreaterEqual(len(logs.filtered(lambda log: log.state == "failed")), 7)
         texts += logs.mapped(lambda log: "%s %s" % (log.message, log.error_details))
         texts += [str(m.body) for m in self.env["mail.message"].search(
@@ -295,8 +297,8 @@ class TestSecurity(SecurityMixin, SandboxCase):
         self.env.flush_all()
         for user in (self.user, self.manager):
             logs = self.env["tracking.sync.log"].with_user(user).search([
-                ("backend_model", "in", ("trackline.backend", "opuscapita.backend")),
-                ("backend_id", "in", (self.backend.id, self.oc.id))])
+                ("backend_id", "in", (self.backend.tracking_backend_id.id,
+                                      self.oc.tracking_backend_id.id))])
             self.assertEqual(len(logs), 3, user.login)
             text = json.dumps(logs.read() + self.backend.with_user(user).read()
                               + self.oc.with_user(user).read(), default=str)
@@ -309,8 +311,8 @@ class TestSecurity(SecurityMixin, SandboxCase):
 
     def drop_tokens(self, sage):
         with self.env.registry.cursor() as cr:
-            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
-                       "AND backend_id = %s", (sage.id,))
+            cr.execute("DELETE FROM tracking_token WHERE backend_id = %s",
+                       (sage.tracking_backend_id.id,))
 
 
 @tagged("post_install", "-at_install")
@@ -338,8 +340,8 @@ class TestCompanies(SecurityMixin, SandboxCase):
         attachment = process.document_ids.attachment_id[:1]
         self.assertTrue(attachment)
         run_log = self.last_log()
-        token = self.env["tracking.token"].search([("backend_model", "=", "trackline.backend"),
-                                                   ("backend_id", "=", self.backend.id)])
+        token = self.env["tracking.token"].search(
+            [("backend_id", "=", self.backend.tracking_backend_id.id)])
         self.assertEqual(token.company_id, self.company_a)
         for user in (self.manager_b, self.user_b):
             env = self.env(user=user)
@@ -418,7 +420,7 @@ class TestCompanies(SecurityMixin, SandboxCase):
                     model._original_module != "tracking_connector":
                 continue
             field = model._fields.get("company_id")
-            if not field or not field.store:
+            if not field or not (field.store or field.inherited):  # a backend's: delegated
                 companyless.add(name)
                 continue
             rules = self.env["ir.rule"].search([("model_id.model", "=", name),

@@ -127,8 +127,8 @@ class TestSecurityEndpoints(Sage50EndpointCase):
 
     def drop_keys(self):
         with self.env.registry.cursor() as cr:
-            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
-                       "AND backend_id = %s", (self.sage.id,))
+            cr.execute("DELETE FROM tracking_token WHERE backend_id = %s",
+                       (self.sage.tracking_backend_id.id,))
 
     def test_endpoint_token_and_key_reach_no_log(self):
         token = self.sage.endpoint_token

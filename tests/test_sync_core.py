@@ -151,7 +151,7 @@ class TestSyncCore(TransactionCase):
         saved = self.Process.search([("backend_id", "=", self.backend.id)])
         self.assertEqual(sorted(saved.mapped("remote_id")), ["1", "2", "4"])
         unit = self.env["tracking.failed.unit"].search([
-            ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id)])
+            ("backend_id", "=", self.backend.tracking_backend_id.id)])
         self.assertEqual((unit.remote_key, unit.state, unit.log_id), ("3", "retry", run.log))
         self.assertIn("could not be saved", unit.error)
 

@@ -41,7 +41,7 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
     def runs(self, system):
         backend = self.backends[system]
         return self.env["tracking.sync.log"].search(
-            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+            [("backend_id", "=", backend.tracking_backend_id.id)])
 
     def test_dashboard_card_buttons(self):
         """Tour ``tracking_connector_card_buttons``: each card's footer and menu buttons,
@@ -161,7 +161,7 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         Retry again later."""
         backend = self.synced_trackonline(bad_rows=2)
         first, second = self.env["tracking.failed.unit"].search(
-            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)],
+            [("backend_id", "=", backend.tracking_backend_id.id)],
             order="id")
         self.open_record(first, "tracking_connector_retry_buttons")
         self.assertEqual(first.state, "done")
@@ -182,7 +182,7 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.start_tour(DASHBOARD, "tracking_connector_sage_rotate", login="tour_manager",
                         timeout=120)
         runs = self.env["tracking.sync.log"].search(
-            [("backend_model", "=", "sage50.backend"), ("backend_id", "=", self.sage.id)])
+            [("backend_id", "=", self.sage.tracking_backend_id.id)])
         self.assertEqual(runs.mapped("state"), ["done", "done"])
         self.assertNotEqual(self.sage._current_key()[0], first_key)
 

@@ -13,7 +13,7 @@ registry.category("web_tour.tours").add("tracking_connector_run_in_spanish", {
     steps: () => [
         {
             content: "The dashboard state: connected, in Spanish",
-            trigger: `${CARD} .o_field_widget[name='connection_state']:contains('Conectado')`,
+            trigger: `${CARD} .o_field_widget[name='connection']:contains('Conectado')`,
         },
         {
             content: "The last run's name and state, in Spanish",
