@@ -48,10 +48,12 @@ def migrate(cr, version):
     if not version or not _has_column(cr, "tracking_cursor", "backend_model"):
         return
     cr.execute("DROP VIEW IF EXISTS tracking_dashboard")
-    for owned, _gone in OWNED:
+    # (earlier versions had fewer of these tables, and fewer shared columns)
+    owned_tables = [(table, gone) for table, gone in OWNED
+                    if _has_column(cr, table, "backend_model")]
+    for owned, _gone in owned_tables:
         cr.execute(SQL("ALTER TABLE %s ALTER COLUMN backend_model DROP NOT NULL, "
                        "ALTER COLUMN backend_id DROP NOT NULL", SQL.identifier(owned)))
-    moved = [column for column, _type in MOVED]
     cr.execute(SQL("""
         CREATE TABLE IF NOT EXISTS tracking_backend (
             id serial PRIMARY KEY, backend_model varchar, sequence integer, %s,
@@ -59,6 +61,7 @@ def migrate(cr, version):
             write_date timestamp)""", SQL(", ").join(
         SQL("%s %s", SQL.identifier(column), SQL(kind)) for column, kind in MOVED)))
     for model, table, sequence in SYSTEMS:
+        moved = [column for column, _type in MOVED if _has_column(cr, table, column)]
         cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS tracking_backend_id integer",
                        SQL.identifier(table)))
         cr.execute(SQL("SELECT id FROM %s WHERE tracking_backend_id IS NULL ORDER BY id",
@@ -77,14 +80,18 @@ def migrate(cr, version):
                            SQL.identifier(table), shared_id, backend_id))
         # What belonged to these backends now names their tracking_backend row (the model
         # is cleared in the same statement: a row is rewritten once).
-        for owned, _gone in OWNED:
+        for owned, _gone in owned_tables:
             cr.execute(SQL("""
                 UPDATE %(owned)s o SET backend_id = b.tracking_backend_id, backend_model = NULL
                   FROM %(table)s b
                  WHERE o.backend_model = %(model)s AND o.backend_id = b.id""",
                 owned=SQL.identifier(owned), table=SQL.identifier(table), model=model))
+    # Shared columns an earlier version did not have yet: their defaults.
+    cr.execute("UPDATE tracking_backend SET active = COALESCE(active, TRUE), "
+               "timeout = COALESCE(timeout, 30), "
+               "connection_state = COALESCE(connection_state, 'unknown')")
     # Rows still naming a model: their backend was deleted before this version.
-    for owned, gone in OWNED:
+    for owned, gone in owned_tables:
         if gone == "delete":
             cr.execute(SQL("DELETE FROM %s WHERE backend_model IS NOT NULL",
                            SQL.identifier(owned)))
@@ -99,6 +106,6 @@ def migrate(cr, version):
                        SQL.identifier(owned)))
     cr.execute("DROP INDEX IF EXISTS tracking_sync_log_backend_newest_idx")
     for _model, table, _sequence in SYSTEMS:
-        for column in moved:
+        for column, _type in MOVED:
             cr.execute(SQL("ALTER TABLE %s DROP COLUMN IF EXISTS %s CASCADE",
                            SQL.identifier(table), SQL.identifier(column)))
