@@ -1,3 +1,6 @@
+"""What people see: Sage 50's scope files and uploads, run logs' durations and labels, names
+and the Tracking user's home."""
+
 import json
 
 from lxml import etree

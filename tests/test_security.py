@@ -1,3 +1,6 @@
+"""Credentials stay with managers and secrets reach no log, message, error or copy; each
+company's records stay within it."""
+
 import inspect
 import json
 import logging

@@ -1,3 +1,6 @@
+"""The Tracking app in headless Chromium: Odoo tours of setup, dashboard, items to retry and
+runs read in Spanish."""
+
 from urllib.parse import quote
 
 from odoo.tests import HttpCase, new_test_user, tagged
