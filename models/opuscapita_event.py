@@ -1,5 +1,5 @@
 """OpusCapita transaction events mirrored in Odoo, kept whole as received; the contacts
-they name linked, and an activity raised on each event in error."""
+they name linked, and one activity per transaction in error."""
 
 import json
 

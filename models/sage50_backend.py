@@ -1,6 +1,7 @@
 """The Sage 50 Cloud backend: onboarding (developer, application, passcode), the API key
 rotated under a row lock and committed on its own cursor, the approval and notification
-URLs, and the scheduled actions (key rotation, uploads' polling, scope files' download)."""
+URLs, the uploads of contacts and processes, and the scheduled actions (key rotation,
+uploads' polling, scope files' download)."""
 
 import logging
 import secrets

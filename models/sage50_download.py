@@ -1,5 +1,6 @@
 """Sage 50 scope files: the latest file of each scope, downloaded and kept as an
-attachment, its customers saved as contacts; a file that fails goes to the items to retry."""
+attachment, the customers of a Customers file saved (``sage50.partner``, matched to
+contacts); a file that fails goes to the items to retry."""
 
 import json
 from contextlib import closing

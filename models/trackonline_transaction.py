@@ -1,4 +1,4 @@
-"""TrackOnline transactions (shipments of returnable items between locations) and their
+"""TrackOnline transactions (movements of returnable items between locations) and their
 scanned codes: mirrored, or drafted in Odoo and sent."""
 
 from datetime import timedelta

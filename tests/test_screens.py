@@ -1,5 +1,5 @@
-"""What people see: Sage 50's scope files and uploads, run logs' durations and labels, names
-and the Tracking user's home."""
+"""What people see: Sage 50's scope files, uploads, passcode expiry and approval; run logs'
+durations and labels; names, no Delete on mirrored records, the Tracking user's home."""
 
 import json
 

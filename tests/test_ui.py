@@ -1,5 +1,5 @@
-"""The Tracking app in headless Chromium: Odoo tours of setup, dashboard, items to retry and
-runs read in Spanish."""
+"""The Tracking app in headless Chromium (Odoo tours): every menu opens, a backend set up
+from its form, the screen after a button, items to retry, runs and errors read in Spanish."""
 
 from urllib.parse import quote
 
