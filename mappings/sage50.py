@@ -1,9 +1,6 @@
 """Sage 50 Cloud records in Odoo and back: a Customer of a scope file as a contact, and a
 contact or a Trackline process as the records of an upload."""
 
-# The kinds' read/write are not the ORM's: pylint-odoo's rule on super() calls is not theirs.
-# pylint: disable=method-required-super
-
 import base64
 
 from .dates import api_datetime

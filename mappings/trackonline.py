@@ -2,9 +2,6 @@
 marked ``send`` is written in the payload of a record sent to TrackOnline; ``stub`` fields
 are read for a record known only from an object embedded in another one."""
 
-# The kinds' read/write are not the ORM's: pylint-odoo's rule on super() calls is not theirs.
-# pylint: disable=method-required-super
-
 from . import trackonline_codes as codes
 from .fields import (
     DATETIME,

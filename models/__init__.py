@@ -1,3 +1,5 @@
+"""The addon's Odoo models, imported in the order their ``_inherit`` parents need."""
+
 # Order matters: a model's _inherit parents are imported before it.
 from . import tracking_sync_log
 from . import ir_cron

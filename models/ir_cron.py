@@ -1,3 +1,6 @@
+"""The scheduled-action worker's pass: the addon's jobs share the pass's time limit
+(models/tracking_schedule.py)."""
+
 from odoo import models
 
 from . import tracking_schedule

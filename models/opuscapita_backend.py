@@ -1,5 +1,6 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The OpusCapita Business Network Track API backend: credentials, connection test, and the
+events sync (scheduled, by button, or one period from the wizard) through the importer."""
+
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models

@@ -1,5 +1,8 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The Sage 50 Cloud backend: onboarding (developer, application, passcode), the API key
+rotated under a row lock and committed on its own cursor, the approval and notification
+URLs, the uploads of contacts and processes, and the scheduled actions (key rotation,
+uploads' polling, scope files' download)."""
+
 import logging
 import secrets
 import time

@@ -1,5 +1,7 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""Sage 50 scope files: the latest file of each scope, downloaded and kept as an
+attachment, the customers of a Customers file saved (``sage50.partner``, matched to
+contacts); a file that fails goes to the items to retry."""
+
 import json
 from contextlib import closing
 

@@ -1,5 +1,6 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""Files sent to Sage 50 and followed through their tracking URL to accepted, failed or
+bad request; an upload that fails goes to the items to retry."""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models

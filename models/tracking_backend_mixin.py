@@ -1,5 +1,7 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""What every system's backend shares: name, company, URL, timeout, the connection test,
+its run logs and items to retry, and the scheduled actions' loop over backends within the
+cron worker's time limit."""
+
 import time
 from contextlib import contextmanager
 from datetime import timedelta

@@ -1,3 +1,5 @@
+"""Sync cursors: where an incremental sync of one backend has got to, per resource."""
+
 from odoo import api, fields, models
 
 

@@ -4,8 +4,6 @@ kept as a record of its own with the payload as received (secrets masked), the e
 words, its attempts and the next one: later runs try it again with a bounded backoff (when
 the reason may pass), a user can retry it now or ignore it."""
 
-# Reasons are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
 import json
 from datetime import timedelta
 from hashlib import sha1

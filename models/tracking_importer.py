@@ -1,5 +1,3 @@
-# Log lines are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
 """The one importer loop every pull sync runs through:
 
     pages of remote rows (each with the cursor after it)

@@ -1,3 +1,6 @@
+"""API call counters per backend, per minute and per day, kept in the database, and the
+call budget a client uses (``DatabaseRateLimiter``), shared by every worker and node."""
+
 import threading
 import time
 

@@ -1,5 +1,7 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""Run logs (``tracking.sync.log``) and the run that writes them (``SyncRun``): each unit of
+a run in a savepoint committed when it succeeds, its counts, warnings and errors in the
+reader's language."""
+
 import json
 import logging
 import threading

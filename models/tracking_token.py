@@ -1,3 +1,6 @@
+"""Tokens and keys a remote system gave a backend, readable by managers only, saved on their
+own cursor under a row lock."""
+
 from odoo import api, fields, models
 
 from .tracking_sync_log import read_committed, testing

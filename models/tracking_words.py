@@ -11,8 +11,6 @@ and know nothing of Odoo: their words for a user are the tables below, keyed by 
 entity's description or the resource's name.
 """
 
-# The words here are lazy on purpose: translated when read, not when written.
-# pylint: disable=prefer-env-translation
 from odoo.tools.translate import LazyGettext, LazyTranslate, get_translation
 
 from ..clients.base import (

@@ -1,5 +1,7 @@
-# Log lines are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The Trackline backend: credentials and JWT, connection test, the import of a process
+and its documents, the refresh of open processes, and the "Import from Trackline" entries
+of other models' Action menus."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

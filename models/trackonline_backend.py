@@ -1,5 +1,7 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The TrackOnline backend: API key and licence tier (the call budget), connection test,
+the sync buttons and scheduled actions of each resource, and the sends to TrackOnline and
+the polling of their results."""
+
 import time
 
 from odoo import api, fields, models

@@ -1,3 +1,6 @@
+"""TrackOnline item configurations (the item definitions agreed for a location) and their
+members."""
+
 from odoo import fields, models
 
 from ..mappings import trackonline as mapping

@@ -1,6 +1,7 @@
-# Why a record was not saved is kept as words translated when read (``_lt``,
-# models/tracking_words.py): the run log and the kept unit show it in each reader's language.
-# pylint: disable=prefer-env-translation
+"""A TrackOnline record Odoo can send: checked, sent in batches, followed to saved (with
+the remote id) or not saved (with TrackOnline's message, and a place in the items to
+retry)."""
+
 from functools import reduce
 
 from odoo import api, fields, models

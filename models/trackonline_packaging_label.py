@@ -1,3 +1,5 @@
+"""TrackOnline packaging labels (SSCC) and the items each one packs."""
+
 from odoo import fields, models
 
 from ..mappings import trackonline as mapping

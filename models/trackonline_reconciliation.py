@@ -1,5 +1,3 @@
-# Log lines are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
 """The re-read of open TrackOnline transactions: how a change made in TrackOnline after the
 transactions sync's overlap (a status moved on, a quantity or a delivery date corrected, a
 transaction deleted) reaches Odoo.

@@ -1,3 +1,6 @@
+"""TrackOnline unique items (one physical crate or pallet with its codes), and the counts
+and lists of them shown on item definitions and locations."""
+
 from odoo import fields, models
 
 from ..mappings import trackonline as mapping

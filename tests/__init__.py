@@ -1,3 +1,5 @@
+"""The Odoo tests of the addon (the tests that need no Odoo are under tests/nodoo/)."""
+
 from . import test_security, test_sync_core, test_trackline
 from . import test_trackonline
 from . import test_opuscapita

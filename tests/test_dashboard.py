@@ -1,3 +1,6 @@
+"""The dashboard's cards over the four systems' backends, their figures and buttons, and what
+a backend's form says of its runs, against the sandbox over real HTTP."""
+
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError

@@ -1,3 +1,6 @@
+"""Translations: the Spanish and Dutch files load and the template is current; runs, errors
+and items to retry read in the reader's language, not the language of who started them."""
+
 import re
 
 import polib

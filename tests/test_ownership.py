@@ -1,3 +1,6 @@
+"""Who owns which field of a TrackOnline record, over real HTTP: mirrored records read-only
+but for Odoo's fields, drafts editable until sent, local edits never overwritten unseen."""
+
 import json
 
 from lxml import etree

@@ -1,3 +1,5 @@
+"""The next page fetched in a worker thread while the current one is saved, over real HTTP."""
+
 import time
 
 from odoo.tests import tagged

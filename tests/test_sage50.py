@@ -1,3 +1,6 @@
+"""Sage 50 against the sandbox over real HTTP: onboarding, key rotation, uploads, scope
+files, and the approval and notification URLs called by Sage."""
+
 import json
 import threading
 import time

@@ -1,3 +1,6 @@
+"""Sage 50 scope files downloaded a few at a time in worker threads, with one key rotation
+when the calls in flight meet a 401 together, over real HTTP."""
+
 import json
 
 from odoo.tests import tagged

@@ -1,3 +1,6 @@
+"""Scheduled actions over several backends: one truthful report, a stop before the cron
+worker's time limit, a wait for a spent call budget, no backend starving the others."""
+
 import select
 import time
 from contextlib import closing, contextmanager

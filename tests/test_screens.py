@@ -1,3 +1,6 @@
+"""What people see: Sage 50's scope files, uploads, passcode expiry and approval; run logs'
+durations and labels; names, no Delete on mirrored records, the Tracking user's home."""
+
 import json
 
 from lxml import etree

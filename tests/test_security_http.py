@@ -1,3 +1,6 @@
+"""Security over HTTP: the web client's routes give a non-manager no credential; Sage 50's
+inbound endpoints keep their token out of the logs and refuse bodies of unknown length."""
+
 import json
 import logging
 from urllib.parse import quote

@@ -1,3 +1,6 @@
+"""The core every sync shares: keyed upsert, runs and their run logs, cursors that never pass
+unsaved data."""
+
 import copy
 from unittest.mock import patch
 

@@ -1,3 +1,5 @@
+"""Trackline processes and their documents, against the sandbox over real HTTP."""
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 

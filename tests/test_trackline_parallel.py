@@ -1,3 +1,6 @@
+"""Trackline documents and processes read a few at a time in worker threads, over real HTTP
+to a sandbox answering each call after a delay."""
+
 import time
 
 import jwt

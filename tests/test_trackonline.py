@@ -1,3 +1,5 @@
+"""TrackOnline against the sandbox over real HTTP: syncs, call budget, sends."""
+
 import time
 from datetime import datetime, timedelta
 

@@ -1,3 +1,6 @@
+"""The Tracking app in headless Chromium (Odoo tours): every menu opens, a backend set up
+from its form, the screen after a button, items to retry, runs and errors read in Spanish."""
+
 from urllib.parse import quote
 
 from odoo.tests import HttpCase, new_test_user, tagged
