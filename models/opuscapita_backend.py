@@ -89,10 +89,7 @@ class OpusCapitaBackend(models.Model):
             self.base_url = HOSTS[self.environment]
 
     def _compute_event_count(self):
-        counts = dict(self.env["opuscapita.event"]._read_group(
-            [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
-        for backend in self:
-            backend.event_count = counts.get(backend, 0)
+        self._count_records({"event_count": "opuscapita.event"})
 
     def _error_status_set(self):
         return {status.lower() for status in comma_list(self.error_statuses)}

@@ -119,12 +119,8 @@ class Sage50Backend(models.Model):
             backend.notification_url = path + "/notify"
 
     def _compute_counts(self):
-        for field, model in (("upload_count", "sage50.upload"),
-                             ("download_count", "sage50.download")):
-            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
-                                                      ["backend_id"], ["__count"]))
-            for backend in self:
-                backend[field] = counts.get(backend, 0)
+        self._count_records({"upload_count": "sage50.upload",
+                             "download_count": "sage50.download"})
 
     # -- the API key: always read and written on a cursor of its own --------------------------
 

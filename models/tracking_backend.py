@@ -241,8 +241,23 @@ class TrackingBackend(models.Model):
                                               for source in sources)
 
     def _model_label(self, model):
-        """A model's name in the user's language (``_description`` is English)."""
-        return self.env["ir.model"].sudo()._get(model).name or self.env[model]._description
+        """What the screens call the records of ``model``, in the user's language (a model's
+        name, "TrackOnline Location", is no word of theirs)."""
+        labels = {
+            "trackline.process": self.env._("Processes"),
+            "trackline.document": self.env._("Documents"),
+            "trackonline.location": self.env._("Locations"),
+            "trackonline.item.definition": self.env._("Item definitions"),
+            "trackonline.transaction": self.env._("Transactions"),
+            "trackonline.unique.item": self.env._("Unique items"),
+            "trackonline.item.configuration": self.env._("Item Configurations"),
+            "trackonline.packaging.label": self.env._("Packaging Labels"),
+            "trackonline.batch.calculation": self.env._("Batch calculations"),
+            "opuscapita.event": self.env._("Events"),
+            "sage50.upload": self.env._("Uploads"),
+            "sage50.download": self.env._("Scope files"),
+        }
+        return labels.get(model) or self.env["ir.model"].sudo()._get(model).name
 
     def _record_labels(self):
         return {

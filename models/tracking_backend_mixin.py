@@ -66,6 +66,16 @@ class TrackingBackendMixin(models.AbstractModel):
         shared.unlink()
         return result
 
+    def _count_records(self, fields_models):
+        """Set each field of ``fields_models`` ({field: model}) to the number of records of
+        its model that belong to each of these backends (their smart buttons): one grouped
+        query per model, with the user's rights."""
+        for field, model in fields_models.items():
+            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
+                                                      ["backend_id"], ["__count"]))
+            for backend in self:
+                backend[field] = counts.get(backend, 0)
+
     # -- to implement per API ------------------------------------------------------------
 
     def _make_client(self, stats=None):

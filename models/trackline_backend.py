@@ -61,10 +61,7 @@ class TracklineBackend(models.Model):
     ]
 
     def _compute_process_count(self):
-        counts = dict(self.env["trackline.process"]._read_group(
-            [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
-        for backend in self:
-            backend.process_count = counts.get(backend, 0)
+        self._count_records({"process_count": "trackline.process"})
 
     def _final_status_set(self):
         return {status.lower() for status in comma_list(self.final_statuses)}

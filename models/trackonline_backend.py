@@ -89,13 +89,9 @@ class TrackOnlineBackend(models.Model):
     ]
 
     def _compute_counts(self):
-        for field, model in (("location_count", "trackonline.location"),
-                             ("item_definition_count", "trackonline.item.definition"),
-                             ("transaction_count", "trackonline.transaction")):
-            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
-                                                      ["backend_id"], ["__count"]))
-            for backend in self:
-                backend[field] = counts.get(backend, 0)
+        self._count_records({"location_count": "trackonline.location",
+                             "item_definition_count": "trackonline.item.definition",
+                             "transaction_count": "trackonline.transaction"})
 
     # -- client ------------------------------------------------------------------------------
 

@@ -386,7 +386,7 @@ class TestBackendScreens(SandboxCase):
                          [("kept", 1), ("trackonline.location", 1), ("runs", 1)])
         self.assertEqual(card.error_count, 3)
         self.assertEqual(card.error_summary,
-                         "Items to retry: 1, TrackOnline Location: 1, Failed runs: 1")
+                         "Items to retry: 1, Locations: 1, Failed runs: 1")
         opened = {}
         for source in card.error_sources:
             action = card.action_open_error_source(source["source"])

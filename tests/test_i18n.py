@@ -113,10 +113,11 @@ class TestRunWords(SandboxCase):
         load_spanish(cls.env)
 
     def spanish_counts(self, log):
-        counts = "%s creados, %s actualizados, %s omitidos, %s fallidos" % (
+        # "creados: 1", not "1 creados": one wording whatever the number
+        counts = "creados: %s, actualizados: %s, omitidos: %s, fallidos: %s" % (
             log.created_count, log.updated_count, log.skipped_count, log.failed_count)
         if log.kept_count:
-            counts += "; %s conservados para reintentar" % log.kept_count
+            counts += "; por reintentar: %s" % log.kept_count
         return counts
 
     def test_a_run_reads_in_the_readers_language(self):
@@ -167,7 +168,7 @@ class TestRunWords(SandboxCase):
         to = self.env["trackonline.backend"].create(backend_values(
             "trackonline", self.sandbox.url, name="TrackOnline words", timeout=10))
         action = to.with_context(lang="es_ES").action_sync_locations()
-        self.assertEqual(action["params"]["title"], "TrackOnline ubicaciones")
+        self.assertEqual(action["params"]["title"], "TrackOnline: ubicaciones")
         log = self.env["tracking.sync.log"].search(
             [("backend_id", "=", to.tracking_backend_id.id)])
         self.assertEqual(log.operation, "sync locations")

@@ -7,7 +7,7 @@
 import { registry } from "@web/core/registry";
 
 const CARD = ".o_kanban_record:contains('Tour TrackOnline')";
-const SUMMARY = "30 creados, 0 actualizados";
+const SUMMARY = "creados: 30, actualizados: 0";
 
 registry.category("web_tour.tours").add("tracking_connector_run_in_spanish", {
     steps: () => [
