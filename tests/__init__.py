@@ -28,3 +28,4 @@ from . import test_send_rules
 from . import test_click_everywhere
 from . import test_ui_buttons
 from . import test_error_words
+from . import test_write_back
