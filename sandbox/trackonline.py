@@ -238,9 +238,10 @@ class TrackOnlineApi:
 
     def _filter(self, resource, request):
         rows = self.resources[resource]
-        ids = set(request.args("Id"))  # one, or several (the unique items' list of GUIDs)
+        # One, or several (the unique items' list of GUIDs); a GUID in any case.
+        ids = {value.lower() for value in request.args("Id")}
         if ids:
-            rows = [row for row in rows if row["id"] in ids]
+            rows = [row for row in rows if str(row["id"]).lower() in ids]
         if request.arg("Number") and resource in ("location", "itemdefinition"):
             rows = [row for row in rows if row["number"] == request.arg("Number")]
         if request.arg("Number") and resource == "packaginglabel":  # "PL": part of the number
