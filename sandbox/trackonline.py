@@ -113,6 +113,11 @@ class TrackOnlineApi:
         # a list query is filtered once and its pages are served from that result, as a
         # real API's index would; the remote's work then takes little of this machine.
         self.static_lists = False
+        # True: a POSTed record replaces the one it names as a whole, as an ASP.NET API
+        # binding the body to its model does: a key the body leaves out is emptied (but
+        # those TrackOnline sets itself, ``SERVER_KEYS``). False: the keys sent are written
+        # over the record held (``--replace-on-save``; kept across resets).
+        self.replace_on_save = False
         self._lock = threading.Lock()
         self.reset()
 
@@ -137,11 +142,6 @@ class TrackOnlineApi:
         # Numbers TrackOnline refuses for good: "Location number X is blocked in this
         # administration" (a refusal whose words hold "locked" inside a word).
         self.blocked = set()
-        # True: a POSTed record replaces the one it names as a whole, as an ASP.NET API
-        # binding the body to its model does: a key the body leaves out is emptied (but
-        # those TrackOnline sets itself, ``SERVER_KEYS``). False: the keys sent are written
-        # over the record held.
-        self.replace_on_save = False
         self.requests_seen = []  # the query of every transaction list request, for tests
         self.limits = copy.deepcopy(DOCUMENT_LIMITS)
         self._lists = {}  # (resource, query without its page) -> rows, with static_lists

@@ -40,10 +40,7 @@ class TestWriteBack(TrackOnlineCase):
         super().setUpClass()
         cls.user = new_test_user(cls.env, "write_back_user",
                                  groups="tracking_connector.group_tracking_user")
-
-    def setUp(self):
-        super().setUp()
-        self.sandbox.trackonline.replace_on_save = True
+        cls.sandbox.trackonline.replace_on_save = True  # this class's sandbox only
 
     def remote(self, resource, key, value):
         return next(row for row in self.sandbox.trackonline.resources[resource]
