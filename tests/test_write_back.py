@@ -248,3 +248,18 @@ class TestWriteBack(TrackOnlineCase):
         self.assertEqual(self.calls("POST", "location"), 0)
         self.assertEqual(location.send_state, "rejected")
         self.assertIn("no longer holds", location.send_message)
+
+    def test_a_disabled_location_is_read_again_and_stays_disabled(self):
+        """The location list gives enabled or disabled records, never both: one read more,
+        with ``Enabled=false``, for those the first answer lacks."""
+        self.remote("location", "number", "L0006")["isEnabled"] = False
+        self.to._sync("locations")
+        location = self.mirrored("trackonline.location", "number", "L0006")
+        self.assertFalse(location.is_enabled)
+        location.action_edit_locally()
+        location.write({"name": "Renamed while disabled"})
+        self.sandbox.reset_calls()
+        self.send(location)
+        self.assertEqual(self.calls("GET", "location"), 2)
+        row = self.remote("location", "number", "L0006")
+        self.assertEqual((row["name"], row["isEnabled"]), ("Renamed while disabled", False))
