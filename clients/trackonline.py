@@ -76,6 +76,17 @@ class TrackOnlineClient(BaseClient):
                 return
             number += 1
 
+    def by_ids(self, resource, ids, params=None):
+        """The records of ``ids`` (at most 50: one page, one call) read by their id, the
+        ``Id`` filter repeated once per id: ``{id asked: row}``; an id not in the answer is
+        absent (a server that filters on one ``Id`` only answers the first)."""
+        if len(ids) > PAGE_SIZE:
+            raise ValueError("at most %d ids a call" % PAGE_SIZE)
+        asked = {str(remote_id).lower(): str(remote_id) for remote_id in ids}
+        rows = self.page(resource, dict(params or {}, Id=list(asked.values())))
+        return {asked[str(row.get("id")).lower()]: row for row in rows
+                if str(row.get("id")).lower() in asked}
+
     def get_list(self, resource, params=None):
         """A small unpaged list (balances)."""
         response = self.request("GET", resource, params=params, expected=(200, 204))

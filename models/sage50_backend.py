@@ -21,7 +21,7 @@ from ..clients.sage50 import (
     DEFAULT_UPLOAD_PATH,
     Sage50Client,
 )
-from ..mappings.sage50 import customer_record, process_record
+from ..mappings.sage50 import customer_over_held, customer_record, process_record
 from ..mappings.settings import path_names_only
 from .sage50_download import CUSTOMERS
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
@@ -374,14 +374,22 @@ class Sage50Backend(models.Model):
     def _upload_payload(self, scope, records):
         """The file of ``records`` for the upload scope ``scope`` (None for a scope this
         connector does not build): contacts as Customers (with their Sage id when they came
-        from Sage), Trackline processes with their metadata and documents."""
+        from Sage; a customer Sage holds as the latest Customers file gave it, with what
+        Odoo reads from Sage taken from the contact: ``customer_over_held``), Trackline
+        processes with their metadata and documents."""
         self.ensure_one()
         if scope == CUSTOMERS.name:
             sage_ids = {binding.partner_id.id: binding.remote_id for binding in
                         self.env["sage50.partner"].search([("backend_id", "=", self.id),
                                                            ("partner_id", "in", records.ids)])}
-            return {"records": [customer_record(partner, sage_ids.get(partner.id))
-                                for partner in records]}
+            held = self.env["sage50.download"]._customers_held(self) if sage_ids else {}
+            customers = []
+            for partner in records:
+                customer = customer_record(partner, sage_ids.get(partner.id))
+                if sage_ids.get(partner.id) in held:
+                    customer = customer_over_held(held[sage_ids[partner.id]], customer)
+                customers.append(customer)
+            return {"records": customers}
         if scope == PROCESSES_SCOPE:
             return {"records": [process_record(process) for process in records]}
         return None

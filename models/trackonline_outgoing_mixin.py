@@ -46,7 +46,13 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     _trackonline_lookup = ("Number", "number", "number")
 
     def _to_payload(self):
+        """The record as Odoo builds it for TrackOnline (the mapping's payload)."""
         raise NotImplementedError
+
+    def _send_payload(self):
+        """What a send of this record carries (a record TrackOnline holds: see
+        ``trackonline.local.edit.mixin``)."""
+        return self._to_payload()
 
     @api.depends("remote_id", "send_state")
     def _compute_remote_locked(self):
@@ -64,9 +70,10 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     # -- sending, and keeping what was not sent or saved ------------------------------------------
 
     def _send_batches(self, run, client):
-        """POST these records in batches of 50, each batch in a step (``_post``). A record
-        TrackOnline does not take as it is is Failed without a call (``_sendable``)."""
-        records = self._sendable(run)
+        """POST these records in batches of 50, each batch in a step (``_post``). Those
+        TrackOnline holds are read again first (``_read_again``); a record TrackOnline does
+        not take as it is is Failed without a call (``_sendable``)."""
+        records = self._read_again(run, client)._sendable(run)
         records._before_send()
         # What finds a record again is committed before its call: a worker killed during the
         # call leaves it, and the next send looks the record up (``_maybe_sent``).
@@ -75,6 +82,11 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         for number, batch in enumerate(batches(records, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):
                 stopped = batch._post(run, client, stopped)
+
+    def _read_again(self, run, client):
+        """Of these records about to be sent, those to send once what TrackOnline holds of
+        them is read again (see ``trackonline.local.edit.mixin``): here, all."""
+        return self
 
     def _post(self, run, client, stopped=None):
         """POST these records (one batch) and note each record's message ID and place in its
@@ -91,7 +103,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             return stopped
         try:
             message_id = client.save(self._trackonline_resource,
-                                     [record._to_payload() for record in self])[0]
+                                     [record._send_payload() for record in self])[0]
         except ApiError as exc:
             if exc.status == 400 and len(self) > 1:
                 half = (len(self) + 1) // 2
@@ -115,7 +127,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         refused = self.browse()
         for record in self:
             try:
-                why = record._refusal(record._to_payload())
+                why = record._refusal(record._send_payload())
             except UserError as exc:
                 why = exc.args[0]
             if why:
@@ -214,7 +226,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             text = _lt("%(record)s: %(message)s", record=record.display_name, message=message)
             run.error(text)
             try:
-                payload = record._to_payload()
+                payload = record._send_payload()
             except UserError:  # refused here (``_sendable``): kept without one
                 payload = None
             units._keep(run, SEND_UNIT % record._trackonline_resource, record_key(record),

@@ -171,6 +171,43 @@ class TestSage50(Sage50Mixin, SandboxCase):
             [("backend_id", "=", self.sage.id)]), 2, "no duplicates")
         self.assertEqual(downloads.search([("backend_id", "=", self.sage.id)]).record_count, 2)
 
+    def test_a_customer_sage_holds_is_uploaded_keeping_what_odoo_does_not_read(self):
+        """Sage 50 offers no read of one customer: the latest Customers file is the version
+        an upload starts from. What Odoo reads from Sage comes from the contact; the rest
+        (type, currency, tax, the address's id, country, state, region, other addresses,
+        keys Odoo does not know) is sent back as Sage holds it."""
+        held = {"id": "C-9", "firstName": "Lucía", "lastName": "Martín",
+                "email": "old@example.es", "idNumber": "ESX1", "type": "company",
+                "currency": "USD", "tax": "EXEMPT", "loyaltyTier": "gold",
+                "addresses": [{"id": "SAGE-ADDR-1", "contactName": "Accounts",
+                               "address1": "Calle Mayor 1", "city": "Almería",
+                               "postCode": "04001", "country": "ES", "state": "Andalucía",
+                               "region": "Sur", "telephone2": "+34 600 000 000"},
+                              {"id": "SAGE-ADDR-2", "address1": "Almacén 3", "city": "Níjar"}]}
+        self.sandbox.sage50.publish_scope("Customers", json.dumps({"records": [held]}).encode())
+        self.env["sage50.download"]._notify(self.sage, "Customers", None)
+        self.env["sage50.backend"]._cron_downloads()
+        partner = self.env["sage50.partner"].search([("backend_id", "=", self.sage.id),
+                                                     ("remote_id", "=", "C-9")]).partner_id
+        partner.write({"email": "new@example.es", "city": "Granada"})
+        other = self.env["res.partner"].create({"name": "Not in Sage", "ref": "ODOO-NEW-9"})
+        self.env["sage50.backend"]._send_partners(partner | other)
+        records = list(self.sandbox.sage50.uploads.values())[-1]["payload"]["records"]
+        sent = next(record for record in records if record["id"] == "C-9")
+        self.assertEqual((sent["email"], sent["addresses"][0]["city"]),
+                         ("new@example.es", "Granada"), "Odoo's changes go")
+        self.assertEqual((sent["type"], sent["currency"], sent["tax"], sent["loyaltyTier"]),
+                         ("company", "USD", "EXEMPT", "gold"))
+        first = sent["addresses"][0]
+        self.assertEqual((first["id"], first["country"], first["state"], first["region"],
+                          first["contactName"], first["telephone2"]),
+                         ("SAGE-ADDR-1", "ES", "Andalucía", "Sur", "Accounts",
+                          "+34 600 000 000"))
+        self.assertEqual(sent["addresses"][1], held["addresses"][1])
+        new = next(record for record in records if record["id"] == "ODOO-NEW-9")
+        self.assertEqual(new["addresses"][0]["id"], "ADDR-%d" % other.id,
+                         "a customer Sage does not hold goes as Odoo builds it")
+
     def test_customers_under_their_scope_name_in_any_casing(self):
         """The file's contract is Sage's (Solutions section, not public): a list under the
         scope's name and a scope written "customers" are read too (before: the whole file
