@@ -25,8 +25,8 @@ from ..mappings.sage50 import customer_over_held, customer_record, process_recor
 from ..mappings.settings import path_names_only
 from .sage50_download import CUSTOMERS
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
-from .tracking_sync_log import read_committed
-from .tracking_words import _lt
+from .tracking_sync_log import error_words, read_committed
+from .tracking_words import _lt, words_text
 
 _logger = logging.getLogger(__name__)
 
@@ -196,10 +196,10 @@ class Sage50Backend(models.Model):
                 note = self.env._("API key lost: generate a new passcode and give consent "
                                   "in Sage 50 again (Onboarding). Sage 50 rotated the key "
                                   "but its answer could not be read, and refuses the old "
-                                  "and the initial key (%s)", refused.message)
+                                  "and the initial key (%s)", self._plain(refused))
             else:
                 note = self.env._("Refused by Sage 50, the old key is kept: %s",
-                                  refused.message)
+                                  self._plain(refused))
             self._note_rotation(cr, note)
         if lost:
             self._key_lost(note)
@@ -243,6 +243,11 @@ class Sage50Backend(models.Model):
         self.sudo().with_context(mail_notrack=True).write({"onboarding_state": "registered"})
         self.message_post(body=note, message_type="notification",
                           subtype_xmlid="mail.mt_note")
+
+    def _plain(self, exc):
+        """``exc`` as the user reads it (the technical line stays in the server log)."""
+        _logger.info("Sage 50 key rotation of %s: %s", self.display_name, exc.message)
+        return words_text(error_words(exc, self), self.env.lang)
 
     def _note_rotation(self, cr, text):
         """Note the outcome next to the key, on the key's own (locked) cursor."""

@@ -99,7 +99,8 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         batch), they are kept without a call. Returns the error that stops the next batches,
         or None."""
         if stopped:
-            self._not_saved(run, stopped.message, final=not may_pass(stopped), unsent=True)
+            self._not_saved(run, run.error_words(stopped), final=not may_pass(stopped),
+                            unsent=True)
             return stopped
         try:
             message_id = client.save(self._trackonline_resource,
@@ -110,7 +111,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 return self[half:]._post(run, client, self[:half]._post(run, client))
             if not run.fatal:
                 run.fail(exc)
-            self._not_saved(run, exc.message, final=not may_pass(exc), unsent=True)
+            self._not_saved(run, run.error_words(exc), final=not may_pass(exc), unsent=True)
             return exc if isinstance(exc, (RateLimited, AuthError)) else None
         for position, record in enumerate(self):
             record.write({"send_state": "sent", "message_id": message_id,
@@ -386,4 +387,4 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         logs = self.env["tracking.sync.log"].search(
             [("backend_id", "in", records.backend_id.tracking_backend_id.ids)],
             limit=len(records.backend_id))
-        return self.backend_id[:1]._notify_logs(self.env._("Sent to TrackOnline"), logs)
+        return self.backend_id[:1]._notify_logs(self.env._("Sending to TrackOnline"), logs)

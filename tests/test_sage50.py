@@ -290,6 +290,8 @@ class TestSage50KeyOnItsOwnCursor(Sage50Mixin, SandboxCase):
             message = self.committed_sage(cr).key_message
         self.assertIn("secret does not match", message)
         self.assertIn("old key is kept", message)
+        self.assertIn("Check the", message, "says what to fix")
+        self.assertNotIn("http", message, "no raw HTTP line")
 
     def test_two_workers_rotating_at_once_rotate_once(self):
         """Another worker holds the key's row lock and rotates; this one waits on the lock,

@@ -65,7 +65,7 @@ registry.category("web_tour.tours").add("tracking_connector_location_buttons", {
             trigger: `${HEADER}:has(button[name='action_send']):has(button[name='action_take_remote']):not(:has(button[name='action_edit_locally']))`,
         },
         ...clickAndRead("Location: Send to TrackOnline", `${HEADER} button[name='action_send']`,
-            { title: "Sent to TrackOnline", text: "1 updated" }),
+            { title: "Sending to TrackOnline", text: "1 updated" }),
         state("Sent, waiting for the result"),
         ...smart("action_view_transactions", "Transactions", ".o_list_view"),
         ...smart("action_view_unique_items", "Unique", ".o_view_controller"),
@@ -78,7 +78,7 @@ registry.category("web_tour.tours").add("tracking_connector_transaction_buttons"
         // The run counts the sent transaction as "1 updated" (the Odoo record it updated):
         // only its success is checked here.
         ...clickAndRead("Transaction: Send to TrackOnline", `${HEADER} button[name='action_send']`,
-            { title: "Sent to TrackOnline", text: "0 failed" }),
+            { title: "Sending to TrackOnline", text: "0 failed" }),
         {
             content: "Sent: the button is gone and the form says it waits for the result",
             trigger: ".o_form_view:contains('Sent, waiting for the result') .o_form_statusbar:not(:has(button[name='action_send']))",
