@@ -4,7 +4,7 @@ POST batches of at most 50 with a message ID to poll for the save result."""
 import logging
 import re
 
-from .base import BaseClient, NotFound, RemoteDataError, batches, errors_text
+from .base import BaseClient, CredentialsMissing, NotFound, RemoteDataError, batches, errors_text
 
 _logger = logging.getLogger(__name__)
 
@@ -52,7 +52,9 @@ class TrackOnlineClient(BaseClient):
         self.trip_path = trip_path or DEFAULT_TRIP_PATH
 
     def auth_headers(self):
-        return {"X-ApiKey": self._api_key or "", "Accept": "application/json"}
+        if not self._api_key:
+            raise CredentialsMissing("TrackOnline needs an API key.")
+        return {"X-ApiKey": self._api_key, "Accept": "application/json"}
 
     # -- reading -----------------------------------------------------------------------------
 
