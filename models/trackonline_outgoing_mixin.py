@@ -11,7 +11,7 @@ from ..clients.base import ApiError, AuthError, RateLimited, batches
 from ..clients.trackonline import MAX_BATCH
 from ..mappings import trackonline_rules as rules
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
 from .tracking_sync_log import commit
 from .tracking_words import _lt, words_text, words_to_json
@@ -374,6 +374,21 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     def _send_drafts(self, records, resource):
         for backend in records.backend_id:
             backend._send(records.filtered(lambda r, b=backend: r.backend_id == b), resource)
+
+    def action_delete_draft(self):
+        """A manager's (who alone may delete): delete these drafts, never sent (TrackOnline
+        holds no copy of them), and show the list. Odoo's own Delete is not offered on these screens, where most records are
+        copies of TrackOnline's, which a user cannot delete (``_unlink_except_mirrored``)."""
+        check_door(self, MANAGER_GROUP, "unlink")
+        sent = self.filtered(lambda r: not r.remote_id and r.send_state == "sent")
+        if sent:
+            raise UserError(self.env._(
+                "%s went to TrackOnline already: it is no draft and stays in Odoo.",
+                ", ".join(sent[:5].mapped("display_name"))))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_%s" % self._name.replace(".", "_"))
+        self.unlink()
+        return dict(action, target="main")
 
     def action_send(self):
         check_door(self, USER_GROUP, "write")
