@@ -377,8 +377,9 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
 
     def action_delete_draft(self):
         """A manager's (who alone may delete): delete these drafts, never sent (TrackOnline
-        holds no copy of them), and show the list. Odoo's own Delete is not offered on these screens, where most records are
-        copies of TrackOnline's, which a user cannot delete (``_unlink_except_mirrored``)."""
+        holds no copy of them), and show the list. Odoo's own Delete is not offered on these
+        screens, where most records are copies of TrackOnline's, which a user cannot delete
+        (``_unlink_except_mirrored``)."""
         check_door(self, MANAGER_GROUP, "unlink")
         sent = self.filtered(lambda r: not r.remote_id and r.send_state == "sent")
         if sent:
