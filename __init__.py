@@ -1,3 +1,5 @@
+"""The addon's Python packages (controllers, models, wizards) and its uninstall hook."""
+
 from . import controllers, models, wizards
 
 

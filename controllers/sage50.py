@@ -1,3 +1,7 @@
+"""What Sage 50 calls over HTTP: the approval URL (with the new API key) and the
+notification URL (a new scope file), each carrying the backend's unguessable token in its
+path, and the log filter that masks that token wherever a request line is logged."""
+
 import hmac
 import json
 import logging

@@ -8,10 +8,6 @@ A value of the wrong type (an object where text is expected, text where a number
 ``RowError`` naming the remote key: the importer keeps that row aside with the message and
 saves the others."""
 
-# The kinds' read/write are not the ORM's: pylint-odoo's rule on super() calls is not theirs.
-# pylint: disable=method-required-super
-
-
 import re
 from collections import Counter
 

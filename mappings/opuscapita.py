@@ -1,9 +1,6 @@
 """OpusCapita transaction events in Odoo. The answer's schema is not public: each field is
 read from the first of the keys seen for it, and the whole event is kept as received."""
 
-# The kinds' read/write are not the ORM's: pylint-odoo's rule on super() calls is not theirs.
-# pylint: disable=method-required-super
-
 import json
 
 from .fields import DATETIME, TEXT, Entity, Field, Kind, RowError

@@ -1,3 +1,5 @@
+"""The addon's Odoo models, imported in the order their ``_inherit`` parents need."""
+
 # Order matters: a model's _inherit parents are imported before it.
 from . import tracking_sync_log
 from . import ir_cron
@@ -6,6 +8,7 @@ from . import tracking_token
 from . import tracking_rate_counter
 from . import tracking_failed_unit
 from . import tracking_importer
+from . import tracking_backend  # what every backend is; the mixin delegates to it
 from . import tracking_backend_mixin
 from . import tracking_binding_mixin
 from . import tracking_mirrored_line_mixin
@@ -33,5 +36,4 @@ from . import trackonline_unique_item
 from . import trackonline_packaging_label
 from . import trackonline_iot
 from . import ir_actions_report
-from . import tracking_dashboard
 from . import tracking_housekeeping

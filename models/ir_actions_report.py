@@ -1,3 +1,6 @@
+"""The addon's PDF reports as Debian's wkhtmltopdf can print them: one PDF per record, merged
+afterwards, with the company header and footer inside each record's body."""
+
 from lxml import etree
 from lxml import html as lxml_html
 

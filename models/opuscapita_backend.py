@@ -1,5 +1,6 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The OpusCapita Business Network Track API backend: credentials, connection test, and the
+events sync (scheduled, by button, or one period from the wizard) through the importer."""
+
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
@@ -44,11 +45,11 @@ class OpusCapitaBackend(models.Model):
     _name = "opuscapita.backend"
     _description = "OpusCapita Track API Backend"
     _inherit = ["tracking.backend.mixin"]
+    _default_base_url = HOSTS["production"]
 
     environment = fields.Selection(
         [("production", "Production"), ("stage", "Test (stage)"), ("custom", "Custom URL")],
         default="production", required=True)
-    base_url = fields.Char(string="Host", default=HOSTS["production"])
     client_id = fields.Char(string="Client ID", groups=MANAGER_GROUP, copy=False)
     client_secret = fields.Char(groups=MANAGER_GROUP, copy=False)
     username = fields.Char(groups=MANAGER_GROUP, copy=False)
@@ -88,10 +89,7 @@ class OpusCapitaBackend(models.Model):
             self.base_url = HOSTS[self.environment]
 
     def _compute_event_count(self):
-        counts = dict(self.env["opuscapita.event"]._read_group(
-            [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
-        for backend in self:
-            backend.event_count = counts.get(backend, 0)
+        self._count_records({"event_count": "opuscapita.event"})
 
     def _error_status_set(self):
         return {status.lower() for status in comma_list(self.error_statuses)}

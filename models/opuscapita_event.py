@@ -1,3 +1,6 @@
+"""OpusCapita transaction events mirrored in Odoo, kept whole as received; the contacts
+they name linked, and one activity per transaction in error."""
+
 import json
 
 from markupsafe import escape

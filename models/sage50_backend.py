@@ -1,5 +1,8 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The Sage 50 Cloud backend: onboarding (developer, application, passcode), the API key
+rotated under a row lock and committed on its own cursor, the approval and notification
+URLs, the uploads of contacts and processes, and the scheduled actions (key rotation,
+uploads' polling, scope files' download)."""
+
 import logging
 import secrets
 import time
@@ -18,12 +21,12 @@ from ..clients.sage50 import (
     DEFAULT_UPLOAD_PATH,
     Sage50Client,
 )
-from ..mappings.sage50 import customer_record, process_record
+from ..mappings.sage50 import customer_over_held, customer_record, process_record
 from ..mappings.settings import path_names_only
 from .sage50_download import CUSTOMERS
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
-from .tracking_sync_log import read_committed
-from .tracking_words import _lt
+from .tracking_sync_log import error_words, read_committed
+from .tracking_words import _lt, words_text
 
 _logger = logging.getLogger(__name__)
 
@@ -116,12 +119,8 @@ class Sage50Backend(models.Model):
             backend.notification_url = path + "/notify"
 
     def _compute_counts(self):
-        for field, model in (("upload_count", "sage50.upload"),
-                             ("download_count", "sage50.download")):
-            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
-                                                      ["backend_id"], ["__count"]))
-            for backend in self:
-                backend[field] = counts.get(backend, 0)
+        self._count_records({"upload_count": "sage50.upload",
+                             "download_count": "sage50.download"})
 
     # -- the API key: always read and written on a cursor of its own --------------------------
 
@@ -130,8 +129,7 @@ class Sage50Backend(models.Model):
         rotated the key meanwhile."""
         with self.env.registry.cursor(readonly=readonly) as cr:
             cr.execute("SELECT value, expires_at, note FROM tracking_token WHERE "
-                       "backend_model = %s AND backend_id = %s AND name = %s",
-                       (self._name, self.id, KEY_NAME))
+                       "backend_id = %s AND name = %s", (self.tracking_backend_id.id, KEY_NAME))
             row = cr.fetchone()
         return tuple(row) if row else (False, False, False)
 
@@ -175,8 +173,8 @@ class Sage50Backend(models.Model):
             read_committed(cr)
             token_model = self.env["tracking.token"]
             token_model._lock_in(self.env(cr=cr), self, KEY_NAME)
-            cr.execute("SELECT value FROM tracking_token WHERE backend_model = %s AND "
-                       "backend_id = %s AND name = %s", (self._name, self.id, KEY_NAME))
+            cr.execute("SELECT value FROM tracking_token WHERE backend_id = %s AND name = %s",
+                       (self.tracking_backend_id.id, KEY_NAME))
             current = cr.fetchone()[0]
             if current and known_key and current != known_key:
                 return current  # rotated by someone else meanwhile
@@ -198,10 +196,10 @@ class Sage50Backend(models.Model):
                 note = self.env._("API key lost: generate a new passcode and give consent "
                                   "in Sage 50 again (Onboarding). Sage 50 rotated the key "
                                   "but its answer could not be read, and refuses the old "
-                                  "and the initial key (%s)", refused.message)
+                                  "and the initial key (%s)", self._plain(refused))
             else:
                 note = self.env._("Refused by Sage 50, the old key is kept: %s",
-                                  refused.message)
+                                  self._plain(refused))
             self._note_rotation(cr, note)
         if lost:
             self._key_lost(note)
@@ -216,8 +214,8 @@ class Sage50Backend(models.Model):
         with the initial key (the document names the parameter "initialApikey"); a key Sage
         still accepts is kept as it is (not lost: rotated at the next run). Lost when Sage
         refuses them all."""
-        cr.execute("SELECT value FROM tracking_token WHERE backend_model = %s AND "
-                   "backend_id = %s AND name = %s", (self._name, self.id, INITIAL_KEY_NAME))
+        cr.execute("SELECT value FROM tracking_token WHERE backend_id = %s AND name = %s",
+                   (self.tracking_backend_id.id, INITIAL_KEY_NAME))
         initial = (cr.fetchone() or [None])[0]
         for key in dict.fromkeys(k for k in (old_key, initial) if k):
             try:
@@ -246,10 +244,15 @@ class Sage50Backend(models.Model):
         self.message_post(body=note, message_type="notification",
                           subtype_xmlid="mail.mt_note")
 
+    def _plain(self, exc):
+        """``exc`` as the user reads it (the technical line stays in the server log)."""
+        _logger.info("Sage 50 key rotation of %s: %s", self.display_name, exc.message)
+        return words_text(error_words(exc, self), self.env.lang)
+
     def _note_rotation(self, cr, text):
         """Note the outcome next to the key, on the key's own (locked) cursor."""
-        cr.execute("UPDATE tracking_token SET note = %s WHERE backend_model = %s AND "
-                   "backend_id = %s AND name = %s", (text[:250], self._name, self.id, KEY_NAME))
+        cr.execute("UPDATE tracking_token SET note = %s WHERE backend_id = %s AND name = %s",
+                   (text[:250], self.tracking_backend_id.id, KEY_NAME))
         self.invalidate_recordset(["key_message"])
 
     # -- client ------------------------------------------------------------------------------
@@ -377,14 +380,22 @@ class Sage50Backend(models.Model):
     def _upload_payload(self, scope, records):
         """The file of ``records`` for the upload scope ``scope`` (None for a scope this
         connector does not build): contacts as Customers (with their Sage id when they came
-        from Sage), Trackline processes with their metadata and documents."""
+        from Sage; a customer Sage holds as the latest Customers file gave it, with what
+        Odoo reads from Sage taken from the contact: ``customer_over_held``), Trackline
+        processes with their metadata and documents."""
         self.ensure_one()
         if scope == CUSTOMERS.name:
             sage_ids = {binding.partner_id.id: binding.remote_id for binding in
                         self.env["sage50.partner"].search([("backend_id", "=", self.id),
                                                            ("partner_id", "in", records.ids)])}
-            return {"records": [customer_record(partner, sage_ids.get(partner.id))
-                                for partner in records]}
+            held = self.env["sage50.download"]._customers_held(self) if sage_ids else {}
+            customers = []
+            for partner in records:
+                customer = customer_record(partner, sage_ids.get(partner.id))
+                if sage_ids.get(partner.id) in held:
+                    customer = customer_over_held(held[sage_ids[partner.id]], customer)
+                customers.append(customer)
+            return {"records": customers}
         if scope == PROCESSES_SCOPE:
             return {"records": [process_record(process) for process in records]}
         return None

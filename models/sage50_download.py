@@ -1,5 +1,7 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""Sage 50 scope files: the latest file of each scope, downloaded and kept as an
+attachment, the customers of a Customers file saved (``sage50.partner``, matched to
+contacts); a file that fails goes to the items to retry."""
+
 import json
 from contextlib import closing
 
@@ -154,6 +156,25 @@ class Sage50Download(models.Model):
                     "%s records could not be imported: kept to retry (Logs > Items to "
                     "Retry).", kept)})
             self.env["tracking.failed.unit"]._resolve(backend, FILE_UNIT, [self.scope])
+
+    @api.model
+    def _customers_held(self, backend):
+        """The customers of the latest Customers file Sage 50 published for ``backend``, by
+        id, as the file gives them (Sage offers no call that reads one customer: this file
+        is the newest version of them Odoo can know); empty when there is none, or it
+        cannot be read."""
+        files = self.search([("backend_id", "=", backend.id),
+                             ("attachment_id", "!=", False)]).filtered(
+            lambda d: d.scope.lower() == CUSTOMERS.name.lower())
+        customers = {}
+        for download in files[:1]:
+            try:
+                records = _records(download.attachment_id.raw, download.scope)
+            except RemoteDataError:
+                return {}
+            customers.update((str(record["id"]), record) for record in records
+                             if isinstance(record, dict) and record.get("id") not in (None, ""))
+        return customers
 
     def _failed(self, run, error, content):
         """This file could not be downloaded (``error``: the remote error it met) or read

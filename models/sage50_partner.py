@@ -1,3 +1,5 @@
+"""Sage 50 customers and the Odoo contact each one is, keyed by the Sage id."""
+
 from odoo import api, fields, models
 
 from .tracking_binding_mixin import changed_values

@@ -1,5 +1,6 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""Files sent to Sage 50 and followed through their tracking URL to accepted, failed or
+bad request; an upload that fails goes to the items to retry."""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -123,7 +124,7 @@ class Sage50Upload(models.Model):
 
     def _units(self):
         return self.env["tracking.failed.unit"].sudo().search([
-            ("backend_model", "=", "sage50.backend"), ("backend_id", "=", self.backend_id.id),
+            ("backend_id", "=", self.backend_id.tracking_backend_id.id),
             ("resource", "=", UPLOAD_UNIT), ("remote_key", "=", record_key(self)),
             ("state", "in", ("retry", "failed"))])
 

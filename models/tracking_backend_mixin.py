@@ -1,5 +1,8 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""What every system's backend does, built on its ``tracking.backend`` record (which holds
+its name, company, URL, timeout and connection: models/tracking_backend.py): the connection
+test, its runs and items to retry, its deletion with what it owns, and the scheduled actions'
+loop over backends within the cron worker's time limit."""
+
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -8,11 +11,8 @@ from odoo import api, fields, models
 
 from . import tracking_schedule
 from .tracking_doors import USER_GROUP, check_door
-from .tracking_failed_unit import OPEN_STATES
-from .tracking_sync_log import NOT_SYNCS, SyncRun
+from .tracking_sync_log import SyncRun
 from .tracking_words import _lt, words_text, words_to_json
-
-CONNECTION_STATES = [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")]
 
 
 def log_summary(log):
@@ -27,82 +27,55 @@ def log_summary(log):
 
 
 class TrackingBackendMixin(models.AbstractModel):
-    """What every backend has: a name, a company, the API base URL, a timeout, a
-    "Test connection" button and its sync logs. Each API's backend inherits it and
-    implements ``_make_client`` and ``_check_connection``."""
+    """What every system's backend does: it is a ``tracking.backend`` (delegation: its
+    name, company, URL, timeout, connection and the records it owns are that record's,
+    models/tracking_backend.py), with a "Test connection" button, its runs and its items to
+    retry. Each API's backend inherits it and implements ``_make_client`` and
+    ``_check_connection``."""
 
     _name = "tracking.backend.mixin"
     _description = "Tracking Backend (shared)"
     _inherit = ["mail.thread", "tracking.importer"]
+    _inherits = {"tracking.backend": "tracking_backend_id"}
+    # The default of the inherited ``base_url`` field, per system (``default_get``).
+    _default_base_url = None
 
-    name = fields.Char(required=True, tracking=True)
-    company_id = fields.Many2one("res.company", required=True, index=True,
-                                 default=lambda self: self.env.company)
-    active = fields.Boolean(default=True)
-    base_url = fields.Char(string="API base URL", required=True, tracking=True)
-    timeout = fields.Integer(string="Request timeout (s)", default=30, required=True)
-    connection_state = fields.Selection(
-        CONNECTION_STATES, string="Last connection test", default="unknown", readonly=True,
-        copy=False, tracking=True)
-    connection = fields.Selection(
-        CONNECTION_STATES, compute="_compute_connection",
-        help="Connected when the backend's last run that called the API got its answers "
-             "(a sync works only when the connection does), else the last connection "
-             "test's result.")
-    connection_message = fields.Char(string="Connection test said (as logged)", readonly=True,
-                                     copy=False)
-    connection_words = fields.Json(string="Connection test said, to translate", readonly=True,
-                                   copy=False)
-    connection_text = fields.Char(string="Connection test said",
-                                  compute="_compute_connection_text",
-                                  help="What the last connection test said, in your language "
-                                       "(a remote system's own message as it sent it).")
-    last_sync_at = fields.Datetime(compute="_compute_sync_log_count")
-    sync_log_count = fields.Integer(compute="_compute_sync_log_count")
-    failed_unit_count = fields.Integer(
-        string="Items to retry", compute="_compute_failed_unit_count",
-        help="Items the runs could not save or send, kept to be tried again.")
+    tracking_backend_id = fields.Many2one(
+        "tracking.backend", string="Backend record", required=True, ondelete="cascade",
+        index=True, auto_join=True, copy=False,
+        help="What every backend shares, whatever its system.")
 
-    _sql_constraints = [
-        ("timeout_positive", "CHECK(timeout > 0)", "The request timeout must be positive."),
-    ]
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if "base_url" in fields_list and self._default_base_url and not values.get("base_url"):
+            values["base_url"] = self._default_base_url
+        return values
 
-    def _compute_sync_log_count(self):
-        logs = self.env["tracking.sync.log"]
-        domain = [("backend_model", "=", self._name), ("backend_id", "in", self.ids)]
-        counts = dict(logs._read_group(domain, ["backend_id"], ["__count"]))
-        # A connection test is no sync: it does not move "Last sync".
-        last = dict(logs._read_group(domain + [("operation", "not in", NOT_SYNCS)],
-                                     ["backend_id"], ["started_at:max"]))
-        for backend in self:
-            backend.sync_log_count = counts.get(backend.id, 0)
-            backend.last_sync_at = last.get(backend.id, False)
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("tracking_backend_id"):
+                vals["backend_model"] = self._name
+        return super().create(vals_list)
 
-    def _compute_connection(self):
-        """The dashboard's card of each backend knows (one rule, in its SQL view)."""
-        self.env["tracking.dashboard"].invalidate_model(["connection_state"])  # a view: reread
-        cards = self.env["tracking.dashboard"].with_context(active_test=False).search(
-            [("backend_model", "=", self._name), ("backend_id", "in", self.ids)])
-        states = {card.backend_id: card.connection_state for card in cards}
-        for backend in self:
-            backend.connection = states.get(backend.id, backend.connection_state)
+    def unlink(self):
+        """A backend goes with its ``tracking.backend`` record: its secrets, tokens, cursors,
+        call counters and items to retry with it; its run logs stay, naming it."""
+        shared = self.tracking_backend_id
+        result = super().unlink()
+        shared.unlink()
+        return result
 
-    @api.depends("connection_message", "connection_words")
-    @api.depends_context("lang")
-    def _compute_connection_text(self):
-        """Backends tested before the words were kept show what was logged."""
-        for backend in self:
-            backend.connection_text = (
-                words_text(backend.connection_words, self.env.lang)
-                if backend.connection_words else backend.connection_message)
-
-    def _compute_failed_unit_count(self):
-        groups = self.env["tracking.failed.unit"]._read_group(
-            [("backend_model", "=", self._name), ("backend_id", "in", self.ids),
-             ("state", "in", OPEN_STATES)], ["backend_id"], ["__count"])
-        counts = dict(groups)
-        for backend in self:
-            backend.failed_unit_count = counts.get(backend.id, 0)
+    def _count_records(self, fields_models):
+        """Set each field of ``fields_models`` ({field: model}) to the number of records of
+        its model that belong to each of these backends (their smart buttons): one grouped
+        query per model, with the user's rights."""
+        for field, model in fields_models.items():
+            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
+                                                      ["backend_id"], ["__count"]))
+            for backend in self:
+                backend[field] = counts.get(backend, 0)
 
     # -- to implement per API ------------------------------------------------------------
 
@@ -185,7 +158,7 @@ class TrackingBackendMixin(models.AbstractModel):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_tracking_failed_unit")
-        action["domain"] = [("backend_model", "=", self._name), ("backend_id", "=", self.id)]
+        action["domain"] = [("backend_id", "=", self.tracking_backend_id.id)]
         return action
 
     def action_test_connection(self):
@@ -234,7 +207,7 @@ class TrackingBackendMixin(models.AbstractModel):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_tracking_sync_log")
-        action["domain"] = [("backend_model", "=", self._name), ("backend_id", "=", self.id)]
+        action["domain"] = [("backend_id", "=", self.tracking_backend_id.id)]
         action["context"] = {}
         return action
 
@@ -335,6 +308,8 @@ class TrackingBackendMixin(models.AbstractModel):
         """``backends`` ordered by the start of their last run of ``run_key``, oldest (or
         never) first."""
         last = dict(self.env["tracking.sync.log"].sudo()._read_group(
-            [("backend_model", "=", self._name), ("backend_id", "in", backends.ids),
-             ("run_key", "=", run_key)], ["backend_id"], ["started_at:max"]))
-        return backends.sorted(lambda b: (bool(last.get(b.id)), last.get(b.id) or 0, b.id))
+            [("backend_id", "in", backends.tracking_backend_id.ids), ("run_key", "=", run_key)],
+            ["backend_id"], ["started_at:max"]))
+        last = {shared.id: started for shared, started in last.items()}
+        return backends.sorted(lambda b: (bool(last.get(b.tracking_backend_id.id)),
+                                          last.get(b.tracking_backend_id.id) or 0, b.id))

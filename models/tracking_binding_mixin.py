@@ -1,3 +1,6 @@
+"""A record mirrored from a remote system, keyed by its backend and its remote id, and its
+keyed upsert (one search per page of keys, one ``create()`` for the new ones)."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

@@ -1,3 +1,5 @@
+"""Sync cursors: where an incremental sync of one backend has got to, per resource."""
+
 from odoo import api, fields, models
 
 
@@ -10,31 +12,29 @@ class TrackingCursor(models.Model):
 
     _name = "tracking.cursor"
     _description = "Tracking Sync Cursor"
-    _order = "backend_model, backend_id, key"
+    _order = "backend_id, key"
 
-    backend_model = fields.Char(required=True, readonly=True)
-    backend_id = fields.Many2oneReference(model_field="backend_model", required=True,
-                                          readonly=True)
+    backend_id = fields.Many2one("tracking.backend", required=True, readonly=True,
+                                 ondelete="cascade", index=True)
     key = fields.Char(required=True, readonly=True)
     value = fields.Char(readonly=True)
 
     _sql_constraints = [
-        ("key_unique", "unique(backend_model, backend_id, key)",
+        ("key_unique", "unique(backend_id, key)",
          "A backend has one cursor per resource."),
     ]
 
     @api.model
     def _get(self, backend, key):
-        cursor = self.sudo().search([("backend_model", "=", backend._name),
-                                     ("backend_id", "=", backend.id), ("key", "=", key)])
+        cursor = self.sudo().search([("backend_id", "=", backend.tracking_backend_id.id),
+                                     ("key", "=", key)])
         return cursor.value or False
 
     @api.model
     def _set(self, backend, key, value):
-        cursor = self.sudo().search([("backend_model", "=", backend._name),
-                                     ("backend_id", "=", backend.id), ("key", "=", key)])
+        shared = backend.tracking_backend_id
+        cursor = self.sudo().search([("backend_id", "=", shared.id), ("key", "=", key)])
         if cursor:
             cursor.value = value
         else:
-            self.sudo().create({"backend_model": backend._name, "backend_id": backend.id,
-                                "key": key, "value": value})
+            self.sudo().create({"backend_id": shared.id, "key": key, "value": value})

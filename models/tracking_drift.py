@@ -6,8 +6,6 @@ the envelope, and one page as received (secrets masked) is attached to the run l
 integrator, instead of rows saved with empty columns in silence. The detection of rows is
 pure (``Entity.drift``); this module tells the run."""
 
-# The warnings are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
 import json
 import weakref
 

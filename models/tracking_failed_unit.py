@@ -4,8 +4,6 @@ kept as a record of its own with the payload as received (secrets masked), the e
 words, its attempts and the next one: later runs try it again with a bounded backoff (when
 the reason may pass), a user can retry it now or ignore it."""
 
-# Reasons are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
 import json
 from datetime import timedelta
 from hashlib import sha1
@@ -73,9 +71,9 @@ class TrackingFailedUnit(models.Model):
     _order = "state_order, next_attempt, id desc"
     _rec_name = "remote_key"
 
-    backend_model = fields.Char(required=True, index=True, readonly=True)
-    backend_id = fields.Many2oneReference(string="Backend ID", model_field="backend_model",
-                                          required=True, index=True, readonly=True)
+    backend_id = fields.Many2one("tracking.backend", string="Backend record", required=True,
+                                 readonly=True, index=True, ondelete="cascade",
+                                 help="Deleting the backend deletes its items to retry.")
     backend_name = fields.Char(string="Backend", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     kind = fields.Selection(
@@ -109,7 +107,7 @@ class TrackingFailedUnit(models.Model):
     ignore_reason = fields.Char(string="Reason to ignore")
 
     _sql_constraints = [
-        ("unit_unique", "unique(backend_model, backend_id, resource, remote_key)",
+        ("unit_unique", "unique(backend_id, resource, remote_key)",
          "This item is already kept for this backend."),
     ]
 
@@ -154,8 +152,7 @@ class TrackingFailedUnit(models.Model):
                 name = record.display_name if record else None
             except AccessError:
                 name = None
-            system = system_name(self.env[self.backend_model]) \
-                if self.backend_model in self.env else ""
+            system = system_name(self.env[self.sudo().backend_id.backend_model])
             if not name:
                 return self.env._("A record to send to %s, deleted since", system)
             return self.env._("To send to %(system)s: %(name)s", system=system, name=name)
@@ -182,7 +179,7 @@ class TrackingFailedUnit(models.Model):
     # -- kept by runs ------------------------------------------------------------------------
 
     def _domain_of(self, backend, resource=None):
-        domain = [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)]
+        domain = [("backend_id", "=", backend.tracking_backend_id.id)]
         return domain + ([("resource", "=", resource)] if resource else [])
 
     @api.model
@@ -225,7 +222,7 @@ class TrackingFailedUnit(models.Model):
         if unit:
             unit.write(values)
         else:
-            unit = units.create(dict(values, backend_model=backend._name, backend_id=backend.id,
+            unit = units.create(dict(values, backend_id=backend.tracking_backend_id.id,
                                      backend_name=backend.display_name,
                                      company_id=backend.company_id.id, resource=resource,
                                      remote_key=str(remote_key)))
@@ -288,10 +285,7 @@ class TrackingFailedUnit(models.Model):
 
     def _backend(self):
         self.ensure_one()
-        backend = self.env[self.backend_model].browse(self.backend_id).exists()
-        if not backend:
-            raise UserError(self.env._("The backend of %s no longer exists.", self.display_name))
-        return backend
+        return self.backend_id._system_backend()
 
     def action_retry_now(self):
         """Try these units again now, whatever their attempts and next attempt."""
@@ -302,8 +296,8 @@ class TrackingFailedUnit(models.Model):
         logs = self.env["tracking.sync.log"]
         backends = {}
         for unit in units:
-            backends.setdefault((unit.backend_model, unit.backend_id), self.browse())
-            backends[unit.backend_model, unit.backend_id] |= unit
+            backends.setdefault(unit.backend_id, self.browse())
+            backends[unit.backend_id] |= unit
         for group in backends.values():
             backend = group[:1]._backend()
             check_door(backend, USER_GROUP)

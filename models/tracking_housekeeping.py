@@ -70,7 +70,8 @@ class TrackingHousekeeping(models.AbstractModel):
     @staticmethod
     def _old_runs_query(before, failed_before):
         """Ended runs started before ``before`` (those that failed, had errors or kept items:
-        before ``failed_before``), except the last run of each operation of a backend."""
+        before ``failed_before``), except the last run of each operation of a backend (the
+        dashboard shows it)."""
         return ("""
             SELECT l.id FROM tracking_sync_log l
              WHERE l.state != 'running'
@@ -79,11 +80,11 @@ class TrackingHousekeeping(models.AbstractModel):
                                             OR l.error_words IS NOT NULL
                                             OR l.error_details IS NOT NULL
                                        THEN %s ELSE %s END
-               AND EXISTS (SELECT 1 FROM tracking_sync_log n
-                            WHERE n.backend_model = l.backend_model
-                              AND n.backend_id = l.backend_id
-                              AND n.operation = l.operation
-                              AND (n.started_at, n.id) > (l.started_at, l.id))
+               AND (l.backend_id IS NULL  -- its backend is deleted: no card to keep true
+                    OR EXISTS (SELECT 1 FROM tracking_sync_log n
+                                WHERE n.backend_id = l.backend_id
+                                  AND n.operation = l.operation
+                                  AND (n.started_at, n.id) > (l.started_at, l.id)))
           ORDER BY l.id LIMIT %s""", [failed_before, before])
 
     def _delete_batches(self, model, query):

@@ -1,5 +1,3 @@
-# Log lines are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
 """The one importer loop every pull sync runs through:
 
     pages of remote rows (each with the cursor after it)
@@ -183,7 +181,7 @@ class TrackingImporter(models.AbstractModel):
             return True
         if run.open_unit_resources is None:
             groups = self.env["tracking.failed.unit"].sudo()._read_group(
-                [("backend_model", "=", self._name), ("backend_id", "=", self.id),
+                [("backend_id", "=", self.tracking_backend_id.id),
                  ("state", "in", OPEN_STATES)], ["resource"])
             run.open_unit_resources = {name for (name,) in groups}
         return resource.name in run.open_unit_resources

@@ -1,3 +1,6 @@
+"""API call counters per backend, per minute and per day, kept in the database, and the
+call budget a client uses (``DatabaseRateLimiter``), shared by every worker and node."""
+
 import threading
 import time
 
@@ -18,9 +21,8 @@ class TrackingRateCounter(models.Model):
     _description = "Tracking API Call Counter"
     _log_access = False
 
-    backend_model = fields.Char(required=True, readonly=True)
-    backend_id = fields.Many2oneReference(model_field="backend_model", required=True,
-                                          readonly=True)
+    backend_id = fields.Many2one("tracking.backend", required=True, readonly=True,
+                                 ondelete="cascade")
     period = fields.Selection([("minute", "Minute"), ("day", "Day")], required=True,
                               readonly=True)
     period_start = fields.Integer(required=True, readonly=True,
@@ -28,7 +30,7 @@ class TrackingRateCounter(models.Model):
     calls = fields.Integer(default=0, readonly=True)
 
     _sql_constraints = [
-        ("period_unique", "unique(backend_model, backend_id, period, period_start)",
+        ("period_unique", "unique(backend_id, period, period_start)",
          "One counter per backend and period."),
     ]
 
@@ -64,9 +66,9 @@ class TrackingRateCounter(models.Model):
         cr.execute("UPDATE tracking_rate_counter SET calls = calls + 1 WHERE id IN %s",
                    (tuple(row[0] for row in rows),))
         if "minute" in made:  # a new minute: the counters of past hours go, once a minute
-            cr.execute("DELETE FROM tracking_rate_counter WHERE backend_model = %s "
-                       "AND backend_id = %s AND period = 'minute' AND period_start < %s",
-                       (backend._name, backend.id, starts["minute"] - 60))
+            cr.execute("DELETE FROM tracking_rate_counter WHERE backend_id = %s "
+                       "AND period = 'minute' AND period_start < %s",
+                       (backend.id, starts["minute"] - 60))
         return None
 
     @staticmethod
@@ -77,15 +79,15 @@ class TrackingRateCounter(models.Model):
         Returns the ``(id, period, calls)`` rows and the periods whose counter was made now.
         (One statement makes the missing ones, one locks them: two round trips a call.)"""
         cr.execute(SQL(
-            "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, period_start, "
-            "calls) VALUES %s ON CONFLICT DO NOTHING RETURNING period",
-            SQL(", ").join(SQL("(%s, %s, %s, %s, 0)", backend._name, backend.id, period, start)
+            "INSERT INTO tracking_rate_counter (backend_id, period, period_start, calls) "
+            "VALUES %s ON CONFLICT DO NOTHING RETURNING period",
+            SQL(", ").join(SQL("(%s, %s, %s, 0)", backend.id, period, start)
                            for period, start in starts.items())))
         made = {row[0] for row in cr.fetchall()}
         cr.execute(
-            "SELECT id, period, calls FROM tracking_rate_counter WHERE backend_model = %s "
-            "AND backend_id = %s AND (period, period_start) IN %s ORDER BY id FOR UPDATE",
-            (backend._name, backend.id, tuple(starts.items())))
+            "SELECT id, period, calls FROM tracking_rate_counter WHERE backend_id = %s "
+            "AND (period, period_start) IN %s ORDER BY id FOR UPDATE",
+            (backend.id, tuple(starts.items())))
         return cr.fetchall(), made
 
 
@@ -117,7 +119,9 @@ class DatabaseRateLimiter:
 
     def __init__(self, backend, per_minute, per_day, max_wait=60, sleep=time.sleep,
                  clock=time.time):
-        self.backend = backend
+        # Its counters are the ``tracking.backend`` record's (read here, in the main thread:
+        # ``reserve`` and ``settle`` may run in a fetching thread).
+        self.backend = backend.tracking_backend_id
         self.limits = {"minute": per_minute, "day": per_day}
         self.max_wait = max_wait
         self._sleep = sleep

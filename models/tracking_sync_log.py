@@ -1,5 +1,7 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""Run logs (``tracking.sync.log``) and the run that writes them (``SyncRun``): each unit of
+a run in a savepoint committed when it succeeds, its counts, warnings and errors in the
+reader's language."""
+
 import json
 import logging
 import time
@@ -60,9 +62,10 @@ class TrackingSyncLog(models.Model):
     _order = "started_at desc, id desc"
     _rec_name = "operation"
 
-    backend_model = fields.Char(required=True, index=True, readonly=True)
-    backend_id = fields.Many2oneReference(string="Backend ID", model_field="backend_model",
-                                          required=True, index=True, readonly=True)
+    backend_id = fields.Many2one("tracking.backend", string="Backend record", readonly=True,
+                                 ondelete="set null",
+                                 help="Empty once the backend is deleted: the run stays as "
+                                      "history, naming it.")
     backend_name = fields.Char(string="Backend", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     user_id = fields.Many2one("res.users", string="Started by", readonly=True)
@@ -119,7 +122,7 @@ class TrackingSyncLog(models.Model):
         create_index(self.env.cr, "tracking_sync_log_newest_idx", self._table,
                      ["started_at DESC", "id DESC"])
         create_index(self.env.cr, "tracking_sync_log_backend_newest_idx", self._table,
-                     ["backend_model", "backend_id", "started_at DESC", "id DESC"])
+                     ["backend_id", "started_at DESC", "id DESC"])
 
     @api.depends("state")
     def _compute_failed_run_count(self):
@@ -182,12 +185,10 @@ class TrackingSyncLog(models.Model):
     def action_open_backend(self):
         check_door(self, USER_GROUP)
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.backend_model,
-            "res_id": self.backend_id,
-            "view_mode": "form",
-        }
+        if not self.backend_id:
+            raise UserError(self.env._("The backend %s was deleted: its runs stay as history.",
+                                       self.backend_name))
+        return self.backend_id.action_open_backend()
 
 
 class RunBusy(Exception):
@@ -236,8 +237,7 @@ class SyncRun:
                              else backend.env.user)
         words = words_to_json(operation)
         self.log = self.env["tracking.sync.log"].sudo().create({
-            "backend_model": backend._name,
-            "backend_id": backend.id,
+            "backend_id": backend.tracking_backend_id.id,
             "backend_name": backend.display_name,
             "company_id": backend.company_id.id,
             "user_id": self.env.uid,
@@ -262,7 +262,7 @@ class SyncRun:
         cr = self.env.cr
         dead = []
         for log_id in self.env["tracking.sync.log"].sudo().search([
-                ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id),
+                ("backend_id", "=", self.backend.tracking_backend_id.id),
                 ("state", "=", "running"), ("id", "!=", self.log.id)]).ids:
             cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOG_LOCK, log_id))
             if not cr.fetchone()[0]:

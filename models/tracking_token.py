@@ -1,3 +1,6 @@
+"""Tokens and keys a remote system gave a backend, readable by managers only, saved on their
+own cursor under a row lock."""
+
 from odoo import api, fields, models
 
 from .tracking_sync_log import read_committed
@@ -12,9 +15,9 @@ class TrackingToken(models.Model):
     _name = "tracking.token"
     _description = "Tracking Token"
 
-    backend_model = fields.Char(required=True, readonly=True)
-    backend_id = fields.Many2oneReference(model_field="backend_model", required=True,
-                                          readonly=True)
+    backend_id = fields.Many2one("tracking.backend", required=True, readonly=True,
+                                 ondelete="cascade", index=True,
+                                 help="Deleting the backend deletes its tokens.")
     name = fields.Char(required=True, readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True,
                                  help="The backend's company: only its managers see the row.")
@@ -23,15 +26,15 @@ class TrackingToken(models.Model):
     note = fields.Char(readonly=True, copy=False, help="What happened at the last renewal.")
 
     _sql_constraints = [
-        ("name_unique", "unique(backend_model, backend_id, name)",
+        ("name_unique", "unique(backend_id, name)",
          "A backend keeps one value per token name."),
     ]
 
     @api.model
     def _get(self, backend, name):
         """(value, expires_at) or (False, False)."""
-        token = self.sudo().search([("backend_model", "=", backend._name),
-                                    ("backend_id", "=", backend.id), ("name", "=", name)])
+        token = self.sudo().search([("backend_id", "=", backend.tracking_backend_id.id),
+                                    ("name", "=", name)])
         return token.value or False, token.expires_at or False
 
     @api.model
@@ -46,18 +49,17 @@ class TrackingToken(models.Model):
         """Make sure the row exists and lock it for the rest of ``env``'s transaction;
         return its id. A second worker waits here until the first commits."""
         env.cr.execute(
-            "INSERT INTO tracking_token (backend_model, backend_id, name, company_id, "
-            "create_uid, create_date, write_uid, write_date) VALUES (%s, %s, %s, %s, %s, "
+            "INSERT INTO tracking_token (backend_id, name, company_id, "
+            "create_uid, create_date, write_uid, write_date) VALUES (%s, %s, %s, %s, "
             "now() at time zone 'utc', %s, now() at time zone 'utc') "
-            "ON CONFLICT (backend_model, backend_id, name) DO UPDATE SET company_id = "
+            "ON CONFLICT (backend_id, name) DO UPDATE SET company_id = "
             "EXCLUDED.company_id WHERE tracking_token.company_id IS DISTINCT FROM "
             "EXCLUDED.company_id",
-            (backend._name, backend.id, name, backend.sudo().company_id.id or None, env.uid,
-             env.uid))
+            (backend.tracking_backend_id.id, name, backend.sudo().company_id.id or None,
+             env.uid, env.uid))
         env.cr.execute(
-            "SELECT id FROM tracking_token WHERE backend_model = %s AND backend_id = %s "
-            "AND name = %s FOR UPDATE",
-            (backend._name, backend.id, name))
+            "SELECT id FROM tracking_token WHERE backend_id = %s AND name = %s FOR UPDATE",
+            (backend.tracking_backend_id.id, name))
         return env.cr.fetchone()[0]
 
     @api.model

@@ -1,5 +1,7 @@
-# Log lines are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The Trackline backend: credentials and JWT, connection test, the import of a process
+and its documents, the refresh of open processes, and the "Import from Trackline" entries
+of other models' Action menus."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -28,8 +30,8 @@ class TracklineBackend(models.Model):
     _name = "trackline.backend"
     _description = "Trackline Backend"
     _inherit = ["tracking.backend.mixin"]
+    _default_base_url = DEFAULT_BASE_URL
 
-    base_url = fields.Char(default=DEFAULT_BASE_URL)
     login = fields.Char(string="Login (email)", groups=MANAGER_GROUP, copy=False)
     password = fields.Char(groups=MANAGER_GROUP, copy=False)
     max_file_size = fields.Integer(
@@ -59,10 +61,7 @@ class TracklineBackend(models.Model):
     ]
 
     def _compute_process_count(self):
-        counts = dict(self.env["trackline.process"]._read_group(
-            [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
-        for backend in self:
-            backend.process_count = counts.get(backend, 0)
+        self._count_records({"process_count": "trackline.process"})
 
     def _final_status_set(self):
         return {status.lower() for status in comma_list(self.final_statuses)}

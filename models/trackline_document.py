@@ -1,5 +1,6 @@
-# Log lines are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""Trackline documents of a process: downloaded and kept as attachments; a download that
+fails goes to the items to retry."""
+
 import hashlib
 from contextlib import closing
 

@@ -1,5 +1,6 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""Trackline processes mirrored in Odoo, the record each one is linked to, and their
+refresh, documents' download and attachment to the linked record."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

@@ -1,5 +1,7 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The TrackOnline backend: API key and licence tier (the call budget), connection test,
+the sync buttons and scheduled actions of each resource, and the sends to TrackOnline and
+the polling of their results."""
+
 import time
 
 from odoo import api, fields, models
@@ -30,8 +32,8 @@ class TrackOnlineBackend(models.Model):
     _name = "trackonline.backend"
     _description = "TrackOnline Backend"
     _inherit = ["tracking.backend.mixin"]
+    _default_base_url = DEFAULT_BASE_URL
 
-    base_url = fields.Char(default=DEFAULT_BASE_URL)
     api_key = fields.Char(string="API key", groups=MANAGER_GROUP, copy=False)
     licence_tier = fields.Selection(
         [("start_pro", "START / PRO (60 a minute, 1,000 a day)"),
@@ -87,13 +89,9 @@ class TrackOnlineBackend(models.Model):
     ]
 
     def _compute_counts(self):
-        for field, model in (("location_count", "trackonline.location"),
-                             ("item_definition_count", "trackonline.item.definition"),
-                             ("transaction_count", "trackonline.transaction")):
-            counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
-                                                      ["backend_id"], ["__count"]))
-            for backend in self:
-                backend[field] = counts.get(backend, 0)
+        self._count_records({"location_count": "trackonline.location",
+                             "item_definition_count": "trackonline.item.definition",
+                             "transaction_count": "trackonline.transaction"})
 
     # -- client ------------------------------------------------------------------------------
 
@@ -236,7 +234,7 @@ class TrackOnlineBackend(models.Model):
                                        self.env.company.name))
         locations = self.env["trackonline.location"]._from_partners(backend, partners)
         run = backend._send(locations, "location")
-        return backend._notify_logs(self.env._("Contacts sent to TrackOnline"), run.log)
+        return backend._notify_logs(self.env._("Sending contacts to TrackOnline"), run.log)
 
     def _poll_results(self, deadline=None):
         """Send again the kept records whose next attempt has come, then ask TrackOnline
@@ -258,7 +256,7 @@ class TrackOnlineBackend(models.Model):
                         try:
                             results = client.save_result(resource, message_id)
                         except RemoteDataError as exc:  # result lost: sent again later
-                            records._not_saved(run, exc.message)
+                            records._not_saved(run, run.error_words(exc))
                             continue
                         if results is None:
                             run.count(skipped=len(records))

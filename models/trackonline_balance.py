@@ -1,5 +1,6 @@
-# Log lines are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""TrackOnline balances of returnable items per location and item definition, replaced as a
+whole by each balance sync."""
+
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping

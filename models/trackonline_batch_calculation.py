@@ -1,3 +1,6 @@
+"""TrackOnline batch calculations (rental or invoicing runs), with their result in each
+output type and their documents kept as attachments."""
+
 from odoo import fields, models
 
 from ..clients.concurrent import bounded

@@ -1,3 +1,5 @@
+"""TrackOnline IoT devices on unique items and their measurements (position, temperature)."""
+
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping

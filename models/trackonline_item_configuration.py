@@ -1,3 +1,6 @@
+"""TrackOnline item configurations (the item definitions agreed for a location) and their
+members."""
+
 from odoo import fields, models
 
 from ..mappings import trackonline as mapping
@@ -13,7 +16,7 @@ class TrackOnlineItemConfiguration(models.Model):
     _trackonline_resource = "itemconfiguration"
     _trackonline_lookup = ("Name", "name", "name")  # "part of the name": exact match kept
     _remote_entity = mapping.ITEM_CONFIGURATION
-    _payload_fields = ("member_ids",)
+    _payload_fields = {"member_ids": "members"}
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

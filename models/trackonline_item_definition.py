@@ -1,3 +1,5 @@
+"""TrackOnline item definitions: the kinds of returnable items (crate, pallet...)."""
+
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping

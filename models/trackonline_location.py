@@ -1,3 +1,6 @@
+"""TrackOnline locations, matched to Odoo contacts, and the contacts sent to TrackOnline as
+locations."""
+
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping

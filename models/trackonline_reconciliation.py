@@ -1,5 +1,3 @@
-# Log lines are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
 """The re-read of open TrackOnline transactions: how a change made in TrackOnline after the
 transactions sync's overlap (a status moved on, a quantity or a delivery date corrected, a
 transaction deleted) reaches Odoo.
@@ -183,7 +181,7 @@ class Reconciliation:
         now = datetime.utcnow()
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         earlier = self.env["tracking.sync.log"].sudo().search_read([
-            ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id),
+            ("backend_id", "=", self.backend.tracking_backend_id.id),
             ("run_key", "=", self.resource.name), ("started_at", ">=", midnight),
             ("id", "!=", self.run.log.id)], ["api_calls"])
         spent = sum(log["api_calls"] for log in earlier) + self.run.stats.calls

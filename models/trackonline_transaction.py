@@ -1,5 +1,6 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""TrackOnline transactions (movements of returnable items between locations) and their
+scanned codes: mirrored, or drafted in Odoo and sent."""
+
 from datetime import timedelta
 
 from odoo import api, fields, models

@@ -1,3 +1,5 @@
+"""The items of a TrackOnline transaction: an item definition and its quantity."""
+
 from odoo import api, fields, models
 from odoo.tools.sql import create_index
 

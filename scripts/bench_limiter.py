@@ -38,7 +38,7 @@ def main():
             limiter.settle()  # a reservation given back: the worst case of a fetch ahead
         reserve = time.perf_counter() - started
         counted = sum(env["tracking.rate.counter"].search([
-            ("backend_model", "=", backend._name), ("backend_id", "=", backend.id),
+            ("backend_id", "=", backend.tracking_backend_id.id),
             ("period", "=", "day")]).mapped("calls"))
     print_json(importer="limiter", calls=args.calls, counted=counted,
                acquire_ms=round(acquire * 1000 / args.calls, 3),

@@ -105,25 +105,25 @@ def load(env, args):
           FROM generate_series(1, %(n)s) n""", {"b": opuscapita.id, "c": company,
                                                  "n": args.events})
     cr.execute("""
-        INSERT INTO tracking_sync_log (backend_model, backend_id, backend_name, company_id,
-                                       operation, state, started_at, ended_at, duration,
-                                       created_count, api_calls, failed_run_count)
-        SELECT 'trackonline.backend', %(b)s, 'scale', %(c)s,
+        INSERT INTO tracking_sync_log (backend_id, backend_name, company_id, operation, state,
+                                       started_at, ended_at, duration, created_count,
+                                       api_calls, failed_run_count)
+        SELECT %(shared)s, 'scale', %(c)s,
                (ARRAY['sync transactions', 'sync locations', 'fetch save results'])[1 + n %% 3],
                CASE WHEN n %% 50 = 0 THEN 'failed' ELSE 'done' END,
                now() - (n * interval '15 minutes'), now() - (n * interval '15 minutes'),
                2.5, 50, 10, CASE WHEN n %% 50 = 0 THEN 1 ELSE 0 END
-          FROM generate_series(1, %(n)s) n""", {"b": trackonline.id, "c": company,
-                                                 "n": args.logs})
+          FROM generate_series(1, %(n)s) n""", {"shared": trackonline.tracking_backend_id.id,
+                                                 "c": company, "n": args.logs})
     cr.execute("""
-        INSERT INTO tracking_failed_unit (backend_model, backend_id, backend_name, company_id,
-                                          kind, resource, remote_key, state, state_order,
-                                          attempts, write_date, create_date)
-        SELECT 'trackonline.backend', %(b)s, 'scale', %(c)s, 'row', 'transactions',
+        INSERT INTO tracking_failed_unit (backend_id, backend_name, company_id, kind, resource,
+                                          remote_key, state, state_order, attempts,
+                                          write_date, create_date)
+        SELECT %(shared)s, 'scale', %(c)s, 'row', 'transactions',
                'T' || n, 'done', 3, 1, now() - (n %% 1095) * interval '1 day',
                now() - (n %% 1095) * interval '1 day'
-          FROM generate_series(1, %(n)s) n""", {"b": trackonline.id, "c": company,
-                                                 "n": args.units})
+          FROM generate_series(1, %(n)s) n""", {"shared": trackonline.tracking_backend_id.id,
+                                                 "c": company, "n": args.units})
     cr.execute("ANALYZE")
     env.cr.commit()
     cr.execute("SELECT pg_database_size(current_database())")

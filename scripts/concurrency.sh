@@ -23,13 +23,15 @@ driver() {  # driver BACKEND ACTION [AT]: one Odoo process; its output and log g
         --sandbox "http://127.0.0.1:$PORT" --backend "$1" --action "$2" --at "${3:-0}" \
         >>"$OUT/$1.out" 2>>"$OUT/$1.err"
 }
-bid() { sql "SELECT id FROM trackonline_backend WHERE name = '$1'"; }
+bid() { sql "SELECT sb.id FROM trackonline_backend sb JOIN tracking_backend b ON b.id = sb.tracking_backend_id
+            WHERE b.name = '$1'"; }
+shared_bid() { sql "SELECT id FROM tracking_backend WHERE name = '$1'"; }
 rows() {  # rows BACKEND TABLE
     sql "SELECT count(*) || '/' || count(DISTINCT remote_id) FROM $2 WHERE backend_id = $(bid "$1")"; }
 lines() { sql "SELECT count(*) || '/' || coalesce(sum(quantity), 0) FROM trackonline_transaction_line WHERE backend_id = $(bid "$1")"; }
 states() {  # states BACKEND RUN_KEY: the runs' states, sorted
     sql "SELECT string_agg(state, ',' ORDER BY state) FROM tracking_sync_log
-         WHERE backend_model = 'trackonline.backend' AND backend_id = $(bid "$1") AND run_key = '$2'"; }
+         WHERE backend_id = $(shared_bid "$1") AND run_key = '$2'"; }
 locations() {  # the mirrored locations as they read, to compare two backends
     sql "SELECT md5(string_agg(l.remote_id || '|' || l.number || '|' || l.name || '|' || coalesce(l.city, '')
                 || '|' || l.type || '|' || coalesce(p.name, '-'), ';' ORDER BY l.remote_id))
@@ -109,8 +111,8 @@ check "Sage 50 key: both workers were ready before the moment" 0 \
 check "Sage 50 key: one rotation for two workers" "1" "$(( $(patches) - before ))"
 check "Sage 50 key: both workers end with the same new key" "1" \
     "$(grep -o '"key": "[0-9a-f]*"' "$OUT/sage.out" | sort -u | wc -l)"
-stored=$(sql "SELECT encode(sha256(value::bytea), 'hex') FROM tracking_token t JOIN sage50_backend b
-    ON b.id = t.backend_id AND t.backend_model = 'sage50.backend' WHERE b.name = 'sage'")
+stored=$(sql "SELECT encode(sha256(value::bytea), 'hex') FROM tracking_token t JOIN tracking_backend b
+    ON b.id = t.backend_id WHERE b.backend_model = 'sage50.backend' AND b.name = 'sage'")
 check "Sage 50 key: the stored key is the one both got" "$(grep -o '"key": "[0-9a-f]*"' "$OUT/sage.out" | head -1 | cut -d'"' -f4)" "${stored:0:12}"
 check "no contact created twice" "0" "$(sql "SELECT count(*) FROM (SELECT ref FROM res_partner
     WHERE ref IS NOT NULL GROUP BY ref, company_id HAVING count(*) > 1) dup")"

@@ -71,17 +71,18 @@ same_rows() {  # same_rows QUERY_WITH_%s_FOR_THE_BACKEND_NAME: rows in one run a
          UNION ALL ($(printf "$1" crashed) EXCEPT $(printf "$1" reference))" | wc -l
 }
 interrupted() {  # interrupted MODEL: the killed run's log is marked interrupted
-    sql "SELECT count(*) FROM tracking_sync_log WHERE backend_model = '$1'
-         AND backend_name = 'crashed' AND message LIKE 'Interrupted%'"
+    sql "SELECT count(*) FROM tracking_sync_log l JOIN tracking_backend b ON b.id = l.backend_id
+         WHERE b.backend_model = '$1' AND l.backend_name = 'crashed'
+         AND l.message LIKE 'Interrupted%'"
 }
 cursor() {  # cursor MODEL NAME, its time of writing left out
-    sql "SELECT c.value FROM tracking_cursor c JOIN ${1//./_} b ON b.id = c.backend_id
-         AND c.backend_model = '$1' WHERE b.name = '$2'" | sed 's/\"from\": \"[^\"]*\"//'
+    sql "SELECT c.value FROM tracking_cursor c JOIN tracking_backend b ON b.id = c.backend_id
+         WHERE b.backend_model = '$1' AND b.name = '$2'" | sed 's/\"from\": \"[^\"]*\"//'
 }
 
 # -- TrackOnline ----------------------------------------------------------------------------
-to_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b
-       ON b.id = t.backend_id WHERE b.name = '%s'"
+to_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend sb ON sb.id = t.backend_id
+       JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = '%s'"
 to_count() { sql "SELECT count(*) FROM ($(printf "$to_tx" "$1")) x"; }
 crash trackonline $((N / 3)) to_count
 check "TrackOnline: the kill happened mid-way" yes "$(mid_way "$N")"
@@ -89,7 +90,7 @@ check "TrackOnline: all transactions after resuming" "$N" "$(to_count crashed)"
 check "TrackOnline: same transactions as the uninterrupted run" 0 "$(same_rows "$to_tx")"
 check "TrackOnline: no duplicate" "$N" "$(sql "SELECT count(DISTINCT remote_id) FROM ($(printf "$to_tx" crashed)) x")"
 line_sum() { sql "SELECT count(*) || '/' || sum(quantity) FROM trackonline_transaction_line l
-                  JOIN trackonline_backend b ON b.id = l.backend_id WHERE b.name = '$1'"; }
+                  JOIN trackonline_backend sb ON sb.id = l.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = '$1'"; }
 check "TrackOnline: same item lines and quantities" "$(line_sum reference)" "$(line_sum crashed)"
 check "TrackOnline: the killed run's log is marked interrupted" 1 "$(interrupted trackonline.backend)"
 check "TrackOnline: same cursor" "$(cursor trackonline.backend reference)" "$(cursor trackonline.backend crashed)"
@@ -99,8 +100,8 @@ network() { curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d 
                 "http://127.0.0.1:$PORT/_sandbox/network"; }
 tx_calls() { curl -s "http://127.0.0.1:$PORT/_sandbox/calls" | "$PY" -c 'import json, sys
 print(json.load(sys.stdin)["by_path"].get("GET /trackonline/api/v1/transaction", 0))'; }
-ah_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b
-       ON b.id = t.backend_id WHERE b.name = 'ahead %s'"
+ah_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend sb ON sb.id = t.backend_id
+       JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = 'ahead %s'"
 ah_count() { sql "SELECT count(*) FROM ($(printf "$ah_tx" "$1")) x"; }
 ah_unsaved() { echo "$(( ($(tx_calls) - calls_before) * 50 - $(ah_count crashed) )) fetched, not saved"; }
 network '{"latency": 0.1}'
@@ -120,19 +121,19 @@ check "TrackOnline ahead: the killed run's log is marked interrupted" 1 "$(sql "
 
 # -- Trackline ------------------------------------------------------------------------------
 tl_docs="SELECT d.remote_id, d.state, d.size, d.checksum, a.checksum FROM trackline_document d
-         JOIN trackline_backend b ON b.id = d.backend_id
+         JOIN trackline_backend sb ON sb.id = d.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id
          LEFT JOIN ir_attachment a ON a.id = d.attachment_id WHERE b.name = '%s'"
-tl_count() { sql "SELECT count(*) FROM trackline_process p JOIN trackline_backend b
-                  ON b.id = p.backend_id WHERE b.name = '$1'"; }
+tl_count() { sql "SELECT count(*) FROM trackline_process p JOIN trackline_backend sb ON sb.id = p.backend_id
+                  JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = '$1'"; }
 tl_attachments() { sql "SELECT count(*) || '/' || count(DISTINCT a.checksum) FROM ir_attachment a
     JOIN trackline_process p ON a.res_model = 'trackline.process' AND a.res_id = p.id
-    JOIN trackline_backend b ON b.id = p.backend_id WHERE b.name = '$1'"; }
+    JOIN trackline_backend sb ON sb.id = p.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = '$1'"; }
 tl_pending() { echo "$(sql "SELECT count(*) FROM ($(printf "$tl_docs" crashed)) x WHERE state = 'pending'") documents to download"; }
 crash trackline $((PROCESSES / 3)) tl_count tl_pending
 check "Trackline: the kill happened mid-way" yes "$(mid_way "$PROCESSES")"
 check "Trackline: all processes after resuming, none twice" "$PROCESSES/$PROCESSES" "$(sql "
     SELECT count(*) || '/' || count(DISTINCT remote_id) FROM trackline_process p
-    JOIN trackline_backend b ON b.id = p.backend_id WHERE b.name = 'crashed'")"
+    JOIN trackline_backend sb ON sb.id = p.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = 'crashed'")"
 check "Trackline: no document left half-imported (to download)" 0 "$(sql "SELECT count(*)
     FROM ($(printf "$tl_docs" crashed)) x WHERE state = 'pending'")"
 check "Trackline: same documents, states and checksums as the uninterrupted run" 0 "$(same_rows "$tl_docs")"
@@ -147,16 +148,16 @@ files = trackline_processes(1, $PROCESSES)[1]
 print('\n'.join(sorted('%s:%s' % (doc, hashlib.sha1(raw).hexdigest()) for doc, raw in files.items() if raw)))" | sha1sum)
 check "Trackline: attachments byte-identical to the sandbox's files" "$sandbox_files" "$(sql "
     SELECT d.remote_id || ':' || a.checksum FROM trackline_document d
-    JOIN ir_attachment a ON a.id = d.attachment_id JOIN trackline_backend b ON b.id = d.backend_id
+    JOIN ir_attachment a ON a.id = d.attachment_id JOIN trackline_backend sb ON sb.id = d.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id
     WHERE b.name = 'crashed' ORDER BY 1" | LC_ALL=C sort | sha1sum)"
 
 # -- OpusCapita -----------------------------------------------------------------------------
 oc_events="SELECT e.remote_id, e.status, e.error_notified FROM opuscapita_event e
-           JOIN opuscapita_backend b ON b.id = e.backend_id WHERE b.name = '%s'"
+           JOIN opuscapita_backend sb ON sb.id = e.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = '%s'"
 oc_count() { sql "SELECT count(*) FROM ($(printf "$oc_events" "$1")) x"; }
 oc_activities() { sql "SELECT count(*) || '/' || count(DISTINCT e.transaction_id) FROM mail_activity a
     JOIN opuscapita_event e ON a.res_model = 'opuscapita.event' AND a.res_id = e.id
-    JOIN opuscapita_backend b ON b.id = e.backend_id WHERE b.name = '$1'"; }
+    JOIN opuscapita_backend sb ON sb.id = e.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = '$1'"; }
 crash opuscapita $((EVENTS / 3)) oc_count
 check "OpusCapita: the kill happened mid-way" yes "$(mid_way "$EVENTS")"
 check "OpusCapita: all events after resuming, none twice" "$EVENTS/$EVENTS" "$(sql "
@@ -169,9 +170,9 @@ check "OpusCapita: same cursor" "$(cursor opuscapita.backend reference)" "$(curs
 # -- Sage 50 --------------------------------------------------------------------------------
 sg_partners="SELECT s.remote_id, p.name, p.email, p.vat, p.city FROM sage50_partner s
              JOIN res_partner p ON p.id = s.partner_id
-             JOIN sage50_backend b ON b.id = s.backend_id WHERE b.name = '%s'"
+             JOIN sage50_backend sb ON sb.id = s.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = '%s'"
 sg_files="SELECT d.scope, d.state, d.record_count, a.checksum FROM sage50_download d
-          JOIN sage50_backend b ON b.id = d.backend_id
+          JOIN sage50_backend sb ON sb.id = d.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id
           LEFT JOIN ir_attachment a ON a.id = d.attachment_id WHERE b.name = '%s'"
 # Killed once the first file (Customers) is kept: during its import or after it.
 sg_kept() { sql "SELECT count(*) FROM ($(printf "$sg_files" "$1")) x WHERE checksum IS NOT NULL"; }
@@ -188,7 +189,7 @@ curl -s -o /dev/null -X DELETE "http://127.0.0.1:$PORT/_sandbox/faults"
 check "Sage 50: the kill happened mid-way" yes "$(mid_way 4)"
 check "Sage 50: one contact per customer after resuming" "$RECORDS/$RECORDS/$RECORDS" "$(sql "
     SELECT count(*) || '/' || count(DISTINCT s.remote_id) || '/' || count(DISTINCT s.partner_id)
-    FROM sage50_partner s JOIN sage50_backend b ON b.id = s.backend_id WHERE b.name = 'crashed'")"
+    FROM sage50_partner s JOIN sage50_backend sb ON sb.id = s.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = 'crashed'")"
 # Both backends are of one company: the second links the contacts the first made (matched by
 # the customer's id number), so one contact per customer in all.
 check "Sage 50: no stray contact (one per customer)" "$RECORDS" "$(sql "
@@ -198,18 +199,18 @@ check "Sage 50: every file imported and kept, one attachment each, as uninterrup
 check "Sage 50: every file imported" 4 "$(sql "SELECT count(*) FROM ($(printf "$sg_files" crashed)) x WHERE state = 'done' AND checksum IS NOT NULL")"
 check "Sage 50: the killed run's log is marked interrupted" 1 "$(interrupted sage50.backend)"
 check "Sage 50: the key is kept and Sage still takes it" "200" "$(curl -s -o /dev/null -w '%{http_code}' \
-    -H "X-Api-Key: $(sql "SELECT t.value FROM tracking_token t JOIN sage50_backend b ON b.id = t.backend_id
-                         AND t.backend_model = 'sage50.backend' WHERE b.name = 'crashed' AND t.name = 'apikey'")" \
+    -H "X-Api-Key: $(sql "SELECT t.value FROM tracking_token t JOIN tracking_backend b ON b.id = t.backend_id
+                         WHERE b.backend_model = 'sage50.backend' AND b.name = 'crashed' AND t.name = 'apikey'")" \
     "http://127.0.0.1:$PORT/sage50/api/downloads/Customers")"
 
 # -- Kept units: a kill during their retry ---------------------------------------------------
 for name in crashed reference; do (sync kept "$name" --prepare) >/dev/null; done
-kp_units="SELECT u.remote_key, u.state FROM tracking_failed_unit u JOIN trackonline_backend b
-          ON b.id = u.backend_id AND u.backend_model = 'trackonline.backend'
+kp_units="SELECT u.remote_key, u.state FROM tracking_failed_unit u JOIN tracking_backend b
+          ON b.id = u.backend_id
           WHERE b.name = 'kept %s'"
 kp_done() { sql "SELECT count(*) FROM ($(printf "$kp_units" "$1")) x WHERE state = 'done'"; }
-kp_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend b
-       ON b.id = t.backend_id WHERE b.name = 'kept %s'"
+kp_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend sb ON sb.id = t.backend_id
+       JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = 'kept %s'"
 crash kept $((KEPT / 3)) kp_done
 check "Kept units: the kill happened mid-way through the retries" yes "$(mid_way "$KEPT")"
 check "Kept units: every unit done after resuming" "$KEPT/$KEPT" "$(kp_done crashed)/$(sql "

@@ -50,7 +50,7 @@ def prepare_kept(env, backend, count):
     lost = env["trackonline.transaction"].search([("backend_id", "=", backend.id)],
                                                  order="remote_id", limit=count)
     env["tracking.failed.unit"].create([{
-        "backend_model": backend._name, "backend_id": backend.id,
+        "backend_id": backend.tracking_backend_id.id,
         "backend_name": backend.display_name, "company_id": backend.company_id.id,
         "resource": "transactions", "remote_key": tx.remote_id,
         "payload": json.dumps({"id": tx.remote_id}), "error": "kept by the crash test",
@@ -104,9 +104,10 @@ def main():
         if not backend:
             backend = backends.create(backend_values(args.system, name, args.sandbox,
                                                      sage50))
+            # the key is stored on a cursor of its own: the backend must be committed first
+            env.cr.commit()
             if args.system == "sage50":
                 backend._store_key(sage50["key"])
-            env.cr.commit()
         if args.prepare:
             prepare_kept(env, backend, args.kept)
             return

@@ -36,8 +36,8 @@ def check(ok, what):
 
 
 def card(rpc, name):
-    cards = rpc.kw("tracking.dashboard", "search_read", [("name", "=", name)],
-                   fields=["connection_state", "last_sync_operation", "record_count",
+    cards = rpc.kw("tracking.backend", "search_read", [("name", "=", name)],
+                   fields=["connection", "last_sync_operation", "record_count",
                            "calls_today", "calls_budget", "error_count"])
     if len(cards) != 1:
         raise SystemExit("no dashboard card named %r: is this the demo database?" % name)
@@ -54,9 +54,9 @@ def press(browser, name, button):
 def demo_steps(rpc, browser, sandbox):
     """README.rst "Demo", steps 1 to 6, clicked in ``browser``; returns the ids the
     screenshots open."""
-    cards = rpc.kw("tracking.dashboard", "search_read", [],
-                   fields=["connection_state", "last_sync_operation", "record_count"])
-    check(len(cards) == 4 and all(c["connection_state"] == "unknown"
+    cards = rpc.kw("tracking.backend", "search_read", [],
+                   fields=["connection", "last_sync_operation", "record_count"])
+    check(len(cards) == 4 and all(c["connection"] == "unknown"
                                   and not c["last_sync_operation"] and not c["record_count"]
                                   for c in cards),
           "1. four cards, Not tested, no run yet, every figure 0")
@@ -65,7 +65,7 @@ def demo_steps(rpc, browser, sandbox):
     check("200 created, 0 updated, 0 skipped, 0 failed" in message,
           "2. Sync transactions: 200 created, 0 updated, 0 skipped, 0 failed (%s)" % message)
     to = card(rpc, "TrackOnline (sandbox)")
-    check((to["record_count"], to["connection_state"], to["last_sync_operation"])
+    check((to["record_count"], to["connection"], to["last_sync_operation"])
           == (200, "ok", "sync transactions"),
           "2. the card: 200 transactions, Connected, last run sync transactions (%s)" % to)
     check((to["calls_today"], to["calls_budget"]) == (13, 10000),

@@ -155,6 +155,7 @@ def setup(args):
                              developer_id=application["developer_id"],
                              application_id=application["application_id"],
                              onboarding_state="approved")
+            env.cr.commit()  # the key is stored on a cursor of its own
             backend._store_key(application["key"])
             for scope in SCOPES:
                 downloads._notify(backend, scope, None)
@@ -162,9 +163,9 @@ def setup(args):
         # what is left must bind within minutes.
         per_day = LICENCE_LIMITS["start_pro"][1]
         env.cr.execute(
-            "INSERT INTO tracking_rate_counter (backend_model, backend_id, period, period_start,"
-            " calls) VALUES ('trackonline.backend', %s, 'day', %s, %s)",
-            (pro.id, int(time.time() // 86400), per_day - args.pro_day_left))
+            "INSERT INTO tracking_rate_counter (backend_id, period, period_start, calls) "
+            "VALUES (%s, 'day', %s, %s)",
+            (pro.tracking_backend_id.id, int(time.time() // 86400), per_day - args.pro_day_left))
         env["res.users"].create({
             "name": "Topology User", "login": USER[0], "password": USER[1],
             "groups_id": [(6, 0, [env.ref("base.group_user").id,
@@ -192,7 +193,7 @@ class Readers:
     READS = (("trackonline.transaction", ["transaction_number", "status_code",
                                           "from_location_id", "to_location_id"]),
              ("res.partner", ["name", "email", "phone"]),
-             ("tracking.dashboard", ["display_name"]))
+             ("tracking.backend", ["display_name"]))
 
     def __init__(self, sessions):
         self.sessions = sessions
@@ -279,9 +280,11 @@ def press_sync_button(rpc, backend_id, box_url, count, sql, log):
                 "model": "trackonline.backend", "method": "action_sync_transactions",
                 "args": [[backend_id]], "kwargs": {}})
             seconds = time.monotonic() - started
-            sql.execute("SELECT id, state, created_count, message FROM tracking_sync_log "
-                        "WHERE backend_model = 'trackonline.backend' AND backend_id = %s "
-                        "AND user_id = %s ORDER BY id DESC LIMIT 1", (backend_id, rpc.uid))
+            sql.execute("SELECT l.id, l.state, l.created_count, l.message "
+                        "FROM tracking_sync_log l "
+                        "JOIN trackonline_backend b ON b.tracking_backend_id = l.backend_id "
+                        "WHERE b.id = %s AND l.user_id = %s ORDER BY l.id DESC LIMIT 1",
+                        (backend_id, rpc.uid))
             row = sql.fetchone()
             log("button press %d: run %s %s, %s created in %.1f s" % (
                 attempt, row[0], row[1], row[2], seconds))
@@ -296,20 +299,22 @@ def press_sync_button(rpc, backend_id, box_url, count, sql, log):
 def backlog_done(sql, boxes, data):
     """True once every backlog but the START/PRO one is in, and the START/PRO one was
     stopped by its day's budget."""
-    sql.execute("SELECT count(*) FROM tracking_sync_log l JOIN trackonline_backend b ON "
-                "b.id = l.backend_id AND l.backend_model = 'trackonline.backend' WHERE "
-                "b.name = %s AND l.state = 'stopped' AND l.message LIKE %s",
+    sql.execute("SELECT count(*) FROM tracking_sync_log l JOIN tracking_backend b ON "
+                "b.id = l.backend_id WHERE b.name = %s AND l.state = 'stopped' "
+                "AND l.message LIKE %s",
                 (TRACKONLINE_PRO, "%day's budget%"))
     if not sql.fetchone()[0]:
         return False
     for name, box in zip(TRACKONLINE_ENTERPRISE + (TRACKONLINE_BUTTON,),
                          ("main", "to-2", "to-3", "button"), strict=True):
-        sql.execute("SELECT count(*) FROM trackonline_transaction t JOIN trackonline_backend b "
-                    "ON b.id = t.backend_id WHERE b.name = %s", (name,))
+        sql.execute("SELECT count(*) FROM trackonline_transaction t JOIN trackonline_backend sb "
+                    "ON sb.id = t.backend_id "
+                    "JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = "
+                    "%s", (name,))
         if sql.fetchone()[0] < len(data[box]["transactions"]):
             return False
-    sql.execute("SELECT count(*) FROM opuscapita_event e JOIN opuscapita_backend b "
-                "ON b.id = e.backend_id")
+    sql.execute("SELECT count(*) FROM opuscapita_event e JOIN opuscapita_backend sb "
+                "ON sb.id = e.backend_id JOIN tracking_backend b ON b.id = sb.tracking_backend_id")
     if sql.fetchone()[0] < 3 * len(data["main"]["events"]):
         return False
     sql.execute("SELECT count(*) FROM trackline_process WHERE last_refresh_at IS NULL")
@@ -321,9 +326,9 @@ def backlog_done(sql, boxes, data):
 
 def hanging_runs(sql):
     """How many transactions runs of the hanging TrackOnline backend have started."""
-    sql.execute("SELECT count(*) FROM tracking_sync_log l JOIN trackonline_backend b ON "
-                "b.id = l.backend_id AND l.backend_model = 'trackonline.backend' WHERE "
-                "b.name = %s AND l.run_key = 'transactions'", (TRACKONLINE_HANGING,))
+    sql.execute("SELECT count(*) FROM tracking_sync_log l JOIN tracking_backend s ON "
+                "s.id = l.backend_id WHERE s.name = %s AND l.run_key = 'transactions'",
+                (TRACKONLINE_HANGING,))
     return sql.fetchone()[0]
 
 
@@ -371,7 +376,8 @@ def run(args):
     gevent_b = args.gevent.split(",")[1]
     bus = BusListener("ws://127.0.0.1:%s/websocket?version=18.0-5" % gevent_b,
                       sessions[0].session_id)
-    sql.execute("SELECT id FROM trackonline_backend WHERE name = %s", (TRACKONLINE_BUTTON,))
+    sql.execute("SELECT sb.id FROM trackonline_backend sb JOIN tracking_backend b "
+                "ON b.id = sb.tracking_backend_id WHERE b.name = %s", (TRACKONLINE_BUTTON,))
     button_id = sql.fetchone()[0]
     time.sleep(args.button_after)
     button_run, button_seconds = press_sync_button(
@@ -434,21 +440,26 @@ def run(args):
     for name, box in zip(TRACKONLINE_ENTERPRISE + (TRACKONLINE_BUTTON,),
                          ("main", "to-2", "to-3", "button"), strict=True):
         mirrored = ids("SELECT t.remote_id FROM trackonline_transaction t JOIN "
-                       "trackonline_backend b ON b.id = t.backend_id WHERE b.name = %s", name)
+                       "trackonline_backend sb ON sb.id = t.backend_id JOIN tracking_backend b "
+                       "ON b.id = sb.tracking_backend_id WHERE b.name = %s", name)
         expected = data[box]["transactions"]
         check("TrackOnline %s: every transaction once" % name,
               len(mirrored) == len(set(mirrored)) and set(mirrored) == set(expected),
               "%d rows, %d distinct, sandbox %d" % (len(mirrored), len(set(mirrored)),
                                                     len(expected)))
-    mirrored = ids("SELECT t.remote_id FROM trackonline_transaction t JOIN trackonline_backend b "
-                   "ON b.id = t.backend_id WHERE b.name = %s", TRACKONLINE_PRO)
+    mirrored = ids("SELECT t.remote_id FROM trackonline_transaction t JOIN trackonline_backend sb "
+                   "ON sb.id = t.backend_id "
+                   "JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = "
+                   "%s", TRACKONLINE_PRO)
     check("TrackOnline %s (budget-bound): none twice, none unknown" % TRACKONLINE_PRO,
           len(mirrored) == len(set(mirrored)) and set(mirrored) <= set(
               data["pro"]["transactions"]),
           "%d of %d so far" % (len(mirrored), len(data["pro"]["transactions"])))
     for name in TRIPLE["opuscapita"]:
-        mirrored = ids("SELECT e.remote_id FROM opuscapita_event e JOIN opuscapita_backend b "
-                       "ON b.id = e.backend_id WHERE b.name = %s", name)
+        mirrored = ids("SELECT e.remote_id FROM opuscapita_event e JOIN opuscapita_backend sb "
+                       "ON sb.id = e.backend_id "
+                       "JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = "
+                       "%s", name)
         check("OpusCapita %s: every event once" % name,
               len(mirrored) == len(set(mirrored)) and set(mirrored) == set(
                   data["main"]["events"]),
@@ -456,11 +467,14 @@ def run(args):
     documents = data["main"]["documents"]
     for name in TRIPLE["trackline"]:
         sql.execute("SELECT count(*), count(DISTINCT p.remote_id), count(p.last_refresh_at) "
-                    "FROM trackline_process p JOIN trackline_backend b ON b.id = p.backend_id "
+                    "FROM trackline_process p JOIN trackline_backend sb ON sb.id = p.backend_id "
+                    "JOIN tracking_backend b ON b.id = sb.tracking_backend_id "
                     "WHERE b.name = %s", (name,))
         processes = sql.fetchone()
         sql.execute("SELECT d.remote_id, d.state, a.checksum FROM trackline_document d "
-                    "JOIN trackline_backend b ON b.id = d.backend_id LEFT JOIN ir_attachment a "
+                    "JOIN trackline_backend sb ON sb.id = d.backend_id "
+                    "JOIN tracking_backend b ON b.id = sb.tracking_backend_id LEFT JOIN "
+                    "ir_attachment a "
                     "ON a.id = d.attachment_id WHERE b.name = %s", (name,))
         rows = sql.fetchall()
         downloaded = {doc: checksum for doc, state, checksum in rows if state == "downloaded"}
@@ -473,10 +487,14 @@ def run(args):
                   "/".join(map(str, processes)), len(rows), len(documents), len(downloaded)))
     for name in TRIPLE["sage50"]:
         sql.execute("SELECT count(*), count(DISTINCT s.remote_id) FROM sage50_partner s "
-                    "JOIN sage50_backend b ON b.id = s.backend_id WHERE b.name = %s", (name,))
+                    "JOIN sage50_backend sb ON sb.id = s.backend_id "
+                    "JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = "
+                    "%s", (name,))
         partners = sql.fetchone()
-        sql.execute("SELECT count(*) FROM sage50_download d JOIN sage50_backend b "
-                    "ON b.id = d.backend_id WHERE b.name = %s AND d.state = 'done' "
+        sql.execute("SELECT count(*) FROM sage50_download d JOIN sage50_backend sb "
+                    "ON sb.id = d.backend_id "
+                    "JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = %s "
+                    "AND d.state = 'done' "
                     "AND d.attachment_id IS NOT NULL", (name,))
         files = sql.fetchone()[0]
         records = boxes["sage50_records"]
@@ -531,8 +549,8 @@ def run(args):
         if box == "pro":
             total = sum(minutes["minutes"].values())
             sql.execute("SELECT string_agg(DISTINCT state, ',') FROM tracking_sync_log l JOIN "
-                        "trackonline_backend b ON b.id = l.backend_id AND l.backend_model = "
-                        "'trackonline.backend' WHERE b.name = %s", (TRACKONLINE_PRO,))
+                        "tracking_backend s ON s.id = l.backend_id WHERE s.name = %s",
+                        (TRACKONLINE_PRO,))
             states = sql.fetchone()[0] or ""
             check("TrackOnline START/PRO: the day's budget held across both nodes",
                   total <= args.pro_day_left and "stopped" in states,
@@ -547,11 +565,13 @@ def run(args):
     sql.execute("SELECT b.name, count(l.id), coalesce(sum(l.api_calls), 0), "
                 "coalesce(sum(l.duration), 0), coalesce(max(l.duration), 0), "
                 "coalesce(sum(l.created_count + l.updated_count), 0), "
-                "string_agg(DISTINCT l.state, ',') FROM trackonline_backend b "
-                "LEFT JOIN tracking_sync_log l ON l.backend_model = 'trackonline.backend' "
-                "AND l.backend_id = b.id AND l.run_key = 'transactions' AND l.user_id != %s "
+                "string_agg(DISTINCT l.state, ',') FROM tracking_backend b "
+                "LEFT JOIN tracking_sync_log l ON l.backend_id = b.id "
+                "AND l.run_key = 'transactions' AND l.user_id != %s "
                 "AND l.started_at <= now() at time zone 'UTC' - %s * interval '1 second' "
-                "GROUP BY b.name ORDER BY b.name", (sessions[0].uid, time.monotonic() - fair_until))
+                "WHERE b.backend_model = 'trackonline.backend' "
+                "GROUP BY b.name ORDER BY "
+                "b.name", (sessions[0].uid, time.monotonic() - fair_until))
     shares = {row[0]: row[1:] for row in sql.fetchall()}
     total = sum(row[2] for row in shares.values()) or 1
     print("fairness (transactions job, two passes at least): " + "; ".join(

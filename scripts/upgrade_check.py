@@ -7,8 +7,9 @@ update in place kept it.
   models and of their attachments, written to --snapshot.
 - ``verify`` (run with this checkout's code, after ``odoo-bin -u``): the same snapshot taken
   again and compared with the earlier one, row by row and field by field (the fields both
-  versions store; a reference to a backend compared by the backend's name, so that a row may
-  point at its backend another way); then the next TrackOnline transactions sync, which must
+  versions store, or a backend inherits from its ``tracking.backend`` since 18.0.2.0.0; a
+  reference to a backend compared by the backend's name, so that a row may point at its
+  backend another way); then the next TrackOnline transactions sync, which must
   go on from its cursor: it creates the transactions not read yet and reads none again.
   Prints one line "ok: ..." or "FAILED: ..." per check, then "verified".
 
@@ -60,7 +61,8 @@ def snapshot(env):
     for name in addon_models(env):
         model = env[name].sudo().with_context(active_test=False, lang="en_US")
         fields = [field for field in model._fields.values()
-                  if field.store and field.name not in LEFT_OUT and field.name != "id"
+                  if (field.store or field.inherited) and field.name not in LEFT_OUT
+                  and field.name != "id"
                   and (field.type in SIMPLE or field.type in ("many2one", "many2one_reference"))]
         rows = {}
         for record in model.search([], order="id"):

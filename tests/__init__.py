@@ -1,3 +1,5 @@
+"""The Odoo tests of the addon (the tests that need no Odoo are under tests/nodoo/)."""
+
 from . import test_security, test_sync_core, test_trackline
 from . import test_trackonline
 from . import test_opuscapita
@@ -28,3 +30,5 @@ from . import test_send_rules
 from . import test_click_everywhere
 from . import test_ui_buttons
 from . import test_error_words
+from . import test_backend_record
+from . import test_write_back

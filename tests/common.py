@@ -182,7 +182,7 @@ class SandboxCase(CommitCase):
     def last_log(self, backend=None):
         backend = backend or self.backend
         return self.env["tracking.sync.log"].search(
-            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)],
+            [("backend_id", "=", backend.tracking_backend_id.id)],
             order="id desc", limit=1)
 
     def import_process(self, reference, lookup="id", **context):
@@ -229,3 +229,4 @@ class TrackOnlineCase(SandboxCase):
         """The transactions cursor, read."""
         value = self.to._get_cursor("transactions")
         return json.loads(value) if value else None
+

@@ -1,3 +1,6 @@
+"""The dashboard's cards over the four systems' backends, their figures and buttons, and what
+a backend's form says of its runs, against the sandbox over real HTTP."""
+
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -23,16 +26,15 @@ class TestDashboard(SandboxCase):
             licence_tier="pro_plus", start_date="2026-01-01", window_days=60, timeout=10))
 
     def card(self, backend):
-        return self.env["tracking.dashboard"].search([("backend_model", "=", backend._name),
-                                                      ("backend_id", "=", backend.id)])
+        return self.env["tracking.backend"].search([("id", "=", backend.tracking_backend_id.id)])
 
     def test_one_card_per_backend_of_every_system(self):
-        cards = self.env["tracking.dashboard"].search([])
+        cards = self.env["tracking.backend"].search([])
         for model in ("trackline.backend", "trackonline.backend", "opuscapita.backend",
                       "sage50.backend"):
             backends = self.env[model].search([])
-            self.assertEqual(sorted(cards.filtered(lambda c, m=model: c.backend_model == m)
-                                    .mapped("backend_id")), sorted(backends.ids), model)
+            self.assertEqual(sorted(cards.filtered(lambda c, m=model: c.backend_model == m).ids),
+                             sorted(backends.tracking_backend_id.ids), model)
         self.assertEqual(self.card(self.backend).name, "Trackline test")
         self.to.active = False
         self.assertFalse(self.card(self.to), "archived backends leave the dashboard")
@@ -42,7 +44,7 @@ class TestDashboard(SandboxCase):
         self.assertEqual((card.record_count, card.calls_today, card.last_sync_state),
                          (0, 0, False))
         self.assertEqual(card.calls_budget, 5000, "the licence tier's daily budget")
-        self.assertEqual(card.connection_state, "unknown")
+        self.assertEqual(card.connection, "unknown")
         action = card.action_sync_transactions()
         self.assertEqual(action["tag"], "tracking_connector.notify")
         self.assertEqual(action["params"]["next"]["tag"], "soft_reload",
@@ -57,7 +59,7 @@ class TestDashboard(SandboxCase):
         self.assertEqual((card.record_count, card.record_label), (120, "Transactions"))
         self.assertEqual(card.last_sync_state, "done")
         self.assertEqual(card.last_sync_operation, "sync transactions")
-        self.assertEqual(self.card(self.to).connection_state, "ok",
+        self.assertEqual(self.card(self.to).connection, "ok",
                          "a run that got its answers says the connection works")
         self.assertEqual(card.last_sync_at, log.started_at)
         self.assertEqual(card.calls_today, log.api_calls)
@@ -65,8 +67,7 @@ class TestDashboard(SandboxCase):
         self.assertEqual(card.action_test_connection()["params"]["type"], "success")
         self.assertEqual(card.action_open_backend()["res_id"], self.to.id)
         self.assertEqual(card.action_view_sync_logs()["domain"],
-                         [("backend_model", "=", "trackonline.backend"),
-                          ("backend_id", "=", self.to.id)])
+                         [("backend_id", "=", self.to.tracking_backend_id.id)])
 
     def test_every_figure_opens_the_list_behind_it(self):
         card = self.card(self.to)
@@ -80,7 +81,7 @@ class TestDashboard(SandboxCase):
         calls = card.action_open_calls_today()
         logs = self.env["tracking.sync.log"].search(calls["domain"])
         self.assertEqual(sum(logs.mapped("api_calls")), card.calls_today)
-        self.assertEqual(logs.mapped("backend_id"), [self.to.id])
+        self.assertEqual(logs.backend_id, self.to.tracking_backend_id)
         # Every system's calls count, not only those of the APIs with a budget.
         trackline = self.card(self.backend)
         self.assertGreater(trackline.calls_today, 0)
@@ -150,13 +151,13 @@ class TestDashboard(SandboxCase):
         self.to.sudo().api_key = "wrong"
         self.card(self.to).action_test_connection()
         self.assertEqual(self.last_log(self.to).state, "failed")
-        self.env["tracking.dashboard"].invalidate_model()  # as a new request reads it
+        self.env["tracking.backend"].invalidate_model()  # as a new request reads it
         card = self.card(self.to)
-        self.assertEqual(card.connection_state, "error")
+        self.assertEqual(card.connection, "error")
         self.assertEqual(card.error_count, 0)
         self.assertEqual((card.last_sync_operation, card.last_sync_state, card.last_sync_at),
                          ("sync locations", "done", synced.started_at))
-        self.to.invalidate_recordset(["last_sync_at"])
+        self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(self.to.last_sync_at, synced.started_at)
 
     def test_a_scheduled_job_failing_before_its_run_leaves_a_failed_run(self):
@@ -223,16 +224,16 @@ class TestDashboard(SandboxCase):
         user = new_test_user(self.env, "dash_user", groups="tracking_connector.group_tracking_user",
                              company_id=self.env.company.id,
                              company_ids=[(6, 0, [self.env.company.id])])
-        cards = self.env["tracking.dashboard"].with_user(user).search([])
-        self.assertIn(self.to.id, cards.filtered(
-            lambda c: c.backend_model == "trackonline.backend").mapped("backend_id"))
-        self.assertNotIn(theirs.id, cards.filtered(
-            lambda c: c.backend_model == "opuscapita.backend").mapped("backend_id"))
+        cards = self.env["tracking.backend"].with_user(user).search([])
+        self.assertIn(self.to.tracking_backend_id, cards.filtered(
+            lambda c: c.backend_model == "trackonline.backend"))
+        self.assertNotIn(theirs.tracking_backend_id, cards.filtered(
+            lambda c: c.backend_model == "opuscapita.backend"))
         card = self.card(theirs)
         with self.assertRaises(AccessError):
             card.with_user(user).action_sync_events()
         self.assertFalse(self.env["tracking.sync.log"].search_count(
-            [("backend_model", "=", "opuscapita.backend"), ("backend_id", "=", theirs.id)]))
+            [("backend_id", "=", theirs.tracking_backend_id.id)]))
 
     def test_figures_take_a_fixed_number_of_queries(self):
         for number in range(6):
@@ -240,10 +241,10 @@ class TestDashboard(SandboxCase):
                 "name": "Extra %s" % number, "base_url": self.sandbox.url,
                 "login": "x", "password": "y"})
         self.to.action_sync_locations()
-        cards = self.env["tracking.dashboard"].search([])
+        cards = self.env["tracking.backend"].search([])
         self.assertGreater(len(cards), 8)
         self.env.invalidate_all()
-        few = self.env["tracking.dashboard"]
+        few = self.env["tracking.backend"]
         for model in set(cards.mapped("backend_model")):
             few |= cards.filtered(lambda c, m=model: c.backend_model == m)[:1]
         self.assertEqual(len(few), 4)
@@ -294,8 +295,7 @@ class TestBackendScreens(SandboxCase):
             "opuscapita", cls.sandbox.url, name="OpusCapita screens", timeout=10))
 
     def card(self, backend):
-        return self.env["tracking.dashboard"].search([("backend_model", "=", backend._name),
-                                                      ("backend_id", "=", backend.id)])
+        return self.env["tracking.backend"].search([("id", "=", backend.tracking_backend_id.id)])
 
     def test_a_successful_run_says_the_connection_works_on_the_form(self):
         runs = {self.backend: lambda: self.import_process("10001"),
@@ -309,11 +309,11 @@ class TestBackendScreens(SandboxCase):
                 log = self.last_log(backend)
                 self.assertIn(log.state, ("done", "warning"))
                 self.assertGreater(log.api_calls, 0)
-                backend.invalidate_recordset(["connection"])
+                self.env.invalidate_all()  # as a new request reads it
                 self.assertEqual(backend.connection, "ok", "a run that got its answers")
                 self.assertEqual(backend.connection_state, "unknown",
                                  "the last connection test is still the last one")
-                self.assertEqual(self.card(backend).connection_state, backend.connection,
+                self.assertEqual(self.card(backend).connection, backend.connection,
                                  "the form and the dashboard say the same")
 
     def test_a_failed_run_leaves_the_last_test_to_speak(self):
@@ -321,13 +321,13 @@ class TestBackendScreens(SandboxCase):
         self.sandbox.add_fault("/trackonline/api/v1/transaction", status=500, times=10)
         self.to._sync("transactions")
         self.assertEqual(self.last_log(self.to).state, "failed")
-        self.to.invalidate_recordset(["connection"])
+        self.env.invalidate_all()  # as a new request reads it
         self.assertEqual((self.to.connection_state, self.to.connection), ("ok", "ok"))
         self.to.sudo().connection_state = "error"
-        self.to.invalidate_recordset(["connection"])
+        self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(self.to.connection, "error",
                          "a failed run proves nothing: the last test's error shows")
-        self.assertEqual(self.card(self.to).connection_state, "error")
+        self.assertEqual(self.card(self.to).connection, "error")
 
     def test_sage_onboarding_calls_do_not_say_connected(self):
         """Registering and asking a passcode need no API key: until Sage gives it, a
@@ -338,15 +338,15 @@ class TestBackendScreens(SandboxCase):
         self.assertEqual(run.log.state, "done")
         self.assertGreater(run.log.api_calls, 0)
         self.assertEqual(sage.onboarding_state, "registering")
-        sage.invalidate_recordset(["connection"])
-        self.assertEqual((sage.connection, self.card(sage).connection_state),
+        self.env.invalidate_all()  # as a new request reads it
+        self.assertEqual((sage.connection, self.card(sage).connection),
                          ("unknown", "unknown"), "not tested: no key yet")
         sage.action_test_connection()
-        sage.invalidate_recordset(["connection"])
-        self.assertEqual((sage.connection, self.card(sage).connection_state),
+        self.env.invalidate_all()  # as a new request reads it
+        self.assertEqual((sage.connection, self.card(sage).connection),
                          ("error", "error"), "tested without a key: not connected")
         sage.sudo().onboarding_state = "approved"
-        sage.invalidate_recordset(["connection"])
+        self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(sage.connection, "error", "the failed test is the last word")
 
     def keep_a_row(self):
@@ -364,16 +364,16 @@ class TestBackendScreens(SandboxCase):
         self.assertEqual(self.to.failed_unit_count, 0)
         run = self.keep_a_row()
         self.assertEqual(run.log.kept_count, 1)
-        self.to.invalidate_recordset(["failed_unit_count"])
+        self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(self.to.failed_unit_count, 1)
         action = self.to.action_view_failed_units()
         units = self.env["tracking.failed.unit"].search(action["domain"])
         self.assertEqual(len(units), 1)
-        self.assertEqual(units.backend_id, self.to.id)
+        self.assertEqual(units.backend_id, self.to.tracking_backend_id)
         self.assertEqual(self.backend.failed_unit_count, 0, "another backend's are not counted")
         units.ignore_reason = "Tested"
         units.action_ignore()
-        self.to.invalidate_recordset(["failed_unit_count"])
+        self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(self.to.failed_unit_count, 0, "an ignored item is not open")
 
     def test_open_errors_link_every_source(self):
@@ -388,7 +388,7 @@ class TestBackendScreens(SandboxCase):
                          [("kept", 1), ("trackonline.location", 1), ("runs", 1)])
         self.assertEqual(card.error_count, 3)
         self.assertEqual(card.error_summary,
-                         "Items to retry: 1, TrackOnline Location: 1, Failed runs: 1")
+                         "Items to retry: 1, Locations: 1, Failed runs: 1")
         opened = {}
         for source in card.error_sources:
             action = card.action_open_error_source(source["source"])

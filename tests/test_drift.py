@@ -67,8 +67,8 @@ class TestDriftOpusCapita(SandboxCase):
         self.assertIn("docNo", kept[0])
         # The answers right again: no warning, no page kept.
         self.sandbox.clear_faults()
-        self.env["tracking.cursor"].search([("backend_model", "=", "opuscapita.backend"),
-                                            ("backend_id", "=", self.oc.id)]).unlink()
+        self.env["tracking.cursor"].search(
+            [("backend_id", "=", self.oc.tracking_backend_id.id)]).unlink()
         clean = self.oc._sync_events().log
         self.assertEqual(clean.state, "done", clean.error_details)
         self.assertFalse(kept_pages(clean))

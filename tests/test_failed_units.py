@@ -57,7 +57,7 @@ class KeptUnitsCase(SandboxCase):
         self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
 
     def units(self, backend, resource=None):
-        domain = [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)]
+        domain = [("backend_id", "=", backend.tracking_backend_id.id)]
         if resource:
             domain.append(("resource", "=", resource))
         return self.env["tracking.failed.unit"].search(domain)
@@ -216,8 +216,7 @@ class TestBackoff(KeptUnitsCase):
         self.sandbox.add_fault(TX_PATH, rewrite=_second_row(
             lambda row: row.update(transactionItems="not-a-list")))
         self.to._sync("transactions")
-        card = self.env["tracking.dashboard"].search([
-            ("backend_model", "=", "trackonline.backend"), ("backend_id", "=", self.to.id)])
+        card = self.to.tracking_backend_id
         self.assertEqual(card.error_count, 1)
         self.assertIn("Items to retry: 1", card.error_summary)
         action = card.action_open_errors()

@@ -26,14 +26,14 @@ class TestHousekeeping(SandboxCase):
     def run_log(self, days_ago, operation="sync processes", state="done", **values):
         started = self.now - timedelta(days=days_ago)
         return self.logs.create({
-            "backend_model": self.backend._name, "backend_id": self.backend.id,
+            "backend_id": self.backend.tracking_backend_id.id,
             "backend_name": self.backend.name, "company_id": self.backend.company_id.id,
             "operation": operation, "started_at": started, "ended_at": started,
             "state": state, **values})
 
     def unit(self, key, state, days_ago):
         unit = self.units.create({
-            "backend_model": self.backend._name, "backend_id": self.backend.id,
+            "backend_id": self.backend.tracking_backend_id.id,
             "resource": "processes", "remote_key": key, "state": state})
         unit.flush_recordset()
         self.env.cr.execute("UPDATE tracking_failed_unit SET write_date = %s WHERE id = %s",
@@ -42,12 +42,11 @@ class TestHousekeeping(SandboxCase):
         return unit
 
     def card_figures(self):
-        card = self.env["tracking.dashboard"].search([
-            ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id)])
+        card = self.backend.tracking_backend_id
         card.invalidate_recordset()
         return {name: card[name] for name in (
             "last_sync_state", "last_sync_operation", "last_sync_at", "error_count",
-            "error_summary", "calls_today", "record_count", "connection_state")}
+            "error_summary", "calls_today", "record_count", "connection")}
 
     def clear(self):
         return self.env["tracking.housekeeping"]._gc_connector_history()
@@ -112,7 +111,7 @@ class TestHousekeeping(SandboxCase):
                 ("yesterday", "day", seconds // 86400 - 1),
                 ("old day", "day", seconds // 86400 - 5)):
             rows[name] = counters.create({
-                "backend_model": self.backend._name, "backend_id": self.backend.id,
+                "backend_id": self.backend.tracking_backend_id.id,
                 "period": period, "period_start": start, "calls": 3})
         self.assertEqual(self.clear()["call counters"], 2)
         self.assertEqual(sorted(name for name, row in rows.items() if row.exists()),

@@ -1,3 +1,6 @@
+"""Translations: the Spanish and Dutch files load and the template is current; runs, errors
+and items to retry read in the reader's language, not the language of who started them."""
+
 import re
 
 import polib
@@ -110,10 +113,11 @@ class TestRunWords(SandboxCase):
         load_spanish(cls.env)
 
     def spanish_counts(self, log):
-        counts = "%s creados, %s actualizados, %s omitidos, %s fallidos" % (
+        # "creados: 1", not "1 creados": one wording whatever the number
+        counts = "creados: %s, actualizados: %s, omitidos: %s, fallidos: %s" % (
             log.created_count, log.updated_count, log.skipped_count, log.failed_count)
         if log.kept_count:
-            counts += "; %s conservados para reintentar" % log.kept_count
+            counts += "; por reintentar: %s" % log.kept_count
         return counts
 
     def test_a_run_reads_in_the_readers_language(self):
@@ -131,16 +135,16 @@ class TestRunWords(SandboxCase):
         self.assertEqual(spanish.name, "importar proceso 10001")
         self.assertEqual(spanish.summary, self.spanish_counts(log))
         self.assertIn("importar proceso 10001", spanish.display_name)
-        card = self.env["tracking.dashboard"].with_context(lang="es_ES").search(
-            [("backend_model", "=", "trackline.backend"), ("backend_id", "=", self.backend.id)])
+        card = self.env["tracking.backend"].with_context(lang="es_ES").search(
+            [("id", "=", self.backend.tracking_backend_id.id)])
         self.assertEqual(card.last_sync_operation, "importar proceso 10001")
         self.assertEqual(card.last_sync_message, self.spanish_counts(log))
-        states = dict(card.fields_get(["last_sync_state", "connection_state"])[
+        states = dict(card.fields_get(["last_sync_state", "connection"])[
             "last_sync_state"]["selection"])
         self.assertEqual(card.last_sync_state, "warning", "its empty document is kept")
         self.assertEqual(states[card.last_sync_state], "Hecho con advertencias")
-        connection = dict(card.fields_get(["connection_state"])["connection_state"]["selection"])
-        self.assertEqual(connection[card.connection_state], "Conectado")
+        connection = dict(card.fields_get(["connection"])["connection"]["selection"])
+        self.assertEqual(connection[card.connection], "Conectado")
 
     def test_a_run_started_in_spanish_reads_in_english(self):
         self.import_process("10002", lang="es_ES")
@@ -153,7 +157,7 @@ class TestRunWords(SandboxCase):
 
     def test_runs_logged_before_show_what_was_logged(self):
         log = self.env["tracking.sync.log"].create({
-            "backend_model": self.backend._name, "backend_id": self.backend.id,
+            "backend_id": self.backend.tracking_backend_id.id,
             "operation": "importar proceso 7", "message": "1 creados", "state": "done"})
         for lang in ("en_US", "es_ES"):
             self.assertEqual((log.with_context(lang=lang).name,
@@ -164,9 +168,9 @@ class TestRunWords(SandboxCase):
         to = self.env["trackonline.backend"].create(backend_values(
             "trackonline", self.sandbox.url, name="TrackOnline words", timeout=10))
         action = to.with_context(lang="es_ES").action_sync_locations()
-        self.assertEqual(action["params"]["title"], "TrackOnline ubicaciones")
-        log = self.env["tracking.sync.log"].search([("backend_id", "=", to.id),
-                                                    ("backend_model", "=", to._name)])
+        self.assertEqual(action["params"]["title"], "TrackOnline: ubicaciones")
+        log = self.env["tracking.sync.log"].search(
+            [("backend_id", "=", to.tracking_backend_id.id)])
         self.assertEqual(log.operation, "sync locations")
         self.assertEqual(log.with_context(lang="es_ES").name, "sincronizar ubicaciones")
         self.assertIn(self.spanish_counts(log), action["params"]["message"])
@@ -279,7 +283,7 @@ class TestErrorWords(KeptUnitsCase):
 
     def test_group_by_operation_reads_in_the_readers_language(self):
         self.to._sync("locations")
-        domain = [("backend_model", "=", self.to._name), ("backend_id", "=", self.to.id)]
+        domain = [("backend_id", "=", self.to.tracking_backend_id.id)]
         groups = self.env["tracking.sync.log"].with_context(lang="es_ES").read_group(
             domain, ["operation"], ["operation"])
         self.assertEqual([g["operation"] for g in groups], ["sincronizar ubicaciones"])

@@ -1,3 +1,5 @@
+"""OpusCapita Track API events against the sandbox over real HTTP."""
+
 import json
 from datetime import datetime, timedelta
 

@@ -1,3 +1,6 @@
+"""The matcher of remote parties to contacts (models/tracking_partner_match.py): its company
+rule and its precedence."""
+
 from unittest.mock import patch
 
 from odoo.tests import tagged

@@ -1,3 +1,5 @@
+"""The next page fetched in a worker thread while the current one is saved, over real HTTP."""
+
 import time
 
 from odoo.tests import tagged
@@ -19,7 +21,7 @@ class TestPrefetch(TrackOnlineCase):
     def calls_counted(self):
         """The calls the shared budget counted today."""
         return sum(self.env["tracking.rate.counter"].search([
-            ("backend_model", "=", self.to._name), ("backend_id", "=", self.to.id),
+            ("backend_id", "=", self.to.tracking_backend_id.id),
             ("period", "=", "day")]).mapped("calls"))
 
     def test_a_page_that_fails_after_a_prefetched_one_leaves_the_cursor_right(self):
@@ -67,7 +69,7 @@ class TestPrefetch(TrackOnlineCase):
     def test_budget_spent_mid_run_stops_after_the_saved_pages(self):
         self.to.licence_tier = "start_pro"  # 1,000 calls a day
         self.env["tracking.rate.counter"].create({
-            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "backend_id": self.to.tracking_backend_id.id,
             "period": "day", "period_start": int(time.time() // 86400), "calls": 998})
         run = self.to._sync("transactions")
         self.assertEqual(run.log.state, "stopped")
@@ -96,7 +98,7 @@ class TestPrefetch(TrackOnlineCase):
     def test_batch_calculation_files_one_at_a_time_when_the_budget_is_short(self):
         self.to.licence_tier = "start_pro"  # 1,000 calls a day: 10 left
         self.env["tracking.rate.counter"].create({
-            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "backend_id": self.to.tracking_backend_id.id,
             "period": "day", "period_start": int(time.time() // 86400), "calls": 990})
         run = self.to._sync("batch_calculations")
         self.assertEqual(run.log.state, "stopped")

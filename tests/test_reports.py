@@ -1,3 +1,6 @@
+"""The reports on data synced from the sandbox: the two PDFs rendered by wkhtmltopdf, the
+analysis views and the saved filters, and which wkhtmltopdf warnings are let through."""
+
 import io
 import logging
 import re

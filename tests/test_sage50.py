@@ -1,11 +1,15 @@
+"""Sage 50 against the sandbox over real HTTP: onboarding, key rotation, uploads, scope
+files, and the approval and notification URLs called by Sage."""
+
 import json
 import threading
 import time
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
-from ..clients.base import ApiError
+from ..clients.base import ApiError, AuthError
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
 from .common import CommitCase, SandboxCase
@@ -14,13 +18,7 @@ SECRET = "app-secret-for-tests"
 
 
 class Sage50Mixin:
-    """A Sage 50 backend registered with the sandbox, with an application and its secret.
-
-    Its key is read and written on cursors of their own that must outlive a rollback of
-    the test's cursor (a crash right after a rotation) and that another worker's waits on:
-    real connections, committed for real (the keys are removed after each test)."""
-
-    real_own_cursors = True
+    """A Sage 50 backend registered with the sandbox, with an application and its secret."""
 
     @classmethod
     def make_backend(cls, env, sandbox):
@@ -35,26 +33,21 @@ class Sage50Mixin:
         return client_backend, application_id
 
     def set_up_approved_backend(self):
-        """``self.sage``, approved, with a key stored on a cursor of its own (removed after
-        the test), and ``self.app_id``, on a fresh sandbox; returns the key."""
+        """``self.sage``, approved, with a key stored on a cursor of its own (a test cursor
+        over the test's transaction: ``CommitCase``), and ``self.app_id``, on a fresh
+        sandbox; returns the key."""
         self.sandbox.sage50.reset()
         self.sage, self.app_id = self.make_backend(self.env, self.sandbox)
-        self.addCleanup(self.drop_keys, self.sage.id)
         key = self.sandbox.sage50.issue_key(self.app_id)
         self.sage._store_key(key)
         self.sage.onboarding_state = "approved"
         return key
 
-    def drop_keys(self, backend_id):
-        with self.env.registry.cursor() as cr:
-            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
-                       "AND backend_id = %s", (backend_id,))
-
 
 @tagged("post_install", "-at_install")
 class TestSage50(Sage50Mixin, SandboxCase):
     """Keys live on cursors of their own (committed at once): these tests read them back
-    with fresh cursors and remove them when done."""
+    with fresh cursors (test cursors over the test's transaction)."""
 
     def setUp(self):
         super().setUp()
@@ -81,27 +74,6 @@ class TestSage50(Sage50Mixin, SandboxCase):
         self.assertEqual(self.sandbox.sage50.rotations, 1)
         self.assertNotEqual(self.committed_key(), self.first_key)
 
-    def test_crash_right_after_rotation_keeps_the_new_key(self):
-        class Crash(Exception):
-            pass
-
-        with self.assertRaises(Crash), self.env.cr.savepoint():
-            new_key = self.sage._rotate_key(self.first_key)
-            raise Crash()
-        self.assertEqual(self.committed_key(), new_key, "the key Sage now holds is stored")
-        self.assertEqual(self.sandbox.sage50.applications[self.app_id]["key"], new_key)
-
-    def test_refused_rotation_keeps_the_old_key(self):
-        self.sage.sudo().secret = "not-the-secret"
-        from odoo.addons.tracking_connector.clients.base import AuthError
-
-        with self.assertRaises(AuthError):
-            self.sage._rotate_key(self.first_key)
-        self.assertEqual(self.committed_key(), self.first_key)
-        self.sage.invalidate_recordset(["key_message"])
-        self.assertIn("secret does not match", self.sage.key_message)
-        self.assertIn("old key is kept", self.sage.key_message)
-
     def test_rotation_path_is_a_setting_checked_on_save(self):
         with self.assertRaisesRegex(ValidationError, r"\{developer_id\} and \{application_id\}"):
             self.sage.rotation_path = "api/{developer}/apikey"
@@ -112,40 +84,6 @@ class TestSage50(Sage50Mixin, SandboxCase):
         self.assertEqual(self.sandbox.calls("PATCH", "/sage50/api/v2/%s/apikey" % self.app_id),
                          1)
         self.assertEqual(self.committed_key(), self.first_key, "the old key is kept")
-
-    def test_two_workers_rotating_at_once_rotate_once(self):
-        """Another worker holds the key's row lock and rotates; this one waits on the lock,
-        then finds the key already new and does not rotate again."""
-        registry, backend_id = self.env.registry, self.sage.id
-        sage = self.sage.sudo()
-        client = sage._make_client()
-        locked, keys, errors = threading.Event(), [], []
-
-        def other_worker():
-            try:
-                with registry.cursor() as cr:
-                    cr.execute("SELECT id FROM tracking_token WHERE backend_model = "
-                               "'sage50.backend' AND backend_id = %s AND name = 'apikey' "
-                               "FOR UPDATE", (backend_id,))
-                    locked.set()
-                    time.sleep(0.5)  # meanwhile this worker reaches the lock and waits
-                    keys.append(client.rotate_key(sage.developer_id, sage.application_id,
-                                                  self.first_key, SECRET))
-                    cr.execute("UPDATE tracking_token SET value = %s WHERE backend_model = "
-                               "'sage50.backend' AND backend_id = %s AND name = 'apikey'",
-                               (keys[0], backend_id))
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                errors.append(exc)
-
-        thread = threading.Thread(target=other_worker)
-        thread.start()
-        self.assertTrue(locked.wait(5))
-        key = self.sage._rotate_key(self.first_key)
-        thread.join(10)
-        self.assertFalse(errors, errors)
-        self.assertEqual(self.sandbox.sage50.rotations, 1, "one rotation, not two")
-        self.assertEqual(key, keys[0], "this worker ends with the other's new key")
-        self.assertEqual(self.committed_key(), key)
 
     def test_upload_followed_to_each_final_state(self):
         partners = self.env["res.partner"].create([{"name": "Greta Berg"},
@@ -232,6 +170,43 @@ class TestSage50(Sage50Mixin, SandboxCase):
             [("backend_id", "=", self.sage.id)]), 2, "no duplicates")
         self.assertEqual(downloads.search([("backend_id", "=", self.sage.id)]).record_count, 2)
 
+    def test_a_customer_sage_holds_is_uploaded_keeping_what_odoo_does_not_read(self):
+        """Sage 50 offers no read of one customer: the latest Customers file is the version
+        an upload starts from. What Odoo reads from Sage comes from the contact; the rest
+        (type, currency, tax, the address's id, country, state, region, other addresses,
+        keys Odoo does not know) is sent back as Sage holds it."""
+        held = {"id": "C-9", "firstName": "Lucía", "lastName": "Martín",
+                "email": "old@example.es", "idNumber": "ESX1", "type": "company",
+                "currency": "USD", "tax": "EXEMPT", "loyaltyTier": "gold",
+                "addresses": [{"id": "SAGE-ADDR-1", "contactName": "Accounts",
+                               "address1": "Calle Mayor 1", "city": "Almería",
+                               "postCode": "04001", "country": "ES", "state": "Andalucía",
+                               "region": "Sur", "telephone2": "+34 600 000 000"},
+                              {"id": "SAGE-ADDR-2", "address1": "Almacén 3", "city": "Níjar"}]}
+        self.sandbox.sage50.publish_scope("Customers", json.dumps({"records": [held]}).encode())
+        self.env["sage50.download"]._notify(self.sage, "Customers", None)
+        self.env["sage50.backend"]._cron_downloads()
+        partner = self.env["sage50.partner"].search([("backend_id", "=", self.sage.id),
+                                                     ("remote_id", "=", "C-9")]).partner_id
+        partner.write({"email": "new@example.es", "city": "Granada"})
+        other = self.env["res.partner"].create({"name": "Not in Sage", "ref": "ODOO-NEW-9"})
+        self.env["sage50.backend"]._send_partners(partner | other)
+        records = list(self.sandbox.sage50.uploads.values())[-1]["payload"]["records"]
+        sent = next(record for record in records if record["id"] == "C-9")
+        self.assertEqual((sent["email"], sent["addresses"][0]["city"]),
+                         ("new@example.es", "Granada"), "Odoo's changes go")
+        self.assertEqual((sent["type"], sent["currency"], sent["tax"], sent["loyaltyTier"]),
+                         ("company", "USD", "EXEMPT", "gold"))
+        first = sent["addresses"][0]
+        self.assertEqual((first["id"], first["country"], first["state"], first["region"],
+                          first["contactName"], first["telephone2"]),
+                         ("SAGE-ADDR-1", "ES", "Andalucía", "Sur", "Accounts",
+                          "+34 600 000 000"))
+        self.assertEqual(sent["addresses"][1], held["addresses"][1])
+        new = next(record for record in records if record["id"] == "ODOO-NEW-9")
+        self.assertEqual(new["addresses"][0]["id"], "ADDR-%d" % other.id,
+                         "a customer Sage does not hold goes as Odoo builds it")
+
     def test_customers_under_their_scope_name_in_any_casing(self):
         """The file's contract is Sage's (Solutions section, not public): a list under the
         scope's name and a scope written "customers" are read too (before: the whole file
@@ -259,6 +234,104 @@ class TestSage50(Sage50Mixin, SandboxCase):
 
 
 @tagged("post_install", "-at_install")
+class TestSage50KeyOnItsOwnCursor(Sage50Mixin, SandboxCase):
+    """The key lives on cursors of its own, committed at once: a rollback of the run, or a
+    second worker, never loses or doubles a rotation. Real transactions: the backend and its
+    key are committed on cursors of their own (the test's transaction cannot see them) and
+    deleted after the test, its token with it."""
+
+    real_own_cursors = True  # registry.cursor() is a real connection, committed for real
+
+    def committed_sage(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})["sage50.backend"].browse(self.backend_id)
+
+    def committed_key(self):
+        with self.registry.cursor() as cr:
+            return self.committed_sage(cr)._current_key()[0]
+
+    def delete_committed(self):
+        with self.registry.cursor() as cr:
+            self.committed_sage(cr).unlink()
+
+    def committed_approved_backend(self):
+        """An approved backend and its key, committed (``self.backend_id``, ``self.app_id``);
+        returns the key."""
+        self.sandbox.sage50.reset()
+        with self.registry.cursor() as cr:
+            sage, self.app_id = self.make_backend(api.Environment(cr, SUPERUSER_ID, {}),
+                                                  self.sandbox)
+            self.backend_id = sage.id
+        self.addCleanup(self.delete_committed)
+        key = self.sandbox.sage50.issue_key(self.app_id)
+        with self.registry.cursor() as cr:
+            sage = self.committed_sage(cr)
+            sage._store_key(key)
+            sage.onboarding_state = "approved"
+        return key
+
+    def test_crash_right_after_rotation_keeps_the_new_key(self):
+        class Crash(Exception):
+            pass
+
+        first_key = self.committed_approved_backend()
+        with self.assertRaises(Crash), self.registry.cursor() as cr:  # the run rolls back
+            new_key = self.committed_sage(cr)._rotate_key(first_key)
+            raise Crash()
+        self.assertEqual(self.committed_key(), new_key, "the key Sage now holds is stored")
+        self.assertEqual(self.sandbox.sage50.applications[self.app_id]["key"], new_key)
+
+    def test_refused_rotation_keeps_the_old_key(self):
+        first_key = self.committed_approved_backend()
+        with self.registry.cursor() as cr:
+            self.committed_sage(cr).secret = "not-the-secret"
+        with self.assertRaises(AuthError), self.registry.cursor() as cr:
+            self.committed_sage(cr)._rotate_key(first_key)
+        self.assertEqual(self.committed_key(), first_key)
+        with self.registry.cursor() as cr:
+            message = self.committed_sage(cr).key_message
+        self.assertIn("secret does not match", message)
+        self.assertIn("old key is kept", message)
+        self.assertIn("Check the", message, "says what to fix")
+        self.assertNotIn("http", message, "no raw HTTP line")
+
+    def test_two_workers_rotating_at_once_rotate_once(self):
+        """Another worker holds the key's row lock and rotates; this one waits on the lock,
+        then finds the key already new and does not rotate again."""
+        registry = self.registry
+        first_key = self.committed_approved_backend()
+        with registry.cursor() as cr:
+            sage = self.committed_sage(cr)
+            client = sage._make_client()
+            developer_id, application_id = sage.developer_id, sage.application_id
+            shared_id = sage.tracking_backend_id.id
+        locked, keys, errors = threading.Event(), [], []
+
+        def other_worker():
+            try:
+                with registry.cursor() as cr:
+                    cr.execute("SELECT id FROM tracking_token WHERE backend_id = %s "
+                               "AND name = 'apikey' FOR UPDATE", (shared_id,))
+                    locked.set()
+                    time.sleep(0.5)  # meanwhile this worker reaches the lock and waits
+                    keys.append(client.rotate_key(developer_id, application_id, first_key,
+                                                  SECRET))
+                    cr.execute("UPDATE tracking_token SET value = %s WHERE backend_id = %s "
+                               "AND name = 'apikey'", (keys[0], shared_id))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        self.assertTrue(locked.wait(5))
+        with registry.cursor() as cr:
+            key = self.committed_sage(cr)._rotate_key(first_key)
+        thread.join(10)
+        self.assertFalse(errors, errors)
+        self.assertEqual(self.sandbox.sage50.rotations, 1, "one rotation, not two")
+        self.assertEqual(key, keys[0], "this worker ends with the other's new key")
+        self.assertEqual(self.committed_key(), key)
+
+
 class Sage50EndpointCase(Sage50Mixin, CommitCase, HttpCase):
     """A backend whose approval and notification URLs the sandbox's Sage 50 calls over real
     HTTP (no tests of its own)."""
@@ -378,7 +451,6 @@ class TestSage50Endpoints(Sage50EndpointCase):
     def test_approval_only_while_a_consent_is_pending_and_once(self):
         """Before: whoever held the URL's token set the key of their choosing in any state,
         an approved backend's included, replacing the key and the consent key."""
-        self.addCleanup(self.drop_keys, self.sage.id)
         self.assertEqual(self.approve("key-before-any-passcode").status_code, 409)
         self.sage.invalidate_recordset()
         self.assertEqual(self.sage.onboarding_state, "new")
@@ -394,8 +466,8 @@ class TestSage50Endpoints(Sage50EndpointCase):
         self.assertEqual(self.sage.onboarding_state, "approved")
         self.assertEqual(self.sage._current_key()[0], first_key)
         with self.env.registry.cursor() as cr:
-            cr.execute("SELECT name, value FROM tracking_token WHERE backend_model = "
-                       "'sage50.backend' AND backend_id = %s", (self.sage.id,))
+            cr.execute("SELECT name, value FROM tracking_token WHERE backend_id = %s",
+                       (self.sage.tracking_backend_id.id,))
             self.assertEqual(dict(cr.fetchall()), {"apikey": first_key,
                                                    "initial apikey": first_key})
         # The notification URL shares the token: Sage's notifications still arrive.

@@ -1,3 +1,6 @@
+"""Sage 50 scope files downloaded a few at a time in worker threads, with one key rotation
+when the calls in flight meet a 401 together, over real HTTP."""
+
 import json
 
 from odoo.tests import tagged
@@ -67,7 +70,7 @@ class TestSage50ParallelDownloads(Sage50Mixin, SandboxCase):
         self.assertIn("not valid JSON", broken.message)
         self.assert_all_imported(self.downloads - broken)
         units = self.env["tracking.failed.unit"].search([
-            ("backend_model", "=", "sage50.backend"), ("backend_id", "=", self.sage.id),
+            ("backend_id", "=", self.sage.tracking_backend_id.id),
             ("resource", "=", FILE_UNIT)])
         self.assertEqual(sorted(units.mapped("remote_key")), ["Gone", "Scope03"])
         self.assertEqual(set(units.mapped("state")), {"retry"})

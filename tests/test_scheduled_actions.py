@@ -1,3 +1,7 @@
+"""Scheduled actions over several backends: one truthful report, a stop before the cron
+worker's time limit, a wait for a spent call budget, no backend starving the others; and
+what the pass clock (models/ir_cron.py) relies on in Odoo's cron runner (TestPassClock)."""
+
 import inspect
 import select
 import threading
@@ -81,7 +85,7 @@ class TestScheduledActions(SandboxCase):
 
     def logs(self, backend):
         return self.env["tracking.sync.log"].search(
-            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+            [("backend_id", "=", backend.tracking_backend_id.id)])
 
     def test_progress_is_reported_once_for_all_backends(self):
         behind = self.make_backend("Behind", max_pages=1, window_days=400)
@@ -96,7 +100,7 @@ class TestScheduledActions(SandboxCase):
         backend = self.make_backend("Budget", licence_tier="start_pro")
         day = int(time.time() // 86400)
         self.env["tracking.rate.counter"].create({
-            "backend_model": backend._name, "backend_id": backend.id, "period": "day",
+            "backend_id": backend.tracking_backend_id.id, "period": "day",
             "period_start": day, "calls": 1000})
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
         progress = self.run_cron()
@@ -179,7 +183,7 @@ class TestScheduledActions(SandboxCase):
         # Kept transactions due for a retry, each read again slowly: the run's time goes on
         # them, and it stops with work left before its first page.
         self.env["tracking.failed.unit"].create([{
-            "backend_model": backend._name, "backend_id": backend.id,
+            "backend_id": backend.tracking_backend_id.id,
             "resource": "transactions", "remote_key": "kept-%d" % number, "kind": "row",
             "state": "retry", "attempts": 1, "error": "kept for the test",
             "next_attempt": fields.Datetime.now() - timedelta(minutes=1)}

@@ -1,3 +1,6 @@
+"""What people see: Sage 50's scope files, uploads, passcode expiry and approval; run logs'
+durations and labels; names, no Delete on mirrored records, the Tracking user's home."""
+
 import json
 
 from lxml import etree
@@ -102,7 +105,7 @@ class TestNamesAndHome(SandboxCase):
         location = self.env["trackonline.location"]._from_partners(backend, partner)
         backend._send(location, "location")
         unit = self.env["tracking.failed.unit"].search([
-            ("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+            ("backend_id", "=", backend.tracking_backend_id.id)])
         self.assertEqual(unit.remote_key, "trackonline.location,%d" % location.id,
                          "the key that finds the record again is kept")
         self.assertEqual(unit.display_name, "To send to TrackOnline: [NAMED-1] Depot Named")

@@ -47,7 +47,7 @@ class TestDoorsOverJsonRpc(HttpCase):
         cls.oc = cls.env["opuscapita.backend"].create({
             "name": "OpusCapita doors", "environment": "custom",
             "base_url": NOWHERE + "/opuscapita", "timeout": 1})
-        unit = {"backend_model": cls.oc._name, "backend_id": cls.oc.id,
+        unit = {"backend_id": cls.oc.tracking_backend_id.id,
                 "backend_name": cls.oc.name, "company_id": cls.oc.company_id.id,
                 "kind": "row", "resource": "events"}
         cls.ignored = cls.env["tracking.failed.unit"].create(dict(
@@ -80,7 +80,7 @@ class TestDoorsOverJsonRpc(HttpCase):
 
     def runs_of(self, backend):
         return self.env["tracking.sync.log"].search_count(
-            [("backend_model", "=", backend._name), ("backend_id", "=", backend.id)])
+            [("backend_id", "=", backend.tracking_backend_id.id)])
 
     def test_endpoint_token_is_renewed_by_a_manager_of_its_company_only(self):
         """Before: any logged-in user (a portal user too) renewed it (a ``sudo()`` write),
@@ -109,10 +109,9 @@ class TestDoorsOverJsonRpc(HttpCase):
                 self.assert_refused(role, error, self.sage, MANAGER_GROUP, "write")
                 self.assertEqual(self.runs_of(self.sage), runs, "no rotation started")
         # The dashboard's card opens the same door.
-        card = self.env["tracking.dashboard"].search([("backend_model", "=", self.sage._name),
-                                                      ("backend_id", "=", self.sage.id)])
+        card = self.sage.tracking_backend_id
         self.assertEqual(len(card), 1)
-        _result, error = self.call_as("user", "tracking.dashboard", "action_rotate_key",
+        _result, error = self.call_as("user", "tracking.backend", "action_rotate_key",
                                       [card.ids])
         self.assert_refused("user", error, self.sage, MANAGER_GROUP, "write")
         self.assertEqual(self.runs_of(self.sage), runs)
@@ -257,7 +256,7 @@ class TestEveryDoor(TransactionCase):
         for door in ("sage50.backend.action_new_endpoint_token",
                      "sage50.backend.action_rotate_key", "tracking.failed.unit.action_reopen",
                      "tracking.failed.unit.action_retry_now", "trackonline.location.action_send",
-                     "tracking.dashboard.action_open_error_source",
+                     "tracking.backend.action_open_error_source",
                      "sage50.onboarding.wizard.action_passcode",
                      "trackline.import.wizard.action_import",
                      "opuscapita.fetch.wizard.action_fetch",

@@ -1,3 +1,6 @@
+"""Security over HTTP: the web client's routes give a non-manager no credential; Sage 50's
+inbound endpoints keep their token out of the logs and refuse bodies of unknown length."""
+
 import json
 import logging
 from urllib.parse import quote
@@ -127,8 +130,8 @@ class TestSecurityEndpoints(Sage50EndpointCase):
 
     def drop_keys(self):
         with self.env.registry.cursor() as cr:
-            cr.execute("DELETE FROM tracking_token WHERE backend_model = 'sage50.backend' "
-                       "AND backend_id = %s", (self.sage.id,))
+            cr.execute("DELETE FROM tracking_token WHERE backend_id = %s",
+                       (self.sage.tracking_backend_id.id,))
 
     def test_endpoint_token_and_key_reach_no_log(self):
         token = self.sage.endpoint_token

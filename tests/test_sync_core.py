@@ -1,3 +1,6 @@
+"""The core every sync shares: keyed upsert, runs and their run logs, cursors that never pass
+unsaved data."""
+
 import copy
 from unittest.mock import patch
 
@@ -152,7 +155,7 @@ class TestSyncCore(CommitCase):
         saved = self.Process.search([("backend_id", "=", self.backend.id)])
         self.assertEqual(sorted(saved.mapped("remote_id")), ["1", "2", "4"])
         unit = self.env["tracking.failed.unit"].search([
-            ("backend_model", "=", self.backend._name), ("backend_id", "=", self.backend.id)])
+            ("backend_id", "=", self.backend.tracking_backend_id.id)])
         self.assertEqual((unit.remote_key, unit.state, unit.log_id), ("3", "retry", run.log))
         self.assertIn("could not be saved", unit.error)
 

@@ -1,3 +1,6 @@
+"""Downloaded files kept as attachments (models/tracking_attachment.py): type, name, size
+cap, bytes kept."""
+
 import io
 import zipfile
 

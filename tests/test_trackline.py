@@ -1,3 +1,5 @@
+"""Trackline processes and their documents, against the sandbox over real HTTP."""
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -43,7 +45,7 @@ class TestTracklineImport(SandboxCase):
     def test_log_of_a_killed_import_is_closed_by_the_next_run(self):
         def running_log():
             return self.env["tracking.sync.log"].create({
-                "backend_model": "trackline.backend", "backend_id": self.backend.id,
+                "backend_id": self.backend.tracking_backend_id.id,
                 "operation": "import process 10001", "state": "running"})
 
         dead, alive = running_log(), running_log()
@@ -183,7 +185,8 @@ class TestTracklineImport(SandboxCase):
         self.assertEqual(document.state, "downloaded", action["params"]["message"])
         self.assertIn("1 updated", action["params"]["message"])
         unit = self.env["tracking.failed.unit"].search([
-            ("backend_model", "=", "trackline.backend"), ("remote_key", "=", empty)])
+            ("backend_id", "=", self.backend.tracking_backend_id.id),
+            ("remote_key", "=", empty)])
         self.assertEqual(unit.state, "done")
 
     def test_429_with_retry_after_is_waited_out(self):
@@ -214,7 +217,7 @@ class TestTracklineImport(SandboxCase):
             [("remote_id", "=", large)]).state_message)
         # Each kept to retry later (a second import of the same process leaves them alone).
         units = self.env["tracking.failed.unit"].search([
-            ("backend_model", "=", "trackline.backend"), ("backend_id", "=", self.backend.id),
+            ("backend_id", "=", self.backend.tracking_backend_id.id),
             ("resource", "=", "document"), ("remote_key", "in", [empty, large])])
         self.assertEqual(units.mapped("state"), ["retry", "retry"])
         self.assertIn(self.last_log().state, ("warning", "done"))
@@ -311,8 +314,9 @@ class TestTracklineImport(SandboxCase):
         self.assertEqual(new.state, "downloaded")
         self.assertEqual(new.attachment_id.raw, b"%PDF-1.4 new\n%%EOF")
         self.assertEqual(new.name, "Nueva factura nº 9.pdf")
-        refreshed = self.env["tracking.sync.log"].search([("operation", "=", "refresh processes"),
-                                                          ("backend_id", "=", self.backend.id)])
+        refreshed = self.env["tracking.sync.log"].search([
+            ("operation", "=", "refresh processes"),
+            ("backend_id", "=", self.backend.tracking_backend_id.id)])
         self.assertEqual(len(refreshed), 1)
         self.assertEqual(refreshed.created_count, 1)
         self.assertEqual(self.sandbox.calls(

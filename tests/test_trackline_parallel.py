@@ -1,3 +1,6 @@
+"""Trackline documents and processes read a few at a time in worker threads, over real HTTP
+to a sandbox answering each call after a delay."""
+
 import time
 
 import jwt
@@ -45,7 +48,8 @@ class TestTracklineParallel(SandboxCase):
         self.backend.download_concurrency = 4
         self.sandbox.trackline.token_ttl = 2  # renewed half a second before it expires
         self.addCleanup(setattr, self.sandbox.trackline, "token_ttl", 300)
-        self.env["tracking.token"].search([("backend_id", "=", self.backend.id)]).unlink()
+        self.env["tracking.token"].search(
+            [("backend_id", "=", self.backend.tracking_backend_id.id)]).unlink()
         self.sandbox.set_network(latency=0.4)  # 14 documents, 4 at a time: 4 rounds, 1.6 s
         started = time.time()
         process = self.import_process("10000")
@@ -71,7 +75,7 @@ class TestTracklineParallel(SandboxCase):
         extra = process.document_ids.filtered(lambda doc: doc.remote_id in self.doc_ids)
         self.assertEqual(set(extra.mapped("state")), {"downloaded"})
         unit = self.env["tracking.failed.unit"].search([
-            ("backend_model", "=", "trackline.backend"), ("backend_id", "=", self.backend.id),
+            ("backend_id", "=", self.backend.tracking_backend_id.id),
             ("resource", "=", "document"), ("remote_key", "=", big)])
         self.assertEqual(unit.state, "retry")
         # Its backoff holds: a second import of the process leaves it alone.

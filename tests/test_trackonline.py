@@ -1,3 +1,5 @@
+"""TrackOnline against the sandbox over real HTTP: syncs, call budget, sends."""
+
 import time
 from datetime import datetime, timedelta
 
@@ -101,7 +103,7 @@ class TestTrackOnline(TrackOnlineCase):
         self.to.licence_tier = "start_pro"
         now = time.time()
         self.env["tracking.rate.counter"].create({
-            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "backend_id": self.to.tracking_backend_id.id,
             "period": "day", "period_start": int(now // 86400), "calls": 998})
         run = self.to._sync("transactions")
         self.assertEqual(run.log.state, "stopped")
@@ -305,7 +307,7 @@ class TestTrackOnline(TrackOnlineCase):
 
     def test_log_of_a_killed_run_is_closed_by_the_next_run(self):
         dead = self.env["tracking.sync.log"].create({
-            "backend_model": "trackonline.backend", "backend_id": self.to.id,
+            "backend_id": self.to.tracking_backend_id.id,
             "operation": "sync transactions", "run_key": "transactions", "state": "running"})
         self.to._sync("transactions")
         self.assertEqual(dead.state, "failed")
@@ -315,7 +317,7 @@ class TestTrackOnline(TrackOnlineCase):
         self.sandbox.add_fault("/trackonline/api/v1/location", status=503, times=2)
         self.to._sync("locations")
         day = self.env["tracking.rate.counter"].search([
-            ("backend_model", "=", "trackonline.backend"), ("backend_id", "=", self.to.id),
+            ("backend_id", "=", self.to.tracking_backend_id.id),
             ("period", "=", "day")])
         self.assertEqual(day.calls, 4, "one page read after two retries, then the page of "
                                        "disabled locations")

@@ -1,3 +1,6 @@
+"""TrackOnline item configurations, unique items, packaging labels, IoT and scanned codes,
+against the sandbox over real HTTP."""
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 

@@ -1,3 +1,6 @@
+"""The re-read of open TrackOnline transactions (models/trackonline_reconciliation.py),
+against the sandbox over real HTTP, and the call cost of one sweep."""
+
 import json
 from datetime import datetime, timedelta
 from unittest.mock import patch

@@ -1,3 +1,6 @@
+"""The Tracking app in headless Chromium (Odoo tours): every menu opens, a backend set up
+from its form, the screen after a button, items to retry, runs and errors read in Spanish."""
+
 from urllib.parse import quote
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -37,8 +40,8 @@ class TestUi(CommitCase, HttpCase):
         self.assertEqual(backend.connection_state, "ok")
         self.assertEqual(self.env["trackonline.transaction"].search_count(
             [("backend_id", "=", backend.id)]), 30)
-        logs = self.env["tracking.sync.log"].search([("backend_model", "=", backend._name),
-                                                     ("backend_id", "=", backend.id)])
+        logs = self.env["tracking.sync.log"].search(
+            [("backend_id", "=", backend.tracking_backend_id.id)])
         self.assertEqual(sorted(logs.mapped("operation")),
                          ["sync transactions", "sync transactions", "test connection"])
 
@@ -55,8 +58,8 @@ class TestUi(CommitCase, HttpCase):
             "start_date": "2026-01-01", "window_days": 400, "timeout": 10})
         self.start_tour("/odoo/action-tracking_connector.action_tracking_dashboard",
                         "tracking_connector_dashboard_refresh", login="admin", timeout=120)
-        logs = self.env["tracking.sync.log"].search([("backend_model", "=", backend._name),
-                                                     ("backend_id", "=", backend.id)])
+        logs = self.env["tracking.sync.log"].search(
+            [("backend_id", "=", backend.tracking_backend_id.id)])
         self.assertEqual(sorted(logs.mapped("operation")),
                          ["sync locations", "sync transactions"])
 

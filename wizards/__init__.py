@@ -1,3 +1,5 @@
+"""Transient models: the dialogs the addon opens."""
+
 from . import (
     opuscapita_fetch_wizard,
     sage50_onboarding_wizard,

@@ -1,3 +1,6 @@
+"""The dialog that fetches the OpusCapita events of one period once, without moving the
+scheduled sync's cursor."""
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 

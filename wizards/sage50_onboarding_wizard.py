@@ -1,3 +1,6 @@
+"""The Sage 50 onboarding dialog: register (or enter the ids Sage mailed), then generate a
+passcode for the Sage 50 user to type in."""
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 

@@ -1,5 +1,6 @@
-# Run names and summaries are words translated when read (``_lt``, models/tracking_words.py).
-# pylint: disable=prefer-env-translation
+"""The "Import from Trackline" dialog: one process by ID or name, linked to the record it was
+opened for."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

@@ -7,13 +7,13 @@
 import { registry } from "@web/core/registry";
 
 const CARD = ".o_kanban_record:contains('Tour TrackOnline')";
-const SUMMARY = "30 creados, 0 actualizados";
+const SUMMARY = "creados: 30, actualizados: 0";
 
 registry.category("web_tour.tours").add("tracking_connector_run_in_spanish", {
     steps: () => [
         {
             content: "The dashboard state: connected, in Spanish",
-            trigger: `${CARD} .o_field_widget[name='connection_state']:contains('Conectado')`,
+            trigger: `${CARD} .o_field_widget[name='connection']:contains('Conectado')`,
         },
         {
             content: "The last run's name and state, in Spanish",
@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("tracking_connector_run_in_spanish", {
         },
         {
             content: "The last run's summary, in Spanish",
-            trigger: `${CARD}:contains('${SUMMARY}'):contains('0 fallidos')`,
+            trigger: `${CARD}:contains('${SUMMARY}'):contains('fallidos: 0')`,
         },
         {
             content: "The card's runs",
