@@ -229,4 +229,3 @@ class TrackOnlineCase(SandboxCase):
         """The transactions cursor, read."""
         value = self.to._get_cursor("transactions")
         return json.loads(value) if value else None
-
