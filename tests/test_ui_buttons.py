@@ -10,7 +10,7 @@ import json
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..sandbox.server import Sandbox
-from .common import demo_backends
+from .common import CommitCase, demo_backends
 from .test_sage50 import Sage50Mixin
 
 USER_GROUPS = "base.group_user,tracking_connector.group_tracking_user"
@@ -19,8 +19,9 @@ DASHBOARD = "/odoo/action-tracking_connector.action_tracking_dashboard"
 
 
 @tagged("post_install", "-at_install")
-class TestButtonsClicked(Sage50Mixin, HttpCase):
-    """Tours on the demo's four backends, talking to a sandbox of this class."""
+class TestButtonsClicked(Sage50Mixin, CommitCase, HttpCase):
+    """Tours on the demo's four backends, talking to a sandbox of this class. The tests that
+    sync before their tour run the real commits on Odoo's TestCursor (``CommitCase``)."""
 
     @classmethod
     def setUpClass(cls):
