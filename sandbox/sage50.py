@@ -47,14 +47,16 @@ class Sage50Api:
         application_id = self._new_application(developer_id, details)
         return developer_id, application_id
 
-    def consent(self, passcode):
-        """The Sage 50 user typed the passcode and granted consent: Sage calls approvalUrl."""
+    def consent(self, passcode, cookies=None):
+        """The Sage 50 user typed the passcode and granted consent: Sage calls approvalUrl
+        (with ``cookies``: an Odoo test's browser session has one its server requires)."""
         application_id, expiry = self.passcodes.pop(passcode, (None, 0))
         if not application_id or expiry < time.time():
             raise HttpError(400, {"message": "Passcode unknown or expired"})
         key = self.issue_key(application_id)
         app = self.applications[application_id]
-        response = requests.post(app["approvalUrl"], json={"apikey": key}, timeout=10)
+        response = requests.post(app["approvalUrl"], json={"apikey": key}, cookies=cookies,
+                                 timeout=10)
         return response.status_code
 
     def issue_key(self, application_id):

@@ -7,7 +7,8 @@ import time
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
 from ..clients.base import ApiError, AuthError
 from ..sandbox.backends import backend_values
@@ -378,6 +379,39 @@ class TestSage50Endpoints(Sage50EndpointCase):
         self.assertNotIn(key, bodies, "the key itself is never in the chatter")
         self.sage.action_test_connection()
         self.assertEqual(self.sage.connection_state, "ok", self.sage.connection_message)
+
+    def test_the_onboarding_dialog_follows_the_consent(self):
+        """Tour ``tracking_connector_sage_consent``, as a Tracking manager: Onboarding,
+        Generate passcode; while the dialog shows the passcode, the Sage 50 user gives
+        consent (the sandbox calls the approval URL): the dialog closes by itself and the
+        form shows "API key received", with no reload by the person."""
+        new_test_user(self.env, "consent_manager",
+                      groups="tracking_connector.group_tracking_manager")
+        passcodes = self.sandbox.sage50.passcodes
+        before = set(passcodes)
+        consented = []
+
+        def sage50_user():  # types the passcode in Sage 50 once the dialog shows it
+            deadline = time.monotonic() + 90
+            while not set(passcodes) - before and time.monotonic() < deadline:
+                time.sleep(0.2)
+            new = set(passcodes) - before
+            time.sleep(1)  # the person reads the passcode
+            if new:
+                # Odoo's test server takes a request during a browser test with the
+                # browser's cookie only.
+                cookies = {TEST_CURSOR_COOKIE_NAME: self.http_request_key}
+                consented.append(self.sandbox.sage50.consent(new.pop(), cookies=cookies))
+
+        user = threading.Thread(target=sage50_user, daemon=True)
+        user.start()
+        self.start_tour("/odoo/sage50.backend/%d" % self.sage.id,
+                        "tracking_connector_sage_consent", login="consent_manager",
+                        timeout=120)
+        user.join(timeout=5)
+        self.assertEqual(consented, [200])
+        self.sage.invalidate_recordset()
+        self.assertEqual(self.sage.onboarding_state, "approved")
 
     def test_register_a_new_developer(self):
         wizard = self.env["sage50.onboarding.wizard"].create({
