@@ -118,6 +118,9 @@ class TrackOnlineApi:
         # those TrackOnline sets itself, ``SERVER_KEYS``). False: the keys sent are written
         # over the record held (``--replace-on-save``; kept across resets).
         self.replace_on_save = False
+        # A trip moved by its GUID only (the transactions' transactionTripId), as the
+        # document says; off: any id is taken (kept across resets).
+        self.trips_by_guid = False
         self._lock = threading.Lock()
         self.reset()
 
@@ -438,7 +441,10 @@ class TrackOnlineApi:
 
     def _next_trip(self, body):
         answer = []
+        guids = {tx.get("transactionTripId") for tx in self.resources["transaction"]} - {None}
         for entry in body or []:
+            if self.trips_by_guid and entry.get("id") not in guids:
+                raise HttpError(400, {"message": "Trip %s not found" % entry.get("id")})
             state = {"new": "in progress", "in progress": "processed"}.get(
                 self.trips.get(entry.get("id"), "new"), "processed")
             self.trips[entry.get("id")] = state
