@@ -121,6 +121,8 @@ class TrackOnlineApi:
         # A trip moved by its GUID only (the transactions' transactionTripId), as the
         # document says; off: any id is taken (kept across resets).
         self.trips_by_guid = False
+        # Save results in the batch's order, or "reversed" (the document gives no order).
+        self.results_order = "batch"
         self._lock = threading.Lock()
         self.reset()
 
@@ -316,6 +318,8 @@ class TrackOnlineApi:
                 "title": "One or more validation errors occurred.", "status": 400,
                 "errors": errors})
         results = [self._save_one(resource, record) for record in batch]
+        if self.results_order == "reversed":
+            results.reverse()
         message_id = "msg-%06d" % next(self._ids)
         self.messages[message_id] = {"polls": 0, "results": results, "outdated": False}
         return json_response({"messageId": message_id})
