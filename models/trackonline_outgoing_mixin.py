@@ -15,6 +15,7 @@ from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
 from .tracking_sync_log import commit
 from .tracking_words import _lt, words_text, words_to_json
+from .trackonline_resources import list_variants
 
 # Send states in which the record is Odoo's to edit (a draft, or one TrackOnline refused).
 EDITABLE_STATES = ("draft", "rejected", "error")
@@ -330,9 +331,11 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         value = param and self[field]
         if not value:
             return None
-        params = self._look_up_params(param, value)
+        # Disabled and inactive records too: one not found would be sent again, a copy.
+        resource = self._trackonline_resource
         return {str(row["id"]): row
-                for _number, rows in client.pages(self._trackonline_resource, params)
+                for variant in list_variants(resource, self._look_up_params(param, value))
+                for _number, rows in client.pages(resource, variant)
                 for row in rows if str(row.get(key)) == value and row.get("id")}
 
     def _look_up_remote_id(self, run, client):
@@ -379,7 +382,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             except ApiError as exc:
                 record._not_saved(run, _lt(
                     "Not sent again: TrackOnline may hold it already, and looking it up failed "
-                    "(%s).", exc.message), unsent=True)
+                    "(%s).", run.error_words(exc)), unsent=True)
                 continue
             if not rows:
                 to_send |= record

@@ -21,6 +21,18 @@ LIST_PARAMS = {"uniqueitem": {"IncludeDeleted": "true"},
 # Lists that give the enabled records only unless asked ``Enabled=false``, which gives the
 # disabled ones only: read twice, so that a record disabled in TrackOnline is seen.
 ENABLED_FILTERED = ("location", "itemdefinition")
+
+
+def list_variants(resource, params=None):
+    """The list calls that together give every record of ``resource`` matching ``params``:
+    the list's defaults that leave records out lifted (``LIST_PARAMS``), and a list that gives
+    enabled or disabled records, never both (``ENABLED_FILTERED``), asked for each."""
+    params = dict(LIST_PARAMS.get(resource, {}), **(params or {}))
+    if resource in ENABLED_FILTERED:
+        return [dict(params, Enabled="true"), dict(params, Enabled="false")]
+    return [params]
+
+
 # Lists whose pages are turned into the rows the mapping reads.
 ROW_READERS = {"iot/item": mapping.iot_device_rows}
 # The filter on a record's number where the document names it otherwise than ``Number``.
