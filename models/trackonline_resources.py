@@ -4,6 +4,7 @@ and importer), and the importers they use. A scheduled action names its resource
 
 from datetime import datetime, time
 
+from ..clients.base import batches
 from ..clients.trackonline import CALCULATIONS
 from ..mappings import trackonline as mapping
 from ..mappings.dates import api_datetime
@@ -33,6 +34,8 @@ def list_variants(resource, params=None):
     return [params]
 
 
+# Location numbers asked for in one balance call (the URL stays short).
+BALANCE_LOCATIONS = 100
 # Lists whose pages are turned into the rows the mapping reads.
 ROW_READERS = {"iot/item": mapping.iot_device_rows}
 # The filter on a record's number where the document names it otherwise than ``Number``.
@@ -112,8 +115,14 @@ def import_iot_measurements(backend, run, client, resource, max_pages):
 
 
 def import_once(backend, run, client, resource, max_pages):
-    """A small unpaged list read whole (the balances): one page, no cursor."""
-    rows = client.get_list(resource.endpoint, {"excludeZeroBalance": "false"})
+    """The balances, an unpaged list read whole, no cursor: asked for the backend's
+    locations (the document's ``locations``, ``BALANCE_LOCATIONS`` numbers a call), or
+    without it while no location is mirrored yet; all their rows saved as one page."""
+    numbers = sorted(set(backend.env["trackonline.location"].with_context(
+        active_test=False).search([("backend_id", "=", backend.id)]).mapped("number")) - {""})
+    asks = [{"locations": chunk} for chunk in batches(numbers, BALANCE_LOCATIONS)] or [{}]
+    rows = [row for ask in asks
+            for row in client.get_list(resource.endpoint, dict(ask, excludeZeroBalance="false"))]
     return backend._import(run, resource, [(rows, None)])
 
 

@@ -123,6 +123,9 @@ class TrackOnlineApi:
         self.trips_by_guid = False
         # Save results in the batch's order, or "reversed" (the document gives no order).
         self.results_order = "batch"
+        # Balances given for the locations asked only (the document's "locations"): asked
+        # without any, an empty answer (kept across resets).
+        self.balances_need_locations = False
         self._lock = threading.Lock()
         self.reset()
 
@@ -541,6 +544,8 @@ class TrackOnlineApi:
 
     def _balances(self, request, counterpart):
         locations = set(request.args("locations") or request.args("location"))
+        if self.balances_need_locations and not locations:
+            return empty_response(204)
         counterparts = set(request.args("counterparts")) if counterpart else set()
         only_processed = request.arg("onlyProcessed", "false").lower() == "true"
         totals = {}

@@ -228,6 +228,25 @@ class TestTrackOnline(TrackOnlineCase):
         self.assertEqual(self.env["trackonline.balance"].search_count(
             [("backend_id", "=", self.to.id)]), len(balances))
 
+    def test_balances_are_asked_for_the_mirrored_locations(self):
+        """The document asks balances for given locations: a TrackOnline that answers only
+        for the locations asked still gives every mirrored location's balances (before:
+        none)."""
+        sandbox = self.sandbox.trackonline
+        sandbox.balances_need_locations = True
+        self.addCleanup(setattr, sandbox, "balances_need_locations", False)
+        self.to._sync("locations")
+        self.sandbox.reset_calls()
+        run = self.to._sync("balances")
+        self.assertEqual(run.log.state, "done", run.log.summary)
+        balances = self.env["trackonline.balance"].search([("backend_id", "=", self.to.id)])
+        self.assertTrue(balances)
+        self.assertEqual(set(balances.location_id.mapped("number")) - set(
+            self.env["trackonline.location"].search(
+                [("backend_id", "=", self.to.id)]).mapped("number")), set())
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/balance"), 1,
+                         "the locations of one call")
+
     def test_user_cannot_read_the_api_key(self):
         from odoo.exceptions import AccessError
         from odoo.tests import new_test_user
