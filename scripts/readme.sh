@@ -32,3 +32,54 @@ if [ -n "$problems" ]; then
     printf '%s\n' "$problems" >&2
     exit 1
 fi
+# gen-odoo-readme's template writes its section titles, its table of contents' title and its
+# closing line in Spanish, with no option to change them, and its table of contents as
+# ":local:" under the title (empty: the sections are the title's siblings). Put both in
+# English and list every section, then let the tool make index.html again from that README.
+"$venv/bin/python" - "$REPO_DIR/README.rst" <<'PY'
+import sys
+
+from tools.gen_readme import gen_one_addon_index
+
+ENGLISH = [("**Tabla de contenidos**\n\n.. contents::\n   :local:\n",
+            ".. contents::\n   :depth: 1\n"),
+           ("Instalación", "Installation"), ("Configuración", "Configuration"), ("Uso", "Usage"),
+           ("Problemas conocidos / Hoja de ruta", "Known issues / Roadmap"),
+           ("Log de cambios", "Changelog"), ("Desarrolladores", "Contributors"),
+           ("Otros créditos", "Other credits"), ("Desarrollo", "Development"),
+           ("Este módulo es mantenido por", "This module is maintained by")]
+path = sys.argv[1]
+with open(path, encoding="utf8") as readme:
+    lines = readme.read().split("\n")
+# Section titles are whole lines (their over- and underlines are rewritten to their length).
+titles = {spanish: english for spanish, english in ENGLISH if "\n" not in spanish}
+out = []
+for index, line in enumerate(lines):
+    if line in titles:
+        english = titles[line]
+        if out and set(out[-1]) == {"="}:
+            out[-1] = "=" * len(english)
+        out.append(english)
+        continue
+    if index and lines[index - 1] in titles and line and set(line) == {"="}:
+        out.append("=" * len(titles[lines[index - 1]]))
+        continue
+    out.append(line)
+text = "\n".join(out)
+for spanish, english in ENGLISH:
+    if "\n" in spanish or spanish.startswith("Este"):
+        text = text.replace(spanish, english)
+with open(path, "w", encoding="utf8") as readme:
+    readme.write(text)
+gen_one_addon_index(path)
+# Odoo's Apps show index.html with an image's path made /<addon>/static/description/<path>
+# unless it holds "static/" (ir.module.module._get_desc): the README's paths, right on
+# GitHub, are given to Apps relative to static/description/, links to the addon's files.
+index = path.replace("README.rst", "static/description/index.html")
+with open(index, encoding="utf8") as html:
+    page = html.read()
+page = page.replace('src="static/description/', 'src="').replace(
+    'href="static/description/', 'href="/tracking_connector/static/description/')
+with open(index, "w", encoding="utf8") as html:
+    html.write(page)
+PY
