@@ -275,6 +275,21 @@ class TestTrackOnline(TrackOnlineCase):
         self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/batchcalculation/down"),
                          0, "files are downloaded once")
 
+    def test_batch_calculation_paths_are_settings_checked_on_save(self):
+        """The document names the batch calculations' calls without their paths: each is
+        a setting of the backend, used by the sync."""
+        from odoo.exceptions import ValidationError
+        with self.assertRaisesRegex(ValidationError, "without names in braces"):
+            self.to.calculation_result_path = "batchcalculation/{id}/download"
+        self.to.write({"calculation_result_path": "batchcalculation/download",
+                       "calculation_path": "v2/batchcalculation"})
+        self.sandbox.reset_calls()
+        run = self.to._sync("batch_calculations")
+        self.assertEqual(run.log.state, "failed", "the sandbox knows the usual paths only")
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/v2/batchcalculation"),
+                         1)
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/batchcalculation"), 0)
+
     def test_400_shows_the_remote_message_and_keeps_drafts(self):
         self.to._sync("locations")
         location = self.env["trackonline.location"].search([("backend_id", "=", self.to.id)],
