@@ -142,7 +142,8 @@ class TrackOnlineBackend(models.Model):
         return TrackOnlineClient(
             backend.base_url, backend.api_key, result_path=self.result_path,
             trip_path=self.trip_path, limiter=limiter,
-            paths={call: self[name] for call, name in CALCULATION_PATHS.items()}, **self._client_options(stats))
+            paths={call: self[name] for call, name in CALCULATION_PATHS.items()},
+            **self._client_options(stats))
 
     def _check_connection(self, client):
         client.page("location", {"Enabled": "true"})
