@@ -44,12 +44,17 @@ SAVED_STATUSES = ("saved", "ok", "success", "succeeded", "created", "updated", "
 
 
 class TrackOnlineClient(BaseClient):
+    """``paths``: where a list the document names without its path is read (the batch
+    calculations' four calls: ``CALCULATIONS``...), by its name here; the others' paths
+    are their names."""
+
     def __init__(self, base_url, api_key, result_path=DEFAULT_RESULT_PATH,
-                 trip_path=DEFAULT_TRIP_PATH, **kwargs):
+                 trip_path=DEFAULT_TRIP_PATH, paths=None, **kwargs):
         super().__init__(base_url, secrets=(api_key,), **kwargs)
         self._api_key = api_key
         self.result_path = result_path or DEFAULT_RESULT_PATH
         self.trip_path = trip_path or DEFAULT_TRIP_PATH
+        self.paths = dict(paths or {})
 
     def auth_headers(self):
         if not self._api_key:
@@ -60,8 +65,8 @@ class TrackOnlineClient(BaseClient):
 
     def page(self, resource, params=None, page=1):
         """One page of a list: a list of dicts, empty on 204."""
-        response = self.request("GET", resource, params=dict(params or {}, page=page),
-                                expected=(200, 204))
+        response = self.request("GET", self.paths.get(resource, resource),
+                                params=dict(params or {}, page=page), expected=(200, 204))
         if response.status_code == 204 or not response.content.strip():
             return []
         return parse_list(self.parse_json(response), resource, self.stats.shapes)
@@ -91,13 +96,15 @@ class TrackOnlineClient(BaseClient):
 
     def get_list(self, resource, params=None):
         """A small unpaged list (balances)."""
-        response = self.request("GET", resource, params=params, expected=(200, 204))
+        response = self.request("GET", self.paths.get(resource, resource), params=params,
+                                expected=(200, 204))
         if response.status_code == 204:
             return []
         return parse_list(self.parse_json(response), resource, self.stats.shapes)
 
     def download(self, resource, params, max_bytes=None):
-        response = self.request("GET", resource, params=params, stream=True)
+        response = self.request("GET", self.paths.get(resource, resource), params=params,
+                                stream=True)
         with response:
             return self.read_limited(response, max_bytes), response.headers.get("Content-Type")
 

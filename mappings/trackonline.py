@@ -251,6 +251,9 @@ TRANSACTION = Entity("transaction", [
     Field("license_plate", "licensePlate", send=True),
     Field("trailer_number", "trailerNumber", send=True),
     Field("trip_number", "transactionTripNumber", send=True),
+    # The trip's GUID, which the trip call wants: not in the document's transaction model,
+    # read where an answer gives it (our reading of its name).
+    Field("trip_id", "transactionTripId", fallback="transactionTrip.id", optional=True),
     Field("dock_number", "dockNumber"),
     Field("area", "area"),
     Field("notes", "notes", send=True),

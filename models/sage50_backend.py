@@ -20,6 +20,7 @@ from ..clients.sage50 import (
     DEFAULT_ROTATION_PATH,
     DEFAULT_UPLOAD_PATH,
     Sage50Client,
+    passcode_expiry,
 )
 from ..mappings.sage50 import customer_over_held, customer_record, process_record
 from ..mappings.settings import path_names_only
@@ -80,7 +81,10 @@ class Sage50Backend(models.Model):
         default="new", required=True, readonly=True, copy=False, tracking=True)
     registration_url = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
     passcode = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
-    passcode_expires = fields.Char(readonly=True, copy=False)
+    passcode_expires = fields.Char(
+        readonly=True, copy=False,
+        help="When the passcode stops being valid (UTC, ISO 8601), from Sage's \"expires\" "
+             "(a time or a duration); as Sage gave it when it is neither.")
     passcode_expires_at = fields.Datetime(string="Passcode valid until",
                                           compute="_compute_passcode_expires_at")
     key_lifetime_days = fields.Integer(
@@ -93,6 +97,11 @@ class Sage50Backend(models.Model):
     approval_url = fields.Char(compute="_compute_urls", groups=MANAGER_GROUP)
     notification_url = fields.Char(compute="_compute_urls", groups=MANAGER_GROUP)
     max_file_size = fields.Integer(string="Largest file (MB)", default=50, required=True)
+    mark_absent_customers = fields.Boolean(
+        string="Mark customers no longer in Sage 50", default=True,
+        help="A Customers file holds all of Sage 50's customers: those it no longer holds are "
+             "marked \"Not in Sage 50\" (never deleted; their contacts stay). Off: they are "
+             "left as they are.")
     upload_count = fields.Integer(compute="_compute_counts")
     download_count = fields.Integer(compute="_compute_counts")
 
@@ -187,7 +196,8 @@ class Sage50Backend(models.Model):
                 new_key, lost = self._rotate_after_lost_answer(cr, client, backend, old_key)
                 refused = None if new_key else exc
             except ApiError as exc:
-                refused = exc
+                new_key = self._rotate_with_initial_key(cr, client, backend, old_key)
+                refused = None if new_key else exc
             if new_key:
                 token_model._store_in(self.env(cr=cr), self, KEY_NAME, new_key,
                                       time.time() + self.key_lifetime_days * 86400)
@@ -214,16 +224,34 @@ class Sage50Backend(models.Model):
         with the initial key (the document names the parameter "initialApikey"); a key Sage
         still accepts is kept as it is (not lost: rotated at the next run). Lost when Sage
         refuses them all."""
-        cr.execute("SELECT value FROM tracking_token WHERE backend_id = %s AND name = %s",
-                   (self.tracking_backend_id.id, INITIAL_KEY_NAME))
-        initial = (cr.fetchone() or [None])[0]
-        for key in dict.fromkeys(k for k in (old_key, initial) if k):
+        for key in dict.fromkeys(k for k in (old_key, self._initial_key(cr)) if k):
             try:
                 return client.rotate_key(backend.developer_id, backend.application_id, key,
                                          backend.secret), False
             except ApiError as exc:
                 _logger.info("Sage 50 key rotated again after a lost answer: %s", exc.message)
         return None, not self._key_accepted(client, old_key)
+
+    def _initial_key(self, cr):
+        """The key Sage gave at consent (kept beside the key in use), read on ``cr``."""
+        cr.execute("SELECT value FROM tracking_token WHERE backend_id = %s AND name = %s",
+                   (self.tracking_backend_id.id, INITIAL_KEY_NAME))
+        return (cr.fetchone() or [None])[0]
+
+    def _rotate_with_initial_key(self, cr, client, backend, old_key):
+        """Sage refused to rotate ``old_key``: the document names the rotation's key
+        "initialApikey", so a server may want the key of the consent, not the one in use.
+        Rotate with it (when it is another key); the new key, or None."""
+        initial = self._initial_key(cr)
+        if not initial or initial == old_key:
+            return None
+        try:
+            return client.rotate_key(backend.developer_id, backend.application_id, initial,
+                                     backend.secret)
+        except ApiError as exc:
+            _logger.info("Sage 50 key rotation with the consent's key refused too: %s",
+                         exc.message)
+            return None
 
     def _key_accepted(self, client, key):
         """Whether Sage 50 accepts ``key`` on a data call (a 401 says it does not)."""
@@ -299,9 +327,13 @@ class Sage50Backend(models.Model):
         backend = self.sudo()
         with self._sync_run(_lt("generate passcode")) as run:
             client = self._make_client(run.stats)
+            asked = datetime.now(UTC)
             passcode, expires = client.passcode(backend.developer_id, backend.application_id,
                                                 backend.secret)
-            backend.write({"passcode": passcode, "passcode_expires": expires or False,
+            expiry = passcode_expiry(expires, asked)
+            backend.write({"passcode": passcode,
+                           "passcode_expires": (expiry.strftime("%Y-%m-%dT%H:%M:%SZ") if expiry
+                                                else str(expires or "") or False),
                            "onboarding_state": "passcode"})
         return run
 

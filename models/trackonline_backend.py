@@ -9,6 +9,10 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..clients.base import RemoteDataError
 from ..clients.trackonline import (
+    CALCULATION_DOCUMENT_FILE,
+    CALCULATION_DOCUMENTS,
+    CALCULATION_RESULT,
+    CALCULATIONS,
     DEFAULT_BASE_URL,
     DEFAULT_RESULT_PATH,
     DEFAULT_TRIP_PATH,
@@ -26,6 +30,12 @@ from .trackonline_resources import RESOURCES
 OUTGOING_MODELS = ("trackonline.location", "trackonline.unique.item",
                    "trackonline.item.configuration", "trackonline.packaging.label",
                    "trackonline.transaction")
+# The batch calculations' calls (their names in clients/trackonline.py) and the settings
+# that give their paths.
+CALCULATION_PATHS = {CALCULATIONS: "calculation_path",
+                     CALCULATION_RESULT: "calculation_result_path",
+                     CALCULATION_DOCUMENTS: "calculation_documents_path",
+                     CALCULATION_DOCUMENT_FILE: "calculation_document_file_path"}
 
 
 class TrackOnlineBackend(models.Model):
@@ -68,9 +78,35 @@ class TrackOnlineBackend(models.Model):
              "the batch's message ID, else sent as ?messageId=.")
     trip_path = fields.Char(string="Trip next-status path", default=DEFAULT_TRIP_PATH,
                             required=True)
+    # The batch calculations' calls: named in the document, their paths not given.
+    calculation_path = fields.Char(
+        string="Batch calculations path", default=CALCULATIONS, required=True,
+        help="The list of batch calculations (not in the public document).")
+    calculation_result_path = fields.Char(
+        string="Batch calculation result path", default=CALCULATION_RESULT, required=True,
+        help="The download of a calculation's result (not in the public document).")
+    calculation_documents_path = fields.Char(
+        string="Batch calculation documents path", default=CALCULATION_DOCUMENTS,
+        required=True, help="The list of a calculation's documents (not in the public "
+                            "document).")
+    calculation_document_file_path = fields.Char(
+        string="Batch calculation document file path", default=CALCULATION_DOCUMENT_FILE,
+        required=True, help="The download of a calculation's document (not in the public "
+                            "document).")
     location_count = fields.Integer(compute="_compute_counts")
     item_definition_count = fields.Integer(compute="_compute_counts")
     transaction_count = fields.Integer(compute="_compute_counts")
+
+    @api.constrains("calculation_path", "calculation_result_path",
+                    "calculation_documents_path", "calculation_document_file_path")
+    def _check_calculation_paths(self):
+        for backend in self:
+            for name in CALCULATION_PATHS.values():
+                if not path_names_only(backend[name]):
+                    raise ValidationError(self.env._(
+                        "%(label)s \"%(path)s\": a path under the API base URL, without "
+                        "names in braces.", label=self._fields[name].get_description(
+                            self.env)["string"], path=backend[name]))
 
     @api.constrains("result_path")
     def _check_result_path(self):
@@ -105,6 +141,7 @@ class TrackOnlineBackend(models.Model):
         return TrackOnlineClient(
             backend.base_url, backend.api_key, result_path=self.result_path,
             trip_path=self.trip_path, limiter=limiter,
+            paths={call: self[name] for call, name in CALCULATION_PATHS.items()},
             **self._client_options(stats, deadline))
 
     def _check_connection(self, client):

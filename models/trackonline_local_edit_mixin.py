@@ -30,7 +30,7 @@ from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import may_pass
 from .tracking_words import _lt
 from .trackonline_outgoing_mixin import EDITABLE_STATES
-from .trackonline_resources import ENABLED_FILTERED, LIST_PARAMS, RESOURCES
+from .trackonline_resources import RESOURCES, list_variants
 
 
 class TrackOnlineLocalEditMixin(models.AbstractModel):
@@ -222,10 +222,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         """TrackOnline's rows of these records, by remote id (see ``_read_again``).
         Raises ``ApiError``."""
         resource = self._trackonline_resource
-        params = LIST_PARAMS.get(resource, {})
-        # The location list gives enabled or disabled records, never both.
-        variants = ([dict(params, Enabled="true"), dict(params, Enabled="false")]
-                    if resource in ENABLED_FILTERED else [params])
+        variants = list_variants(resource)
         ids = list(dict.fromkeys(self.mapped("remote_id")))
         rows = {}
         for variant in variants:

@@ -15,6 +15,7 @@ from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
 from .tracking_sync_log import commit
 from .tracking_words import _lt, words_text, words_to_json
+from .trackonline_resources import list_variants
 
 # Send states in which the record is Odoo's to edit (a draft, or one TrackOnline refused).
 EDITABLE_STATES = ("draft", "rejected", "error")
@@ -253,14 +254,45 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 records = by_model[model].with_context(**{SYNC_WRITE: SyncWriter})
                 records._taken_already(run, client)._send_batches(run, client)
 
-    def _apply_results(self, run, client, results):
-        """Give each record of one batch its result (results are in batch order): saved
-        marks its kept unit done; a refusal is kept (see ``_not_saved``). A record saved
-        without its id in the result is read back by its number (``_look_up_remote_id``):
-        without the id a later sync would add a copy of it."""
+    def _result_number(self):
+        """This record's number as a save result names it, or "" (none to match by)."""
+        field = self._trackonline_number_field or ("number" if "number" in self._fields
+                                                   else None)
+        return str(field and self[field] or "").strip().lower()
+
+    def _results_by_record(self, results):
+        """Each record of one batch with its result: the result that names it (its id,
+        else its number, in any case), else the result at its place in the batch when that
+        one names no record of the batch (a new record's id and number are TrackOnline's:
+        only its place tells). The document does not say results come in batch order."""
+        def key(value):
+            return str(value or "").strip().lower()
+
+        found, claimed = {}, set()
         for record in self:
-            result = (results[record.batch_position]
-                      if record.batch_position < len(results) else None)
+            remote_id, number = key(record.remote_id), record._result_number()
+            for index, result in enumerate(results):
+                if index not in claimed and (
+                        (remote_id and key(result["id"]) == remote_id)
+                        or (number and key(result["number"]) == number)):
+                    found[record.id] = result
+                    claimed.add(index)
+                    break
+        for record in self.filtered(lambda r: r.id not in found):
+            index = record.batch_position
+            if index < len(results) and index not in claimed:
+                found[record.id] = results[index]
+                claimed.add(index)
+        return found
+
+    def _apply_results(self, run, client, results):
+        """Give each record of one batch its result (``_results_by_record``): saved marks
+        its kept unit done; a refusal is kept (see ``_not_saved``). A record saved without
+        its id in the result is read back by its number (``_look_up_remote_id``): without
+        the id a later sync would add a copy of it."""
+        matched = self._results_by_record(results)
+        for record in self:
+            result = matched.get(record.id)
             if result is None:
                 record._not_saved(run, _lt("TrackOnline returned no result for this record."))
             elif result["success"]:
@@ -299,9 +331,11 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         value = param and self[field]
         if not value:
             return None
-        params = self._look_up_params(param, value)
+        # Disabled and inactive records too: one not found would be sent again, a copy.
+        resource = self._trackonline_resource
         return {str(row["id"]): row
-                for _number, rows in client.pages(self._trackonline_resource, params)
+                for variant in list_variants(resource, self._look_up_params(param, value))
+                for _number, rows in client.pages(resource, variant)
                 for row in rows if str(row.get(key)) == value and row.get("id")}
 
     def _look_up_remote_id(self, run, client):
@@ -348,7 +382,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             except ApiError as exc:
                 record._not_saved(run, _lt(
                     "Not sent again: TrackOnline may hold it already, and looking it up failed "
-                    "(%s).", exc.message), unsent=True)
+                    "(%s).", run.error_words(exc)), unsent=True)
                 continue
             if not rows:
                 to_send |= record

@@ -4,6 +4,7 @@ and importer), and the importers they use. A scheduled action names its resource
 
 from datetime import datetime, time
 
+from ..clients.base import batches
 from ..clients.trackonline import CALCULATIONS
 from ..mappings import trackonline as mapping
 from ..mappings.dates import api_datetime
@@ -21,6 +22,20 @@ LIST_PARAMS = {"uniqueitem": {"IncludeDeleted": "true"},
 # Lists that give the enabled records only unless asked ``Enabled=false``, which gives the
 # disabled ones only: read twice, so that a record disabled in TrackOnline is seen.
 ENABLED_FILTERED = ("location", "itemdefinition")
+
+
+def list_variants(resource, params=None):
+    """The list calls that together give every record of ``resource`` matching ``params``:
+    the list's defaults that leave records out lifted (``LIST_PARAMS``), and a list that gives
+    enabled or disabled records, never both (``ENABLED_FILTERED``), asked for each."""
+    params = dict(LIST_PARAMS.get(resource, {}), **(params or {}))
+    if resource in ENABLED_FILTERED:
+        return [dict(params, Enabled="true"), dict(params, Enabled="false")]
+    return [params]
+
+
+# Location numbers asked for in one balance call (the URL stays short).
+BALANCE_LOCATIONS = 100
 # Lists whose pages are turned into the rows the mapping reads.
 ROW_READERS = {"iot/item": mapping.iot_device_rows}
 # The filter on a record's number where the document names it otherwise than ``Number``.
@@ -100,8 +115,14 @@ def import_iot_measurements(backend, run, client, resource, max_pages):
 
 
 def import_once(backend, run, client, resource, max_pages):
-    """A small unpaged list read whole (the balances): one page, no cursor."""
-    rows = client.get_list(resource.endpoint, {"excludeZeroBalance": "false"})
+    """The balances, an unpaged list read whole, no cursor: asked for the backend's
+    locations (the document's ``locations``, ``BALANCE_LOCATIONS`` numbers a call), or
+    without it while no location is mirrored yet; all their rows saved as one page."""
+    numbers = sorted(set(backend.env["trackonline.location"].with_context(
+        active_test=False).search([("backend_id", "=", backend.id)]).mapped("number")) - {""})
+    asks = [{"locations": chunk} for chunk in batches(numbers, BALANCE_LOCATIONS)] or [{}]
+    rows = [row for ask in asks
+            for row in client.get_list(resource.endpoint, dict(ask, excludeZeroBalance="false"))]
     return backend._import(run, resource, [(rows, None)])
 
 

@@ -118,6 +118,14 @@ class TrackOnlineApi:
         # those TrackOnline sets itself, ``SERVER_KEYS``). False: the keys sent are written
         # over the record held (``--replace-on-save``; kept across resets).
         self.replace_on_save = False
+        # A trip moved by its GUID only (the transactions' transactionTripId), as the
+        # document says; off: any id is taken (kept across resets).
+        self.trips_by_guid = False
+        # Save results in the batch's order, or "reversed" (the document gives no order).
+        self.results_order = "batch"
+        # Balances given for the locations asked only (the document's "locations"): asked
+        # without any, an empty answer (kept across resets).
+        self.balances_need_locations = False
         self._lock = threading.Lock()
         self.reset()
 
@@ -313,6 +321,8 @@ class TrackOnlineApi:
                 "title": "One or more validation errors occurred.", "status": 400,
                 "errors": errors})
         results = [self._save_one(resource, record) for record in batch]
+        if self.results_order == "reversed":
+            results.reverse()
         message_id = "msg-%06d" % next(self._ids)
         self.messages[message_id] = {"polls": 0, "results": results, "outdated": False}
         return json_response({"messageId": message_id})
@@ -438,7 +448,10 @@ class TrackOnlineApi:
 
     def _next_trip(self, body):
         answer = []
+        guids = {tx.get("transactionTripId") for tx in self.resources["transaction"]} - {None}
         for entry in body or []:
+            if self.trips_by_guid and entry.get("id") not in guids:
+                raise HttpError(400, {"message": "Trip %s not found" % entry.get("id")})
             state = {"new": "in progress", "in progress": "processed"}.get(
                 self.trips.get(entry.get("id"), "new"), "processed")
             self.trips[entry.get("id")] = state
@@ -531,6 +544,8 @@ class TrackOnlineApi:
 
     def _balances(self, request, counterpart):
         locations = set(request.args("locations") or request.args("location"))
+        if self.balances_need_locations and not locations:
+            return empty_response(204)
         counterparts = set(request.args("counterparts")) if counterpart else set()
         only_processed = request.arg("onlyProcessed", "false").lower() == "true"
         totals = {}

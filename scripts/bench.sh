@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark (figures in README.rst and docs/benchmark.rst): TrackOnline transactions with
+# The benchmark (figures in docs/benchmark.rst): TrackOnline transactions with
 # 3 lines each, from the sandbox into a fresh database, for N in BENCH_SIZES (2,000 and 10,000)
 # at each latency of BENCH_LATENCIES (0 and 100 ms a call): the connector, the network bound
 # (the same pages fetched, nothing stored) and, once per N, the ORM bound (the same rows stored

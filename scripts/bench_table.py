@@ -6,7 +6,7 @@ each target of the issue "Speed over a real network" said met or not.
 import json
 import sys
 
-# The targets (README.rst, docs/benchmark.rst).
+# The targets (docs/reliability.rst, docs/benchmark.rst).
 MAX_OVER_BOUND_AT_LATENCY = 1.2  # connector time / max(network, ORM) with latency
 MIN_ORM_SPEED = 0.8  # connector speed / ORM bound's speed, N = 10,000 at 0 ms
 MAX_TRACKLINE_RATIO = 0.35  # concurrent / serial

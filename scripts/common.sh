@@ -3,7 +3,7 @@
 set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Odoo 18.0 source tree (the folder holding odoo-bin); see README.rst "Installation". When it is
+# Odoo 18.0 source tree (the folder holding odoo-bin); see readme/INSTALL.rst. When it is
 # missing, ensure_odoo makes a shallow clone of the 18.0 branch of ODOO_GIT_URL there.
 ODOO_SRC=${ODOO_SRC:-/opt/odoo18}
 ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}

@@ -192,6 +192,27 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(self.env["trackonline.transaction"].search_count(
             [("backend_id", "=", self.to.id), ("remote_id", "=", row["id"])]), 1)
 
+    def test_a_disabled_location_saved_without_its_id_is_found_by_its_number(self):
+        """A location sent disabled, whose save result gives no id: read back by its number
+        among the disabled ones too (Enabled=false), it gets TrackOnline's id (before: "not
+        found", kept and sent again)."""
+        location = self.draft_locations("Depot Disabled")
+        location.is_enabled = False
+
+        def without_ids(results):
+            return [dict(result, id=None) for result in results]
+
+        self.sandbox.add_fault(LOCATION_PATH + "/result", rewrite=without_ids, times=10)
+        self.to._send(location, "location")
+        self.poll()
+        rows = [row for row in self.sandbox.trackonline.resources["location"]
+                if row.get("number") == location.number]
+        self.assertEqual(len(rows), 1)
+        self.assertFalse(rows[0]["isEnabled"])
+        self.assertEqual((location.send_state, location.remote_id), ("saved", rows[0]["id"]))
+        self.assertFalse(self.unit_of(location).filtered(lambda u: u.state == "retry"),
+                         "not kept to send again")
+
     def test_user_sending_again_does_not_copy(self):
         draft = self.draft_transaction()
         self.sandbox.add_fault(TRANSACTION_PATH, method="POST", truncate=True)

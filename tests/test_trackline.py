@@ -170,7 +170,7 @@ class TestTracklineImport(SandboxCase):
         self.assertFalse(self.processes())
 
     def test_download_documents_fetches_a_document_in_error_at_once(self):
-        """README: "Download documents" takes those not downloaded yet, or in error, now,
+        """docs/usage.rst: "Download documents" takes those not downloaded yet, or in error, now,
         whatever the wait a scheduled retry plans for them."""
         trackline = self.sandbox.trackline
         empty = next(doc_id for doc_id, content in trackline.files.items() if not content)
@@ -256,7 +256,7 @@ class TestTracklineImport(SandboxCase):
         self.assertEqual((process.res_model, process.res_id), ("res.partner", partner.id))
 
     def test_process_imported_before_is_attached_to_each_record_it_is_linked_to(self):
-        """README: from a record's Action menu the wizard links the process to that record
+        """docs/usage.rst: from a record's Action menu the wizard links the process to that record
         and attaches its documents to it, also when the process was imported before."""
         first, second = self.env["res.partner"].create([{"name": "First customer"},
                                                         {"name": "Second customer"}])

@@ -228,6 +228,25 @@ class TestTrackOnline(TrackOnlineCase):
         self.assertEqual(self.env["trackonline.balance"].search_count(
             [("backend_id", "=", self.to.id)]), len(balances))
 
+    def test_balances_are_asked_for_the_mirrored_locations(self):
+        """The document asks balances for given locations: a TrackOnline that answers only
+        for the locations asked still gives every mirrored location's balances (before:
+        none)."""
+        sandbox = self.sandbox.trackonline
+        sandbox.balances_need_locations = True
+        self.addCleanup(setattr, sandbox, "balances_need_locations", False)
+        self.to._sync("locations")
+        self.sandbox.reset_calls()
+        run = self.to._sync("balances")
+        self.assertEqual(run.log.state, "done", run.log.summary)
+        balances = self.env["trackonline.balance"].search([("backend_id", "=", self.to.id)])
+        self.assertTrue(balances)
+        self.assertEqual(set(balances.location_id.mapped("number")) - set(
+            self.env["trackonline.location"].search(
+                [("backend_id", "=", self.to.id)]).mapped("number")), set())
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/balance"), 1,
+                         "the locations of one call")
+
     def test_user_cannot_read_the_api_key(self):
         from odoo.exceptions import AccessError
         from odoo.tests import new_test_user
@@ -255,6 +274,21 @@ class TestTrackOnline(TrackOnlineCase):
         self.to._sync("batch_calculations")
         self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/batchcalculation/down"),
                          0, "files are downloaded once")
+
+    def test_batch_calculation_paths_are_settings_checked_on_save(self):
+        """The document names the batch calculations' calls without their paths: each is
+        a setting of the backend, used by the sync."""
+        from odoo.exceptions import ValidationError
+        with self.assertRaisesRegex(ValidationError, "without names in braces"):
+            self.to.calculation_result_path = "batchcalculation/{id}/download"
+        self.to.write({"calculation_result_path": "batchcalculation/download",
+                       "calculation_path": "v2/batchcalculation"})
+        self.sandbox.reset_calls()
+        run = self.to._sync("batch_calculations")
+        self.assertEqual(run.log.state, "failed", "the sandbox knows the usual paths only")
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/v2/batchcalculation"),
+                         1)
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/batchcalculation"), 0)
 
     def test_400_shows_the_remote_message_and_keeps_drafts(self):
         self.to._sync("locations")
@@ -288,6 +322,22 @@ class TestTrackOnline(TrackOnlineCase):
         transaction.action_next_trip_status()
         self.assertEqual(self.sandbox.trackonline.trips["TRIP-1"], "in progress")
         self.assertEqual(self.last_to_log().state, "done")
+
+    def test_a_trip_is_moved_by_the_guid_the_transaction_gives(self):
+        """The document moves a trip by its GUID: where a transaction's answer carries its
+        trip's id, that id is sent, not the trip number (before: refused)."""
+        sandbox = self.sandbox.trackonline
+        sandbox.trips_by_guid = True
+        self.addCleanup(setattr, sandbox, "trips_by_guid", False)
+        guid = "A7B8AF3F-4C16-492E-A3B7-451E8E096D30"
+        row = sandbox.resources["transaction"][0]
+        row.update(transactionTripNumber="TRIP-9", transactionTripId=guid)
+        self.to._sync("transactions", max_pages=1)
+        transaction = self.transactions().filtered(lambda t: t.remote_id == row["id"])
+        self.assertEqual((transaction.trip_number, transaction.trip_id), ("TRIP-9", guid))
+        transaction.action_next_trip_status()
+        self.assertEqual(self.last_to_log().state, "done", self.last_to_log().summary)
+        self.assertEqual(sandbox.trips[guid], "in progress")
 
     def test_same_sync_twice_at_once_runs_once(self):
         """A worker (another connection) is syncing transactions: this run does nothing."""

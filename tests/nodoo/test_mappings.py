@@ -231,6 +231,9 @@ def test_absent_keys_names_keys_most_rows_lack():
     assert entity.absent_keys(rows) == ["address.city"]
     assert entity.absent_keys(rows, share=0.2) == ["name", "address.city", "code"]
     assert entity.absent_keys([]) == []
+    optional = Entity("thing", [Field("name", "name"), Field("trip", "tripId", optional=True)])
+    assert optional.absent_keys(rows) == [], "a key the document does not give is no drift"
+    assert optional.read({"name": "a", "tripId": "T-1"})["trip"] == "T-1"
 
 
 def test_drift_names_absent_keys_and_wrong_types_of_most_rows():

@@ -44,6 +44,10 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
             content: "The card counts the 30 transactions and says it is connected",
             trigger: `${card(TO)}:contains('Connected') .o_tracking_figure:contains(/^\\s*30\\s*$/)`,
         },
+        {
+            content: "Its recent activity: today's bar, no failure, the API calls against the budget",
+            trigger: `${card(TO)}:has(.o_tracking_activity:contains('30 records saved, 0 failed runs') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
+        },
         ...cardMenu(TO, "Sync locations"),
         ...notified("TrackOnline: Sync locations",
             { title: "TrackOnline locations", text: "12 updated" }),
