@@ -23,6 +23,7 @@ from . import trackonline_item_definition
 from . import trackonline_transaction
 from . import trackonline_transaction_line
 from . import trackonline_transaction_month  # after the items: its triggers are on their table
+from . import trackonline_location_year  # after the items too
 from . import trackonline_balance
 from . import trackonline_batch_calculation
 from . import opuscapita_backend
