@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "views/tracking_sync_log_views.xml",
         "views/tracking_failed_unit_views.xml",
+        "views/tracking_api_check_views.xml",
         "views/trackline_backend_views.xml",
         "views/trackline_process_views.xml",
         "views/trackline_document_views.xml",
