@@ -30,9 +30,9 @@ from ..clients.sage50 import (
     scope_path,
 )
 from ..mappings.sage50 import customer_record, process_record
-from .tracking_api_check import Answer
 from ..mappings.settings import path_names_only
 from .sage50_download import CUSTOMERS, records_of
+from .tracking_api_check import Answer
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_sync_log import read_committed
 from .tracking_words import _lt

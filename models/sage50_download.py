@@ -184,10 +184,10 @@ def _records(content, scope):
 
 def records_of(body, scope):
     """The records of a scope file's JSON ``body``: ``{"records": [...]}`` (our reading of
-    the Solutions contract; the list under the scope's name, ``{"Customers": [...]}``, too, the key in any
-    casing) or a bare list of records. Any other shape is refused as a whole, naming what
-    came, so that the file is kept and downloaded again (a record is never guessed out of an
-    envelope: ``[{"records": [...]}]`` is not one customer without id)."""
+    the Solutions contract; the list under the scope's name, ``{"Customers": [...]}``, too,
+    the key in any casing) or a bare list of records. Any other shape is refused as a whole,
+    naming what came, so that the file is kept and downloaded again (a record is never
+    guessed out of an envelope: ``[{"records": [...]}]`` is not one customer without id)."""
     if isinstance(body, dict):
         lists = {str(key).lower(): value for key, value in body.items()
                  if isinstance(value, list)}

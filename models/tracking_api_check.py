@@ -4,8 +4,8 @@ of each resource the backend syncs, and compares each answer with the resource's
 (``mappings/api_check.py``): the fields found (in how many rows), the keys nothing reads,
 the fields the answer lacks, values of another type, the envelope and the paging it showed.
 The report is attached to the run log (HTML) with the answers as received (JSON, secrets
-masked), and shown in a dialog. It writes nothing else: no mirrored record, no cursor, no
-item to retry.
+masked), and shown in a dialog (``wizards/tracking_api_check.py``). It writes nothing else:
+no mirrored record, no cursor, no item to retry.
 
 Each backend says what to read: ``_api_check_reads(client)`` returns ``(title, read)``
 pairs, ``read()`` giving an ``Answer``."""
@@ -14,8 +14,6 @@ import json
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
-
-from odoo import fields, models
 
 from ..clients.base import ApiError, AuthError, RateLimited, mask
 from ..mappings import api_check
@@ -223,33 +221,3 @@ def envelope_line(env, answer):
         came = env._("%(came)s Paging fields: %(paging)s.", came=came, paging=", ".join(
             "%s = %s" % (key, json.dumps(value)) for key, value in shape["paging"].items()))
     return came
-
-
-class TrackingApiCheck(models.TransientModel):
-    """The dialog that shows a check's report, with its run log."""
-
-    _name = "tracking.api.check"
-    _description = "API check report"
-
-    log_id = fields.Many2one("tracking.sync.log", string="Run log", readonly=True)
-    report = fields.Html(readonly=True, sanitize=True)
-    samples_id = fields.Many2one("ir.attachment", string="Answers as received",
-                                 readonly=True)
-    samples_data = fields.Binary(related="samples_id.datas", string="Answers as received "
-                                 "(JSON)")
-    samples_name = fields.Char(related="samples_id.name")
-
-    def _open(self, backend):
-        """Run the check of ``backend`` and the dialog that shows its report."""
-        run, _answers = check_api(backend)
-        attachments = self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", run.log._name), ("res_id", "=", run.log.id)])
-        report = attachments.filtered(lambda a: a.name == REPORT_NAME)
-        samples = attachments.filtered(lambda a: a.name == SAMPLES_NAME)
-        if not report:  # the run failed before it read anything
-            return backend._notify_logs(self.env._("Check the API"), run.log)
-        dialog = self.create({"log_id": run.log.id, "samples_id": samples.id,
-                              "report": Markup(report.raw.decode())})
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": dialog.id,
-                "name": self.env._("Check the API: %s", backend.display_name),
-                "view_mode": "form", "target": "new"}

@@ -20,11 +20,11 @@ from ..clients.trackonline import (
 from ..mappings import trackonline as mapping
 from ..mappings.dates import api_datetime
 from ..mappings.settings import path_names_only
+from .tracking_api_check import Answer
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_rate_counter import DatabaseRateLimiter
 from .tracking_words import ENTITY_WORDS, _lt, resource_words
-from .tracking_api_check import Answer
 from .trackonline_resources import (
     BALANCES,
     IOT_DEVICES,
@@ -37,7 +37,6 @@ from .trackonline_resources import (
     ROW_READERS,
     TRANSACTIONS,
 )
-
 
 # Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
 OUTGOING_MODELS = ("trackonline.location", "trackonline.unique.item",
