@@ -99,6 +99,10 @@ class AuthError(ApiError):
     """The remote refused the credentials (401/403, or a failed login)."""
 
 
+class CredentialsMissing(AuthError):
+    """The backend lacks credentials a call needs: no call was made."""
+
+
 class NotFound(ApiError):
     """The remote does not know the requested object (404)."""
 

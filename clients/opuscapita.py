@@ -4,7 +4,7 @@
 import base64
 import logging
 
-from .base import ApiError, AuthError, BearerTokenClient, RemoteDataError
+from .base import ApiError, AuthError, BearerTokenClient, CredentialsMissing, RemoteDataError
 
 _logger = logging.getLogger(__name__)
 
@@ -39,8 +39,8 @@ class OpusCapitaClient(BearerTokenClient):
 
     def fetch_token(self):
         if not all((self.client_id, self._client_secret, self.username, self._password)):
-            raise AuthError("OpusCapita needs a client id, a client secret, a username and a "
-                            "password.")
+            raise CredentialsMissing("OpusCapita needs a client id, a client secret, a "
+                                     "username and a password.")
         try:
             basic = base64.b64encode(
                 ("%s:%s" % (self.client_id, self._client_secret)).encode()).decode()

@@ -5,6 +5,7 @@ The production host, the key header and some paths are not public: all are setti
 import logging
 import re
 import threading
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 from .base import BaseClient, RemoteDataError, hide
@@ -21,6 +22,39 @@ DOWNLOAD_PATH = "api/downloads/%s"
 # spaces, "_", "-" and "." only, starting with a letter or a digit (never "..", "/", "?",
 # "%" or "#", which would move the call to another path of Sage's host).
 PLAIN_SCOPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}")
+
+
+# A duration as .NET writes a TimeSpan ("00:10:00", "1.00:00:00") or ISO 8601 ("PT10M").
+TIMESPAN = re.compile(r"(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)?")
+ISO_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?")
+
+
+def passcode_expiry(expires, now):
+    """When a passcode given at ``now`` (an aware UTC datetime) stops being valid, from the
+    answer's ``expires``: the document says it "specifies how long the passcode will remain
+    valid", without its form. A time ("2026-11-30T19:20:26Z"), a number of seconds (300,
+    "300"), a TimeSpan ("00:10:00") or an ISO 8601 duration ("PT10M") are read; anything else
+    gives None (the expiry unknown, not guessed)."""
+    if isinstance(expires, bool) or expires is None:
+        return None
+    if isinstance(expires, (int, float)):
+        return now + timedelta(seconds=expires) if expires > 0 else None
+    text = str(expires).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return passcode_expiry(float(text), now)
+    timespan = TIMESPAN.fullmatch(text)
+    if timespan:
+        days, hours, minutes, seconds = (int(part or 0) for part in timespan.groups())
+        return now + timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    duration = ISO_DURATION.fullmatch(text)
+    if duration and text not in ("P", "PT"):
+        days, hours, minutes, seconds = (float(part or 0) for part in duration.groups())
+        return now + timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def plain_scope(scope):

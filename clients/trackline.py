@@ -4,7 +4,7 @@ import logging
 
 import jwt
 
-from .base import AuthError, BearerTokenClient, RemoteDataError, remote_message
+from .base import AuthError, BearerTokenClient, CredentialsMissing, RemoteDataError, remote_message
 
 _logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class TracklineClient(BearerTokenClient):
 
     def fetch_token(self):
         if not self.email or not self._password:
-            raise AuthError("Trackline login and password are required.")
+            raise CredentialsMissing("Trackline login and password are required.")
         try:
             response = self.request("POST", "login", auth=False,
                                     json={"email": self.email, "password": self._password})

@@ -4,7 +4,7 @@ POST batches of at most 50 with a message ID to poll for the save result."""
 import logging
 import re
 
-from .base import BaseClient, NotFound, RemoteDataError, batches, errors_text
+from .base import BaseClient, CredentialsMissing, NotFound, RemoteDataError, batches, errors_text
 
 _logger = logging.getLogger(__name__)
 
@@ -52,7 +52,9 @@ class TrackOnlineClient(BaseClient):
         self.trip_path = trip_path or DEFAULT_TRIP_PATH
 
     def auth_headers(self):
-        return {"X-ApiKey": self._api_key or "", "Accept": "application/json"}
+        if not self._api_key:
+            raise CredentialsMissing("TrackOnline needs an API key.")
+        return {"X-ApiKey": self._api_key, "Accept": "application/json"}
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -75,6 +77,17 @@ class TrackOnlineClient(BaseClient):
             if len(items) < PAGE_SIZE:
                 return
             number += 1
+
+    def by_ids(self, resource, ids, params=None):
+        """The records of ``ids`` (at most 50: one page, one call) read by their id, the
+        ``Id`` filter repeated once per id: ``{id asked: row}``; an id not in the answer is
+        absent (a server that filters on one ``Id`` only answers the first)."""
+        if len(ids) > PAGE_SIZE:
+            raise ValueError("at most %d ids a call" % PAGE_SIZE)
+        asked = {str(remote_id).lower(): str(remote_id) for remote_id in ids}
+        rows = self.page(resource, dict(params or {}, Id=list(asked.values())))
+        return {asked[str(row.get("id")).lower()]: row for row in rows
+                if str(row.get("id")).lower() in asked}
 
     def get_list(self, resource, params=None):
         """A small unpaged list (balances)."""

@@ -283,17 +283,21 @@ TAGS = Tags()
 class Field:
     """``name`` (Odoo) <- ``key`` (remote; dotted for a nested object: ``gps.latitude``),
     converted by ``kind``; ``fallback`` names another remote key used when this one is
-    empty; ``send`` puts it in the payload; ``stub`` reads it for a stub too."""
+    empty; ``send`` puts it in the payload; ``stub`` reads it for a stub too; ``optional``:
+    a key the document does not give, read where an answer carries it (its absence is no
+    drift)."""
 
-    __slots__ = ("fallback", "key", "kind", "name", "send", "stub")
+    __slots__ = ("fallback", "key", "kind", "name", "optional", "send", "stub")
 
-    def __init__(self, name, key, kind=TEXT, send=False, fallback=None, stub=False):
+    def __init__(self, name, key, kind=TEXT, send=False, fallback=None, stub=False,
+                 optional=False):
         self.name = name
         self.key = key
         self.kind = kind
         self.send = send
         self.fallback = fallback
         self.stub = stub
+        self.optional = optional
 
     def get(self, row):
         value = dig(row, self.key)
@@ -365,11 +369,13 @@ class Entity:
     def absent_keys(self, rows, share=0.5):
         """The remote keys this mapping reads that more than ``share`` of ``rows`` lack (a
         key absent, not null; a field is present when its key or its fallback is). Fields
-        read from the whole row (key "") are not checked."""
+        read from the whole row (key "") and optional fields are not checked."""
         if not rows:
             return []
         absent = []
         for field in self.fields:
+            if field.optional:
+                continue
             keys = ([key for key in (field.key, field.fallback) if key] if field.key
                     else list(field.kind.row_keys))
             if not keys:

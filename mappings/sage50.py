@@ -2,6 +2,7 @@
 contact or a Trackline process as the records of an upload."""
 
 import base64
+import copy
 
 from .dates import api_datetime
 from .fields import TEXT, Entity, Field, Kind, RowError, dig
@@ -76,6 +77,53 @@ def customer_record(partner, sage_id=None):
             "type": "company" if partner.is_company else "person",
             "currency": partner.company_id.currency_id.name or "", "tax": "",
             "timestamp": _api_time(partner.write_date)}
+
+
+def _odoo_keys():
+    """The keys of a Customer, and of its first address, that Odoo reads into the contact
+    (``CUSTOMER``) and so holds as Sage does: what an upload takes from Odoo."""
+    customer, address = ["timestamp"], ["timestamp"]
+    for field in CUSTOMER.fields:
+        if isinstance(field.kind, FirstAddress):
+            address.append(field.kind.part)
+        else:
+            customer.extend(getattr(field.kind, "row_keys", None) or [field.key])
+    return tuple(dict.fromkeys(customer)), tuple(dict.fromkeys(address))
+
+
+# Taken from Odoo in an upload of a customer Sage 50 holds; every other key is Sage's.
+CUSTOMER_ODOO_KEYS, ADDRESS_ODOO_KEYS = _odoo_keys()
+
+
+def customer_over_held(held, record):
+    """A contact's Customer (``record``, from ``customer_record``) for a customer Sage 50
+    holds (``held``: as the latest Customers file gave it): Sage's customer, unknown keys
+    included, with what Odoo reads from Sage (names, email, id number, the first address's
+    street, city, postcode and telephone) and the time of this version taken from Odoo.
+    What Odoo does not read back (type, currency, tax, the address's id, country, state,
+    region, contact name and second telephone, the other addresses) stays as Sage holds
+    it: a file that replaces the customer as a whole does not empty it."""
+    sent = copy.deepcopy(held)
+    for key in CUSTOMER_ODOO_KEYS:
+        _pop_any_case(sent, key)
+        sent[key] = record[key]
+    addresses = _pop_any_case(sent, "addresses")
+    addresses = [copy.deepcopy(a) for a in addresses] if isinstance(addresses, list) else []
+    if addresses and isinstance(addresses[0], dict):
+        for key in ADDRESS_ODOO_KEYS:
+            _pop_any_case(addresses[0], key)
+            addresses[0][key] = record["addresses"][0][key]
+    else:
+        addresses = record["addresses"] + addresses[1:]
+    sent["addresses"] = addresses
+    return sent
+
+
+def _pop_any_case(values, key):
+    found = None
+    for name in [name for name in values if name.lower() == key.lower()]:
+        found = values.pop(name)
+    return found
 
 
 def process_record(process):

@@ -2,6 +2,8 @@
 marked ``send`` is written in the payload of a record sent to TrackOnline; ``stub`` fields
 are read for a record known only from an object embedded in another one."""
 
+import copy
+
 from . import trackonline_codes as codes
 from .fields import (
     DATETIME,
@@ -249,6 +251,9 @@ TRANSACTION = Entity("transaction", [
     Field("license_plate", "licensePlate", send=True),
     Field("trailer_number", "trailerNumber", send=True),
     Field("trip_number", "transactionTripNumber", send=True),
+    # The trip's GUID, which the trip call wants: not in the document's transaction model,
+    # read where an answer gives it (our reading of its name).
+    Field("trip_id", "transactionTripId", fallback="transactionTrip.id", optional=True),
     Field("dock_number", "dockNumber"),
     Field("area", "area"),
     Field("notes", "notes", send=True),
@@ -412,6 +417,107 @@ def packaging_label_payload(label):
     payload["packagingSerializedItems"] = [{"uniqueItem": {"number": item.number}}
                                            for item in label.unique_item_ids]
     return payload
+
+
+# -- a record TrackOnline holds, sent back -------------------------------------------------
+
+# The keys the document marks "Only returned on a fetch, not used when saving" (or "Gets"
+# alone), by resource ("a[].b": ``b`` in each object of the list ``a``): left out of a send.
+FETCH_ONLY = {
+    "location": ("hierarchyLevel", "parentNumber", "parentName", "createdOn", "modifiedOn"),
+    "itemdefinition": ("createdOn", "modifiedOn"),
+    "uniqueitem": ("lastKnownPosition", "lastKnownTemperature", "lastKnownTransactionId",
+                   "createdOn", "isDeleted"),
+    "packaginglabel": ("createdOn", "modifiedOn", "packagingNonSerializedItems[].createdOn",
+                       "packagingSerializedItems[].createdOn"),
+    "itemconfiguration": (),
+}
+# The lists of objects a send may change, and what names an entry in them (the first path
+# the sent entry has a value for): a changed entry keeps the keys TrackOnline gave it.
+LIST_ENTRY_KEYS = {
+    "members": ("itemDefinitionId", "number"),
+    "packagingNonSerializedItems": ("itemDefinition.id", "itemDefinition.number"),
+    "packagingSerializedItems": ("uniqueItem.id", "uniqueItem.number"),
+}
+
+
+def sent_over_held(resource, held, payload, changed):
+    """What a send of a record TrackOnline holds carries: the record as TrackOnline gave it
+    (``held``, read right before the send, unknown keys included), with the keys the user
+    changed (``changed``) as Odoo builds them (``payload``; a key Odoo leaves out is left
+    out: the user emptied it), and without the keys the document says are only fetched. A
+    changed list of objects keeps, for each entry Odoo sends, the keys TrackOnline gave the
+    same entry (``LIST_ENTRY_KEYS``). Keys are matched in any case, as the API reads them.
+    A server that binds the body as a whole keeps every field the user did not change."""
+    sent = copy.deepcopy(held)
+    for key in changed:
+        before = _pop_any_case(sent, key)
+        if key not in payload:
+            continue
+        value = payload[key]
+        if key in LIST_ENTRY_KEYS and isinstance(before, list) and isinstance(value, list):
+            value = [_over_entry(before, entry, LIST_ENTRY_KEYS[key]) for entry in value]
+        sent[key] = value
+    if payload.get("id"):
+        _pop_any_case(sent, "id")
+        sent["id"] = payload["id"]
+    for path in FETCH_ONLY.get(resource, ()):
+        _drop(sent, path)
+    return sent
+
+
+def _pop_any_case(values, key):
+    """Remove ``key`` from ``values`` in any casing; the value it had (the last), or None."""
+    found = None
+    for name in [name for name in values if name.lower() == key.lower()]:
+        found = values.pop(name)
+    return found
+
+
+def _over_entry(held_entries, entry, paths):
+    """``entry`` (Odoo's) over the entry of ``held_entries`` it names (``paths``)."""
+    if not isinstance(entry, dict):
+        return entry
+    for path in paths:
+        wanted = _at(entry, path)
+        if wanted in (None, ""):
+            continue
+        held = next((item for item in held_entries
+                     if isinstance(item, dict) and str(_at(item, path)) == str(wanted)), None)
+        if held is None:
+            return entry
+        merged = copy.deepcopy(held)
+        for key, value in entry.items():
+            _pop_any_case(merged, key)
+            merged[key] = value
+        return merged
+    return entry
+
+
+def _drop(values, path):
+    """Remove the key at ``path`` ("a[].b": in each object of the list ``a``), any case."""
+    head, _dot, rest = path.partition(".")
+    if head.endswith("[]"):
+        head = head[:-2]
+        for name in [name for name in values if name.lower() == head.lower()]:
+            for item in values[name] if isinstance(values[name], list) else ():
+                if isinstance(item, dict):
+                    _drop(item, rest)
+    elif not rest:
+        _pop_any_case(values, head)
+    else:
+        for name in [name for name in values if name.lower() == head.lower()]:
+            if isinstance(values[name], dict):
+                _drop(values[name], rest)
+
+
+def _at(entry, path):
+    """The value at dotted ``path`` in ``entry``, or None (not an object on the way)."""
+    for part in path.split("."):
+        if not isinstance(entry, dict):
+            return None
+        entry = entry.get(part)
+    return entry
 
 
 # -- contacts ----------------------------------------------------------------------------------

@@ -27,15 +27,16 @@ from ..clients.sage50 import (
     DEFAULT_ROTATION_PATH,
     DEFAULT_UPLOAD_PATH,
     Sage50Client,
+    passcode_expiry,
     scope_path,
 )
-from ..mappings.sage50 import customer_record, process_record
+from ..mappings.sage50 import customer_over_held, customer_record, process_record
 from ..mappings.settings import path_names_only
 from .sage50_download import CUSTOMERS, records_of
 from .tracking_api_check import Answer
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
-from .tracking_sync_log import read_committed
-from .tracking_words import _lt
+from .tracking_sync_log import error_words, read_committed
+from .tracking_words import _lt, words_text
 
 _logger = logging.getLogger(__name__)
 
@@ -89,7 +90,10 @@ class Sage50Backend(models.Model):
         default="new", required=True, readonly=True, copy=False, tracking=True)
     registration_url = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
     passcode = fields.Char(readonly=True, copy=False, groups=MANAGER_GROUP)
-    passcode_expires = fields.Char(readonly=True, copy=False)
+    passcode_expires = fields.Char(
+        readonly=True, copy=False,
+        help="When the passcode stops being valid (UTC, ISO 8601), from Sage's \"expires\" "
+             "(a time or a duration); as Sage gave it when it is neither.")
     passcode_expires_at = fields.Datetime(string="Passcode valid until",
                                           compute="_compute_passcode_expires_at")
     key_lifetime_days = fields.Integer(
@@ -102,6 +106,11 @@ class Sage50Backend(models.Model):
     approval_url = fields.Char(compute="_compute_urls", groups=MANAGER_GROUP)
     notification_url = fields.Char(compute="_compute_urls", groups=MANAGER_GROUP)
     max_file_size = fields.Integer(string="Largest file (MB)", default=50, required=True)
+    mark_absent_customers = fields.Boolean(
+        string="Mark customers no longer in Sage 50", default=True,
+        help="A Customers file holds all of Sage 50's customers: those it no longer holds are "
+             "marked \"Not in Sage 50\" (never deleted; their contacts stay). Off: they are "
+             "left as they are.")
     upload_count = fields.Integer(compute="_compute_counts")
     download_count = fields.Integer(compute="_compute_counts")
 
@@ -196,7 +205,8 @@ class Sage50Backend(models.Model):
                 new_key, lost = self._rotate_after_lost_answer(cr, client, backend, old_key)
                 refused = None if new_key else exc
             except ApiError as exc:
-                refused = exc
+                new_key = self._rotate_with_initial_key(cr, client, backend, old_key)
+                refused = None if new_key else exc
             if new_key:
                 token_model._store_in(self.env(cr=cr), self, KEY_NAME, new_key,
                                       time.time() + self.key_lifetime_days * 86400)
@@ -205,10 +215,10 @@ class Sage50Backend(models.Model):
                 note = self.env._("API key lost: generate a new passcode and give consent "
                                   "in Sage 50 again (Onboarding). Sage 50 rotated the key "
                                   "but its answer could not be read, and refuses the old "
-                                  "and the initial key (%s)", refused.message)
+                                  "and the initial key (%s)", self._plain(refused))
             else:
                 note = self.env._("Refused by Sage 50, the old key is kept: %s",
-                                  refused.message)
+                                  self._plain(refused))
             self._note_rotation(cr, note)
         if lost:
             self._key_lost(note)
@@ -223,16 +233,34 @@ class Sage50Backend(models.Model):
         with the initial key (the document names the parameter "initialApikey"); a key Sage
         still accepts is kept as it is (not lost: rotated at the next run). Lost when Sage
         refuses them all."""
-        cr.execute("SELECT value FROM tracking_token WHERE backend_id = %s AND name = %s",
-                   (self.tracking_backend_id.id, INITIAL_KEY_NAME))
-        initial = (cr.fetchone() or [None])[0]
-        for key in dict.fromkeys(k for k in (old_key, initial) if k):
+        for key in dict.fromkeys(k for k in (old_key, self._initial_key(cr)) if k):
             try:
                 return client.rotate_key(backend.developer_id, backend.application_id, key,
                                          backend.secret), False
             except ApiError as exc:
                 _logger.info("Sage 50 key rotated again after a lost answer: %s", exc.message)
         return None, not self._key_accepted(client, old_key)
+
+    def _initial_key(self, cr):
+        """The key Sage gave at consent (kept beside the key in use), read on ``cr``."""
+        cr.execute("SELECT value FROM tracking_token WHERE backend_id = %s AND name = %s",
+                   (self.tracking_backend_id.id, INITIAL_KEY_NAME))
+        return (cr.fetchone() or [None])[0]
+
+    def _rotate_with_initial_key(self, cr, client, backend, old_key):
+        """Sage refused to rotate ``old_key``: the document names the rotation's key
+        "initialApikey", so a server may want the key of the consent, not the one in use.
+        Rotate with it (when it is another key); the new key, or None."""
+        initial = self._initial_key(cr)
+        if not initial or initial == old_key:
+            return None
+        try:
+            return client.rotate_key(backend.developer_id, backend.application_id, initial,
+                                     backend.secret)
+        except ApiError as exc:
+            _logger.info("Sage 50 key rotation with the consent's key refused too: %s",
+                         exc.message)
+            return None
 
     def _key_accepted(self, client, key):
         """Whether Sage 50 accepts ``key`` on a data call (a 401 says it does not)."""
@@ -252,6 +280,11 @@ class Sage50Backend(models.Model):
         self.sudo().with_context(mail_notrack=True).write({"onboarding_state": "registered"})
         self.message_post(body=note, message_type="notification",
                           subtype_xmlid="mail.mt_note")
+
+    def _plain(self, exc):
+        """``exc`` as the user reads it (the technical line stays in the server log)."""
+        _logger.info("Sage 50 key rotation of %s: %s", self.display_name, exc.message)
+        return words_text(error_words(exc, self), self.env.lang)
 
     def _note_rotation(self, cr, text):
         """Note the outcome next to the key, on the key's own (locked) cursor."""
@@ -321,9 +354,13 @@ class Sage50Backend(models.Model):
         backend = self.sudo()
         with self._sync_run(_lt("generate passcode")) as run:
             client = self._make_client(run.stats)
+            asked = datetime.now(UTC)
             passcode, expires = client.passcode(backend.developer_id, backend.application_id,
                                                 backend.secret)
-            backend.write({"passcode": passcode, "passcode_expires": expires or False,
+            expiry = passcode_expiry(expires, asked)
+            backend.write({"passcode": passcode,
+                           "passcode_expires": (expiry.strftime("%Y-%m-%dT%H:%M:%SZ") if expiry
+                                                else str(expires or "") or False),
                            "onboarding_state": "passcode"})
         return run
 
@@ -402,14 +439,22 @@ class Sage50Backend(models.Model):
     def _upload_payload(self, scope, records):
         """The file of ``records`` for the upload scope ``scope`` (None for a scope this
         connector does not build): contacts as Customers (with their Sage id when they came
-        from Sage), Trackline processes with their metadata and documents."""
+        from Sage; a customer Sage holds as the latest Customers file gave it, with what
+        Odoo reads from Sage taken from the contact: ``customer_over_held``), Trackline
+        processes with their metadata and documents."""
         self.ensure_one()
         if scope == CUSTOMERS.name:
             sage_ids = {binding.partner_id.id: binding.remote_id for binding in
                         self.env["sage50.partner"].search([("backend_id", "=", self.id),
                                                            ("partner_id", "in", records.ids)])}
-            return {"records": [customer_record(partner, sage_ids.get(partner.id))
-                                for partner in records]}
+            held = self.env["sage50.download"]._customers_held(self) if sage_ids else {}
+            customers = []
+            for partner in records:
+                customer = customer_record(partner, sage_ids.get(partner.id))
+                if sage_ids.get(partner.id) in held:
+                    customer = customer_over_held(held[sage_ids[partner.id]], customer)
+                customers.append(customer)
+            return {"records": customers}
         if scope == PROCESSES_SCOPE:
             return {"records": [process_record(process) for process in records]}
         return None

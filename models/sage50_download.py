@@ -147,6 +147,8 @@ class Sage50Download(models.Model):
                 return
             if self.scope.lower() == CUSTOMERS.name.lower():  # "customers" too
                 backend._import_page(run, CUSTOMERS, records)
+                if backend.mark_absent_customers:
+                    self._mark_absent_customers(run, backend, records)
             else:
                 run.count(skipped=len(records))
             kept = run.kept - kept
@@ -156,6 +158,36 @@ class Sage50Download(models.Model):
                     "%s records could not be imported: kept to retry (Logs > Items to "
                     "Retry).", kept)})
             self.env["tracking.failed.unit"]._resolve(backend, FILE_UNIT, [self.scope])
+
+    def _mark_absent_customers(self, run, backend, records):
+        """A scope file holds the full scope (the document): the customers this one does not
+        hold are no longer in Sage 50, marked so (not deleted); said in the run's log."""
+        held = [record["id"] for record in records
+                if isinstance(record, dict) and record.get("id") not in (None, "")]
+        gone = self.env["sage50.partner"]._mark_absent(backend, held)
+        if gone:
+            run.warn(_lt("Customers no longer in Sage 50's Customers file: %(count)s. They "
+                         "are marked \"Not in Sage 50\"; their contacts stay in Odoo.",
+                         count=gone))
+
+    @api.model
+    def _customers_held(self, backend):
+        """The customers of the latest Customers file Sage 50 published for ``backend``, by
+        id, as the file gives them (Sage offers no call that reads one customer: this file
+        is the newest version of them Odoo can know); empty when there is none, or it
+        cannot be read."""
+        files = self.search([("backend_id", "=", backend.id),
+                             ("attachment_id", "!=", False)]).filtered(
+            lambda d: d.scope.lower() == CUSTOMERS.name.lower())
+        customers = {}
+        for download in files[:1]:
+            try:
+                records = _records(download.attachment_id.raw, download.scope)
+            except RemoteDataError:
+                return {}
+            customers.update((str(record["id"]), record) for record in records
+                             if isinstance(record, dict) and record.get("id") not in (None, ""))
+        return customers
 
     def _failed(self, run, error, content):
         """This file could not be downloaded (``error``: the remote error it met) or read

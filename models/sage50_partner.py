@@ -17,6 +17,25 @@ class Sage50Partner(models.Model):
                                  ondelete="cascade")
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="cascade")
+    absent_since = fields.Datetime(
+        string="Not in Sage 50 since", readonly=True, copy=False,
+        help="Set when a full Customers file from Sage 50 no longer holds this customer "
+             "(deleted or merged there; the contact stays in Odoo); cleared when a file holds "
+             "it again. The backend's setting \"Mark customers no longer in Sage 50\".")
+
+    @api.model
+    def _mark_absent(self, backend, held_ids):
+        """A full Customers file of ``backend`` holds the customers ``held_ids`` (Sage's ids):
+        mark the others as no longer in Sage 50 (their contacts stay), and clear the mark of
+        those it holds. Returns the number newly marked."""
+        held = [str(key) for key in held_ids]
+        came_back = self.search([("backend_id", "=", backend.id), ("absent_since", "!=", False),
+                                 ("remote_id", "in", held)])
+        came_back.write({"absent_since": False})
+        gone = self.search([("backend_id", "=", backend.id), ("absent_since", "=", False),
+                            ("remote_id", "not in", held)])
+        gone.write({"absent_since": fields.Datetime.now()})
+        return len(gone)
 
     @api.depends("partner_id.display_name", "remote_id")
     def _compute_display_name(self):

@@ -16,7 +16,7 @@ The dashboard is the kanban view of this model: one card per backend, with the f
 computed below for all cards in a few grouped queries, and the card's buttons, each handed
 to the system's backend (``_system_backend``)."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -49,6 +49,8 @@ MAIN_RECORDS = {
 CONNECTED_RUN_STATES = ("done", "warning", "stopped")
 # Runs whose calls need no credentials (Sage 50's onboarding): they prove no connection.
 # Their names as stored (``operation``, in English: models/sage50_backend.py).
+# The days of a card's recent activity (its bars).
+ACTIVITY_DAYS = 28
 KEYLESS_OPERATIONS = ("register developer", "generate passcode")
 # The buttons of a card: name -> the systems whose backend has the action.
 CARD_ACTIONS = {
@@ -126,6 +128,11 @@ class TrackingBackend(models.Model):
         string="Open errors by kind", compute="_compute_figures",
         help="Each kind of open error with its count: the links under the figure, each "
              "opening its list.")
+
+    activity = fields.Json(
+        string="Recent activity", compute="_compute_figures",
+        help="Each of the last 28 days: the records the runs saved and the runs that failed "
+             "(connection tests aside), oldest first.")
 
     _sql_constraints = [
         ("timeout_positive", "CHECK(timeout > 0)", "The request timeout must be positive."),
@@ -213,6 +220,7 @@ class TrackingBackend(models.Model):
         calls = self._calls_today(ids)
         budgets = self._budgets(systems)
         labels = self._record_labels()
+        activity = self._activity(ids)
         for backend in self:
             key = backend.id
             started, state, name, summary = last.get(key, (False, False, False, False))
@@ -226,6 +234,7 @@ class TrackingBackend(models.Model):
             backend.record_label = labels.get(backend.backend_model, "")
             backend.calls_today = calls.get(key, 0)
             backend.calls_budget = budgets.get(key, 0)
+            backend.activity = activity.get(key, [])
             # Most telling first: the figure opens the first one.
             sources = (
                 [{"source": "kept", "count": kept[key], "label": self.env._("Items to retry")}]
@@ -399,6 +408,31 @@ class TrackingBackend(models.Model):
           GROUP BY backend_id
         """, (self._today_start(), tuple(ids)))
         return {bid: calls or 0 for bid, calls in self.env.cr.fetchall()}
+
+    def _activity(self, ids):
+        """Per backend, each of the last ``ACTIVITY_DAYS`` days of the user's calendar,
+        oldest first: ``{"day", "records" (created and updated), "failed" (runs)}``; one
+        query for all cards, on the runs' index by backend and start."""
+        if not ids:
+            return {}
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        today = datetime.now(pytz.timezone(tz)).date()
+        days = [today - timedelta(days=back) for back in range(ACTIVITY_DAYS - 1, -1, -1)]
+        self.env["tracking.sync.log"].flush_model()
+        self.env.cr.execute(SQL("""
+            SELECT backend_id, (started_at AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+                   SUM(COALESCE(created_count, 0) + COALESCE(updated_count, 0)),
+                   COUNT(*) FILTER (WHERE state = 'failed' AND operation NOT IN %(not_syncs)s)
+              FROM tracking_sync_log
+             WHERE backend_id IN %(ids)s AND started_at >= %(since)s
+          GROUP BY 1, 2""", tz=tz, ids=tuple(ids), not_syncs=NOT_SYNCS,
+            since=self._today_start() - timedelta(days=ACTIVITY_DAYS - 1)))
+        found = {(bid, day): (records, failed)
+                 for bid, day, records, failed in self.env.cr.fetchall()}
+        return {bid: [{"day": day.isoformat(),
+                       "records": int(found.get((bid, day), (0, 0))[0] or 0),
+                       "failed": found.get((bid, day), (0, 0))[1]} for day in days]
+                for bid in ids}
 
     def _budgets(self, systems):
         ids = systems.get("trackonline.backend", {})

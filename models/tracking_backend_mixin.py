@@ -1,6 +1,7 @@
-"""What every system's backend shares: name, company, URL, timeout, the connection test,
-its run logs and items to retry, and the scheduled actions' loop over backends within the
-cron worker's time limit."""
+"""What every system's backend does, built on its ``tracking.backend`` record (which holds
+its name, company, URL, timeout and connection: models/tracking_backend.py): the connection
+test, its runs and items to retry, its deletion with what it owns, and the scheduled actions'
+loop over backends within the cron worker's time limit."""
 
 import time
 from contextlib import contextmanager

@@ -15,6 +15,7 @@ from odoo.tools.translate import LazyGettext, LazyTranslate, get_translation
 
 from ..clients.base import (
     AuthError,
+    CredentialsMissing,
     NotFound,
     RateLimited,
     RemoteDataError,
@@ -94,8 +95,13 @@ def api_error_words(exc, backend):
     "typed error -> words"; the technical line (``exc.message``) is for the run log."""
     system, name = system_name(backend), backend.display_name
     status = exc.status
+    if isinstance(exc, CredentialsMissing):
+        return _lt("The backend %(backend)s has no %(credentials)s yet: a Tracking manager "
+                   "fills this in on the backend's form, then presses Test connection.",
+                   backend=name, credentials=CREDENTIAL_WORDS.get(backend._name,
+                                                                  _lt("credentials")))
     if isinstance(exc, AuthError) and status is None:
-        return None  # our own words (credentials missing, a key lost): they say it
+        return None  # our own words (a key lost): they say it
     if isinstance(exc, AuthError):
         credentials = CREDENTIAL_WORDS.get(backend._name, _lt("credentials"))
         words = _lt("%(system)s refused the %(credentials)s (error %(status)s). Check the "

@@ -315,7 +315,7 @@ class TrackOnlineBackend(models.Model):
                                        self.env.company.name))
         locations = self.env["trackonline.location"]._from_partners(backend, partners)
         run = backend._send(locations, "location")
-        return backend._notify_logs(self.env._("Contacts sent to TrackOnline"), run.log)
+        return backend._notify_logs(self.env._("Sending contacts to TrackOnline"), run.log)
 
     def _poll_results(self):
         """Send again the kept records whose next attempt has come, then ask TrackOnline
@@ -337,7 +337,7 @@ class TrackOnlineBackend(models.Model):
                         try:
                             results = client.save_result(resource, message_id)
                         except RemoteDataError as exc:  # result lost: sent again later
-                            records._not_saved(run, exc.message)
+                            records._not_saved(run, run.error_words(exc))
                             continue
                         if results is None:
                             run.count(skipped=len(records))

@@ -16,7 +16,7 @@ class TrackOnlineItemConfiguration(models.Model):
     _trackonline_resource = "itemconfiguration"
     _trackonline_lookup = ("Name", "name", "name")  # "part of the name": exact match kept
     _remote_entity = mapping.ITEM_CONFIGURATION
-    _payload_fields = ("member_ids",)
+    _payload_fields = {"member_ids": "members"}
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

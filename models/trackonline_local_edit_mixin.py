@@ -6,7 +6,14 @@ is changed, its send state becomes draft ("To send") and the remote version it s
 kept (``remote_version``). Until it is sent and saved, a sync never
 overwrites the fields a send carries: when TrackOnline's version has changed meanwhile, both
 versions are kept (a conflict) and the user chooses ("Keep mine and send" / "Take
-TrackOnline's")."""
+TrackOnline's").
+
+A send never erases what Odoo did not change: right before it, the records are read again
+from TrackOnline by their ids (one call per 50, ``_read_again``), which is a sync of them (a
+change since the edit began is a conflict, and they are not sent); each one sent carries the
+record as TrackOnline gave it then (``remote_row``: unknown keys included, fetch-only keys
+left out) with only the fields the user changed since the edit began as Odoo has them
+(``_send_payload``)."""
 
 import json
 
@@ -15,10 +22,15 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..clients.base import ApiError, batches
+from ..clients.trackonline import PAGE_SIZE
+from ..mappings.trackonline import sent_over_held
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_doors import USER_GROUP, check_door
+from .tracking_failed_unit import may_pass
 from .tracking_words import _lt
 from .trackonline_outgoing_mixin import EDITABLE_STATES
+from .trackonline_resources import ENABLED_FILTERED, LIST_PARAMS, RESOURCES
 
 
 class TrackOnlineLocalEditMixin(models.AbstractModel):
@@ -39,13 +51,18 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                                 sanitize=False)
     has_local_changes = fields.Boolean(
         string="Local changes not sent", compute="_compute_has_local_changes")
+    remote_row = fields.Text(
+        string="TrackOnline's record as read", readonly=True, copy=False,
+        help="TrackOnline's record as read right before the last send (JSON, as received): "
+             "a send carries it, with only the local changes applied.")
     edit_unlocked = fields.Boolean(
         string="Unlocked to edit", readonly=True, copy=False,
         help="\"Edit locally\" was pressed: the fields a send carries may be changed; the "
              "record is To send once one is.")
 
-    # Fields a send carries beyond the mapping's ``send`` fields (lines, links).
-    _payload_fields = ()
+    # Fields a send carries beyond the mapping's ``send`` fields (lines, links), with the
+    # key of the payload each one gives.
+    _payload_fields = {}
 
     @api.depends("remote_id", "send_state", "edit_unlocked")
     def _compute_has_local_changes(self):
@@ -99,7 +116,8 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     @api.model
     def _connector_fields(self):
         return super()._connector_fields() | {"remote_version", "has_conflict",
-                                              "conflict_values", "edit_unlocked"}
+                                              "conflict_values", "edit_unlocked",
+                                              "remote_row"}
 
     def _edit_hint(self):
         return self.env._(" Press \"Edit locally\" to change it and send the change.")
@@ -158,6 +176,94 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
                 values, has_conflict=False, conflict_values=False, remote_version=False,
                 send_state=False, send_message=False, edit_unlocked=False))
         return True
+
+    # -- sending back what TrackOnline holds ------------------------------------------------
+
+    def _read_again(self, run, client):
+        """Read the records of these that TrackOnline holds again, right before their send,
+        by their ids: one call per 50 (the ``Id`` filter repeated), then, for those not in
+        the answer, one call each (a server that filters on one ``Id`` only, a location
+        enabled or disabled meanwhile). Each found keeps its row as received
+        (``remote_row``: what its send carries) and, edited locally, goes through the sync
+        of its resource: a change in TrackOnline since the edit began is a conflict the user
+        settles (both versions kept, the run warns), and it is not sent. One TrackOnline no
+        longer holds is Failed, not sent. Returns the records to send, new ones included."""
+        held = self.filtered("remote_id")
+        if not held:
+            return self
+        try:
+            rows = held._current_rows(client)
+        except ApiError as exc:
+            if not run.fatal:
+                run.fail(exc)
+            held._not_saved(run, run.error_words(exc), final=not may_pass(exc), unsent=True)
+            return self - held
+        gone = held.filtered(lambda r: r.remote_id not in rows)
+        for record in gone:
+            record._not_saved(run, _lt(  # pylint: disable=prefer-env-translation
+                "Not sent: TrackOnline no longer holds this record (deleted there, or not "
+                "visible with this API key). Check it in TrackOnline."), final=True)
+        found = held - gone
+        for record in found:
+            record.with_context(**{SYNC_WRITE: SyncWriter}).write(
+                {"remote_row": json.dumps(rows[record.remote_id])})
+        edited = found.filtered(lambda r: r._pending_edit())
+        if edited:
+            resource = next(resource for resource in RESOURCES.values()
+                            if resource.model == self._name)
+            created, updated = run.created, run.updated  # the send's counts are its own
+            for backend in edited.backend_id:
+                mine = edited.filtered(lambda r, b=backend: r.backend_id == b)
+                backend._import_page(run, resource, [rows[r.remote_id] for r in mine])
+            run.created, run.updated = created, updated
+        return (self - held) | found.filtered(lambda r: not r.has_conflict)
+
+    def _current_rows(self, client):
+        """TrackOnline's rows of these records, by remote id (see ``_read_again``).
+        Raises ``ApiError``."""
+        resource = self._trackonline_resource
+        params = LIST_PARAMS.get(resource, {})
+        # The location list gives enabled or disabled records, never both.
+        variants = ([dict(params, Enabled="true"), dict(params, Enabled="false")]
+                    if resource in ENABLED_FILTERED else [params])
+        ids = list(dict.fromkeys(self.mapped("remote_id")))
+        rows = {}
+        for variant in variants:
+            for chunk in batches([i for i in ids if i not in rows], PAGE_SIZE):
+                rows.update(client.by_ids(resource, chunk, variant))
+        for variant in variants:
+            for remote_id in [i for i in ids if i not in rows]:
+                rows.update(client.by_ids(resource, [remote_id], variant))
+        return rows
+
+    def _send_payload(self):
+        """TrackOnline's record as read right before the send (``remote_row``) with the
+        fields the user changed since the edit began (``_changed_since_edit``) as Odoo
+        has them, fetch-only keys left out (``mappings.trackonline.sent_over_held``); a
+        record TrackOnline does not hold yet: Odoo's payload."""
+        payload = super()._send_payload()
+        if not (self.remote_id and self.remote_row):
+            return payload
+        keys = [self._payload_key(name) for name in sorted(self._changed_since_edit())]
+        return sent_over_held(self._trackonline_resource, json.loads(self.remote_row),
+                              payload, keys)
+
+    def _changed_since_edit(self):
+        """The fields a send carries that differ from the version the edit began from
+        (``remote_version``); all of them when that version is not known."""
+        sendable = self._sendable_fields()
+        if not self.remote_version:
+            return sendable
+        start = json.loads(self.remote_version)
+        now = json.loads(json.dumps(self._version(sendable)))
+        return {name for name in sendable if name not in start or start[name] != now[name]}
+
+    @api.model
+    def _payload_key(self, name):
+        """The key of the payload that field ``name`` gives."""
+        field = next((f for f in self._remote_entity.fields if f.name == name and f.send),
+                     None)
+        return field.key if field else self._payload_fields[name]
 
     # -- from a sync --------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from ..clients.base import ApiError, AuthError, RateLimited, batches
 from ..clients.trackonline import MAX_BATCH
 from ..mappings import trackonline_rules as rules
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
 from .tracking_sync_log import commit
 from .tracking_words import _lt, words_text, words_to_json
@@ -46,7 +46,13 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     _trackonline_lookup = ("Number", "number", "number")
 
     def _to_payload(self):
+        """The record as Odoo builds it for TrackOnline (the mapping's payload)."""
         raise NotImplementedError
+
+    def _send_payload(self):
+        """What a send of this record carries (a record TrackOnline holds: see
+        ``trackonline.local.edit.mixin``)."""
+        return self._to_payload()
 
     @api.depends("remote_id", "send_state")
     def _compute_remote_locked(self):
@@ -64,9 +70,10 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
     # -- sending, and keeping what was not sent or saved ------------------------------------------
 
     def _send_batches(self, run, client):
-        """POST these records in batches of 50, each batch in a step (``_post``). A record
-        TrackOnline does not take as it is is Failed without a call (``_sendable``)."""
-        records = self._sendable(run)
+        """POST these records in batches of 50, each batch in a step (``_post``). Those
+        TrackOnline holds are read again first (``_read_again``); a record TrackOnline does
+        not take as it is is Failed without a call (``_sendable``)."""
+        records = self._read_again(run, client)._sendable(run)
         records._before_send()
         # What finds a record again is committed before its call: a worker killed during the
         # call leaves it, and the next send looks the record up (``_maybe_sent``).
@@ -75,6 +82,11 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         for number, batch in enumerate(batches(records, MAX_BATCH), 1):
             with run.step(self.env._("batch %s", number)):
                 stopped = batch._post(run, client, stopped)
+
+    def _read_again(self, run, client):
+        """Of these records about to be sent, those to send once what TrackOnline holds of
+        them is read again (see ``trackonline.local.edit.mixin``): here, all."""
+        return self
 
     def _post(self, run, client, stopped=None):
         """POST these records (one batch) and note each record's message ID and place in its
@@ -87,18 +99,19 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         batch), they are kept without a call. Returns the error that stops the next batches,
         or None."""
         if stopped:
-            self._not_saved(run, stopped.message, final=not may_pass(stopped), unsent=True)
+            self._not_saved(run, run.error_words(stopped), final=not may_pass(stopped),
+                            unsent=True)
             return stopped
         try:
             message_id = client.save(self._trackonline_resource,
-                                     [record._to_payload() for record in self])[0]
+                                     [record._send_payload() for record in self])[0]
         except ApiError as exc:
             if exc.status == 400 and len(self) > 1:
                 half = (len(self) + 1) // 2
                 return self[half:]._post(run, client, self[:half]._post(run, client))
             if not run.fatal:
                 run.fail(exc)
-            self._not_saved(run, exc.message, final=not may_pass(exc), unsent=True)
+            self._not_saved(run, run.error_words(exc), final=not may_pass(exc), unsent=True)
             return exc if isinstance(exc, (RateLimited, AuthError)) else None
         for position, record in enumerate(self):
             record.write({"send_state": "sent", "message_id": message_id,
@@ -115,7 +128,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         refused = self.browse()
         for record in self:
             try:
-                why = record._refusal(record._to_payload())
+                why = record._refusal(record._send_payload())
             except UserError as exc:
                 why = exc.args[0]
             if why:
@@ -214,7 +227,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             text = _lt("%(record)s: %(message)s", record=record.display_name, message=message)
             run.error(text)
             try:
-                payload = record._to_payload()
+                payload = record._send_payload()
             except UserError:  # refused here (``_sendable``): kept without one
                 payload = None
             units._keep(run, SEND_UNIT % record._trackonline_resource, record_key(record),
@@ -240,14 +253,45 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 records = by_model[model].with_context(**{SYNC_WRITE: SyncWriter})
                 records._taken_already(run, client)._send_batches(run, client)
 
-    def _apply_results(self, run, client, results):
-        """Give each record of one batch its result (results are in batch order): saved
-        marks its kept unit done; a refusal is kept (see ``_not_saved``). A record saved
-        without its id in the result is read back by its number (``_look_up_remote_id``):
-        without the id a later sync would add a copy of it."""
+    def _result_number(self):
+        """This record's number as a save result names it, or "" (none to match by)."""
+        field = self._trackonline_number_field or ("number" if "number" in self._fields
+                                                   else None)
+        return str(field and self[field] or "").strip().lower()
+
+    def _results_by_record(self, results):
+        """Each record of one batch with its result: the result that names it (its id,
+        else its number, in any case), else the result at its place in the batch when that
+        one names no record of the batch (a new record's id and number are TrackOnline's:
+        only its place tells). The document does not say results come in batch order."""
+        def key(value):
+            return str(value or "").strip().lower()
+
+        found, claimed = {}, set()
         for record in self:
-            result = (results[record.batch_position]
-                      if record.batch_position < len(results) else None)
+            remote_id, number = key(record.remote_id), record._result_number()
+            for index, result in enumerate(results):
+                if index not in claimed and (
+                        (remote_id and key(result["id"]) == remote_id)
+                        or (number and key(result["number"]) == number)):
+                    found[record.id] = result
+                    claimed.add(index)
+                    break
+        for record in self.filtered(lambda r: r.id not in found):
+            index = record.batch_position
+            if index < len(results) and index not in claimed:
+                found[record.id] = results[index]
+                claimed.add(index)
+        return found
+
+    def _apply_results(self, run, client, results):
+        """Give each record of one batch its result (``_results_by_record``): saved marks
+        its kept unit done; a refusal is kept (see ``_not_saved``). A record saved without
+        its id in the result is read back by its number (``_look_up_remote_id``): without
+        the id a later sync would add a copy of it."""
+        matched = self._results_by_record(results)
+        for record in self:
+            result = matched.get(record.id)
             if result is None:
                 record._not_saved(run, _lt("TrackOnline returned no result for this record."))
             elif result["success"]:
@@ -362,6 +406,22 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         for backend in records.backend_id:
             backend._send(records.filtered(lambda r, b=backend: r.backend_id == b), resource)
 
+    def action_delete_draft(self):
+        """A manager's (who alone may delete): delete these drafts, never sent (TrackOnline
+        holds no copy of them), and show the list. Odoo's own Delete is not offered on these
+        screens, where most records are copies of TrackOnline's, which a user cannot delete
+        (``_unlink_except_mirrored``)."""
+        check_door(self, MANAGER_GROUP, "unlink")
+        sent = self.filtered(lambda r: not r.remote_id and r.send_state == "sent")
+        if sent:
+            raise UserError(self.env._(
+                "%s went to TrackOnline already: it is no draft and stays in Odoo.",
+                ", ".join(sent[:5].mapped("display_name"))))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_%s" % self._name.replace(".", "_"))
+        self.unlink()
+        return dict(action, target="main")
+
     def action_send(self):
         check_door(self, USER_GROUP, "write")
         records = self.filtered(lambda r: r.send_state in (False, *EDITABLE_STATES)
@@ -374,4 +434,4 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         logs = self.env["tracking.sync.log"].search(
             [("backend_id", "in", records.backend_id.tracking_backend_id.ids)],
             limit=len(records.backend_id))
-        return self.backend_id[:1]._notify_logs(self.env._("Sent to TrackOnline"), logs)
+        return self.backend_id[:1]._notify_logs(self.env._("Sending to TrackOnline"), logs)

@@ -15,7 +15,8 @@ class TrackOnlinePackagingLabel(models.Model):
     _rec_name = "number"
     _trackonline_resource = "packaginglabel"
     _remote_entity = mapping.PACKAGING_LABEL
-    _payload_fields = ("line_ids", "unique_item_ids")
+    _payload_fields = {"line_ids": "packagingNonSerializedItems",
+                       "unique_item_ids": "packagingSerializedItems"}
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

@@ -50,6 +50,9 @@ class TrackOnlineTransaction(models.Model):
     license_plate = fields.Char()
     trailer_number = fields.Char()
     trip_number = fields.Char(string="Trip number")
+    trip_id = fields.Char(string="Trip ID", readonly=True, copy=False,
+                          help="The trip's GUID, when TrackOnline gives it with the "
+                               "transaction: the trip is moved by it.")
     dock_number = fields.Char()
     area = fields.Char()
     notes = fields.Text()
@@ -198,9 +201,10 @@ class TrackOnlineTransaction(models.Model):
 
     def action_next_trip_status(self):
         """Move the trips of these transactions to their next status (new -> in progress
-        -> processed)."""
+        -> processed). The document wants a trip's GUID: the trip ID TrackOnline gave with
+        the transaction, else (none given) its trip number."""
         check_door(self, USER_GROUP, "write")
-        trips = [t for t in set(self.mapped("trip_number")) if t]
+        trips = sorted({t.trip_id or t.trip_number for t in self} - {False, ""})
         if not trips:
             raise UserError(self.env._("These transactions belong to no trip."))
         backend = self.backend_id[:1]

@@ -17,7 +17,7 @@ class TrackOnlineUniqueItem(models.Model):
     _trackonline_resource = "uniqueitem"
     _trackonline_lookup = ("ItemNumber", "number", "number")
     _remote_entity = mapping.UNIQUE_ITEM
-    _payload_fields = ("barcode", "location_id")
+    _payload_fields = {"barcode": "barcode", "location_id": "lastKnownLocation"}
 
     backend_id = fields.Many2one("trackonline.backend", required=True, index=True,
                                  ondelete="cascade")

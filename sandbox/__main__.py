@@ -43,6 +43,10 @@ def main():
                         help="vary each wait by up to this much, either way")
     parser.add_argument("--bandwidth-kbps", type=float, default=0,
                         help="send answers at this many kilobytes a second (0: no cap)")
+    parser.add_argument("--replace-on-save", action="store_true",
+                        help="TrackOnline: a POSTed record replaces the one it names as a "
+                             "whole (a key the body leaves out is emptied), as an ASP.NET "
+                             "API binding the body to its model does")
     parser.add_argument("--static-lists", action="store_true",
                         help="TrackOnline: the data does not change while the sandbox runs; "
                              "filter a list query once and serve its pages from that "
@@ -57,6 +61,7 @@ def main():
                       network=Network(args.latency_ms / 1000, args.jitter_ms / 1000,
                                       int(args.bandwidth_kbps * 1000)))
     sandbox.trackonline.static_lists = args.static_lists
+    sandbox.trackonline.replace_on_save = args.replace_on_save
     sandbox.start()
     print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
           "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s\n"

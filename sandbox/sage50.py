@@ -24,6 +24,12 @@ class Sage50Api:
     def __init__(self, seed, key_ttl=3600):
         self.seed = seed
         self.key_ttl = key_ttl
+        # Readings of the document a real server may answer differently (kept across
+        # resets): a passcode's "expires" as a "date", or a duration in "seconds" or as a
+        # "timespan" ("00:10:00"); the rotation's "initialApikey" as the "current" key, or
+        # the key of the "consent" only.
+        self.expires_as = "date"
+        self.rotation_takes = "current"
         self.base_url = None  # set by the server once it listens
         self._lock = threading.Lock()
         self.reset()
@@ -47,20 +53,23 @@ class Sage50Api:
         application_id = self._new_application(developer_id, details)
         return developer_id, application_id
 
-    def consent(self, passcode):
-        """The Sage 50 user typed the passcode and granted consent: Sage calls approvalUrl."""
+    def consent(self, passcode, cookies=None):
+        """The Sage 50 user typed the passcode and granted consent: Sage calls approvalUrl
+        (with ``cookies``: an Odoo test's browser session has one its server requires)."""
         application_id, expiry = self.passcodes.pop(passcode, (None, 0))
         if not application_id or expiry < time.time():
             raise HttpError(400, {"message": "Passcode unknown or expired"})
         key = self.issue_key(application_id)
         app = self.applications[application_id]
-        response = requests.post(app["approvalUrl"], json={"apikey": key}, timeout=10)
+        response = requests.post(app["approvalUrl"], json={"apikey": key}, cookies=cookies,
+                                 timeout=10)
         return response.status_code
 
     def issue_key(self, application_id):
         """A key for the application, as consent gives one (without calling approvalUrl)."""
         app = self.applications[application_id]
         app["key"], app["key_expiry"] = secrets.token_urlsafe(24), time.time() + self.key_ttl
+        app["consent_key"] = app["key"]
         return app["key"]
 
     def publish_scope(self, scope, content, application_id=None):
@@ -154,16 +163,19 @@ class Sage50Api:
         passcode = "%03d-%03d" % divmod(next(self._ids) * 7919 % 1000000, 1000)
         expiry = time.time() + 600
         self.passcodes[passcode] = (application_id, expiry)
-        return {"passcode": passcode,
-                "expires": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expiry))}
+        expires = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expiry)),
+                   "seconds": 600, "timespan": "00:10:00"}[self.expires_as]
+        return {"passcode": passcode, "expires": expires}
 
     def _rotate(self, developer_id, application_id, body):
         with self._lock:
             app = self._app(developer_id, application_id)
             if body.get("secret") != app["secret"]:
                 raise HttpError(401, {"message": "The secret does not match"})
-            if not app["key"] or body.get("initialApikey") != app["key"]:
-                raise HttpError(400, {"message": "initialApikey is not the current key"})
+            wanted = app.get("consent_key") if self.rotation_takes == "consent" else app["key"]
+            if not wanted or body.get("initialApikey") != wanted:
+                raise HttpError(400, {"message": "initialApikey is not the %s key"
+                                                 % self.rotation_takes})
             app["key"], app["key_expiry"] = secrets.token_urlsafe(24), time.time() + self.key_ttl
             self.rotations += 1
             return {"apikey": app["key"]}

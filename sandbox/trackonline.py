@@ -63,6 +63,15 @@ ITEM_TYPES = {"Unknown": 0, "Tray": 1, "Box": 2, "Interior": 3, "Container": 4,
               "LoadCarrier": 5, "Crate": 6, "Pallet": 7, "Lockingplate": 8, "Lid": 9,
               "Bulk": 10, "Tote": 11, "Other": 99}
 # The enumerations a POST may write by name (the document's examples do): stored as codes.
+# The keys the document says are only fetched, by resource: TrackOnline sets them itself,
+# and a save leaves them as they are (also with ``replace_on_save``).
+SERVER_KEYS = {
+    "location": ("hierarchyLevel", "parentNumber", "parentName", "createdOn", "modifiedOn"),
+    "itemdefinition": ("createdOn", "modifiedOn"),
+    "uniqueitem": ("lastKnownPosition", "lastKnownTemperature", "lastKnownTransactionId",
+                   "createdOn", "isDeleted"),
+    "packaginglabel": ("createdOn", "modifiedOn"),
+}
 TYPE_NAMES = {"location": LOCATION_TYPES, "itemdefinition": ITEM_TYPES,
               "packaginglabel": {"Undefined": 0, "Sscc": 1}}
 
@@ -104,6 +113,16 @@ class TrackOnlineApi:
         # a list query is filtered once and its pages are served from that result, as a
         # real API's index would; the remote's work then takes little of this machine.
         self.static_lists = False
+        # True: a POSTed record replaces the one it names as a whole, as an ASP.NET API
+        # binding the body to its model does: a key the body leaves out is emptied (but
+        # those TrackOnline sets itself, ``SERVER_KEYS``). False: the keys sent are written
+        # over the record held (``--replace-on-save``; kept across resets).
+        self.replace_on_save = False
+        # A trip moved by its GUID only (the transactions' transactionTripId), as the
+        # document says; off: any id is taken (kept across resets).
+        self.trips_by_guid = False
+        # Save results in the batch's order, or "reversed" (the document gives no order).
+        self.results_order = "batch"
         self._lock = threading.Lock()
         self.reset()
 
@@ -224,8 +243,10 @@ class TrackOnlineApi:
 
     def _filter(self, resource, request):
         rows = self.resources[resource]
-        if request.arg("Id"):
-            rows = [row for row in rows if row["id"] == request.arg("Id")]
+        # One, or several (the unique items' list of GUIDs); a GUID in any case.
+        ids = {value.lower() for value in request.args("Id")}
+        if ids:
+            rows = [row for row in rows if str(row["id"]).lower() in ids]
         if request.arg("Number") and resource in ("location", "itemdefinition"):
             rows = [row for row in rows if row["number"] == request.arg("Number")]
         if request.arg("Number") and resource == "packaginglabel":  # "PL": part of the number
@@ -297,6 +318,8 @@ class TrackOnlineApi:
                 "title": "One or more validation errors occurred.", "status": 400,
                 "errors": errors})
         results = [self._save_one(resource, record) for record in batch]
+        if self.results_order == "reversed":
+            results.reverse()
         message_id = "msg-%06d" % next(self._ids)
         self.messages[message_id] = {"polls": 0, "results": results, "outdated": False}
         return json_response({"messageId": message_id})
@@ -386,7 +409,12 @@ class TrackOnlineApi:
         existing = next((row for row in rows if record.get("id") and row["id"] == record["id"]
                          or record.get(number_key) and row[number_key] == record[number_key]),
                         None)
-        stored = dict(existing or {}, **record)
+        if existing and self.replace_on_save:
+            stored = {key: existing[key] for key in ("id", *SERVER_KEYS.get(resource, ()))
+                      if key in existing}
+            stored.update(record)
+        else:
+            stored = dict(existing or {}, **record)
         stored.setdefault("id", "00000000-0000-4000-8000-%012d" % next(self._ids))
         if not stored.get(number_key):
             stored[number_key] = "T-AUTO-%d" % next(self._ids)
@@ -417,7 +445,10 @@ class TrackOnlineApi:
 
     def _next_trip(self, body):
         answer = []
+        guids = {tx.get("transactionTripId") for tx in self.resources["transaction"]} - {None}
         for entry in body or []:
+            if self.trips_by_guid and entry.get("id") not in guids:
+                raise HttpError(400, {"message": "Trip %s not found" % entry.get("id")})
             state = {"new": "in progress", "in progress": "processed"}.get(
                 self.trips.get(entry.get("id"), "new"), "processed")
             self.trips[entry.get("id")] = state
@@ -548,6 +579,9 @@ class TrackOnlineApi:
             return self._control_change(body, lambda tx_id, **_: self.delete_transaction(tx_id))
         if (method, path) == ("POST", "per_minute"):
             self.per_minute = body.get("per_minute")
+            return json_response({"ok": True})
+        if (method, path) == ("POST", "replace_on_save"):
+            self.replace_on_save = bool(body.get("replace_on_save"))
             return json_response({"ok": True})
         if (method, path) == ("GET", "minutes"):
             with self._lock:

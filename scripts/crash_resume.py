@@ -104,9 +104,10 @@ def main():
         if not backend:
             backend = backends.create(backend_values(args.system, name, args.sandbox,
                                                      sage50))
+            # the key is stored on a cursor of its own: the backend must be committed first
+            env.cr.commit()
             if args.system == "sage50":
                 backend._store_key(sage50["key"])
-            env.cr.commit()
         if args.prepare:
             prepare_kept(env, backend, args.kept)
             return

@@ -155,6 +155,7 @@ def setup(args):
                              developer_id=application["developer_id"],
                              application_id=application["application_id"],
                              onboarding_state="approved")
+            env.cr.commit()  # the key is stored on a cursor of its own
             backend._store_key(application["key"])
             for scope in SCOPES:
                 downloads._notify(backend, scope, None)

@@ -165,6 +165,12 @@ def verify(env, args):
                     quantity, line_count FROM trackonline_transaction_month)""")
         differ = env.cr.fetchall()
         check("the items by month filled at the update", not differ, differ[:3])
+    # The shared Favorites (noupdate) of the analysis views chart what their names say.
+    charts = {"filter_opuscapita_event_day": "'graph_measure': 'error_rate'",
+              "filter_sync_log_day_backend": "'graph_groupbys': ['started_at:day', 'state']"}
+    for xmlid, key in charts.items():
+        context = env.ref("tracking_connector." + xmlid).context
+        check("the Favorite %s charts %s" % (xmlid, key), key in context, context)
     trackonline = env["trackonline.backend"].search([("name", "=", "upgrade trackonline")])
     transactions = env["trackonline.transaction"].with_context(active_test=False)
     had = transactions.search_count([("backend_id", "=", trackonline.id)])

@@ -1,8 +1,10 @@
 """The dashboard's cards over the four systems' backends, their figures and buttons, and what
 a backend's form says of its runs, against the sandbox over real HTTP."""
 
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -159,6 +161,33 @@ class TestDashboard(SandboxCase):
                          ("sync locations", "done", synced.started_at))
         self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(self.to.last_sync_at, synced.started_at)
+
+    def test_recent_activity_counts_records_and_failed_runs_by_day(self):
+        """The card's bars: each of the last 28 days, the records the runs saved and the
+        runs that failed; connection tests and older runs aside."""
+        self.to._sync("locations")
+        synced = self.last_log(self.to)
+        self.to.sudo().api_key = "wrong"
+        self.to._sync("locations")
+        self.card(self.to).action_test_connection()  # a failed test: no failed run
+        now = fields.Datetime.now()
+        for days_ago, created, state in ((3, 5, "failed"), (3, 2, "done"), (40, 9, "done")):
+            started = now - timedelta(days=days_ago)
+            self.env["tracking.sync.log"].create({
+                "backend_id": self.to.tracking_backend_id.id, "backend_name": self.to.name,
+                "operation": "sync transactions", "started_at": started, "ended_at": started,
+                "state": state, "created_count": created, "updated_count": 1})
+        card = self.card(self.to).with_context(tz="UTC")
+        days = card.activity
+        self.assertEqual(len(days), 28)
+        self.assertEqual(days[-1], {
+            "day": now.date().isoformat(), "failed": 1,
+            "records": synced.created_count + synced.updated_count})
+        self.assertEqual(days[-4], {"day": (now - timedelta(days=3)).date().isoformat(),
+                                    "records": 9, "failed": 1})
+        self.assertEqual(sum(day["records"] for day in days),
+                         synced.created_count + synced.updated_count + 9,
+                         "the run of 40 days ago is not among the bars")
 
     def test_a_scheduled_job_failing_before_its_run_leaves_a_failed_run(self):
         """As the packaging labels' job that met a database conflict at its start: no run

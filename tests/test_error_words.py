@@ -92,3 +92,22 @@ class TestPlainErrorWords(KeptUnitsCase):
             "the next one goes on in "), log.summary)
         self.assertIn("a higher licence tier on the backend TrackOnline kept gives more "
                       "calls.", log.summary)
+
+    def test_missing_credentials_say_who_fills_them_in(self):
+        """No call is made without credentials: the backend says which are missing."""
+        self.to.sudo().api_key = False
+        calls = self.sandbox.calls()
+        self.to.action_test_connection()
+        self.assertEqual(
+            self.to.connection_text,
+            "The backend TrackOnline kept has no API key yet: a Tracking manager fills this "
+            "in on the backend's form, then presses Test connection.")
+        self.assertEqual(self.sandbox.calls(), calls, "no call without a key")
+        trackline = self.env["trackline.backend"].create({
+            "name": "Trackline unset", "base_url": self.sandbox.url + "/trackline/api"})
+        trackline.action_test_connection()
+        self.assertTrue(trackline.connection_text.startswith(
+            "The backend Trackline unset has no login and password yet: a Tracking manager "
+            "fills this in on the backend's form"),
+            trackline.connection_text)
+        self.assertPlain(trackline.connection_text)

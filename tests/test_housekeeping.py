@@ -46,7 +46,7 @@ class TestHousekeeping(SandboxCase):
         card.invalidate_recordset()
         return {name: card[name] for name in (
             "last_sync_state", "last_sync_operation", "last_sync_at", "error_count",
-            "error_summary", "calls_today", "record_count", "connection")}
+            "error_summary", "calls_today", "record_count", "connection", "activity")}
 
     def clear(self):
         return self.env["tracking.housekeeping"]._gc_connector_history()

@@ -5,7 +5,7 @@ import json
 
 from lxml import etree
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from ..sandbox.backends import backend_values
@@ -276,6 +276,28 @@ class TestOwnership(SandboxCase):
             "send_state": "draft"})
         draft.with_user(manager).unlink()
         self.assertFalse(draft.exists())
+
+    def test_delete_draft_deletes_drafts_only(self):
+        """The Delete draft button: a manager deletes a draft and sees the list; a mirrored
+        record, or a draft sent and waiting for its result, stays; a user may not."""
+        manager = new_test_user(self.env, "draft_manager",
+                                groups="tracking_connector.group_tracking_manager")
+        self.to._sync("locations")
+        location = self.records("trackonline.location")[:1].with_user(manager)
+        with self.assertRaisesRegex(UserError, "next sync would bring them back"):
+            location.action_delete_draft()
+        self.assertTrue(location.exists())
+        sent, draft = self.env["trackonline.location"].create([{
+            "backend_id": self.to.id, "number": "DRAFT-%d" % index, "name": "Draft",
+            "send_state": state} for index, state in enumerate(("sent", "draft"))])
+        with self.assertRaisesRegex(UserError, "went to TrackOnline already"):
+            sent.with_user(manager).action_delete_draft()
+        with self.assertRaisesRegex(AccessError, "Only a Tracking manager"):
+            draft.with_user(self.user).action_delete_draft()
+        action = draft.with_user(manager).action_delete_draft()
+        self.assertFalse(draft.exists())
+        self.assertTrue(sent.exists())
+        self.assertEqual((action["res_model"], action["target"]), ("trackonline.location", "main"))
 
     def test_item_configuration_lines_in_conflict(self):
         self.to._sync("item_configurations")

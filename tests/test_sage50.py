@@ -5,9 +5,10 @@ import json
 import threading
 import time
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 
 from ..clients.base import ApiError, AuthError
 from ..sandbox.backends import backend_values
@@ -65,6 +66,34 @@ class TestSage50(Sage50Mixin, SandboxCase):
         self.sage.rotate_before_days = 5
         self.env["sage50.backend"]._cron_rotate_keys()
         self.assertEqual(self.sandbox.sage50.rotations, 1, "not due: no rotation")
+
+    def test_a_sage_that_rotates_with_the_consent_key_only(self):
+        """The document names the rotation's key "initialApikey": a Sage that wants the key
+        of the consent refuses the key in use; the consent's key is tried then (before: the
+        second rotation failed and the key expired)."""
+        sage50 = self.sandbox.sage50
+        sage50.rotation_takes = "consent"
+        self.addCleanup(setattr, sage50, "rotation_takes", "current")
+        self.sandbox.reset_calls()
+        second = self.sage._rotate_key(self.first_key)
+        third = self.sage._rotate_key(second)
+        self.assertEqual((sage50.rotations, self.committed_key()), (2, third))
+        self.assertEqual(sage50.applications[self.app_id]["key"], third)
+        self.assertEqual(self.sandbox.calls("PATCH"), 3, "the key in use, then the consent's")
+
+    def test_a_passcode_valid_for_a_duration(self):
+        """Sage's "expires" says how long the passcode stays valid: a time, or a duration
+        (before: a duration left "Valid until" empty)."""
+        self.sage.onboarding_state = "registered"
+        for expires_as in ("date", "seconds", "timespan"):
+            self.sandbox.sage50.expires_as = expires_as
+            self.addCleanup(setattr, self.sandbox.sage50, "expires_as", "date")
+            asked = fields.Datetime.now()
+            self.assertEqual(self.sage._generate_passcode().log.state, "done")
+            valid = self.sage.passcode_expires_at
+            self.assertTrue(valid, expires_as)
+            self.assertAlmostEqual((valid - asked).total_seconds(), 600, delta=5,
+                                   msg=expires_as)
 
     def test_401_rotates_once_then_retries(self):
         self.sandbox.sage50.expire_keys()
@@ -171,6 +200,75 @@ class TestSage50(Sage50Mixin, SandboxCase):
             [("backend_id", "=", self.sage.id)]), 2, "no duplicates")
         self.assertEqual(downloads.search([("backend_id", "=", self.sage.id)]).record_count, 2)
 
+    def test_customers_absent_from_a_full_file_are_marked_not_deleted(self):
+        """A scope file holds the full scope: a customer the next file no longer holds is
+        marked "Not in Sage 50" (its contact stays), and unmarked when it comes back; with
+        the setting off, nothing is marked."""
+        downloads = self.env["sage50.download"]
+        customers = self.env["sage50.partner"]
+
+        def publish(*ids):
+            records = [{"id": key, "firstName": "Customer", "lastName": key} for key in ids]
+            self.sandbox.sage50.publish_scope("Customers", json.dumps(
+                {"records": records}).encode())
+            downloads._notify(self.sage, "Customers", None)
+            return downloads.search([("backend_id", "=", self.sage.id),
+                                     ("state", "=", "pending")])._fetch(self.sage).log
+
+        publish("A-1", "A-2", "A-3")
+        log = publish("A-1", "A-3")
+        bindings = customers.search([("backend_id", "=", self.sage.id)])
+        gone = bindings.filtered(lambda b: b.remote_id == "A-2")
+        self.assertEqual(len(bindings), 3, "nothing deleted")
+        self.assertTrue(gone.absent_since)
+        self.assertTrue(gone.partner_id.active, "the contact stays")
+        self.assertFalse((bindings - gone).filtered("absent_since"))
+        self.assertIn("Customers no longer in Sage 50's Customers file: 1.", log.errors)
+        self.assertEqual(customers.search([("backend_id", "=", self.sage.id),
+                                           ("absent_since", "!=", False)]), gone)
+        publish("A-1", "A-2", "A-3")
+        self.assertFalse(gone.absent_since, "back in Sage 50: the mark goes")
+        self.sage.mark_absent_customers = False
+        publish("A-1")
+        self.assertFalse(bindings.filtered("absent_since"), "the setting off: no mark")
+
+    def test_a_customer_sage_holds_is_uploaded_keeping_what_odoo_does_not_read(self):
+        """Sage 50 offers no read of one customer: the latest Customers file is the version
+        an upload starts from. What Odoo reads from Sage comes from the contact; the rest
+        (type, currency, tax, the address's id, country, state, region, other addresses,
+        keys Odoo does not know) is sent back as Sage holds it."""
+        held = {"id": "C-9", "firstName": "Lucía", "lastName": "Martín",
+                "email": "old@example.es", "idNumber": "ESX1", "type": "company",
+                "currency": "USD", "tax": "EXEMPT", "loyaltyTier": "gold",
+                "addresses": [{"id": "SAGE-ADDR-1", "contactName": "Accounts",
+                               "address1": "Calle Mayor 1", "city": "Almería",
+                               "postCode": "04001", "country": "ES", "state": "Andalucía",
+                               "region": "Sur", "telephone2": "+34 600 000 000"},
+                              {"id": "SAGE-ADDR-2", "address1": "Almacén 3", "city": "Níjar"}]}
+        self.sandbox.sage50.publish_scope("Customers", json.dumps({"records": [held]}).encode())
+        self.env["sage50.download"]._notify(self.sage, "Customers", None)
+        self.env["sage50.backend"]._cron_downloads()
+        partner = self.env["sage50.partner"].search([("backend_id", "=", self.sage.id),
+                                                     ("remote_id", "=", "C-9")]).partner_id
+        partner.write({"email": "new@example.es", "city": "Granada"})
+        other = self.env["res.partner"].create({"name": "Not in Sage", "ref": "ODOO-NEW-9"})
+        self.env["sage50.backend"]._send_partners(partner | other)
+        records = list(self.sandbox.sage50.uploads.values())[-1]["payload"]["records"]
+        sent = next(record for record in records if record["id"] == "C-9")
+        self.assertEqual((sent["email"], sent["addresses"][0]["city"]),
+                         ("new@example.es", "Granada"), "Odoo's changes go")
+        self.assertEqual((sent["type"], sent["currency"], sent["tax"], sent["loyaltyTier"]),
+                         ("company", "USD", "EXEMPT", "gold"))
+        first = sent["addresses"][0]
+        self.assertEqual((first["id"], first["country"], first["state"], first["region"],
+                          first["contactName"], first["telephone2"]),
+                         ("SAGE-ADDR-1", "ES", "Andalucía", "Sur", "Accounts",
+                          "+34 600 000 000"))
+        self.assertEqual(sent["addresses"][1], held["addresses"][1])
+        new = next(record for record in records if record["id"] == "ODOO-NEW-9")
+        self.assertEqual(new["addresses"][0]["id"], "ADDR-%d" % other.id,
+                         "a customer Sage does not hold goes as Odoo builds it")
+
     def test_customers_under_their_scope_name_in_any_casing(self):
         """The file's contract is Sage's (Solutions section, not public): a list under the
         scope's name and a scope written "customers" are read too (before: the whole file
@@ -253,6 +351,8 @@ class TestSage50KeyOnItsOwnCursor(Sage50Mixin, SandboxCase):
             message = self.committed_sage(cr).key_message
         self.assertIn("secret does not match", message)
         self.assertIn("old key is kept", message)
+        self.assertIn("Check the", message, "says what to fix")
+        self.assertNotIn("http", message, "no raw HTTP line")
 
     def test_two_workers_rotating_at_once_rotate_once(self):
         """Another worker holds the key's row lock and rotates; this one waits on the lock,
@@ -339,6 +439,39 @@ class TestSage50Endpoints(Sage50EndpointCase):
         self.assertNotIn(key, bodies, "the key itself is never in the chatter")
         self.sage.action_test_connection()
         self.assertEqual(self.sage.connection_state, "ok", self.sage.connection_message)
+
+    def test_the_onboarding_dialog_follows_the_consent(self):
+        """Tour ``tracking_connector_sage_consent``, as a Tracking manager: Onboarding,
+        Generate passcode; while the dialog shows the passcode, the Sage 50 user gives
+        consent (the sandbox calls the approval URL): the dialog closes by itself and the
+        form shows "API key received", with no reload by the person."""
+        new_test_user(self.env, "consent_manager",
+                      groups="tracking_connector.group_tracking_manager")
+        passcodes = self.sandbox.sage50.passcodes
+        before = set(passcodes)
+        consented = []
+
+        def sage50_user():  # types the passcode in Sage 50 once the dialog shows it
+            deadline = time.monotonic() + 90
+            while not set(passcodes) - before and time.monotonic() < deadline:
+                time.sleep(0.2)
+            new = set(passcodes) - before
+            time.sleep(1)  # the person reads the passcode
+            if new:
+                # Odoo's test server takes a request during a browser test with the
+                # browser's cookie only.
+                cookies = {TEST_CURSOR_COOKIE_NAME: self.http_request_key}
+                consented.append(self.sandbox.sage50.consent(new.pop(), cookies=cookies))
+
+        user = threading.Thread(target=sage50_user, daemon=True)
+        user.start()
+        self.start_tour("/odoo/sage50.backend/%d" % self.sage.id,
+                        "tracking_connector_sage_consent", login="consent_manager",
+                        timeout=120)
+        user.join(timeout=5)
+        self.assertEqual(consented, [200])
+        self.sage.invalidate_recordset()
+        self.assertEqual(self.sage.onboarding_state, "approved")
 
     def test_register_a_new_developer(self):
         wizard = self.env["sage50.onboarding.wizard"].create({

@@ -139,6 +139,22 @@ class TestSendRules(SendCase):
         self.assertFalse(self.unit_of(blocked).next_attempt)
         self.assertEqual((locked.send_state, self.unit_of(locked).state), ("error", "retry"))
 
+    def test_save_results_are_matched_by_number_not_by_place(self):
+        """The document does not say save results come in the batch's order: a TrackOnline
+        answering them in another order still gives each record its own (before: the
+        saved one was Rejected with the other's refusal, and the refused one Saved)."""
+        sandbox = self.sandbox.trackonline
+        sandbox.results_order = "reversed"
+        self.addCleanup(setattr, sandbox, "results_order", "batch")
+        good, blocked = self.draft_locations({"ref": "ACC-OK-7"}, {"ref": "ACC-REJ-7"})
+        sandbox.blocked.add("ACC-REJ-7")
+        (good | blocked).action_send()
+        self.poll()
+        self.assertEqual((good.send_state, blocked.send_state), ("saved", "rejected"))
+        self.assertTrue(good.remote_id)
+        self.assertIn("ACC-REJ-7 is blocked", blocked.send_message)
+        self.assertIn("ACC-OK-7", self.remote_numbers())
+
     def test_trailer_trip_and_internal_notes_are_sent_and_kept(self):
         """"Gets or sets" in the document and editable on a draft: before, never sent, and
         the next sync emptied them in Odoo."""

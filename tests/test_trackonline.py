@@ -289,6 +289,22 @@ class TestTrackOnline(TrackOnlineCase):
         self.assertEqual(self.sandbox.trackonline.trips["TRIP-1"], "in progress")
         self.assertEqual(self.last_to_log().state, "done")
 
+    def test_a_trip_is_moved_by_the_guid_the_transaction_gives(self):
+        """The document moves a trip by its GUID: where a transaction's answer carries its
+        trip's id, that id is sent, not the trip number (before: refused)."""
+        sandbox = self.sandbox.trackonline
+        sandbox.trips_by_guid = True
+        self.addCleanup(setattr, sandbox, "trips_by_guid", False)
+        guid = "A7B8AF3F-4C16-492E-A3B7-451E8E096D30"
+        row = sandbox.resources["transaction"][0]
+        row.update(transactionTripNumber="TRIP-9", transactionTripId=guid)
+        self.to._sync("transactions", max_pages=1)
+        transaction = self.transactions().filtered(lambda t: t.remote_id == row["id"])
+        self.assertEqual((transaction.trip_number, transaction.trip_id), ("TRIP-9", guid))
+        transaction.action_next_trip_status()
+        self.assertEqual(self.last_to_log().state, "done", self.last_to_log().summary)
+        self.assertEqual(sandbox.trips[guid], "in progress")
+
     def test_same_sync_twice_at_once_runs_once(self):
         """A worker (another connection) is syncing transactions: this run does nothing."""
         import zlib

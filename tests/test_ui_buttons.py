@@ -112,6 +112,17 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.assertEqual(log.kept_count, bad_rows)
         return backend
 
+    def drafted_transaction(self, backend):
+        locations = self.env["trackonline.location"].search(
+            [("backend_id", "=", backend.id)], limit=2, order="id")
+        item = self.env["trackonline.item.definition"].search(
+            [("backend_id", "=", backend.id)], limit=1, order="id")
+        return self.env["trackonline.transaction"].create({
+            "backend_id": backend.id, "type_code": "60", "send_state": "draft",
+            "from_location_id": locations[0].id, "to_location_id": locations[1].id,
+            "date_transaction": "2026-11-01 10:00:00",
+            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 3})]})
+
     def open_record(self, record, tour, login="tour_user"):
         self.start_tour("/odoo/%s/%d" % (record._name, record.id), tour, login=login,
                         timeout=120)
@@ -139,21 +150,20 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
     def test_transaction_buttons(self):
         """Tour ``tracking_connector_transaction_buttons``: a transaction drafted in Odoo,
         sent to TrackOnline."""
-        backend = self.synced_trackonline()
-        locations = self.env["trackonline.location"].search(
-            [("backend_id", "=", backend.id)], limit=2, order="id")
-        item = self.env["trackonline.item.definition"].search(
-            [("backend_id", "=", backend.id)], limit=1, order="id")
-        draft = self.env["trackonline.transaction"].create({
-            "backend_id": backend.id, "type_code": "60", "send_state": "draft",
-            "from_location_id": locations[0].id, "to_location_id": locations[1].id,
-            "date_transaction": "2026-11-01 10:00:00",
-            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 3})]})
+        draft = self.drafted_transaction(self.synced_trackonline())
         sent_before = len(self.sandbox.trackonline.resources["transaction"])
         self.open_record(draft, "tracking_connector_transaction_buttons")
         self.assertEqual(draft.send_state, "sent")
         self.assertEqual(len(self.sandbox.trackonline.resources["transaction"]),
                          sent_before + 1)
+
+    def test_delete_draft_button(self):
+        """Tour ``tracking_connector_draft_delete``: a transaction drafted in Odoo deleted
+        with its Delete draft (and a confirmation) by a Tracking manager; the list then offers
+        no Delete."""
+        draft = self.drafted_transaction(self.synced_trackonline())
+        self.open_record(draft, "tracking_connector_draft_delete", login="tour_manager")
+        self.assertFalse(draft.exists())
 
     def test_items_to_retry_buttons(self):
         """Tours ``tracking_connector_retry_buttons`` and ``..._ignore_buttons``: an item to

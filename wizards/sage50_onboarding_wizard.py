@@ -28,6 +28,7 @@ class Sage50OnboardingWizard(models.TransientModel):
     passcode_expires = fields.Char(readonly=True)
     passcode_expires_at = fields.Datetime(related="backend_id.passcode_expires_at",
                                           string="Passcode valid until")
+    onboarding_state = fields.Selection(related="backend_id.onboarding_state")
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,

@@ -3,12 +3,13 @@ are received by a small local HTTP server standing in for Odoo)."""
 
 import json
 import threading
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from clients.base import ApiError, AuthError, RemoteDataError
-from clients.sage50 import Sage50Client, plain_scope, scope_path
+from clients.sage50 import Sage50Client, passcode_expiry, plain_scope, scope_path
 
 
 @pytest.fixture()
@@ -154,3 +155,16 @@ def test_scope_names_stay_in_the_download_path(sandbox, receiver):
     assert sandbox.calls() == 0, "nothing was called"
     for scope in ("Customers", "customers", "Trackline_Processes-2", "v1.2", "x" * 100):
         assert plain_scope(scope), scope
+
+
+def test_a_passcode_expiry_in_every_form_the_document_leaves_open():
+    """"expires specifies how long the passcode will remain valid": a time or a duration."""
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    ten_minutes = now + timedelta(minutes=10)
+    for expires in ("2026-12-07T10:10:00Z", "2026-12-07T11:10:00+01:00", 600, 600.0, "600",
+                    "00:10:00", "0.00:10:00", "PT10M", "PT600S"):
+        assert passcode_expiry(expires, now) == ten_minutes, expires
+    assert passcode_expiry("1.00:00:00", now) == now + timedelta(days=1)
+    assert passcode_expiry("2026-12-07T10:10:00", now) == ten_minutes, "naive: UTC"
+    for unknown in (None, "", "soon", "P", "PT", 0, -5, True):
+        assert passcode_expiry(unknown, now) is None, unknown

@@ -241,3 +241,38 @@ def test_a_refusal_passes_by_its_code_or_status_else_by_whole_words():
                              {"success": False, "message": "locked"},
                              {"success": True, "message": "locked"}], "location")
     assert [result["passing"] for result in results] == [False, True, False]
+
+
+def test_records_read_again_by_their_ids_in_one_call(box):
+    """``by_ids``: the ``Id`` filter repeated, one call for up to 50 ids; an id the answer
+    lacks is absent (the caller asks it alone), and ids are matched in any case."""
+    box.trackonline.reset()
+    rows = box.trackonline.resources["location"][:3]
+    asked = [rows[0]["id"], rows[2]["id"].upper(), "00000000-0000-4000-8000-999999999999"]
+    found = make(box).by_ids("location", asked)
+    assert found == {asked[0]: rows[0], asked[1]: rows[2]}
+    assert box.calls("GET", "/trackonline/api/v1/location") == 1
+    with pytest.raises(ValueError):
+        make(box).by_ids("location", [str(n) for n in range(51)])
+
+
+def test_a_sandbox_replacing_records_on_save_empties_what_the_body_leaves_out(box):
+    """``replace_on_save``: the server of issue 27 (an ASP.NET model bound as a whole); by
+    default the keys sent are written over the record held."""
+    box.trackonline.reset()
+    row = box.trackonline.resources["location"][0]
+    client = make(box)
+    client.save("location", [{"id": row["id"], "number": row["number"], "name": "Merged",
+                              "type": 1}])
+    merged = box.trackonline.resources["location"][0]
+    assert (merged["name"], merged["city"]) == ("Merged", row["city"])
+    box.trackonline.replace_on_save = True
+    try:
+        client.save("location", [{"id": row["id"], "number": row["number"],
+                                  "name": "Replaced", "type": 1}])
+    finally:
+        box.trackonline.replace_on_save = False
+    replaced = box.trackonline.resources["location"][0]
+    assert replaced["name"] == "Replaced"
+    assert "city" not in replaced and "tags" not in replaced
+    assert replaced["createdOn"] == row["createdOn"], "what TrackOnline sets itself stays"

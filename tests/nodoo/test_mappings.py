@@ -231,6 +231,9 @@ def test_absent_keys_names_keys_most_rows_lack():
     assert entity.absent_keys(rows) == ["address.city"]
     assert entity.absent_keys(rows, share=0.2) == ["name", "address.city", "code"]
     assert entity.absent_keys([]) == []
+    optional = Entity("thing", [Field("name", "name"), Field("trip", "tripId", optional=True)])
+    assert optional.absent_keys(rows) == [], "a key the document does not give is no drift"
+    assert optional.read({"name": "a", "tripId": "T-1"})["trip"] == "T-1"
 
 
 def test_drift_names_absent_keys_and_wrong_types_of_most_rows():
@@ -270,3 +273,51 @@ def test_transaction_documents_are_read_in_any_shape_the_document_allows():
         "url": "https://x.example/a.pdf", "type": "CMR"}}) == [("CMR", "https://x.example/a.pdf")]
     assert trackonline.transaction_documents({"transactionDocuments": []}) == []
     assert trackonline.transaction_documents({}) is None, "not carried: left as they are"
+
+
+def test_a_record_trackonline_holds_is_sent_as_held_with_the_changes_only():
+    """``sent_over_held``: the record as TrackOnline gave it, unknown keys included, with
+    the keys the user changed as Odoo builds them (in any case: ``barCode`` is replaced by
+    ``barcode``), a changed list merged entry by entry, fetch-only keys left out."""
+    held = {"id": "u1", "number": "U1", "barCode": "B-OLD", "notes": "n", "ownerCode": "X",
+            "lastKnownPosition": {"latitude": 1}, "createdOn": "2026-01-01T00:00:00Z",
+            "bleCode": "BLE-1"}
+    payload = {"id": "u1", "number": "U1", "barcode": "B-NEW", "notes": "ours"}
+    sent = trackonline.sent_over_held("uniqueitem", held, payload, ["barcode", "bleCode"])
+    assert sent == {"id": "u1", "number": "U1", "barcode": "B-NEW", "notes": "n",
+                    "ownerCode": "X"}, "bleCode left out by Odoo: emptied by the user"
+    label = {"id": "p1", "number": "PL1", "createdOn": "x", "extra": 1,
+             "packagingNonSerializedItems": [
+                 {"itemDefinition": {"id": "d1", "number": "CC1"}, "quantity": 5,
+                  "createdOn": "y", "lot": "L-7"}]}
+    sent = trackonline.sent_over_held(
+        "packaginglabel", label,
+        {"id": "p1", "packagingNonSerializedItems": [
+            {"itemDefinition": {"number": "CC1"}, "quantity": 9},
+            {"itemDefinition": {"number": "CC2"}, "quantity": 1}]},
+        ["packagingNonSerializedItems"])
+    assert sent == {"id": "p1", "number": "PL1", "extra": 1, "packagingNonSerializedItems": [
+        {"itemDefinition": {"number": "CC1"}, "quantity": 9, "lot": "L-7"},
+        {"itemDefinition": {"number": "CC2"}, "quantity": 1}]}
+    assert "createdOn" in label, "what was held is not changed"
+
+
+def test_a_customer_sage_holds_keeps_what_odoo_does_not_read():
+    held = {"id": "C-1", "firstName": "A", "lastName": "B", "email": "old@x", "tax": "EX",
+            "Currency": "USD", "addresses": [{"id": "S1", "address1": "Old 1", "region": "R"},
+                                             {"id": "S2"}]}
+    record = {"id": "C-1", "idNumber": "", "firstName": "A", "lastName": "C",
+              "email": "new@x", "type": "person", "currency": "EUR", "tax": "",
+              "timestamp": "t", "addresses": [{
+                  "id": "ADDR-1", "contactName": "A C", "address1": "New 2", "address2": "",
+                  "city": "Z", "country": "", "state": "", "region": "", "postCode": "1",
+                  "telephone1": "", "telephone2": "", "timestamp": "t"}]}
+    sent = sage50.customer_over_held(held, record)
+    assert (sent["lastName"], sent["email"], sent["tax"], sent["Currency"]) == (
+        "C", "new@x", "EX", "USD")
+    assert "currency" not in sent and "type" not in sent
+    assert sent["addresses"] == [
+        {"id": "S1", "region": "R", "timestamp": "t", "address1": "New 2", "address2": "",
+         "city": "Z", "postCode": "1", "telephone1": ""}, {"id": "S2"}]
+    fresh = sage50.customer_over_held({"id": "C-1"}, record)
+    assert fresh["addresses"] == record["addresses"], "no address held: Odoo's"

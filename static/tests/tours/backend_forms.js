@@ -167,6 +167,31 @@ registry.category("web_tour.tours").add("tracking_connector_sage_manager", {
     ],
 });
 
+registry.category("web_tour.tours").add("tracking_connector_sage_consent", {
+    steps: () => [
+        { content: "Onboarding", trigger: `${FORM} button[name='action_open_onboarding']`, run: "click" },
+        {
+            content: "The developer ID and application ID are known",
+            trigger: ".modal .o_field_widget[name='mode'] label:contains('I have a developer ID')",
+            run: "click",
+        },
+        { content: "Generate passcode", trigger: ".modal footer button[name='action_passcode']", run: "click" },
+        {
+            content: "The passcode is shown, and the dialog waits for the consent by itself",
+            trigger: ".modal:has(.o_field_widget[name='passcode']) .o_tracking_consent_wait",
+        },
+        {
+            content: "Sage 50 sent the key (consent given in Sage 50): the dialog says so and closes",
+            trigger: "body:not(:has(.modal)) .o_notification:has(.o_notification_title:contains('API key received'))",
+        },
+        {
+            content: "The form under it shows the key received, no more waiting",
+            trigger: `${FORM}:has(.o_arrow_button_current:contains('API key received')):has(button[name='action_rotate_key'])`,
+        },
+        { trigger: ".o_form_view:not(:has(.o_tracking_consent_wait))" },
+    ],
+});
+
 registry.category("web_tour.tours").add("tracking_connector_card_import", {
     steps: () => [
         { content: "Import a process, from the Trackline card", trigger: `${card(TL)} footer button[name='action_open_import_wizard']`, run: "click" },

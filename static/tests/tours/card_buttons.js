@@ -6,7 +6,7 @@
  * dialog here: the import itself is tour tracking_connector_card_import.
  */
 import { registry } from "@web/core/registry";
-import { card, cardMenu, clickAndRead, notified, opensAndBack } from "./tour_steps";
+import { card, cardMenu, clickAndRead, notification, notified, opensAndBack } from "./tour_steps";
 
 const TO = "TrackOnline (sandbox)";
 const OC = "Business Network (sandbox)";
@@ -43,6 +43,10 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
         {
             content: "The card counts the 30 transactions and says it is connected",
             trigger: `${card(TO)}:contains('Connected') .o_tracking_figure:contains(/^\\s*30\\s*$/)`,
+        },
+        {
+            content: "Its recent activity: today's bar, no failure, the API calls against the budget",
+            trigger: `${card(TO)}:has(.o_tracking_activity:contains('30 records saved, 0 failed runs') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
         },
         ...cardMenu(TO, "Sync locations"),
         ...notified("TrackOnline: Sync locations",
@@ -130,5 +134,22 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
             trigger: `${card(SAGE)} a.o_tracking_errors:not(:has(.text-danger)):contains(/^\\s*0\\s/)`,
         },
         ...cardLinks(SAGE, "Uploads"),
+        {
+            content: "Sage 50: Test connection again, its red notification left open",
+            trigger: `${card(SAGE)} footer button[name='action_test_connection']`,
+            run: "click",
+        },
+        { trigger: `${notification("Connection failed")}:has(.bg-danger)` },
+        {
+            content: "Trackline: Test connection",
+            trigger: `${card(TL)} footer button[name='action_test_connection']`,
+            run: "click",
+        },
+        {
+            content: "Notifications do not pile up over the cards: the last one replaces the red one",
+            trigger: `body:has(${notification("Connection works")}):not(:has(${notification("Connection failed")}))`,
+        },
+        { trigger: `${notification("Connection works")} .o_notification_close`, run: "click" },
+        { trigger: "body:not(:has(.o_notification))" },
     ],
 });

@@ -45,8 +45,8 @@ registry.category("web_tour.tours").add("tracking_connector_process_buttons", {
 registry.category("web_tour.tours").add("tracking_connector_location_buttons", {
     steps: () => [
         {
-            content: "A mirrored location offers Edit locally, not Send",
-            trigger: `${HEADER}:has(button[name='action_edit_locally']):not(:has(button[name='action_send']))`,
+            content: "A mirrored location offers Edit locally, not Send, nor Delete draft",
+            trigger: `${HEADER}:has(button[name='action_edit_locally']):not(:has(button[name='action_send'])):not(:has(button[name='action_delete_draft']))`,
         },
         { content: "Location: Edit locally", trigger: `${HEADER} button[name='action_edit_locally']`, run: "click" },
         {
@@ -65,7 +65,7 @@ registry.category("web_tour.tours").add("tracking_connector_location_buttons", {
             trigger: `${HEADER}:has(button[name='action_send']):has(button[name='action_take_remote']):not(:has(button[name='action_edit_locally']))`,
         },
         ...clickAndRead("Location: Send to TrackOnline", `${HEADER} button[name='action_send']`,
-            { title: "Sent to TrackOnline", text: "1 updated" }),
+            { title: "Sending to TrackOnline", text: "1 updated" }),
         state("Sent, waiting for the result"),
         ...smart("action_view_transactions", "Transactions", ".o_list_view"),
         ...smart("action_view_unique_items", "Unique", ".o_view_controller"),
@@ -78,11 +78,28 @@ registry.category("web_tour.tours").add("tracking_connector_transaction_buttons"
         // The run counts the sent transaction as "1 updated" (the Odoo record it updated):
         // only its success is checked here.
         ...clickAndRead("Transaction: Send to TrackOnline", `${HEADER} button[name='action_send']`,
-            { title: "Sent to TrackOnline", text: "0 failed" }),
+            { title: "Sending to TrackOnline", text: "0 failed" }),
         {
             content: "Sent: the button is gone and the form says it waits for the result",
             trigger: ".o_form_view:contains('Sent, waiting for the result') .o_form_statusbar:not(:has(button[name='action_send']))",
         },
+    ],
+});
+
+registry.category("web_tour.tours").add("tracking_connector_draft_delete", {
+    steps: () => [
+        { content: "A transaction drafted in Odoo", trigger: ".o_form_view:contains('To send')" },
+        { content: "Delete draft", trigger: `${HEADER} button[name='action_delete_draft']`, run: "click" },
+        { content: "The dialog asks to confirm", trigger: ".modal:contains('never sent to TrackOnline')" },
+        { trigger: ".modal footer .btn-primary", run: "click" },
+        { content: "The transactions list is shown", trigger: ".o_list_view .o_data_row" },
+        {
+            content: "No Delete among the list's actions: TrackOnline's copies stay",
+            trigger: ".o_list_view thead .o_list_record_selector input",
+            run: "click",
+        },
+        { trigger: ".o_cp_action_menus button", run: "click" },
+        { trigger: ".o-dropdown--menu:contains('Duplicate'):not(:contains('Delete'))" },
     ],
 });
 

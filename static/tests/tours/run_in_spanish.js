@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("tracking_connector_run_in_spanish", {
         },
         {
             content: "The last run's summary, in Spanish",
-            trigger: `${CARD}:contains('${SUMMARY}'):contains('0 fallidos')`,
+            trigger: `${CARD}:contains('${SUMMARY}'):contains('fallidos: 0')`,
         },
         {
             content: "The card's runs",
