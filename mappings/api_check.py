@@ -59,7 +59,8 @@ def survey(entity, rows):
     """What ``rows`` carry of what ``entity`` reads: a dict with ``rows`` (their number),
     ``fields`` (one entry per judged field: ``keys``, the rows that had one of them
     (``found``), the rows of a value of another type (``wrong``) and the first such
-    complaint (``example``)), ``unmapped`` (``unmapped_keys``) and ``required_missing``
+    complaint (``example``), and ``optional``: a key the document does not give, whose
+    absence is no drift), ``unmapped`` (``unmapped_keys``) and ``required_missing``
     (rows lacking a required key)."""
     rows = [row for row in rows if isinstance(row, dict)]
     fields = []
@@ -78,19 +79,20 @@ def survey(entity, rows):
                 wrong += 1
                 example = example or str(exc)
         fields.append({"name": field.name, "keys": " or ".join(keys), "found": found,
-                       "wrong": wrong, "example": example})
+                       "wrong": wrong, "example": example, "optional": field.optional})
     return {"rows": len(rows), "fields": fields, "unmapped": unmapped_keys(entity, rows),
             "required_missing": sum(1 for row in rows if entity.missing(row))}
 
 
 def differs(result):
     """Whether a ``survey`` shows the answer apart from the mapping: a field found in no
-    row, values of another type, rows without a required key. (Keys nothing reads do not
-    count: an answer may carry more than the connector needs.)"""
+    row (an optional one aside), values of another type, rows without a required key. (Keys
+    nothing reads do not count: an answer may carry more than the connector needs.)"""
     if not result["rows"]:
         return False
     return bool(result["required_missing"] or any(
-        not field["found"] or field["wrong"] for field in result["fields"]))
+        (not field["found"] and not field["optional"]) or field["wrong"]
+        for field in result["fields"]))
 
 
 def envelope(body, list_keys):

@@ -329,9 +329,14 @@ class Sage50Backend(models.Model):
             except NotFound:
                 return Answer(CUSTOMERS.entity, "GET %s" % path, notes=[_lt(
                     "Sage 50 has published no Customers file yet: nothing to compare.")])
-            rows = records_of(body, CUSTOMERS.name) if body is not None else []
-            return Answer(CUSTOMERS.entity, "GET %s" % path, body, rows, expected="records",
-                          list_keys=("records", CUSTOMERS.name))
+            answer = Answer(CUSTOMERS.entity, "GET %s" % path, body, expected="records",
+                            list_keys=("records", CUSTOMERS.name))
+            try:
+                answer.rows = records_of(body, CUSTOMERS.name) if body is not None else []
+            except RemoteDataError:  # the report shows the envelope that came instead
+                answer.notes.append(_lt("The connector finds no records in this file: a "
+                                        "download would refuse it and try again later."))
+            return answer
 
         return [(_lt("Customers file"), read)]
 

@@ -136,7 +136,8 @@ def report_html(backend, answers, lang):
 
     parts = []
     differ = [answer for answer in answers if answer.differs()]
-    empty = [answer for answer in answers if not answer.error and not answer.rows]
+    empty = [answer for answer in answers
+             if not answer.error and not answer.rows and not answer.envelope_differs()]
     parts.append(Markup("<p><strong>%s</strong></p>") % (
         env._("%(count)s of %(total)s answers differ from what the connector reads: see "
               "below, and send the answers as received (the JSON file attached to the run "
@@ -168,7 +169,8 @@ def report_html(backend, answers, lang):
                                survey["required_missing"]))
         parts.append(items(lines))
         found = [f for f in survey["fields"] if f["found"] and not f["wrong"]]
-        absent = [f for f in survey["fields"] if not f["found"]]
+        absent = [f for f in survey["fields"] if not f["found"] and not f["optional"]]
+        unseen = [f for f in survey["fields"] if not f["found"] and f["optional"]]
         wrong = [f for f in survey["fields"] if f["wrong"]]
         if absent:
             parts.append(Markup("<p><strong>%s</strong></p>") % env._(
@@ -185,6 +187,11 @@ def report_html(backend, answers, lang):
                 "Keys in the answer that the connector does not read:"))
             parts.append(items([env._("%(key)s (in %(count)s records)", key=key, count=count)
                                 for key, count in survey["unmapped"].items()]))
+        if unseen:
+            parts.append(Markup("<p>%s</p>") % env._(
+                "Fields the connector reads only when the answer carries them (the vendor's "
+                "document does not name them), not in this answer:"))
+            parts.append(items([f["keys"] for f in unseen]))
         if found:
             parts.append(Markup("<p>%s</p>") % env._("Fields found and read:"))
             parts.append(items([env._("%(key)s (in %(count)s of %(rows)s records)",

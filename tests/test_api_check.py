@@ -8,8 +8,10 @@ import json
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from ..models.tracking_doors import MANAGER_GROUP
 from ..sandbox.backends import backend_values
-from .common import TrackOnlineCase
+from .common import TrackOnlineCase, keys_on_test_cursors
+from .test_sage50 import Sage50Mixin
 
 SECRET = "hunter2-do-not-log"
 
@@ -20,7 +22,7 @@ def _attachments(log):
 
 
 @tagged("post_install", "-at_install")
-class TestApiCheck(TrackOnlineCase):
+class TestApiCheck(Sage50Mixin, TrackOnlineCase):
 
     @classmethod
     def setUpClass(cls):
@@ -46,7 +48,8 @@ class TestApiCheck(TrackOnlineCase):
         return {model: self.env[model].search_count([]) for model in (
             "trackonline.location", "trackonline.item.definition", "trackonline.transaction",
             "trackonline.unique.item", "trackonline.balance", "tracking.cursor",
-            "tracking.failed.unit", "opuscapita.event")}
+            "tracking.failed.unit", "opuscapita.event", "trackline.process",
+            "trackline.document", "sage50.partner", "sage50.download", "res.partner")}
 
     def test_usual_shapes_report_all_mapped_fields_found_and_change_nothing(self):
         before = self.data_counts()
@@ -60,6 +63,8 @@ class TestApiCheck(TrackOnlineCase):
         self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/iot/item/measurement"),
                          1, "one device's measurements read")
         self.assertIn("globalLocationNumber", report)
+        self.assertIn("transactionTripId or transactionTrip.id", report.split(
+            "only when the answer carries them")[1], "an optional key absent: no difference")
         self.assertEqual(self.data_counts(), before, "no record, cursor or kept item written")
         self.assertGreater(log.api_calls, 5, "one call a resource (and page 0)")
         self.assertLessEqual(log.api_calls, 15)
@@ -73,7 +78,9 @@ class TestApiCheck(TrackOnlineCase):
     def test_renamed_keys_are_named(self):
         self.sandbox.set_shape(rename={"globalLocationNumber": "gln", "city": "town",
                                        "apiKey": "apiKey"})
+        before = self.data_counts()
         _dialog, log, report = self.check()
+        self.assertEqual(self.data_counts(), before, "nothing written in another shape")
         self.assertEqual(log.state, "warning")
         self.assertIn("differ from what the connector reads", report)
         lacking = report.split("the answer lacks:")[1].split("</ul>")[0]
@@ -86,7 +93,9 @@ class TestApiCheck(TrackOnlineCase):
 
     def test_another_envelope_is_named_with_its_paging(self):
         self.sandbox.set_shape(envelope="data")
+        before = self.data_counts()
         _dialog, log, report = self.check()
+        self.assertEqual(self.data_counts(), before, "nothing written in another envelope")
         self.assertEqual(log.state, "warning")
         self.assertIn("under \"data\"", report)
         self.assertIn("The connector expects a bare list", report)
@@ -95,7 +104,9 @@ class TestApiCheck(TrackOnlineCase):
 
     def test_pages_from_zero_are_named(self):
         self.sandbox.set_shape(first_page=0)
+        before = self.data_counts()
         _dialog, log, report = self.check()
+        self.assertEqual(self.data_counts(), before, "nothing written with pages from 0")
         self.assertEqual(log.state, "warning")
         self.assertIn("numbers its pages from 0", report)
         self.assertNotIn("numbered from 1", report)
@@ -127,10 +138,92 @@ class TestApiCheck(TrackOnlineCase):
         self.assertIn("documentNumber or documentId or docNumber",
                       report.split("the answer lacks:")[1])
 
+    def test_opuscapita_events_in_another_envelope(self):
+        self.sandbox.add_fault("/opuscapita/track/api/transactions", rewrite=lambda body: (
+            {"data": body["transactions"], "page": body.get("page"), "pageSize": 100}
+            if isinstance(body, dict) and "transactions" in body else body), times=5)
+        before = self.data_counts()
+        _dialog, log, report = self.check(self.oc)
+        self.assertEqual(self.data_counts(), before)
+        self.assertEqual(log.state, "warning")
+        self.assertIn("under \"data\"", report)
+        self.assertIn("The connector expects an object with the records under "
+                      "\"transactions\"", report)
+        self.assertIn("pageSize = 100", report)
+
+    def test_trackline_process_and_its_documents(self):
+        remote_id = next(iter(self.sandbox.trackline.processes))
+        self.import_process(remote_id)
+        before = self.data_counts()
+        _dialog, log, report = self.check(self.backend)
+        self.assertEqual(log.state, "done", log.error_details)
+        self.assertIn("All mapped fields found", report)
+        self.assertIn("The answer is one record.", report)
+        self.assertIn("doc_type", report.split("Fields found and read")[-1])
+        self.sandbox.set_shape(rename={"doc_type": "type"})
+        _dialog, log, report = self.check(self.backend)
+        self.assertEqual(log.state, "warning")
+        documents = report.split("<h3>Documents</h3>")[1]
+        self.assertIn("doc_type", documents.split("the answer lacks:")[1].split("</ul>")[0])
+        self.assertIn("<li>type (in", documents.split("does not read:")[1].split("</ul>")[0])
+        self.assertEqual(self.data_counts(), before, "no process or document written")
+
+    def test_trackline_without_a_process_says_what_to_do(self):
+        empty = self.env["trackline.backend"].create(backend_values(
+            "trackline", self.sandbox.url, name="Trackline without processes", timeout=10))
+        _dialog, log, report = self.check(empty)
+        self.assertEqual(log.state, "done", log.error_details)
+        self.assertIn("import one first, then check again", report)
+
+    def test_sage50_customers_file_usual_renamed_and_in_another_envelope(self):
+        keys_on_test_cursors(self)
+        self.sandbox.sage50.reset()
+        sage, app_id = self.make_backend(self.env, self.sandbox)
+        sage._store_key(self.sandbox.sage50.issue_key(app_id))
+        sage.onboarding_state = "approved"
+        customers = [
+            {"id": "C-1", "firstName": "Lucía", "lastName": "Martín",
+             "email": "lucia@example.es", "idNumber": "ESX1234567",
+             "addresses": [{"address1": "Calle Mayor 1", "address2": "2º", "city": "Almería",
+                            "postCode": "04001", "telephone1": "+34 950 000 000"}]},
+            {"id": "C-2", "firstName": "Pieter", "lastName": "Bakker",
+             "email": "p@example.nl", "idNumber": "NL1", "addresses": []},
+        ]
+        self.sandbox.sage50.publish_scope("Customers", json.dumps(
+            {"records": customers}).encode())
+        before = self.data_counts()
+        _dialog, log, report = self.check(sage)
+        self.assertEqual(log.state, "done", log.error_details)
+        self.assertIn("All mapped fields found", report)
+        self.assertIn("under \"records\"", report)
+        self.sandbox.set_shape(rename={"idNumber": "taxId"})
+        _dialog, log, report = self.check(sage)
+        self.assertEqual(log.state, "warning")
+        self.assertIn("idNumber", report.split("the answer lacks:")[1].split("</ul>")[0])
+        self.assertIn("taxId", report.split("does not read:")[1].split("</ul>")[0])
+        self.sandbox.set_shape(envelope="data")
+        self.sandbox.sage50.publish_scope("Customers", json.dumps(customers).encode())
+        _dialog, log, report = self.check(sage)
+        self.assertEqual(log.state, "warning")
+        self.assertIn("under \"data\"", report)
+        self.assertIn("The connector expects an object with the records under \"records\"",
+                      report)
+        self.assertIn("finds no records in this file", report)
+        self.assertNotIn("held no records (", report, "not taken for an empty answer")
+        self.assertEqual(self.data_counts(), before, "no contact, binding or download written")
+
     def test_a_tracking_user_may_not_check(self):
         user = new_test_user(self.env, "api_check_user",
                              groups="tracking_connector.group_tracking_user")
         logs = self.env["tracking.sync.log"].search_count([])
-        with self.assertRaises(AccessError):
-            self.to.with_user(user).action_check_api()
+        calls = self.sandbox.calls()
+        for backend in (self.to, self.oc, self.backend):
+            with self.subTest(backend=backend._name):
+                with self.assertRaises(AccessError) as caught:
+                    backend.with_user(user).action_check_api()
+                self.assertEqual(str(caught.exception), "Only a Tracking manager may do this. "
+                                 "Ask one to do it, or to give you the Tracking manager "
+                                 "access.")
         self.assertEqual(self.env["tracking.sync.log"].search_count([]), logs)
+        self.assertEqual(self.sandbox.calls(), calls, "nothing asked of the remote")
+        self.assertFalse(user.has_group(MANAGER_GROUP))

@@ -6,6 +6,7 @@ import requests
 
 from mappings import trackonline as mapping
 from mappings.api_check import differs, envelope, survey, unmapped_keys
+from mappings.fields import Entity, Field
 from sandbox.trackonline import TRACKONLINE_API_KEY
 
 LOCATIONS = "/trackonline/api/v1/location"
@@ -67,3 +68,16 @@ def test_the_sandbox_answers_in_other_shapes_until_told_back(sandbox):
         assert shape(sandbox, method="DELETE").status_code == 200
     assert locations(sandbox, page=1).json() == usual
     assert shape(sandbox, first_page=2).status_code == 400, "pages from 0 or from 1 only"
+
+
+def test_an_optional_field_absent_is_no_difference():
+    """A key the document does not give (``Field(optional=True)``) is read where it comes;
+    its absence is no drift (before: every usual TrackOnline transaction 'differed')."""
+    entity = Entity("thing", [Field("name", "name"), Field("trip_id", "tripId",
+                                                           optional=True)],
+                    required=(), remote_id=None)
+    result = survey(entity, [{"name": "A"}])
+    trip = next(field for field in result["fields"] if field["name"] == "trip_id")
+    assert (trip["found"], trip["optional"]) == (0, True)
+    assert not differs(result)
+    assert differs(survey(entity, [{"title": "A"}])), "a field the document gives, absent"
