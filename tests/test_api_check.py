@@ -159,6 +159,8 @@ class TestApiCheck(Sage50Mixin, TrackOnlineCase):
         self.assertEqual(log.state, "done", log.error_details)
         self.assertIn("All mapped fields found", report)
         self.assertIn("The answer is one record.", report)
+        self.assertNotIn("documents (in", report.split("<h3>Documents</h3>")[0],
+                         "the process's documents are read, as their own part")
         self.assertIn("doc_type", report.split("Fields found and read")[-1])
         self.sandbox.set_shape(rename={"doc_type": "type"})
         _dialog, log, report = self.check(self.backend)
