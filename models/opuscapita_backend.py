@@ -125,14 +125,21 @@ class OpusCapitaBackend(models.Model):
         def read():
             start = datetime.combine(self.start_date, time.min)
             end = min(start + timedelta(days=self.window_days), datetime.utcnow())
-            body = client.answer("POST", TRANSACTIONS_PATH, json={
-                "filter": self._filters(start, end), "page": 1, "pageSize": 100})
-            rows = [] if body is None else parse_page(body)[0]
-            answer = Answer(EVENTS.entity, "POST %s" % TRANSACTIONS_PATH, body, rows,
-                            expected=EXPECTED_ENVELOPE, list_keys=LIST_KEYS)
+            asked = {"filter": self._filters(start, end), "page": 1, "pageSize": 100}
+            body = client.answer("POST", TRANSACTIONS_PATH, json=asked)
+            note = None
             if isinstance(body, dict) and body.get("first") is False:
-                answer.notes.append(_lt("Pages: page 1 is not the server's first: it numbers "
-                                        "its pages from 0 (the syncs read it so)."))
+                # The server's first page is page 0: read it, as the syncs do then.
+                asked["page"] = 0
+                body = client.answer("POST", TRANSACTIONS_PATH, json=asked)
+                note = _lt("Pages: page 1 is not the server's first: it numbers its pages "
+                           "from 0. The syncs read it so; page 0 was read here.")
+            rows = [] if body is None else parse_page(body)[0]
+            answer = Answer(EVENTS.entity, "POST %s (page %s)" % (TRANSACTIONS_PATH,
+                                                                  asked["page"]),
+                            body, rows, expected=EXPECTED_ENVELOPE, list_keys=LIST_KEYS)
+            if note:
+                answer.notes.append(note)
             return answer
 
         return [(_lt("events"), read)]

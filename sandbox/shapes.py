@@ -16,7 +16,9 @@ class Shape:
     """``rename``: {key: new key} in every record of a list answer (a JSON array, or a list
     inside an answer's object); ``envelope``: a JSON array answered as ``{envelope: [...],
     "page": n, "pageSize": 50}`` instead; ``first_page``: 0 to number the pages of a paged
-    list (a ``page`` query parameter) from 0 (page 0 is the first, page 1 the second)."""
+    list from 0 (page 0 is the first, page 1 the second): a ``page`` query parameter, or a
+    ``page`` in a JSON request body (OpusCapita's), whose answer then says ``"first"`` as
+    Spring's pages do."""
 
     rename: dict = field(default_factory=dict)
     envelope: str = None
@@ -33,8 +35,14 @@ class Shape:
     def asked(self, request):
         """The request (``sandbox.responses.Request``) as the emulators read it: page n of
         a server numbering from 0 is the emulators' page n + 1."""
-        if self.first_page != 0 or not request.arg("page"):
+        if self.first_page != 0:
             return request
+        if not request.arg("page"):
+            body = _json_object(request.body)
+            if body is None or "page" not in body:
+                return request
+            return replace(request, body=json.dumps(dict(
+                body, page=int(body["page"] or 0) + 1)).encode())
         pairs = [(key, str(int(value) + 1) if key.lower() == "page" else value)
                  for key, value in request.pairs]
         return replace(request, query=dict(pairs), pairs=pairs)
@@ -49,6 +57,9 @@ class Shape:
                 response.body = json.dumps(self._wrap([], query, page_size)).encode()
             return response
         body = json.loads(response.body or b"null")
+        if self.first_page == 0 and isinstance(body, dict) and "page" in body \
+                and "page" not in query:  # a page asked in the request's body
+            body = dict(body, page=int(body["page"]) - 1, first=int(body["page"]) == 1)
         body = self._renamed(body)
         if self.envelope and isinstance(body, list):
             body = self._wrap(body, query, page_size)
@@ -71,3 +82,12 @@ class Shape:
         if not isinstance(row, dict) or not self.rename:
             return row
         return {self.rename.get(key, key): value for key, value in row.items()}
+
+
+def _json_object(raw):
+    """A request body's JSON object, or None."""
+    try:
+        body = json.loads(raw or b"null")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None

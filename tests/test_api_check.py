@@ -151,6 +151,19 @@ class TestApiCheck(Sage50Mixin, TrackOnlineCase):
                       "\"transactions\"", report)
         self.assertIn("pageSize = 100", report)
 
+    def test_opuscapita_pages_from_zero_are_named(self):
+        self.sandbox.set_shape(first_page=0)
+        before = self.data_counts()
+        _dialog, log, report = self.check(self.oc)
+        self.assertEqual(self.data_counts(), before)
+        self.assertIn("it numbers its pages from 0", report)
+        self.assertIn("first = true", report, "page 0's paging fields")
+        self.assertIn("page = 0", report)
+        self.assertEqual(self.sandbox.calls("POST", "/opuscapita/track/api/transactions"), 2,
+                         "page 1, then page 0")
+        self.assertNotIn("held no records", report, "page 0's events compared")
+        self.assertIn("Fields found and read", report)
+
     def test_trackline_process_and_its_documents(self):
         remote_id = next(iter(self.sandbox.trackline.processes))
         self.import_process(remote_id)

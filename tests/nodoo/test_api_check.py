@@ -7,6 +7,12 @@ import requests
 from mappings import trackonline as mapping
 from mappings.api_check import differs, envelope, survey, unmapped_keys
 from mappings.fields import Entity, Field
+from sandbox.opuscapita import (
+    OPUSCAPITA_CLIENT_ID,
+    OPUSCAPITA_CLIENT_SECRET,
+    OPUSCAPITA_PASSWORD,
+    OPUSCAPITA_USERNAME,
+)
 from sandbox.trackonline import TRACKONLINE_API_KEY
 
 LOCATIONS = "/trackonline/api/v1/location"
@@ -81,3 +87,27 @@ def test_an_optional_field_absent_is_no_difference():
     assert (trip["found"], trip["optional"]) == (0, True)
     assert not differs(result)
     assert differs(survey(entity, [{"title": "A"}])), "a field the document gives, absent"
+
+
+def test_pages_from_zero_asked_in_a_request_body(sandbox):
+    """OpusCapita asks its page in the JSON body: numbered from 0, page 0 is the first page
+    and the answer says whether it is the first (``"first"``, as Spring's pages do)."""
+    token = requests.post(sandbox.url + "/opuscapita/auth/token", timeout=5,
+                          auth=(OPUSCAPITA_CLIENT_ID, OPUSCAPITA_CLIENT_SECRET),
+                          data={"grant_type": "password", "username": OPUSCAPITA_USERNAME,
+                                "password": OPUSCAPITA_PASSWORD}).json()["access_token"]
+
+    def page(number):
+        return requests.post(sandbox.url + "/opuscapita/track/api/transactions", timeout=5,
+                             headers={"Authorization": "Bearer " + token},
+                             json={"filter": {}, "page": number, "pageSize": 5}).json()
+
+    usual = page(1)
+    assert "first" not in usual and usual["page"] == 1
+    assert shape(sandbox, first_page=0).status_code == 200
+    try:
+        zero, one = page(0), page(1)
+    finally:
+        assert shape(sandbox, method="DELETE").status_code == 200
+    assert (zero["page"], zero["first"], one["page"], one["first"]) == (0, True, 1, False)
+    assert zero["transactions"] == usual["transactions"]
