@@ -38,3 +38,4 @@ from . import trackonline_packaging_label
 from . import trackonline_iot
 from . import ir_actions_report
 from . import tracking_housekeeping
+from . import tracking_api_check
