@@ -33,6 +33,7 @@
         "wizards/sage50_onboarding_wizard_views.xml",
         "wizards/opuscapita_fetch_wizard_views.xml",
         "wizards/trackonline_partner_send_wizard_views.xml",
+        "wizards/tracking_api_check_views.xml",
         "views/trackonline_transaction_line_views.xml",
         "views/trackonline_transaction_month_views.xml",
         "views/tracking_dashboard_views.xml",

@@ -325,6 +325,15 @@ class BaseClient:
                 raise
         return self.request(method, path, **kwargs)
 
+    def answer(self, method, path, **kwargs):
+        """One call with the credentials and its JSON body as it came (None when empty, a
+        204): for the "Check the API" of a first connection, which compares what came with
+        what the mappings read (``models/tracking_api_check.py``)."""
+        response = self.authed(method, path, expected=(200, 204), **kwargs)
+        if response.status_code == 204 or not response.content.strip():
+            return None
+        return self.parse_json(response)
+
     def renew_credentials(self):
         """Get new credentials after a 401 (a new token, a rotated key); return False when
         this client has no way to, and the 401 stands."""

@@ -19,6 +19,7 @@ PAGE_SIZE = 100
 LIST_KEYS = ("transactions", "items", "data", "content", "results", "events")
 # Our reading of the answer: an object with the events under "transactions".
 EXPECTED_ENVELOPE = "transactions"
+TRANSACTIONS_PATH = "track/api/transactions"
 
 
 class OpusCapitaClient(BearerTokenClient):
@@ -76,7 +77,7 @@ class OpusCapitaClient(BearerTokenClient):
         previous = None
         while True:
             try:
-                response = self.authed("POST", "track/api/transactions",
+                response = self.authed("POST", TRANSACTIONS_PATH,
                                        json={"filter": filters, "page": number,
                                              "pageSize": page_size})
             except ApiError as exc:

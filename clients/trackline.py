@@ -14,6 +14,7 @@ DEFAULT_TOKEN_LIFETIME = 300
 # Words of Flask-JWT-Extended's 422 answers to a token it cannot read or verify ("Signature
 # verification failed", "Not enough segments", "Invalid header padding", "Bad Authorization
 # header...").
+METADATA_PATH = "track-line/ext/track-path/metadata"
 JWT_COMPLAINTS = ("signature", "segments", "padding", "token", "authorization header")
 
 def token_expiry(token):
@@ -83,7 +84,7 @@ class TracklineClient(BearerTokenClient):
         if not process_id and not process_name:
             raise ValueError("A process id or a process name is required.")
         params = {"process_id": process_id} if process_id else {"process_name": process_name}
-        body = self.parse_json(self.authed("GET", "track-line/ext/track-path/metadata",
+        body = self.parse_json(self.authed("GET", METADATA_PATH,
                                            params=params))
         return parse_process(body)
 

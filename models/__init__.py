@@ -23,6 +23,7 @@ from . import trackonline_item_definition
 from . import trackonline_transaction
 from . import trackonline_transaction_line
 from . import trackonline_transaction_month  # after the items: its triggers are on their table
+from . import trackonline_location_year  # after the items too
 from . import trackonline_balance
 from . import trackonline_batch_calculation
 from . import opuscapita_backend
@@ -37,3 +38,4 @@ from . import trackonline_packaging_label
 from . import trackonline_iot
 from . import ir_actions_report
 from . import tracking_housekeeping
+from . import tracking_api_check

@@ -5,10 +5,18 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
-from ..clients.opuscapita import HOSTS, OpusCapitaClient
+from ..clients.opuscapita import (
+    EXPECTED_ENVELOPE,
+    HOSTS,
+    LIST_KEYS,
+    TRANSACTIONS_PATH,
+    OpusCapitaClient,
+    parse_page,
+)
 from ..mappings import opuscapita as mapping
 from ..mappings.dates import api_datetime
 from ..mappings.settings import comma_list
+from .tracking_api_check import Answer
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_importer import Resource
 from .tracking_words import _lt
@@ -111,6 +119,31 @@ class OpusCapitaBackend(models.Model):
         # The username is not named: run logs and the backend's test result are read by
         # every Tracking user, the username by managers only.
         return _lt("Token and data call work.")
+
+    def _api_check_reads(self, client):
+        """The first page of the events of the first window a first sync reads (from the
+        start date), asked as the sync asks them."""
+        def read():
+            start = datetime.combine(self.start_date, time.min)
+            end = min(start + timedelta(days=self.window_days), datetime.utcnow())
+            asked = {"filter": self._filters(start, end), "page": 1, "pageSize": 100}
+            body = client.answer("POST", TRANSACTIONS_PATH, json=asked)
+            note = None
+            if isinstance(body, dict) and body.get("first") is False:
+                # The server's first page is page 0: read it, as the syncs do then.
+                asked["page"] = 0
+                body = client.answer("POST", TRANSACTIONS_PATH, json=asked)
+                note = _lt("Pages: page 1 is not the server's first: it numbers its pages "
+                           "from 0. The syncs read it so; page 0 was read here.")
+            rows = [] if body is None else parse_page(body)[0]
+            answer = Answer(EVENTS.entity, "POST %s (page %s)" % (TRANSACTIONS_PATH,
+                                                                  asked["page"]),
+                            body, rows, expected=EXPECTED_ENVELOPE, list_keys=LIST_KEYS)
+            if note:
+                answer.notes.append(note)
+            return answer
+
+        return [(_lt("events"), read)]
 
     def _filters(self, date_from, date_to, **overrides):
         """The request filter: the date window and the backend's filter settings."""

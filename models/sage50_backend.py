@@ -14,17 +14,26 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..clients.base import ApiError, AuthError, RemoteDataError, TransientError, hide
+from ..clients.base import (
+    ApiError,
+    AuthError,
+    NotFound,
+    RemoteDataError,
+    TransientError,
+    hide,
+)
 from ..clients.sage50 import (
     DEFAULT_KEY_HEADER,
     DEFAULT_ROTATION_PATH,
     DEFAULT_UPLOAD_PATH,
     Sage50Client,
     passcode_expiry,
+    scope_path,
 )
 from ..mappings.sage50 import customer_over_held, customer_record, process_record
 from ..mappings.settings import path_names_only
-from .sage50_download import CUSTOMERS
+from .sage50_download import CUSTOMERS, records_of
+from .tracking_api_check import Answer
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_sync_log import error_words, read_committed
 from .tracking_words import _lt, words_text
@@ -307,6 +316,30 @@ class Sage50Backend(models.Model):
                                 "consent in Sage 50)."))
         client.authed("GET", "api/downloads/Customers", expected=(200, 404))
         return _lt("Sage 50 accepts the API key.")
+
+    def _api_check_reads(self, client):
+        """The Customers scope file Sage 50 published last (one call; Sage keeps the
+        latest file of each scope only)."""
+        def read():
+            path = scope_path(CUSTOMERS.name)
+            if not client.api_key:
+                raise UserError(_lt("No API key yet: finish the onboarding (passcode and "
+                                    "consent in Sage 50)."))
+            try:
+                body = client.answer("GET", path)
+            except NotFound:
+                return Answer(CUSTOMERS.entity, "GET %s" % path, notes=[_lt(
+                    "Sage 50 has published no Customers file yet: nothing to compare.")])
+            answer = Answer(CUSTOMERS.entity, "GET %s" % path, body, expected="records",
+                            list_keys=("records", CUSTOMERS.name))
+            try:
+                answer.rows = records_of(body, CUSTOMERS.name) if body is not None else []
+            except RemoteDataError:  # the report shows the envelope that came instead
+                answer.notes.append(_lt("The connector finds no records in this file: a "
+                                        "download would refuse it and try again later."))
+            return answer
+
+        return [(_lt("Customers file"), read)]
 
     # -- onboarding ----------------------------------------------------------------------------
 

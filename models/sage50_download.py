@@ -206,15 +206,20 @@ class Sage50Download(models.Model):
 
 
 def _records(content, scope):
-    """The records of a scope file: ``{"records": [...]}`` (our reading of the Solutions
-    contract; the list under the scope's name, ``{"Customers": [...]}``, too, the key in any
-    casing) or a bare list of records. Any other shape is refused as a whole, naming what
-    came, so that the file is kept and downloaded again (a record is never guessed out of an
-    envelope: ``[{"records": [...]}]`` is not one customer without id)."""
+    """The records of a scope file (``records_of``)."""
     try:
         body = json.loads(content)
     except ValueError as exc:
         raise RemoteDataError("The file is not valid JSON (%s): %r" % (exc, content[:80]))
+    return records_of(body, scope)
+
+
+def records_of(body, scope):
+    """The records of a scope file's JSON ``body``: ``{"records": [...]}`` (our reading of
+    the Solutions contract; the list under the scope's name, ``{"Customers": [...]}``, too,
+    the key in any casing) or a bare list of records. Any other shape is refused as a whole,
+    naming what came, so that the file is kept and downloaded again (a record is never
+    guessed out of an envelope: ``[{"records": [...]}]`` is not one customer without id)."""
     if isinstance(body, dict):
         lists = {str(key).lower(): value for key, value in body.items()
                  if isinstance(value, list)}

@@ -47,10 +47,10 @@ MAIN_RECORDS = {
 }
 # Run states that say the remote answered: the connection works.
 CONNECTED_RUN_STATES = ("done", "warning", "stopped")
-# Runs whose calls need no credentials (Sage 50's onboarding): they prove no connection.
-# Their names as stored (``operation``, in English: models/sage50_backend.py).
 # The days of a card's recent activity (its bars).
 ACTIVITY_DAYS = 28
+# Runs whose calls need no credentials (Sage 50's onboarding): they prove no connection.
+# Their names as stored (``operation``, in English: models/sage50_backend.py).
 KEYLESS_OPERATIONS = ("register developer", "generate passcode")
 # The buttons of a card: name -> the systems whose backend has the action.
 CARD_ACTIONS = {

@@ -10,7 +10,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from . import tracking_schedule
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_sync_log import SyncRun
 from .tracking_words import _lt, words_text, words_to_json
 
@@ -175,6 +175,20 @@ class TrackingBackendMixin(models.AbstractModel):
         })
         return self._notify_logs(
             self.env._("Connection works") if ok else self.env._("Connection failed"), run.log)
+
+    # -- the API check of a first connection (``models/tracking_api_check.py``) ------------
+
+    def action_check_api(self):
+        """Read one page of each resource and show what came against what the connector
+        reads; changes nothing in Odoo's data."""
+        check_door(self, MANAGER_GROUP)
+        self.ensure_one()
+        return self.env["tracking.api.check"]._open(self)
+
+    def _api_check_reads(self, client):
+        """``(title, read)`` pairs: ``read()`` makes one small call of a resource with
+        ``client`` and returns its ``Answer``."""
+        raise NotImplementedError
 
     def _notify_logs(self, title, logs):
         """A notification that says what runs did, with a link to each run log."""

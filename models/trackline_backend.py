@@ -7,9 +7,10 @@ from odoo.exceptions import UserError
 
 from ..clients.base import NotFound, RemoteDataError
 from ..clients.concurrent import bounded
-from ..clients.trackline import DEFAULT_BASE_URL, TracklineClient
+from ..clients.trackline import DEFAULT_BASE_URL, METADATA_PATH, TracklineClient
 from ..mappings import trackline as mapping
 from ..mappings.settings import comma_list
+from .tracking_api_check import ONE_RECORD, Answer
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_importer import Resource
 from .tracking_words import _lt
@@ -80,6 +81,37 @@ class TracklineBackend(models.Model):
         # The login is not named: run logs and the backend's test result are read by every
         # Tracking user, the login by managers only.
         return _lt("Logged in to Trackline.")
+
+    # -- the API check (models/tracking_api_check.py) ----------------------------------------
+
+    def _api_check_reads(self, client):
+        """The process mirrored last, read again with its documents (Trackline lists no
+        processes: with none mirrored, there is nothing to read)."""
+        process = self.env["trackline.process"].search([("backend_id", "=", self.id)],
+                                                       order="id desc", limit=1)
+        bodies = []
+
+        def read_process():
+            if not process:
+                client.login()
+                return Answer(mapping.PROCESS, "POST login", notes=[_lt(
+                    "Logged in. No process read: Trackline lists no processes; import one "
+                    "first, then check again.")])
+            body = client.answer("GET", METADATA_PATH, params={"process_id": process.remote_id})
+            bodies.append(body)
+            # Its documents are judged on their own (read_documents), not as a key unread.
+            row = ({key: value for key, value in body.items() if key != "documents"}
+                   if isinstance(body, dict) else None)
+            return Answer(mapping.PROCESS, "GET %s" % METADATA_PATH, body,
+                          [row] if row is not None else [], expected=ONE_RECORD)
+
+        def read_documents():
+            body = bodies[0] if bodies else None
+            documents = body.get("documents") if isinstance(body, dict) else None
+            return Answer(mapping.DOCUMENT, "(the documents of the process)", documents,
+                          documents if isinstance(documents, list) else [])
+
+        return [(_lt("processes"), read_process), (_lt("documents"), read_documents)]
 
     # -- import ----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import time
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..clients.base import RemoteDataError
+from ..clients.base import ApiError, RemoteDataError
 from ..clients.trackonline import (
     CALCULATION_DOCUMENT_FILE,
     CALCULATION_DOCUMENTS,
@@ -16,15 +16,31 @@ from ..clients.trackonline import (
     DEFAULT_BASE_URL,
     DEFAULT_RESULT_PATH,
     DEFAULT_TRIP_PATH,
+    ENVELOPES,
     LICENCE_LIMITS,
     TrackOnlineClient,
+    parse_list,
 )
+from ..mappings import trackonline as mapping
+from ..mappings.dates import api_datetime
 from ..mappings.settings import path_names_only
+from .tracking_api_check import Answer
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_rate_counter import DatabaseRateLimiter
 from .tracking_words import ENTITY_WORDS, _lt, resource_words
-from .trackonline_resources import RESOURCES
+from .trackonline_resources import (
+    BALANCES,
+    IOT_DEVICES,
+    IOT_MEASUREMENTS,
+    IOT_WINDOW_DAYS,
+    LIST_PARAMS,
+    LOCATIONS,
+    RECONCILIATION,
+    RESOURCES,
+    ROW_READERS,
+    TRANSACTIONS,
+)
 
 # Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
 OUTGOING_MODELS = ("trackonline.location", "trackonline.unique.item",
@@ -147,6 +163,72 @@ class TrackOnlineBackend(models.Model):
     def _check_connection(self, client):
         client.page("location", {"Enabled": "true"})
         return _lt("TrackOnline answered with the API key of %(name)s.", name=self.name)
+
+    # -- the API check (models/tracking_api_check.py) ------------------------------------------
+
+    def _api_check_reads(self, client):
+        """Page 1 of each list the syncs read (with the syncs' parameters; the locations'
+        page 0 too, to see where the server numbers its pages from), the balances, and the
+        measurements of one device of the devices' page; the transactions and the
+        measurements of the first window a first sync reads (from the start date)."""
+        devices = []
+        reads = []
+        for resource in RESOURCES.values():
+            if resource is RECONCILIATION:  # the transactions again
+                continue
+            reads.append((resource_words(resource), lambda resource=resource: (
+                self._api_check_read(client, resource, devices))))
+        return reads
+
+    def _api_check_read(self, client, resource, devices):
+        endpoint = resource.endpoint
+        params = dict(LIST_PARAMS.get(endpoint, {}), page=1)
+        start = fields.Datetime.to_datetime(self.start_date)  # a first sync's first window
+        if resource is TRANSACTIONS:
+            end = min(fields.Datetime.add(start, days=self.window_days), fields.Datetime.now())
+            params.update({"CreatedDateFrom": api_datetime(start),
+                           "CreatedDateTo": api_datetime(end)})
+        elif resource is BALANCES:
+            params = {"excludeZeroBalance": "false"}
+        elif resource is IOT_MEASUREMENTS:
+            if not devices:
+                return Answer(resource.entity, "GET %s" % endpoint, notes=[_lt(
+                    "Not read: the devices' page named no device.")], list_keys=ENVELOPES)
+            end = min(fields.Datetime.add(start, days=IOT_WINDOW_DAYS), fields.Datetime.now())
+            params = {"deviceId": devices[0], "dateFrom": api_datetime(start),
+                      "dateTo": api_datetime(end)}
+        body = client.answer("GET", endpoint, params=params)
+        rows = [] if body is None else parse_list(body, endpoint)
+        rows = ROW_READERS[endpoint](rows) if endpoint in ROW_READERS else rows
+        if resource is IOT_DEVICES:
+            devices.extend(str(row["deviceId"]) for row in rows[:1] if row.get("deviceId"))
+        elif resource is IOT_MEASUREMENTS:
+            rows = [dict(row, **{mapping.IOT_DEVICE_KEY: devices[0]}) for row in rows]
+        answer = Answer(resource.entity, "GET %s %s" % (endpoint, params), body, rows,
+                        list_keys=ENVELOPES)
+        if resource is LOCATIONS:
+            note, answer.paging_differs = self._api_check_first_page(client, endpoint, params,
+                                                                     rows)
+            answer.notes.append(note)
+        return answer
+
+    def _api_check_first_page(self, client, endpoint, params, rows):
+        """Words on where the server numbers its pages from, and whether that differs from
+        the document: its page 0 read too. Rows
+        there that page 1 does not hold say that it numbers them from 0, and the syncs
+        (which start at page 1, as the document says) would miss its first page."""
+        try:
+            body = client.answer("GET", endpoint, params=dict(params, page=0))
+            zero = [] if body is None else parse_list(body, endpoint)
+        except ApiError:
+            zero = []
+        ids = {row.get("id") for row in rows}
+        if zero and any(row.get("id") not in ids for row in zero):
+            return _lt("Pages: page 0 holds records page 1 does not: the server numbers its "
+                       "pages from 0, not from 1 as the document says. The syncs would miss "
+                       "its first page: tell the integrator."), True
+        return _lt("Pages: numbered from 1, as the document says (page 0 asked too: %s).",
+                   _lt("it gives page 1's records") if zero else _lt("nothing")), False
 
     # -- syncs ---------------------------------------------------------------------------------
 

@@ -261,10 +261,10 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         return str(field and self[field] or "").strip().lower()
 
     def _results_by_record(self, results):
-        """Each record of one batch with its result: the result that names it (its id,
-        else its number, in any case), else the result at its place in the batch when that
-        one names no record of the batch (a new record's id and number are TrackOnline's:
-        only its place tells). The document does not say results come in batch order."""
+        """Each record of one batch with its result: the result that names it (its id or
+        its number, in any case), else the result at its place in the batch unless another
+        record took it (a new record's id and number are TrackOnline's: only its place
+        tells). The document does not say results come in batch order."""
         def key(value):
             return str(value or "").strip().lower()
 

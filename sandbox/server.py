@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .opuscapita import OpusCapitaApi
 from .responses import HttpError, Request, bytes_response, json_response
 from .sage50 import Sage50Api
+from .shapes import Shape
 from .trackline import TracklineApi
 from .trackonline import TrackOnlineApi
 
@@ -98,6 +99,7 @@ class Sandbox:
         self._lock = threading.Lock()
         self._calls = {}
         self._faults = []
+        self.shape = Shape()  # the usual shapes of the answers (see sandbox/shapes.py)
         self._server = None
         self._thread = None
 
@@ -173,6 +175,7 @@ class Sandbox:
         self.network = self._started_network
         self.reset_calls()
         self.clear_faults()
+        self.shape = Shape()
         for api in self.apis:
             api.reset()
 
@@ -180,6 +183,11 @@ class Sandbox:
         """Answer every API call like a distant server: ``latency`` and ``jitter``
         (seconds) before each answer, ``bandwidth`` (bytes a second) while sending it."""
         self.network = Network(**options)
+
+    def set_shape(self, **options):
+        """Answer in other shapes (``sandbox/shapes.py: Shape``); no options: the usual
+        ones."""
+        self.shape = Shape(**options)
 
     def _take_fault(self, method, path):
         with self._lock:
@@ -198,7 +206,8 @@ class Sandbox:
             if request.path.startswith(api.prefix + "/"):
                 sub = Request(request.method, request.path[len(api.prefix):], request.query,
                               request.headers, request.body, request.pairs)
-                return api.handle(sub)
+                shape = self.shape
+                return shape.reshape(api.handle(shape.asked(sub)), request.query)
         raise HttpError(404, {"error": "not found"})
 
     def _control(self, request):
@@ -220,6 +229,12 @@ class Sandbox:
             return json_response({"total": self.calls(), "by_path": self.calls_by_path()})
         if route == ("POST", "network"):
             self.set_network(**request.json())
+            return json_response({"ok": True})
+        if route == ("POST", "shape"):
+            self.set_shape(**request.json())
+            return json_response({"ok": True})
+        if route == ("DELETE", "shape"):
+            self.set_shape()
             return json_response({"ok": True})
         if route == ("POST", "reset"):
             self.reset()

@@ -36,6 +36,7 @@ SCREENS = {
     "locations list": "action_trackonline_location",
     "events list": "action_opuscapita_event",
     "transaction items by month (pivot)": "action_trackonline_transaction_month",
+    "transaction items by location (pivot)": "action_trackonline_location_year",
     "transaction items one by one (list)": "action_trackonline_transaction_line",
     "events analysis (pivot)": "action_opuscapita_event_analysis",
     "sync health (graph)": "action_tracking_sync_log_analysis",

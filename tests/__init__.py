@@ -32,3 +32,4 @@ from . import test_ui_buttons
 from . import test_error_words
 from . import test_backend_record
 from . import test_write_back
+from . import test_api_check

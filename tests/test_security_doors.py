@@ -260,6 +260,10 @@ class TestEveryDoor(TransactionCase):
                      "sage50.onboarding.wizard.action_passcode",
                      "trackline.import.wizard.action_import",
                      "opuscapita.fetch.wizard.action_fetch",
-                     "trackline.backend.action_test_connection"):
+                     "trackline.backend.action_test_connection",
+                     "trackonline.backend.action_check_api",
+                     "trackline.backend.action_check_api",
+                     "opuscapita.backend.action_check_api",
+                     "sage50.backend.action_check_api"):
             self.assertIn(door, walked)
         self.assertGreater(len(walked), 90)

@@ -70,14 +70,16 @@ class TestButtonsClicked(Sage50Mixin, CommitCase, HttpCase):
             ["fetch events", "sync events", "test connection"])
 
     def test_sage50_manager_buttons(self):
-        """Tour ``tracking_connector_sage_manager``: the Sage 50 form's onboarding and new
-        URLs, and the card's key rotation, as a Tracking manager."""
+        """Tour ``tracking_connector_sage_manager``: the TrackOnline form's Check the API,
+        the Sage 50 form's onboarding and new URLs, and the card's key rotation, as a
+        Tracking manager."""
         sage = self.backends["sage50"]
         token = sage.sudo().endpoint_token
         self.start_tour(DASHBOARD, "tracking_connector_sage_manager", login="tour_manager",
                         timeout=120)
         self.assertNotEqual(sage.sudo().endpoint_token, token)
         self.assertEqual(self.runs("sage50").mapped("operation"), ["rotate API key"])
+        self.assertEqual(self.runs("trackonline").mapped("operation"), ["check the API"])
 
     def test_import_a_process_from_the_trackline_card(self):
         """Tour ``tracking_connector_card_import``: the Trackline card's Import a process,

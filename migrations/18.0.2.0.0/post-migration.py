@@ -2,7 +2,10 @@
 analysis views draw what their names say: OpusCapita's "Volume and error rate by day" and "...
 by document type" chart the error rate (they charted one bar of event counts), Sync Health's
 default charts runs by day and state, failures in their colour (it drew one line of API
-calls, a dot for a single day). A filter a user changed is left as it is."""
+calls, a dot for a single day); "Quantities received by location and item definition" moves
+to Items by Location (the figures kept ready, which ``init`` filled at the update), by
+location (a location expands by item), where it answers at once (it grouped every item). A
+filter a user changed is left as it is."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -24,6 +27,13 @@ GRAPHS = {
         "'graph_groupbys': ['started_at:day']}",
         None),
 }
+BY_LOCATION = "filter_trackonline_line_location_item"
+BY_LOCATION_BEFORE = ("{'group_by': ['to_location_id', 'item_definition_id'], 'pivot_measures': "
+                      "['quantity'], 'pivot_row_groupby': ['to_location_id'], "
+                      "'pivot_column_groupby': ['item_definition_id']}")
+BY_LOCATION_NOW = ("{'group_by': ['location_id'], 'pivot_measures': ['quantity_in', "
+                   "'quantity_out'], 'pivot_row_groupby': ['location_id'], "
+                   "'pivot_column_groupby': []}")
 SYNC_HEALTH_GRAPH = ("'graph_measure': '__count', 'graph_mode': 'bar', 'graph_stacked': True, "
                      "'graph_groupbys': ['started_at:day', 'state']}")
 
@@ -44,3 +54,11 @@ def migrate(cr, version):
         saved = env.ref("tracking_connector.%s" % xmlid, raise_if_not_found=False)
         if saved and saved.context == before:
             saved.context = charted(before, added)
+    saved = env.ref("tracking_connector.%s" % BY_LOCATION, raise_if_not_found=False)
+    if saved and saved.model_id == "trackonline.transaction.line" and (
+            saved.context == BY_LOCATION_BEFORE):
+        saved.write({"model_id": "trackonline.location.year", "context": BY_LOCATION_NOW,
+                     "name": "Quantities received and sent by location (expand a location "
+                             "by item)",
+                     "action_id": env.ref("tracking_connector.action_trackonline_location_year").id,
+                     "is_default": True})

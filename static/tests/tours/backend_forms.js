@@ -125,6 +125,16 @@ registry.category("web_tour.tours").add("tracking_connector_sage_manager", {
     steps: () => [
         // A Tracking manager who is not an Access Rights administrator opens the Trackline
         // backend form too (its "Offer the import on" field, models, is not shown).
+        ...openForm(TO),
+        { content: "Check the API (a manager's button)", trigger: `${FORM} button[name='action_check_api']`, run: "click" },
+        {
+            content: "Its report opens: each list read, as the connector reads it",
+            trigger: ".modal:contains('Check the API: TrackOnline (sandbox)'):contains('Fields found and read'):contains('Answers as received')",
+        },
+        { trigger: ".modal footer .btn-primary", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        { trigger: ".o_breadcrumb .o_back_button a", run: "click" },
+        { trigger: ".o_tracking_dashboard .o_kanban_record" },
         ...openForm(TL),
         { content: "The Trackline form shows its login to a manager", trigger: ".o_form_view .o_field_widget[name='login'] input" },
         { trigger: ".o_breadcrumb .o_back_button a", run: "click" },

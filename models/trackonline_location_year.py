@@ -1,0 +1,136 @@
+"""TrackOnline transaction items added up by location, item definition and year: the figures
+of the "Items by Location" analysis (what each location received and sent of each item),
+kept ready so that it answers as quickly after years of transactions (millions of items) as
+on the first day.
+
+Kept the way the figures by month are (``models/trackonline_transaction_month.py``): triggers
+on the items' table add each statement's inserted, updated and deleted rows, whoever writes
+them, so it is exact at every commit; an item counts as received at its transaction's
+destination and as sent from its origin. A row whose items are all gone is removed. ``init``
+fills it from the items when it is empty (install, and the update of an existing database).
+
+By year, not by month: a location and an item by month would be nearly as many rows as the
+items of a large network; by year they stay few (locations x item definitions x years).
+Years are calendar years in UTC. A row opens its items (``action_view_items``)."""
+
+from odoo import fields, models, tools
+
+from .tracking_doors import USER_GROUP, check_door
+
+# The key of a row, NULLs written as values (a unique index cannot tell NULLs apart).
+KEY = ("COALESCE(backend_id, 0)", "location_id", "COALESCE(item_definition_id, 0)",
+       "COALESCE(year, '1900-01-01'::date)")
+CONFLICT = ", ".join(KEY)
+COLUMNS = ("backend_id, company_id, location_id, item_definition_id, year, quantity_in, "
+           "line_count_in, quantity_out, line_count_out")
+
+
+def _added(rows, sign):
+    """The rows to add for the item rows ``rows`` (``new_rows``, ``old_rows`` or the whole
+    table), counted with ``sign``: received at the destination, sent from the origin."""
+    parts = []
+    for side, counts in (("to_location_id", "{q}, {n}, 0, 0"),
+                         ("from_location_id", "0, 0, {q}, {n}")):
+        parts.append(
+            f"SELECT r.backend_id, MAX(r.company_id), r.{side}, r.item_definition_id, "
+            f"date_trunc('year', r.date_transaction)::date, "
+            + counts.format(q=f"{sign}SUM(COALESCE(r.quantity, 0))", n=f"{sign}COUNT(*)")
+            + f" FROM {rows} r WHERE r.{side} IS NOT NULL "
+            f"GROUP BY r.backend_id, r.{side}, r.item_definition_id, "
+            f"date_trunc('year', r.date_transaction)::date")
+    # One row a key (a location may receive and send the same item in a year).
+    return f"""INSERT INTO trackonline_location_year AS y ({COLUMNS})
+        SELECT b, MAX(c), l, i, d, SUM(q_in), SUM(n_in), SUM(q_out), SUM(n_out)
+          FROM ({" UNION ALL ".join(parts)}) AS u (b, c, l, i, d, q_in, n_in, q_out, n_out)
+         GROUP BY b, l, i, d
+        ON CONFLICT ({CONFLICT}) DO UPDATE
+           SET quantity_in = y.quantity_in + EXCLUDED.quantity_in,
+               line_count_in = y.line_count_in + EXCLUDED.line_count_in,
+               quantity_out = y.quantity_out + EXCLUDED.quantity_out,
+               line_count_out = y.line_count_out + EXCLUDED.line_count_out,
+               company_id = COALESCE(EXCLUDED.company_id, y.company_id);"""
+
+
+TRIGGERS = f"""CREATE OR REPLACE FUNCTION trackonline_location_year_add() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        {_added("new_rows", "")}
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        {_added("old_rows", "-")}
+        DELETE FROM trackonline_location_year
+         WHERE line_count_in <= 0 AND line_count_out <= 0;
+    END IF;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS trackonline_location_year_insert ON trackonline_transaction_line;
+DROP TRIGGER IF EXISTS trackonline_location_year_update ON trackonline_transaction_line;
+DROP TRIGGER IF EXISTS trackonline_location_year_delete ON trackonline_transaction_line;
+CREATE TRIGGER trackonline_location_year_insert
+    AFTER INSERT ON trackonline_transaction_line
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_location_year_add();
+CREATE TRIGGER trackonline_location_year_update
+    AFTER UPDATE ON trackonline_transaction_line
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_location_year_add();
+CREATE TRIGGER trackonline_location_year_delete
+    AFTER DELETE ON trackonline_transaction_line
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_location_year_add();
+"""
+
+
+class TrackOnlineLocationYear(models.Model):
+    _name = "trackonline.location.year"
+    _description = "TrackOnline Transaction Items by Location"
+    _order = "year desc, location_id, item_definition_id"
+    _log_access = False
+
+    backend_id = fields.Many2one("trackonline.backend", readonly=True, index=True,
+                                 ondelete="cascade")
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    location_id = fields.Many2one("trackonline.location", required=True, readonly=True,
+                                  index=True, ondelete="cascade")
+    item_definition_id = fields.Many2one("trackonline.item.definition", readonly=True,
+                                         ondelete="cascade")
+    year = fields.Date(readonly=True, help="The first day of the year (UTC).")
+    quantity_in = fields.Integer(string="Quantity received", readonly=True, aggregator="sum",
+                                 help="Of the transactions whose destination is the location.")
+    line_count_in = fields.Integer(string="Items received", readonly=True, aggregator="sum")
+    quantity_out = fields.Integer(string="Quantity sent", readonly=True, aggregator="sum",
+                                  help="Of the transactions whose origin is the location.")
+    line_count_out = fields.Integer(string="Items sent", readonly=True, aggregator="sum")
+
+    def init(self):
+        cr = self.env.cr
+        tools.create_unique_index(cr, "trackonline_location_year_key_idx", self._table,
+                                  list(KEY))
+        # Rows whose items are all gone are found by this index, not by reading the table.
+        tools.create_index(cr, "trackonline_location_year_empty_idx", self._table, ["id"],
+                           where="line_count_in <= 0 AND line_count_out <= 0")
+        cr.execute(TRIGGERS)
+        cr.execute("SELECT 1 FROM trackonline_location_year LIMIT 1")
+        if not cr.fetchone():
+            cr.execute(_added("trackonline_transaction_line", ""))
+
+    def action_view_items(self):
+        """The items this row adds up (received and sent), one by one."""
+        check_door(self, USER_GROUP)
+        self.ensure_one()
+        domain = ["&", ("backend_id", "=", self.backend_id.id),
+                  "&", ("item_definition_id", "=", self.item_definition_id.id),
+                  "|", ("to_location_id", "=", self.location_id.id),
+                  ("from_location_id", "=", self.location_id.id)]
+        if self.year:
+            end = fields.Date.add(self.year, years=1)
+            domain += [("date_transaction", ">=", fields.Datetime.to_datetime(self.year)),
+                       ("date_transaction", "<", fields.Datetime.to_datetime(end))]
+        else:
+            domain.append(("date_transaction", "=", False))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "tracking_connector.action_trackonline_transaction_line")
+        return dict(action, domain=domain, view_mode="list,pivot,graph",
+                    views=[(False, "list"), (False, "pivot"), (False, "graph")],
+                    name=self.env._("Transaction items"))
