@@ -6,11 +6,12 @@ sandbox. Each tour step that clicks is followed by one that checks what the scre
 then. docs/tours.rst lists the buttons and what each step checks."""
 
 import json
+from contextlib import contextmanager
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..sandbox.server import Sandbox
-from .common import CommitCase, demo_backends
+from .common import demo_backends
 from .test_sage50 import Sage50Mixin
 
 USER_GROUPS = "base.group_user,tracking_connector.group_tracking_user"
@@ -19,9 +20,10 @@ DASHBOARD = "/odoo/action-tracking_connector.action_tracking_dashboard"
 
 
 @tagged("post_install", "-at_install")
-class TestButtonsClicked(Sage50Mixin, CommitCase, HttpCase):
-    """Tours on the demo's four backends, talking to a sandbox of this class. The tests that
-    sync before their tour run the real commits on Odoo's TestCursor (``CommitCase``)."""
+class TestButtonsClicked(Sage50Mixin, HttpCase):
+    """Tours on the demo's four backends, talking to a sandbox of this class. What a test
+    syncs before its tour runs on a cursor of its own (``committing_env``), as the browser's
+    requests do."""
 
     @classmethod
     def setUpClass(cls):
@@ -92,6 +94,16 @@ class TestButtonsClicked(Sage50Mixin, CommitCase, HttpCase):
 
     # -- the records people act on ------------------------------------------------------------
 
+    @contextmanager
+    def committing_env(self):
+        """An environment on a cursor of its own, for a run that commits (every sync does):
+        in a browser test, Odoo's TestCursor over the test's transaction, taken as a
+        request's is (one at a time), its commits kept for the tour, its end closing it."""
+        self.env.flush_all()
+        with self.registry.cursor() as cr:
+            yield self.env(cr=cr)
+        self.env.invalidate_all()
+
     def synced_trackonline(self, bad_rows=0):
         """The demo's TrackOnline backend with its locations, item definitions and
         transactions synced; the transaction rows 1 to ``bad_rows`` come malformed (their
@@ -106,13 +118,16 @@ class TestButtonsClicked(Sage50Mixin, CommitCase, HttpCase):
                 row["transactionItems"] = "not-a-list"
             return data
 
-        for name in ("locations", "item_definitions"):
-            self.assertEqual(backend._sync(name).log.state, "done")
-        if bad_rows:
-            self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=spoil)
-        log = backend._sync("transactions").log
-        self.sandbox.clear_faults()
-        self.assertEqual(log.kept_count, bad_rows)
+        with self.committing_env() as env:
+            syncing = backend.with_env(env)
+            for name in ("locations", "item_definitions"):
+                self.assertEqual(syncing._sync(name).log.state, "done")
+            if bad_rows:
+                self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0,
+                                       rewrite=spoil)
+            kept = syncing._sync("transactions").log.kept_count
+            self.sandbox.clear_faults()
+        self.assertEqual(kept, bad_rows)
         return backend
 
     def drafted_transaction(self, backend):
@@ -134,9 +149,7 @@ class TestButtonsClicked(Sage50Mixin, CommitCase, HttpCase):
         """Tour ``tracking_connector_process_buttons``: a Trackline process's Refresh,
         Download documents, Send to Sage 50 (refused, Sage 50 not onboarded) and its
         documents."""
-        wizard = self.env["trackline.import.wizard"].create({
-            "backend_id": self.backends["trackline"].id, "process_ref": "10000"})
-        process = self.env["trackline.process"].browse(wizard.action_import()["res_id"])
+        process = self.import_process()
         self.open_record(process, "tracking_connector_process_buttons")
         self.assertTrue(process.last_refresh_at)
         self.assertEqual(self.env["sage50.upload"].search_count([]), 0)
@@ -184,9 +197,12 @@ class TestButtonsClicked(Sage50Mixin, CommitCase, HttpCase):
     # -- Sage 50 onboarded (``self.sage``, "Sage 50 test", with its key) -----------------------
 
     def import_process(self):
-        wizard = self.env["trackline.import.wizard"].create({
-            "backend_id": self.backends["trackline"].id, "process_ref": "10000"})
-        return self.env["trackline.process"].browse(wizard.action_import()["res_id"])
+        """Trackline process 10000 imported (its import commits: on a cursor of its own)."""
+        with self.committing_env() as env:
+            wizard = env["trackline.import.wizard"].create({
+                "backend_id": self.backends["trackline"].id, "process_ref": "10000"})
+            process_id = wizard.action_import()["res_id"]
+        return self.env["trackline.process"].browse(process_id)
 
     def test_sage50_key_rotation_buttons(self):
         """Tour ``tracking_connector_sage_rotate``: Rotate API key on an onboarded backend,
