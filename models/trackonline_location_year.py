@@ -13,9 +13,10 @@ By year, not by month: a location and an item by month would be nearly as many r
 items of a large network; by year they stay few (locations x item definitions x years).
 Years are calendar years in UTC. A row opens its items (``action_view_items``)."""
 
-from odoo import fields, models, tools
+from odoo import fields, models
 
 from .tracking_doors import USER_GROUP, check_door
+from .trackonline_transaction_month import init_figures, items_action, statement_triggers
 
 # The key of a row, NULLs written as values (a unique index cannot tell NULLs apart).
 KEY = ("COALESCE(backend_id, 0)", "location_id", "COALESCE(item_definition_id, 0)",
@@ -64,22 +65,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-DROP TRIGGER IF EXISTS trackonline_location_year_insert ON trackonline_transaction_line;
-DROP TRIGGER IF EXISTS trackonline_location_year_update ON trackonline_transaction_line;
-DROP TRIGGER IF EXISTS trackonline_location_year_delete ON trackonline_transaction_line;
-CREATE TRIGGER trackonline_location_year_insert
-    AFTER INSERT ON trackonline_transaction_line
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_location_year_add();
-CREATE TRIGGER trackonline_location_year_update
-    AFTER UPDATE ON trackonline_transaction_line
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_location_year_add();
-CREATE TRIGGER trackonline_location_year_delete
-    AFTER DELETE ON trackonline_transaction_line
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_location_year_add();
-"""
+""" + statement_triggers("trackonline_location_year")
 
 
 class TrackOnlineLocationYear(models.Model):
@@ -104,16 +90,8 @@ class TrackOnlineLocationYear(models.Model):
     line_count_out = fields.Integer(string="Items sent", readonly=True, aggregator="sum")
 
     def init(self):
-        cr = self.env.cr
-        tools.create_unique_index(cr, "trackonline_location_year_key_idx", self._table,
-                                  list(KEY))
-        # Rows whose items are all gone are found by this index, not by reading the table.
-        tools.create_index(cr, "trackonline_location_year_empty_idx", self._table, ["id"],
-                           where="line_count_in <= 0 AND line_count_out <= 0")
-        cr.execute(TRIGGERS)
-        cr.execute("SELECT 1 FROM trackonline_location_year LIMIT 1")
-        if not cr.fetchone():
-            cr.execute(_added("trackonline_transaction_line", ""))
+        init_figures(self, KEY, "line_count_in <= 0 AND line_count_out <= 0", TRIGGERS,
+                     _added("trackonline_transaction_line", ""))
 
     def action_view_items(self):
         """The items this row adds up (received and sent), one by one."""
@@ -129,8 +107,4 @@ class TrackOnlineLocationYear(models.Model):
                        ("date_transaction", "<", fields.Datetime.to_datetime(end))]
         else:
             domain.append(("date_transaction", "=", False))
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "tracking_connector.action_trackonline_transaction_line")
-        return dict(action, domain=domain, view_mode="list,pivot,graph",
-                    views=[(False, "list"), (False, "pivot"), (False, "graph")],
-                    name=self.env._("Transaction items"))
+        return items_action(self.env, domain)

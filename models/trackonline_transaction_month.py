@@ -10,9 +10,12 @@ wait for. A row whose items are all gone is removed. ``init`` (install and every
 it from the items when it is empty, so an existing database gets its figures at the update.
 
 Months are calendar months in UTC (the items' dates as stored). A row opens its items
-(``action_view_items``): the same figures, one item at a time."""
+(``action_view_items``): the same figures, one item at a time. The helpers of a table of
+figures kept ready (its triggers, its ``init``, its items' window) are here too, shared with
+the figures by location (``models/trackonline_location_year.py``)."""
 
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from ..mappings import trackonline_codes as codes
 from .tracking_doors import USER_GROUP, check_door
@@ -28,6 +31,45 @@ GROUP = ("r.backend_id, date_trunc('month', r.date_transaction)::date, r.type_co
          "r.status_code, r.item_definition_id")
 
 CONFLICT = ", ".join(KEY)
+
+
+def statement_triggers(table):
+    """The triggers that run ``<table>_add()`` after each statement inserting, updating or
+    deleting items, with the rows it changed (``new_rows``, ``old_rows``): how a table of
+    figures kept ready follows the items."""
+    drops = "".join(f"DROP TRIGGER IF EXISTS {table}_{op} ON trackonline_transaction_line;\n"
+                    for op in ("insert", "update", "delete"))
+    tables = {"insert": "NEW TABLE AS new_rows", "update": "OLD TABLE AS old_rows NEW TABLE "
+              "AS new_rows", "delete": "OLD TABLE AS old_rows"}
+    return drops + "".join(
+        f"CREATE TRIGGER {table}_{op} AFTER {op.upper()} ON trackonline_transaction_line "
+        f"REFERENCING {rows} FOR EACH STATEMENT EXECUTE FUNCTION {table}_add();\n"
+        for op, rows in tables.items())
+
+
+def init_figures(model, key, empty, triggers, fill):
+    """What a table of figures kept ready needs at install and update: the unique index of
+    its ``key``, the index of its rows whose items are all gone (``empty``: found by it, not
+    by reading the table), its ``triggers``, and its rows made from the items by ``fill``
+    when it is empty (an existing database gets its figures at the update)."""
+    cr, table = model.env.cr, model._table
+    tools.create_unique_index(cr, f"{table}_key_idx", table, list(key))
+    tools.create_index(cr, f"{table}_empty_idx", table, ["id"], where=empty)
+    cr.execute(triggers)
+    cr.execute(SQL("SELECT 1 FROM %s LIMIT 1", SQL.identifier(table)))
+    if not cr.fetchone():
+        cr.execute(fill)
+
+
+def items_action(env, domain):
+    """The window of the items a row of figures adds up, one by one."""
+    action = env["ir.actions.act_window"]._for_xml_id(
+        "tracking_connector.action_trackonline_transaction_line")
+    return dict(action, domain=domain, view_mode="list,pivot,graph",
+                views=[(False, "list"), (False, "pivot"), (False, "graph")],
+                name=env._("Transaction items"))
+
+
 # One function a statement: what it added (NEW rows) and took away (OLD rows).
 TRIGGERS = f"""CREATE OR REPLACE FUNCTION trackonline_transaction_month_add() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -56,25 +98,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-DROP TRIGGER IF EXISTS trackonline_transaction_month_insert
-    ON trackonline_transaction_line;
-DROP TRIGGER IF EXISTS trackonline_transaction_month_update
-    ON trackonline_transaction_line;
-DROP TRIGGER IF EXISTS trackonline_transaction_month_delete
-    ON trackonline_transaction_line;
-CREATE TRIGGER trackonline_transaction_month_insert
-    AFTER INSERT ON trackonline_transaction_line
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_transaction_month_add();
-CREATE TRIGGER trackonline_transaction_month_update
-    AFTER UPDATE ON trackonline_transaction_line
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_transaction_month_add();
-CREATE TRIGGER trackonline_transaction_month_delete
-    AFTER DELETE ON trackonline_transaction_line
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION trackonline_transaction_month_add();
-"""
+""" + statement_triggers("trackonline_transaction_month")
 FILL = f"""INSERT INTO trackonline_transaction_month
        (backend_id, company_id, month, type_code, status_code,
         item_definition_id, quantity, line_count)
@@ -100,16 +124,7 @@ class TrackOnlineTransactionMonth(models.Model):
     line_count = fields.Integer(string="Items", readonly=True, aggregator="sum")
 
     def init(self):
-        cr = self.env.cr
-        tools.create_unique_index(cr, "trackonline_transaction_month_key_idx", self._table,
-                                  list(KEY))
-        # Rows whose items are all gone are found by this index, not by reading the table.
-        tools.create_index(cr, "trackonline_transaction_month_empty_idx", self._table, ["id"],
-                           where="line_count <= 0")
-        cr.execute(TRIGGERS)
-        cr.execute("SELECT 1 FROM trackonline_transaction_month LIMIT 1")
-        if not cr.fetchone():
-            cr.execute(FILL)
+        init_figures(self, KEY, "line_count <= 0", TRIGGERS, FILL)
 
     def action_view_items(self):
         """The items this row adds up, one by one."""
@@ -125,8 +140,4 @@ class TrackOnlineTransactionMonth(models.Model):
                        ("date_transaction", "<", fields.Datetime.to_datetime(end))]
         else:
             domain.append(("date_transaction", "=", False))
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "tracking_connector.action_trackonline_transaction_line")
-        return dict(action, domain=domain, view_mode="list,pivot,graph",
-                    views=[(False, "list"), (False, "pivot"), (False, "graph")],
-                    name=self.env._("Transaction items"))
+        return items_action(self.env, domain)

@@ -275,17 +275,27 @@ class TestReports(SandboxCase, HttpCase):
             self.assertEqual(group["quantity"], expected, group)
         self.assertEqual(sum(g["quantity"] for g in groups),
                          sum(line["quantity"] for tx in remote for line in tx["transactionItems"]))
-        groups = self.read_filter("filter_trackonline_line_location_item", ["quantity:sum"])
-        received = defaultdict(int)
+        # By location (Items by Location): received and sent; a location expanded by item.
+        groups = self.read_filter("filter_trackonline_line_location_item",
+                                  ["quantity_in:sum", "quantity_out:sum"])
+        received, sent, received_items = defaultdict(int), defaultdict(int), defaultdict(int)
         for tx in remote:
             for line in tx["transactionItems"]:
-                received[tx["toLocation"]["number"], line["itemDefinition"]["number"]] += \
-                    line["quantity"]
+                received[tx["toLocation"]["number"]] += line["quantity"]
+                sent[tx["fromLocation"]["number"]] += line["quantity"]
+                received_items[tx["toLocation"]["number"],
+                               line["itemDefinition"]["number"]] += line["quantity"]
         locations = self.env["trackonline.location"]
         items = self.env["trackonline.item.definition"]
-        self.assertEqual({(locations.browse(g["to_location_id"][0]).number,
-                           items.browse(g["item_definition_id"][0]).number): g["quantity"]
-                          for g in groups}, dict(received))
+        self.assertEqual({locations.browse(g["location_id"][0]).number: g["quantity_in"]
+                          for g in groups if g["quantity_in"]}, dict(received))
+        self.assertEqual({locations.browse(g["location_id"][0]).number: g["quantity_out"]
+                          for g in groups if g["quantity_out"]}, dict(sent))
+        by_item = self.env["trackonline.location.year"].read_group(
+            [], ["quantity_in:sum"], ["location_id", "item_definition_id"], lazy=False)
+        self.assertEqual({(locations.browse(g["location_id"][0]).number,
+                           items.browse(g["item_definition_id"][0]).number): g["quantity_in"]
+                          for g in by_item if g["quantity_in"]}, dict(received_items))
         groups = self.read_filter("filter_trackonline_line_processed_item", ["quantity:sum"])
         self.assertEqual(sum(g["quantity"] for g in groups),
                          sum(line["quantity"] for tx in remote if tx["statusCode"] == 35
