@@ -4,8 +4,8 @@ by document type" chart the error rate (they charted one bar of event counts), S
 default charts runs by day and state, failures in their colour (it drew one line of API
 calls, a dot for a single day); "Quantities received by location and item definition" moves
 to Items by Location (the figures kept ready, which ``init`` filled at the update), by
-location this year (a location expands by item), where it answers at once (it grouped every
-item). A filter a user changed is left as it is."""
+location (a location expands by item), where it answers at once (it grouped every item). A
+filter a user changed is left as it is."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -34,7 +34,6 @@ BY_LOCATION_BEFORE = ("{'group_by': ['to_location_id', 'item_definition_id'], 'p
 BY_LOCATION_NOW = ("{'group_by': ['location_id'], 'pivot_measures': ['quantity_in', "
                    "'quantity_out'], 'pivot_row_groupby': ['location_id'], "
                    "'pivot_column_groupby': []}")
-THIS_YEAR = "[('year', '=', context_today().strftime('%Y-01-01'))]"
 SYNC_HEALTH_GRAPH = ("'graph_measure': '__count', 'graph_mode': 'bar', 'graph_stacked': True, "
                      "'graph_groupbys': ['started_at:day', 'state']}")
 
@@ -59,8 +58,7 @@ def migrate(cr, version):
     if saved and saved.model_id == "trackonline.transaction.line" and (
             saved.context == BY_LOCATION_BEFORE):
         saved.write({"model_id": "trackonline.location.year", "context": BY_LOCATION_NOW,
-                     "domain": THIS_YEAR,
-                     "name": "Quantities received and sent by location this year (expand a "
-                             "location by item)",
+                     "name": "Quantities received and sent by location (expand a location "
+                             "by item)",
                      "action_id": env.ref("tracking_connector.action_trackonline_location_year").id,
                      "is_default": True})
