@@ -391,9 +391,13 @@ class TrackingBackend(models.Model):
                         found[model._name] = found.get(model._name, 0) + count
         return errors
 
+    def _user_tz(self):
+        """The name of the user's time zone (the request's, else the user's, else UTC)."""
+        return self.env.context.get("tz") or self.env.user.tz or "UTC"
+
     def _today_start(self):
         """The start of the user's today, in UTC (as datetimes are stored)."""
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        tz = pytz.timezone(self._user_tz())
         midnight = tz.localize(datetime.combine(datetime.now(tz).date(), time.min))
         return midnight.astimezone(pytz.utc).replace(tzinfo=None)
 
@@ -415,7 +419,7 @@ class TrackingBackend(models.Model):
         query for all cards, on the runs' index by backend and start."""
         if not ids:
             return {}
-        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        tz = self._user_tz()
         today = datetime.now(pytz.timezone(tz)).date()
         days = [today - timedelta(days=back) for back in range(ACTIVITY_DAYS - 1, -1, -1)]
         self.env["tracking.sync.log"].flush_model()
