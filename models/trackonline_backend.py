@@ -40,6 +40,7 @@ from .trackonline_resources import (
     RESOURCES,
     ROW_READERS,
     TRANSACTIONS,
+    balance_asks,
 )
 
 # Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
@@ -189,7 +190,7 @@ class TrackOnlineBackend(models.Model):
             params.update({"CreatedDateFrom": api_datetime(start),
                            "CreatedDateTo": api_datetime(end)})
         elif resource is BALANCES:
-            params = {"excludeZeroBalance": "false"}
+            params = balance_asks(self)[0]  # the first call a sync makes
         elif resource is IOT_MEASUREMENTS:
             if not devices:
                 return Answer(resource.entity, "GET %s" % endpoint, notes=[_lt(

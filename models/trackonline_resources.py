@@ -114,15 +114,21 @@ def import_iot_measurements(backend, run, client, resource, max_pages):
     return finished
 
 
-def import_once(backend, run, client, resource, max_pages):
-    """The balances, an unpaged list read whole, no cursor: asked for the backend's
-    locations (the document's ``locations``, ``BALANCE_LOCATIONS`` numbers a call), or
-    without it while no location is mirrored yet; all their rows saved as one page."""
+def balance_asks(backend):
+    """The parameters of the balance calls of ``backend``: its locations (the document's
+    ``locations``, ``BALANCE_LOCATIONS`` numbers a call), or none while no location is
+    mirrored yet; zero balances too."""
     numbers = sorted(set(backend.env["trackonline.location"].with_context(
         active_test=False).search([("backend_id", "=", backend.id)]).mapped("number")) - {""})
-    asks = [{"locations": chunk} for chunk in batches(numbers, BALANCE_LOCATIONS)] or [{}]
-    rows = [row for ask in asks
-            for row in client.get_list(resource.endpoint, dict(ask, excludeZeroBalance="false"))]
+    return [{"locations": chunk, "excludeZeroBalance": "false"}
+            for chunk in batches(numbers, BALANCE_LOCATIONS)] or [{"excludeZeroBalance": "false"}]
+
+
+def import_once(backend, run, client, resource, max_pages):
+    """The balances, an unpaged list read whole, no cursor (``balance_asks``): all their
+    rows saved as one page."""
+    rows = [row for ask in balance_asks(backend)
+            for row in client.get_list(resource.endpoint, ask)]
     return backend._import(run, resource, [(rows, None)])
 
 
