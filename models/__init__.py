@@ -32,6 +32,7 @@ from . import sage50_backend
 from . import sage50_upload
 from . import sage50_download
 from . import sage50_partner
+from . import tracking_record_count  # after the main records: its triggers are on their tables
 from . import trackonline_item_configuration
 from . import trackonline_unique_item
 from . import trackonline_packaging_label

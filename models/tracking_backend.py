@@ -67,6 +67,12 @@ CARD_ACTIONS = {
 }
 
 
+def _by_company(domain):
+    """Whether the record rules' ``domain`` (normalized) reads the company alone: the
+    counts kept by backend and company can apply it as it is."""
+    return all(isinstance(term, str) or term[0] == "company_id" for term in domain)
+
+
 class TrackingBackend(models.Model):
     _name = "tracking.backend"
     _description = "Tracking Backend"
@@ -359,14 +365,27 @@ class TrackingBackend(models.Model):
                 yield self.env[name]
 
     def _main_record_counts(self, systems):
-        """The main records of each backend (processes, transactions, events, uploads): one
-        grouped query per system, with the user's rights (what the list will show)."""
+        """The main records of each backend (processes, transactions, events, uploads) as
+        their list shows them to the user: read from the counts the database keeps by
+        backend and company (models/tracking_record_count.py) with the main model's own
+        access rights and rules, one grouped query per system. A main model whose rules ask
+        more than the company, or that can archive records, is counted in its list's way."""
         counts = {}
+        kept = self.env["tracking.record.count"]
         for backend_model, ids in systems.items():
             model = self.env[MAIN_RECORDS[backend_model][0]]
-            for backend, count in model._read_group([("backend_id", "in", list(ids))],
-                                                    ["backend_id"], ["__count"]):
-                counts[ids[backend.id]] = count
+            rules = self.env["ir.rule"]._compute_domain(model._name, "read")
+            if "active" in model._fields or not _by_company(rules):
+                for backend, count in model._read_group([("backend_id", "in", list(ids))],
+                                                        ["backend_id"], ["__count"]):
+                    counts[ids[backend.id]] = count
+                continue
+            model.check_access("read")
+            model.flush_model(["backend_id", "company_id"])
+            for backend, count in kept._read_group(
+                    [("backend_id", "in", list(ids.values()))] + list(rules),
+                    ["backend_id"], ["record_count:sum"]):
+                counts[backend.id] = count
         return counts
 
     def _error_domains(self, model):

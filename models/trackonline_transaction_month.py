@@ -10,15 +10,15 @@ wait for. A row whose items are all gone is removed. ``init`` (install and every
 it from the items when it is empty, so an existing database gets its figures at the update.
 
 Months are calendar months in UTC (the items' dates as stored). A row opens its items
-(``action_view_items``): the same figures, one item at a time. The helpers of a table of
-figures kept ready (its triggers, its ``init``, its items' window) are here too, shared with
-the figures by location (``models/trackonline_location_year.py``)."""
+(``action_view_items``): the same figures, one item at a time; that window is shared with
+the figures by location (``models/trackonline_location_year.py``). The helpers of any table
+of figures kept ready (its triggers, its ``init``) are in ``models/tracking_kept_figures.py``."""
 
-from odoo import fields, models, tools
-from odoo.tools import SQL
+from odoo import fields, models
 
 from ..mappings import trackonline_codes as codes
 from .tracking_doors import USER_GROUP, check_door
+from .tracking_kept_figures import init_figures, statement_triggers
 
 # The key of a row, NULLs written as values (a unique index cannot tell NULLs apart).
 KEY = ("COALESCE(backend_id, 0)", "COALESCE(month, '1900-01-01'::date)",
@@ -31,34 +31,6 @@ GROUP = ("r.backend_id, date_trunc('month', r.date_transaction)::date, r.type_co
          "r.status_code, r.item_definition_id")
 
 CONFLICT = ", ".join(KEY)
-
-
-def statement_triggers(table):
-    """The triggers that run ``<table>_add()`` after each statement inserting, updating or
-    deleting items, with the rows it changed (``new_rows``, ``old_rows``): how a table of
-    figures kept ready follows the items."""
-    drops = "".join(f"DROP TRIGGER IF EXISTS {table}_{op} ON trackonline_transaction_line;\n"
-                    for op in ("insert", "update", "delete"))
-    tables = {"insert": "NEW TABLE AS new_rows", "update": "OLD TABLE AS old_rows NEW TABLE "
-              "AS new_rows", "delete": "OLD TABLE AS old_rows"}
-    return drops + "".join(
-        f"CREATE TRIGGER {table}_{op} AFTER {op.upper()} ON trackonline_transaction_line "
-        f"REFERENCING {rows} FOR EACH STATEMENT EXECUTE FUNCTION {table}_add();\n"
-        for op, rows in tables.items())
-
-
-def init_figures(model, key, empty, triggers, fill):
-    """What a table of figures kept ready needs at install and update: the unique index of
-    its ``key``, the index of its rows whose items are all gone (``empty``: found by it, not
-    by reading the table), its ``triggers``, and its rows made from the items by ``fill``
-    when it is empty (an existing database gets its figures at the update)."""
-    cr, table = model.env.cr, model._table
-    tools.create_unique_index(cr, f"{table}_key_idx", table, list(key))
-    tools.create_index(cr, f"{table}_empty_idx", table, ["id"], where=empty)
-    cr.execute(triggers)
-    cr.execute(SQL("SELECT 1 FROM %s LIMIT 1", SQL.identifier(table)))
-    if not cr.fetchone():
-        cr.execute(fill)
 
 
 def items_action(env, domain):

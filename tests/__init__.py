@@ -26,6 +26,7 @@ from . import test_kept_sends
 from . import test_drift
 from . import test_housekeeping
 from . import test_transaction_month
+from . import test_record_count
 from . import test_send_rules
 from . import test_click_everywhere
 from . import test_ui_buttons

@@ -275,7 +275,8 @@ class TestReports(SandboxCase, HttpCase):
             self.assertEqual(group["quantity"], expected, group)
         self.assertEqual(sum(g["quantity"] for g in groups),
                          sum(line["quantity"] for tx in remote for line in tx["transactionItems"]))
-        # By location (Items by Location): received and sent; a location expanded by item.
+        # Items by Location: received and sent by location type; a type expanded by location,
+        # a location by item.
         groups = self.read_filter("filter_trackonline_line_location_item",
                                   ["quantity_in:sum", "quantity_out:sum"])
         received, sent, received_items = defaultdict(int), defaultdict(int), defaultdict(int)
@@ -287,10 +288,22 @@ class TestReports(SandboxCase, HttpCase):
                                line["itemDefinition"]["number"]] += line["quantity"]
         locations = self.env["trackonline.location"]
         items = self.env["trackonline.item.definition"]
+        types = {location.number: location.type for location in locations.search([])}
+        by_type = defaultdict(int)
+        for number, quantity in received.items():
+            by_type[types[number]] += quantity
+        self.assertEqual({g["location_type"]: g["quantity_in"] for g in groups
+                          if g["quantity_in"]}, dict(by_type))
+        self.assertEqual(sum(g["quantity_out"] for g in groups), sum(sent.values()))
+        groups = self.env["trackonline.location.year"].read_group(
+            [], ["quantity_in:sum", "quantity_out:sum"], ["location_type", "location_id"],
+            lazy=False)
         self.assertEqual({locations.browse(g["location_id"][0]).number: g["quantity_in"]
                           for g in groups if g["quantity_in"]}, dict(received))
         self.assertEqual({locations.browse(g["location_id"][0]).number: g["quantity_out"]
                           for g in groups if g["quantity_out"]}, dict(sent))
+        self.assertTrue(all(g["location_type"] == locations.browse(g["location_id"][0]).type
+                            for g in groups))
         by_item = self.env["trackonline.location.year"].read_group(
             [], ["quantity_in:sum"], ["location_id", "item_definition_id"], lazy=False)
         self.assertEqual({(locations.browse(g["location_id"][0]).number,

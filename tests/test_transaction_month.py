@@ -1,7 +1,7 @@
 """TrackOnline items by month (models/trackonline_transaction_month.py) and by location
 (models/trackonline_location_year.py): the figures kept by the database equal the items
 added up, after syncs, changes and deletions in TrackOnline read again, a user's draft and its
-changes, and a transaction deleted with its items; a pivot over them equals a pivot over the
+changes, a location's type changed, and a transaction deleted with its items; a pivot over them equals a pivot over the
 items; a row opens exactly its items."""
 from odoo.tests import tagged
 
@@ -37,12 +37,13 @@ class TestTransactionMonth(TrackOnlineCase):
         self.env.flush_all()
         self.env.cr.execute("""
             SELECT backend_id, location_id, item_definition_id, year, quantity_in,
-                   line_count_in, quantity_out, line_count_out
+                   line_count_in, quantity_out, line_count_out, location_type
               FROM trackonline_location_year ORDER BY 1, 2, 3, 4""")
         kept = self.env.cr.fetchall()
         self.env.cr.execute("""
             SELECT backend_id, location_id, item_definition_id, year, SUM(q_in)::int,
-                   SUM(n_in)::int, SUM(q_out)::int, SUM(n_out)::int
+                   SUM(n_in)::int, SUM(q_out)::int, SUM(n_out)::int,
+                   (SELECT type FROM trackonline_location WHERE id = location_id)
               FROM (SELECT backend_id, to_location_id AS location_id, item_definition_id,
                            date_trunc('year', date_transaction)::date AS year,
                            COALESCE(quantity, 0) AS q_in, 1 AS n_in, 0 AS q_out, 0 AS n_out
@@ -103,6 +104,8 @@ class TestTransactionMonth(TrackOnlineCase):
         self.assert_exact("the draft's origin and destination set")
         draft.to_location_id = locations[2]
         self.assert_exact("the draft's destination changed")
+        locations[2].type = "12" if locations[2].type != "12" else "11"
+        self.assert_exact("the destination's location type changed")
         draft.write({"date_transaction": "2025-11-03 08:00:00", "type_code": "65"})
         draft.line_ids[0].quantity = 70
         self.assert_exact("the draft's date, type and quantity changed")
@@ -151,3 +154,6 @@ class TestTransactionMonth(TrackOnlineCase):
         self.env["trackonline.transaction.month"].init()
         self.env["trackonline.location.year"].init()
         self.assert_exact("filled from the items by init (the update)")
+        self.env.cr.execute("UPDATE trackonline_location_year SET location_type = NULL")
+        self.env["trackonline.location.year"].init()
+        self.assert_exact("location types filled by init (the update of 18.0.2.0.0)")
