@@ -2,9 +2,10 @@
 open every day timed on them.
 
 - ``load``: the database bulk-loaded in SQL (``generate_series``, a few minutes for
-  1,000,000 transactions): one TrackOnline backend with --locations locations, 20 item
-  definitions, --transactions transactions of 3 items each over three years, --logs run logs,
-  --units items to retry done, and an OpusCapita backend with --events events.
+  1,000,000 transactions): one TrackOnline backend with --locations locations (of seven
+  types), 20 item definitions, --transactions transactions of 3 items each over three years,
+  --logs run logs, --units items to retry done, and an OpusCapita backend with --events
+  events.
 - ``screens``: each screen opened as the web client opens it (the filters its action turns
   on, then the calls of its first view: a list's first page and count, a kanban's, a pivot's
   four groupings, a graph's one), on a
@@ -57,7 +58,8 @@ def load(env, args):
     started = time.perf_counter()
     cr.execute("""
         INSERT INTO trackonline_location (backend_id, company_id, remote_id, number, name, type)
-        SELECT %(b)s, %(c)s, 'L' || n, 'LOC-' || n, 'Location ' || n, '10'
+        SELECT %(b)s, %(c)s, 'L' || n, 'LOC-' || n, 'Location ' || n,
+               (ARRAY['1', '2', '4', '5', '7', '11', '12'])[1 + n %% 7]
           FROM generate_series(1, %(n)s) n""", {"b": trackonline.id, "c": company,
                                                  "n": args.locations})
     cr.execute("""

@@ -2,8 +2,8 @@
 # Update in place: a database made by an earlier version of the addon, with data in it, updated
 # to this checkout's code by `odoo-bin -u tracking_connector`, keeps all of it and syncs on from
 # its cursors. For each earlier version (a git commit, default: the versions of 30 Nov, of
-# 1 Dec and of 7 Dec 2026 (18.0.1.1.0, before the one backend record); UPGRADE_FROM="commit
-# ..." to choose):
+# 1 Dec and of 7 Dec 2026 (18.0.1.1.0, before the one backend record), and 18.0.2.0.0 (7 Dec,
+# before the records counted and the location types); UPGRADE_FROM="commit ..." to choose):
 #   1. its code is taken from git (git archive) into a folder of its own;
 #   2. a fresh database gets that version installed, and, against the sandbox, data of every
 #      kind: TrackOnline locations and part of the transactions (the cursor mid-way),
@@ -15,7 +15,7 @@
 # Ends with the line "upgrade: N passed, N failed"; exit status 1 on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
-FROM=${UPGRADE_FROM:-"a57aaad c102183 12380ee"}
+FROM=${UPGRADE_FROM:-"a57aaad c102183 12380ee 5a86d7c"}
 PORT=${UPGRADE_SANDBOX_PORT:-8961}
 N=${UPGRADE_TRANSACTIONS:-400}
 ensure_setup

@@ -165,6 +165,33 @@ def verify(env, args):
                     quantity, line_count FROM trackonline_transaction_month)""")
         differ = env.cr.fetchall()
         check("the items by month filled at the update", not differ, differ[:3])
+    if "tracking.record.count" in env:  # the dashboard's records counted, filled at the update
+        from odoo.addons.tracking_connector.models.tracking_backend import MAIN_RECORDS
+
+        counted = " UNION ALL ".join(
+            "SELECT b.tracking_backend_id, r.company_id FROM %s r JOIN %s b ON b.id = r.backend_id"
+            % (env[model]._table, env[backend_model]._table)
+            for backend_model, (model, _action) in MAIN_RECORDS.items())
+        env.cr.execute("""
+            SELECT backend_id, company_id, COUNT(*) FROM (%s) AS u (backend_id, company_id)
+             GROUP BY 1, 2 ORDER BY 1, 2""" % counted)
+        records = env.cr.fetchall()
+        env.cr.execute("""SELECT backend_id, company_id, record_count FROM tracking_record_count
+                           ORDER BY 1, 2""")
+        kept = env.cr.fetchall()
+        check("the records counted by backend filled at the update (%d backends, %d records)"
+              % (len(kept), sum(row[2] for row in kept)), records and kept == records,
+              "kept %s, counted %s" % (kept[:4], records[:4]))
+        env.cr.execute("""SELECT COUNT(*) FROM trackonline_location_year y
+                            JOIN trackonline_location l ON l.id = y.location_id
+                           WHERE y.location_type IS DISTINCT FROM l.type""")
+        wrong = env.cr.fetchone()[0]
+        env.cr.execute("SELECT COUNT(*) FROM trackonline_location_year")
+        check("the items by location carry their location's type", not wrong,
+              "%d rows of %d" % (wrong, env.cr.fetchone()[0]))
+        context = env.ref("tracking_connector.filter_trackonline_line_location_item").context
+        check("Items by Location's Favorite opens by location type",
+              "'pivot_row_groupby': ['location_type']" in context, context)
     # The shared Favorites (noupdate) of the analysis views chart what their names say.
     charts = {"filter_opuscapita_event_day": "'graph_measure': 'error_rate'",
               "filter_sync_log_day_backend": "'graph_groupbys': ['started_at:day', 'state']"}
