@@ -189,9 +189,10 @@ def verify(env, args):
         env.cr.execute("SELECT COUNT(*) FROM trackonline_location_year")
         check("the items by location carry their location's type", not wrong,
               "%d rows of %d" % (wrong, env.cr.fetchone()[0]))
-        context = env.ref("tracking_connector.filter_trackonline_line_location_item").context
-        check("Items by Location's Favorite opens by location type",
-              "'pivot_row_groupby': ['location_type']" in context, context)
+        saved = env.ref("tracking_connector.filter_trackonline_line_location_item")
+        check("Items by Location's Favorite opens on this year by location type",
+              "'pivot_row_groupby': ['location_type']" in saved.context
+              and "'year'" in saved.domain, "%s %s" % (saved.domain, saved.context))
     # The shared Favorites (noupdate) of the analysis views chart what their names say.
     charts = {"filter_opuscapita_event_day": "'graph_measure': 'error_rate'",
               "filter_sync_log_day_backend": "'graph_groupbys': ['started_at:day', 'state']"}
