@@ -98,6 +98,7 @@ def prepare(env, args):
     env.cr.commit()
     sage = backend("sage50", secret=sage50["secret"], developer_id=sage50["developer_id"],
                    application_id=sage50["application_id"], onboarding_state="approved")
+    env.cr.commit()  # the key is saved on a cursor of its own: the backend must be there
     sage._store_key(sage50["key"])
     downloads = env["sage50.download"]
     for scope in ("Customers", "Items"):
@@ -106,8 +107,12 @@ def prepare(env, args):
     downloads.search([("backend_id", "=", sage.id), ("state", "=", "pending")])._fetch(sage)
     env.cr.commit()
     if "tracking.failed.unit" in env:  # versions of items to retry (not 30 Nov's)
-        env["tracking.failed.unit"].create({
-            "backend_model": trackonline._name, "backend_id": trackonline.id,
+        units = env["tracking.failed.unit"]
+        owner = ({"backend_model": trackonline._name, "backend_id": trackonline.id}
+                 if "backend_model" in units._fields  # before the one backend record
+                 else {"backend_id": trackonline.tracking_backend_id.id})
+        units.create({
+            **owner,
             "backend_name": trackonline.display_name, "company_id": trackonline.company_id.id,
             "resource": "transactions", "remote_key": "kept-before-the-update",
             "payload": json.dumps({"id": "kept-before-the-update"}),
