@@ -11,12 +11,12 @@ fills it from the items when it is empty (install, and the update of an existing
 
 By year, not by month: a location and an item by month would be nearly as many rows as the
 items of a large network; by year they stay few (locations x item definitions x years).
+Years are calendar years in UTC. A row opens its items (``action_view_items``).
 
 Each row carries its location's type (kept by a trigger on the locations when a type
 changes): the analysis opens on this year (the index of ``year``) by location type, a
 handful of groups whatever the number of locations, each type expanding by location
-(thousands of groups were the cost of the first view, then the rows of every year).
-Years are calendar years in UTC. A row opens its items (``action_view_items``)."""
+(thousands of groups were the cost of the first view, then the rows of every year)."""
 
 from odoo import fields, models
 

@@ -82,7 +82,8 @@ class TestRecordCount(TrackOnlineCase):
 
     def test_a_user_counts_what_their_list_shows(self):
         self.to._sync("transactions")
-        ours = new_test_user(self.env, "count_ours", groups="tracking_connector.group_tracking_user",
+        ours = new_test_user(self.env, "count_ours",
+                             groups="tracking_connector.group_tracking_user",
                              company_id=self.env.company.id,
                              company_ids=[(6, 0, [self.env.company.id])])
         other = self.env["res.company"].create({"name": "Other company"})

@@ -1,8 +1,8 @@
 """TrackOnline items by month (models/trackonline_transaction_month.py) and by location
 (models/trackonline_location_year.py): the figures kept by the database equal the items
 added up, after syncs, changes and deletions in TrackOnline read again, a user's draft and its
-changes, a location's type changed, and a transaction deleted with its items; a pivot over them equals a pivot over the
-items; a row opens exactly its items."""
+changes, a location's type changed, and a transaction deleted with its items; a pivot over
+them equals a pivot over the items; a row opens exactly its items."""
 from odoo.tests import tagged
 
 from .common import TrackOnlineCase
