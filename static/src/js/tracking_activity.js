@@ -22,7 +22,8 @@ export class TrackingActivity extends Component {
                  preserveAspectRatio="none" width="100%" height="${HEIGHT + MARK + 1}"
                  role="img" t-att-aria-label="totalText">
                 <t t-foreach="days" t-as="day" t-key="day.day">
-                    <g class="o_tracking_day" t-att-data-day="day.day">
+                    <g class="o_tracking_day" t-att-data-day="day.day"
+                       t-att-data-records="day.records" t-att-data-failed="day.failed">
                         <title t-esc="day.title"/>
                         <rect class="o_tracking_bar_back" t-att-x="day_index * 4" y="0" width="3"
                               height="${HEIGHT}" fill="transparent"/>
@@ -37,7 +38,7 @@ export class TrackingActivity extends Component {
                     </g>
                 </t>
             </svg>
-            <div class="small text-muted text-truncate" t-esc="totalText"/>
+            <div class="o_tracking_activity_total small text-muted" t-esc="totalText"/>
         </div>`;
     static props = { ...standardFieldProps };
 
