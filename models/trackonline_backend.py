@@ -27,7 +27,7 @@ from ..mappings.settings import path_names_only
 from .tracking_api_check import Answer
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
 from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
-from .tracking_rate_counter import DatabaseRateLimiter
+from .tracking_rate_counter import MINUTE_WINDOW, DatabaseRateLimiter
 from .tracking_words import ENTITY_WORDS, _lt, resource_words
 from .trackonline_resources import (
     BALANCES,
@@ -152,8 +152,8 @@ class TrackOnlineBackend(models.Model):
         self.ensure_one()
         per_minute, per_day = LICENCE_LIMITS[self.licence_tier]
         backend = self.sudo()
-        # A scheduled run never sleeps for the next minute's budget past its time left.
-        max_wait = 60 if deadline is None else max(0.0, deadline - time.monotonic())
+        # A scheduled run never sleeps for room in the minute's budget past its time left.
+        max_wait = MINUTE_WINDOW if deadline is None else max(0.0, deadline - time.monotonic())
         limiter = DatabaseRateLimiter(self, per_minute, per_day, max_wait=max_wait)
         return TrackOnlineClient(
             backend.base_url, backend.api_key, result_path=self.result_path,

@@ -105,8 +105,8 @@ class TestHousekeeping(SandboxCase):
         counters = self.env["tracking.rate.counter"].sudo()
         rows = {}
         for name, period, start in (
-                ("this minute", "minute", seconds // 60),
-                ("old minute", "minute", seconds // 60 - 3 * 1440),
+                ("this second", "second", seconds),
+                ("old second", "second", seconds - 3 * 86400),
                 ("today", "day", seconds // 86400),
                 ("yesterday", "day", seconds // 86400 - 1),
                 ("old day", "day", seconds // 86400 - 5)):
@@ -115,7 +115,7 @@ class TestHousekeeping(SandboxCase):
                 "period": period, "period_start": start, "calls": 3})
         self.assertEqual(self.clear()["call counters"], 2)
         self.assertEqual(sorted(name for name, row in rows.items() if row.exists()),
-                         ["this minute", "today", "yesterday"])
+                         ["this second", "today", "yesterday"])
 
     def test_a_day_clears_at_most_its_share(self):
         for _ in range(5):
