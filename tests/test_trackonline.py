@@ -5,7 +5,24 @@ from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
+from ..clients.trackonline import TrackOnlineClient
+from ..models.tracking_rate_counter import DatabaseRateLimiter
 from .common import TrackOnlineCase, other_connection
+
+
+class Clock:
+    """A test's clock: ``time()`` reads it, ``sleep(seconds)`` moves it on (and is noted)."""
+
+    def __init__(self, now):
+        self.now = now
+        self.slept = []
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
 
 
 @tagged("post_install", "-at_install")
@@ -98,6 +115,33 @@ class TestTrackOnline(TrackOnlineCase):
         self.assertEqual(self.cursor()["page"], 2, "the cursor stays after the saved page")
         self.to._sync("transactions")
         self.assertEqual(len(self.transactions()), 130)
+
+    def test_a_burst_across_a_minute_s_turn_gets_no_429_from_a_rolling_minute(self):
+        """A server counting a rolling minute (60 calls in any 60 s): 60 calls at second 59
+        of a minute, 60 more from second 0 of the next. The budget holds the second burst
+        until the first has left the last minute, so the server never answers 429 (a budget
+        per calendar minute sends it at once: a 429 with a wait of a minute). The client's
+        and the server's clock are one clock of the test, moved on by the budget's waits."""
+        clock = Clock(int(time.time()) // 60 * 60 + 59.5)
+        remote = self.sandbox.trackonline
+        remote.per_minute, remote.rolling_minute, remote.clock = 60, True, clock.time
+        self.addCleanup(setattr, remote, "per_minute", None)
+        self.addCleanup(setattr, remote, "rolling_minute", False)
+        self.addCleanup(setattr, remote, "clock", time.time)
+        client = TrackOnlineClient(
+            self.to.base_url, self.to.sudo().api_key, timeout=10,
+            limiter=DatabaseRateLimiter(self.to, per_minute=60, per_day=1000,
+                                        sleep=clock.sleep, clock=clock.time))
+        for _call in range(60):
+            client.page("location")
+        clock.now += 1  # second 0 of the next minute
+        for _call in range(60):
+            client.page("location")
+        self.assertEqual(remote.rejected, 0, "no 429")
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/location"), 120)
+        self.assertEqual(len(clock.slept), 1)
+        self.assertAlmostEqual(clock.slept[0], 59.5, places=3,
+                               msg="until the first burst's second left the last minute")
 
     def test_daily_budget_stops_and_next_run_resumes(self):
         self.to.licence_tier = "start_pro"
