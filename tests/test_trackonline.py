@@ -1,12 +1,14 @@
 """TrackOnline against the sandbox over real HTTP: syncs, call budget, sends."""
 
+import threading
 import time
 from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
 from ..clients.trackonline import TrackOnlineClient
-from ..models.tracking_rate_counter import DatabaseRateLimiter
+from ..models.tracking_rate_counter import DAY, DatabaseRateLimiter
+from ..models.tracking_sync_log import read_committed
 from .common import TrackOnlineCase, other_connection
 
 
@@ -142,6 +144,49 @@ class TestTrackOnline(TrackOnlineCase):
         self.assertEqual(len(clock.slept), 1)
         self.assertAlmostEqual(clock.slept[0], 59.5, places=3,
                                msg="until the first burst's second left the last minute")
+
+    def test_calls_a_second_apart_across_midnight_count_in_one_minute(self):
+        """Two workers counting a call each, half a second before and after midnight (UTC,
+        where a day's counter starts): the later waits for the earlier's commit (both lock
+        the counter of the day the minute's window starts in) and then counts its call: with
+        a budget of one call a minute it has to wait, though its day's and second's counters
+        are new. Real connections, on a backend committed at the install."""
+        with other_connection(self.env) as cr:
+            cr.execute("SELECT id FROM tracking_backend ORDER BY id LIMIT 1")
+            row = cr.fetchone()
+        if not row:
+            self.skipTest("no backend committed in this database")
+        backend = self.env["tracking.backend"].browse(row[0])
+        counter = self.env["tracking.rate.counter"]
+        midnight = 1577836800  # 1 Jan 2020, 00:00 UTC: counters no run of the tests makes
+        limits = {"minute": 1, "day": 1000}
+
+        def clear():
+            with other_connection(self.env) as cr:
+                cr.execute("DELETE FROM tracking_rate_counter WHERE backend_id = %s AND ("
+                           "(period = 'day' AND period_start IN %s) OR "
+                           "(period = 'second' AND period_start IN %s))",
+                           (backend.id, (midnight // DAY - 1, midnight // DAY),
+                            (midnight - 1, midnight)))
+
+        self.addCleanup(clear)
+        later = {}
+        with other_connection(self.env) as first, other_connection(self.env) as second:
+            read_committed(first)
+            read_committed(second)
+            self.assertIsNone(counter._take_in(first, backend, limits, midnight - 0.5))
+
+            def take_later():
+                later["spent"] = counter._take_in(second, backend, limits, midnight + 0.5)
+
+            worker = threading.Thread(target=take_later)
+            worker.start()
+            worker.join(0.5)
+            self.assertTrue(worker.is_alive(), "the later call waits for the earlier's commit")
+            first.commit()
+            worker.join(10)
+        self.assertEqual(later["spent"], ("minute", 59.5),
+                         "the earlier call leaves the window 61 s after its second began")
 
     def test_daily_budget_stops_and_next_run_resumes(self):
         self.to.licence_tier = "start_pro"
