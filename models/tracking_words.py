@@ -78,7 +78,7 @@ CREDENTIAL_WORDS = {
 # The steps of a client's work it names on its errors (``ApiError.step``).
 STEP_WORDS = {"login": _lt("The login failed"), "token": _lt("Token request failed"),
               "data": _lt("Data call failed")}
-# The periods of a call budget (models/tracking_rate_counter.py).
+# The call budgets, by the period they cover (models/tracking_rate_counter.py).
 PERIOD_WORDS = {"minute": _lt("minute"), "day": _lt("day")}
 
 
