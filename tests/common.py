@@ -1,4 +1,4 @@
-"""What the Odoo tests share: the committing and sandbox test cases, the users a door is
+"""What the Odoo tests share: the committing and sandbox test cases, the users an access check is
 tried with and the web client's JSON-RPC call."""
 
 import json
@@ -23,12 +23,12 @@ def load_spanish(env):
     env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"], overwrite=True)
 
 
-# The password of the users of ``door_users`` (HTTP tests log in with it).
-DOOR_PASSWORD = "door-Pass-0430!"
+# The password of the users of ``group_users`` (HTTP tests log in with it).
+TEST_USER_PASSWORD = "door-Pass-0430!"
 
 
-def door_users(env, company_b):
-    """The people every door is tried with, by role: ``portal``, ``internal`` (an employee
+def group_users(env, company_b):
+    """The people every access check is tried with, by role: ``portal``, ``internal`` (an employee
     without Tracking access), ``user`` and ``manager`` (Tracking, of the current company),
     ``user_b`` and ``manager_b`` (Tracking, of ``company_b`` only)."""
     user = "tracking_connector.group_tracking_user"
@@ -37,7 +37,7 @@ def door_users(env, company_b):
     roles = {"portal": ("base.group_portal", {}), "internal": ("base.group_user", {}),
              "user": (user, {}), "manager": (manager, {}), "user_b": (user, only_b),
              "manager_b": (manager, only_b)}
-    return {role: new_test_user(env, "door_%s" % role, password=DOOR_PASSWORD,
+    return {role: new_test_user(env, "door_%s" % role, password=TEST_USER_PASSWORD,
                                 groups=groups, **values)
             for role, (groups, values) in roles.items()}
 

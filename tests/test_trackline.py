@@ -184,10 +184,10 @@ class TestTracklineImport(SandboxCase):
         action = process.action_download_documents()
         self.assertEqual(document.state, "downloaded", action["params"]["message"])
         self.assertIn("1 updated", action["params"]["message"])
-        unit = self.env["tracking.failed.unit"].search([
+        item = self.env["tracking.failed.unit"].search([
             ("backend_id", "=", self.backend.tracking_backend_id.id),
             ("remote_key", "=", empty)])
-        self.assertEqual(unit.state, "done")
+        self.assertEqual(item.state, "done")
 
     def test_429_with_retry_after_is_waited_out(self):
         self.sandbox.add_fault("/trackline/api/track-line/ext/track-path", status=429,
@@ -216,10 +216,10 @@ class TestTracklineImport(SandboxCase):
         self.assertIn("size cap", self.env["trackline.document"].search(
             [("remote_id", "=", large)]).state_message)
         # Each kept to retry later (a second import of the same process leaves them alone).
-        units = self.env["tracking.failed.unit"].search([
+        items = self.env["tracking.failed.unit"].search([
             ("backend_id", "=", self.backend.tracking_backend_id.id),
             ("resource", "=", "document"), ("remote_key", "in", [empty, large])])
-        self.assertEqual(units.mapped("state"), ["retry", "retry"])
+        self.assertEqual(items.mapped("state"), ["retry", "retry"])
         self.assertIn(self.last_log().state, ("warning", "done"))
 
     def test_link_from_partner_action_menu(self):
