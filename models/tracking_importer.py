@@ -200,7 +200,7 @@ class TrackingImporter(models.AbstractModel):
                 self._add_row_to_retry(run, resource, row, _lt(
                     "%(what)s %(key)s could not be saved: %(error)s",
                     what=entity_label(resource.entity), key=row_key(resource.entity, row),
-                    error=run.error_words(exc)))
+                    error=run.error_message(exc)))
         return records
 
     def _read_row(self, run, resource, row):
@@ -267,7 +267,7 @@ class TrackingImporter(models.AbstractModel):
             except (RateLimited, AuthError):
                 raise
             except ApiError as exc:
-                rows, text = None, run.error_words(exc)
+                rows, text = None, run.error_message(exc)
             else:
                 text = _lt("%(what)s %(key)s is no longer found remotely",
                            what=entity_label(resource.entity), key=item.remote_key)

@@ -376,7 +376,7 @@ class TrackOnlineBackend(models.Model):
                         try:
                             results = client.save_result(resource, message_id)
                         except RemoteDataError as exc:  # result lost: sent again later
-                            records._not_saved(run, run.error_words(exc))
+                            records._not_saved(run, run.error_message(exc))
                             run.technical_detail(exc)  # for the integrator, in the log
                             continue
                         if results is None:

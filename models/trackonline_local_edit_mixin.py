@@ -196,7 +196,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         except ApiError as exc:
             if not run.fatal:
                 run.fail(exc)
-            held._not_saved(run, run.error_words(exc), final=not may_pass(exc), unsent=True)
+            held._not_saved(run, run.error_message(exc), final=not may_pass(exc), unsent=True)
             return self - held
         gone = held.filtered(lambda r: r.remote_id not in rows)
         for record in gone:

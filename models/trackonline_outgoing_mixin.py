@@ -100,7 +100,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         batch), they are kept without a call. Returns the error that stops the next batches,
         or None."""
         if stopped:
-            self._not_saved(run, run.error_words(stopped), final=not may_pass(stopped),
+            self._not_saved(run, run.error_message(stopped), final=not may_pass(stopped),
                             unsent=True)
             return stopped
         try:
@@ -112,7 +112,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 return self[half:]._post(run, client, self[:half]._post(run, client))
             if not run.fatal:
                 run.fail(exc)
-            self._not_saved(run, run.error_words(exc), final=not may_pass(exc), unsent=True)
+            self._not_saved(run, run.error_message(exc), final=not may_pass(exc), unsent=True)
             return exc if isinstance(exc, (RateLimited, AuthError)) else None
         for position, record in enumerate(self):
             record.write({"send_state": "sent", "message_id": message_id,
@@ -382,7 +382,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             except ApiError as exc:
                 record._not_saved(run, _lt(
                     "Not sent again: TrackOnline may hold it already, and looking it up failed "
-                    "(%s).", run.error_words(exc)), unsent=True)
+                    "(%s).", run.error_message(exc)), unsent=True)
                 continue
             if not rows:
                 to_send |= record
