@@ -174,7 +174,7 @@ def lazy_to_json(message):
     is stored)."""
     if isinstance(message, LazyGettext):
         # The source and arguments of Odoo's lazy term (it has no public accessor).
-        source, args = message._source, message._args  # pylint: disable=protected-access
+        source, args = message._source, message._args
         if isinstance(args, dict):
             args = {key: lazy_to_json(value) for key, value in args.items()}
         else:

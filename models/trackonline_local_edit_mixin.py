@@ -200,7 +200,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
             return self - held
         gone = held.filtered(lambda r: r.remote_id not in rows)
         for record in gone:
-            record._not_saved(run, _lt(  # pylint: disable=prefer-env-translation
+            record._not_saved(run, _lt(
                 "Not sent: TrackOnline no longer holds this record (deleted there, or not "
                 "visible with this API key). Check it in TrackOnline."), final=True)
         found = held - gone
@@ -294,7 +294,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         result = super()._import_after_save(backend, run, records, rows)
         conflicts = records.filtered("has_conflict")
         if conflicts:
-            run.warn(_lt(  # pylint: disable=prefer-env-translation
+            run.warn(_lt(
                 "Conflicts on %(count)s records: local changes not sent and a newer "
                 "TrackOnline version (both kept, choose on each): %(names)s", count=len(conflicts),
                 names=", ".join(conflicts[:10].mapped("display_name"))), serious=True)

@@ -159,6 +159,23 @@ class CommitCase(TransactionCase):
             yield context
 
 
+def answer_rows(data):
+    """The records of an API answer: the answer itself when a list, else its first list."""
+    if isinstance(data, dict):
+        return next((value for value in data.values() if isinstance(value, list)), [])
+    return data if isinstance(data, list) else []
+
+
+def on_second_row(change):
+    """A sandbox ``rewrite`` that applies ``change`` to the answer's second record."""
+    def rewrite(data):
+        rows = answer_rows(data)
+        if len(rows) > 1:
+            change(rows[1])
+        return data
+    return rewrite
+
+
 def other_connection(env):
     """A cursor on a connection of its own (committed for real): another worker's."""
     return sql_db.db_connect(env.cr.dbname).cursor()
@@ -204,6 +221,18 @@ class SandboxCase(CommitCase):
             "backend_id": self.backend.id, "lookup": lookup, "process_ref": reference})
         action = wizard.action_import()
         return self.env["trackline.process"].browse(action["res_id"])
+
+    def empty_document_id(self):
+        """The id of a document the Trackline sandbox serves empty."""
+        return next(doc_id for doc_id, content in self.sandbox.trackline.files.items()
+                    if not content)
+
+    def import_process_holding(self, doc_id):
+        """Import the process that holds the document ``doc_id``: the process, the document."""
+        process_id = next(p for p, remote in self.sandbox.trackline.processes.items()
+                          if doc_id in {d["doc_id"] for d in remote["documents"]})
+        process = self.import_process(process_id)
+        return process, process.document_ids.filtered(lambda d: d.remote_id == doc_id)
 
 
 class TrackOnlineCase(SandboxCase):

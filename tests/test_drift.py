@@ -7,8 +7,8 @@ import json
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
-from .test_items_to_retry import ItemsToRetryCase, _rows
+from .common import SandboxCase, answer_rows
+from .test_items_to_retry import ItemsToRetryCase
 from .test_sage50 import Sage50Mixin
 
 EVENTS_PATH = "/opuscapita/track/api/transactions"
@@ -18,7 +18,7 @@ SECRET = "hunter2-do-not-log"
 def _drifted_events(data):
     """Events of another schema: the document number and the status under other names, and
     a password next to them."""
-    for row in _rows(data):
+    for row in answer_rows(data):
         row["docNo"] = row.pop("documentNumber", None)
         row["eventState"] = row.pop("status", None)
         row["password"] = SECRET
@@ -91,7 +91,7 @@ class TestDriftOpusCapita(SandboxCase):
 
     def test_a_few_rows_lacking_a_field_are_no_drift(self):
         def two_without_status(data):
-            for row in _rows(data)[:2]:
+            for row in answer_rows(data)[:2]:
                 row.pop("status", None)
             return data
 
@@ -166,7 +166,7 @@ class TestDriftTrackOnline(ItemsToRetryCase):
 
     def test_small_pages_lacking_a_field_are_judged_together(self):
         def without_document_number(data):
-            for row in _rows(data):
+            for row in answer_rows(data):
                 row.pop("documentNumber", None)
             return b"" if data is None else data  # None: no rows (204), left empty
 
@@ -180,7 +180,7 @@ class TestDriftTrackOnline(ItemsToRetryCase):
 
     def test_one_small_row_lacking_a_field_is_no_drift(self):
         def first_without_document_number(data):
-            for row in _rows(data)[:1]:
+            for row in answer_rows(data)[:1]:
                 row.pop("documentNumber", None)
             return b"" if data is None else data
 

@@ -15,7 +15,7 @@ from odoo.fields import Datetime
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import SandboxCase, answer_rows, on_second_row
 from .test_sage50 import Sage50Mixin
 
 # Odoo's test guard raises any requests timeout under 10 s to 10 s: the timeout fault waits more.
@@ -24,27 +24,9 @@ TIMEOUT_DELAY = 10.5
 PERSISTENT = 10  # more than the client's retries
 
 
-def _records(data):
-    """The list of records inside an answer (the answer itself or its first list)."""
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        return next((v for v in data.values() if isinstance(v, list)), [])
-    return []
-
-
-def _on_second(change):
-    def rewrite(data):
-        rows = _records(data)
-        if len(rows) > 1:
-            change(rows[1])
-        return data
-    return rewrite
-
-
 def _on_all(change):
     def rewrite(data):
-        for row in _records(data):
+        for row in answer_rows(data):
             change(row)
         return data
     return rewrite
@@ -115,11 +97,11 @@ FAULTS = [
     ("Latin-1 bytes in the JSON", {"rewrite": _latin1}, ["JSON", "utf-8"]),
     ("wrong shape (list/object swapped)", {"rewrite": _swap_shape},
      ["expected", "Expected", "shape", "has no"]),
-    ("record without id", {"rewrite": _on_second(_drop_id)}, ["id"]),
+    ("record without id", {"rewrite": on_second_row(_drop_id)}, ["id"]),
     ("extra fields", {"rewrite": _on_all(lambda row: row.update(unexpectedField={"a": [1]}))},
      []),
-    ("wrong types", {"rewrite": _on_second(_wrong_types)}, ["Error", "wrong type"]),
-    ("huge strings (200 kB)", {"rewrite": _on_second(_huge_strings)}, []),
+    ("wrong types", {"rewrite": on_second_row(_wrong_types)}, ["Error", "wrong type"]),
+    ("huge strings (200 kB)", {"rewrite": on_second_row(_huge_strings)}, []),
 ]
 
 ONE_MB = 1024 * 1024

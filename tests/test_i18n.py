@@ -18,8 +18,8 @@ from ..models.sage50_download import CUSTOMERS
 from ..models.trackline_backend import PROCESSES
 from ..models.trackonline_resources import RESOURCES
 from ..sandbox.backends import backend_values
-from .common import SandboxCase, load_spanish
-from .test_items_to_retry import ItemsToRetryCase, _second_row
+from .common import SandboxCase, load_spanish, on_second_row
+from .test_items_to_retry import ItemsToRetryCase
 
 MODULE = "tracking_connector"
 POT = f"{MODULE}/i18n/{MODULE}.pot"
@@ -217,7 +217,7 @@ class TestErrorLanguage(ItemsToRetryCase):
         load_spanish(cls.env)
 
     def test_error_lines_and_kept_reasons(self):
-        self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=_second_row(
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=on_second_row(
             lambda row: row.pop("id")))
         log = self.to._sync("transactions").log
         item = self.items(self.to, "transactions")

@@ -1,5 +1,5 @@
-"""Every unit that fails is kept, visible and retried (``tracking.failed.unit``), over real
-HTTP against the sandbox."""
+"""Every unit of work that fails becomes an item to retry, visible and retried
+(``tracking.failed.unit``), over real HTTP against the sandbox."""
 
 import json
 from datetime import timedelta
@@ -10,51 +10,24 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.tracking_failed_unit import BACKOFF, MAX_ATTEMPTS_PARAM, next_attempt_at
-from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import TrackOnlineCase, answer_rows, on_second_row
 from .test_sage50 import Sage50Mixin
 
 TX_PATH = "/trackonline/api/v1/transaction"
 
 
-def _rows(data):
-    if isinstance(data, dict):
-        return next((value for value in data.values() if isinstance(value, list)), [])
-    return data if isinstance(data, list) else []
-
-
-def _second_row(change):
-    def rewrite(data):
-        rows = _rows(data)
-        if len(rows) > 1:
-            change(rows[1])
-        return data
-    return rewrite
-
-
 def _row_of(key, change):
     def rewrite(data):
-        for row in _rows(data):
+        for row in answer_rows(data):
             if row.get("id") == key:
                 change(row)
         return data
     return rewrite
 
 
-class ItemsToRetryCase(SandboxCase):
+class ItemsToRetryCase(TrackOnlineCase):
     sandbox_transactions = 60
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["trackonline.backend"].search([]).active = False
-        cls.to = cls.env["trackonline.backend"].create(backend_values(
-            "trackonline", cls.sandbox.url, name="TrackOnline kept", licence_tier="enterprise",
-            start_date="2026-01-01", window_days=60, timeout=10))
-
-    def setUp(self):
-        super().setUp()
-        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
+    trackonline_name = "TrackOnline kept"
 
     def items(self, backend, resource=None):
         domain = [("backend_id", "=", backend.tracking_backend_id.id)]
@@ -66,16 +39,13 @@ class ItemsToRetryCase(SandboxCase):
         """As if the wait of the backoff had passed."""
         items.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
 
-    def transactions(self):
-        return self.env["trackonline.transaction"].search([("backend_id", "=", self.to.id)])
-
 
 @tagged("post_install", "-at_install")
 class TestRowsToRetry(ItemsToRetryCase):
 
     def test_bad_row_is_kept_with_the_page_then_retried_by_id(self):
         remote = self.sandbox.trackonline.resources["transaction"]
-        self.sandbox.add_fault(TX_PATH, skip=0, rewrite=_second_row(
+        self.sandbox.add_fault(TX_PATH, skip=0, rewrite=on_second_row(
             lambda row: row.update(transactionItems="not-a-list")))
         run = self.to._sync("transactions")
         log = run.log
@@ -128,7 +98,7 @@ class TestRowsToRetry(ItemsToRetryCase):
         def huge_quantity(row):
             row["transactionItems"][0]["quantity"] = 10 ** 12
 
-        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(huge_quantity))
+        self.sandbox.add_fault(TX_PATH, rewrite=on_second_row(huge_quantity))
         with mute_logger("odoo.sql_db"):  # the page's INSERT that PostgreSQL refuses
             log = self.to._sync("transactions").log
         self.assertEqual(log.state, "warning", log.error_details)
@@ -146,7 +116,7 @@ class TestRowsToRetry(ItemsToRetryCase):
 
     def test_saved_by_a_normal_page_marks_the_item_done(self):
         self.sandbox.add_fault("/trackonline/api/v1/location",
-                               rewrite=_second_row(lambda row: row.update(name={"a": 1})))
+                               rewrite=on_second_row(lambda row: row.update(name={"a": 1})))
         self.assertEqual(self.to._sync("locations").log.state, "warning")
         item = self.items(self.to, "locations")
         self.assertEqual(item.state, "retry")
@@ -157,7 +127,7 @@ class TestRowsToRetry(ItemsToRetryCase):
         self.assertEqual(item.state, "done")
 
     def test_huge_text_is_kept_not_saved(self):
-        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(
+        self.sandbox.add_fault(TX_PATH, rewrite=on_second_row(
             lambda row: row.update(notes="x" * 200_000)))
         self.to._sync("transactions")
         item = self.items(self.to, "transactions")
@@ -201,7 +171,7 @@ class TestBackoff(ItemsToRetryCase):
                          key)
         # Ignore needs a reason.
         self.sandbox.add_fault("/trackonline/api/v1/location",
-                               rewrite=_second_row(lambda row: row.update(city=[1])))
+                               rewrite=on_second_row(lambda row: row.update(city=[1])))
         self.to._sync("locations")
         other = self.items(self.to, "locations").filtered(lambda u: u.state == "retry")
         with self.assertRaisesRegex(UserError, "reason"):
@@ -213,7 +183,7 @@ class TestBackoff(ItemsToRetryCase):
         self.assertNotIn(other, self.env["tracking.failed.unit"]._due(self.to))
 
     def test_dashboard_open_errors_open_the_items_to_retry(self):
-        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(
+        self.sandbox.add_fault(TX_PATH, rewrite=on_second_row(
             lambda row: row.update(transactionItems="not-a-list")))
         self.to._sync("transactions")
         card = self.to.tracking_backend_id
@@ -229,12 +199,8 @@ class TestBackoff(ItemsToRetryCase):
 class TestDocumentsToRetry(ItemsToRetryCase):
 
     def test_document_in_error_follows_the_backoff(self):
-        trackline = self.sandbox.trackline
-        empty = next(doc_id for doc_id, content in trackline.files.items() if not content)
-        process_id = next(p for p, remote in trackline.processes.items()
-                          if empty in {d["doc_id"] for d in remote["documents"]})
-        process = self.import_process(process_id)
-        document = process.document_ids.filtered(lambda d: d.remote_id == empty)
+        empty = self.empty_document_id()
+        process, document = self.import_process_holding(empty)
         self.assertEqual(document.state, "error")
         item = self.items(self.backend, "document")
         self.assertEqual((item.remote_key, item.kind, item.state), (empty, "document", "retry"))
@@ -246,7 +212,7 @@ class TestDocumentsToRetry(ItemsToRetryCase):
         self.assertEqual(self.sandbox.calls(path_prefix=path), before,
                          "not fetched again before its next attempt")
         self.make_due(item)
-        trackline.files[empty] = b"%PDF-1.4 now with content"
+        self.sandbox.trackline.files[empty] = b"%PDF-1.4 now with content"
         process._refresh(self.backend)
         self.assertEqual(self.sandbox.calls(path_prefix=path), before + 1)
         self.assertEqual((document.state, item.state), ("downloaded", "done"))
