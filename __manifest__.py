@@ -1,7 +1,7 @@
 {
     "name": "Tracking Connector",
     "summary": "Trackline, TrackOnline, OpusCapita Track API and Sage 50 Cloud in Odoo",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Inventory/Tracking",
     "author": "tracking_connector developers",
     "license": "LGPL-3",

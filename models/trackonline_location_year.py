@@ -15,7 +15,7 @@ Years are calendar years in UTC. A row opens its items (``action_view_items``)."
 
 from odoo import fields, models
 
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_access import USER_GROUP, check_group
 from .trackonline_transaction_month import init_figures, items_action, statement_triggers
 
 # The key of a row, NULLs written as values (a unique index cannot tell NULLs apart).
@@ -95,7 +95,7 @@ class TrackOnlineLocationYear(models.Model):
 
     def action_view_items(self):
         """The items this row adds up (received and sent), one by one."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         domain = ["&", ("backend_id", "=", self.backend_id.id),
                   "&", ("item_definition_id", "=", self.item_definition_id.id),

@@ -18,7 +18,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from ..mappings import trackonline_codes as codes
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_access import USER_GROUP, check_group
 
 # The key of a row, NULLs written as values (a unique index cannot tell NULLs apart).
 KEY = ("COALESCE(backend_id, 0)", "COALESCE(month, '1900-01-01'::date)",
@@ -128,7 +128,7 @@ class TrackOnlineTransactionMonth(models.Model):
 
     def action_view_items(self):
         """The items this row adds up, one by one."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         domain = [("backend_id", "=", self.backend_id.id),
                   ("type_code", "=", self.type_code),

@@ -8,7 +8,7 @@ import json
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..models.tracking_doors import MANAGER_GROUP
+from ..models.tracking_access import MANAGER_GROUP
 from ..sandbox.backends import backend_values
 from .common import TrackOnlineCase
 from .test_sage50 import Sage50Mixin

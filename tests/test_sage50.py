@@ -145,7 +145,7 @@ class TestSage50(Sage50Mixin, SandboxCase):
     def test_upload_ends_without_the_result_file_sage_did_not_leave(self):
         """The document: at a final state Sage 50 "could" upload a result file. One that is
         not there (404) no longer holds the upload at "running", polled for ever: it ends,
-        its kept unit closed, the run's log saying the file was not downloaded."""
+        its item to retry closed, the run's log saying the file was not downloaded."""
         partners = self.env["res.partner"].create([{"name": "Greta Berg"}])
         upload = self.env["sage50.upload"].browse(
             self.env["sage50.backend"]._send_partners(partners)["res_id"])
@@ -157,7 +157,7 @@ class TestSage50(Sage50Mixin, SandboxCase):
             log = upload._poll(self.sage).log
         self.assertEqual((upload.state, upload.progress), ("accepted", 100))
         self.assertFalse(upload.result_attachment_id)
-        self.assertFalse(upload._units(), "its kept unit, if any, closed")
+        self.assertFalse(upload._items_to_retry(), "its item to retry, if any, closed")
         self.assertEqual(self.sandbox.calls("GET", result_path), 1, "asked once")
         self.assertIn("result file was not downloaded", log.errors)
         self.assertIn("404", log.errors)
