@@ -143,10 +143,12 @@ def report_html(backend, answers, lang):
               "below, and send the answers as received (the JSON file attached to the run "
               "log) to the integrator.", count=len(differ), total=len(answers))
         if differ else env._("All mapped fields found: every answer came as the connector "
-                             "reads it.")))
-    if empty:
+                             "reads it.") if len(empty) < len(answers)
+        else env._("No answer held records: nothing could be compared. Check again once the "
+                   "remote holds some.")))
+    if empty and len(empty) < len(answers):
         parts.append(Markup("<p>%s</p>") % env._(
-            "%(count)s answers held no records (%(names)s): nothing could be compared there. "
+            "Answers without records: %(count)s (%(names)s); nothing could be compared there. "
             "Check again once the remote holds some.", count=len(empty),
             names=", ".join(str(say(answer.title)) for answer in empty)))
     for answer in answers:

@@ -59,13 +59,13 @@ export function activityView(days) {
         days: days.map((day) => ({
             ...day,
             height: day.records ? Math.max(1, Math.round((day.records / most) * HEIGHT)) : 0,
-            title: _t("%(day)s: %(records)s records saved, %(failed)s failed runs", {
+            title: _t("%(day)s — records saved: %(records)s, failed runs: %(failed)s", {
                 day: formatDate(DateTime.fromISO(day.day)),
                 records: day.records,
                 failed: day.failed,
             }),
         })),
-        totalText: _t("Last %(count)s days: %(records)s records saved, %(failed)s failed runs", {
+        totalText: _t("Last %(count)s days — records saved: %(records)s, failed runs: %(failed)s", {
             count: days.length,
             records: days.reduce((sum, day) => sum + day.records, 0),
             failed: days.reduce((sum, day) => sum + day.failed, 0),

@@ -175,8 +175,8 @@ registry.category("web_tour.tours").add("tracking_connector_sage_manager", {
 registry.category("web_tour.tours").add("tracking_connector_check_api", {
     steps: () => {
         const words = inLanguage({
-            en: { title: "Check the API", found: "Fields found and read", empty: "answers held no records", answers: "Answers as received", onboarding: "finish the onboarding" },
-            es: { title: "Comprobar la API", found: "Campos encontrados y leídos", empty: "Respuestas sin registros", answers: "Respuestas tal como llegaron", onboarding: "termine la incorporación" },
+            en: { title: "Check the API", found: "Fields found and read", empty: "No answer held records", answers: "Answers as received", onboarding: "finish the onboarding" },
+            es: { title: "Comprobar la API", found: "Campos encontrados y leídos", empty: "Ninguna respuesta traía registros", answers: "Respuestas tal como llegaron", onboarding: "termine la incorporación" },
         });
         const check = (name, says) => [
             ...openForm(name),

@@ -46,7 +46,7 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
         },
         {
             content: "Its recent activity: today's bar, no failure, the API calls against the budget",
-            trigger: `${card(TO)}:has(.o_tracking_activity:contains('30 records saved, 0 failed runs') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
+            trigger: `${card(TO)}:has(.o_tracking_activity:contains('records saved: 30, failed runs: 0') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
         },
         ...cardMenu(TO, "Sync locations"),
         ...notified("TrackOnline: Sync locations",
@@ -204,9 +204,9 @@ registry.category("web_tour.tours").add("tracking_connector_card_activity", {
         const words = inLanguage({
             en: {
                 days: "Last 28 days",
-                total: "42 records saved, 1 failed runs",
-                today: "30 records saved, 1 failed runs",
-                before: "12 records saved, 0 failed runs",
+                total: "records saved: 42, failed runs: 1",
+                today: "records saved: 30, failed runs: 1",
+                before: "records saved: 12, failed runs: 0",
                 title: "TrackOnline transactions",
                 synced: "0 failed",
             },
