@@ -82,7 +82,7 @@ def mask(text):
 class ApiError(Exception):
     """A remote call failed. ``message`` is the technical line for the run log (secrets
     masked); ``remote``, when the remote answered, its own complaint without the request's
-    line (for the words a user reads: models/tracking_words.py ``api_error_words``);
+    line (for the words a user reads: models/tracking_messages.py ``api_error_message``);
     ``step``, the step of a client's work that failed ("login", "token", "data"), when the
     client names it."""
 

@@ -35,8 +35,8 @@ ENVELOPES = ("items", "data", "results")
 # "locked"). The public document lists no refusal codes: any other refusal is final.
 PASSING_CODES = (408, 409, 423, 429)
 RESULT_CODE_KEYS = ("code", "errorCode", "httpStatusCode", "statusCode")
-PASSING_WORDS = re.compile(r"\b(?:locked|try\s+again|time\s*out|timed\s+out|temporarily)\b",
-                           re.IGNORECASE)
+PASSING_PHRASES = re.compile(r"\b(?:locked|try\s+again|time\s*out|timed\s+out|temporarily)\b",
+                             re.IGNORECASE)
 # A save result's ``status`` that says its record was saved (any casing; the document gives
 # the result no shape).
 SAVED_STATUSES = ("saved", "ok", "success", "succeeded", "created", "updated", "processed",
@@ -226,8 +226,8 @@ def refusal_may_pass(entry, message):
         if isinstance(code, int) and not isinstance(code, bool) and 400 <= code <= 599:
             return code in PASSING_CODES or code >= 500
     status = entry.get("status")
-    return bool(isinstance(status, str) and PASSING_WORDS.search(status)
-                or PASSING_WORDS.search(message or ""))
+    return bool(isinstance(status, str) and PASSING_PHRASES.search(status)
+                or PASSING_PHRASES.search(message or ""))
 
 
 def _result_message(entry):

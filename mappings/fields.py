@@ -320,6 +320,14 @@ def _has_key(row, key):
     return True
 
 
+def pop_any_case(values, key):
+    """Remove ``key`` from ``values`` in any casing; the value it had (the last), or None."""
+    found = None
+    for name in [name for name in values if name.lower() == key.lower()]:
+        found = values.pop(name)
+    return found
+
+
 def dig(row, key):
     """``row[key]``, following dots into nested objects; None when absent."""
     if not key:

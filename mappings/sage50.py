@@ -5,7 +5,7 @@ import base64
 import copy
 
 from .dates import api_datetime
-from .fields import TEXT, Entity, Field, Kind, RowError, dig
+from .fields import TEXT, Entity, Field, Kind, RowError, dig, pop_any_case
 
 
 def _api_time(moment):
@@ -105,25 +105,19 @@ def customer_over_held(held, record):
     it: a file that replaces the customer as a whole does not empty it."""
     sent = copy.deepcopy(held)
     for key in CUSTOMER_ODOO_KEYS:
-        _pop_any_case(sent, key)
+        pop_any_case(sent, key)
         sent[key] = record[key]
-    addresses = _pop_any_case(sent, "addresses")
+    addresses = pop_any_case(sent, "addresses")
     addresses = [copy.deepcopy(a) for a in addresses] if isinstance(addresses, list) else []
     if addresses and isinstance(addresses[0], dict):
         for key in ADDRESS_ODOO_KEYS:
-            _pop_any_case(addresses[0], key)
+            pop_any_case(addresses[0], key)
             addresses[0][key] = record["addresses"][0][key]
     else:
         addresses = record["addresses"] + addresses[1:]
     sent["addresses"] = addresses
     return sent
 
-
-def _pop_any_case(values, key):
-    found = None
-    for name in [name for name in values if name.lower() == key.lower()]:
-        found = values.pop(name)
-    return found
 
 
 def process_record(process):

@@ -22,6 +22,7 @@ from .fields import (
     RowError,
     SetOnly,
     items,
+    pop_any_case,
 )
 from .settings import comma_list
 
@@ -451,7 +452,7 @@ def sent_over_held(resource, held, payload, changed):
     A server that binds the body as a whole keeps every field the user did not change."""
     sent = copy.deepcopy(held)
     for key in changed:
-        before = _pop_any_case(sent, key)
+        before = pop_any_case(sent, key)
         if key not in payload:
             continue
         value = payload[key]
@@ -459,19 +460,12 @@ def sent_over_held(resource, held, payload, changed):
             value = [_over_entry(before, entry, LIST_ENTRY_KEYS[key]) for entry in value]
         sent[key] = value
     if payload.get("id"):
-        _pop_any_case(sent, "id")
+        pop_any_case(sent, "id")
         sent["id"] = payload["id"]
     for path in FETCH_ONLY.get(resource, ()):
         _drop(sent, path)
     return sent
 
-
-def _pop_any_case(values, key):
-    """Remove ``key`` from ``values`` in any casing; the value it had (the last), or None."""
-    found = None
-    for name in [name for name in values if name.lower() == key.lower()]:
-        found = values.pop(name)
-    return found
 
 
 def _over_entry(held_entries, entry, paths):
@@ -488,7 +482,7 @@ def _over_entry(held_entries, entry, paths):
             return entry
         merged = copy.deepcopy(held)
         for key, value in entry.items():
-            _pop_any_case(merged, key)
+            pop_any_case(merged, key)
             merged[key] = value
         return merged
     return entry
@@ -504,7 +498,7 @@ def _drop(values, path):
                 if isinstance(item, dict):
                     _drop(item, rest)
     elif not rest:
-        _pop_any_case(values, head)
+        pop_any_case(values, head)
     else:
         for name in [name for name in values if name.lower() == head.lower()]:
             if isinstance(values[name], dict):

@@ -16,10 +16,10 @@ from ..clients.opuscapita import (
 from ..mappings import opuscapita as mapping
 from ..mappings.dates import api_datetime
 from ..mappings.settings import comma_list
+from .tracking_access import MANAGER_GROUP, USER_GROUP, check_group
 from .tracking_api_check import Answer
-from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_importer import Resource
-from .tracking_words import _lt
+from .tracking_messages import _lt
 
 TOKEN_NAME = "access_token"
 
@@ -170,26 +170,26 @@ class OpusCapitaBackend(models.Model):
             if not once:
                 run.exclusive(EVENTS.name)
             client = self._make_client(run.stats, deadline)
-            if once or self._retry_kept(run, client, EVENTS):
+            if once or self._retry_items(run, client, EVENTS):
                 import_events(self, run, client, EVENTS, max_pages or self.max_pages,
                               period=(date_from, date_to) if once else None,
                               overrides=overrides)
         return run
 
-    def _kept_resources(self):
+    def _retry_resources(self):
         return {EVENTS.name: EVENTS}
 
     def action_sync_events(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         run = self._sync_events()
         return self._notify_logs(self.env._("OpusCapita events"), run.log)
 
     def action_view_events(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._open_action("tracking_connector.action_opuscapita_event")
 
     def action_open_fetch_wizard(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._open_action("tracking_connector.action_opuscapita_fetch_wizard",
                                  of_backend=False)
 

@@ -33,10 +33,10 @@ from ..clients.sage50 import (
 from ..mappings.sage50 import customer_over_held, customer_record, process_record
 from ..mappings.settings import path_names_only
 from .sage50_download import CUSTOMERS, records_of
+from .tracking_access import MANAGER_GROUP, USER_GROUP, check_group
 from .tracking_api_check import Answer
-from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
-from .tracking_sync_log import error_words, read_committed
-from .tracking_words import _lt, words_text
+from .tracking_messages import _lt, lazy_text
+from .tracking_sync_log import error_message, read_committed
 
 _logger = logging.getLogger(__name__)
 
@@ -284,7 +284,7 @@ class Sage50Backend(models.Model):
     def _plain(self, exc):
         """``exc`` as the user reads it (the technical line stays in the server log)."""
         _logger.info("Sage 50 key rotation of %s: %s", self.display_name, exc.message)
-        return words_text(error_words(exc, self), self.env.lang)
+        return lazy_text(error_message(exc, self), self.env.lang)
 
     def _note_rotation(self, cr, text):
         """Note the outcome next to the key, on the key's own (locked) cursor."""
@@ -397,14 +397,14 @@ class Sage50Backend(models.Model):
         return True
 
     def action_open_onboarding(self):
-        check_door(self, MANAGER_GROUP, "write")
+        check_group(self, MANAGER_GROUP, "write")
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sage50.onboarding.wizard",
                 "name": self.env._("Sage 50 onboarding"), "view_mode": "form", "target": "new",
                 "context": {"default_backend_id": self.id}}
 
     def action_rotate_key(self):
-        check_door(self, MANAGER_GROUP, "write")
+        check_group(self, MANAGER_GROUP, "write")
         self.ensure_one()
         with self._sync_run(_lt("rotate API key")) as run:
             self._rotate_key(self._current_key()[0])
@@ -412,21 +412,21 @@ class Sage50Backend(models.Model):
         return self._notify_logs(self.env._("Sage 50 API key"), run.log)
 
     def action_view_uploads(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sage50.upload",
                 "name": self.env._("Sage 50 uploads"), "view_mode": "list,form",
                 "domain": [("backend_id", "=", self.id)]}
 
     def action_view_downloads(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "sage50.download",
                 "name": self.env._("Sage 50 downloads"), "view_mode": "list,form",
                 "domain": [("backend_id", "=", self.id)]}
 
     def action_new_endpoint_token(self):
-        check_door(self, MANAGER_GROUP, "write")
+        check_group(self, MANAGER_GROUP, "write")
         for backend in self:
             backend.endpoint_token = _new_token()
 
@@ -521,25 +521,25 @@ class Sage50Backend(models.Model):
         whose next attempt has come."""
         for backend in self.search([]):
             due = self.env["tracking.failed.unit"]._due(backend).filtered(
-                lambda unit: unit.kind in ("row", "file"))
+                lambda item: item.kind in ("row", "file"))
             pending = self.env["sage50.download"].search([
                 ("backend_id", "=", backend.id), "|", ("state", "=", "pending"),
                 "&", ("state", "=", "failed"),
-                ("scope", "in", due.filtered(lambda unit: unit.kind == "file"
+                ("scope", "in", due.filtered(lambda item: item.kind == "file"
                                              ).mapped("remote_key"))])
             if pending or due:
                 pending._fetch(backend)
 
-    def _kept_resources(self):
+    def _retry_resources(self):
         return {CUSTOMERS.name: CUSTOMERS}
 
-    def _retry_other(self, run, client, units):
+    def _retry_other(self, run, client, items):
         """Scope files kept after a failed download or read: downloaded again; uploads
         kept after a failure: sent again."""
-        uploads = units.filtered(lambda unit: unit.kind == "upload")
+        uploads = items.filtered(lambda item: item.kind == "upload")
         if uploads:
             self.env["sage50.upload"]._send_again(run, client, uploads)
         downloads = self.env["sage50.download"].search([
             ("backend_id", "=", self.id),
-            ("scope", "in", (units - uploads).mapped("remote_key"))])
+            ("scope", "in", (items - uploads).mapped("remote_key"))])
         downloads._fetch_files(run, client, self)

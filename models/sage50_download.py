@@ -12,15 +12,15 @@ from ..clients.base import ApiError, AuthError, RateLimited, RemoteDataError
 from ..clients.concurrent import bounded
 from ..clients.sage50 import scope_path
 from ..mappings import sage50 as mapping
+from .tracking_access import USER_GROUP, check_group
 from .tracking_attachment import attach_files
-from .tracking_doors import USER_GROUP, check_door
 from .tracking_importer import Resource
-from .tracking_words import _lt, words_text, words_to_json
+from .tracking_messages import _lt, lazy_text, lazy_to_json
 
 # The customers of a Customers scope file, imported into contacts (``sage50.partner``).
 CUSTOMERS = Resource("Customers", "sage50.partner", mapping.CUSTOMER)
 # The resource name of a scope file kept to retry (``tracking.failed.unit``; key: the scope).
-FILE_UNIT = "scope file"
+FILE_RESOURCE = "scope file"
 # Scope files downloaded at once, in worker threads (as TrackOnline's calculation files).
 DOWNLOAD_BOUND = 4
 
@@ -76,7 +76,7 @@ class Sage50Download(models.Model):
     def action_download_now(self):
         """Download and import these scope files now, without waiting for the scheduled
         action."""
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         logs = self.env["tracking.sync.log"]
         for backend in self.backend_id:
             logs |= self.filtered(lambda d, b=backend: d.backend_id == b)._fetch(backend).log
@@ -90,7 +90,7 @@ class Sage50Download(models.Model):
         with backend._sync_run(_lt("download scope files")) as run:
             run.exclusive("downloads")
             client = backend._make_client(run.stats)
-            if backend._retry_kept(run, client, CUSTOMERS):
+            if backend._retry_items(run, client, CUSTOMERS):
                 self._fetch_files(run, client, backend)
         return run
 
@@ -155,9 +155,9 @@ class Sage50Download(models.Model):
             self.write({
                 "state": "warning" if kept else "done", "record_count": len(records),
                 "message": kept and self.env._(
-                    "%s records could not be imported: kept to retry (Logs > Items to "
-                    "Retry).", kept)})
-            self.env["tracking.failed.unit"]._resolve(backend, FILE_UNIT, [self.scope])
+                    "%s records could not be imported: they are in the items to retry "
+                    "(Logs > Items to Retry).", kept)})
+            self.env["tracking.failed.unit"]._resolve(backend, FILE_RESOURCE, [self.scope])
 
     def _mark_absent_customers(self, run, backend, records):
         """A scope file holds the full scope (the document): the customers this one does not
@@ -192,16 +192,16 @@ class Sage50Download(models.Model):
     def _failed(self, run, error, content):
         """This file could not be downloaded (``error``: the remote error it met) or read
         (``error``: why): marked failed, kept to retry."""
-        words = run.words_for(error)  # a remote error in plain words
+        message = run.message_for(error)  # a remote error in plain words
         self.write({"state": "failed",
-                    "message": str(words_text(words_to_json(words), self.env.lang))[:250]})
+                    "message": str(lazy_text(lazy_to_json(message), self.env.lang))[:250]})
         run.count(failed=1)
-        text = _lt("%(scope)s: %(error)s", scope=self.scope, error=words)
+        text = _lt("%(scope)s: %(error)s", scope=self.scope, error=message)
         run.error(text)
         run.technical_detail(error)
-        self.env["tracking.failed.unit"]._keep(
-            run, FILE_UNIT, self.scope, {"scope": self.scope, "url": self.url,
-                                         "content": (content or b"")[:2000]},
+        self.env["tracking.failed.unit"]._add_to_retry(
+            run, FILE_RESOURCE, self.scope, {"scope": self.scope, "url": self.url,
+                                             "content": (content or b"")[:2000]},
             text, kind="file")
 
 

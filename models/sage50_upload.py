@@ -8,13 +8,13 @@ from odoo.exceptions import UserError
 
 from ..clients.base import ApiError, NotFound, RemoteDataError
 from ..clients.sage50 import FINAL_STATUSES
+from .tracking_access import USER_GROUP, check_group
 from .tracking_attachment import attach_files
-from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
-from .tracking_words import _lt, words_text, words_to_json
+from .tracking_messages import _lt, lazy_text, lazy_to_json
 
 # The resource of an upload kept to send again (``tracking.failed.unit``).
-UPLOAD_UNIT = "upload"
+UPLOAD_RESOURCE = "upload"
 
 
 class Sage50Upload(models.Model):
@@ -63,7 +63,7 @@ class Sage50Upload(models.Model):
 
     def action_open_sources(self):
         """The records this upload sent (contacts, Trackline processes)."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         records = self._source_records()
         if not records:
             raise UserError(self.env._("The records this upload sent no longer exist."))
@@ -106,7 +106,7 @@ class Sage50Upload(models.Model):
             "them.", len(documents)), lines))
 
     def _post(self, run, client, payload):
-        """Upload ``payload`` for this upload record; a failure keeps it (see ``_kept``)."""
+        """Upload ``payload`` for this upload record; a failure keeps it (see ``_add_to_retry``)."""
         with run.step(self.name):
             try:
                 tracking_url = client.upload(self.scope, payload)
@@ -115,38 +115,38 @@ class Sage50Upload(models.Model):
                 sent = {"scope": self.scope, "records": [
                     record.get("id") for record in payload.get("records") or []
                     if isinstance(record, dict)]}
-                self._kept(run, exc, sent, final=not may_pass(exc))
+                self._add_to_retry(run, exc, sent, final=not may_pass(exc))
                 return
             self.write({"tracking_url": tracking_url, "state": "sent", "message": False,
                         "remote_status": False, "progress": 0})
-            # A kept unit of this upload now waits for Sage 50's verdict, not for a time.
-            self._units().write({"next_attempt": False})
+            # An item to retry of this upload now waits for Sage 50's verdict, not for a time.
+            self._items_to_retry().write({"next_attempt": False})
 
-    def _units(self):
+    def _items_to_retry(self):
         return self.env["tracking.failed.unit"].sudo().search([
             ("backend_id", "=", self.backend_id.tracking_backend_id.id),
-            ("resource", "=", UPLOAD_UNIT), ("remote_key", "=", record_key(self)),
+            ("resource", "=", UPLOAD_RESOURCE), ("remote_key", "=", record_key(self)),
             ("state", "in", ("retry", "failed"))])
 
-    def _kept(self, run, error, payload, final=False):
+    def _add_to_retry(self, run, error, payload, final=False):
         """This upload did not pass (``error``: the remote error it met): kept to send again
         after the backoff, or, when ``final`` (Sage 50 refused the data), Failed at once for
         a user to decide."""
-        words = run.words_for(error)  # in plain words
-        text = _lt("%(upload)s: %(error)s", upload=self.name, error=words)
+        message = run.message_for(error)  # in plain words
+        text = _lt("%(upload)s: %(error)s", upload=self.name, error=message)
         if not self.state or self.state in ("sent", "running"):
             self.state = "error"
-        self.message = str(words_text(words_to_json(words), self.env.lang))[:250]
+        self.message = str(lazy_text(lazy_to_json(message), self.env.lang))[:250]
         run.count(failed=1)
         run.error(text)
         run.technical_detail(error)
-        self.env["tracking.failed.unit"]._keep(run, UPLOAD_UNIT, record_key(self), payload,
-                                               text, kind="upload", final=final)
+        self.env["tracking.failed.unit"]._add_to_retry(
+            run, UPLOAD_RESOURCE, record_key(self), payload, text, kind="upload", final=final)
 
     def _poll(self, backend, due=None):
-        """Send again the kept uploads whose time has come (``due`` units), then ask Sage
+        """Send again the kept uploads whose time has come (``due`` items), then ask Sage
         how each upload is doing; at a final state, keep the result file. Accepted ends its
-        kept unit; failed is kept to send again; badRequest is kept as Failed."""
+        item to retry; failed is kept to send again; badRequest is kept as Failed."""
         with backend._sync_run(_lt("follow uploads")) as run:
             run.exclusive("uploads")
             client = backend._make_client(run.stats)
@@ -157,7 +157,7 @@ class Sage50Upload(models.Model):
                     try:
                         tracking = client.tracking(upload.tracking_url)
                     except NotFound as exc:  # Sage 50 lost it: sent again later
-                        upload._kept(run, exc, None)
+                        upload._add_to_retry(run, exc, None)
                         continue
                     upload._follow(run, client, backend, tracking)
         return run
@@ -182,19 +182,19 @@ class Sage50Upload(models.Model):
         self.write(values)
         run.count(updated=1)
         if status == "accepted":
-            self._units()._mark_done()
+            self._items_to_retry()._mark_done()
         elif status in FINAL_STATUSES:
             message = tracking["message"] or self.env._("Sage 50 ended the upload %s.", status)
-            self._kept(run, message, tracking, final=status == "badRequest")
+            self._add_to_retry(run, message, tracking, final=status == "badRequest")
 
     @api.model
-    def _send_again(self, run, client, units):
+    def _send_again(self, run, client, items):
         """Kept uploads sent again, with their records as they are now; one still followed
         is left to its tracking."""
-        for unit in units:
-            upload = unit._record()
+        for item in items:
+            upload = item._record()
             if not upload:
-                unit.write({"state": "ignored", "next_attempt": False,
+                item.write({"state": "ignored", "next_attempt": False,
                             "ignore_reason": self.env._("The upload no longer exists.")})
                 continue
             if upload.state in ("sent", "running"):
@@ -203,7 +203,7 @@ class Sage50Upload(models.Model):
             payload = records and upload.backend_id._upload_payload(upload.scope, records)
             if not payload:
                 with run.step(upload.name):
-                    upload._kept(run, self.env._(
+                    upload._add_to_retry(run, self.env._(
                         "The records this upload sent no longer exist, or Sage 50 scope %s "
                         "cannot be built again: send them again from their records.",
                         upload.scope), None, final=True)
@@ -215,6 +215,6 @@ class Sage50Upload(models.Model):
                 "view_mode": "form"}
 
     def action_poll(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         run = self._poll(self.backend_id[:1])
         return self.backend_id[:1]._notify_logs(self.env._("Sage 50 uploads"), run.log)

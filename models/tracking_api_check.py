@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from ..clients.base import ApiError, AuthError, RateLimited, mask
 from ..mappings import api_check
-from .tracking_words import _lt, words_text, words_to_json
+from .tracking_messages import _lt, lazy_text, lazy_to_json
 
 REPORT_NAME = "API check report.html"
 SAMPLES_NAME = "API check answers as received.json"
@@ -81,7 +81,7 @@ def check_api(backend):
             except (AuthError, RateLimited):
                 raise  # the credentials, the call budget: the run ends, as any run's
             except ApiError as exc:
-                answer = Answer(entity=None, call="", error=run.words_for(exc))
+                answer = Answer(entity=None, call="", error=run.message_for(exc))
                 run.technical_detail(exc)
             answer.title = title
             del run.stats.shapes[:]  # the report says it, for each answer
@@ -116,7 +116,7 @@ def samples_json(answers):
         elif isinstance(body, dict):
             body = {key: value[:SAMPLE_ROWS] if isinstance(value, list) else value
                     for key, value in body.items()}
-        samples.append({"resource": words_text(words_to_json(answer.title), "en_US"),
+        samples.append({"resource": lazy_text(lazy_to_json(answer.title), "en_US"),
                         "call": answer.call, "answer": body})
     return mask(json.dumps(samples, ensure_ascii=False, indent=1, default=str))
 
@@ -127,8 +127,8 @@ def report_html(backend, answers, lang):
     type."""
     env = backend.env
 
-    def say(words):
-        return escape(words_text(words_to_json(words), lang))
+    def say(message):
+        return escape(lazy_text(lazy_to_json(message), lang))
 
     def items(lines):
         return Markup("<ul>%s</ul>") % Markup("").join(
@@ -143,10 +143,12 @@ def report_html(backend, answers, lang):
               "below, and send the answers as received (the JSON file attached to the run "
               "log) to the integrator.", count=len(differ), total=len(answers))
         if differ else env._("All mapped fields found: every answer came as the connector "
-                             "reads it.")))
-    if empty:
+                             "reads it.") if len(empty) < len(answers)
+        else env._("No answer held records: nothing could be compared. Check again once the "
+                   "remote holds some.")))
+    if empty and len(empty) < len(answers):
         parts.append(Markup("<p>%s</p>") % env._(
-            "%(count)s answers held no records (%(names)s): nothing could be compared there. "
+            "Answers without records: %(count)s (%(names)s); nothing could be compared there. "
             "Check again once the remote holds some.", count=len(empty),
             names=", ".join(str(say(answer.title)) for answer in empty)))
     for answer in answers:

@@ -25,10 +25,10 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..clients.trackonline import LICENCE_LIMITS
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_access import USER_GROUP, check_group
 from .tracking_failed_unit import OPEN_STATES
+from .tracking_messages import lazy_text
 from .tracking_sync_log import GOOD_RUN_STATES, NOT_SYNCS, RUN_STATES, run_text
-from .tracking_words import words_text
 
 # The systems, by the model of their backend, in the order of their cards.
 SYSTEMS = [("trackline.backend", "Trackline"), ("trackonline.backend", "TrackOnline"),
@@ -103,8 +103,8 @@ class TrackingBackend(models.Model):
                                   help="What the last connection test said, in your language "
                                        "(a remote system's own message as it sent it).")
     sync_log_ids = fields.One2many("tracking.sync.log", "backend_id", string="Run logs")
-    failed_unit_ids = fields.One2many("tracking.failed.unit", "backend_id",
-                                      string="Items to retry, all")
+    retry_item_ids = fields.One2many("tracking.failed.unit", "backend_id",
+                                     string="Items to retry, all")
 
     # The dashboard's figures: computed for all cards at once (``_compute_figures``).
     last_sync_at = fields.Datetime(string="Last sync", compute="_compute_figures",
@@ -116,7 +116,7 @@ class TrackingBackend(models.Model):
     sync_log_count = fields.Integer(string="Runs", compute="_compute_figures")
     failed_unit_count = fields.Integer(
         string="Items to retry", compute="_compute_figures",
-        help="Items the runs could not save or send, kept to be tried again.")
+        help="Items the runs could not save or send, to be tried again.")
     record_count = fields.Integer(string="Records", compute="_compute_figures",
                                   help="The backend's main records: processes, transactions, "
                                        "events or uploads.")
@@ -209,7 +209,7 @@ class TrackingBackend(models.Model):
         """Backends tested before the words were kept show what was logged."""
         for backend in self:
             backend.connection_text = (
-                words_text(backend.connection_words, self.env.lang)
+                lazy_text(backend.connection_words, self.env.lang)
                 if backend.connection_words else backend.connection_message)
 
     # -- the dashboard's figures ------------------------------------------------------------
@@ -221,7 +221,7 @@ class TrackingBackend(models.Model):
         recent_failures = self._recent_failures(ids)
         records = self._main_record_counts(systems)
         errors = self._record_errors(systems)
-        kept = self._open_unit_counts(ids)
+        kept = self._open_retry_counts(ids)
         runs = self._run_counts(ids)
         calls = self._calls_today(ids)
         budgets = self._budgets(systems)
@@ -342,7 +342,7 @@ class TrackingBackend(models.Model):
     def _recent_failures(self, ids):
         return {key: len(log_ids) for key, log_ids in self._open_failed_runs(ids).items()}
 
-    def _open_unit_counts(self, ids):
+    def _open_retry_counts(self, ids):
         """Open items to retry per backend, with the user's rights."""
         groups = self.env["tracking.failed.unit"]._read_group(
             [("backend_id", "in", ids), ("state", "in", OPEN_STATES)], ["backend_id"],
@@ -466,7 +466,7 @@ class TrackingBackend(models.Model):
     # -- the card's buttons -----------------------------------------------------------------
 
     def action_open_backend(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         backend = self._system_backend()
         return {"type": "ir.actions.act_window", "res_model": backend._name,
                 "res_id": backend.id, "view_mode": "form", "views": [(False, "form")]}
@@ -480,7 +480,7 @@ class TrackingBackend(models.Model):
 
     def action_open_records(self):
         """The list behind the "Records" figure."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         backend = self._system_backend()
         _model, xmlid = MAIN_RECORDS[backend._name]
         return self._window(xmlid, [("backend_id", "=", backend.id)],
@@ -489,7 +489,7 @@ class TrackingBackend(models.Model):
 
     def action_open_calls_today(self):
         """The runs behind the "API calls today" figure."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         return self._window(
             "tracking_connector.action_tracking_sync_log",
@@ -501,7 +501,7 @@ class TrackingBackend(models.Model):
         """The "Open errors" figure: the list of its first source (items to retry, then the
         records in error, most first, then failed runs); the links under the figure open
         each source (``action_open_error_source``)."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         sources = self.error_sources or [{"source": "runs"}]
         return self.action_open_error_source(sources[0]["source"])
@@ -510,7 +510,7 @@ class TrackingBackend(models.Model):
         """The list behind one source of the "Open errors" figure: ``runs`` (failed runs of
         the last 24 hours), ``kept`` (items to retry) or the name of a model whose records
         of this backend are in error or wait for an activity."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         backend = self._system_backend()
         if source == "kept":
             return self._window(
@@ -545,41 +545,41 @@ class TrackingBackend(models.Model):
         return getattr(backend, name)()
 
     def action_test_connection(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_test_connection")
 
     def action_sync_transactions(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_sync_transactions")
 
     def action_sync_locations(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_sync_locations")
 
     def action_sync_item_definitions(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_sync_item_definitions")
 
     def action_sync_balances(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_sync_balances")
 
     def action_poll_results(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_poll_results")
 
     def action_sync_events(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_sync_events")
 
     def action_open_import_wizard(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_open_import_wizard")
 
     def action_rotate_key(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_rotate_key")
 
     def action_view_sync_logs(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_action("action_view_sync_logs")

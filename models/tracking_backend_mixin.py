@@ -10,9 +10,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from . import tracking_schedule
-from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
+from .tracking_access import MANAGER_GROUP, USER_GROUP, check_group
+from .tracking_messages import _lt, lazy_text, lazy_to_json
 from .tracking_sync_log import SyncRun
-from .tracking_words import _lt, words_text, words_to_json
 
 
 def log_summary(log):
@@ -123,38 +123,38 @@ class TrackingBackendMixin(models.AbstractModel):
         finally:
             run.close()
 
-    # -- kept units (``tracking.failed.unit``) ----------------------------------------------
+    # -- items to retry (``tracking.failed.unit``) ----------------------------------------------
 
-    def _kept_resources(self):
+    def _retry_resources(self):
         """The resources (name -> ``Resource``) whose kept rows this backend tries again."""
         return {}
 
-    def _retry_units(self, units):
-        """One run that tries ``units`` of this backend again now (the "Retry now" button):
-        kept rows through their resource, other units through ``_retry_other``."""
+    def _retry_now(self, items):
+        """One run that tries ``items`` of this backend again now (the "Retry now" button):
+        kept rows through their resource, other items through ``_retry_other``."""
         self.ensure_one()
-        with self._sync_run(_lt("retry kept items")) as run:
-            names = set(units.mapped("resource"))
+        with self._sync_run(_lt("retry items")) as run:
+            names = set(items.mapped("resource"))
             if len(names) == 1:
                 run.exclusive(names.pop())  # not at the same time as that sync
             client = self._make_client(run.stats)
-            resources = self._kept_resources()
-            rows = units.filtered(lambda unit: unit.kind == "row"
-                                  and unit.resource in resources)
+            resources = self._retry_resources()
+            rows = items.filtered(lambda item: item.kind == "row"
+                                  and item.resource in resources)
             for name in sorted(set(rows.mapped("resource"))):
-                self._retry_kept(run, client, resources[name],
-                                 rows.filtered(lambda unit, n=name: unit.resource == n))
-            if units - rows:
-                self._retry_other(run, client, units - rows)
+                self._retry_items(run, client, resources[name],
+                                  rows.filtered(lambda item, n=name: item.resource == n))
+            if items - rows:
+                self._retry_other(run, client, items - rows)
         return run
 
-    def _retry_other(self, run, client, units):
-        """Try again units that are not rows of a resource (documents, files)."""
+    def _retry_other(self, run, client, items):
+        """Try again items that are not rows of a resource (documents, files)."""
         run.error(_lt("%s: this backend cannot try these items again.",
-                      ", ".join(units.mapped("display_name"))))
+                      ", ".join(items.mapped("display_name"))))
 
     def action_view_failed_units(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_tracking_failed_unit")
@@ -162,16 +162,16 @@ class TrackingBackendMixin(models.AbstractModel):
         return action
 
     def action_test_connection(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         with self._sync_run(_lt("test connection")) as run:
             run.message = self._check_connection(self._make_client(run.stats))
         ok = run.fatal is None
-        words = words_to_json(run.message if ok else run.fatal_words)
+        message = lazy_to_json(run.message if ok else run.fatal_message)
         self.sudo().write({
             "connection_state": "ok" if ok else "error",
-            "connection_message": str(words_text(words, "en_US"))[:500],
-            "connection_words": words if isinstance(words, dict) else False,
+            "connection_message": str(lazy_text(message, "en_US"))[:500],
+            "connection_words": message if isinstance(message, dict) else False,
         })
         return self._notify_logs(
             self.env._("Connection works") if ok else self.env._("Connection failed"), run.log)
@@ -181,7 +181,7 @@ class TrackingBackendMixin(models.AbstractModel):
     def action_check_api(self):
         """Read one page of each resource and show what came against what the connector
         reads; changes nothing in Odoo's data."""
-        check_door(self, MANAGER_GROUP)
+        check_group(self, MANAGER_GROUP)
         self.ensure_one()
         return self.env["tracking.api.check"]._open(self)
 
@@ -217,7 +217,7 @@ class TrackingBackendMixin(models.AbstractModel):
         return action
 
     def action_view_sync_logs(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_tracking_sync_log")

@@ -11,7 +11,7 @@ import weakref
 
 from ..clients.base import mask
 from ..mappings.fields import DRIFT_MIN_ROWS
-from .tracking_words import _lt, resource_words, words_to_json
+from .tracking_messages import _lt, lazy_to_json, resource_label
 
 # More than this share of the rows judged must show it (a few records' gaps are not drift).
 DRIFT_SHARE = 0.5
@@ -57,26 +57,26 @@ def check_page(run, resource, rows):
         how.append(_lt("most rows lack %s", ", ".join(absent)))
     if wrong:
         how.append(_lt("most rows hold a value of another type in %s", ", ".join(wrong)))
-    how = [words for words in how if _said(words) not in state["said"]]
+    how = [message for message in how if _said(message) not in state["said"]]
     if not how:
         return
-    state["said"].update(_said(words) for words in how)
+    state["said"].update(_said(message) for message in how)
     joined = how[0]
-    for words in how[1:]:
-        joined = _lt("%(first)s; %(then)s", first=joined, then=words)
+    for message in how[1:]:
+        joined = _lt("%(first)s; %(then)s", first=joined, then=message)
     run.warn(_lt(
         "%(what)s: the answers no longer match what the connector reads (%(how)s); the "
         "columns of these fields stay empty. A page as received is attached to this run log "
-        "for the integrator.", what=resource_words(resource), how=joined), serious=True)
-    keep_page(run, resource, rows if len(rows) >= DRIFT_MIN_ROWS else judged)
+        "for the integrator.", what=resource_label(resource), how=joined), serious=True)
+    attach_page(run, resource, rows if len(rows) >= DRIFT_MIN_ROWS else judged)
 
 
-def _said(words):
+def _said(message):
     """What ``words`` say, to say it once a run."""
-    return json.dumps(words_to_json(words), sort_keys=True)
+    return json.dumps(lazy_to_json(message), sort_keys=True)
 
 
-def keep_page(run, resource, rows):
+def attach_page(run, resource, rows):
     """One page as received (secrets masked) attached to the run log, the first one only."""
     attachments = run.env["ir.attachment"].sudo()
     if attachments.search_count([("res_model", "=", run.log._name), ("res_id", "=", run.log.id),

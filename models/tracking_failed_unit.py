@@ -1,8 +1,8 @@
-"""A unit of work that failed (a record read from a remote, a record of a Sage 50 scope file,
-a document to download, a scope file, a record sent to TrackOnline, an upload to Sage 50),
-kept as a record of its own with the payload as received (secrets masked), the error in
-words, its attempts and the next one: later runs try it again with a bounded backoff (when
-the reason may pass), a user can retry it now or ignore it."""
+"""An item to retry: a unit of work that failed (a record read from a remote, a record of a
+Sage 50 scope file, a document to download, a scope file, a record sent to TrackOnline, an
+upload to Sage 50), stored as a record of its own with the payload as received (secrets
+masked), the error as a message, its attempts and the next one: later runs try it again with
+a bounded backoff (when the reason may pass), a user can retry it now or ignore it."""
 
 import json
 from datetime import timedelta
@@ -12,8 +12,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..clients.base import RateLimited, TransientError, mask
-from .tracking_doors import USER_GROUP, check_door
-from .tracking_words import RESOURCE_WORDS, _lt, system_name, words_text, words_to_json
+from .tracking_access import USER_GROUP, check_group
+from .tracking_messages import RESOURCE_LABELS, _lt, lazy_text, lazy_to_json, system_name
 
 # The wait after the 1st, 2nd, 3rd failed attempt, then every day: the one backoff.
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(days=1))
@@ -22,13 +22,13 @@ MAX_ATTEMPTS = 8
 OPEN_STATES = ("retry", "failed")
 # Units a run tries again before its pages, at most (the rest wait for the next run).
 DUE_PER_RUN = 200
-# What a user writes on a unit: why it is ignored. The rest is the runs' (what the remote
+# What a user writes on an item: why it is ignored. The rest is the runs' (what the remote
 # sent, the error, the attempts) and the buttons' (the state): written as the superuser only.
 USER_FIELDS = frozenset({"ignore_reason"})
 
 
 def next_attempt_at(attempts, now):
-    """When a unit that failed ``attempts`` times is tried again."""
+    """When an item that failed ``attempts`` times is tried again."""
     return now + BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
 
@@ -53,7 +53,7 @@ def may_pass(error):
 
 
 def record_key(record):
-    """The key of a unit that is an Odoo record to send again ("model,id")."""
+    """The key of an item that is an Odoo record to send again ("model,id")."""
     return "%s,%d" % (record._name, record.id)
 
 
@@ -61,7 +61,7 @@ NO_ID = "no id "
 
 
 def key_without_id(payload):
-    """The key of a unit whose payload has no id of its own: a digest of the payload."""
+    """The key of an item whose payload has no id of its own: a digest of the payload."""
     return NO_ID + sha1(payload_text(payload).encode()).hexdigest()[:12]
 
 
@@ -108,32 +108,32 @@ class TrackingFailedUnit(models.Model):
 
     _sql_constraints = [
         ("unit_unique", "unique(backend_id, resource, remote_key)",
-         "This item is already kept for this backend."),
+         "This item is already among the items to retry of this backend."),
     ]
 
     @api.depends("state")
     def _compute_state_order(self):
         order = {"failed": 0, "retry": 1, "ignored": 2, "done": 3}
-        for unit in self:
-            unit.state_order = order.get(unit.state, 4)
+        for item in self:
+            item.state_order = order.get(item.state, 4)
 
     @api.depends("payload")
     def _compute_payload_indented(self):
-        for unit in self:
+        for item in self:
             try:
-                unit.payload_indented = json.dumps(json.loads(unit.payload or ""), indent=2,
+                item.payload_indented = json.dumps(json.loads(item.payload or ""), indent=2,
                                                    ensure_ascii=False)
             except ValueError:
-                unit.payload_indented = unit.payload  # not JSON (a file's text): as kept
+                item.payload_indented = item.payload  # not JSON (a file's text): as kept
 
     @api.depends("error", "error_words")
     @api.depends_context("lang")
     def _compute_reason(self):
         """The error in the reader's language; items kept before their errors were kept as
         words show the error as logged."""
-        for unit in self:
-            unit.reason = (words_text(unit.error_words, self.env.lang) if unit.error_words
-                           else unit.error)
+        for item in self:
+            item.reason = (lazy_text(item.error_words, self.env.lang) if item.error_words
+                           else item.error)
 
     @api.depends("kind", "resource", "remote_key")
     @api.depends_context("lang")
@@ -141,8 +141,8 @@ class TrackingFailedUnit(models.Model):
         """What the item is, as a user knows it ("To send to TrackOnline: [L0004] Depot Gent",
         "Document 123", "transactions: 4711"); the key that finds it again stays in
         ``remote_key``."""
-        for unit in self:
-            unit.display_name = unit._title()
+        for item in self:
+            item.display_name = item._title()
 
     def _title(self):
         key = self.remote_key or ""
@@ -160,8 +160,8 @@ class TrackingFailedUnit(models.Model):
             return self.env._("Document %s", key)
         if self.kind == "file":
             return self.env._("%s file", key)
-        resource = self.env._(RESOURCE_WORDS[self.resource]) \
-            if self.resource in RESOURCE_WORDS else self.resource or ""
+        resource = self.env._(RESOURCE_LABELS[self.resource]) \
+            if self.resource in RESOURCE_LABELS else self.resource or ""
         if key.startswith(NO_ID):
             return self.env._("%s: a record without id", resource)
         return "%s: %s" % (resource, key)
@@ -188,52 +188,52 @@ class TrackingFailedUnit(models.Model):
         return int(value) if value and value.strip().isdigit() else MAX_ATTEMPTS
 
     @api.model
-    def _keep(self, run, resource, remote_key, payload, error, kind="row", final=False):
-        """Keep (or count one more attempt of) the unit ``remote_key`` of ``resource`` that
+    def _add_to_retry(self, run, resource, remote_key, payload, error, kind="row", final=False):
+        """Keep (or count one more attempt of) the item ``remote_key`` of ``resource`` that
         failed with ``error`` (words, see ``SyncRun.error``); written in the current step,
         so that it is committed with the page (and the cursor) that passes it. A ``final``
-        error cannot pass by trying again (a refusal of the data): the unit is Failed at
+        error cannot pass by trying again (a refusal of the data): the item is Failed at
         once, for a user to decide."""
         backend, now = run.backend, fields.Datetime.now()
-        error = run.words_for(error)  # a remote error in plain words
-        units = self.sudo()
-        unit = units.search(self._domain_of(backend, resource)
+        error = run.message_for(error)  # a remote error in plain words
+        items = self.sudo()
+        item = items.search(self._domain_of(backend, resource)
                             + [("remote_key", "=", str(remote_key))], limit=1)
-        attempts = unit.attempts + 1 if unit and unit.state != "done" else 1
-        kept, words = payload_text(payload), words_to_json(error)
-        error = words_text(words, "en_US")  # as logged: the comparisons below use it
-        if unit.state in OPEN_STATES and self._retried_as_kept(backend, resource, kind) \
-                and (unit.payload, unit.error) == (kept, error):
+        attempts = item.attempts + 1 if item and item.state != "done" else 1
+        kept, message = payload_text(payload), lazy_to_json(error)
+        error = lazy_text(message, "en_US")  # as logged: the comparisons below use it
+        if item.state in OPEN_STATES and self._retried_as_item(backend, resource, kind) \
+                and (item.payload, item.error) == (kept, error):
             # Tried again as it was kept, it failed the same way: it always will.
             final = True
-            words = words_to_json(self._never_passes(backend, remote_key, words))
-            error = words_text(words, "en_US")
-        elif unit.state == "failed" and unit.error and unit.error.startswith(error):
+            message = lazy_to_json(self._never_passes(backend, remote_key, message))
+            error = lazy_text(message, "en_US")
+        elif item.state == "failed" and item.error and item.error.startswith(error):
             # the same failure again: it stays as it was
-            final, error, words = True, unit.error, unit.error_words
+            final, error, message = True, item.error, item.error_words
         state = "retry" if attempts < self._max_attempts() and not final else "failed"
-        if unit.state == "ignored":
+        if item.state == "ignored":
             state = "ignored"
         values = {"payload": kept, "error": error,
-                  "error_words": words if isinstance(words, dict) else False, "kind": kind,
+                  "error_words": message if isinstance(message, dict) else False, "kind": kind,
                   "attempts": attempts, "last_attempt_at": now, "state": state,
                   "next_attempt": next_attempt_at(attempts, now) if state == "retry" else False,
                   "log_id": run.log.id}
-        if unit:
-            unit.write(values)
+        if item:
+            item.write(values)
         else:
-            unit = units.create(dict(values, backend_id=backend.tracking_backend_id.id,
+            item = items.create(dict(values, backend_id=backend.tracking_backend_id.id,
                                      backend_name=backend.display_name,
                                      company_id=backend.company_id.id, resource=resource,
                                      remote_key=str(remote_key)))
         run.kept += 1
-        return unit
+        return item
 
     @api.model
-    def _retried_as_kept(self, backend, resource, kind):
+    def _retried_as_item(self, backend, resource, kind):
         """Whether a retry of a row of ``resource`` saves the row as it was kept (the remote
         cannot send one record again by its key): then the same failure is final."""
-        declared = backend._kept_resources().get(resource)
+        declared = backend._retry_resources().get(resource)
         return kind == "row" and declared is not None and declared.refetch is None
 
     @api.model
@@ -251,13 +251,13 @@ class TrackingFailedUnit(models.Model):
 
     @api.model
     def _resolve(self, backend, resource, keys):
-        """The open units of ``resource`` whose ``keys`` are now saved: done."""
+        """The open items of ``resource`` whose ``keys`` are now saved: done."""
         if not keys:
             return self.browse()
-        units = self.sudo().search(self._domain_of(backend, resource) + [
+        items = self.sudo().search(self._domain_of(backend, resource) + [
             ("remote_key", "in", [str(key) for key in keys]), ("state", "in", OPEN_STATES)])
-        units._mark_done()
-        return units
+        items._mark_done()
+        return items
 
     def _mark_done(self):
         self.sudo().write({"state": "done", "next_attempt": False, "error": False,
@@ -274,12 +274,12 @@ class TrackingFailedUnit(models.Model):
 
     @api.model
     def _waiting_keys(self, backend, resource):
-        """Keys of the units of ``resource`` that must not be tried before their time (not
+        """Keys of the items of ``resource`` that must not be tried before their time (not
         due yet, out of attempts, ignored)."""
-        units = self.sudo().search(self._domain_of(backend, resource) + [
+        items = self.sudo().search(self._domain_of(backend, resource) + [
             "|", ("state", "in", ("failed", "ignored")),
             "&", ("state", "=", "retry"), ("next_attempt", ">", fields.Datetime.now())])
-        return set(units.mapped("remote_key"))
+        return set(items.mapped("remote_key"))
 
     # -- buttons -----------------------------------------------------------------------------
 
@@ -288,57 +288,57 @@ class TrackingFailedUnit(models.Model):
         return self.backend_id._system_backend()
 
     def action_retry_now(self):
-        """Try these units again now, whatever their attempts and next attempt."""
-        check_door(self, USER_GROUP, "write")
-        units = self.filtered(lambda unit: unit.state != "done")
-        if not units:
+        """Try these items again now, whatever their attempts and next attempt."""
+        check_group(self, USER_GROUP, "write")
+        items = self.filtered(lambda item: item.state != "done")
+        if not items:
             raise UserError(self.env._("These items are done already."))
         logs = self.env["tracking.sync.log"]
         backends = {}
-        for unit in units:
-            backends.setdefault(unit.backend_id, self.browse())
-            backends[unit.backend_id] |= unit
+        for item in items:
+            backends.setdefault(item.backend_id, self.browse())
+            backends[item.backend_id] |= item
         for group in backends.values():
             backend = group[:1]._backend()
-            check_door(backend, USER_GROUP)
-            logs |= backend._retry_units(group.sudo()).log
-        units.sudo()._note_sent_again()
-        return units[:1]._backend()._notify_logs(self.env._("Items retried"), logs)
+            check_group(backend, USER_GROUP)
+            logs |= backend._retry_now(group.sudo()).log
+        items.sudo()._note_sent_again()
+        return items[:1]._backend()._notify_logs(self.env._("Items retried"), logs)
 
     def _note_sent_again(self):
         """Units to send that a retry sent again: no longer Failed with the old error, but
         waiting for the remote's verdict, which the next fetch of results brings (their
         record says "Sent")."""
-        for unit in self.filtered(lambda u: u.kind in ("send", "upload")
+        for item in self.filtered(lambda u: u.kind in ("send", "upload")
                                   and u.state in OPEN_STATES):
-            record = unit._record()
+            record = item._record()
             field = "send_state" if record and "send_state" in record._fields else "state"
             if not record or record[field] != "sent":
                 continue
-            words = words_to_json(_lt(
+            message = lazy_to_json(_lt(
                 "Sent again: waiting for %s to say whether it saved it (Fetch save results, "
                 "or the next scheduled run).", system_name(record.backend_id)))
-            unit.write({"state": "retry", "next_attempt": False,
-                        "error": words_text(words, "en_US"), "error_words": words})
+            item.write({"state": "retry", "next_attempt": False,
+                        "error": lazy_text(message, "en_US"), "error_words": message})
 
     def action_ignore(self):
-        """No more attempts for these units: someone decided (and said why)."""
-        check_door(self, USER_GROUP, "write")
-        if any(not unit.ignore_reason for unit in self):
+        """No more attempts for these items: someone decided (and said why)."""
+        check_group(self, USER_GROUP, "write")
+        if any(not item.ignore_reason for item in self):
             raise UserError(self.env._("Write the reason to ignore %s first.",
                                        ", ".join(self.filtered(
-                                           lambda unit: not unit.ignore_reason
+                                           lambda item: not item.ignore_reason
                                        ).mapped("display_name"))))
         self.sudo().write({"state": "ignored", "next_attempt": False})
 
     def action_reopen(self):
-        """An ignored unit back in the retries, for the next run."""
-        check_door(self, USER_GROUP, "write")
+        """An ignored item back in the retries, for the next run."""
+        check_group(self, USER_GROUP, "write")
         self.sudo().write({"state": "retry", "ignore_reason": False,
                            "next_attempt": fields.Datetime.now()})
 
     def _record(self):
-        """The Odoo record a unit to send or an upload is about (may no longer exist)."""
+        """The Odoo record an item to send or an upload is about (may no longer exist)."""
         self.ensure_one()
         model, _sep, res_id = (self.remote_key or "").partition(",")
         if self.kind not in ("send", "upload") or model not in self.env or not res_id.isdigit():
@@ -346,7 +346,7 @@ class TrackingFailedUnit(models.Model):
         return self.env[model].browse(int(res_id)).exists()
 
     def action_open_record(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         record = self._record()
         if not record:
             raise UserError(self.env._("The record of %s no longer exists.", self.display_name))
@@ -354,7 +354,7 @@ class TrackingFailedUnit(models.Model):
                 "res_id": record.id, "view_mode": "form", "views": [(False, "form")]}
 
     def action_open_log(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "tracking.sync.log",
                 "res_id": self.log_id.id, "view_mode": "form", "views": [(False, "form")]}

@@ -12,8 +12,8 @@ transaction), it deletes:
   (drift) are its attachments and go with it;
 - items to retry done or ignored for longer than the run logs' setting (open ones stay,
   whatever their age);
-- API call counters of periods that ended more than two days ago (a budget counts a minute
-  and a day).
+- API call counters of periods that ended more than two days ago (the budgets count the last
+  minute and the day).
 """
 import calendar
 import logging
@@ -104,12 +104,12 @@ class TrackingHousekeeping(models.AbstractModel):
         return total
 
     def _delete_counters(self, now):
-        """Call counters of minutes and days that ended ``COUNTER_DAYS`` days ago."""
+        """Call counters of seconds and days that ended ``COUNTER_DAYS`` days ago."""
         seconds = calendar.timegm(now.timetuple()) - COUNTER_DAYS * 86400
         self.env["tracking.rate.counter"].flush_model()
         self.env.cr.execute("""
             DELETE FROM tracking_rate_counter
-             WHERE (period = 'minute' AND period_start < %s)
+             WHERE (period = 'second' AND period_start < %s)
                 OR (period = 'day' AND period_start < %s)
-        """, (seconds // 60, seconds // 86400))
+        """, (seconds, seconds // 86400))
         return self.env.cr.rowcount

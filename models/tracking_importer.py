@@ -22,8 +22,8 @@ from ..mappings.dates import cursor_moment, cursor_text
 from ..mappings.fields import Entity, Ref, RowError, dig
 from .tracking_drift import check_page
 from .tracking_failed_unit import OPEN_STATES, key_without_id
+from .tracking_messages import _lt, entity_label, resource_label
 from .tracking_sync_log import row_by_row
-from .tracking_words import _lt, entity_words, resource_words
 
 ROW_EXCERPT = 200
 
@@ -107,13 +107,13 @@ class TrackingImporter(models.AbstractModel):
             if close:
                 close()
 
-    def _import_each(self, run, resource, units):
+    def _import_each(self, run, resource, items):
         """Save one-off ``units`` (one process, one file: each a function that fetches its
         rows), each fetched and saved in a step of its own: one that fails is logged and the
         next goes on. Stops when the run's time is up, with ``run.more`` set. Returns the
         records saved and whether the units ran out."""
         saved = []
-        for number, fetch in enumerate(units, start=1):
+        for number, fetch in enumerate(items, start=1):
             with run.step(self._page_label(resource, number)):
                 saved.append(self._import_page(run, resource, fetch()))
             run.pages += 1
@@ -123,7 +123,7 @@ class TrackingImporter(models.AbstractModel):
         return self.env[resource.model].concat(*saved), True
 
     def _page_label(self, resource, number):
-        return self.env._("%(resource)s, page %(page)s", resource=resource_words(resource),
+        return self.env._("%(resource)s, page %(page)s", resource=resource_label(resource),
                           page=number)
 
     def _import_page(self, run, resource, rows, cursor_key=None, cursor=None, known=None):
@@ -168,23 +168,23 @@ class TrackingImporter(models.AbstractModel):
         records, created, updated = model._upsert(self, values_list)
         run.count(created=created, updated=updated)
         model._import_after_save(self, run, records, read)
-        if records and self._may_have_open_units(run, resource):
+        if records and self._may_have_items_to_retry(run, resource):
             self.env["tracking.failed.unit"]._resolve(self, resource.name,
                                                       records.mapped("remote_id"))
         return records
 
-    def _may_have_open_units(self, run, resource):
-        """Whether rows of ``resource`` saved now may close kept units: the backend had open
-        units of it when the run first asked (one query a run, not a search a page), or the
+    def _may_have_items_to_retry(self, run, resource):
+        """Whether rows of ``resource`` saved now may close items to retry: the backend had open
+        items to retry of it when the run first asked (one query a run, not a search a page), or the
         run kept some itself."""
         if run.kept:
             return True
-        if run.open_unit_resources is None:
+        if run.open_retry_resources is None:
             groups = self.env["tracking.failed.unit"].sudo()._read_group(
                 [("backend_id", "=", self.tracking_backend_id.id),
                  ("state", "in", OPEN_STATES)], ["resource"])
-            run.open_unit_resources = {name for (name,) in groups}
-        return resource.name in run.open_unit_resources
+            run.open_retry_resources = {name for (name,) in groups}
+        return resource.name in run.open_retry_resources
 
     def _save_one_by_one(self, run, resource, rows):
         records = self.env[resource.model]
@@ -197,10 +197,10 @@ class TrackingImporter(models.AbstractModel):
                 if not row_by_row(exc):
                     raise
                 run.restore(counts)
-                self._keep_row(run, resource, row, _lt(
+                self._add_row_to_retry(run, resource, row, _lt(
                     "%(what)s %(key)s could not be saved: %(error)s",
-                    what=entity_words(resource.entity), key=row_key(resource.entity, row),
-                    error=run.error_words(exc)))
+                    what=entity_label(resource.entity), key=row_key(resource.entity, row),
+                    error=run.error_message(exc)))
         return records
 
     def _read_row(self, run, resource, row):
@@ -209,77 +209,77 @@ class TrackingImporter(models.AbstractModel):
         try:
             missing = entity.missing(row)
             if missing:
-                text = _lt("%(what)s without %(keys)s skipped, kept to retry: %(row)s",
-                           what=entity_words(entity), keys=" or ".join(missing),
+                text = _lt("%(what)s without %(keys)s skipped, added to the items to retry: "
+                           "%(row)s", what=entity_label(entity), keys=" or ".join(missing),
                            row=excerpt(row))
             else:
                 return entity.read(row, run.warn)
         except RowError as exc:
-            text = _lt("%(what)s %(key)s with a value of the wrong type skipped, kept "
-                       "to retry (%(error)s)",
-                       what=entity_words(entity), key=row_key(entity, row), error=str(exc))
-        self._keep_row(run, resource, row, text)
+            text = _lt("%(what)s %(key)s with a value of the wrong type skipped, added to "
+                       "the items to retry (%(error)s)",
+                       what=entity_label(entity), key=row_key(entity, row), error=str(exc))
+        self._add_row_to_retry(run, resource, row, text)
         return None
 
-    def _keep_row(self, run, resource, row, text):
+    def _add_row_to_retry(self, run, resource, row, text):
         """A row that cannot be saved: counted as skipped, named in the log, kept to be
         tried again."""
         run.skip_row(text)
-        self.env["tracking.failed.unit"]._keep(run, resource.name,
-                                               row_key(resource.entity, row), row, text)
+        self.env["tracking.failed.unit"]._add_to_retry(run, resource.name,
+                                                       row_key(resource.entity, row), row, text)
 
     # -- kept rows tried again ---------------------------------------------------------------
 
-    def _retry_kept(self, run, client, resource, units=None):
+    def _retry_items(self, run, client, resource, items=None):
         """Try again, each in a step of its own, the kept rows of ``resource`` whose next
-        attempt has come (or ``units``): the record read again by its key when the
+        attempt has come (or ``items``): the record read again by its key when the
         resource can (``Resource.refetch``), else the row as kept, through the same mapping
-        and upsert, with no cursor. A row saved marks its unit done; one that fails again
+        and upsert, with no cursor. A row saved marks its item done; one that fails again
         counts an attempt and waits longer. Stops when the run's time is up."""
         unit_model = self.env["tracking.failed.unit"]
-        if units is None:
-            units = unit_model._due(self, resource.name, kind="row")
-        for unit in units:
+        if items is None:
+            items = unit_model._due(self, resource.name, kind="row")
+        for item in items:
             if run.out_of_time():
                 run.more = True
                 return False
-            attempts = unit.attempts
-            label = self.env._("retry of %(what)s %(key)s", what=entity_words(resource.entity),
-                               key=unit.remote_key)
+            attempts = item.attempts
+            label = self.env._("retry of %(what)s %(key)s", what=entity_label(resource.entity),
+                               key=item.remote_key)
             with run.step(label):
-                rows = self._rows_to_retry(run, client, resource, unit)
+                rows = self._rows_to_retry(run, client, resource, item)
                 if rows is None:
                     continue
                 self._import_page(run, resource, rows)
-                if unit.state in ("retry", "failed") and unit.attempts == attempts:
-                    unit._mark_done()  # saved under another key (a row kept without id)
+                if item.state in ("retry", "failed") and item.attempts == attempts:
+                    item._mark_done()  # saved under another key (a row kept without id)
         return True
 
-    def _rows_to_retry(self, run, client, resource, unit):
-        """The rows a retry of ``unit`` saves; None when it failed again (kept again)."""
+    def _rows_to_retry(self, run, client, resource, item):
+        """The rows a retry of ``item`` saves; None when it failed again (kept again)."""
         try:
-            row = json.loads(unit.payload or "null")
+            row = json.loads(item.payload or "null")
         except ValueError:
             row = None
         if resource.refetch:
             try:
-                rows = resource.refetch(self, client, resource, unit.remote_key, row)
+                rows = resource.refetch(self, client, resource, item.remote_key, row)
             except (RateLimited, AuthError):
                 raise
             except ApiError as exc:
-                rows, text = None, run.error_words(exc)
+                rows, text = None, run.error_message(exc)
             else:
                 text = _lt("%(what)s %(key)s is no longer found remotely",
-                           what=entity_words(resource.entity), key=unit.remote_key)
+                           what=entity_label(resource.entity), key=item.remote_key)
             if rows:
                 return rows
         elif isinstance(row, dict):
             return [row]
         else:
-            text = _lt("the kept row cannot be read again")
+            text = _lt("the row to retry cannot be read again")
         run.error(text)
         unit_model = self.env["tracking.failed.unit"]
-        unit_model._keep(run, resource.name, unit.remote_key, row, text)
+        unit_model._add_to_retry(run, resource.name, item.remote_key, row, text)
         return None
 
     def _resolve_refs(self, run, values_list, known=None):
@@ -412,7 +412,7 @@ def excerpt(row):
 
 
 def row_key(entity, row):
-    """The remote key of a row, as its kept unit is named: its id, else a digest of it."""
+    """The remote key of a row, as its item to retry is named: its id, else a digest of it."""
     try:
         key = dig(row, entity.remote_id) if entity.remote_id and isinstance(row, dict) else None
     except RowError:

@@ -19,8 +19,8 @@ from odoo.tools import format_datetime
 from odoo.tools.sql import create_index
 
 from ..clients.base import ApiError, CallStats, NotFound, RateLimited, RemoteDataError, mask
-from .tracking_doors import USER_GROUP, check_door
-from .tracking_words import _lt, api_error_words, words_text, words_to_json
+from .tracking_access import USER_GROUP, check_group
+from .tracking_messages import _lt, api_error_message, lazy_text, lazy_to_json
 
 _logger = logging.getLogger(__name__)
 
@@ -43,17 +43,17 @@ NOT_SYNCS = ("test connection",)
 GOOD_RUN_STATES = ("done", "warning")
 
 
-def counts_words(created, updated, skipped, failed):
-    """A run's counts, as words translated for each reader (``tracking_words``)."""
+def counts_message(created, updated, skipped, failed):
+    """A run's counts, as a message translated for each reader (``tracking_messages``)."""
     return _lt("%(created)s created, %(updated)s updated, %(skipped)s skipped, "
                "%(failed)s failed", created=created, updated=updated, skipped=skipped,
                failed=failed)
 
 
-def run_text(words, logged, lang):
-    """What a log shows of its name or summary in ``lang``: its words translated, or, for a
-    run logged before it kept words, the text it logged."""
-    return words_text(words, lang) if words else logged
+def run_text(message, logged, lang):
+    """What a log shows of its name or summary in ``lang``: its message translated, or, for a
+    run logged before messages were stored, the text it logged."""
+    return lazy_text(message, lang) if message else logged
 
 
 class TrackingSyncLog(models.Model):
@@ -76,7 +76,7 @@ class TrackingSyncLog(models.Model):
     operation_words = fields.Json(string="Run, to translate", readonly=True, copy=False,
                                   help="The run's name, kept to be shown in each reader's "
                                        "language.")
-    name = fields.Char(string="Run", compute="_compute_words",
+    name = fields.Char(string="Run", compute="_compute_translated",
                        help="What the run did, in your language.")
     run_key = fields.Char(readonly=True, index=True,
                           help="The sync this run belongs to (one at a time per backend).")
@@ -89,11 +89,11 @@ class TrackingSyncLog(models.Model):
     updated_count = fields.Integer(string="Updated", readonly=True)
     skipped_count = fields.Integer(string="Skipped", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
-    kept_count = fields.Integer(string="Kept to retry", readonly=True,
-                                help="Items this run could not save or send, kept to be "
-                                     "tried again (Logs > Items to Retry).")
-    failed_unit_ids = fields.One2many("tracking.failed.unit", "log_id",
-                                      string="Items kept to retry")
+    kept_count = fields.Integer(string="Items to retry", readonly=True,
+                                help="Items this run could not save or send, to be tried "
+                                     "again (Logs > Items to Retry).")
+    retry_item_ids = fields.One2many("tracking.failed.unit", "log_id",
+                                     string="Items this run could not save or send")
     api_calls = fields.Integer(string="API calls", readonly=True)
     rate_limited_count = fields.Integer(string="Calls refused (too many requests)",
                                         readonly=True,
@@ -102,7 +102,7 @@ class TrackingSyncLog(models.Model):
     message_words = fields.Json(string="Summary, to translate", readonly=True, copy=False,
                                 help="The run's summary, kept to be shown in each reader's "
                                      "language.")
-    summary = fields.Char(compute="_compute_words",
+    summary = fields.Char(compute="_compute_translated",
                           help="What the run did or why it stopped, in your language.")
     failed_run_count = fields.Integer(string="Failed runs", compute="_compute_failed_run_count",
                                       store=True, help="1 for a failed run: sums to the "
@@ -111,7 +111,7 @@ class TrackingSyncLog(models.Model):
     error_words = fields.Json(string="Errors, to translate", readonly=True, copy=False,
                               help="The run's error lines, kept to be shown in each reader's "
                                    "language.")
-    errors = fields.Text(compute="_compute_words",
+    errors = fields.Text(compute="_compute_translated",
                          help="What went wrong, line by line, in your language (the remote "
                               "systems' own messages as they sent them).")
 
@@ -135,14 +135,14 @@ class TrackingSyncLog(models.Model):
     @api.depends("operation", "operation_words", "message", "message_words", "error_details",
                  "error_words")
     @api.depends_context("lang")
-    def _compute_words(self):
+    def _compute_translated(self):
         """The run's name, summary and errors in the reader's language; runs logged before
-        they were kept as words show what was logged."""
+        messages were stored show what was logged."""
         lang = self.env.lang
         for log in self:
             log.name = run_text(log.operation_words, log.operation, lang)
             log.summary = run_text(log.message_words, log.message, lang)
-            log.errors = ("\n".join(str(words_text(line, lang)) for line in log.error_words)
+            log.errors = ("\n".join(str(lazy_text(line, lang)) for line in log.error_words)
                           if log.error_words else log.error_details)
 
     @api.model
@@ -173,11 +173,11 @@ class TrackingSyncLog(models.Model):
     def _counts_text(self):
         """The run's counts in the reader's language."""
         self.ensure_one()
-        return self.env._(counts_words(self.created_count, self.updated_count,
-                                       self.skipped_count, self.failed_count))
+        return self.env._(counts_message(self.created_count, self.updated_count,
+                                         self.skipped_count, self.failed_count))
 
     def action_open_failed_units(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_tracking_failed_unit")
@@ -186,7 +186,7 @@ class TrackingSyncLog(models.Model):
         return action
 
     def action_open_backend(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         if not self.backend_id:
             raise UserError(self.env._("The backend %s was deleted: its runs stay as history.",
@@ -210,7 +210,7 @@ class SyncRun:
     PROGRESS_INTERVAL = 3.0
 
     def __init__(self, backend, operation, deadline=None):
-        """``operation``: what the run does, as words (``_lt("sync %s", ...)``, translated
+        """``operation``: what the run does, as a message (``_lt("sync %s", ...)``, translated
         for each reader of its log) or as a text (shown as it is). ``deadline``: when the
         scheduled job that runs this must be over (``time.monotonic()``), None for a run
         started by a person.
@@ -220,12 +220,12 @@ class SyncRun:
         self.env = backend.env
         self.stats = CallStats()
         self.created = self.updated = self.skipped = self.failed = 0
-        self.kept = 0  # units kept to retry (``tracking.failed.unit``)
-        self.open_unit_resources = None  # resources with kept units open, once asked
+        self.kept = 0  # items added to the items to retry (``tracking.failed.unit``)
+        self.open_retry_resources = None  # resources with items to retry open, once asked
         self.warnings = 0  # warnings that end the run "done with warnings" (``warn``)
         self.errors = []
         self.fatal = None  # why the run ended, in the language of whoever started it
-        self.fatal_words = None  # the same, as words (``_lt``) or a remote's text
+        self.fatal_message = None  # the same, as a message (``_lt``) or a remote's text
         self.rate_limited = False
         self.retry_after = None  # seconds until the call budget comes back, when spent
         self.busy = False
@@ -233,19 +233,19 @@ class SyncRun:
         self.more = False  # stopped with work left (pages per run, time budget)
         self.deadline = deadline
         self._lock_key = None
-        self.message = None  # the summary, when not the counts: words (``_lt``) or a text
-        self._api_words = {}  # technical line of a remote error met -> its plain words
+        self.message = None  # the summary, when not the counts: a message (``_lt``) or a text
+        self._api_message = {}  # technical line of a remote error met -> its plain message
         self._progress_at = self._started = time.monotonic()
         self._progress_to = (None if backend.env.context.get("ir_cron_progress_id")
                              else backend.env.user)
-        words = words_to_json(operation)
+        message = lazy_to_json(operation)
         self.log = self.env["tracking.sync.log"].sudo().create({
             "backend_id": backend.tracking_backend_id.id,
             "backend_name": backend.display_name,
             "company_id": backend.company_id.id,
             "user_id": self.env.uid,
-            "operation": words_text(words, "en_US"),
-            "operation_words": words if isinstance(words, dict) else False,
+            "operation": lazy_text(message, "en_US"),
+            "operation_words": message if isinstance(message, dict) else False,
         })
         # Held by this connection while the run lasts, released by PostgreSQL if the
         # process dies: a "running" log whose lock is free belongs to a dead run.
@@ -274,9 +274,9 @@ class SyncRun:
             dead.append(log_id)
         if not dead:
             return
-        words = words_to_json(_lt("Interrupted: the run stopped without finishing (its "
-                                  "process ended). What it saved stands; the next run goes "
-                                  "on from there."))
+        message = lazy_to_json(_lt("Interrupted: the run stopped without finishing (its "
+                                   "process ended). What it saved stands; the next run goes "
+                                   "on from there."))
 
         def close_in(close_cr):
             close_cr.execute(
@@ -284,7 +284,7 @@ class SyncRun:
                 "ended_at = now() at time zone 'UTC', message = %s, message_words = %s, "
                 "write_uid = %s, write_date = now() at time zone 'UTC' "
                 "WHERE id IN %s AND state = 'running'",
-                (words_text(words, "en_US"), json.dumps(words), self.env.uid, tuple(dead)))
+                (lazy_text(message, "en_US"), json.dumps(message), self.env.uid, tuple(dead)))
 
         with self.env.registry.cursor() as close_cr:
             read_committed(close_cr)
@@ -321,16 +321,16 @@ class SyncRun:
         (self.created, self.updated, self.skipped, self.failed, self.kept, lines) = counts
         del self.errors[lines:]
 
-    def skip_row(self, words):
+    def skip_row(self, message):
         """A remote row that cannot be saved: counted as skipped, named in the log."""
         self.skipped += 1
-        self.error(words)
+        self.error(message)
 
-    def warn(self, words, serious=False):
+    def warn(self, message, serious=False):
         """Something the log should say that does not stop a row (an unknown code). A
         ``serious`` one (answers that drift from the mapping, conflicts a user has to choose
         on) also ends the run "done with warnings"."""
-        self.error(words)
+        self.error(message)
         if serious:
             self.warnings += 1
 
@@ -342,14 +342,14 @@ class SyncRun:
         left = self.time_left()
         return left is not None and left <= 0
 
-    def error(self, words):
-        """Keep one error line for the log: words (``_lt``, shown in each reader's language)
+    def error(self, message):
+        """Keep one error line for the log: a message (``_lt``, shown in each reader's language)
         or a text (a remote's message, shown as received); secrets masked."""
-        words = words_to_json(words)
+        message = lazy_to_json(message)
         _logger.warning("%s %s: %s", self.backend.display_name, self.log.operation,
-                        words_text(words, "en_US"))
+                        lazy_text(message, "en_US"))
         if len(self.errors) < MAX_ERROR_LINES:
-            self.errors.append(words)
+            self.errors.append(message)
 
     @contextmanager
     def step(self, label, fatal=False):
@@ -363,7 +363,7 @@ class SyncRun:
                 raise
             self.failed += 1
             self.error(_lt("%(label)s: %(error)s", label=label,
-                           error=self.error_words(exc)))
+                           error=self.error_message(exc)))
             self.technical_detail(exc)
         else:
             self._progress()
@@ -424,8 +424,8 @@ class SyncRun:
                 "A database conflict with another worker (%s): what this run had not "
                 "committed is not saved; the next run goes on from there.",
                 type(exc).__name__))
-        self.fatal_words = self.error_words(exc)
-        self.fatal = str(words_text(self.fatal_words, self.env.lang))
+        self.fatal_message = self.error_message(exc)
+        self.fatal = str(lazy_text(self.fatal_message, self.env.lang))
         self.rate_limited = isinstance(exc, RateLimited)
         if self.rate_limited and exc.status is None:
             # Our own budget is spent (not a 429 from the remote): it says when it returns.
@@ -435,30 +435,30 @@ class SyncRun:
         if not isinstance(exc, (ApiError, UserError, ValidationError, RunBusy)):
             _logger.exception("%s %s failed", self.backend.display_name, self.log.operation)
             detail = mask("".join(traceback.format_exception(exc)))
-        self.error(self.fatal_words)
+        self.error(self.fatal_message)
         self.technical_detail(exc)
         if detail:
             self.error(detail)
 
-    def error_words(self, exc):
-        """What ``exc`` says to a user as words (``error_words``), a remote error in plain
-        words naming what to fix (``api_error_words``); remembered by its technical line, so
-        that an item kept with that line reads the same words (``words_for``)."""
-        words = error_words(exc, self.backend)
+    def error_message(self, exc):
+        """What ``exc`` says to a user (``error_message``), a remote error as a plain message
+        naming what to fix (``api_error_message``); remembered by its technical line, so
+        that an item to retry with that line reads the same message (``message_for``)."""
+        message = error_message(exc, self.backend)
         if isinstance(exc, ApiError):
-            self._api_words[exc.message] = words
-        return words
+            self._api_message[exc.message] = message
+        return message
 
-    def words_for(self, error):
-        """``error`` (a remote error, words or a text) as a user reads it, as JSON words: the
-        technical line of a remote error this run met, alone or within the words, replaced
-        by its plain words."""
+    def message_for(self, error):
+        """``error`` (a remote error, a message or a text) as a user reads it, as a JSON message:
+        the technical line of a remote error this run met, alone or within the message,
+        replaced by its plain message."""
         if isinstance(error, ApiError):
-            return self.error_words(error)
+            return self.error_message(error)
 
         def plain(data):
             if isinstance(data, str):
-                return self._api_words.get(data, data)
+                return self._api_message.get(data, data)
             if isinstance(data, dict) and "text" in data:
                 args = data.get("args") or ()
                 args = ({key: plain(value) for key, value in args.items()}
@@ -466,11 +466,11 @@ class SyncRun:
                 return dict(data, args=args)
             return data
 
-        return plain(words_to_json(error))
+        return plain(lazy_to_json(error))
 
     def technical_detail(self, exc):
         """The technical line of a remote error told in plain words, for the integrator."""
-        if isinstance(exc, ApiError) and api_error_words(exc, self.backend) is not None:
+        if isinstance(exc, ApiError) and api_error_message(exc, self.backend) is not None:
             self.error(_lt("Technical detail: %s", exc.message))
 
     def raise_if_failed(self):
@@ -488,13 +488,13 @@ class SyncRun:
         state = ("busy" if self.busy else "stopped" if self.rate_limited
                  else "failed" if self.fatal
                  else "warning" if self.failed or self.kept or self.warnings else "done")
-        # As words, translated for each reader: ``message`` keeps its English text.
-        summary = self.fatal_words or self.message or counts_words(
+        # As messages, translated for each reader: ``message`` keeps its English text.
+        summary = self.fatal_message or self.message or counts_message(
             self.created, self.updated, self.skipped, self.failed)
         if self.kept and not self.fatal:
-            summary = _lt("%(summary)s; %(count)s kept to retry", summary=summary,
+            summary = _lt("%(summary)s; items to retry: %(count)s", summary=summary,
                           count=self.kept)
-        words = words_to_json(summary)
+        message = lazy_to_json(summary)
         self.log.write({
             "ended_at": end,
             # Measured, not from the datetimes (stored to the second: 0.00 for short runs).
@@ -507,9 +507,9 @@ class SyncRun:
             "kept_count": self.kept,
             "api_calls": self.stats.calls,
             "rate_limited_count": self.stats.rate_limited,
-            "message": words_text(words, "en_US")[:500],
-            "message_words": words if isinstance(words, dict) else False,
-            "error_details": "\n".join(str(words_text(line, "en_US"))
+            "message": lazy_text(message, "en_US")[:500],
+            "message_words": message if isinstance(message, dict) else False,
+            "error_details": "\n".join(str(lazy_text(line, "en_US"))
                                         for line in self.errors) or False,
             "error_words": self.errors or False,
         })
@@ -528,17 +528,17 @@ class RunFailed(UserError):
     """A run started by a person failed: what failed, and where its log is."""
 
 
-def error_words(exc, backend=None):
-    """What ``exc`` says as words (``words_to_json``, secrets masked): a remote error met by
-    a run of ``backend`` in plain words (``api_error_words``), the words of our own errors
+def error_message(exc, backend=None):
+    """What ``exc`` says as a message (``lazy_to_json``, secrets masked): a remote error met by
+    a run of ``backend`` in plain words (``api_error_message``), the message of our own errors
     raised with ``_lt`` (shown in each reader's language), else a text (a remote's message
     as received, an error raised with a translated text, a crash)."""
     if isinstance(exc, ApiError):
-        plain = api_error_words(exc, backend) if backend is not None else None
-        return words_to_json(plain if plain is not None else exc.message)
+        plain = api_error_message(exc, backend) if backend is not None else None
+        return lazy_to_json(plain if plain is not None else exc.message)
     if isinstance(exc, (UserError, ValidationError, RunBusy)):
-        return words_to_json(exc.args[0] if exc.args else str(exc))
-    return words_to_json("%s: %s" % (type(exc).__name__, exc))
+        return lazy_to_json(exc.args[0] if exc.args else str(exc))
+    return lazy_to_json("%s: %s" % (type(exc).__name__, exc))
 
 
 def row_by_row(exc):

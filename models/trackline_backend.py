@@ -10,10 +10,10 @@ from ..clients.concurrent import bounded
 from ..clients.trackline import DEFAULT_BASE_URL, METADATA_PATH, TracklineClient
 from ..mappings import trackline as mapping
 from ..mappings.settings import comma_list
+from .tracking_access import MANAGER_GROUP, USER_GROUP, check_group
 from .tracking_api_check import ONE_RECORD, Answer
-from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_importer import Resource
-from .tracking_words import _lt
+from .tracking_messages import _lt
 
 TOKEN_NAME = "jwt"
 WIZARD_MODEL = "trackline.import.wizard"
@@ -165,15 +165,15 @@ class TracklineBackend(models.Model):
             if not finished:
                 return
 
-    def _kept_resources(self):
+    def _retry_resources(self):
         return {PROCESSES.name: PROCESSES}
 
-    def _retry_other(self, run, client, units):
+    def _retry_other(self, run, client, items):
         """Documents kept after a failed download: downloaded again."""
         documents = self.env["trackline.document"].search([
-            ("backend_id", "=", self.id), ("remote_id", "in", units.mapped("remote_key"))])
+            ("backend_id", "=", self.id), ("remote_id", "in", items.mapped("remote_key"))])
         documents._download(run, client)
-        rest = units.filtered(lambda unit: unit.remote_key not in documents.mapped("remote_id"))
+        rest = items.filtered(lambda item: item.remote_key not in documents.mapped("remote_id"))
         if rest:
             return super()._retry_other(run, client, rest)
         return None
@@ -227,11 +227,11 @@ class TracklineBackend(models.Model):
     # -- buttons -----------------------------------------------------------------------------
 
     def action_view_processes(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackline_process")
 
     def action_open_import_wizard(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackline_import_wizard",
                                  of_backend=False)
 

@@ -9,12 +9,12 @@ from odoo import fields, models
 from ..clients.base import RemoteDataError
 from ..clients.concurrent import bounded
 from ..mappings import trackline as mapping
+from .tracking_access import USER_GROUP, check_group
 from .tracking_attachment import attach_files, file_mimetype
-from .tracking_doors import USER_GROUP, check_door
-from .tracking_words import _lt
+from .tracking_messages import _lt
 
 # The resource name of a document kept to retry (``tracking.failed.unit``).
-DOCUMENT_UNIT = "document"
+DOCUMENT_RESOURCE = "document"
 
 
 class TracklineDocument(models.Model):
@@ -78,13 +78,13 @@ class TracklineDocument(models.Model):
                 text = _lt("document %(id)s (%(name)s): %(reason)s",
                            id=self.remote_id, name=self.name, reason=exc.message)
                 run.error(text)
-                self.env["tracking.failed.unit"]._keep(
-                    run, DOCUMENT_UNIT, self.remote_id,
+                self.env["tracking.failed.unit"]._add_to_retry(
+                    run, DOCUMENT_RESOURCE, self.remote_id,
                     {"id": self.remote_id, "name": self.name,
                      "process": self.process_id.remote_id}, text, kind="document")
                 return
             self._store(run, content, content_type)
-            self.env["tracking.failed.unit"]._resolve(backend, DOCUMENT_UNIT, [self.remote_id])
+            self.env["tracking.failed.unit"]._resolve(backend, DOCUMENT_RESOURCE, [self.remote_id])
 
     def _to_download(self):
         """These documents but those in error waiting for their next attempt (the backoff
@@ -92,7 +92,7 @@ class TracklineDocument(models.Model):
         waiting = set()
         for backend in self.backend_id:
             waiting |= {(backend.id, key) for key in self.env[
-                "tracking.failed.unit"]._waiting_keys(backend, DOCUMENT_UNIT)}
+                "tracking.failed.unit"]._waiting_keys(backend, DOCUMENT_RESOURCE)}
         return self.filtered(lambda doc: doc.state != "error"
                              or (doc.backend_id.id, doc.remote_id) not in waiting)
 
@@ -124,5 +124,5 @@ class TracklineDocument(models.Model):
         run.count(updated=1)
 
     def action_download(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         return self.process_id.action_download_documents()

@@ -5,9 +5,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..mappings import trackline as mapping
+from .tracking_access import USER_GROUP, check_group
 from .tracking_attachment import attach_files
-from .tracking_doors import USER_GROUP, check_door
-from .tracking_words import _lt
+from .tracking_messages import _lt
 
 
 class TracklineProcess(models.Model):
@@ -140,12 +140,12 @@ class TracklineProcess(models.Model):
         return self.backend_id[:1]._notify_logs(title, logs)
 
     def action_refresh(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         return self._run_per_backend(self.env._("Trackline refresh"),
                                      lambda processes, backend: processes._refresh(backend))
 
     def action_download_documents(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         def download(processes, backend):
             with backend._sync_run(_lt("download documents")) as run:
                 processes._download_documents(run, backend._make_client(run.stats),
@@ -155,11 +155,11 @@ class TracklineProcess(models.Model):
         return self._run_per_backend(self.env._("Trackline documents"), download)
 
     def action_send_to_sage(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self.env["sage50.backend"]._send_processes(self)
 
     def action_view_documents(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_trackline_document")
@@ -167,7 +167,7 @@ class TracklineProcess(models.Model):
         return action
 
     def action_open_linked_record(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         record = self._linked_record()
         if not record:

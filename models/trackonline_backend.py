@@ -24,11 +24,11 @@ from ..clients.trackonline import (
 from ..mappings import trackonline as mapping
 from ..mappings.dates import api_datetime
 from ..mappings.settings import path_names_only
+from .tracking_access import MANAGER_GROUP, USER_GROUP, check_group
 from .tracking_api_check import Answer
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
-from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
-from .tracking_rate_counter import DatabaseRateLimiter
-from .tracking_words import ENTITY_WORDS, _lt, resource_words
+from .tracking_messages import ENTITY_LABELS, _lt, resource_label
+from .tracking_rate_counter import MINUTE_WINDOW, DatabaseRateLimiter
 from .trackonline_resources import (
     BALANCES,
     IOT_DEVICES,
@@ -152,8 +152,8 @@ class TrackOnlineBackend(models.Model):
         self.ensure_one()
         per_minute, per_day = LICENCE_LIMITS[self.licence_tier]
         backend = self.sudo()
-        # A scheduled run never sleeps for the next minute's budget past its time left.
-        max_wait = 60 if deadline is None else max(0.0, deadline - time.monotonic())
+        # A scheduled run never sleeps for room in the minute's budget past its time left.
+        max_wait = MINUTE_WINDOW if deadline is None else max(0.0, deadline - time.monotonic())
         limiter = DatabaseRateLimiter(self, per_minute, per_day, max_wait=max_wait)
         return TrackOnlineClient(
             backend.base_url, backend.api_key, result_path=self.result_path,
@@ -177,7 +177,7 @@ class TrackOnlineBackend(models.Model):
         for resource in RESOURCES.values():
             if resource is RECONCILIATION:  # the transactions again
                 continue
-            reads.append((resource_words(resource), lambda resource=resource: (
+            reads.append((resource_label(resource), lambda resource=resource: (
                 self._api_check_read(client, resource, devices))))
         return reads
 
@@ -238,90 +238,90 @@ class TrackOnlineBackend(models.Model):
         ``deadline``: that of a scheduled run (``time.monotonic()``)."""
         self.ensure_one()
         resource = RESOURCES[name]
-        with self._sync_run(_lt("sync %s", resource_words(resource)), deadline) as run:
+        with self._sync_run(_lt("sync %s", resource_label(resource)), deadline) as run:
             run.exclusive(resource.name)
             client = self._make_client(run.stats, deadline)
-            if self._retry_kept(run, client, resource):
+            if self._retry_items(run, client, resource):
                 resource.importer(self, run, client, resource, max_pages or self.max_pages)
         return run
 
-    def _kept_resources(self):
+    def _retry_resources(self):
         return RESOURCES
 
     def _outgoing_models(self):
         return OUTGOING_MODELS
 
-    def _retry_other(self, run, client, units):
+    def _retry_other(self, run, client, items):
         """Records kept after a failed send: sent again."""
-        self.env["trackonline.outgoing.mixin"]._send_again(self, run, client, units)
+        self.env["trackonline.outgoing.mixin"]._send_again(self, run, client, items)
 
     # -- buttons and crons -------------------------------------------------------------------------
 
     def _run_button(self, resource):
         run = self._sync(resource)
-        return self._notify_logs(self.env._("TrackOnline %s", resource_words(RESOURCES[resource])),
+        return self._notify_logs(self.env._("TrackOnline %s", resource_label(RESOURCES[resource])),
                                  run.log)
 
     def action_sync_locations(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("locations")
 
     def action_sync_item_definitions(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("item_definitions")
 
     def action_sync_transactions(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("transactions")
 
     def action_reread_transactions(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("reconciliation")
 
     def action_sync_balances(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("balances")
 
     def action_sync_batch_calculations(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("batch_calculations")
 
     def action_sync_item_configurations(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("item_configurations")
 
     def action_sync_unique_items(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("unique_items")
 
     def action_sync_packaging_labels(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._run_button("packaging_labels")
 
     def action_sync_iot(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self._sync("iot_devices")
         return self._run_button("iot_measurements")
 
     def action_poll_results(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         run = self._poll_results()
         return self._notify_logs(self.env._("TrackOnline save results"), run.log)
 
     def action_view_locations(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackonline_location")
 
     def action_view_item_definitions(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackonline_item_definition")
 
     def action_view_transactions(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackonline_transaction")
 
     def action_view_batch_calculations(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self._open_action("tracking_connector.action_trackonline_batch_calculation")
 
     @api.model
@@ -340,7 +340,7 @@ class TrackOnlineBackend(models.Model):
         ``resource``) in batches of 50 (``trackonline.outgoing.mixin._send_batches``)."""
         self.ensure_one()
         records = records.with_context(**{SYNC_WRITE: SyncWriter})
-        with self._sync_run(_lt("send %s", ENTITY_WORDS.get(resource, resource))) as run:
+        with self._sync_run(_lt("send %s", ENTITY_LABELS.get(resource, resource))) as run:
             client = self._make_client(run.stats)
             records._taken_already(run, client)._send_batches(run, client)
         return run
@@ -376,7 +376,7 @@ class TrackOnlineBackend(models.Model):
                         try:
                             results = client.save_result(resource, message_id)
                         except RemoteDataError as exc:  # result lost: sent again later
-                            records._not_saved(run, run.error_words(exc))
+                            records._not_saved(run, run.error_message(exc))
                             run.technical_detail(exc)  # for the integrator, in the log
                             continue
                         if results is None:

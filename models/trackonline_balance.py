@@ -4,9 +4,9 @@ whole by each balance sync."""
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
+from .tracking_access import USER_GROUP, check_group
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
-from .tracking_doors import USER_GROUP, check_door
-from .tracking_words import _lt
+from .tracking_messages import _lt
 
 
 class TrackOnlineBalance(models.Model):
@@ -38,7 +38,7 @@ class TrackOnlineBalance(models.Model):
 
     def action_print_statement(self):
         """The balance statement of the locations of these balances."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return self.env.ref("tracking_connector.action_report_balance_statement").report_action(
             self.location_id)
 

@@ -11,8 +11,8 @@ from ..clients.trackonline import (
     OUTPUT_TYPES,
 )
 from ..mappings import trackonline as mapping
+from .tracking_access import USER_GROUP, check_group
 from .tracking_attachment import attach_files
-from .tracking_doors import USER_GROUP, check_door
 
 PARALLEL_FILES = 4  # files of a batch calculation asked at once
 
@@ -86,7 +86,7 @@ class TrackOnlineBatchCalculation(models.Model):
                 run.count(updated=1)
 
     def action_view_attachments(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         return {
             "type": "ir.actions.act_window", "name": self.number,

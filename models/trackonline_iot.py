@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_access import USER_GROUP, check_group
 
 
 class TrackOnlineIotDevice(models.Model):
@@ -49,7 +49,7 @@ class TrackOnlineIotDevice(models.Model):
                 if device.latitude or device.longitude else False)
 
     def action_view_measurements(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_trackonline_iot_measurement")

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_access import USER_GROUP, check_group
 from .trackonline_unique_item import count_unique_items, open_unique_items
 
 
@@ -41,7 +41,7 @@ class TrackOnlineItemDefinition(models.Model):
         count_unique_items(self, "item_definition_id")
 
     def action_view_unique_items(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return open_unique_items(self, "item_definition_id")
 
     @api.depends("number", "name")

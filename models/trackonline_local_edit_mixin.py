@@ -25,10 +25,10 @@ from odoo.exceptions import UserError
 from ..clients.base import ApiError, batches
 from ..clients.trackonline import PAGE_SIZE
 from ..mappings.trackonline import sent_over_held
+from .tracking_access import USER_GROUP, check_group
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
-from .tracking_doors import USER_GROUP, check_door
 from .tracking_failed_unit import may_pass
-from .tracking_words import _lt
+from .tracking_messages import _lt
 from .trackonline_outgoing_mixin import EDITABLE_STATES
 from .trackonline_resources import RESOURCES, list_variants
 
@@ -132,7 +132,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     def action_edit_locally(self):
         """Unlock the record: its sendable fields become editable, to be sent on purpose (it
         is To send once one changed: ``write``)."""
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         for record in self:
             if record.send_state == "sent":
                 raise UserError(self.env._("%s was sent and waits for TrackOnline's result.",
@@ -143,7 +143,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         return True
 
     def action_send(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         conflicts = self.filtered("has_conflict")
         if conflicts:
             raise UserError(self.env._(
@@ -155,7 +155,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
     def action_keep_mine_and_send(self):
         """Settle a conflict with the local version: TrackOnline's becomes the version it
         starts from, and the local one is sent over it."""
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         for record in self.filtered("has_conflict"):
             theirs = json.loads(record.conflict_values)
             record.with_context(**{SYNC_WRITE: SyncWriter}).write({
@@ -166,7 +166,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
 
     def action_take_remote(self):
         """Settle a conflict (or drop local changes) with TrackOnline's version."""
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         for record in self:
             if record.has_conflict:
                 values = json.loads(record.conflict_values)
@@ -196,11 +196,11 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         except ApiError as exc:
             if not run.fatal:
                 run.fail(exc)
-            held._not_saved(run, run.error_words(exc), final=not may_pass(exc), unsent=True)
+            held._not_saved(run, run.error_message(exc), final=not may_pass(exc), unsent=True)
             return self - held
         gone = held.filtered(lambda r: r.remote_id not in rows)
         for record in gone:
-            record._not_saved(run, _lt(  # pylint: disable=prefer-env-translation
+            record._not_saved(run, _lt(
                 "Not sent: TrackOnline no longer holds this record (deleted there, or not "
                 "visible with this API key). Check it in TrackOnline."), final=True)
         found = held - gone
@@ -294,7 +294,7 @@ class TrackOnlineLocalEditMixin(models.AbstractModel):
         result = super()._import_after_save(backend, run, records, rows)
         conflicts = records.filtered("has_conflict")
         if conflicts:
-            run.warn(_lt(  # pylint: disable=prefer-env-translation
+            run.warn(_lt(
                 "Conflicts on %(count)s records: local changes not sent and a newer "
                 "TrackOnline version (both kept, choose on each): %(names)s", count=len(conflicts),
                 names=", ".join(conflicts[:10].mapped("display_name"))), serious=True)

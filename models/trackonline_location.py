@@ -5,7 +5,7 @@ from odoo import api, fields, models
 
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_access import USER_GROUP, check_group
 from .tracking_partner_match import create_partners, match_partners
 from .trackonline_unique_item import count_unique_items, open_unique_items
 
@@ -61,7 +61,7 @@ class TrackOnlineLocation(models.Model):
         count_unique_items(self, "location_id")
 
     def action_view_unique_items(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         return open_unique_items(self, "location_id")
 
     @api.depends("number", "name")
@@ -158,7 +158,7 @@ class TrackOnlineLocation(models.Model):
         return changes
 
     def action_view_transactions(self):
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "tracking_connector.action_trackonline_transaction")

@@ -21,7 +21,7 @@ handful of groups whatever the number of locations, each type expanding by locat
 from odoo import fields, models
 
 from ..mappings import trackonline_codes as codes
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_access import USER_GROUP, check_group
 from .tracking_kept_figures import init_figures, statement_triggers
 from .trackonline_transaction_month import items_action
 
@@ -124,7 +124,7 @@ class TrackOnlineLocationYear(models.Model):
 
     def action_view_items(self):
         """The items this row adds up (received and sent), one by one."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         domain = ["&", ("backend_id", "=", self.backend_id.id),
                   "&", ("item_definition_id", "=", self.item_definition_id.id),

@@ -10,17 +10,17 @@ from odoo.exceptions import UserError
 from ..clients.base import ApiError, AuthError, RateLimited, batches
 from ..clients.trackonline import MAX_BATCH
 from ..mappings import trackonline_rules as rules
+from .tracking_access import MANAGER_GROUP, USER_GROUP, check_group
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
-from .tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
 from .tracking_failed_unit import may_pass, record_key
+from .tracking_messages import _lt, lazy_text, lazy_to_json
 from .tracking_sync_log import commit
-from .tracking_words import _lt, words_text, words_to_json
 from .trackonline_resources import list_variants
 
 # Send states in which the record is Odoo's to edit (a draft, or one TrackOnline refused).
 EDITABLE_STATES = ("draft", "rejected", "error")
 # The resource of a record kept to send again (``tracking.failed.unit``): "send location".
-SEND_UNIT = "send %s"
+SEND_RESOURCE = "send %s"
 
 
 class TrackOnlineOutgoingMixin(models.AbstractModel):
@@ -100,7 +100,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         batch), they are kept without a call. Returns the error that stops the next batches,
         or None."""
         if stopped:
-            self._not_saved(run, run.error_words(stopped), final=not may_pass(stopped),
+            self._not_saved(run, run.error_message(stopped), final=not may_pass(stopped),
                             unsent=True)
             return stopped
         try:
@@ -112,13 +112,13 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 return self[half:]._post(run, client, self[:half]._post(run, client))
             if not run.fatal:
                 run.fail(exc)
-            self._not_saved(run, run.error_words(exc), final=not may_pass(exc), unsent=True)
+            self._not_saved(run, run.error_message(exc), final=not may_pass(exc), unsent=True)
             return exc if isinstance(exc, (RateLimited, AuthError)) else None
         for position, record in enumerate(self):
             record.write({"send_state": "sent", "message_id": message_id,
                           "batch_position": position, "send_message": False})
-        # Kept units of these records wait for the save result, not for a time.
-        self._kept_units().write({"next_attempt": False})
+        # items to retry of these records wait for the save result, not for a time.
+        self._items_to_retry().write({"next_attempt": False})
         run.count(updated=len(self))
         return None
 
@@ -143,7 +143,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         None: the rules of its document (``mappings/trackonline_rules.py``: lengths,
         required keys, dates, types) and item definitions TrackOnline does not hold
         (``_unsent_item_definitions``)."""
-        reasons = [self._problem_words(problem) for problem in
+        reasons = [self._problem_message(problem) for problem in
                    rules.problems(self._trackonline_resource, payload)]
         unsent = self._unsent_item_definitions()
         if unsent:
@@ -162,7 +162,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         Odoo (no remote id), never sent (Odoo keeps item definitions as mirrors)."""
         return self.env["trackonline.item.definition"]
 
-    def _problem_words(self, problem):
+    def _problem_message(self, problem):
         """What a user reads for a broken rule of the document (``rules.Problem``)."""
         field = self._field_of_key(problem.key)
         label = field._description_string(self.env) if field else problem.key
@@ -202,13 +202,13 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         reached TrackOnline: it is looked up before it is sent (``_taken_already``)."""
         return False
 
-    def _kept_units(self):
-        """The open kept units of these records (``_not_saved``)."""
-        units = self.env["tracking.failed.unit"].sudo()
+    def _items_to_retry(self):
+        """The open items to retry of these records (``_not_saved``)."""
+        items = self.env["tracking.failed.unit"].sudo()
         if not self:
-            return units
-        return units.search([("backend_id", "in", self.backend_id.tracking_backend_id.ids),
-                             ("resource", "=", SEND_UNIT % self._trackonline_resource),
+            return items
+        return items.search([("backend_id", "in", self.backend_id.tracking_backend_id.ids),
+                             ("resource", "=", SEND_RESOURCE % self._trackonline_resource),
                              ("remote_key", "in", [record_key(r) for r in self]),
                              ("state", "in", ("retry", "failed"))])
 
@@ -218,12 +218,12 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         ``final`` (a refusal of the data), Failed at once for a user to correct and retry.
         Records ``unsent`` (their batch's call failed) keep their send state. ``message``:
         words (``_lt``), or the remote's text."""
-        values = {"send_message": str(words_text(words_to_json(message), self.env.lang))[:250]}
+        values = {"send_message": str(lazy_text(lazy_to_json(message), self.env.lang))[:250]}
         if not unsent:
             values["send_state"] = "rejected" if final else "error"
         self.write(values)
         run.count(failed=len(self))
-        units = self.env["tracking.failed.unit"]
+        items = self.env["tracking.failed.unit"]
         for record in self:
             text = _lt("%(record)s: %(message)s", record=record.display_name, message=message)
             run.error(text)
@@ -231,19 +231,19 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 payload = record._send_payload()
             except UserError:  # refused here (``_sendable``): kept without one
                 payload = None
-            units._keep(run, SEND_UNIT % record._trackonline_resource, record_key(record),
-                        payload, text, kind="send", final=final)
+            items._add_to_retry(run, SEND_RESOURCE % record._trackonline_resource,
+                                record_key(record), payload, text, kind="send", final=final)
 
     @api.model
-    def _send_again(self, backend, run, client, units):
-        """Kept records to send (``units``) sent again, model by model in the order they are
+    def _send_again(self, backend, run, client, items):
+        """Kept records to send (``items``) sent again, model by model in the order they are
         saved; those waiting for a save result are left to it; a record deleted in Odoo ends
-        its unit (ignored, saying so)."""
+        its item (ignored, saying so)."""
         by_model = {}
-        for unit in units:
-            record = unit._record()
+        for item in items:
+            record = item._record()
             if not record:
-                unit.write({"state": "ignored", "next_attempt": False,
+                item.write({"state": "ignored", "next_attempt": False,
                             "ignore_reason": self.env._("The record no longer exists in "
                                                         "Odoo.")})
             elif record.send_state != "sent":
@@ -287,7 +287,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
 
     def _apply_results(self, run, client, results):
         """Give each record of one batch its result (``_results_by_record``): saved marks
-        its kept unit done; a refusal is kept (see ``_not_saved``). A record saved without
+        its item to retry done; a refusal is kept (see ``_not_saved``). A record saved without
         its id in the result is read back by its number (``_look_up_remote_id``): without
         the id a later sync would add a copy of it."""
         matched = self._results_by_record(results)
@@ -305,7 +305,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
                 record.write(values)
                 if not record.remote_id and not record._look_up_remote_id(run, client):
                     continue
-                record._kept_units()._mark_done()
+                record._items_to_retry()._mark_done()
                 run.count(updated=1)
             else:
                 # Final unless the result says it may pass (``refusal_may_pass``).
@@ -370,7 +370,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         matches several remote records waits for a user. Records never tried (no kept
         unit, nothing a send gave them) are not looked up."""
         to_send = self.browse()
-        tried = set(self.filtered(lambda r: r._would_copy())._kept_units().mapped(
+        tried = set(self.filtered(lambda r: r._would_copy())._items_to_retry().mapped(
             "remote_key"))
         for record in self:
             if not record._would_copy() or (record_key(record) not in tried
@@ -382,7 +382,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
             except ApiError as exc:
                 record._not_saved(run, _lt(
                     "Not sent again: TrackOnline may hold it already, and looking it up failed "
-                    "(%s).", run.error_words(exc)), unsent=True)
+                    "(%s).", run.error_message(exc)), unsent=True)
                 continue
             if not rows:
                 to_send |= record
@@ -402,7 +402,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         """TrackOnline holds this record (``row``, found by what was sent): saved."""
         self.write({"send_state": "saved", "remote_id": remote_id,
                     "send_message": self.env._("Found in TrackOnline: not sent twice.")})
-        self._kept_units()._mark_done()
+        self._items_to_retry()._mark_done()
 
     @api.model
     def _send_drafts(self, records, resource):
@@ -414,7 +414,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         holds no copy of them), and show the list. Odoo's own Delete is not offered on these
         screens, where most records are copies of TrackOnline's, which a user cannot delete
         (``_unlink_except_mirrored``)."""
-        check_door(self, MANAGER_GROUP, "unlink")
+        check_group(self, MANAGER_GROUP, "unlink")
         sent = self.filtered(lambda r: not r.remote_id and r.send_state == "sent")
         if sent:
             raise UserError(self.env._(
@@ -426,7 +426,7 @@ class TrackOnlineOutgoingMixin(models.AbstractModel):
         return dict(action, target="main")
 
     def action_send(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         records = self.filtered(lambda r: r.send_state in (False, *EDITABLE_STATES)
                                 and not r.remote_locked)
         if not records:

@@ -32,7 +32,7 @@ from ..clients.trackonline import LICENCE_LIMITS, PAGE_SIZE
 from ..mappings import trackonline_codes as codes
 from ..mappings.dates import api_datetime, cursor_moment, cursor_text
 from .tracking_binding_mixin import SYNC_WRITE, SyncWriter
-from .tracking_words import _lt
+from .tracking_messages import _lt
 
 CURSOR = "reconciliation"
 MOMENTS = ("from", "to", "since", "low", "high", "last")

@@ -10,8 +10,8 @@ from odoo.tools.sql import create_index
 from ..mappings import trackonline as mapping
 from ..mappings import trackonline_codes as codes
 from ..mappings.dates import api_datetime
-from .tracking_doors import USER_GROUP, check_door
-from .tracking_words import _lt
+from .tracking_access import USER_GROUP, check_group
+from .tracking_messages import _lt
 
 # The description of the attachments that are a transaction's public documents in
 # TrackOnline (links, not files): those a sync adds and removes.
@@ -173,7 +173,7 @@ class TrackOnlineTransaction(models.Model):
 
     def _maybe_sent(self):
         """It holds the reference a send gave it, committed before that send's call: a
-        worker killed during the call leaves it so, with no kept unit."""
+        worker killed during the call leaves it so, with no item to retry."""
         return self._would_copy() and self.reference_number == self._own_reference()
 
     def copy_data(self, default=None):
@@ -192,7 +192,7 @@ class TrackOnlineTransaction(models.Model):
         return {param: value, "CreatedDateFrom": api_datetime(since)}
 
     def action_send(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         processed = self.filtered("is_processed")
         if processed:
             raise UserError(self.env._("Processed transactions are read-only in TrackOnline: "
@@ -203,7 +203,7 @@ class TrackOnlineTransaction(models.Model):
         """Move the trips of these transactions to their next status (new -> in progress
         -> processed). The document wants a trip's GUID: the trip ID TrackOnline gave with
         the transaction, else (none given) its trip number."""
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         trips = sorted({t.trip_id or t.trip_number for t in self} - {False, ""})
         if not trips:
             raise UserError(self.env._("These transactions belong to no trip."))

@@ -17,7 +17,7 @@ of figures kept ready (its triggers, its ``init``) are in ``models/tracking_kept
 from odoo import fields, models
 
 from ..mappings import trackonline_codes as codes
-from .tracking_doors import USER_GROUP, check_door
+from .tracking_access import USER_GROUP, check_group
 from .tracking_kept_figures import init_figures, statement_triggers
 
 # The key of a row, NULLs written as values (a unique index cannot tell NULLs apart).
@@ -100,7 +100,7 @@ class TrackOnlineTransactionMonth(models.Model):
 
     def action_view_items(self):
         """The items this row adds up, one by one."""
-        check_door(self, USER_GROUP)
+        check_group(self, USER_GROUP)
         self.ensure_one()
         domain = [("backend_id", "=", self.backend_id.id),
                   ("type_code", "=", self.type_code),

@@ -25,6 +25,9 @@ def main():
     parser.add_argument("--transactions", type=int, default=200, help="TrackOnline")
     parser.add_argument("--per-minute", type=int, default=None,
                         help="TrackOnline calls a minute before 429 (default: no limit)")
+    parser.add_argument("--rolling-minute", action="store_true",
+                        help="TrackOnline: count --per-minute over the last 60 s at each call "
+                             "(a rolling minute) instead of per calendar minute")
     parser.add_argument("--events", type=int, default=60, help="OpusCapita")
     parser.add_argument("--sage50-records", type=int, default=0,
                         help="Sage 50: onboard an application (secret --sage50-secret) and "
@@ -62,6 +65,7 @@ def main():
                                       int(args.bandwidth_kbps * 1000)))
     sandbox.trackonline.static_lists = args.static_lists
     sandbox.trackonline.replace_on_save = args.replace_on_save
+    sandbox.trackonline.rolling_minute = args.rolling_minute
     sandbox.start()
     print("Sandbox on %s\n  Trackline:   %s/trackline/api  login %s / %s\n"
           "  TrackOnline: %s/trackonline/api/v1  X-ApiKey %s\n"

@@ -1,8 +1,10 @@
 """TrackOnline external REST API as its document describes it, under ``/trackonline/api/v1``:
 ``X-ApiKey`` (or ``apikey``), lists of 50 a page with 204 for none, POST batches of at most
 50 answered with a message ID whose result is 202 first and 200 then, a per-minute budget
-answered with 429 and ``Retry-After``."""
+(per calendar minute, or a rolling minute: ``rolling_minute``) answered with 429 and
+``Retry-After``."""
 
+import collections
 import copy
 import functools
 import itertools
@@ -126,6 +128,12 @@ class TrackOnlineApi:
         # Balances given for the locations asked only (the document's "locations"): asked
         # without any, an empty answer (kept across resets).
         self.balances_need_locations = False
+        # The per-minute budget counted over the last 60 s at each call (a rolling minute)
+        # instead of per calendar minute: calls at second 59 and at second 0 of the next
+        # minute count together (kept across resets).
+        self.rolling_minute = False
+        # The budget's clock (a test may give its own, shared with the connector's).
+        self.clock = time.time
         self._lock = threading.Lock()
         self.reset()
 
@@ -143,6 +151,7 @@ class TrackOnlineApi:
         self._minute = (0, 0)  # (minute number, calls in it) since the budget was set
         self.minutes = {}  # minute number (Unix time // 60) -> calls in it, 429s included
         self.rejected = 0  # calls answered with 429 for going over the minute's budget
+        self._recent = collections.deque()  # times of the last 60 s's calls (rolling minute)
         self.trips = {}
         # Numbers of records another user holds: a save of one is refused "locked" (a
         # refusal that passes once the number leaves this set).
@@ -218,7 +227,9 @@ class TrackOnlineApi:
         raise HttpError(404, {"message": "Not found"})
 
     def _count_call(self):
-        now = time.time()
+        """Count a call (429s included) in its calendar minute, and against the budget:
+        its calendar minute's calls, or the last 60 s's with ``rolling_minute``."""
+        now = self.clock()
         minute = int(now // 60)
         with self._lock:
             self.minutes[minute] = self.minutes.get(minute, 0) + 1
@@ -227,9 +238,18 @@ class TrackOnlineApi:
             current, count = self._minute
             count = count + 1 if current == minute else 1
             self._minute = (minute, count)
+            retry_after = int(60 - now % 60) + 1
+            if self.rolling_minute:
+                recent = self._recent
+                while recent and recent[0] <= now - 60:
+                    recent.popleft()
+                recent.append(now)
+                count = len(recent)
+                # room again when the calls over the budget have left the window
+                retry_after = int(recent[count - self.per_minute] + 60 - now) + 1 if (
+                    count > self.per_minute) else 0
             self.rejected += count > self.per_minute
         if count > self.per_minute:
-            retry_after = int(60 - now % 60) + 1
             raise HttpError(429, {"message": "API calls quota exceeded! maximum admitted %d per "
                                              "Minute." % self.per_minute},
                             headers={"Retry-After": str(retry_after)})

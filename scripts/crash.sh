@@ -8,7 +8,7 @@
 # - Trackline: the import of many processes with their documents;
 # - OpusCapita: the sync of thousands of events over many pages and windows;
 # - Sage 50: the download of four scope files, Customers imported into contacts;
-# - kept units: the retry of KEPT transactions kept to retry (tracking.failed.unit).
+# - items to retry: the retry of KEPT transactions among the items to retry.
 # CRASH_DB names the database (dropped first), CRASH_SANDBOX_PORT the sandbox's port.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_DIR"
@@ -17,7 +17,7 @@ PROCESSES=${CRASH_PROCESSES:-150}      # Trackline processes
 EVENTS=${CRASH_EVENTS:-3000}           # OpusCapita events
 RECORDS=${CRASH_RECORDS:-3000}         # Sage 50 records per scope file
 SCOPES=Customers,Invoices,Items,Suppliers
-KEPT=${CRASH_KEPT:-150}                # kept units retried
+KEPT=${CRASH_KEPT:-150}                # items to retry, retried
 DB=${CRASH_DB:-tc_crash}
 PORT=${CRASH_SANDBOX_PORT:-8951}
 ensure_setup
@@ -203,7 +203,7 @@ check "Sage 50: the key is kept and Sage still takes it" "200" "$(curl -s -o /de
                          WHERE b.backend_model = 'sage50.backend' AND b.name = 'crashed' AND t.name = 'apikey'")" \
     "http://127.0.0.1:$PORT/sage50/api/downloads/Customers")"
 
-# -- Kept units: a kill during their retry ---------------------------------------------------
+# -- Items to retry: a kill during their retry ---------------------------------------------------
 for name in crashed reference; do (sync kept "$name" --prepare) >/dev/null; done
 kp_units="SELECT u.remote_key, u.state FROM tracking_failed_unit u JOIN tracking_backend b
           ON b.id = u.backend_id
@@ -212,14 +212,14 @@ kp_done() { sql "SELECT count(*) FROM ($(printf "$kp_units" "$1")) x WHERE state
 kp_tx="SELECT remote_id FROM trackonline_transaction t JOIN trackonline_backend sb ON sb.id = t.backend_id
        JOIN tracking_backend b ON b.id = sb.tracking_backend_id WHERE b.name = 'kept %s'"
 crash kept $((KEPT / 3)) kp_done
-check "Kept units: the kill happened mid-way through the retries" yes "$(mid_way "$KEPT")"
-check "Kept units: every unit done after resuming" "$KEPT/$KEPT" "$(kp_done crashed)/$(sql "
+check "Items to retry: the kill happened mid-way through the retries" yes "$(mid_way "$KEPT")"
+check "Items to retry: every item done after resuming" "$KEPT/$KEPT" "$(kp_done crashed)/$(sql "
     SELECT count(*) FROM ($(printf "$kp_units" crashed)) x")"
-check "Kept units: all transactions back, none twice" "$N/$N" "$(sql "
+check "Items to retry: all transactions back, none twice" "$N/$N" "$(sql "
     SELECT count(*) || '/' || count(DISTINCT remote_id) FROM ($(printf "$kp_tx" crashed)) x")"
-check "Kept units: same transactions and units as the uninterrupted retry" "0 0" \
+check "Items to retry: same transactions and items as the uninterrupted retry" "0 0" \
     "$(same_rows "$kp_tx") $(same_rows "$kp_units")"
-check "Kept units: the killed run's log is marked interrupted" 1 "$(sql "SELECT count(*)
+check "Items to retry: the killed run's log is marked interrupted" 1 "$(sql "SELECT count(*)
     FROM tracking_sync_log WHERE backend_name = 'kept crashed' AND message LIKE 'Interrupted%'")"
 
 echo "crash-resume: $passed passed, $failed failed"

@@ -43,7 +43,7 @@ MODELS = {"trackonline": "trackonline.backend", "trackline": "trackline.backend"
           "kept": "trackonline.backend", "ahead": "trackonline.backend"}
 
 
-def prepare_kept(env, backend, count):
+def prepare_items_to_retry(env, backend, count):
     """Every transaction synced, then ``count`` of them gone and kept to retry, due now (as
     if a past run had kept them and their wait were over)."""
     backend._sync("transactions")
@@ -109,7 +109,7 @@ def main():
             if args.system == "sage50":
                 backend._store_key(sage50["key"])
         if args.prepare:
-            prepare_kept(env, backend, args.kept)
+            prepare_items_to_retry(env, backend, args.kept)
             return
         run = run_operation(env, args.system, backend, args)
         print_json(backend=args.backend, state=run.log.state, created=run.created,

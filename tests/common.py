@@ -1,4 +1,4 @@
-"""What the Odoo tests share: the committing and sandbox test cases, the users a door is
+"""What the Odoo tests share: the committing and sandbox test cases, the users an access check is
 tried with and the web client's JSON-RPC call."""
 
 import json
@@ -23,12 +23,12 @@ def load_spanish(env):
     env["ir.module.module"]._load_module_terms(["tracking_connector"], ["es_ES"], overwrite=True)
 
 
-# The password of the users of ``door_users`` (HTTP tests log in with it).
-DOOR_PASSWORD = "door-Pass-0430!"
+# The password of the users of ``group_users`` (HTTP tests log in with it).
+TEST_USER_PASSWORD = "door-Pass-0430!"
 
 
-def door_users(env, company_b):
-    """The people every door is tried with, by role: ``portal``, ``internal`` (an employee
+def group_users(env, company_b):
+    """The people every access check is tried with, by role: ``portal``, ``internal`` (an employee
     without Tracking access), ``user`` and ``manager`` (Tracking, of the current company),
     ``user_b`` and ``manager_b`` (Tracking, of ``company_b`` only)."""
     user = "tracking_connector.group_tracking_user"
@@ -37,7 +37,7 @@ def door_users(env, company_b):
     roles = {"portal": ("base.group_portal", {}), "internal": ("base.group_user", {}),
              "user": (user, {}), "manager": (manager, {}), "user_b": (user, only_b),
              "manager_b": (manager, only_b)}
-    return {role: new_test_user(env, "door_%s" % role, password=DOOR_PASSWORD,
+    return {role: new_test_user(env, "door_%s" % role, password=TEST_USER_PASSWORD,
                                 groups=groups, **values)
             for role, (groups, values) in roles.items()}
 
@@ -159,6 +159,23 @@ class CommitCase(TransactionCase):
             yield context
 
 
+def answer_rows(data):
+    """The records of an API answer: the answer itself when a list, else its first list."""
+    if isinstance(data, dict):
+        return next((value for value in data.values() if isinstance(value, list)), [])
+    return data if isinstance(data, list) else []
+
+
+def on_second_row(change):
+    """A sandbox ``rewrite`` that applies ``change`` to the answer's second record."""
+    def rewrite(data):
+        rows = answer_rows(data)
+        if len(rows) > 1:
+            change(rows[1])
+        return data
+    return rewrite
+
+
 def other_connection(env):
     """A cursor on a connection of its own (committed for real): another worker's."""
     return sql_db.db_connect(env.cr.dbname).cursor()
@@ -204,6 +221,18 @@ class SandboxCase(CommitCase):
             "backend_id": self.backend.id, "lookup": lookup, "process_ref": reference})
         action = wizard.action_import()
         return self.env["trackline.process"].browse(action["res_id"])
+
+    def empty_document_id(self):
+        """The id of a document the Trackline sandbox serves empty."""
+        return next(doc_id for doc_id, content in self.sandbox.trackline.files.items()
+                    if not content)
+
+    def import_process_holding(self, doc_id):
+        """Import the process that holds the document ``doc_id``: the process, the document."""
+        process_id = next(p for p, remote in self.sandbox.trackline.processes.items()
+                          if doc_id in {d["doc_id"] for d in remote["documents"]})
+        process = self.import_process(process_id)
+        return process, process.document_ids.filtered(lambda d: d.remote_id == doc_id)
 
 
 class TrackOnlineCase(SandboxCase):

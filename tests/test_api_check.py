@@ -8,7 +8,7 @@ import json
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..models.tracking_doors import MANAGER_GROUP
+from ..models.tracking_access import MANAGER_GROUP
 from ..sandbox.backends import backend_values
 from .common import TrackOnlineCase
 from .test_sage50 import Sage50Mixin
@@ -59,7 +59,7 @@ class TestApiCheck(Sage50Mixin, TrackOnlineCase):
         self.assertIn("came as a bare list", report)
         self.assertIn("numbered from 1, as the document says", report)
         self.assertIn("Fields found and read", report)
-        self.assertNotIn("held no records", report, "every resource answered records")
+        self.assertNotIn("without records", report, "every resource answered records")
         self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/iot/item/measurement"),
                          1, "one device's measurements read")
         self.assertIn("globalLocationNumber", report)
@@ -161,7 +161,8 @@ class TestApiCheck(Sage50Mixin, TrackOnlineCase):
         self.assertIn("page = 0", report)
         self.assertEqual(self.sandbox.calls("POST", "/opuscapita/track/api/transactions"), 2,
                          "page 1, then page 0")
-        self.assertNotIn("held no records", report, "page 0's events compared")
+        self.assertNotIn("No answer held records", report, "page 0's events compared")
+        self.assertNotIn("without records", report, "page 0's events compared")
         self.assertIn("Fields found and read", report)
 
     def test_trackline_process_and_its_documents(self):
@@ -189,6 +190,8 @@ class TestApiCheck(Sage50Mixin, TrackOnlineCase):
         _dialog, log, report = self.check(empty)
         self.assertEqual(log.state, "done", log.error_details)
         self.assertIn("import one first, then check again", report)
+        self.assertIn("No answer held records: nothing could be compared", report)
+        self.assertNotIn("All mapped fields found", report, "nothing was compared")
 
     def test_sage50_customers_file_usual_renamed_and_in_another_envelope(self):
         self.sandbox.sage50.reset()
@@ -223,7 +226,7 @@ class TestApiCheck(Sage50Mixin, TrackOnlineCase):
         self.assertIn("The connector expects an object with the records under \"records\"",
                       report)
         self.assertIn("finds no records in this file", report)
-        self.assertNotIn("held no records (", report, "not taken for an empty answer")
+        self.assertNotIn("without records", report, "not taken for an empty answer")
         self.assertEqual(self.data_counts(), before, "no contact, binding or download written")
 
     def test_a_tracking_user_may_not_check(self):

@@ -378,7 +378,7 @@ class TestBackendScreens(SandboxCase):
         self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(sage.connection, "error", "the failed test is the last word")
 
-    def keep_a_row(self):
+    def add_a_row_to_retry(self):
         """A sync of the TrackOnline backend that keeps its second transaction to retry."""
         def rewrite(data):
             rows = next((v for v in data.values() if isinstance(v, list)), []) \
@@ -391,22 +391,22 @@ class TestBackendScreens(SandboxCase):
 
     def test_items_to_retry_smart_button(self):
         self.assertEqual(self.to.failed_unit_count, 0)
-        run = self.keep_a_row()
+        run = self.add_a_row_to_retry()
         self.assertEqual(run.log.kept_count, 1)
         self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(self.to.failed_unit_count, 1)
         action = self.to.action_view_failed_units()
-        units = self.env["tracking.failed.unit"].search(action["domain"])
-        self.assertEqual(len(units), 1)
-        self.assertEqual(units.backend_id, self.to.tracking_backend_id)
+        items = self.env["tracking.failed.unit"].search(action["domain"])
+        self.assertEqual(len(items), 1)
+        self.assertEqual(items.backend_id, self.to.tracking_backend_id)
         self.assertEqual(self.backend.failed_unit_count, 0, "another backend's are not counted")
-        units.ignore_reason = "Tested"
-        units.action_ignore()
+        items.ignore_reason = "Tested"
+        items.action_ignore()
         self.env.invalidate_all()  # as a new request reads it
         self.assertEqual(self.to.failed_unit_count, 0, "an ignored item is not open")
 
     def test_open_errors_link_every_source(self):
-        self.keep_a_row()
+        self.add_a_row_to_retry()
         self.env["trackonline.location"].create({
             "backend_id": self.to.id, "number": "R-1", "name": "Refused", "send_state": "error"})
         self.sandbox.clear_faults()

@@ -7,8 +7,8 @@ import json
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
-from .test_failed_units import KeptUnitsCase, _rows
+from .common import SandboxCase, answer_rows
+from .test_items_to_retry import ItemsToRetryCase
 from .test_sage50 import Sage50Mixin
 
 EVENTS_PATH = "/opuscapita/track/api/transactions"
@@ -18,14 +18,14 @@ SECRET = "hunter2-do-not-log"
 def _drifted_events(data):
     """Events of another schema: the document number and the status under other names, and
     a password next to them."""
-    for row in _rows(data):
+    for row in answer_rows(data):
         row["docNo"] = row.pop("documentNumber", None)
         row["eventState"] = row.pop("status", None)
         row["password"] = SECRET
     return data
 
 
-def kept_pages(log):
+def attached_pages(log):
     return log.env["ir.attachment"].search([("res_model", "=", "tracking.sync.log"),
                                             ("res_id", "=", log.id)])
 
@@ -56,7 +56,7 @@ class TestDriftOpusCapita(SandboxCase):
         events = self.env["opuscapita.event"].search([("backend_id", "=", self.oc.id)])
         self.assertEqual(len(events), 250, "the rows are saved all the same")
         self.assertFalse(any(events.mapped("document_number")))
-        pages = kept_pages(log)
+        pages = attached_pages(log)
         self.assertEqual(len(pages), 1, "one page kept per run, of three pages that drift")
         self.assertEqual(pages.mimetype, "application/json")
         text = pages.raw.decode()
@@ -71,7 +71,7 @@ class TestDriftOpusCapita(SandboxCase):
             [("backend_id", "=", self.oc.tracking_backend_id.id)]).unlink()
         clean = self.oc._sync_events().log
         self.assertEqual(clean.state, "done", clean.error_details)
-        self.assertFalse(kept_pages(clean))
+        self.assertFalse(attached_pages(clean))
         self.assertTrue(all(events.mapped("document_number")), "the columns filled again")
 
     def test_events_in_another_envelope_warn_and_keep_one_page(self):
@@ -87,22 +87,22 @@ class TestDriftOpusCapita(SandboxCase):
         self.assertEqual(log.error_details.count("under 'items'"), 1, "said once a run")
         self.assertEqual(len(self.env["opuscapita.event"].search(
             [("backend_id", "=", self.oc.id)])), 250, "read all the same")
-        self.assertEqual(len(kept_pages(log)), 1)
+        self.assertEqual(len(attached_pages(log)), 1)
 
     def test_a_few_rows_lacking_a_field_are_no_drift(self):
         def two_without_status(data):
-            for row in _rows(data)[:2]:
+            for row in answer_rows(data)[:2]:
                 row.pop("status", None)
             return data
 
         self.sandbox.add_fault(EVENTS_PATH, rewrite=two_without_status, times=100)
         log = self.oc._sync_events().log
         self.assertEqual(log.state, "done", log.error_details)
-        self.assertFalse(kept_pages(log))
+        self.assertFalse(attached_pages(log))
 
 
 @tagged("post_install", "-at_install")
-class TestDriftSage50(Sage50Mixin, KeptUnitsCase):
+class TestDriftSage50(Sage50Mixin, ItemsToRetryCase):
 
     def setUp(self):
         super().setUp()
@@ -120,7 +120,7 @@ class TestDriftSage50(Sage50Mixin, KeptUnitsCase):
         self.assertEqual(download.record_count, 6, "the customers are imported all the same")
         self.assertEqual(len(self.env["sage50.partner"].search(
             [("backend_id", "=", self.sage.id)])), 6)
-        page = kept_pages(log)
+        page = attached_pages(log)
         self.assertEqual(page.name, "Customers page as received.json")
         text = page.raw.decode()
         self.assertIn("eMail", text)
@@ -136,12 +136,12 @@ class TestDriftSage50(Sage50Mixin, KeptUnitsCase):
         log = self.last_log(self.sage)
         self.assertIn("most rows hold a value of another type in addresses",
                       log.error_details)
-        self.assertEqual(len(kept_pages(log)), 1)
+        self.assertEqual(len(attached_pages(log)), 1)
         self.assertEqual(log.kept_count, 5, "each row kept to retry as well")
 
 
 @tagged("post_install", "-at_install")
-class TestDriftTrackOnline(KeptUnitsCase):
+class TestDriftTrackOnline(ItemsToRetryCase):
     """TrackOnline: an envelope of another shape, and runs of small pages."""
 
     sandbox_transactions = 4  # fewer rows in the whole run than a page needs to be judged
@@ -162,11 +162,11 @@ class TestDriftTrackOnline(KeptUnitsCase):
             [("backend_id", "=", self.to.id)]).mapped("number")), sorted(
             row["number"] for row in self.sandbox.trackonline.resources["location"]),
             "read all the same")
-        self.assertEqual(len(kept_pages(log)), 1)
+        self.assertEqual(len(attached_pages(log)), 1)
 
     def test_small_pages_lacking_a_field_are_judged_together(self):
         def without_document_number(data):
-            for row in _rows(data):
+            for row in answer_rows(data):
                 row.pop("documentNumber", None)
             return b"" if data is None else data  # None: no rows (204), left empty
 
@@ -176,11 +176,11 @@ class TestDriftTrackOnline(KeptUnitsCase):
         self.assertEqual(len(self.transactions()), 4, "a run of 4 rows in all")
         self.assertEqual(log.state, "warning", log.error_details)
         self.assertIn("most rows lack documentNumber", log.error_details)
-        self.assertEqual(len(kept_pages(log)), 1)
+        self.assertEqual(len(attached_pages(log)), 1)
 
     def test_one_small_row_lacking_a_field_is_no_drift(self):
         def first_without_document_number(data):
-            for row in _rows(data)[:1]:
+            for row in answer_rows(data)[:1]:
                 row.pop("documentNumber", None)
             return b"" if data is None else data
 
@@ -188,4 +188,4 @@ class TestDriftTrackOnline(KeptUnitsCase):
                                rewrite=first_without_document_number, times=100)
         log = self.to._sync("transactions").log
         self.assertEqual(log.state, "done", log.error_details)
-        self.assertFalse(kept_pages(log))
+        self.assertFalse(attached_pages(log))

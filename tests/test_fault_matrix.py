@@ -15,7 +15,7 @@ from odoo.fields import Datetime
 from odoo.tests import tagged
 
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import SandboxCase, answer_rows, on_second_row
 from .test_sage50 import Sage50Mixin
 
 # Odoo's test guard raises any requests timeout under 10 s to 10 s: the timeout fault waits more.
@@ -24,27 +24,9 @@ TIMEOUT_DELAY = 10.5
 PERSISTENT = 10  # more than the client's retries
 
 
-def _records(data):
-    """The list of records inside an answer (the answer itself or its first list)."""
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        return next((v for v in data.values() if isinstance(v, list)), [])
-    return []
-
-
-def _on_second(change):
-    def rewrite(data):
-        rows = _records(data)
-        if len(rows) > 1:
-            change(rows[1])
-        return data
-    return rewrite
-
-
 def _on_all(change):
     def rewrite(data):
-        for row in _records(data):
+        for row in answer_rows(data):
             change(row)
         return data
     return rewrite
@@ -115,11 +97,11 @@ FAULTS = [
     ("Latin-1 bytes in the JSON", {"rewrite": _latin1}, ["JSON", "utf-8"]),
     ("wrong shape (list/object swapped)", {"rewrite": _swap_shape},
      ["expected", "Expected", "shape", "has no"]),
-    ("record without id", {"rewrite": _on_second(_drop_id)}, ["id"]),
+    ("record without id", {"rewrite": on_second_row(_drop_id)}, ["id"]),
     ("extra fields", {"rewrite": _on_all(lambda row: row.update(unexpectedField={"a": [1]}))},
      []),
-    ("wrong types", {"rewrite": _on_second(_wrong_types)}, ["Error", "wrong type"]),
-    ("huge strings (200 kB)", {"rewrite": _on_second(_huge_strings)}, []),
+    ("wrong types", {"rewrite": on_second_row(_wrong_types)}, ["Error", "wrong type"]),
+    ("huge strings (200 kB)", {"rewrite": on_second_row(_huge_strings)}, []),
 ]
 
 ONE_MB = 1024 * 1024
@@ -134,9 +116,9 @@ FILE_FAULTS = [fault for fault in FAULTS if "rewrite" not in fault[1]
 ]
 
 # A Sage 50 scope file is read as bytes: an HTML page is "not valid JSON" (and shown).
-SCOPE_WORDS = {"200 with an HTML body": ["not valid JSON"]}
-SCOPE_FAULTS = [(name, options, words + SCOPE_WORDS.get(name, []))
-                for name, options, words in FAULTS]
+SCOPE_PHRASES = {"200 with an HTML body": ["not valid JSON"]}
+SCOPE_FAULTS = [(name, options, phrases + SCOPE_PHRASES.get(name, []))
+                for name, options, phrases in FAULTS]
 
 # Cells whose bad record cannot pass by trying again: kept (``tracking.failed.unit``), its
 # retry fails the same way and ends it Failed at once, with a message that says so, for a user
@@ -304,8 +286,8 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
             ("id", ">", after_id)], order="id")
         return next((log for log in logs if log.state != "done"), logs[-1:] or NOTHING_TO_DO)
 
-    def _kept_units_due(self, backend):
-        """As if the backoff's wait had passed: the kept units are tried by the next run."""
+    def _items_to_retry_due(self, backend):
+        """As if the backoff's wait had passed: the items to retry are tried by the next run."""
         self.env["tracking.failed.unit"].search([
             ("backend_id", "=", backend.tracking_backend_id.id),
             ("state", "=", "retry")]).write({"next_attempt": Datetime.now()})
@@ -373,36 +355,36 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
             if only and system not in only.split(","):
                 continue
             clean_backend = getattr(self, factory)()
-            # Every run of the matrix comes after the wait of the kept units (the documents
+            # Every run of the matrix comes after the wait of the items to retry (the documents
             # the import kept, empty or too large, are tried again by each run).
-            self._kept_units_due(clean_backend)
+            self._items_to_retry_due(clean_backend)
             log = run(self, clean_backend)
             # "warning" where the seeded data holds bad items (Trackline's empty file)
             self.assertIn(log.state, ("done", "warning"), log.error_details)
             clean_state, clean_skipped = log.state, log.skipped_count + log.failed_count
             __, clean = self._snapshot(model, clean_backend, fields)
             self.assertTrue(clean, "the sandbox gives %s data" % system)
-            for fault_name, options, words in faults:
+            for fault_name, options, phrases in faults:
                 with self.subTest(cell="%s / %s" % (system, fault_name)):
                     options = dict(options, **(extra[0] if extra else {}))
                     cell = (system, fault_name)
                     gap = ("user" if cell in USER_DECIDES else "onboard"
                            if cell in ONBOARD_AGAIN else KNOWN_GAPS.get(cell))
                     outcome = self._cell(factory, run, path, model, fields, skip, options,
-                                         words, clean, gap, (clean_state, clean_skipped))
+                                         phrases, clean, gap, (clean_state, clean_skipped))
                     if out:
                         with open(out, "a", encoding="utf-8") as handle:
                             handle.write(json.dumps({"system": system, "fault": fault_name,
                                                      "outcome": outcome}) + "\n")
 
-    def _cell(self, factory, run, path, model, fields, skip, options, words, clean, gap,
+    def _cell(self, factory, run, path, model, fields, skip, options, phrases, clean, gap,
               clean_end):
         backend = getattr(self, factory)()
         options = dict(options)
         options.setdefault("times", 1)
         self.sandbox.clear_faults()
         fault = self.sandbox.add_fault(path, skip=skip, **options)
-        self._kept_units_due(backend)
+        self._items_to_retry_due(backend)
         log = run(self, backend)  # 1. the cron's method returns normally
         self.sandbox.clear_faults()
         self.assertIn(log.state, ("done", "warning", "failed", "stopped"))
@@ -412,9 +394,9 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
         self.assertLess(fault.times, options["times"], "the sandbox served the fault")
         text = "%s\n%s" % (log.message or "", log.error_details or "")
         differs = (log.state, log.skipped_count + log.failed_count) != clean_end
-        if differs and words:
-            self.assertTrue(any(word in text for word in words),
-                            "the log names the fault (%s): %s" % (words, text[:500]))
+        if differs and phrases:
+            self.assertTrue(any(word in text for word in phrases),
+                            "the log names the fault (%s): %s" % (phrases, text[:500]))
         records, kept = self._snapshot(model, backend, fields)
         keys = _keys(records, fields)
         clean_ids = {row[0] for row in clean}
@@ -432,9 +414,9 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
             self.assertTrue(backend._approve(self.sandbox.sage50.issue_key(
                 backend.sudo().application_id)))
             gap = None
-        # 4. the next run, fault gone and the kept units' wait over, ends as a clean run,
+        # 4. the next run, fault gone and the items to retry' wait over, ends as a clean run,
         # with no duplicate
-        self._kept_units_due(backend)
+        self._items_to_retry_due(backend)
         again = run(self, backend)
         # a record that cannot pass: its retry fails the same way, "Done with warnings"
         if gap != "user" and gap:
@@ -449,12 +431,12 @@ class TestFaultMatrix(Sage50Mixin, SandboxCase):
         self.assertEqual(len(set(keys)), len(keys), "no duplicate")
         if gap:
             self.assertNotEqual(final, clean, "it passes now: update USER_DECIDES")
-            unit = self.env["tracking.failed.unit"].search([
+            item = self.env["tracking.failed.unit"].search([
                 ("backend_id", "=", backend.tracking_backend_id.id)])
-            self.assertEqual(unit.mapped("state"), ["failed"], "Failed at once, not retried")
-            self.assertIn("fails the same way", unit.error)
-            if "without id" in text or "without id" in (unit.error or ""):
-                self.assertIn("no id", unit.error)
+            self.assertEqual(item.mapped("state"), ["failed"], "Failed at once, not retried")
+            self.assertIn("fails the same way", item.error)
+            if "without id" in text or "without id" in (item.error or ""):
+                self.assertIn("no id", item.error)
             third = run(self, backend)
             self.assertEqual(third.state, clean_end[0], "a Failed record is not tried again")
         else:

@@ -21,7 +21,7 @@ class TestHousekeeping(SandboxCase):
         super().setUp()
         self.now = fields.Datetime.now()
         self.logs = self.env["tracking.sync.log"].sudo()
-        self.units = self.env["tracking.failed.unit"].sudo()
+        self.items = self.env["tracking.failed.unit"].sudo()
 
     def run_log(self, days_ago, operation="sync processes", state="done", **values):
         started = self.now - timedelta(days=days_ago)
@@ -31,15 +31,15 @@ class TestHousekeeping(SandboxCase):
             "operation": operation, "started_at": started, "ended_at": started,
             "state": state, **values})
 
-    def unit(self, key, state, days_ago):
-        unit = self.units.create({
+    def item(self, key, state, days_ago):
+        item = self.items.create({
             "backend_id": self.backend.tracking_backend_id.id,
             "resource": "processes", "remote_key": key, "state": state})
-        unit.flush_recordset()
+        item.flush_recordset()
         self.env.cr.execute("UPDATE tracking_failed_unit SET write_date = %s WHERE id = %s",
-                            (self.now - timedelta(days=days_ago), unit.id))
-        unit.invalidate_recordset()
-        return unit
+                            (self.now - timedelta(days=days_ago), item.id))
+        item.invalidate_recordset()
+        return item
 
     def card_figures(self):
         card = self.backend.tracking_backend_id
@@ -92,10 +92,10 @@ class TestHousekeeping(SandboxCase):
         self.assertTrue(still.exists(), "a setting that is no number keeps 90 days")
 
     def test_finished_items_to_retry_go_open_ones_stay(self):
-        done = self.unit("p-1", "done", 100)
-        ignored = self.unit("p-2", "ignored", 100)
-        recent_done = self.unit("p-3", "done", 5)
-        old_open = self.unit("p-4", "failed", 300) | self.unit("p-5", "retry", 300)
+        done = self.item("p-1", "done", 100)
+        ignored = self.item("p-2", "ignored", 100)
+        recent_done = self.item("p-3", "done", 5)
+        old_open = self.item("p-4", "failed", 300) | self.item("p-5", "retry", 300)
         self.clear()
         self.assertFalse((done | ignored).exists())
         self.assertEqual((recent_done | old_open).exists(), recent_done | old_open)
@@ -105,8 +105,8 @@ class TestHousekeeping(SandboxCase):
         counters = self.env["tracking.rate.counter"].sudo()
         rows = {}
         for name, period, start in (
-                ("this minute", "minute", seconds // 60),
-                ("old minute", "minute", seconds // 60 - 3 * 1440),
+                ("this second", "second", seconds),
+                ("old second", "second", seconds - 3 * 86400),
                 ("today", "day", seconds // 86400),
                 ("yesterday", "day", seconds // 86400 - 1),
                 ("old day", "day", seconds // 86400 - 5)):
@@ -115,7 +115,7 @@ class TestHousekeeping(SandboxCase):
                 "period": period, "period_start": start, "calls": 3})
         self.assertEqual(self.clear()["call counters"], 2)
         self.assertEqual(sorted(name for name, row in rows.items() if row.exists()),
-                         ["this minute", "today", "yesterday"])
+                         ["this second", "today", "yesterday"])
 
     def test_a_day_clears_at_most_its_share(self):
         for _ in range(5):

@@ -12,14 +12,14 @@ from odoo.tools.translate import TranslationModuleReader
 
 from ..mappings import opuscapita, sage50, trackline, trackonline
 from ..mappings.fields import Entity
-from ..models import tracking_words
+from ..models import tracking_messages
 from ..models.opuscapita_backend import EVENTS
 from ..models.sage50_download import CUSTOMERS
 from ..models.trackline_backend import PROCESSES
 from ..models.trackonline_resources import RESOURCES
 from ..sandbox.backends import backend_values
-from .common import SandboxCase, load_spanish
-from .test_failed_units import KeptUnitsCase, _second_row
+from .common import SandboxCase, load_spanish, on_second_row
+from .test_items_to_retry import ItemsToRetryCase
 
 MODULE = "tracking_connector"
 POT = f"{MODULE}/i18n/{MODULE}.pot"
@@ -103,7 +103,7 @@ class TestI18n(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRunWords(SandboxCase):
+class TestRunLanguage(SandboxCase):
     """A run's name and summary, its notification and the dashboard's states read in the
     language of whoever reads them, not of whoever started the run."""
 
@@ -125,10 +125,10 @@ class TestRunWords(SandboxCase):
         log = self.last_log()
         self.assertEqual(log.operation, "import process 10001")
         self.assertGreater(log.created_count, 0)
-        english = "%s created, %s updated, %s skipped, %s failed; %s kept to retry" % (
+        english = "%s created, %s updated, %s skipped, %s failed; items to retry: %s" % (
             log.created_count, log.updated_count, log.skipped_count, log.failed_count,
             log.kept_count)
-        self.assertEqual(log.kept_count, 1, "its empty document is kept to retry")
+        self.assertEqual(log.kept_count, 1, "its empty document is added to the items to retry")
         self.assertEqual((log.name, log.summary, log.message),
                          ("import process 10001", english, english))
         spanish = log.with_context(lang="es_ES")
@@ -197,17 +197,17 @@ class TestRunWords(SandboxCase):
                     for value in vars(module).values() if isinstance(value, Entity)]
         self.assertGreater(len(entities), 15)
         self.assertFalse([e.description for e in entities
-                          if e.description not in tracking_words.ENTITY_WORDS])
+                          if e.description not in tracking_messages.ENTITY_LABELS])
         resources = list(RESOURCES.values()) + [PROCESSES, EVENTS, CUSTOMERS]
         self.assertFalse([r.name for r in resources
-                          if r.name not in tracking_words.RESOURCE_WORDS])
+                          if r.name not in tracking_messages.RESOURCE_LABELS])
         es = self.env(context={"lang": "es_ES"})
-        self.assertEqual(es._(tracking_words.resource_words(RESOURCES["item_definitions"])),
+        self.assertEqual(es._(tracking_messages.resource_label(RESOURCES["item_definitions"])),
                          "definiciones de artículo")
 
 
 @tagged("post_install", "-at_install")
-class TestErrorWords(KeptUnitsCase):
+class TestErrorLanguage(ItemsToRetryCase):
     """A run's error lines, the reason it failed, a connection test's words and a kept item's
     error read in the reader's language; a remote's own message stays as it was received."""
 
@@ -217,19 +217,19 @@ class TestErrorWords(KeptUnitsCase):
         load_spanish(cls.env)
 
     def test_error_lines_and_kept_reasons(self):
-        self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=_second_row(
+        self.sandbox.add_fault("/trackonline/api/v1/transaction", skip=0, rewrite=on_second_row(
             lambda row: row.pop("id")))
         log = self.to._sync("transactions").log
-        unit = self.units(self.to, "transactions")
-        self.assertEqual(len(unit), 1)
-        english = "transaction without id skipped, kept to retry: "
-        spanish = "transacción sin id omitido, conservado para reintentar: "
+        item = self.items(self.to, "transactions")
+        self.assertEqual(len(item), 1)
+        english = "transaction without id skipped, added to the items to retry: "
+        spanish = "transacción sin id omitido, añadido a los elementos por reintentar: "
         self.assertTrue(log.error_details.startswith(english), log.error_details)
         self.assertTrue(log.errors.startswith(english), log.errors)
         self.assertTrue(log.with_context(lang="es_ES").errors.startswith(spanish),
                         log.with_context(lang="es_ES").errors)
-        self.assertTrue(unit.error.startswith(english), unit.error)
-        self.assertTrue(unit.with_context(lang="es_ES").reason.startswith(spanish))
+        self.assertTrue(item.error.startswith(english), item.error)
+        self.assertTrue(item.with_context(lang="es_ES").reason.startswith(spanish))
         # The row as received stays as it was in both languages.
         row = log.error_details.removeprefix(english)
         self.assertTrue(log.with_context(lang="es_ES").errors.endswith(row))

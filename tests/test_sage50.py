@@ -13,7 +13,7 @@ from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 from ..clients.base import ApiError, AuthError
 from ..sandbox.backends import backend_values
 from ..sandbox.server import Sandbox
-from .common import CommitCase, SandboxCase
+from .common import CommitCase, SandboxCase, load_spanish
 
 SECRET = "app-secret-for-tests"
 
@@ -145,7 +145,7 @@ class TestSage50(Sage50Mixin, SandboxCase):
     def test_upload_ends_without_the_result_file_sage_did_not_leave(self):
         """The document: at a final state Sage 50 "could" upload a result file. One that is
         not there (404) no longer holds the upload at "running", polled for ever: it ends,
-        its kept unit closed, the run's log saying the file was not downloaded."""
+        its item to retry closed, the run's log saying the file was not downloaded."""
         partners = self.env["res.partner"].create([{"name": "Greta Berg"}])
         upload = self.env["sage50.upload"].browse(
             self.env["sage50.backend"]._send_partners(partners)["res_id"])
@@ -157,7 +157,7 @@ class TestSage50(Sage50Mixin, SandboxCase):
             log = upload._poll(self.sage).log
         self.assertEqual((upload.state, upload.progress), ("accepted", 100))
         self.assertFalse(upload.result_attachment_id)
-        self.assertFalse(upload._units(), "its kept unit, if any, closed")
+        self.assertFalse(upload._items_to_retry(), "its item to retry, if any, closed")
         self.assertEqual(self.sandbox.calls("GET", result_path), 1, "asked once")
         self.assertIn("result file was not downloaded", log.errors)
         self.assertIn("404", log.errors)
@@ -441,12 +441,12 @@ class TestSage50Endpoints(Sage50EndpointCase):
         self.sage.action_test_connection()
         self.assertEqual(self.sage.connection_state, "ok", self.sage.connection_message)
 
-    def test_the_onboarding_dialog_follows_the_consent(self):
-        """Tour ``tracking_connector_sage_consent``, as a Tracking manager: Onboarding,
-        Generate passcode; while the dialog shows the passcode, the Sage 50 user gives
-        consent (the sandbox calls the approval URL): the dialog closes by itself and the
-        form shows "API key received", with no reload by the person."""
-        new_test_user(self.env, "consent_manager",
+    def follow_the_consent(self, lang):
+        """Tour ``tracking_connector_sage_consent``, as a Tracking manager working in
+        ``lang``: Onboarding, Generate passcode; while the dialog shows the passcode, the
+        Sage 50 user gives consent (the sandbox calls the approval URL): the dialog closes
+        by itself and the form shows "API key received", with no reload by the person."""
+        new_test_user(self.env, "consent_manager", lang=lang,
                       groups="tracking_connector.group_tracking_manager")
         passcodes = self.sandbox.sage50.passcodes
         before = set(passcodes)
@@ -473,6 +473,13 @@ class TestSage50Endpoints(Sage50EndpointCase):
         self.assertEqual(consented, [200])
         self.sage.invalidate_recordset()
         self.assertEqual(self.sage.onboarding_state, "approved")
+
+    def test_the_onboarding_dialog_follows_the_consent(self):
+        self.follow_the_consent("en_US")
+
+    def test_the_onboarding_dialog_follows_the_consent_in_spanish(self):
+        load_spanish(self.env)
+        self.follow_the_consent("es_ES")
 
     def test_register_a_new_developer(self):
         wizard = self.env["sage50.onboarding.wizard"].create({

@@ -5,7 +5,7 @@ import json
 
 from odoo.tests import tagged
 
-from ..models.sage50_download import DOWNLOAD_BOUND, FILE_UNIT
+from ..models.sage50_download import DOWNLOAD_BOUND, FILE_RESOURCE
 from .common import SandboxCase
 from .test_sage50 import Sage50Mixin
 
@@ -69,8 +69,8 @@ class TestSage50ParallelDownloads(Sage50Mixin, SandboxCase):
         self.assertEqual((broken.state, missing.state), ("failed", "failed"))
         self.assertIn("not valid JSON", broken.message)
         self.assert_all_imported(self.downloads - broken)
-        units = self.env["tracking.failed.unit"].search([
+        items = self.env["tracking.failed.unit"].search([
             ("backend_id", "=", self.sage.tracking_backend_id.id),
-            ("resource", "=", FILE_UNIT)])
-        self.assertEqual(sorted(units.mapped("remote_key")), ["Gone", "Scope03"])
-        self.assertEqual(set(units.mapped("state")), {"retry"})
+            ("resource", "=", FILE_RESOURCE)])
+        self.assertEqual(sorted(items.mapped("remote_key")), ["Gone", "Scope03"])
+        self.assertEqual(set(items.mapped("state")), {"retry"})

@@ -104,12 +104,12 @@ class TestNamesAndHome(SandboxCase):
         partner = self.env["res.partner"].create({"name": "Depot Named", "ref": "NAMED-1"})
         location = self.env["trackonline.location"]._from_partners(backend, partner)
         backend._send(location, "location")
-        unit = self.env["tracking.failed.unit"].search([
+        item = self.env["tracking.failed.unit"].search([
             ("backend_id", "=", backend.tracking_backend_id.id)])
-        self.assertEqual(unit.remote_key, "trackonline.location,%d" % location.id,
+        self.assertEqual(item.remote_key, "trackonline.location,%d" % location.id,
                          "the key that finds the record again is kept")
-        self.assertEqual(unit.display_name, "To send to TrackOnline: [NAMED-1] Depot Named")
-        self.assertEqual(unit._record(), location)
+        self.assertEqual(item.display_name, "To send to TrackOnline: [NAMED-1] Depot Named")
+        self.assertEqual(item._record(), location)
 
     def test_mirrored_only_records_offer_no_delete(self):
         for model in ("trackline.process", "trackline.document", "opuscapita.event",

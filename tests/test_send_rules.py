@@ -8,14 +8,14 @@ from odoo.tests import tagged
 
 from ..models.tracking_failed_unit import record_key
 from .common import SandboxCase
-from .test_failed_units import KeptUnitsCase
+from .test_items_to_retry import ItemsToRetryCase
 from .test_sage50 import Sage50Mixin
 
 LOCATION_PATH = "/trackonline/api/v1/location"
 TRANSACTION_PATH = "/trackonline/api/v1/transaction"
 
 
-class SendCase(KeptUnitsCase):
+class SendCase(ItemsToRetryCase):
     sandbox_transactions = 6
 
     def draft_locations(self, *values_list):
@@ -24,8 +24,8 @@ class SendCase(KeptUnitsCase):
             for n, values in enumerate(values_list, 1)])
         return self.env["trackonline.location"]._from_partners(self.to, partners)
 
-    def unit_of(self, record):
-        return self.units(self.to).filtered(lambda unit: unit.remote_key == record_key(record))
+    def retry_item_of(self, record):
+        return self.items(self.to).filtered(lambda item: item.remote_key == record_key(record))
 
     def remote_numbers(self, resource="location"):
         return {row.get("number") for row in self.sandbox.trackonline.resources[resource]}
@@ -57,15 +57,15 @@ class TestSendRules(SendCase):
         self.assertEqual(bad.send_state, "rejected")
         self.assertIn("City has 31 characters, more than the 30 TrackOnline takes",
                       bad.send_message)
-        unit = self.unit_of(bad)
-        self.assertEqual(unit.state, "failed", "waits for a user")
-        self.assertIn("City", unit.error)
+        item = self.retry_item_of(bad)
+        self.assertEqual(item.state, "failed", "waits for a user")
+        self.assertIn("City", item.error)
         self.poll()
         self.assertEqual((good.send_state, other.send_state), ("saved", "saved"))
         self.assertNotIn("RULES-2", self.remote_numbers())
         # Corrected, it goes.
         bad.city = "Brugge"
-        unit.action_retry_now()
+        item.action_retry_now()
         self.assertEqual(bad.send_state, "sent")
 
     def test_a_long_reference_is_refused_not_cut(self):
@@ -112,10 +112,10 @@ class TestSendRules(SendCase):
         others = locations - bad
         self.assertEqual(set(others.mapped("send_state")), {"sent"})
         self.assertEqual(bad.send_state, "draft", "not sent")
-        unit = self.unit_of(bad)
-        self.assertEqual(unit.state, "failed", "a refusal of its data: waits for a user")
-        self.assertIn("maximum length of 20", unit.error)
-        self.assertEqual(self.units(self.to, "send location"), unit, "the one, alone")
+        item = self.retry_item_of(bad)
+        self.assertEqual(item.state, "failed", "a refusal of its data: waits for a user")
+        self.assertIn("maximum length of 20", item.error)
+        self.assertEqual(self.items(self.to, "send location"), item, "the one, alone")
         log = self.last_log(self.to)
         self.assertIn(bad.display_name, log.errors, "the one named")
         self.assertFalse([other for other in others if other.display_name in log.errors])
@@ -135,9 +135,9 @@ class TestSendRules(SendCase):
         self.poll()
         self.assertEqual(blocked.send_state, "rejected")
         self.assertIn("ACC-REJ-1 is blocked in this administration", blocked.send_message)
-        self.assertEqual(self.unit_of(blocked).state, "failed")
-        self.assertFalse(self.unit_of(blocked).next_attempt)
-        self.assertEqual((locked.send_state, self.unit_of(locked).state), ("error", "retry"))
+        self.assertEqual(self.retry_item_of(blocked).state, "failed")
+        self.assertFalse(self.retry_item_of(blocked).next_attempt)
+        self.assertEqual((locked.send_state, self.retry_item_of(locked).state), ("error", "retry"))
 
     def test_save_results_are_matched_by_number_not_by_place(self):
         """The document does not say save results come in the batch's order: a TrackOnline
@@ -193,7 +193,7 @@ class TestSendRules(SendCase):
         configuration.action_send()
         remote = [row for row in rows if row["name"] == "Paged config Gent"]
         self.assertEqual(len(remote), 1, "TrackOnline took it")
-        self.make_due(self.unit_of(configuration))
+        self.make_due(self.retry_item_of(configuration))
         self.sandbox.reset_calls()
         self.to._poll_results()
         self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/itemconfiguration"), 2)

@@ -154,10 +154,10 @@ class TestSyncCore(CommitCase):
         self.assertEqual((run.log.state, run.log.kept_count), ("warning", 1))
         saved = self.Process.search([("backend_id", "=", self.backend.id)])
         self.assertEqual(sorted(saved.mapped("remote_id")), ["1", "2", "4"])
-        unit = self.env["tracking.failed.unit"].search([
+        item = self.env["tracking.failed.unit"].search([
             ("backend_id", "=", self.backend.tracking_backend_id.id)])
-        self.assertEqual((unit.remote_key, unit.state, unit.log_id), ("3", "retry", run.log))
-        self.assertIn("could not be saved", unit.error)
+        self.assertEqual((item.remote_key, item.state, item.log_id), ("3", "retry", run.log))
+        self.assertIn("could not be saved", item.error)
 
     def test_cursor_stops_after_max_pages(self):
         pages = iter([(self.page("a"), "c1"), (self.page("b"), "c2"), (self.page("c"), "c3")])

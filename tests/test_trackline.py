@@ -173,21 +173,18 @@ class TestTracklineImport(SandboxCase):
         """docs/usage.rst: "Download documents" takes those not downloaded yet, or in error, now,
         whatever the wait a scheduled retry plans for them."""
         trackline = self.sandbox.trackline
-        empty = next(doc_id for doc_id, content in trackline.files.items() if not content)
-        process_id = next(p for p, remote in trackline.processes.items()
-                          if empty in {d["doc_id"] for d in remote["documents"]})
-        process = self.import_process(process_id)
-        document = process.document_ids.filtered(lambda d: d.remote_id == empty)
+        empty = self.empty_document_id()
+        process, document = self.import_process_holding(empty)
         self.assertEqual(document.state, "error")
         self.addCleanup(trackline.files.__setitem__, empty, trackline.files[empty])
         trackline.files[empty] = b"%PDF-1.4 now with content"
         action = process.action_download_documents()
         self.assertEqual(document.state, "downloaded", action["params"]["message"])
         self.assertIn("1 updated", action["params"]["message"])
-        unit = self.env["tracking.failed.unit"].search([
+        item = self.env["tracking.failed.unit"].search([
             ("backend_id", "=", self.backend.tracking_backend_id.id),
             ("remote_key", "=", empty)])
-        self.assertEqual(unit.state, "done")
+        self.assertEqual(item.state, "done")
 
     def test_429_with_retry_after_is_waited_out(self):
         self.sandbox.add_fault("/trackline/api/track-line/ext/track-path", status=429,
@@ -198,14 +195,11 @@ class TestTracklineImport(SandboxCase):
 
     def test_empty_and_oversized_files_are_marked_others_download(self):
         trackline = self.sandbox.trackline
-        empty = next(doc_id for doc_id, content in trackline.files.items() if not content)
+        empty = self.empty_document_id()
         large = max(trackline.files, key=lambda doc_id: len(trackline.files[doc_id]))
         self.backend.max_file_size = 1
         for doc_id in (empty, large):
-            process_id = next(p for p, remote in trackline.processes.items()
-                              if doc_id in {d["doc_id"] for d in remote["documents"]})
-            process = self.import_process(process_id)
-            document = process.document_ids.filtered(lambda d, i=doc_id: d.remote_id == i)
+            process, document = self.import_process_holding(doc_id)
             self.assertEqual(document.state, "error")
             self.assertFalse(document.attachment_id)
             others = process.document_ids - document
@@ -216,10 +210,10 @@ class TestTracklineImport(SandboxCase):
         self.assertIn("size cap", self.env["trackline.document"].search(
             [("remote_id", "=", large)]).state_message)
         # Each kept to retry later (a second import of the same process leaves them alone).
-        units = self.env["tracking.failed.unit"].search([
+        items = self.env["tracking.failed.unit"].search([
             ("backend_id", "=", self.backend.tracking_backend_id.id),
             ("resource", "=", "document"), ("remote_key", "in", [empty, large])])
-        self.assertEqual(units.mapped("state"), ["retry", "retry"])
+        self.assertEqual(items.mapped("state"), ["retry", "retry"])
         self.assertIn(self.last_log().state, ("warning", "done"))
 
     def test_link_from_partner_action_menu(self):

@@ -74,14 +74,14 @@ class TestTracklineParallel(SandboxCase):
         self.assertIn("size cap", failed.state_message)
         extra = process.document_ids.filtered(lambda doc: doc.remote_id in self.doc_ids)
         self.assertEqual(set(extra.mapped("state")), {"downloaded"})
-        unit = self.env["tracking.failed.unit"].search([
+        item = self.env["tracking.failed.unit"].search([
             ("backend_id", "=", self.backend.tracking_backend_id.id),
             ("resource", "=", "document"), ("remote_key", "=", big)])
-        self.assertEqual(unit.state, "retry")
+        self.assertEqual(item.state, "retry")
         # Its backoff holds: a second import of the process leaves it alone.
         self.sandbox.reset_calls()
         self.import_process("10000")
-        self.assertEqual(unit.attempts, 1)
+        self.assertEqual(item.attempts, 1)
 
     def test_a_refresh_reads_many_processes_a_few_at_a_time(self):
         self.backend.download_concurrency = 2

@@ -1,11 +1,30 @@
 """TrackOnline against the sandbox over real HTTP: syncs, call budget, sends."""
 
+import threading
 import time
 from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
+from ..clients.trackonline import TrackOnlineClient
+from ..models.tracking_rate_counter import DAY, DatabaseRateLimiter
+from ..models.tracking_sync_log import read_committed
 from .common import TrackOnlineCase, other_connection
+
+
+class Clock:
+    """A test's clock: ``time()`` reads it, ``sleep(seconds)`` moves it on (and is noted)."""
+
+    def __init__(self, now):
+        self.now = now
+        self.slept = []
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
 
 
 @tagged("post_install", "-at_install")
@@ -98,6 +117,76 @@ class TestTrackOnline(TrackOnlineCase):
         self.assertEqual(self.cursor()["page"], 2, "the cursor stays after the saved page")
         self.to._sync("transactions")
         self.assertEqual(len(self.transactions()), 130)
+
+    def test_a_burst_across_a_minute_s_turn_gets_no_429_from_a_rolling_minute(self):
+        """A server counting a rolling minute (60 calls in any 60 s): 60 calls at second 59
+        of a minute, 60 more from second 0 of the next. The budget holds the second burst
+        until the first has left the last minute, so the server never answers 429 (a budget
+        per calendar minute sends it at once: a 429 with a wait of a minute). The client's
+        and the server's clock are one clock of the test, moved on by the budget's waits."""
+        clock = Clock(int(time.time()) // 60 * 60 + 59.5)
+        remote = self.sandbox.trackonline
+        remote.per_minute, remote.rolling_minute, remote.clock = 60, True, clock.time
+        self.addCleanup(setattr, remote, "per_minute", None)
+        self.addCleanup(setattr, remote, "rolling_minute", False)
+        self.addCleanup(setattr, remote, "clock", time.time)
+        client = TrackOnlineClient(
+            self.to.base_url, self.to.sudo().api_key, timeout=10,
+            limiter=DatabaseRateLimiter(self.to, per_minute=60, per_day=1000,
+                                        sleep=clock.sleep, clock=clock.time))
+        for _call in range(60):
+            client.page("location")
+        clock.now += 1  # second 0 of the next minute
+        for _call in range(60):
+            client.page("location")
+        self.assertEqual(remote.rejected, 0, "no 429")
+        self.assertEqual(self.sandbox.calls("GET", "/trackonline/api/v1/location"), 120)
+        self.assertEqual(len(clock.slept), 1)
+        self.assertAlmostEqual(clock.slept[0], 59.5, places=3,
+                               msg="until the first burst's second left the last minute")
+
+    def test_calls_a_second_apart_across_midnight_count_in_one_minute(self):
+        """Two workers counting a call each, half a second before and after midnight (UTC,
+        where a day's counter starts): the later waits for the earlier's commit (both lock
+        the counter of the day the minute's window starts in) and then counts its call: with
+        a budget of one call a minute it has to wait, though its day's and second's counters
+        are new. Real connections, on a backend committed at the install."""
+        with other_connection(self.env) as cr:
+            cr.execute("SELECT id FROM tracking_backend ORDER BY id LIMIT 1")
+            row = cr.fetchone()
+        if not row:
+            self.skipTest("no backend committed in this database")
+        backend = self.env["tracking.backend"].browse(row[0])
+        counter = self.env["tracking.rate.counter"]
+        midnight = 1577836800  # 1 Jan 2020, 00:00 UTC: counters no run of the tests makes
+        limits = {"minute": 1, "day": 1000}
+
+        def clear():
+            with other_connection(self.env) as cr:
+                cr.execute("DELETE FROM tracking_rate_counter WHERE backend_id = %s AND ("
+                           "(period = 'day' AND period_start IN %s) OR "
+                           "(period = 'second' AND period_start IN %s))",
+                           (backend.id, (midnight // DAY - 1, midnight // DAY),
+                            (midnight - 1, midnight)))
+
+        self.addCleanup(clear)
+        later = {}
+        with other_connection(self.env) as first, other_connection(self.env) as second:
+            read_committed(first)
+            read_committed(second)
+            self.assertIsNone(counter._take_in(first, backend, limits, midnight - 0.5))
+
+            def take_later():
+                later["spent"] = counter._take_in(second, backend, limits, midnight + 0.5)
+
+            worker = threading.Thread(target=take_later)
+            worker.start()
+            worker.join(0.5)
+            self.assertTrue(worker.is_alive(), "the later call waits for the earlier's commit")
+            first.commit()
+            worker.join(10)
+        self.assertEqual(later["spent"], ("minute", 59.5),
+                         "the earlier call leaves the window 61 s after its second began")
 
     def test_daily_budget_stops_and_next_run_resumes(self):
         self.to.licence_tier = "start_pro"

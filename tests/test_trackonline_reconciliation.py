@@ -11,31 +11,23 @@ from ..mappings import trackonline_codes as codes
 from ..models import trackonline_reconciliation as reconciliation
 from ..models.trackonline_reconciliation import paced_share, seconds_until_allowed
 from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import SandboxCase, TrackOnlineCase
 
 TRANSACTIONS = "/trackonline/api/v1/transaction"
 
 
 @tagged("post_install", "-at_install")
-class TestTrackOnlineReconciliation(SandboxCase):
+class TestTrackOnlineReconciliation(TrackOnlineCase):
     """The re-read of open transactions, against the sandbox over real HTTP: a change made in
     TrackOnline after the transactions sync's overlap reaches Odoo, a transaction deleted
     there is marked (not unlinked), within the backend's share of the day's budget, with a
     cursor that never passes unsaved data."""
 
     sandbox_transactions = 400
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["trackonline.backend"].search([]).active = False
-        cls.to = cls.env["trackonline.backend"].create(backend_values(
-            "trackonline", cls.sandbox.url, name="TrackOnline re-read", licence_tier="enterprise",
-            start_date="2026-01-01", window_days=60, timeout=10))
+    trackonline_name = "TrackOnline re-read"
 
     def setUp(self):
         super().setUp()
-        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
         self.remote = self.sandbox.trackonline.resources["transaction"]
         run = self.to._sync("transactions")
         self.assertEqual(run.log.state, "done", run.log.error_details)
@@ -49,7 +41,8 @@ class TestTrackOnlineReconciliation(SandboxCase):
     def open_remote(self, count):
         return [row for row in self.remote if row["statusCode"] in (0, 5, 30)][:count]
 
-    def cursor(self):
+    def sweep_cursor(self):
+        """The re-read's cursor, read."""
         value = self.to._get_cursor("reconciliation")
         return json.loads(value) if value else None
 
@@ -99,7 +92,7 @@ class TestTrackOnlineReconciliation(SandboxCase):
         self.assertEqual(seen[-1]["StatusCode"], "35")
         self.assertEqual(seen[-1]["CreatedDateFrom"], processed["createdOn"])
         self.assertEqual(run.log.api_calls, len(seen))
-        self.assertNotIn("to", self.cursor(), "the sweep is over")
+        self.assertNotIn("to", self.sweep_cursor(), "the sweep is over")
         # The next sweep finds nothing new and marks nothing twice (the unreadable row is
         # still unreadable: kept again, one more attempt).
         run = self.to._sync("reconciliation")
@@ -128,7 +121,7 @@ class TestTrackOnlineReconciliation(SandboxCase):
             calls, calls), run.log.message)
         self.assertTrue(before <= calls <= allowed(), "as many calls as allowed by now, "
                         "counted by TrackOnline")
-        self.assertEqual(self.cursor()["page"], calls + 1,
+        self.assertEqual(self.sweep_cursor()["page"], calls + 1,
                          "the cursor is after the last saved page")
         self.assertFalse(self.record(deleted).is_deleted,
                          "nothing is marked before its window is read whole")
@@ -152,7 +145,7 @@ class TestTrackOnlineReconciliation(SandboxCase):
         run = self.to._sync("reconciliation", max_pages=2)
         self.assertTrue(run.more)
         self.assertEqual(run.log.state, "done")
-        self.assertEqual(self.cursor()["page"], 3)
+        self.assertEqual(self.sweep_cursor()["page"], 3)
         cron = self.env.ref("tracking_connector.cron_trackonline_reconciliation")
         self.assertIn('_cron_sync("reconciliation")', cron.code)
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
@@ -160,7 +153,7 @@ class TestTrackOnlineReconciliation(SandboxCase):
             ir_cron_progress_id=progress.id, cron_id=cron.id)._cron_sync("reconciliation")
         self.assertEqual(self.record(processed).status_code, codes.PROCESSED)
         self.assertEqual(progress.remaining, 0)
-        self.assertNotIn("to", self.cursor())
+        self.assertNotIn("to", self.sweep_cursor())
 
     def test_the_share_is_spread_over_the_day(self):
         self.assertEqual([paced_share(1000, hour * 3600) for hour in (0, 1, 11, 23, 24)],

@@ -3,15 +3,20 @@ in static/tests/tours/): every button of every dashboard card and card menu, the
 smart buttons of each backend form and of the records people act on, by a Tracking user
 (and a Tracking manager for the manager's buttons), on the demo's backends pointed at a
 sandbox. Each tour step that clicks is followed by one that checks what the screen shows
-then. docs/tours.rst lists the buttons and what each step checks."""
+then. The tours of the buttons added last (Check the API on the four forms, Delete draft
+and Delete drafts, notifications replacing each other, the cards' activity) run in English
+and in Spanish: their steps find elements by names and classes, and read the words of the
+user's language (``inLanguage`` in static/tests/tours/tour_steps.js). docs/tours.rst lists
+the buttons and what each step checks."""
 
 import json
 from contextlib import contextmanager
+from datetime import timedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..sandbox.server import Sandbox
-from .common import demo_backends
+from .common import demo_backends, load_spanish
 from .test_sage50 import Sage50Mixin
 
 USER_GROUPS = "base.group_user,tracking_connector.group_tracking_user"
@@ -23,7 +28,7 @@ DASHBOARD = "/odoo/action-tracking_connector.action_tracking_dashboard"
 class TestButtonsClicked(Sage50Mixin, HttpCase):
     """Tours on the demo's four backends, talking to a sandbox of this class. What a test
     syncs before its tour runs on a cursor of its own (``committing_env``), as the browser's
-    requests do."""
+    requests do. ``tour_user_es`` and ``tour_manager_es`` work in Spanish."""
 
     @classmethod
     def setUpClass(cls):
@@ -32,8 +37,12 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         cls.sandbox.start()
         cls.addClassCleanup(cls.sandbox.stop)
         cls.backends = demo_backends(cls.env, cls.sandbox.url)
-        for login, groups in (("tour_user", USER_GROUPS), ("tour_manager", MANAGER_GROUPS)):
-            user = new_test_user(cls.env, login, groups=groups)
+        load_spanish(cls.env)
+        for login, groups, lang in (("tour_user", USER_GROUPS, "en_US"),
+                                    ("tour_manager", MANAGER_GROUPS, "en_US"),
+                                    ("tour_user_es", USER_GROUPS, "es_ES"),
+                                    ("tour_manager_es", MANAGER_GROUPS, "es_ES")):
+            user = new_test_user(cls.env, login, groups=groups, lang=lang)
             if "tour_enabled" in user._fields:
                 user.tour_enabled = False
 
@@ -72,16 +81,72 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
             ["fetch events", "sync events", "test connection"])
 
     def test_sage50_manager_buttons(self):
-        """Tour ``tracking_connector_sage_manager``: the TrackOnline form's Check the API,
-        the Sage 50 form's onboarding and new URLs, and the card's key rotation, as a
-        Tracking manager."""
+        """Tour ``tracking_connector_sage_manager``: the Trackline form of a manager, the
+        Sage 50 form's onboarding and new URLs, and the card's key rotation, as a Tracking
+        manager."""
         sage = self.backends["sage50"]
         token = sage.sudo().endpoint_token
         self.start_tour(DASHBOARD, "tracking_connector_sage_manager", login="tour_manager",
                         timeout=120)
         self.assertNotEqual(sage.sudo().endpoint_token, token)
         self.assertEqual(self.runs("sage50").mapped("operation"), ["rotate API key"])
-        self.assertEqual(self.runs("trackonline").mapped("operation"), ["check the API"])
+
+    def check_the_api(self, login):
+        """Tour ``tracking_connector_check_api`` as ``login``: Check the API on the four
+        backend forms; each check is one run of its backend, and writes nothing else."""
+        self.start_tour(DASHBOARD, "tracking_connector_check_api", login=login, timeout=180)
+        for system in ("trackonline", "opuscapita", "trackline", "sage50"):
+            with self.subTest(system=system):
+                runs = self.runs(system)
+                self.assertEqual(runs.mapped("operation"), ["check the API"])
+                self.assertEqual(runs.create_uid.login, login)
+        self.assertFalse(self.env["trackonline.transaction"].search_count(
+            [("backend_id", "=", self.backends["trackonline"].id)]))
+
+    def test_check_the_api_on_the_four_forms(self):
+        self.check_the_api("tour_manager")
+
+    def test_check_the_api_on_the_four_forms_in_spanish(self):
+        self.check_the_api("tour_manager_es")
+
+    def test_notifications_replace_each_other(self):
+        """Tour ``tracking_connector_notifications_replace``: a red notification left open
+        is replaced by the next one, as a Tracking user."""
+        self.start_tour(DASHBOARD, "tracking_connector_notifications_replace",
+                        login="tour_user", timeout=120)
+        self.assertEqual(self.runs("trackline").mapped("operation"), ["test connection"])
+
+    def test_notifications_replace_each_other_in_spanish(self):
+        self.start_tour(DASHBOARD, "tracking_connector_notifications_replace",
+                        login="tour_user_es", timeout=120)
+        self.assertEqual(self.runs("trackline").mapped("operation"), ["test connection"])
+
+    def card_activity(self, login):
+        """Tour ``tracking_connector_card_activity`` as ``login``: the TrackOnline card's
+        bars after a sync of its 12 locations three days ago, today's sync of its 30
+        transactions and a failed sync (TrackOnline refused the key)."""
+        backend = self.backends["trackonline"]
+        with self.committing_env() as env:
+            syncing = backend.with_env(env)
+            before = syncing._sync("locations").log
+            before.started_at -= timedelta(days=3)
+            transactions = syncing._sync("transactions").log
+            self.sandbox.add_fault("/trackonline/api/v1/location", status=401, times=5)
+            failed = syncing._sync("locations").log
+            self.sandbox.clear_faults()
+            done = (before.created_count, transactions.created_count, failed.state)
+        self.assertEqual(done, (12, 30, "failed"))
+        self.start_tour(DASHBOARD, "tracking_connector_card_activity", login=login,
+                        timeout=120)
+        self.assertEqual(self.runs("trackonline").filtered(
+            lambda log: log.create_uid.login == login).mapped("operation"),
+            ["sync transactions"])
+
+    def test_card_activity(self):
+        self.card_activity("tour_user")
+
+    def test_card_activity_in_spanish(self):
+        self.card_activity("tour_user_es")
 
     def test_import_a_process_from_the_trackline_card(self):
         """Tour ``tracking_connector_card_import``: the Trackline card's Import a process,
@@ -130,13 +195,14 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.assertEqual(kept, bad_rows)
         return backend
 
-    def drafted_transaction(self, backend):
+    def drafted_transaction(self, backend, number=False):
         locations = self.env["trackonline.location"].search(
             [("backend_id", "=", backend.id)], limit=2, order="id")
         item = self.env["trackonline.item.definition"].search(
             [("backend_id", "=", backend.id)], limit=1, order="id")
         return self.env["trackonline.transaction"].create({
             "backend_id": backend.id, "type_code": "60", "send_state": "draft",
+            "transaction_number": number,
             "from_location_id": locations[0].id, "to_location_id": locations[1].id,
             "date_transaction": "2026-11-01 10:00:00",
             "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 3})]})
@@ -173,13 +239,26 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.assertEqual(len(self.sandbox.trackonline.resources["transaction"]),
                          sent_before + 1)
 
-    def test_delete_draft_button(self):
-        """Tour ``tracking_connector_draft_delete``: a transaction drafted in Odoo deleted
-        with its Delete draft (and a confirmation) by a Tracking manager; the list then offers
-        no Delete."""
-        draft = self.drafted_transaction(self.synced_trackonline())
-        self.open_record(draft, "tracking_connector_draft_delete", login="tour_manager")
+    def delete_drafts(self, login):
+        """Tour ``tracking_connector_draft_delete`` as ``login``: a transaction drafted in
+        Odoo deleted with its form's Delete draft, another with the list's Delete drafts
+        (each after a confirmation); the list offers no Delete of its own."""
+        backend = self.synced_trackonline()
+        draft = self.drafted_transaction(backend)
+        other = self.drafted_transaction(backend, number="DRAFT-2")
+        mirrored = self.env["trackonline.transaction"].search_count(
+            [("backend_id", "=", backend.id), ("remote_id", "!=", False)])
+        self.open_record(draft, "tracking_connector_draft_delete", login=login)
         self.assertFalse(draft.exists())
+        self.assertFalse(other.exists())
+        self.assertEqual(self.env["trackonline.transaction"].search_count(
+            [("backend_id", "=", backend.id), ("remote_id", "!=", False)]), mirrored)
+
+    def test_delete_draft_button(self):
+        self.delete_drafts("tour_manager")
+
+    def test_delete_draft_button_in_spanish(self):
+        self.delete_drafts("tour_manager_es")
 
     def test_items_to_retry_buttons(self):
         """Tours ``tracking_connector_retry_buttons`` and ``..._ignore_buttons``: an item to

@@ -5,7 +5,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..mappings.settings import comma_list
-from ..models.tracking_doors import USER_GROUP, check_door
+from ..models.tracking_access import USER_GROUP, check_group
 
 
 class OpusCapitaFetchWizard(models.TransientModel):
@@ -24,9 +24,9 @@ class OpusCapitaFetchWizard(models.TransientModel):
     statuses = fields.Char(help="Comma-separated; the backend's setting if empty.")
 
     def action_fetch(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         self.ensure_one()
-        check_door(self.backend_id, USER_GROUP)
+        check_group(self.backend_id, USER_GROUP)
         if self.date_from >= self.date_to:
             raise UserError(self.env._("The period must end after it starts."))
 

@@ -4,7 +4,7 @@ passcode for the Sage 50 user to type in."""
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..models.tracking_doors import MANAGER_GROUP, check_door
+from ..models.tracking_access import MANAGER_GROUP, check_group
 
 
 class Sage50OnboardingWizard(models.TransientModel):
@@ -35,9 +35,9 @@ class Sage50OnboardingWizard(models.TransientModel):
                 "name": self.env._("Sage 50 onboarding"), "view_mode": "form", "target": "new"}
 
     def action_register(self):
-        check_door(self, MANAGER_GROUP, "write")
+        check_group(self, MANAGER_GROUP, "write")
         self.ensure_one()
-        check_door(self.backend_id, MANAGER_GROUP, "write")
+        check_group(self.backend_id, MANAGER_GROUP, "write")
         if not self.developer_email:
             raise UserError(self.env._("An email address is needed: Sage mails the ids there."))
         run = self.backend_id._register_developer(self.developer_name, self.developer_email,
@@ -47,9 +47,9 @@ class Sage50OnboardingWizard(models.TransientModel):
         return self._reopen()
 
     def action_passcode(self):
-        check_door(self, MANAGER_GROUP, "write")
+        check_group(self, MANAGER_GROUP, "write")
         self.ensure_one()
-        check_door(self.backend_id, MANAGER_GROUP, "write")
+        check_group(self.backend_id, MANAGER_GROUP, "write")
         backend = self.backend_id.sudo()
         if self.developer_id:
             backend.developer_id = self.developer_id.strip()

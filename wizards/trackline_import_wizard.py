@@ -4,8 +4,8 @@ opened for."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.tracking_doors import USER_GROUP, check_door
-from ..models.tracking_words import _lt
+from ..models.tracking_access import USER_GROUP, check_group
+from ..models.tracking_messages import _lt
 
 
 class TracklineImportWizard(models.TransientModel):
@@ -42,9 +42,9 @@ class TracklineImportWizard(models.TransientModel):
         return self.env[self.res_model].browse(self.res_id).exists() or None
 
     def action_import(self):
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         self.ensure_one()
-        check_door(self.backend_id, USER_GROUP)
+        check_group(self.backend_id, USER_GROUP)
         reference = (self.process_ref or "").strip()
         if not reference:
             raise UserError(self.env._("Enter a process ID or name."))

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.tracking_doors import USER_GROUP, check_door
+from ..models.tracking_access import USER_GROUP, check_group
 
 
 class TrackOnlinePartnerSendWizard(models.TransientModel):
@@ -62,7 +62,7 @@ class TrackOnlinePartnerSendWizard(models.TransientModel):
     def action_send(self):
         """Draft the locations as shown (``trackonline.location._from_partners``) and send
         them."""
-        check_door(self, USER_GROUP, "write")
+        check_group(self, USER_GROUP, "write")
         self.ensure_one()
-        check_door(self.backend_id, USER_GROUP)
+        check_group(self.backend_id, USER_GROUP)
         return self.backend_id._send_partners(self.partner_ids)

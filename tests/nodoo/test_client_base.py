@@ -81,7 +81,7 @@ def test_timeout_is_explicit(sandbox):
 
 def test_unreachable_and_timed_out_are_told_apart(sandbox):
     """A refused connection and a remote that does not answer in time are typed apart (the
-    words a user reads differ: models/tracking_words.py), both still transient."""
+    words a user reads differ: models/tracking_messages.py), both still transient."""
     api = BaseClient("http://127.0.0.1:9", timeout=2, retries=0)
     with pytest.raises(Unreachable):
         api.request("GET", "/x")

@@ -1,5 +1,6 @@
 """clients/trackonline.py against the sandbox over real HTTP."""
 
+import time
 from datetime import datetime
 
 import pytest
@@ -276,3 +277,27 @@ def test_a_sandbox_replacing_records_on_save_empties_what_the_body_leaves_out(bo
     assert replaced["name"] == "Replaced"
     assert "city" not in replaced and "tags" not in replaced
     assert replaced["createdOn"] == row["createdOn"], "what TrackOnline sets itself stays"
+
+
+def test_rolling_minute_counts_the_calls_of_the_last_60_seconds(box):
+    """Calls at second 59 and at second 0 of the next minute: the calendar minute lets both
+    through, a rolling minute answers 429 until the first has been 60 s ago."""
+    now = [120 * 60 + 59.5]  # second 59 of a minute
+    box.trackonline.reset()
+    box.trackonline.per_minute = 2
+    box.trackonline.clock = lambda: now[0]
+    box.trackonline.rolling_minute = True
+    try:
+        client = make(box, max_retry_after=0)
+        client.page("location")
+        client.page("location")
+        now[0] += 1  # second 0 of the next minute
+        with pytest.raises(RateLimited) as info:
+            client.page("location")
+        # the first call leaves the window 59 s later (rounded up as a calendar minute's)
+        assert info.value.retry_after == 60
+        box.trackonline.rolling_minute = False
+        client.page("location")  # a calendar minute: a new budget
+    finally:
+        box.trackonline.rolling_minute = False
+        box.trackonline.clock = time.time

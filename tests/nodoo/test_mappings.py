@@ -61,14 +61,14 @@ def test_unknown_code_is_kept_as_unknown_with_a_warning():
     assert warnings == ["unknown location type code 42 kept as unknown"]
 
 
-@pytest.mark.parametrize("key, value, words", [
+@pytest.mark.parametrize("key, value, message", [
     ("name", {"unexpected": "x"}, "name: expected text, got an object"),
     ("geofence", "not-a-number", "geofence: expected a number"),
     ("gps", "52.3,4.8", "gps: expected an object"),
     ("tags", "a,b", "tags: expected a list"),
 ])
-def test_a_value_of_the_wrong_type_names_its_key(key, value, words):
-    with pytest.raises(RowError, match=words):
+def test_a_value_of_the_wrong_type_names_its_key(key, value, message):
+    with pytest.raises(RowError, match=message):
         trackonline.LOCATION.read(dict(LOCATION_ROW, **{key: value}))
 
 

@@ -8,7 +8,7 @@
  * tracking_connector_card_import imports a process from the dashboard's card.
  */
 import { registry } from "@web/core/registry";
-import { card, clickAndRead, notified, opensAndBack } from "./tour_steps";
+import { card, clickAndRead, inLanguage, notified, opensAndBack } from "./tour_steps";
 
 const TO = "TrackOnline (sandbox)";
 const OC = "Business Network (sandbox)";
@@ -125,16 +125,6 @@ registry.category("web_tour.tours").add("tracking_connector_sage_manager", {
     steps: () => [
         // A Tracking manager who is not an Access Rights administrator opens the Trackline
         // backend form too (its "Offer the import on" field, models, is not shown).
-        ...openForm(TO),
-        { content: "Check the API (a manager's button)", trigger: `${FORM} button[name='action_check_api']`, run: "click" },
-        {
-            content: "Its report opens: each list read, as the connector reads it",
-            trigger: ".modal:contains('Check the API: TrackOnline (sandbox)'):contains('Fields found and read'):contains('Answers as received')",
-        },
-        { trigger: ".modal footer .btn-primary", run: "click" },
-        { trigger: "body:not(:has(.modal))" },
-        { trigger: ".o_breadcrumb .o_back_button a", run: "click" },
-        { trigger: ".o_tracking_dashboard .o_kanban_record" },
         ...openForm(TL),
         { content: "The Trackline form shows its login to a manager", trigger: ".o_form_view .o_field_widget[name='login'] input" },
         { trigger: ".o_breadcrumb .o_back_button a", run: "click" },
@@ -177,29 +167,74 @@ registry.category("web_tour.tours").add("tracking_connector_sage_manager", {
     ],
 });
 
+/**
+ * Check the API, a manager's button, on the four backend forms: its report opens in a dialog
+ * titled with the backend, in the manager's language (English or Spanish), and is closed;
+ * Sage 50, not onboarded, has nothing to read yet: a red notification says why.
+ */
+registry.category("web_tour.tours").add("tracking_connector_check_api", {
+    steps: () => {
+        const words = inLanguage({
+            en: { title: "Check the API", found: "Fields found and read", empty: "No answer held records", answers: "Answers as received", onboarding: "finish the onboarding" },
+            es: { title: "Comprobar la API", found: "Campos encontrados y leídos", empty: "Ninguna respuesta traía registros", answers: "Respuestas tal como llegaron", onboarding: "termine la incorporación" },
+        });
+        const check = (name, says) => [
+            ...openForm(name),
+            { content: `${name}: Check the API`, trigger: `${FORM} button[name='action_check_api']`, run: "click" },
+            {
+                content: `${name}: its report opens in a dialog titled with the backend, in the user's words`,
+                trigger: `.modal:has(.modal-title:contains('${words.title}: ${name}')):has(.o_field_widget[name='report']:contains('${says}')):contains('${words.answers}')`,
+            },
+            { content: "Closed", trigger: ".modal footer .btn-primary", run: "click" },
+            { trigger: "body:not(:has(.modal))" },
+            ...toDashboard(),
+        ];
+        return [
+            ...check(TO, words.found),
+            // The sandbox lists no Trackline process, and no event in the check's window.
+            ...check(OC, words.empty),
+            ...check(TL, words.empty),
+            // Sage 50, not onboarded: no report, a red notification that says why.
+            ...openForm(SAGE),
+            ...clickAndRead(`${SAGE}: Check the API`, `${FORM} button[name='action_check_api']`,
+                { title: words.title, text: words.onboarding, kind: "danger" }),
+        ];
+    },
+});
+
+/**
+ * The Sage 50 onboarding followed to the consent (its dialog's waiting widget,
+ * tracking_sage50_consent_wait), by a Tracking manager in English or in Spanish.
+ */
 registry.category("web_tour.tours").add("tracking_connector_sage_consent", {
-    steps: () => [
-        { content: "Onboarding", trigger: `${FORM} button[name='action_open_onboarding']`, run: "click" },
-        {
-            content: "The developer ID and application ID are known",
-            trigger: ".modal .o_field_widget[name='mode'] label:contains('I have a developer ID')",
-            run: "click",
-        },
-        { content: "Generate passcode", trigger: ".modal footer button[name='action_passcode']", run: "click" },
-        {
-            content: "The passcode is shown, and the dialog waits for the consent by itself",
-            trigger: ".modal:has(.o_field_widget[name='passcode']) .o_tracking_consent_wait",
-        },
-        {
-            content: "Sage 50 sent the key (consent given in Sage 50): the dialog says so and closes",
-            trigger: "body:not(:has(.modal)) .o_notification:has(.o_notification_title:contains('API key received'))",
-        },
-        {
-            content: "The form under it shows the key received, no more waiting",
-            trigger: `${FORM}:has(.o_arrow_button_current:contains('API key received')):has(button[name='action_rotate_key'])`,
-        },
-        { trigger: ".o_form_view:not(:has(.o_tracking_consent_wait))" },
-    ],
+    steps: () => {
+        const words = inLanguage({
+            en: { mode: "I have a developer ID", waiting: "Waiting for the consent in Sage 50", received: "API key received", ready: "ready to sync" },
+            es: { mode: "Tengo un ID de desarrollador", waiting: "Esperando el consentimiento en Sage 50", received: "Clave API recibida", ready: "listo para sincronizar" },
+        });
+        return [
+            { content: "Onboarding", trigger: `${FORM} button[name='action_open_onboarding']`, run: "click" },
+            {
+                content: "The developer ID and application ID are known",
+                trigger: `.modal .o_field_widget[name='mode'] label:contains('${words.mode}')`,
+                run: "click",
+            },
+            { content: "Generate passcode", trigger: ".modal footer button[name='action_passcode']", run: "click" },
+            {
+                content: "The passcode is shown, and the dialog says it waits for the consent by itself",
+                trigger: `.modal:has(.o_field_widget[name='passcode']) .o_tracking_consent_wait:contains('${words.waiting}')`,
+            },
+            {
+                content: "Sage 50 sent the key (consent given in Sage 50): the dialog says so and closes",
+                trigger: `body:not(:has(.modal)) .o_notification:has(.o_notification_title:contains('${words.received}')):has(.o_notification_bar.bg-success):contains('${words.ready}')`,
+            },
+            {
+                content: "The form under it shows the key received, no more waiting",
+                trigger: `${FORM}:has(.o_arrow_button_current:contains('${words.received}')):has(button[name='action_rotate_key'])`,
+            },
+            { trigger: ".o_form_view:not(:has(.o_tracking_consent_wait))" },
+        ];
+    },
 });
 
 registry.category("web_tour.tours").add("tracking_connector_card_import", {

@@ -6,7 +6,7 @@
  * dialog here: the import itself is tour tracking_connector_card_import.
  */
 import { registry } from "@web/core/registry";
-import { card, cardMenu, clickAndRead, notification, notified, opensAndBack } from "./tour_steps";
+import { card, cardMenu, clickAndRead, inLanguage, notification, notified, opensAndBack } from "./tour_steps";
 
 const TO = "TrackOnline (sandbox)";
 const OC = "Business Network (sandbox)";
@@ -46,7 +46,7 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
         },
         {
             content: "Its recent activity: today's bar, no failure, the API calls against the budget",
-            trigger: `${card(TO)}:has(.o_tracking_activity:contains('30 records saved, 0 failed runs') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
+            trigger: `${card(TO)}:has(.o_tracking_activity:contains('records saved: 30, failed runs: 0') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
         },
         ...cardMenu(TO, "Sync locations"),
         ...notified("TrackOnline: Sync locations",
@@ -134,22 +134,118 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
             trigger: `${card(SAGE)} a.o_tracking_errors:not(:has(.text-danger)):contains(/^\\s*0\\s/)`,
         },
         ...cardLinks(SAGE, "Uploads"),
-        {
-            content: "Sage 50: Test connection again, its red notification left open",
-            trigger: `${card(SAGE)} footer button[name='action_test_connection']`,
-            run: "click",
-        },
-        { trigger: `${notification("Connection failed")}:has(.bg-danger)` },
-        {
-            content: "Trackline: Test connection",
-            trigger: `${card(TL)} footer button[name='action_test_connection']`,
-            run: "click",
-        },
-        {
-            content: "Notifications do not pile up over the cards: the last one replaces the red one",
-            trigger: `body:has(${notification("Connection works")}):not(:has(${notification("Connection failed")}))`,
-        },
-        { trigger: `${notification("Connection works")} .o_notification_close`, run: "click" },
-        { trigger: "body:not(:has(.o_notification))" },
     ],
+});
+
+/**
+ * A red notification left open is replaced by the next one: notifications do not pile up
+ * over the cards. Run for a Tracking user in English and in Spanish.
+ */
+registry.category("web_tour.tours").add("tracking_connector_notifications_replace", {
+    steps: () => {
+        const words = inLanguage({
+            en: { failed: "Connection failed", onboarding: "finish the onboarding", works: "Connection works", loggedIn: "Logged in to Trackline" },
+            es: { failed: "La conexión falló", onboarding: "termine la incorporación", works: "La conexión funciona", loggedIn: "Sesión iniciada en Trackline" },
+        });
+        return [
+            {
+                content: "Sage 50 (not onboarded): Test connection, its red notification left open",
+                trigger: `${card(SAGE)} footer button[name='action_test_connection']`,
+                run: "click",
+            },
+            { trigger: `${notification(words.failed)}:has(.o_notification_bar.bg-danger):contains('${words.onboarding}')` },
+            {
+                content: "Trackline: Test connection",
+                trigger: `${card(TL)} footer button[name='action_test_connection']`,
+                run: "click",
+            },
+            {
+                content: "Notifications do not pile up over the cards: the last one replaces the red one",
+                trigger: `body:has(${notification(words.works)}:has(.o_notification_bar.bg-success):contains('${words.loggedIn}')):not(:has(${notification(words.failed)}))`,
+            },
+            { trigger: `.o_notification .o_notification_close`, run: "click" },
+            { trigger: "body:not(:has(.o_notification))" },
+        ];
+    },
+});
+
+/**
+ * Whether the card's totals line says the sums of its bars (each day's records and failed
+ * runs, read from the bars' data), each counted once, whatever the language of its words.
+ */
+function activityCountedOnce(name) {
+    return {
+        content: `${name}: the activity's totals are its bars' sums, counted once`,
+        trigger: `${card(name)} .o_tracking_activity_total`,
+        run() {
+            const activity = this.anchor.closest(".o_tracking_activity");
+            const days = [...activity.querySelectorAll(".o_tracking_day")];
+            const sum = (key) => days.reduce((total, day) => total + Number(day.dataset[key]), 0);
+            const numbers = (text) => (text.match(/\d+/g) || []).map(Number).sort((a, b) => a - b);
+            const expected = [days.length, sum("records"), sum("failed")].sort((a, b) => a - b);
+            const shown = this.anchor.textContent;
+            const label = activity.querySelector("svg").getAttribute("aria-label");
+            if (String(numbers(shown)) !== String(expected) || label !== shown) {
+                throw new Error(`The totals "${shown}" (read aloud: "${label}") are not the bars' sums ${expected}`);
+            }
+        },
+    };
+}
+
+/**
+ * A dashboard card's recent activity (widget tracking_activity): the bars of the last 28
+ * days, today's with its records and a red mark for its failed run, the one of three days
+ * ago, the totals under them in the user's language, counted once, again after the card
+ * shows a new sync. Run for a Tracking user in English and in Spanish; the test synced the
+ * 12 locations three days ago, the 30 transactions today, and a sync failed today.
+ */
+registry.category("web_tour.tours").add("tracking_connector_card_activity", {
+    steps: () => {
+        const words = inLanguage({
+            en: {
+                days: "Last 28 days",
+                total: "records saved: 42, failed runs: 1",
+                today: "records saved: 30, failed runs: 1",
+                before: "records saved: 12, failed runs: 0",
+                title: "TrackOnline transactions",
+                synced: "0 failed",
+            },
+            es: {
+                days: "Últimos 28 días",
+                total: "registros guardados: 42, ejecuciones fallidas: 1",
+                today: "registros guardados: 30, ejecuciones fallidas: 1",
+                before: "registros guardados: 12, ejecuciones fallidas: 0",
+                title: "TrackOnline: transacciones",
+                synced: "fallidos: 0",
+            },
+        });
+        const activity = `${card(TO)} .o_tracking_activity`;
+        return [
+            {
+                content: "The bars of 28 days, their totals under them, in the user's words",
+                trigger: `${activity} .o_tracking_activity_total:contains('${words.days}'):contains('${words.total}')`,
+            },
+            {
+                content: "Today's bar: its records, a red mark for its failed run, its words on hover",
+                trigger: `${activity} .o_tracking_day:last-child:has(.o_tracking_bar_records):has(.o_tracking_bar_failed):has(title:contains('${words.today}'))`,
+            },
+            {
+                content: "Three days ago: records, no failed run",
+                trigger: `${activity} .o_tracking_day:nth-last-child(4):has(.o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(title:contains('${words.before}'))`,
+            },
+            {
+                content: "The days between: no bar, no mark",
+                trigger: `${activity} .o_tracking_day:nth-last-child(2):not(:has(.o_tracking_bar_records)):not(:has(.o_tracking_bar_failed))`,
+            },
+            activityCountedOnce(TO),
+            ...clickAndRead("TrackOnline: Sync transactions again",
+                `${card(TO)} footer button[name='action_sync_transactions']`,
+                { title: words.title, text: words.synced }),
+            {
+                content: "The card shows the new run: still one failed run in its totals",
+                trigger: `${activity} .o_tracking_activity_total:contains('${words.days}')`,
+            },
+            activityCountedOnce(TO),
+        ];
+    },
 });

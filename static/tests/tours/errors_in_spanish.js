@@ -1,12 +1,12 @@
 /**
- * A run's errors and its kept item, started by a user working in English, read by a user
- * working in Spanish: the run logs grouped by operation, the run's error lines and the kept
+ * A run's errors and its item to retry, started by a user working in English, read by a user
+ * working in Spanish: the run logs grouped by operation, the run's error lines and the
  * item's error in Spanish; the row as received stays as it was. The test syncs the
  * transactions of "Tour TrackOnline" (one without an id) as the English admin first.
  */
 import { registry } from "@web/core/registry";
 
-const SKIPPED = "transacción sin id omitido, conservado para reintentar";
+const SKIPPED = "transacción sin id omitido, añadido a los elementos por reintentar";
 
 registry.category("web_tour.tours").add("tracking_connector_errors_in_spanish", {
     steps: () => [
@@ -40,7 +40,7 @@ registry.category("web_tour.tours").add("tracking_connector_errors_in_spanish", 
             run: "click",
         },
         {
-            content: "The kept item's error, in Spanish",
+            content: "The item to retry's error, in Spanish",
             trigger: `.o_list_view .o_data_row:only td[name='reason']:contains('${SKIPPED}')`,
         },
     ],

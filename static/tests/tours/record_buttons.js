@@ -6,7 +6,7 @@
  * its status bar, the list or record a smart button opens.
  */
 import { registry } from "@web/core/registry";
-import { clickAndRead, opensAndBack } from "./tour_steps";
+import { clickAndRead, inLanguage, opensAndBack } from "./tour_steps";
 
 const HEADER = ".o_form_view .o_form_statusbar";
 
@@ -86,21 +86,44 @@ registry.category("web_tour.tours").add("tracking_connector_transaction_buttons"
     ],
 });
 
+/**
+ * A Tracking manager deletes a transaction drafted in Odoo with its form's Delete draft,
+ * then another one (numbered DRAFT-2 by the test) from the transactions list with Delete
+ * drafts; the list's Actions offer no Delete (TrackOnline's copies stay). In English or in
+ * Spanish.
+ */
 registry.category("web_tour.tours").add("tracking_connector_draft_delete", {
-    steps: () => [
-        { content: "A transaction drafted in Odoo", trigger: ".o_form_view:contains('To send')" },
-        { content: "Delete draft", trigger: `${HEADER} button[name='action_delete_draft']`, run: "click" },
-        { content: "The dialog asks to confirm", trigger: ".modal:contains('never sent to TrackOnline')" },
-        { trigger: ".modal footer .btn-primary", run: "click" },
-        { content: "The transactions list is shown", trigger: ".o_list_view .o_data_row" },
-        {
-            content: "No Delete among the list's actions: TrackOnline's copies stay",
-            trigger: ".o_list_view thead .o_list_record_selector input",
-            run: "click",
-        },
-        { trigger: ".o_cp_action_menus button", run: "click" },
-        { trigger: ".o-dropdown--menu:contains('Duplicate'):not(:contains('Delete'))" },
-    ],
+    steps: () => {
+        const words = inLanguage({
+            en: { toSend: "To send", neverSent: "It was never sent to TrackOnline", neverSentMany: "They were never sent to TrackOnline", duplicate: "Duplicate", delete: "Delete" },
+            es: { toSend: "Por enviar", neverSent: "Nunca se envió a TrackOnline", neverSentMany: "Nunca se enviaron a TrackOnline", duplicate: "Duplicar", delete: "Eliminar" },
+        });
+        const other = ".o_list_view .o_data_row:contains('DRAFT-2')";
+        return [
+            { content: "A transaction drafted in Odoo", trigger: `.o_form_view:contains('${words.toSend}')` },
+            { content: "Delete draft", trigger: `${HEADER} button[name='action_delete_draft']`, run: "click" },
+            { content: "The dialog asks to confirm", trigger: `.modal:contains('${words.neverSent}')` },
+            { trigger: ".modal footer .btn-primary", run: "click" },
+            { content: "The transactions list is shown, the other draft in it", trigger: other },
+            { content: "The other draft selected", trigger: `${other} .o_list_record_selector input`, run: "click" },
+            {
+                content: "No Delete among the list's actions: TrackOnline's copies stay",
+                trigger: ".o_cp_action_menus button",
+                run: "click",
+            },
+            { trigger: `.o-dropdown--menu:contains('${words.duplicate}'):not(:contains('${words.delete}'))` },
+            { content: "The menu closed", trigger: ".o_cp_action_menus button", run: "click" },
+            { trigger: "body:not(:has(.o-dropdown--menu))" },
+            { content: "Delete drafts", trigger: ".o_list_selection_container button[name='action_delete_draft']", run: "click" },
+            { content: "The dialog asks to confirm", trigger: `.modal:contains('${words.neverSentMany}')` },
+            { trigger: ".modal footer .btn-primary", run: "click" },
+            {
+                content: "The draft is gone from the list, TrackOnline's transactions stay",
+                trigger: ".o_list_view:has(.o_data_row):not(:has(.o_data_row:contains('DRAFT-2'))):not(:has(.o_list_record_selector input:checked))",
+            },
+            { content: "No error", trigger: "body:not(:has(.modal))" },
+        ];
+    },
 });
 
 registry.category("web_tour.tours").add("tracking_connector_retry_buttons", {

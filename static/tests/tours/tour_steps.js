@@ -6,6 +6,22 @@
  * screen shows afterwards.
  */
 
+import { user } from "@web/core/user";
+
+/**
+ * The words a tour expects, in the language of the user it runs for: ``table`` holds them
+ * by language (``{ en: {...}, es: {...} }``). A tour that finds its elements by names and
+ * classes and reads its words from here runs as it is for a user working in Spanish; a
+ * language the table lacks fails the tour.
+ */
+export function inLanguage(table) {
+    const lang = user.lang.split("-")[0];
+    if (!table[lang]) {
+        throw new Error(`This tour has no words for ${user.lang}`);
+    }
+    return table[lang];
+}
+
 /** A dashboard card, by the backend's name. */
 export function card(name) {
     return `.o_kanban_record:has(a[name='action_open_backend']:contains('${name}'))`;

@@ -1,5 +1,5 @@
-"""Every unit that fails is kept, visible and retried (``tracking.failed.unit``), over real
-HTTP against the sandbox."""
+"""Every unit of work that fails becomes an item to retry, visible and retried
+(``tracking.failed.unit``), over real HTTP against the sandbox."""
 
 import json
 from datetime import timedelta
@@ -10,94 +10,64 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.tracking_failed_unit import BACKOFF, MAX_ATTEMPTS_PARAM, next_attempt_at
-from ..sandbox.backends import backend_values
-from .common import SandboxCase
+from .common import TrackOnlineCase, answer_rows, on_second_row
 from .test_sage50 import Sage50Mixin
 
 TX_PATH = "/trackonline/api/v1/transaction"
 
 
-def _rows(data):
-    if isinstance(data, dict):
-        return next((value for value in data.values() if isinstance(value, list)), [])
-    return data if isinstance(data, list) else []
-
-
-def _second_row(change):
-    def rewrite(data):
-        rows = _rows(data)
-        if len(rows) > 1:
-            change(rows[1])
-        return data
-    return rewrite
-
-
 def _row_of(key, change):
     def rewrite(data):
-        for row in _rows(data):
+        for row in answer_rows(data):
             if row.get("id") == key:
                 change(row)
         return data
     return rewrite
 
 
-class KeptUnitsCase(SandboxCase):
+class ItemsToRetryCase(TrackOnlineCase):
     sandbox_transactions = 60
+    trackonline_name = "TrackOnline kept"
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["trackonline.backend"].search([]).active = False
-        cls.to = cls.env["trackonline.backend"].create(backend_values(
-            "trackonline", cls.sandbox.url, name="TrackOnline kept", licence_tier="enterprise",
-            start_date="2026-01-01", window_days=60, timeout=10))
-
-    def setUp(self):
-        super().setUp()
-        self.sandbox.trackonline.reset(transactions=self.sandbox_transactions)
-
-    def units(self, backend, resource=None):
+    def items(self, backend, resource=None):
         domain = [("backend_id", "=", backend.tracking_backend_id.id)]
         if resource:
             domain.append(("resource", "=", resource))
         return self.env["tracking.failed.unit"].search(domain)
 
-    def make_due(self, units):
+    def make_due(self, items):
         """As if the wait of the backoff had passed."""
-        units.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
-
-    def transactions(self):
-        return self.env["trackonline.transaction"].search([("backend_id", "=", self.to.id)])
+        items.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
 
 
 @tagged("post_install", "-at_install")
-class TestKeptRows(KeptUnitsCase):
+class TestRowsToRetry(ItemsToRetryCase):
 
     def test_bad_row_is_kept_with_the_page_then_retried_by_id(self):
         remote = self.sandbox.trackonline.resources["transaction"]
-        self.sandbox.add_fault(TX_PATH, skip=0, rewrite=_second_row(
+        self.sandbox.add_fault(TX_PATH, skip=0, rewrite=on_second_row(
             lambda row: row.update(transactionItems="not-a-list")))
         run = self.to._sync("transactions")
         log = run.log
         self.assertEqual(log.state, "warning", log.error_details)
         self.assertEqual(len(self.transactions()), len(remote) - 1, "the others are saved")
-        unit = self.units(self.to, "transactions")
-        self.assertEqual(len(unit), 1)
-        bad = remote[1] if remote[1]["id"] == unit.remote_key else None
+        item = self.items(self.to, "transactions")
+        self.assertEqual(len(item), 1)
+        bad = remote[1] if remote[1]["id"] == item.remote_key else None
         self.assertTrue(bad, "the unit is keyed by the row's remote id")
-        self.assertIn("transactionItems", unit.error)
-        self.assertIn(unit.remote_key, unit.error)
-        self.assertEqual(json.loads(unit.payload)["transactionItems"], "not-a-list",
+        self.assertIn("transactionItems", item.error)
+        self.assertIn(item.remote_key, item.error)
+        self.assertEqual(json.loads(item.payload)["transactionItems"], "not-a-list",
                          "the payload as received")
-        self.assertEqual(json.loads(unit.payload_indented), json.loads(unit.payload))
-        self.assertIn('\n  "transactionItems": "not-a-list"', unit.payload_indented,
+        self.assertEqual(json.loads(item.payload_indented), json.loads(item.payload))
+        self.assertIn('\n  "transactionItems": "not-a-list"', item.payload_indented,
                       "shown indented")
-        self.assertEqual((unit.state, unit.attempts, unit.log_id), ("retry", 1, log))
+        self.assertEqual((item.state, item.attempts, item.log_id), ("retry", 1, log))
         self.assertEqual(log.kept_count, 1)
-        self.assertEqual(log.failed_unit_ids, unit)
-        self.assertIn("1 kept to retry", log.message)
+        self.assertEqual(log.retry_item_ids, item)
+        self.assertIn("items to retry: 1", log.message)
         action = log.action_open_failed_units()
-        self.assertEqual(self.env["tracking.failed.unit"].search(action["domain"]), unit)
+        self.assertEqual(self.env["tracking.failed.unit"].search(action["domain"]), item)
         self.assertTrue(self.to._get_cursor("transactions"), "the cursor passed the kept row")
 
         # Not due yet: the next run neither retries it nor reads the passed pages again.
@@ -105,19 +75,19 @@ class TestKeptRows(KeptUnitsCase):
         self.assertEqual(again.log.state, "done", again.log.error_details)
         self.assertFalse([seen for seen in self.sandbox.trackonline.requests_seen
                           if seen.get("Id")])
-        self.assertEqual(unit.state, "retry")
+        self.assertEqual(item.state, "retry")
 
         # Due: read again by its id (one call), saved, done.
-        self.make_due(unit)
+        self.make_due(item)
         calls = len(self.sandbox.trackonline.requests_seen)
         retry = self.to._sync("transactions")
         self.assertEqual(retry.log.state, "done", retry.log.error_details)
         by_id = [seen for seen in self.sandbox.trackonline.requests_seen[calls:]
                  if seen.get("Id")]
-        self.assertEqual([seen["Id"] for seen in by_id], [unit.remote_key])
-        self.assertEqual(unit.state, "done")
+        self.assertEqual([seen["Id"] for seen in by_id], [item.remote_key])
+        self.assertEqual(item.state, "done")
         self.assertEqual(len(self.transactions()), len(remote), "no duplicate, none missing")
-        saved = self.transactions().filtered(lambda tx: tx.remote_id == unit.remote_key)
+        saved = self.transactions().filtered(lambda tx: tx.remote_id == item.remote_key)
         self.assertEqual(len(saved.line_ids), len(bad["transactionItems"]))
 
     def test_page_failing_at_save_is_saved_row_by_row(self):
@@ -128,45 +98,45 @@ class TestKeptRows(KeptUnitsCase):
         def huge_quantity(row):
             row["transactionItems"][0]["quantity"] = 10 ** 12
 
-        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(huge_quantity))
+        self.sandbox.add_fault(TX_PATH, rewrite=on_second_row(huge_quantity))
         with mute_logger("odoo.sql_db"):  # the page's INSERT that PostgreSQL refuses
             log = self.to._sync("transactions").log
         self.assertEqual(log.state, "warning", log.error_details)
         self.assertEqual(len(self.transactions()), len(remote) - 1)
-        unit = self.units(self.to, "transactions")
-        self.assertEqual(unit.remote_key, remote[1]["id"])
-        self.assertIn("could not be saved", unit.error)
-        self.assertIn("out of range", unit.error)
+        item = self.items(self.to, "transactions")
+        self.assertEqual(item.remote_key, remote[1]["id"])
+        self.assertIn("could not be saved", item.error)
+        self.assertIn("out of range", item.error)
         self.assertEqual((log.created_count, log.kept_count), (len(remote) - 1, 1),
                          "counts of the rolled-back page attempt are dropped")
-        self.make_due(unit)
+        self.make_due(item)
         self.assertEqual(self.to._sync("transactions").log.state, "done")
-        self.assertEqual(unit.state, "done")
+        self.assertEqual(item.state, "done")
         self.assertEqual(len(self.transactions()), len(remote))
 
-    def test_saved_by_a_normal_page_marks_the_unit_done(self):
+    def test_saved_by_a_normal_page_marks_the_item_done(self):
         self.sandbox.add_fault("/trackonline/api/v1/location",
-                               rewrite=_second_row(lambda row: row.update(name={"a": 1})))
+                               rewrite=on_second_row(lambda row: row.update(name={"a": 1})))
         self.assertEqual(self.to._sync("locations").log.state, "warning")
-        unit = self.units(self.to, "locations")
-        self.assertEqual(unit.state, "retry")
-        self.assertIn("name: expected text", unit.error)
+        item = self.items(self.to, "locations")
+        self.assertEqual(item.state, "retry")
+        self.assertIn("name: expected text", item.error)
         # The list is read whole at every run: the next one saves the row and closes the unit
         # although its next attempt has not come.
         self.assertEqual(self.to._sync("locations").log.state, "done")
-        self.assertEqual(unit.state, "done")
+        self.assertEqual(item.state, "done")
 
     def test_huge_text_is_kept_not_saved(self):
-        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(
+        self.sandbox.add_fault(TX_PATH, rewrite=on_second_row(
             lambda row: row.update(notes="x" * 200_000)))
         self.to._sync("transactions")
-        unit = self.units(self.to, "transactions")
-        self.assertIn("notes: text of 200000 characters", unit.error)
+        item = self.items(self.to, "transactions")
+        self.assertIn("notes: text of 200000 characters", item.error)
         self.assertFalse(self.transactions().filtered(lambda tx: len(tx.notes or "") > 1000))
 
 
 @tagged("post_install", "-at_install")
-class TestBackoff(KeptUnitsCase):
+class TestBackoff(ItemsToRetryCase):
 
     def test_backoff_then_failed_then_retry_now_and_ignore(self):
         now = fields.Datetime.now()
@@ -180,30 +150,30 @@ class TestBackoff(KeptUnitsCase):
 
         self.sandbox.add_fault(TX_PATH, rewrite=_row_of(key, broken))
         self.to._sync("transactions")
-        unit = self.units(self.to, "transactions")
-        self.assertEqual((unit.remote_key, unit.attempts), (key, 1))
+        item = self.items(self.to, "transactions")
+        self.assertEqual((item.remote_key, item.attempts), (key, 1))
         # The remote keeps sending the bad row: each retry (by id) fails again.
         for attempt in (2, 3):
-            self.make_due(unit)
+            self.make_due(item)
             # the retry's read by id comes first in the run
             self.sandbox.add_fault(TX_PATH, rewrite=_row_of(key, broken))
             log = self.to._sync("transactions").log
             self.sandbox.clear_faults()
-            self.assertEqual(unit.attempts, attempt, log.error_details)
+            self.assertEqual(item.attempts, attempt, log.error_details)
             self.assertEqual(log.state, "warning")
-        self.assertEqual(unit.state, "failed", "out of attempts: no more automatic retry")
-        self.assertFalse(unit.next_attempt)
-        self.assertNotIn(unit, self.env["tracking.failed.unit"]._due(self.to))
+        self.assertEqual(item.state, "failed", "out of attempts: no more automatic retry")
+        self.assertFalse(item.next_attempt)
+        self.assertNotIn(item, self.env["tracking.failed.unit"]._due(self.to))
         # Retry now works still (the remote is right again).
-        unit.action_retry_now()
-        self.assertEqual(unit.state, "done")
+        item.action_retry_now()
+        self.assertEqual(item.state, "done")
         self.assertEqual(self.transactions().filtered(lambda tx: tx.remote_id == key).remote_id,
                          key)
         # Ignore needs a reason.
         self.sandbox.add_fault("/trackonline/api/v1/location",
-                               rewrite=_second_row(lambda row: row.update(city=[1])))
+                               rewrite=on_second_row(lambda row: row.update(city=[1])))
         self.to._sync("locations")
-        other = self.units(self.to, "locations").filtered(lambda u: u.state == "retry")
+        other = self.items(self.to, "locations").filtered(lambda u: u.state == "retry")
         with self.assertRaisesRegex(UserError, "reason"):
             other.action_ignore()
         other.ignore_reason = "Test location, never used"
@@ -212,8 +182,8 @@ class TestBackoff(KeptUnitsCase):
         self.make_due(other)
         self.assertNotIn(other, self.env["tracking.failed.unit"]._due(self.to))
 
-    def test_dashboard_open_errors_open_the_kept_units(self):
-        self.sandbox.add_fault(TX_PATH, rewrite=_second_row(
+    def test_dashboard_open_errors_open_the_items_to_retry(self):
+        self.sandbox.add_fault(TX_PATH, rewrite=on_second_row(
             lambda row: row.update(transactionItems="not-a-list")))
         self.to._sync("transactions")
         card = self.to.tracking_backend_id
@@ -222,38 +192,34 @@ class TestBackoff(KeptUnitsCase):
         action = card.action_open_errors()
         self.assertEqual(action["res_model"], "tracking.failed.unit")
         self.assertEqual(self.env["tracking.failed.unit"].search(action["domain"]),
-                         self.units(self.to))
+                         self.items(self.to))
 
 
 @tagged("post_install", "-at_install")
-class TestKeptDocuments(KeptUnitsCase):
+class TestDocumentsToRetry(ItemsToRetryCase):
 
     def test_document_in_error_follows_the_backoff(self):
-        trackline = self.sandbox.trackline
-        empty = next(doc_id for doc_id, content in trackline.files.items() if not content)
-        process_id = next(p for p, remote in trackline.processes.items()
-                          if empty in {d["doc_id"] for d in remote["documents"]})
-        process = self.import_process(process_id)
-        document = process.document_ids.filtered(lambda d: d.remote_id == empty)
+        empty = self.empty_document_id()
+        process, document = self.import_process_holding(empty)
         self.assertEqual(document.state, "error")
-        unit = self.units(self.backend, "document")
-        self.assertEqual((unit.remote_key, unit.kind, unit.state), (empty, "document", "retry"))
-        self.assertIn("empty", unit.error)
+        item = self.items(self.backend, "document")
+        self.assertEqual((item.remote_key, item.kind, item.state), (empty, "document", "retry"))
+        self.assertIn("empty", item.error)
         path = "/trackline/api/track-line/ext/attachment"
         before = self.sandbox.calls(path_prefix=path)
         for _refresh in range(3):
             process._refresh(self.backend)
         self.assertEqual(self.sandbox.calls(path_prefix=path), before,
                          "not fetched again before its next attempt")
-        self.make_due(unit)
-        trackline.files[empty] = b"%PDF-1.4 now with content"
+        self.make_due(item)
+        self.sandbox.trackline.files[empty] = b"%PDF-1.4 now with content"
         process._refresh(self.backend)
         self.assertEqual(self.sandbox.calls(path_prefix=path), before + 1)
-        self.assertEqual((document.state, unit.state), ("downloaded", "done"))
+        self.assertEqual((document.state, item.state), ("downloaded", "done"))
 
 
 @tagged("post_install", "-at_install")
-class TestKeptSage50(Sage50Mixin, KeptUnitsCase):
+class TestSage50ToRetry(Sage50Mixin, ItemsToRetryCase):
 
     def setUp(self):
         super().setUp()
@@ -273,18 +239,18 @@ class TestKeptSage50(Sage50Mixin, KeptUnitsCase):
         self.env["sage50.backend"]._cron_downloads()
         bindings = self.env["sage50.partner"].search([("backend_id", "=", self.sage.id)])
         self.assertEqual(sorted(bindings.mapped("remote_id")), ["C-1", "C-3"])
-        unit = self.units(self.sage, "Customers")
-        self.assertEqual(unit.remote_key, "C-2")
-        self.assertIn("customer C-2", unit.error)
-        self.assertIn("addresses", unit.error)
+        item = self.items(self.sage, "Customers")
+        self.assertEqual(item.remote_key, "C-2")
+        self.assertIn("customer C-2", item.error)
+        self.assertIn("addresses", item.error)
         self.assertEqual((customers.state, customers.record_count), ("warning", 3))
-        self.assertIn("kept to retry", customers.message)
+        self.assertIn("in the items to retry", customers.message)
         self.assertEqual(products.state, "done", "the other scope is imported")
         self.assertEqual(self.last_log(self.sage).state, "warning")
         # A new file with the record right: imported, the unit done.
         self.publish("Customers", [{"id": "C-2", "firstName": "Jan", "addresses": []}])
         self.env["sage50.backend"]._cron_downloads()
-        self.assertEqual(unit.state, "done")
+        self.assertEqual(item.state, "done")
         self.assertEqual(customers.state, "done")
 
     def test_scope_file_that_fails_to_download_is_kept_and_others_go_on(self):
@@ -293,13 +259,13 @@ class TestKeptSage50(Sage50Mixin, KeptUnitsCase):
         self.sandbox.add_fault("/sage50/api/downloads/Customers", status=500, times=10)
         self.env["sage50.backend"]._cron_downloads()
         self.assertEqual((broken.state, products.state), ("failed", "done"))
-        unit = self.units(self.sage, "scope file")
-        self.assertEqual((unit.remote_key, unit.kind), ("Customers", "file"))
-        self.assertIn("500", unit.error)
+        item = self.items(self.sage, "scope file")
+        self.assertEqual((item.remote_key, item.kind), ("Customers", "file"))
+        self.assertIn("500", item.error)
         self.sandbox.clear_faults()
         self.env["sage50.backend"]._cron_downloads()
         self.assertEqual(broken.state, "failed", "not before its next attempt")
-        self.make_due(unit)
+        self.make_due(item)
         self.env["sage50.backend"]._cron_downloads()
-        self.assertEqual((broken.state, unit.state), ("done", "done"))
+        self.assertEqual((broken.state, item.state), ("done", "done"))
         self.assertTrue(self.env["sage50.partner"].search([("backend_id", "=", self.sage.id)]))

@@ -1,4 +1,4 @@
-"""Every door checked on the server (issue 30): the buttons and public methods of the addon's
+"""Every access check made on the server (issue 30): the buttons and public methods of the addon's
 models and wizards refuse whoever may not press them, over JSON-RPC as a browser or a script
 calls them, whatever a view shows; items to retry cannot be forged; a caller's context does
 not pass for the sync."""
@@ -12,8 +12,8 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from ..models.tracking_doors import MANAGER_GROUP, USER_GROUP, check_door
-from .common import DOOR_PASSWORD, call_kw, door_users
+from ..models.tracking_access import MANAGER_GROUP, USER_GROUP, check_group
+from .common import TEST_USER_PASSWORD, call_kw, group_users
 
 ADDON = "tracking_connector"
 NOWHERE = "http://127.0.0.1:9"  # nothing listens: no call of these tests reaches a remote
@@ -23,41 +23,41 @@ KEPT_EVENT = {"id": "ev-1", "transactionId": "T-1", "documentType": "ORDERS",
 
 
 def refusal(records, user, group, operation="read"):
-    """What the door of ``group`` says to ``user`` about ``records`` (None: it opens)."""
+    """What the access check of ``group`` says to ``user`` about ``records`` (None: it opens)."""
     try:
-        check_door(records.with_user(user), group, operation)
+        check_group(records.with_user(user), group, operation)
     except AccessError as error:
         return str(error)
     return None
 
 
 @tagged("post_install", "-at_install")
-class TestDoorsOverJsonRpc(HttpCase):
-    """The doors of the review's probes, called over the web client's JSON-RPC route by a
+class TestAccessOverJsonRpc(HttpCase):
+    """The access checks of the review's probes, called over the web client's JSON-RPC route by a
     portal user, an employee without Tracking access, a Tracking user, and Tracking users and
     managers of another company."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Doors B"})
-        cls.users = door_users(cls.env, cls.company_b)
+        cls.company_b = cls.env["res.company"].create({"name": "Access B"})
+        cls.users = group_users(cls.env, cls.company_b)
         cls.sage = cls.env["sage50.backend"].create({
-            "name": "Sage doors", "base_url": NOWHERE + "/sage50", "timeout": 1})
+            "name": "Sage access", "base_url": NOWHERE + "/sage50", "timeout": 1})
         cls.oc = cls.env["opuscapita.backend"].create({
-            "name": "OpusCapita doors", "environment": "custom",
+            "name": "OpusCapita access", "environment": "custom",
             "base_url": NOWHERE + "/opuscapita", "timeout": 1})
-        unit = {"backend_id": cls.oc.tracking_backend_id.id,
+        item = {"backend_id": cls.oc.tracking_backend_id.id,
                 "backend_name": cls.oc.name, "company_id": cls.oc.company_id.id,
                 "kind": "row", "resource": "events"}
         cls.ignored = cls.env["tracking.failed.unit"].create(dict(
-            unit, remote_key="ev-0", payload="{}", state="ignored", ignore_reason="A test"))
+            item, remote_key="ev-0", payload="{}", state="ignored", ignore_reason="A test"))
         cls.kept = cls.env["tracking.failed.unit"].create(dict(
-            unit, remote_key="ev-1", payload=json.dumps(KEPT_EVENT), state="failed",
+            item, remote_key="ev-1", payload=json.dumps(KEPT_EVENT), state="failed",
             attempts=8, error="The event could not be saved."))
         to = cls.env["trackonline.backend"].create({
-            "name": "TrackOnline doors", "base_url": NOWHERE + "/trackonline/api/v1",
-            "api_key": "doors-key", "start_date": "2026-01-01", "timeout": 1})
+            "name": "TrackOnline access", "base_url": NOWHERE + "/trackonline/api/v1",
+            "api_key": "access-key", "start_date": "2026-01-01", "timeout": 1})
         cls.location = cls.env["trackonline.location"].create({
             "backend_id": to.id, "remote_id": "loc-1", "number": "L1", "name": "Depot",
             "city": "Odoo city", "send_state": "draft", "remote_version": "{}",
@@ -67,11 +67,11 @@ class TestDoorsOverJsonRpc(HttpCase):
             "status": "Received"})
 
     def call_as(self, role, model, method, args, kwargs=None):
-        self.authenticate(self.users[role].login, DOOR_PASSWORD)
+        self.authenticate(self.users[role].login, TEST_USER_PASSWORD)
         return call_kw(self, model, method, args, kwargs)
 
     def assert_refused(self, role, error, records, group, operation):
-        """The call ended in the door's refusal, in words, for the role's reason."""
+        """The call ended in the access check's refusal, in plain words, for the role's reason."""
         self.assertTrue(error, "%s was let in" % role)
         self.assertEqual(error["name"], "odoo.exceptions.AccessError", error)
         expected = refusal(records, self.users[role], group, operation)
@@ -108,7 +108,7 @@ class TestDoorsOverJsonRpc(HttpCase):
                                               [[self.sage.id]])
                 self.assert_refused(role, error, self.sage, MANAGER_GROUP, "write")
                 self.assertEqual(self.runs_of(self.sage), runs, "no rotation started")
-        # The dashboard's card opens the same door.
+        # The dashboard's card makes the same access check.
         card = self.sage.tracking_backend_id
         self.assertEqual(len(card), 1)
         _result, error = self.call_as("user", "tracking.backend", "action_rotate_key",
@@ -224,14 +224,14 @@ def public_methods(model):
 
 
 @tagged("post_install", "-at_install")
-class TestEveryDoor(TransactionCase):
+class TestEveryPublicMethod(TransactionCase):
     """Every public method of every model and wizard of the addon refuses a user without
-    Tracking access, with the door's words: a method added later without its door fails
-    here."""
+    Tracking access, with the access check's message: a method added later without its access
+    check fails here."""
 
     def test_every_public_method_refuses_a_user_without_tracking_access(self):
-        company_b = self.env["res.company"].create({"name": "Doors B"})
-        users = door_users(self.env, company_b)
+        company_b = self.env["res.company"].create({"name": "Access B"})
+        users = group_users(self.env, company_b)
         walked = set()
         for name in sorted(self.env.registry):
             model = self.env[name]
@@ -247,13 +247,14 @@ class TestEveryDoor(TransactionCase):
                 walked.add("%s.%s" % (name, method))
                 for role in ("internal", "portal"):
                     user = users[role]
-                    doors = {refusal(model, user, USER_GROUP), refusal(model, user, MANAGER_GROUP)}
+                    refusals = {refusal(model, user, USER_GROUP),
+                                refusal(model, user, MANAGER_GROUP)}
                     with self.subTest(model=name, method=method, user=role):
                         with self.assertRaises(AccessError) as caught:
                             getattr(record.with_user(user), method)(*args)
-                        self.assertIn(str(caught.exception), doors,
-                                      "refused by the door, not by chance")
-        for door in ("sage50.backend.action_new_endpoint_token",
+                        self.assertIn(str(caught.exception), refusals,
+                                      "refused by the access check, not by chance")
+        for method_name in ("sage50.backend.action_new_endpoint_token",
                      "sage50.backend.action_rotate_key", "tracking.failed.unit.action_reopen",
                      "tracking.failed.unit.action_retry_now", "trackonline.location.action_send",
                      "tracking.backend.action_open_error_source",
@@ -265,5 +266,5 @@ class TestEveryDoor(TransactionCase):
                      "trackline.backend.action_check_api",
                      "opuscapita.backend.action_check_api",
                      "sage50.backend.action_check_api"):
-            self.assertIn(door, walked)
+            self.assertIn(method_name, walked)
         self.assertGreater(len(walked), 90)

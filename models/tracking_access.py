@@ -8,7 +8,7 @@ USER_GROUP = "tracking_connector.group_tracking_user"
 MANAGER_GROUP = "tracking_connector.group_tracking_manager"
 
 
-def check_door(records, group, operation="read"):
+def check_group(records, group, operation="read"):
     """Refuse (``AccessError``) unless the current user is in ``group`` (``USER_GROUP`` or
     ``MANAGER_GROUP``) and may ``operation`` ("read" or "write") every record of ``records``:
     their access rights and their company's rule. Call it first, before any ``sudo()``.

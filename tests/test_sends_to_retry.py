@@ -10,7 +10,7 @@ from odoo.tests import tagged
 from ..models.tracking_failed_unit import record_key
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
 from .common import load_spanish
-from .test_failed_units import KeptUnitsCase
+from .test_items_to_retry import ItemsToRetryCase
 from .test_sage50 import Sage50Mixin
 
 LOCATION_PATH = "/trackonline/api/v1/location"
@@ -18,7 +18,7 @@ TRANSACTION_PATH = "/trackonline/api/v1/transaction"
 
 
 @tagged("post_install", "-at_install")
-class TestKeptSends(KeptUnitsCase):
+class TestSendsToRetry(ItemsToRetryCase):
     sandbox_transactions = 6
 
     def draft_locations(self, *names):
@@ -26,8 +26,8 @@ class TestKeptSends(KeptUnitsCase):
             {"name": name, "ref": "KEPT-%d" % n} for n, name in enumerate(names, 1)])
         return self.env["trackonline.location"]._from_partners(self.to, partners)
 
-    def unit_of(self, record):
-        return self.units(self.to).filtered(lambda unit: unit.remote_key == record_key(record))
+    def retry_item_of(self, record):
+        return self.items(self.to).filtered(lambda item: item.remote_key == record_key(record))
 
     def poll(self):
         self.to._poll_results()  # 202: still saving
@@ -41,29 +41,29 @@ class TestKeptSends(KeptUnitsCase):
         self.assertIn("503", log.message)
         self.assertEqual(set(locations.mapped("send_state")), {"draft"}, "left as they were")
         self.assertIn("503", locations[0].send_message)
-        units = self.units(self.to, "send location")
-        self.assertEqual(len(units), 2, "one kept unit per record")
-        unit = self.unit_of(locations[0])
-        self.assertEqual((unit.kind, unit.state, unit.attempts), ("send", "retry", 1))
-        self.assertIn("503", unit.error)
-        self.assertIn("Depot Gent", unit.payload, "the payload that was sent")
-        self.assertEqual(unit._record(), locations[0])
-        self.assertEqual(unit.action_open_record()["res_id"], locations[0].id)
+        items = self.items(self.to, "send location")
+        self.assertEqual(len(items), 2, "one item to retry per record")
+        item = self.retry_item_of(locations[0])
+        self.assertEqual((item.kind, item.state, item.attempts), ("send", "retry", 1))
+        self.assertIn("503", item.error)
+        self.assertIn("Depot Gent", item.payload, "the payload that was sent")
+        self.assertEqual(item._record(), locations[0])
+        self.assertEqual(item.action_open_record()["res_id"], locations[0].id)
         self.assertEqual(log.kept_count, 2)
         # Before its next attempt the scheduled run sends nothing.
         self.sandbox.reset_calls()
         self.to._poll_results()
         self.assertEqual(self.sandbox.calls("POST", LOCATION_PATH), 0)
         # Due: sent again (one batch), then saved by the polled result.
-        self.make_due(units)
+        self.make_due(items)
         self.to._poll_results()
         self.assertEqual(self.sandbox.calls("POST", LOCATION_PATH), 1)
         self.assertEqual(set(locations.mapped("send_state")), {"sent"})
-        self.assertFalse(unit.next_attempt, "waiting for the save result, not for a time")
-        self.assertNotIn(unit, self.env["tracking.failed.unit"]._due(self.to))
+        self.assertFalse(item.next_attempt, "waiting for the save result, not for a time")
+        self.assertNotIn(item, self.env["tracking.failed.unit"]._due(self.to))
         self.poll()
         self.assertEqual(set(locations.mapped("send_state")), {"saved"})
-        self.assertEqual(set(units.mapped("state")), {"done"})
+        self.assertEqual(set(items.mapped("state")), {"done"})
         numbers = {row["number"] for row in self.sandbox.trackonline.resources["location"]}
         self.assertTrue({"KEPT-1", "KEPT-2"} <= numbers)
 
@@ -74,14 +74,14 @@ class TestKeptSends(KeptUnitsCase):
         location = self.draft_locations("Depot Retried")
         self.to.sudo().api_key = "not-the-key"
         self.to._send(location, "location")
-        unit = self.unit_of(location)
-        self.assertEqual(unit.state, "failed", "a refused key does not pass by waiting")
+        item = self.retry_item_of(location)
+        self.assertEqual(item.state, "failed", "a refused key does not pass by waiting")
         self.to.sudo().api_key = TRACKONLINE_API_KEY
-        unit.action_retry_now()
+        item.action_retry_now()
         self.assertEqual(location.send_state, "sent")
-        self.assertEqual((unit.state, unit.next_attempt), ("retry", False))
-        self.assertTrue(unit.reason.startswith("Sent again: waiting for TrackOnline"),
-                        unit.reason)
+        self.assertEqual((item.state, item.next_attempt), ("retry", False))
+        self.assertTrue(item.reason.startswith("Sent again: waiting for TrackOnline"),
+                        item.reason)
         log = self.to._poll_results().log  # 202: still saving
         self.assertEqual(location.send_state, "sent")
         self.assertIn("1 records skipped: TrackOnline is still saving them. Press Fetch save "
@@ -89,23 +89,23 @@ class TestKeptSends(KeptUnitsCase):
         self.assertIn("%s: TrackOnline is still saving them." % location.display_name,
                       log.errors)
         self.to._poll_results()
-        self.assertEqual((location.send_state, unit.state), ("saved", "done"))
+        self.assertEqual((location.send_state, item.state), ("saved", "done"))
 
     def test_refusal_that_may_pass_is_retried_until_saved(self):
         location = self.draft_locations("Depot Locked")
         self.sandbox.trackonline.locked.add("KEPT-1")
         location.action_send()
         self.poll()
-        unit = self.unit_of(location)
-        self.assertEqual((location.send_state, unit.state), ("error", "retry"))
-        self.assertIn("locked", unit.error)
-        self.assertTrue(unit.next_attempt)
+        item = self.retry_item_of(location)
+        self.assertEqual((location.send_state, item.state), ("error", "retry"))
+        self.assertIn("locked", item.error)
+        self.assertTrue(item.next_attempt)
         self.sandbox.trackonline.locked.clear()
-        self.make_due(unit)
+        self.make_due(item)
         self.poll()  # sent again, then its result (202 first)
         self.poll()
-        self.assertEqual((location.send_state, unit.state), ("saved", "done"))
-        self.assertEqual(unit.attempts, 1)
+        self.assertEqual((location.send_state, item.state), ("saved", "done"))
+        self.assertEqual(item.attempts, 1)
 
     def synced_item_and_locations(self):
         """An item definition and the locations, synced from TrackOnline."""
@@ -116,28 +116,28 @@ class TestKeptSends(KeptUnitsCase):
         return item, self.env["trackonline.location"].search([("backend_id", "=", self.to.id)])
 
     def test_definitive_refusal_is_failed_at_once_and_waits_for_a_user(self):
-        item, known = self.synced_item_and_locations()
+        definition, known = self.synced_item_and_locations()
         unknown = self.draft_locations("Not in TrackOnline")
         draft = self.env["trackonline.transaction"].create({
             "backend_id": self.to.id, "type_code": "60", "send_state": "draft",
             "transaction_number": "ODOO-KEPT-1", "from_location_id": known[0].id,
             "to_location_id": unknown.id, "date_transaction": "2026-11-01 10:00:00",
-            "line_ids": [(0, 0, {"item_definition_id": item.id, "quantity": 2})]})
+            "line_ids": [(0, 0, {"item_definition_id": definition.id, "quantity": 2})]})
         draft.action_send()
         self.poll()
-        unit = self.unit_of(draft)
-        self.assertEqual((draft.send_state, unit.state), ("rejected", "failed"))
-        self.assertIn("not a known location", unit.error, "TrackOnline's message")
+        item = self.retry_item_of(draft)
+        self.assertEqual((draft.send_state, item.state), ("rejected", "failed"))
+        self.assertIn("not a known location", item.error, "TrackOnline's message")
         self.assertIn("not a known location", draft.send_message)
-        self.assertFalse(unit.next_attempt)
-        self.assertNotIn(unit, self.env["tracking.failed.unit"]._due(self.to))
+        self.assertFalse(item.next_attempt)
+        self.assertNotIn(item, self.env["tracking.failed.unit"]._due(self.to))
         self.assertFalse(draft.remote_locked, "refused: editable again")
         # The user corrects it and retries: sent, then saved.
         draft.to_location_id = known[1]
-        unit.action_retry_now()
+        item.action_retry_now()
         self.assertEqual(draft.send_state, "sent")
         self.poll()
-        self.assertEqual((draft.send_state, unit.state), ("saved", "done"))
+        self.assertEqual((draft.send_state, item.state), ("saved", "done"))
         self.assertTrue(draft.remote_id)
 
     def test_lost_save_result_is_sent_again(self):
@@ -145,13 +145,13 @@ class TestKeptSends(KeptUnitsCase):
         location.action_send()
         self.sandbox.trackonline.messages[location.message_id]["outdated"] = True
         self.to._poll_results()
-        unit = self.unit_of(location)
-        self.assertEqual((location.send_state, unit.state), ("error", "retry"))
-        self.assertIn("410", unit.error)
-        self.make_due(unit)
+        item = self.retry_item_of(location)
+        self.assertEqual((location.send_state, item.state), ("error", "retry"))
+        self.assertIn("410", item.error)
+        self.make_due(item)
         self.poll()
         self.poll()
-        self.assertEqual((location.send_state, unit.state), ("saved", "done"))
+        self.assertEqual((location.send_state, item.state), ("saved", "done"))
 
     # -- a send TrackOnline took but whose answer was lost: found again, not sent twice -------
 
@@ -176,9 +176,9 @@ class TestKeptSends(KeptUnitsCase):
         self.assertIn("cut short", log.message)
         self.assertTrue(draft.reference_number.startswith("ODOO-"), "a reference of its own")
         self.assertEqual(len(self.remote_copies(draft)), 1, "TrackOnline took it")
-        unit = self.unit_of(draft)
-        self.assertEqual((draft.send_state, unit.state), ("draft", "retry"))
-        self.make_due(unit)
+        item = self.retry_item_of(draft)
+        self.assertEqual((draft.send_state, item.state), ("draft", "retry"))
+        self.make_due(item)
         self.sandbox.reset_calls()
         self.to._poll_results()
         self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0, "not sent again")
@@ -186,7 +186,7 @@ class TestKeptSends(KeptUnitsCase):
         row = self.remote_copies(draft)[0]
         self.assertEqual((draft.send_state, draft.remote_id, draft.transaction_number),
                          ("saved", row["id"], row["transactionNumber"]))
-        self.assertEqual(unit.state, "done")
+        self.assertEqual(item.state, "done")
         # A sync of transactions finds the same record: no copy in Odoo either.
         self.to._sync("transactions")
         self.assertEqual(self.env["trackonline.transaction"].search_count(
@@ -210,7 +210,7 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(len(rows), 1)
         self.assertFalse(rows[0]["isEnabled"])
         self.assertEqual((location.send_state, location.remote_id), ("saved", rows[0]["id"]))
-        self.assertFalse(self.unit_of(location).filtered(lambda u: u.state == "retry"),
+        self.assertFalse(self.retry_item_of(location).filtered(lambda u: u.state == "retry"),
                          "not kept to send again")
 
     def test_user_sending_again_does_not_copy(self):
@@ -232,15 +232,16 @@ class TestKeptSends(KeptUnitsCase):
 
     def test_send_killed_during_its_call_is_looked_up_not_sent_twice(self):
         """A worker killed during the call (a time limit, a restart) rolls back all but the
-        reference its send committed before the call: no kept unit, the record still "To
+        reference its send committed before the call: no item to retry, the record still "To
         send". TrackOnline may hold it: the next send looks it up by that reference."""
         draft = self.draft_transaction()
         draft._before_send()  # committed before the call
         self.assertTrue(draft._maybe_sent())
         self.to._make_client().save("transaction", [draft._to_payload()])  # the killed call
         self.assertEqual(len(self.remote_copies(draft)), 1)
-        self.assertEqual((draft.send_state, self.unit_of(draft)), ("draft", self.unit_of(
-            draft).browse()), "nothing else of the send is left")
+        item = self.retry_item_of(draft)
+        self.assertEqual((draft.send_state, item), ("draft", item.browse()),
+                         "nothing else of the send is left")
         self.sandbox.reset_calls()
         draft.action_send()
         self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0, "not sent again")
@@ -285,7 +286,7 @@ class TestKeptSends(KeptUnitsCase):
         self.assertEqual(len(self.remote_copies(declare)), 1)
         self.assertEqual(exchange.send_state, "rejected")
         self.assertIn("does not accept Exchange transactions", exchange.send_message)
-        self.assertEqual(self.unit_of(exchange).state, "failed")
+        self.assertEqual(self.retry_item_of(exchange).state, "failed")
         self.assertFalse(exchange.reference_number, "never sent: given nothing")
 
     def test_configuration_whose_answer_was_lost_is_found_by_its_name(self):
@@ -302,7 +303,7 @@ class TestKeptSends(KeptUnitsCase):
         remote = [row for row in self.sandbox.trackonline.resources["itemconfiguration"]
                   if row["name"] == "Kept config Gent"]
         self.assertEqual(len(remote), 1, "TrackOnline took it")
-        self.make_due(self.unit_of(configuration))
+        self.make_due(self.retry_item_of(configuration))
         self.sandbox.reset_calls()
         self.to._poll_results()
         self.assertEqual(self.sandbox.calls("POST", "/trackonline/api/v1/itemconfiguration"), 0,
@@ -315,7 +316,7 @@ class TestKeptSends(KeptUnitsCase):
         self.sandbox.add_fault(TRANSACTION_PATH, method="POST", status=503, times=10)
         self.to._send(draft, "transaction")
         self.assertFalse(self.remote_copies(draft), "TrackOnline did not take it")
-        self.make_due(self.unit_of(draft))
+        self.make_due(self.retry_item_of(draft))
         self.sandbox.clear_faults()
         self.poll()
         self.poll()
@@ -327,19 +328,19 @@ class TestKeptSends(KeptUnitsCase):
         draft = self.draft_transaction()
         self.sandbox.add_fault(TRANSACTION_PATH, method="POST", truncate=True)
         self.to._send(draft, "transaction")
-        unit = self.unit_of(draft)
-        self.make_due(unit)
+        item = self.retry_item_of(draft)
+        self.make_due(item)
         self.sandbox.add_fault(TRANSACTION_PATH, method="GET", status=503, times=10)
         self.sandbox.reset_calls()
         self.to._poll_results()
         self.assertEqual(self.sandbox.calls("POST", TRANSACTION_PATH), 0)
-        self.assertEqual((draft.send_state, unit.state), ("draft", "retry"))
-        self.assertIn("looking it up failed", unit.error)
+        self.assertEqual((draft.send_state, item.state), ("draft", "retry"))
+        self.assertIn("looking it up failed", item.error)
         self.assertEqual(len(self.remote_copies(draft)), 1)
         # The reason is our words: read in the reader's language, the remote's text in it
         # as received.
         load_spanish(self.env)
-        spanish = unit.with_context(lang="es_ES").reason
+        spanish = item.with_context(lang="es_ES").reason
         self.assertIn("No se vuelve a enviar: puede que TrackOnline ya lo tenga", spanish)
         self.assertIn("503", spanish)
         self.assertEqual(draft.display_name, draft.reference_number, "no number yet")
@@ -359,14 +360,14 @@ class TestKeptSends(KeptUnitsCase):
         remote = [row for row in self.sandbox.trackonline.resources["location"]
                   if row["number"] == "KEPT-1"]
         self.assertEqual((location.send_state, location.remote_id), ("saved", remote[0]["id"]))
-        self.assertFalse(self.unit_of(location))
+        self.assertFalse(self.retry_item_of(location))
         self.to._sync("locations")
         self.assertEqual(self.env["trackonline.location"].search_count(
             [("backend_id", "=", self.to.id), ("number", "=", "KEPT-1")]), 1, "no copy")
 
 
 @tagged("post_install", "-at_install")
-class TestKeptUploads(Sage50Mixin, KeptUnitsCase):
+class TestUploadsToRetry(Sage50Mixin, ItemsToRetryCase):
 
     def setUp(self):
         super().setUp()
@@ -384,17 +385,17 @@ class TestKeptUploads(Sage50Mixin, KeptUnitsCase):
             self.env["sage50.backend"]._send_partners(self.partners)["res_id"])
         self.assertEqual(upload.state, "error")
         self.assertIn("503", upload.message)
-        unit = self.units(self.sage, "upload")
-        self.assertEqual((unit.kind, unit.state, unit.remote_key),
+        item = self.items(self.sage, "upload")
+        self.assertEqual((item.kind, item.state, item.remote_key),
                          ("upload", "retry", record_key(upload)))
-        self.assertEqual(json.loads(unit.payload)["scope"], "Customers",
+        self.assertEqual(json.loads(item.payload)["scope"], "Customers",
                          "what was sent, in short")
         self.assertEqual(self.last_log(self.sage).state, "warning")
         self.follow()
         self.assertEqual(upload.state, "error", "not before its next attempt")
-        self.make_due(unit)
+        self.make_due(item)
         self.follow()
-        self.assertEqual((upload.state, unit.state), ("accepted", "done"))
+        self.assertEqual((upload.state, item.state), ("accepted", "done"))
         self.assertEqual(len(self.sandbox.sage50.uploads), 1, "sent once, when it passed")
 
     def test_failed_in_sage_is_retried_bad_request_waits_for_a_user(self):
@@ -405,13 +406,13 @@ class TestKeptUploads(Sage50Mixin, KeptUnitsCase):
                                  {"records": [{"name": "no id"}]}, "bad")
         self.follow()
         self.assertEqual((failed.state, bad.state), ("failed", "badRequest"))
-        units = self.units(self.sage, "upload")
-        failed_unit = units.filtered(lambda unit: unit.remote_key == record_key(failed))
-        bad_unit = units - failed_unit
+        items = self.items(self.sage, "upload")
+        failed_unit = items.filtered(lambda item: item.remote_key == record_key(failed))
+        bad_unit = items - failed_unit
         self.assertEqual(failed_unit.state, "retry")
         self.assertEqual(bad_unit.state, "failed")
         self.assertIn("without id", bad_unit.error, "Sage 50's message")
-        self.make_due(units)
+        self.make_due(items)
         self.follow()
         self.assertEqual((failed.state, failed_unit.state), ("accepted", "done"),
                          "sent again with the contacts as they are now")

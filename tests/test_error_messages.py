@@ -1,18 +1,18 @@
 """The typed errors of the remote calls (clients/base.py) as a user reads them, over real
 HTTP against the sandbox: what happened and what to fix, naming the backend, in the run's
-summary, the notification, the backend form and the item to retry (models/tracking_words.py
-``api_error_words``); the request's technical line stays in the run log's errors."""
+summary, the notification, the backend form and the item to retry (models/tracking_messages.py
+``api_error_message``); the request's technical line stays in the run log's errors."""
 
 from odoo.tests import tagged
 
 from ..models.tracking_failed_unit import record_key
-from .test_failed_units import KeptUnitsCase
+from .test_items_to_retry import ItemsToRetryCase
 
 LOCATION_PATH = "/trackonline/api/v1/location"
 
 
 @tagged("post_install", "-at_install")
-class TestPlainErrorWords(KeptUnitsCase):
+class TestPlainErrorMessages(ItemsToRetryCase):
     sandbox_transactions = 6
 
     def assertPlain(self, text):
@@ -38,9 +38,9 @@ class TestPlainErrorWords(KeptUnitsCase):
         partner = self.env["res.partner"].create({"name": "Depot Key", "ref": "KEY-1"})
         location = self.env["trackonline.location"]._from_partners(self.to, partner)
         self.to._send(location, "location")
-        unit = self.units(self.to).filtered(lambda u: u.remote_key == record_key(location))
-        self.assertEqual(unit.reason, "%s: %s" % (location.display_name, self.to.connection_text))
-        self.assertPlain(unit.reason)
+        item = self.items(self.to).filtered(lambda u: u.remote_key == record_key(location))
+        self.assertEqual(item.reason, "%s: %s" % (location.display_name, self.to.connection_text))
+        self.assertPlain(item.reason)
 
     def test_each_typed_error_says_what_to_do(self):
         """Connection refused, server error, not found, refused data, calls refused."""
