@@ -6,6 +6,7 @@ import time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..clients.base import ApiError, RemoteDataError
 from ..clients.trackonline import (
@@ -42,6 +43,13 @@ from .trackonline_resources import (
     TRANSACTIONS,
     balance_asks,
 )
+
+# The mirrored records that use a location or an item definition of their backend
+# (``ondelete="restrict"``: a location in use is not deleted alone); their own lines go with
+# them by cascade.
+USING_LOCATIONS_AND_DEFINITIONS = ("trackonline.transaction", "trackonline.unique.item",
+                                   "trackonline.item.configuration",
+                                   "trackonline.packaging.label")
 
 # Models whose records Odoo sends (trackonline.outgoing.mixin), in the order they are saved.
 OUTGOING_MODELS = ("trackonline.location", "trackonline.unique.item",
@@ -140,6 +148,19 @@ class TrackOnlineBackend(models.Model):
         ("reread_share_range", "CHECK(reread_share >= 0 AND reread_share <= 100)",
          "The re-read share is a percentage between 0 and 100."),
     ]
+
+    def unlink(self):
+        """A backend's mirrored records go with it (``ondelete="cascade"``). Those that use its
+        locations and item definitions are deleted first: in one cascade, PostgreSQL would
+        refuse to delete a location still used by a transaction of the same backend."""
+        if self:
+            self.check_access("unlink")
+            for name in USING_LOCATIONS_AND_DEFINITIONS:
+                model = self.env[name]
+                self.env.cr.execute(SQL("DELETE FROM %s WHERE backend_id IN %s",
+                                        SQL.identifier(model._table), tuple(self.ids)))
+                model.invalidate_model()
+        return super().unlink()
 
     def _compute_counts(self):
         self._count_records({"location_count": "trackonline.location",

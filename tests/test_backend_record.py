@@ -95,6 +95,26 @@ class TestBackendRecord(TrackOnlineCase):
         self.assertEqual(after["tracking.sync.log"], 0, "its runs no longer point to it")
         self.assertFalse(locations.exists(), "its mirrored records go with it, as before")
 
+    def test_deleting_a_trackonline_backend_with_transactions_takes_them_all(self):
+        """Transactions use the backend's locations and item definitions (a location in use
+        cannot be deleted alone): deleting the backend takes them all, users first refused."""
+        for sync in ("locations", "item_definitions", "transactions", "unique_items"):
+            self.to._sync(sync)
+        mirrored = {name: self.env[name].search([("backend_id", "=", self.to.id)])
+                    for name in ("trackonline.location", "trackonline.item.definition",
+                                 "trackonline.transaction", "trackonline.transaction.line")}
+        self.assertTrue(all(mirrored.values()), {k: len(v) for k, v in mirrored.items()})
+        with self.assertRaises(AccessError):
+            self.to.with_user(self.user).unlink()
+        self.assertTrue(mirrored["trackonline.transaction"].exists(),
+                        "a refused deletion deletes nothing")
+
+        self.to.with_user(self.manager).unlink()
+
+        self.env.invalidate_all()
+        for name, records in mirrored.items():
+            self.assertFalse(records.exists(), "%s deleted with the backend" % name)
+
     def test_a_deleted_backend_run_log_says_so_instead_of_opening(self):
         backend = self.env["opuscapita.backend"].create(backend_values(
             "opuscapita", self.sandbox.url, name="OpusCapita to delete", timeout=10))
