@@ -55,22 +55,28 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         return self.env["tracking.sync.log"].search(
             [("backend_id", "=", backend.tracking_backend_id.id)])
 
-    def test_dashboard_card_buttons(self):
-        """Tour ``tracking_connector_card_buttons``: each card's footer and menu buttons,
-        its figures, title and error links, as a Tracking user."""
-        self.start_tour(DASHBOARD, "tracking_connector_card_buttons", login="tour_user",
+    def card_buttons(self, login):
+        """Tour ``tracking_connector_card_buttons`` as ``login``: each card's footer and menu
+        buttons, its figures, title and error links."""
+        self.start_tour(DASHBOARD, "tracking_connector_card_buttons", login=login,
                         timeout=180)
         self.assertEqual(
             sorted(self.runs("trackonline").mapped("operation")),
             sorted(["sync transactions", "sync locations", "sync item definitions",
                     "sync balances", "save results", "test connection"]))
-        self.assertEqual(self.runs("trackonline").create_uid.login, "tour_user")
+        self.assertEqual(self.runs("trackonline").create_uid.login, login)
 
-    def test_backend_form_buttons(self):
-        """Tour ``tracking_connector_backend_forms``: the header and smart buttons of the
-        four backend forms, as a Tracking user, the Trackline import included (from the
-        backend form)."""
-        self.start_tour(DASHBOARD, "tracking_connector_backend_forms", login="tour_user",
+    def test_dashboard_card_buttons(self):
+        self.card_buttons("tour_user")
+
+    def test_dashboard_card_buttons_in_spanish(self):
+        self.card_buttons("tour_user_es")
+
+    def backend_forms(self, login):
+        """Tour ``tracking_connector_backend_forms`` as ``login``: the header and smart
+        buttons of the four backend forms, the Trackline import included (from the backend
+        form)."""
+        self.start_tour(DASHBOARD, "tracking_connector_backend_forms", login=login,
                         timeout=180)
         process = self.env["trackline.process"].search(
             [("backend_id", "=", self.backends["trackline"].id)])
@@ -79,17 +85,29 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.assertEqual(
             sorted(self.runs("opuscapita").mapped("operation")),
             ["fetch events", "sync events", "test connection"])
+        self.assertEqual(self.runs("opuscapita").create_uid.login, login)
 
-    def test_sage50_manager_buttons(self):
-        """Tour ``tracking_connector_sage_manager``: the Trackline form of a manager, the
-        Sage 50 form's onboarding and new URLs, and the card's key rotation, as a Tracking
-        manager."""
+    def test_backend_form_buttons(self):
+        self.backend_forms("tour_user")
+
+    def test_backend_form_buttons_in_spanish(self):
+        self.backend_forms("tour_user_es")
+
+    def sage50_manager_buttons(self, login):
+        """Tour ``tracking_connector_sage_manager`` as ``login``: the Trackline form of a
+        manager, the Sage 50 form's onboarding and new URLs, and the card's key rotation."""
         sage = self.backends["sage50"]
         token = sage.sudo().endpoint_token
-        self.start_tour(DASHBOARD, "tracking_connector_sage_manager", login="tour_manager",
+        self.start_tour(DASHBOARD, "tracking_connector_sage_manager", login=login,
                         timeout=120)
         self.assertNotEqual(sage.sudo().endpoint_token, token)
         self.assertEqual(self.runs("sage50").mapped("operation"), ["rotate API key"])
+
+    def test_sage50_manager_buttons(self):
+        self.sage50_manager_buttons("tour_manager")
+
+    def test_sage50_manager_buttons_in_spanish(self):
+        self.sage50_manager_buttons("tour_manager_es")
 
     def check_the_api(self, login):
         """Tour ``tracking_connector_check_api`` as ``login``: Check the API on the four
@@ -211,33 +229,51 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.start_tour("/odoo/%s/%d" % (record._name, record.id), tour, login=login,
                         timeout=120)
 
-    def test_process_buttons(self):
-        """Tour ``tracking_connector_process_buttons``: a Trackline process's Refresh,
-        Download documents, Send to Sage 50 (refused, Sage 50 not onboarded) and its
-        documents."""
+    def process_buttons(self, login):
+        """Tour ``tracking_connector_process_buttons`` as ``login``: a Trackline process's
+        Refresh, Download documents, Send to Sage 50 (refused, Sage 50 not onboarded) and
+        its documents."""
         process = self.import_process()
-        self.open_record(process, "tracking_connector_process_buttons")
+        self.open_record(process, "tracking_connector_process_buttons", login=login)
         self.assertTrue(process.last_refresh_at)
         self.assertEqual(self.env["sage50.upload"].search_count([]), 0)
 
-    def test_location_buttons(self):
-        """Tour ``tracking_connector_location_buttons``: a mirrored location edited locally
-        and sent, and its smart buttons."""
+    def test_process_buttons(self):
+        self.process_buttons("tour_user")
+
+    def test_process_buttons_in_spanish(self):
+        self.process_buttons("tour_user_es")
+
+    def location_buttons(self, login):
+        """Tour ``tracking_connector_location_buttons`` as ``login``: a mirrored location
+        edited locally and sent, and its smart buttons."""
         backend = self.synced_trackonline()
         location = self.env["trackonline.location"].search(
             [("backend_id", "=", backend.id)], limit=1, order="id")
-        self.open_record(location, "tracking_connector_location_buttons")
+        self.open_record(location, "tracking_connector_location_buttons", login=login)
         self.assertEqual(location.send_state, "sent")
 
-    def test_transaction_buttons(self):
-        """Tour ``tracking_connector_transaction_buttons``: a transaction drafted in Odoo,
-        sent to TrackOnline."""
+    def test_location_buttons(self):
+        self.location_buttons("tour_user")
+
+    def test_location_buttons_in_spanish(self):
+        self.location_buttons("tour_user_es")
+
+    def transaction_buttons(self, login):
+        """Tour ``tracking_connector_transaction_buttons`` as ``login``: a transaction
+        drafted in Odoo, sent to TrackOnline."""
         draft = self.drafted_transaction(self.synced_trackonline())
         sent_before = len(self.sandbox.trackonline.resources["transaction"])
-        self.open_record(draft, "tracking_connector_transaction_buttons")
+        self.open_record(draft, "tracking_connector_transaction_buttons", login=login)
         self.assertEqual(draft.send_state, "sent")
         self.assertEqual(len(self.sandbox.trackonline.resources["transaction"]),
                          sent_before + 1)
+
+    def test_transaction_buttons(self):
+        self.transaction_buttons("tour_user")
+
+    def test_transaction_buttons_in_spanish(self):
+        self.transaction_buttons("tour_user_es")
 
     def delete_drafts(self, login):
         """Tour ``tracking_connector_draft_delete`` as ``login``: a transaction drafted in
@@ -260,18 +296,91 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
     def test_delete_draft_button_in_spanish(self):
         self.delete_drafts("tour_manager_es")
 
-    def test_items_to_retry_buttons(self):
-        """Tours ``tracking_connector_retry_buttons`` and ``..._ignore_buttons``: an item to
-        retry's run log and Retry now; another's Ignore (which asks for a reason first) and
-        Retry again later."""
+    def location_draft_delete(self, login):
+        """Tour ``tracking_connector_location_draft_delete`` as ``login`` (a Tracking
+        manager): a location drafted in Odoo for a contact, deleted with its form's Delete
+        draft; TrackOnline's locations stay."""
+        backend = self.synced_trackonline()
+        partner = self.env["res.partner"].create({"name": "Draft depot", "ref": "TOUR-DRAFT"})
+        draft = self.env["trackonline.location"]._from_partners(backend, partner)
+        self.assertEqual((draft.send_state, draft.remote_id), ("draft", False))
+        mirrored = self.env["trackonline.location"].search_count(
+            [("backend_id", "=", backend.id), ("remote_id", "!=", False)])
+        self.open_record(draft, "tracking_connector_location_draft_delete", login=login)
+        self.assertFalse(draft.exists())
+        self.assertEqual(self.env["trackonline.location"].search_count(
+            [("backend_id", "=", backend.id), ("remote_id", "!=", False)]), mirrored)
+
+    def test_location_draft_delete_button(self):
+        self.location_draft_delete("tour_manager")
+
+    def test_location_draft_delete_button_in_spanish(self):
+        self.location_draft_delete("tour_manager_es")
+
+    def location_in_conflict(self, number):
+        """The synced location ``number`` renamed in Odoo ("Mine, from Odoo") while a
+        TrackOnline user renamed it and changed its city ("Name from TrackOnline", "Remote
+        city"): its send, which reads it again first, made it a conflict (as in
+        tests/test_write_back.py)."""
+        backend = self.backends["trackonline"]
+        location = self.env["trackonline.location"].search(
+            [("backend_id", "=", backend.id), ("number", "=", number)])
+        with self.committing_env() as env:
+            mine = location.with_env(env)
+            mine.action_edit_locally()
+            mine.write({"name": "Mine, from Odoo"})
+            self.remote_location(number).update(name="Name from TrackOnline",
+                                                city="Remote city")
+            mine.action_send()
+        self.assertTrue(location.has_conflict)
+        return location
+
+    def remote_location(self, number):
+        """The sandbox's row of the location ``number``, as TrackOnline holds it now."""
+        return next(row for row in self.sandbox.trackonline.resources["location"]
+                    if row["number"] == number)
+
+    def conflict_buttons(self, login):
+        """Tours ``tracking_connector_conflict_keep_mine`` and ``..._conflict_take_remote``
+        as ``login``: a location in conflict settled with Keep mine and send (TrackOnline
+        then holds the name from Odoo, and its own city), another with Take TrackOnline's
+        (Odoo then holds TrackOnline's name and city)."""
+        self.synced_trackonline()
+        kept = self.location_in_conflict("L0003")
+        self.open_record(kept, "tracking_connector_conflict_keep_mine", login=login)
+        self.assertEqual((kept.has_conflict, kept.send_state), (False, "sent"))
+        row = self.remote_location("L0003")
+        self.assertEqual((row["name"], row["city"]), ("Mine, from Odoo", "Remote city"))
+        taken = self.location_in_conflict("L0004")
+        self.open_record(taken, "tracking_connector_conflict_take_remote", login=login)
+        self.assertEqual((taken.has_conflict, taken.name, taken.city),
+                         (False, "Name from TrackOnline", "Remote city"))
+        self.assertEqual(self.remote_location("L0004")["name"], "Name from TrackOnline")
+
+    def test_location_conflict_buttons(self):
+        self.conflict_buttons("tour_user")
+
+    def test_location_conflict_buttons_in_spanish(self):
+        self.conflict_buttons("tour_user_es")
+
+    def items_to_retry(self, login):
+        """Tours ``tracking_connector_retry_buttons`` and ``..._ignore_buttons`` as
+        ``login``: an item to retry's run log and Retry now; another's Ignore (which asks
+        for a reason first) and Retry again later."""
         backend = self.synced_trackonline(bad_rows=2)
         first, second = self.env["tracking.failed.unit"].search(
             [("backend_id", "=", backend.tracking_backend_id.id)],
             order="id")
-        self.open_record(first, "tracking_connector_retry_buttons")
+        self.open_record(first, "tracking_connector_retry_buttons", login=login)
         self.assertEqual(first.state, "done")
-        self.open_record(second, "tracking_connector_ignore_buttons")
+        self.open_record(second, "tracking_connector_ignore_buttons", login=login)
         self.assertEqual((second.state, second.ignore_reason), ("retry", False))
+
+    def test_items_to_retry_buttons(self):
+        self.items_to_retry("tour_user")
+
+    def test_items_to_retry_buttons_in_spanish(self):
+        self.items_to_retry("tour_user_es")
 
     # -- Sage 50 onboarded (``self.sage``, "Sage 50 test", with its key) -----------------------
 
@@ -283,25 +392,37 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
             process_id = wizard.action_import()["res_id"]
         return self.env["trackline.process"].browse(process_id)
 
-    def test_sage50_key_rotation_buttons(self):
-        """Tour ``tracking_connector_sage_rotate``: Rotate API key on an onboarded backend,
-        from its card's menu and from its form, as a Tracking manager."""
+    def sage50_key_rotation(self, login):
+        """Tour ``tracking_connector_sage_rotate`` as ``login`` (a Tracking manager): Rotate
+        API key on an onboarded backend, from its card's menu and from its form."""
         first_key = self.set_up_approved_backend()
-        self.start_tour(DASHBOARD, "tracking_connector_sage_rotate", login="tour_manager",
+        self.start_tour(DASHBOARD, "tracking_connector_sage_rotate", login=login,
                         timeout=120)
         runs = self.env["tracking.sync.log"].search(
             [("backend_id", "=", self.sage.tracking_backend_id.id)])
         self.assertEqual(runs.mapped("state"), ["done", "done"])
         self.assertNotEqual(self.sage._current_key()[0], first_key)
 
-    def test_sage50_upload_buttons(self):
-        """Tour ``tracking_connector_sage_upload``: a process sent to an onboarded Sage 50,
-        and its upload's Check progress, as a Tracking user."""
+    def test_sage50_key_rotation_buttons(self):
+        self.sage50_key_rotation("tour_manager")
+
+    def test_sage50_key_rotation_buttons_in_spanish(self):
+        self.sage50_key_rotation("tour_manager_es")
+
+    def sage50_upload(self, login):
+        """Tour ``tracking_connector_sage_upload`` as ``login``: a process sent to an
+        onboarded Sage 50, and its upload's Check progress."""
         self.set_up_approved_backend()
         process = self.import_process()
-        self.open_record(process, "tracking_connector_sage_upload")
+        self.open_record(process, "tracking_connector_sage_upload", login=login)
         upload = self.env["sage50.upload"].search([("backend_id", "=", self.sage.id)])
         self.assertEqual((upload.state, upload.scope), ("running", "TracklineProcesses"))
+
+    def test_sage50_upload_buttons(self):
+        self.sage50_upload("tour_user")
+
+    def test_sage50_upload_buttons_in_spanish(self):
+        self.sage50_upload("tour_user_es")
 
     def download_customers(self, login):
         """Tour ``tracking_connector_sage_download`` as ``login``: the scope file of one new
@@ -321,6 +442,10 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         new_test_user(self.env, "tour_contacts",
                       groups=USER_GROUPS + ",base.group_partner_manager")
         self.download_customers("tour_contacts")
+
+    def test_sage50_download_buttons_in_spanish(self):
+        """A scope file's Download now, by a Tracking user working in Spanish."""
+        self.download_customers("tour_user_es")
 
     def test_sage50_download_by_a_tracking_user(self):
         """A scope file's Download now, by a Tracking user (group Tracking / User only)."""

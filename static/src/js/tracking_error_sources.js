@@ -37,7 +37,9 @@ export class TrackingErrorSources extends Component {
             resModel: this.props.record.resModel,
             resId: this.props.record.resId,
             args: JSON.stringify([source.source]),
-            context: {},
+            // The record's context carries the user's (their language among it): without it
+            // the list's title came in English to a user working in Spanish.
+            context: this.props.record.context,
         });
     }
 }

@@ -14,127 +14,203 @@ const TL = "Trackline (sandbox)";
 const SAGE = "Sage 50 (sandbox)";
 const DASHBOARD = ".o_tracking_dashboard .o_kanban_record";
 
+/**
+ * The words the card tours read, in the user's language (English or Spanish): the runs'
+ * notifications, the card's states, the lists' breadcrumbs.
+ */
+function cardWords() {
+    return inLanguage({
+        en: {
+            noRun: "No run yet",
+            connected: "Connected",
+            error: "Error",
+            transactions: "TrackOnline transactions",
+            locations: "TrackOnline locations",
+            itemDefinitions: "TrackOnline item definitions",
+            balances: "TrackOnline balances",
+            saveResults: "TrackOnline save results",
+            events: "OpusCapita events",
+            created: (n) => `${n} created`,
+            updated: (n) => `${n} updated`,
+            failed: (n) => `${n} failed`,
+            syncLocations: "sync locations",
+            syncItemDefinitions: "sync item definitions",
+            syncBalances: "sync balances",
+            testConnection: "test connection",
+            today: "records saved: 30, failed runs: 0",
+            works: "Connection works",
+            notWorks: "Connection failed",
+            apiKey: "answered with the API key",
+            tokenWorks: "Token and data call work",
+            loggedIn: "Logged in to Trackline",
+            onboarding: "finish the onboarding",
+            runs: "Sync Runs",
+            runsOfToday: (name) => `${name}: runs of today`,
+            failedRuns: (name) => `${name}: failed runs`,
+            attention: "needing attention",
+            records: { [TO]: "Transactions", [OC]: "Events", [TL]: "Processes", [SAGE]: "Uploads" },
+        },
+        es: {
+            noRun: "Aún no hay ninguna ejecución",
+            connected: "Conectado",
+            error: "Error",
+            transactions: "TrackOnline: transacciones",
+            locations: "TrackOnline: ubicaciones",
+            itemDefinitions: "TrackOnline: definiciones de artículo",
+            balances: "TrackOnline: saldos",
+            saveResults: "Resultados de guardado de TrackOnline",
+            events: "Eventos de OpusCapita",
+            created: (n) => `creados: ${n}`,
+            updated: (n) => `actualizados: ${n}`,
+            failed: (n) => `fallidos: ${n}`,
+            syncLocations: "sincronizar ubicaciones",
+            syncItemDefinitions: "sincronizar definiciones de artículo",
+            syncBalances: "sincronizar saldos",
+            testConnection: "probar conexión",
+            today: "registros guardados: 30, ejecuciones fallidas: 0",
+            works: "La conexión funciona",
+            notWorks: "La conexión falló",
+            apiKey: "respondió con la clave API",
+            tokenWorks: "El token y la llamada de datos funcionan",
+            loggedIn: "Sesión iniciada en Trackline",
+            onboarding: "termine la incorporación",
+            runs: "Ejecuciones de sincronización",
+            runsOfToday: (name) => `${name}: ejecuciones de hoy`,
+            failedRuns: (name) => `${name}: ejecuciones fallidas`,
+            attention: "que requieren atención",
+            records: { [TO]: "Transacciones", [OC]: "Eventos", [TL]: "Procesos", [SAGE]: "Cargas" },
+        },
+    });
+}
+
 /** The card's Runs and Settings buttons, its title, and its three figures. */
-function cardLinks(name, records) {
+function cardLinks(name, words) {
     return [
         ...opensAndBack(`${name}: Runs`, `${card(name)} footer button[name='action_view_sync_logs']`,
-            "Sync Runs", `.o_list_view .o_data_row:contains('${name}')`, DASHBOARD),
+            words.runs, `.o_list_view .o_data_row:contains('${name}')`, DASHBOARD),
         ...opensAndBack(`${name}: Settings`, `${card(name)} footer button[name='action_open_backend']`,
             name, ".o_form_view .o_form_statusbar button[name='action_test_connection']", DASHBOARD),
         ...opensAndBack(`${name}: the card's title`, `${card(name)} a.fw-bold[name='action_open_backend']`,
             name, ".o_form_view .o_form_statusbar", DASHBOARD),
         ...opensAndBack(`${name}: the records figure`, `${card(name)} a.o_tracking_records`,
-            `${name}: ${records}`, ".o_list_view", DASHBOARD),
+            `${name}: ${words.records[name]}`, ".o_list_view", DASHBOARD),
         ...opensAndBack(`${name}: the API calls figure`, `${card(name)} a.o_tracking_calls`,
-            `${name}: runs of today`, `.o_list_view .o_data_row:contains('${name}')`, DASHBOARD),
+            words.runsOfToday(name), `.o_list_view .o_data_row:contains('${name}')`, DASHBOARD),
     ];
 }
 
+/**
+ * Every button of the four cards, as a Tracking user, in English or in Spanish: the
+ * elements found by their names and classes, the words read in the user's language.
+ */
 registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
-    steps: () => [
-        {
-            content: "Four cards, nothing synced yet",
-            trigger: `${card(TO)}:contains('No run yet') .o_tracking_figure:contains(/^\\s*0\\s*$/)`,
-        },
-        // TrackOnline: its footer button, then each item of its menu.
-        ...clickAndRead("TrackOnline: Sync transactions",
-            `${card(TO)} footer button[name='action_sync_transactions']`,
-            { title: "TrackOnline transactions", text: "30 created" }),
-        {
-            content: "The card counts the 30 transactions and says it is connected",
-            trigger: `${card(TO)}:contains('Connected') .o_tracking_figure:contains(/^\\s*30\\s*$/)`,
-        },
-        {
-            content: "Its recent activity: today's bar, no failure, the API calls against the budget",
-            trigger: `${card(TO)}:has(.o_tracking_activity:contains('records saved: 30, failed runs: 0') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
-        },
-        ...cardMenu(TO, "Sync locations"),
-        ...notified("TrackOnline: Sync locations",
-            { title: "TrackOnline locations", text: "12 updated" }),
-        { trigger: `${card(TO)}:contains('sync locations')` },
-        ...cardMenu(TO, "Sync item definitions"),
-        ...notified("TrackOnline: Sync item definitions",
-            { title: "TrackOnline item definitions", text: "6 updated" }),
-        { trigger: `${card(TO)}:contains('sync item definitions')` },
-        ...cardMenu(TO, "Sync balances"),
-        ...notified("TrackOnline: Sync balances",
-            { title: "TrackOnline balances", text: "65 created" }),
-        { trigger: `${card(TO)}:contains('sync balances')` },
-        ...cardMenu(TO, "Fetch save results"),
-        ...notified("TrackOnline: Fetch save results",
-            { title: "TrackOnline save results", text: "0 failed" }),
-        ...cardMenu(TO, "Test connection"),
-        ...notified("TrackOnline: Test connection",
-            { title: "Connection works", text: "answered with the API key" }),
-        {
-            content: "A connection test is no sync: the card still names the last sync",
-            trigger: `${card(TO)}:contains('Connected'):not(:contains('test connection'))`,
-        },
-        {
-            content: "A Tracking user is not offered the Sage 50 key rotation",
-            ...cardMenu(SAGE, "")[0],
-        },
-        {
-            trigger: ".o-dropdown--menu:has(.dropdown-item:contains('Settings')):not(:has(.dropdown-item:contains('Rotate API key')))",
-        },
-        ...cardMenu(TO, "Settings").slice(0, 1),
-        ...opensAndBack("TrackOnline: the menu's Settings",
-            ".o-dropdown--menu .dropdown-item:contains('Settings')", TO,
-            ".o_form_view button[name='action_sync_transactions']", DASHBOARD),
-        ...cardLinks(TO, "Transactions"),
-        ...opensAndBack("TrackOnline: the open errors figure", `${card(TO)} a.o_tracking_errors`,
-            `${TO}: failed runs`, ".o_list_view", DASHBOARD),
+    steps: () => {
+        const words = cardWords();
+        return [
+            {
+                content: "Four cards, nothing synced yet",
+                trigger: `${card(TO)}:contains('${words.noRun}') .o_tracking_figure:contains(/^\\s*0\\s*$/)`,
+            },
+            // TrackOnline: its footer button, then each item of its menu.
+            ...clickAndRead("TrackOnline: Sync transactions",
+                `${card(TO)} footer button[name='action_sync_transactions']`,
+                { title: words.transactions, text: words.created(30) }),
+            {
+                content: "The card counts the 30 transactions and says it is connected",
+                trigger: `${card(TO)}:contains('${words.connected}') .o_tracking_figure:contains(/^\\s*30\\s*$/)`,
+            },
+            {
+                content: "Its recent activity: today's bar, no failure, the API calls against the budget",
+                trigger: `${card(TO)}:has(.o_tracking_activity:contains('${words.today}') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
+            },
+            ...cardMenu(TO, "action_sync_locations"),
+            ...notified("TrackOnline: Sync locations",
+                { title: words.locations, text: words.updated(12) }),
+            { trigger: `${card(TO)}:contains('${words.syncLocations}')` },
+            ...cardMenu(TO, "action_sync_item_definitions"),
+            ...notified("TrackOnline: Sync item definitions",
+                { title: words.itemDefinitions, text: words.updated(6) }),
+            { trigger: `${card(TO)}:contains('${words.syncItemDefinitions}')` },
+            ...cardMenu(TO, "action_sync_balances"),
+            ...notified("TrackOnline: Sync balances",
+                { title: words.balances, text: words.created(65) }),
+            { trigger: `${card(TO)}:contains('${words.syncBalances}')` },
+            ...cardMenu(TO, "action_poll_results"),
+            ...notified("TrackOnline: Fetch save results",
+                { title: words.saveResults, text: words.failed(0) }),
+            ...cardMenu(TO, "action_test_connection"),
+            ...notified("TrackOnline: Test connection",
+                { title: words.works, text: words.apiKey }),
+            {
+                content: "A connection test is no sync: the card still names the last sync",
+                trigger: `${card(TO)}:contains('${words.connected}'):not(:contains('${words.testConnection}'))`,
+            },
+            {
+                content: "A Tracking user is not offered the Sage 50 key rotation",
+                ...cardMenu(SAGE, "")[0],
+            },
+            {
+                trigger: ".o-dropdown--menu:has(.dropdown-item[name='action_open_backend']):not(:has(.dropdown-item[name='action_rotate_key']))",
+            },
+            ...cardMenu(TO, "action_open_backend").slice(0, 1),
+            ...opensAndBack("TrackOnline: the menu's Settings",
+                ".o-dropdown--menu .dropdown-item[name='action_open_backend']", TO,
+                ".o_form_view button[name='action_sync_transactions']", DASHBOARD),
+            ...cardLinks(TO, words),
+            ...opensAndBack("TrackOnline: the open errors figure", `${card(TO)} a.o_tracking_errors`,
+                words.failedRuns(TO), ".o_list_view", DASHBOARD),
 
-        // OpusCapita.
-        ...clickAndRead("OpusCapita: Sync events",
-            `${card(OC)} footer button[name='action_sync_events']`,
-            { title: "OpusCapita events", text: "60 created" }),
-        {
-            content: "The card counts the 60 events and the 5 that need attention, in red",
-            trigger: `${card(OC)}:has(.o_tracking_figure:contains(/^\\s*60\\s*$/)) .o_tracking_errors .text-danger:contains(/^\\s*5\\s*$/)`,
-        },
-        ...clickAndRead("OpusCapita: Test connection",
-            `${card(OC)} footer button[name='action_test_connection']`,
-            { title: "Connection works", text: "Token and data call work" }),
-        ...opensAndBack("OpusCapita: the open errors' source", `${card(OC)} .o_tracking_error_source`,
-            "needing attention", ".o_list_view .o_data_row", DASHBOARD),
-        ...opensAndBack("OpusCapita: the open errors figure", `${card(OC)} a.o_tracking_errors`,
-            "needing attention", ".o_list_view .o_data_row", DASHBOARD),
-        ...cardMenu(OC, "Settings").slice(0, 1),
-        ...opensAndBack("OpusCapita: the menu's Settings",
-            ".o-dropdown--menu .dropdown-item:contains('Settings')", OC,
-            ".o_form_view button[name='action_sync_events']", DASHBOARD),
-        ...cardLinks(OC, "Events"),
+            // OpusCapita.
+            ...clickAndRead("OpusCapita: Sync events",
+                `${card(OC)} footer button[name='action_sync_events']`,
+                { title: words.events, text: words.created(60) }),
+            {
+                content: "The card counts the 60 events and the 5 that need attention, in red",
+                trigger: `${card(OC)}:has(.o_tracking_figure:contains(/^\\s*60\\s*$/)) .o_tracking_errors .text-danger:contains(/^\\s*5\\s*$/)`,
+            },
+            ...clickAndRead("OpusCapita: Test connection",
+                `${card(OC)} footer button[name='action_test_connection']`,
+                { title: words.works, text: words.tokenWorks }),
+            ...opensAndBack("OpusCapita: the open errors' source", `${card(OC)} .o_tracking_error_source`,
+                words.attention, ".o_list_view .o_data_row", DASHBOARD),
+            ...opensAndBack("OpusCapita: the open errors figure", `${card(OC)} a.o_tracking_errors`,
+                words.attention, ".o_list_view .o_data_row", DASHBOARD),
+            ...cardMenu(OC, "action_open_backend").slice(0, 1),
+            ...opensAndBack("OpusCapita: the menu's Settings",
+                ".o-dropdown--menu .dropdown-item[name='action_open_backend']", OC,
+                ".o_form_view button[name='action_sync_events']", DASHBOARD),
+            ...cardLinks(OC, words),
 
-        // Trackline.
-        ...clickAndRead("Trackline: Test connection",
-            `${card(TL)} footer button[name='action_test_connection']`,
-            { title: "Connection works", text: "Logged in to Trackline" }),
-        { trigger: `${card(TL)}:contains('Connected')` },
-        {
-            content: "Trackline: Import a process opens its dialog",
-            trigger: `${card(TL)} footer button[name='action_open_import_wizard']`,
-            run: "click",
-        },
-        { trigger: ".modal .o_form_view div[name='process_ref'] input" },
-        { content: "Closed without importing", trigger: ".modal .btn-close", run: "click" },
-        { trigger: "body:not(:has(.modal))" },
-        ...cardLinks(TL, "Processes"),
+            // Trackline.
+            ...clickAndRead("Trackline: Test connection",
+                `${card(TL)} footer button[name='action_test_connection']`,
+                { title: words.works, text: words.loggedIn }),
+            { trigger: `${card(TL)}:contains('${words.connected}')` },
+            {
+                content: "Trackline: Import a process opens its dialog",
+                trigger: `${card(TL)} footer button[name='action_open_import_wizard']`,
+                run: "click",
+            },
+            { trigger: ".modal .o_form_view div[name='process_ref'] input" },
+            { content: "Closed without importing", trigger: ".modal .btn-close", run: "click" },
+            { trigger: "body:not(:has(.modal))" },
+            ...cardLinks(TL, words),
 
-        // Sage 50, not onboarded yet.
-        ...clickAndRead("Sage 50: Test connection",
-            `${card(SAGE)} footer button[name='action_test_connection']`,
-            { title: "Connection failed", text: "finish the onboarding", kind: "danger" }),
-        {
-            content: "The card's connection badge says Error (the test is no sync: no last run)",
-            trigger: `${card(SAGE)} .badge:contains('Error')`,
-        },
-        {
-            content: "A failed connection test is no failed sync: no open error in red",
-            trigger: `${card(SAGE)} a.o_tracking_errors:not(:has(.text-danger)):contains(/^\\s*0\\s/)`,
-        },
-        ...cardLinks(SAGE, "Uploads"),
-    ],
+            // Sage 50, not onboarded yet.
+            ...clickAndRead("Sage 50: Test connection",
+                `${card(SAGE)} footer button[name='action_test_connection']`,
+                { title: words.notWorks, text: words.onboarding, kind: "danger" }),
+            {
+                content: "The card's connection badge says Error (the test is no sync: no last run)",
+                trigger: `${card(SAGE)} .badge:contains('${words.error}')`,
+            },
+            {
+                content: "A failed connection test is no failed sync: no open error in red",
+                trigger: `${card(SAGE)} a.o_tracking_errors:not(:has(.text-danger)):contains(/^\\s*0\\s/)`,
+            },
+            ...cardLinks(SAGE, words),
+        ];
+    },
 });
 
 /**

@@ -52,7 +52,7 @@ export function clickAndRead(content, trigger, expected) {
     return [{ content, trigger, run: "click" }, ...notified(content, expected)];
 }
 
-/** Open the menu (three dots) of the card of ``name``, then click its item ``item``. */
+/** Open the menu (three dots) of the card of ``name``, then click its item named ``item``. */
 export function cardMenu(name, item) {
     return [
         {
@@ -60,7 +60,7 @@ export function cardMenu(name, item) {
             trigger: card(name),
             run: `hover && click ${card(name)} .o_dropdown_kanban .dropdown-toggle`,
         },
-        { content: `${name}: ${item}`, trigger: `.o-dropdown--menu .dropdown-item:contains('${item}')`, run: "click" },
+        { content: `${name}: ${item}`, trigger: `.o-dropdown--menu .dropdown-item[name='${item}']`, run: "click" },
     ];
 }
 
