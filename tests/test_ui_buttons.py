@@ -9,9 +9,11 @@ and in Spanish: their steps find elements by names and classes, and read the wor
 user's language (``inLanguage`` in static/tests/tours/tour_steps.js). docs/tours.rst lists
 the buttons and what each step checks."""
 
+import copy
 import json
+from collections import defaultdict
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -248,6 +250,7 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         """Tour ``tracking_connector_location_buttons`` as ``login``: a mirrored location
         edited locally and sent, and its smart buttons."""
         backend = self.synced_trackonline()
+        self.keep_sandbox_rows()
         location = self.env["trackonline.location"].search(
             [("backend_id", "=", backend.id)], limit=1, order="id")
         self.open_record(location, "tracking_connector_location_buttons", login=login)
@@ -263,6 +266,7 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         """Tour ``tracking_connector_transaction_buttons`` as ``login``: a transaction
         drafted in Odoo, sent to TrackOnline."""
         draft = self.drafted_transaction(self.synced_trackonline())
+        self.keep_sandbox_rows("transaction")
         sent_before = len(self.sandbox.trackonline.resources["transaction"])
         self.open_record(draft, "tracking_connector_transaction_buttons", login=login)
         self.assertEqual(draft.send_state, "sent")
@@ -335,6 +339,15 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         self.assertTrue(location.has_conflict)
         return location
 
+    def keep_sandbox_rows(self, resource="location"):
+        """The sandbox's rows of ``resource`` put back as they are now once the test ends:
+        the class shares one sandbox, and what a tour sends to it would be there for the
+        next test (its Spanish twin typing the city its English run sent changes nothing,
+        a transaction sent would count in the figures of Items by Location)."""
+        rows = self.sandbox.trackonline.resources[resource]
+        kept = copy.deepcopy(rows)
+        self.addCleanup(lambda: rows.__setitem__(slice(None), kept))
+
     def remote_location(self, number):
         """The sandbox's row of the location ``number``, as TrackOnline holds it now."""
         return next(row for row in self.sandbox.trackonline.resources["location"]
@@ -346,11 +359,14 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
         then holds the name from Odoo, and its own city), another with Take TrackOnline's
         (Odoo then holds TrackOnline's name and city)."""
         self.synced_trackonline()
+        self.keep_sandbox_rows()
         kept = self.location_in_conflict("L0003")
         self.open_record(kept, "tracking_connector_conflict_keep_mine", login=login)
         self.assertEqual((kept.has_conflict, kept.send_state), (False, "sent"))
+        # Mine is the version the form showed, every field of it sent: the city too.
         row = self.remote_location("L0003")
-        self.assertEqual((row["name"], row["city"]), ("Mine, from Odoo", "Remote city"))
+        self.assertEqual((row["name"], row["city"]), ("Mine, from Odoo", kept.city))
+        self.assertNotEqual(kept.city, "Remote city")
         taken = self.location_in_conflict("L0004")
         self.open_record(taken, "tracking_connector_conflict_take_remote", login=login)
         self.assertEqual((taken.has_conflict, taken.name, taken.city),
@@ -362,6 +378,44 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
 
     def test_location_conflict_buttons_in_spanish(self):
         self.conflict_buttons("tour_user_es")
+
+    def items_by_location(self, login):
+        """Tour ``tracking_connector_items_by_location`` as ``login``: TrackOnline >
+        Reporting > Items by Location opens on this year by location type, and its figures
+        are what the synced transactions add up to (computed here from Odoo's transactions:
+        the tour checks the same figures on the screen). The sandbox's transactions are
+        dated this year for this test (their dates are fixed, in January 2026)."""
+        today = date.today()
+        rows = self.sandbox.trackonline.resources["transaction"]
+        dates = [row["dateTransaction"] for row in rows]
+
+        def put_back():
+            for row, old in zip(rows, dates, strict=True):
+                row["dateTransaction"] = old
+
+        self.addCleanup(put_back)
+        for row in rows:
+            row["dateTransaction"] = "%d%s" % (today.year, row["dateTransaction"][4:])
+        backend = self.synced_trackonline()
+        received, sent = defaultdict(int), defaultdict(int)
+        for line in self.env["trackonline.transaction.line"].search(
+                [("transaction_id.backend_id", "=", backend.id)]):
+            transaction = line.transaction_id
+            if transaction.date_transaction.year == today.year:
+                received[transaction.to_location_id.type] += line.quantity
+                sent[transaction.from_location_id.type] += line.quantity
+        # The figures the tour reads (static/tests/tours/reporting.js, FIGURES): the
+        # carriers' (type 4), and all types'.
+        self.assertEqual((received["4"], sent["4"]), (733, 494))
+        self.assertEqual((sum(received.values()), sum(sent.values())), (2697, 2697))
+        self.start_tour(DASHBOARD, "tracking_connector_items_by_location", login=login,
+                        timeout=120)
+
+    def test_items_by_location_figures(self):
+        self.items_by_location("tour_user")
+
+    def test_items_by_location_figures_in_spanish(self):
+        self.items_by_location("tour_user_es")
 
     def items_to_retry(self, login):
         """Tours ``tracking_connector_retry_buttons`` and ``..._ignore_buttons`` as

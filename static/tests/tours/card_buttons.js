@@ -83,6 +83,31 @@ function cardWords() {
     });
 }
 
+/**
+ * The words under the card's figures wrap whole: no word of theirs is split over two lines
+ * ("Transacciones" was broken as "Transaccione / s" in Spanish): each word's text lies on
+ * one line (one rectangle on the screen).
+ */
+function wordsWhole(name) {
+    return {
+        content: `${name}: the words under the figures wrap whole`,
+        trigger: `${card(name)} .o_tracking_figures`,
+        run() {
+            const walker = document.createTreeWalker(this.anchor, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const word of node.data.matchAll(/\S+/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, word.index);
+                    range.setEnd(node, word.index + word[0].length);
+                    if (range.getClientRects().length > 1) {
+                        throw new Error(`"${word[0]}" is broken over two lines on the card ${name}`);
+                    }
+                }
+            }
+        },
+    };
+}
+
 /** The card's Runs and Settings buttons, its title, and its three figures. */
 function cardLinks(name, words) {
     return [
@@ -119,6 +144,7 @@ registry.category("web_tour.tours").add("tracking_connector_card_buttons", {
                 content: "The card counts the 30 transactions and says it is connected",
                 trigger: `${card(TO)}:contains('${words.connected}') .o_tracking_figure:contains(/^\\s*30\\s*$/)`,
             },
+            wordsWhole(TO),
             {
                 content: "Its recent activity: today's bar, no failure, the API calls against the budget",
                 trigger: `${card(TO)}:has(.o_tracking_activity:contains('${words.today}') .o_tracking_day:last-child .o_tracking_bar_records):not(:has(.o_tracking_bar_failed)):has(.o_tracking_budget .progress-bar)`,
