@@ -1,13 +1,13 @@
 """The Tracking app's buttons clicked in headless Chromium as people click them (Odoo tours
 in static/tests/tours/): every button of every dashboard card and card menu, the header and
-smart buttons of each backend form and of the records people act on, by a Tracking user
-(and a Tracking manager for the manager's buttons), on the demo's backends pointed at a
-sandbox. Each tour step that clicks is followed by one that checks what the screen shows
-then. The tours of the buttons added last (Check the API on the four forms, Delete draft
-and Delete drafts, notifications replacing each other, the cards' activity) run in English
-and in Spanish: their steps find elements by names and classes, and read the words of the
-user's language (``inLanguage`` in static/tests/tours/tour_steps.js). docs/tours.rst lists
-the buttons and what each step checks."""
+smart buttons of each backend form and of the records people act on (a location's conflict
+and its Delete draft among them), the figures of Items by Location, by a Tracking user (and a
+Tracking manager for the manager's buttons), on the demo's backends pointed at a sandbox.
+Each tour step that clicks is followed by one that checks what the screen shows then. Each
+tour runs in English and in Spanish (a test and its ``..._in_spanish`` twin): its steps find
+elements by names and classes, and read the words of the user's language (``inLanguage`` in
+static/tests/tours/tour_steps.js). docs/tours.rst lists the buttons and what each step
+checks."""
 
 import copy
 import json

@@ -338,9 +338,23 @@ function fieldShows(name, value) {
 
 /** A location in conflict (the test made one): both choices offered, nothing else. */
 function inConflict(words) {
+    return [
+        {
+            content: "In conflict: the alert with both versions",
+            trigger: `.o_form_view .alert-danger:contains('${words.conflict}') .o_field_widget[name='conflict_diff']`,
+        },
+        {
+            content: "Keep mine and send and Take TrackOnline's offered, not Send",
+            trigger: `${HEADER}:has(button[name='action_keep_mine_and_send']):has(button[name='action_take_remote']):not(:has(button[name='action_send']))`,
+        },
+    ];
+}
+
+/** Settled: the alert gone, neither choice offered any more. */
+function settled() {
     return {
-        content: "In conflict: the alert with both versions; Keep mine and send and Take TrackOnline's offered, not Send",
-        trigger: `.o_form_view:has(.alert-danger:contains('${words.conflict}') .o_field_widget[name='conflict_diff']):has(${HEADER} button[name='action_keep_mine_and_send']):has(${HEADER} button[name='action_take_remote']):not(:has(${HEADER} button[name='action_send']))`,
+        content: "Settled: no conflict shown, no choice offered",
+        trigger: `body:not(:has(.o_field_widget[name='conflict_diff'])) ${HEADER}:not(:has(button[name='action_keep_mine_and_send']))`,
     };
 }
 
@@ -352,14 +366,11 @@ registry.category("web_tour.tours").add("tracking_connector_conflict_keep_mine",
     steps: () => {
         const words = conflictWords();
         return [
-            inConflict(words),
+            ...inConflict(words),
             ...clickAndRead("Keep mine and send", `${HEADER} button[name='action_keep_mine_and_send']`,
                 { title: words.sending, text: words.updated }),
             state(words.sentWaiting),
-            {
-                content: "Settled: no conflict",
-                trigger: `.o_form_view:not(:has(.o_field_widget[name='conflict_diff'])):not(:has(${HEADER} button[name='action_keep_mine_and_send']))`,
-            },
+            settled(),
             fieldShows("name", "Mine, from Odoo"),
         ];
     },
@@ -373,14 +384,12 @@ registry.category("web_tour.tours").add("tracking_connector_conflict_take_remote
     steps: () => {
         const words = conflictWords();
         return [
-            inConflict(words),
+            ...inConflict(words),
             { content: "Take TrackOnline's", trigger: `${HEADER} button[name='action_take_remote']`, run: "click" },
             { content: "The dialog says my changes are replaced", trigger: `.modal:contains('${words.replaced}')` },
             { trigger: ".modal footer .btn-primary", run: "click" },
-            {
-                content: "Settled: no conflict, Edit locally offered again",
-                trigger: `.o_form_view:not(:has(.o_field_widget[name='conflict_diff'])):has(${HEADER} button[name='action_edit_locally'])`,
-            },
+            settled(),
+            { content: "Edit locally offered again", trigger: `${HEADER} button[name='action_edit_locally']` },
             fieldShows("city", "Remote city"),
             fieldShows("name", "Name from TrackOnline"),
             { content: "No error", trigger: "body:not(:has(.modal))" },
