@@ -11,6 +11,7 @@ from odoo import api, fields, models
 
 from . import tracking_schedule
 from .tracking_access import MANAGER_GROUP, USER_GROUP, check_group
+from .tracking_backend import MAIN_RECORDS
 from .tracking_messages import _lt, lazy_text, lazy_to_json
 from .tracking_sync_log import SyncRun
 
@@ -70,8 +71,17 @@ class TrackingBackendMixin(models.AbstractModel):
     def _count_records(self, fields_models):
         """Set each field of ``fields_models`` ({field: model}) to the number of records of
         its model that belong to each of these backends (their smart buttons): one grouped
-        query per model, with the user's rights."""
+        query per model, with the user's rights. The main records (the dashboard's "Records":
+        a million transactions) are read from the counts the database keeps."""
+        main = MAIN_RECORDS[self._name][0]
         for field, model in fields_models.items():
+            if model == main:
+                kept = self.env["tracking.backend"]._main_record_counts(
+                    {self._name: {backend.id: backend.tracking_backend_id.id
+                                  for backend in self if backend.id}})
+                for backend in self:
+                    backend[field] = kept.get(backend.tracking_backend_id.id, 0)
+                continue
             counts = dict(self.env[model]._read_group([("backend_id", "in", self.ids)],
                                                       ["backend_id"], ["__count"]))
             for backend in self:

@@ -47,6 +47,10 @@ class TestRecordCount(TrackOnlineCase):
         card = self.card(user)
         card.invalidate_recordset()
         self.assertEqual(card.record_count, self.listed(card), when)
+        form = self.to.with_user(user) if user else self.to
+        form.invalidate_recordset()
+        self.assertEqual(form.transaction_count, self.listed(card),
+                         "the backend form's smart button, %s" % when)
 
     def test_counts_follow_every_change_of_the_records(self):
         self.assert_exact("before any sync")
