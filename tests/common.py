@@ -68,6 +68,15 @@ DEMO_BACKENDS = {
 }
 
 
+def small_sandbox(case):
+    """The small sandbox the browser tests use (4 processes, 30 transactions), started for
+    ``case``, a test or a test class, and stopped with it."""
+    sandbox = Sandbox(seed=7, size=4, transactions=30)
+    sandbox.start()
+    (case.addClassCleanup if isinstance(case, type) else case.addCleanup)(sandbox.stop)
+    return sandbox
+
+
 def demo_backends(env, sandbox_url):
     """The demo's four backends pointed at the sandbox at ``sandbox_url``, by system, as
     scripts/demo.sh points them; a database installed without demo data gets backends of

@@ -7,8 +7,7 @@ call ends the bot with an error, which fails the test."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..sandbox.server import Sandbox
-from .common import CommitCase, demo_backends, load_spanish
+from .common import CommitCase, demo_backends, load_spanish, small_sandbox
 
 APP_MENU = "tracking_connector.menu_tracking_root"
 ROLES = {
@@ -27,9 +26,7 @@ class TestClickEverywhere(CommitCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sandbox = Sandbox(seed=7, size=4, transactions=30)
-        cls.sandbox.start()
-        cls.addClassCleanup(cls.sandbox.stop)
+        cls.sandbox = small_sandbox(cls)
         cls.backends = demo_backends(cls.env, cls.sandbox.url)
         # What README's demo steps 2 to 4 fill: transactions and locations, events (some
         # in error with an activity), an imported process with its documents.

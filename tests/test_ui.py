@@ -6,9 +6,8 @@ from urllib.parse import quote
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..sandbox.backends import backend_values
-from ..sandbox.server import Sandbox
 from ..sandbox.trackonline import TRACKONLINE_API_KEY
-from .common import CommitCase, load_spanish
+from .common import CommitCase, load_spanish, small_sandbox
 
 
 @tagged("post_install", "-at_install")
@@ -28,9 +27,7 @@ class TestUi(CommitCase, HttpCase):
                                 "tracking_connector_view_opens", login="admin")
 
     def test_configure_a_backend_against_the_sandbox(self):
-        sandbox = Sandbox(seed=7, size=4, transactions=30)
-        sandbox.start()
-        self.addCleanup(sandbox.stop)
+        sandbox = small_sandbox(self)
         self.start_tour(
             "/odoo/action-tracking_connector.action_trackonline_backend",
             "tracking_connector_backend_setup", login="admin", timeout=120,
@@ -49,9 +46,7 @@ class TestUi(CommitCase, HttpCase):
         """Tour ``tracking_connector_dashboard_refresh``: a card's figures follow its sync
         without a manual reload, a figure opens its list, the backend form's other syncs are
         in its Actions menu, and a run's notification opens the run log in the same tab."""
-        sandbox = Sandbox(seed=7, size=4, transactions=30)
-        sandbox.start()
-        self.addCleanup(sandbox.stop)
+        sandbox = small_sandbox(self)
         backend = self.env["trackonline.backend"].create({
             "name": "Tour TrackOnline", "api_key": TRACKONLINE_API_KEY,
             "base_url": "%s/trackonline/api/v1" % sandbox.url,
@@ -67,9 +62,7 @@ class TestUi(CommitCase, HttpCase):
         """Tour ``tracking_connector_run_in_spanish``: a run started by a user working in
         English, read on the dashboard and in the run logs by a user working in Spanish."""
         load_spanish(self.env)
-        sandbox = Sandbox(seed=7, size=4, transactions=30)
-        sandbox.start()
-        self.addCleanup(sandbox.stop)
+        sandbox = small_sandbox(self)
         backend = self.env["trackonline.backend"].create(backend_values(
             "trackonline", sandbox.url, name="Tour TrackOnline", start_date="2026-01-01",
             window_days=400, timeout=10))
@@ -84,9 +77,7 @@ class TestUi(CommitCase, HttpCase):
     def sync_with_a_bad_second_row(self, change):
         """The run log of a TrackOnline backend's transaction sync from a sandbox of its own
         whose second transaction is changed by ``change(row)``."""
-        sandbox = Sandbox(seed=7, size=4, transactions=30)
-        sandbox.start()
-        self.addCleanup(sandbox.stop)
+        sandbox = small_sandbox(self)
 
         def rewrite(data):
             rows = next((v for v in data.values() if isinstance(v, list)), []) \

@@ -17,8 +17,7 @@ from datetime import date, timedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..sandbox.server import Sandbox
-from .common import demo_backends, load_spanish
+from .common import demo_backends, load_spanish, small_sandbox
 from .test_sage50 import Sage50Mixin
 
 USER_GROUPS = "base.group_user,tracking_connector.group_tracking_user"
@@ -35,9 +34,7 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sandbox = Sandbox(seed=7, size=4, transactions=30)
-        cls.sandbox.start()
-        cls.addClassCleanup(cls.sandbox.stop)
+        cls.sandbox = small_sandbox(cls)
         cls.backends = demo_backends(cls.env, cls.sandbox.url)
         load_spanish(cls.env)
         for login, groups, lang in (("tour_user", USER_GROUPS, "en_US"),
