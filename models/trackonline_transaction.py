@@ -210,7 +210,7 @@ class TrackOnlineTransaction(models.Model):
         backend = self.backend_id[:1]
         with backend._sync_run(_lt("trip next status")) as run:
             backend._make_client(run.stats).next_trip_status(trips)
-            run.message = _lt("%s trips moved to their next status", len(trips))
+            run.message = _lt("Trips moved to their next status: %s", len(trips))
         return backend._notify_logs(self.env._("TrackOnline trips"), run.log)
 
 

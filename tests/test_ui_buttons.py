@@ -276,6 +276,27 @@ class TestButtonsClicked(Sage50Mixin, HttpCase):
     def test_transaction_buttons_in_spanish(self):
         self.transaction_buttons("tour_user_es")
 
+    def trip_button(self, login):
+        """Tour ``tracking_connector_trip_button`` as ``login``: the trip of a synced open
+        transaction moved to its next status in TrackOnline (the sandbox's trips start
+        "new")."""
+        backend = self.synced_trackonline()
+        transaction = self.env["trackonline.transaction"].search(
+            [("backend_id", "=", backend.id), ("remote_id", "!=", False),
+             ("is_processed", "=", False)], limit=1)
+        self.assertTrue(transaction, "an open transaction synced")
+        transaction.write({"trip_number": "TRIP-TOUR-%s" % login})
+        self.addCleanup(self.sandbox.trackonline.trips.clear)
+        self.open_record(transaction, "tracking_connector_trip_button", login=login)
+        trip = transaction.trip_id or transaction.trip_number  # the GUID where one came
+        self.assertEqual(self.sandbox.trackonline.trips, {trip: "in progress"})
+
+    def test_trip_button(self):
+        self.trip_button("tour_user")
+
+    def test_trip_button_in_spanish(self):
+        self.trip_button("tour_user_es")
+
     def delete_drafts(self, login):
         """Tour ``tracking_connector_draft_delete`` as ``login``: a transaction drafted in
         Odoo deleted with its form's Delete draft, another with the list's Delete drafts

@@ -160,6 +160,23 @@ registry.category("web_tour.tours").add("tracking_connector_transaction_buttons"
 });
 
 /**
+ * A Tracking user moves the trip of a synced transaction to its next status with the form's
+ * "Trip: next status"; the notification says so. In English or in Spanish.
+ */
+registry.category("web_tour.tours").add("tracking_connector_trip_button", {
+    steps: () => {
+        const words = inLanguage({
+            en: { trips: "TrackOnline trips", moved: "Trips moved to their next status: 1" },
+            es: { trips: "Viajes de TrackOnline", moved: "Viajes pasados a su siguiente estado: 1" },
+        });
+        return [
+            ...clickAndRead("Transaction: Trip: next status", `${HEADER} button[name='action_next_trip_status']`,
+                { title: words.trips, text: words.moved }),
+        ];
+    },
+});
+
+/**
  * A Tracking manager deletes a transaction drafted in Odoo with its form's Delete draft,
  * then another one (numbered DRAFT-2 by the test) from the transactions list with Delete
  * drafts; the list's Actions offer no Delete (TrackOnline's copies stay). In English or in
