@@ -138,15 +138,19 @@ def report_html(backend, answers, lang):
     differ = [answer for answer in answers if answer.differs()]
     empty = [answer for answer in answers
              if not answer.error and not answer.rows and not answer.envelope_differs()]
-    parts.append(Markup("<p><strong>%s</strong></p>") % (
-        env._("%(count)s of %(total)s answers differ from what the connector reads: see "
-              "below, and send the answers as received (the JSON file attached to the run "
-              "log) to the integrator.", count=len(differ), total=len(answers))
-        if differ else env._("All mapped fields found: every answer came as the connector "
-                             "reads it.") if len(empty) < len(answers)
-        else env._("No answer held records: nothing could be compared. Check again once the "
-                   "remote holds some.")))
-    if empty and len(empty) < len(answers):
+    nothing_read = len(empty) == len(answers)
+    if differ:
+        verdict = env._("%(count)s of %(total)s answers differ from what the connector reads: "
+                        "see below, and send the answers as received (the JSON file attached "
+                        "to the run log) to the integrator.", count=len(differ),
+                        total=len(answers))
+    elif nothing_read:
+        verdict = env._("No answer held records: nothing could be compared. Check again once "
+                        "the remote holds some.")
+    else:
+        verdict = env._("All mapped fields found: every answer came as the connector reads it.")
+    parts.append(Markup("<p><strong>%s</strong></p>") % verdict)
+    if empty and not nothing_read:
         parts.append(Markup("<p>%s</p>") % env._(
             "Answers without records: %(count)s (%(names)s); nothing could be compared there. "
             "Check again once the remote holds some.", count=len(empty),
